@@ -1,0 +1,71 @@
+"""Domain exceptions: every failure a use case can report, in one module.
+
+Handlers raise these; `sibyl_server.api.errors` is the one place that maps them to
+gRPC status codes with `google.rpc` details.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class SibylServerError(Exception):
+    """Base class. `reason` is an UPPER_SNAKE identifier clients can match on."""
+
+    reason: str = "INTERNAL"
+
+    def __init__(
+        self, message: str, *, reason: str | None = None, metadata: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if reason is not None:
+            self.reason = reason
+        self.metadata: dict[str, str] = dict(metadata or {})
+
+
+class InvalidArgument(SibylServerError):
+    """A request field is wrong. `field` is its path, e.g. `study.spec.parameters[1].name`."""
+
+    reason = "INVALID_ARGUMENT"
+
+    def __init__(self, field: str, description: str, *, reason: str | None = None) -> None:
+        super().__init__(f"{field}: {description}", reason=reason, metadata={"field": field})
+        self.field = field
+        self.description = description
+
+
+class NotFound(SibylServerError):
+    reason = "NOT_FOUND"
+
+
+class AlreadyExists(SibylServerError):
+    reason = "ALREADY_EXISTS"
+
+
+class FailedPrecondition(SibylServerError):
+    reason = "FAILED_PRECONDITION"
+
+
+class Aborted(SibylServerError):
+    """A concurrency conflict that a retry is expected to resolve."""
+
+    reason = "ABORTED"
+
+
+class ResourceExhausted(SibylServerError):
+    reason = "RESOURCE_EXHAUSTED"
+
+
+class Unauthenticated(SibylServerError):
+    reason = "UNAUTHENTICATED"
+
+
+class PermissionDenied(SibylServerError):
+    reason = "PERMISSION_DENIED"
+
+
+class Unavailable(SibylServerError):
+    """The store cannot be reached, or the server is draining."""
+
+    reason = "UNAVAILABLE"

@@ -1,0 +1,91 @@
+"""What the engine takes and returns.
+
+The engine is pure: no I/O, no proto, no clock. A request is a snapshot of a study
+(spec, finished trials, pending trials, saved state); the result is new points plus
+the state to save for the next call. Any replica can continue from that state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sibyl_server.domain.study import ParameterValue, StudySpec
+
+Parameters = Mapping[str, ParameterValue]
+EngineState = dict[str, Any]
+"""JSON-serializable state, stored per study between calls."""
+
+METADATA_ALGORITHM = "sibyl.algorithm"
+"""Trial metadata key naming the algorithm that produced a trial."""
+METADATA_FALLBACK_REASON = "sibyl.fallback_reason"
+"""Trial metadata key: why the model-based algorithm fell back to quasi-random."""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A finished trial as the engine sees it.
+
+    Attributes:
+        parameters: The trial's parameter values.
+        metrics: Final metric values (empty when infeasible).
+        infeasible: True when the trial could not be evaluated.
+    """
+
+    parameters: Parameters
+    metrics: Mapping[str, float]
+    infeasible: bool = False
+
+
+@dataclass(frozen=True)
+class SuggestionRequest:
+    """A snapshot of a study, and how many new points it needs.
+
+    Attributes:
+        spec: The study's spec.
+        completed: Finished trials (COMPLETED and INFEASIBLE), oldest first.
+        pending: Parameters of trials being evaluated or queued (ACTIVE, REQUESTED,
+            STOPPING): new points should stay away from them.
+        count: Number of new points wanted (>= 1).
+        seed: The study's seed.
+        state: What the previous call returned as `SuggestionResult.state` ({} at first).
+    """
+
+    spec: StudySpec
+    completed: Sequence[Observation]
+    pending: Sequence[Parameters]
+    count: int
+    seed: int
+    state: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One new point: valid parameter values and metadata (see METADATA_* keys)."""
+
+    parameters: dict[str, ParameterValue]
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SuggestionResult:
+    """New points and the state to save.
+
+    Attributes:
+        suggestions: At most `count` points; fewer only when `exhausted`.
+        state: State to pass back in the next request.
+        exhausted: True when the algorithm has nothing more to offer (a finished grid).
+        timings: Seconds spent per phase (e.g. "fit", "acquisition"), for metrics.
+    """
+
+    suggestions: list[Suggestion]
+    state: EngineState
+    exhausted: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Designer(Protocol):
+    """An algorithm that proposes points from a study snapshot."""
+
+    def suggest(self, request: SuggestionRequest) -> SuggestionResult: ...

@@ -1,0 +1,36 @@
+"""RANDOM_SEARCH: independent uniform draws, reproducible from the seed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sibyl_server.domain.study import Algorithm
+from sibyl_server.engine.interface import (
+    METADATA_ALGORITHM,
+    Suggestion,
+    SuggestionRequest,
+    SuggestionResult,
+)
+from sibyl_server.engine.sampling import decode_unit_point
+
+STATE_KEY = "random_search"
+
+
+class RandomSearchDesigner:
+    """Draw k of a study comes from a generator seeded with (seed, k).
+
+    Keying on the draw's index rather than on saved generator state keeps the stored
+    state one integer and the sequence the same whichever replica draws next.
+    """
+
+    def suggest(self, request: SuggestionRequest) -> SuggestionResult:
+        position = int(request.state.get(STATE_KEY, {}).get("position", 0))
+        dims = len(request.spec.parameters)
+        suggestions = []
+        for index in range(position, position + request.count):
+            point = np.random.default_rng([request.seed, index]).random(dims)
+            parameters = decode_unit_point(request.spec.parameters, point)
+            metadata = {METADATA_ALGORITHM: Algorithm.RANDOM_SEARCH.value}
+            suggestions.append(Suggestion(parameters, metadata))
+        state = {**request.state, STATE_KEY: {"position": position + request.count}}
+        return SuggestionResult(suggestions, state)
