@@ -80,7 +80,9 @@ class ParameterSpec:
 
     @staticmethod
     def discrete(name: str, values: tuple[float, ...] | list[float]) -> ParameterSpec:
-        return ParameterSpec(name, ParameterType.DISCRETE, values=tuple(sorted(values)))
+        return ParameterSpec(
+            name, ParameterType.DISCRETE, values=tuple(sorted(float(v) for v in values))
+        )
 
     @staticmethod
     def categorical(name: str, categories: tuple[str, ...] | list[str]) -> ParameterSpec:
@@ -133,7 +135,8 @@ class StudySpec:
         metrics: The metrics; the first objective drives single-objective algorithms.
         algorithm: Which algorithm proposes new trials.
         max_trials: Trial budget; None means unlimited.
-        seed: Seed for every random choice the algorithm makes.
+        seed: Seed for every random choice the algorithm makes; None until the
+            server picks one at creation.
         lease_seconds: How long an ACTIVE trial stays with a silent worker.
         grid_resolution: Points per DOUBLE (and wide INTEGER) parameter in GRID_SEARCH.
         num_initial_trials: Quasi-random trials before GP_BANDIT fits a model;
@@ -144,7 +147,7 @@ class StudySpec:
     metrics: tuple[MetricSpec, ...]
     algorithm: Algorithm = Algorithm.GP_BANDIT
     max_trials: int | None = None
-    seed: int = 0
+    seed: int | None = None
     lease_seconds: float = DEFAULT_LEASE_SECONDS
     grid_resolution: int = DEFAULT_GRID_RESOLUTION
     num_initial_trials: int | None = None

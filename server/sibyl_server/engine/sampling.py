@@ -18,7 +18,9 @@ def decode_unit_point(
     parameters: Sequence[ParameterSpec], point: Sequence[float]
 ) -> dict[str, ParameterValue]:
     """Turns a point of [0, 1)^d into parameter values (one coordinate per parameter)."""
-    return {spec.name: decode_unit_value(spec, u) for spec, u in zip(parameters, point, strict=True)}
+    return {
+        spec.name: decode_unit_value(spec, u) for spec, u in zip(parameters, point, strict=True)
+    }
 
 
 def decode_unit_value(spec: ParameterSpec, u: float) -> ParameterValue:

@@ -1,0 +1,187 @@
+"""Connecting to a Sibyl server: options, the channel, and study-level calls."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import grpc
+from google.protobuf.message import Message
+
+from sibyl.errors import AlreadyExistsError, from_rpc_error
+from sibyl.spec import StudySpec, as_spec
+from sibyl.study import Study
+from sibyl.v1 import study_pb2, study_service_pb2, study_service_pb2_grpc
+
+R = TypeVar("R", bound=Message)
+SERVICE = "sibyl.v1.StudyService"
+
+
+@dataclass(frozen=True)
+class RetryConfig:
+    """Retries of calls that failed with UNAVAILABLE, the only code retried.
+
+    Every Sibyl call is safe to retry (see the proto), so this covers all of them.
+    gRPC allows at most 5 attempts.
+    """
+
+    max_attempts: int = 5
+    """Attempts in all, the first included (2 to 5)."""
+    initial_backoff_seconds: float = 0.2
+    """Wait before the first retry; later waits grow by `backoff_multiplier`."""
+    max_backoff_seconds: float = 5.0
+    """Longest wait between two attempts."""
+    backoff_multiplier: float = 2.0
+    """Growth of the wait from one retry to the next."""
+
+
+@dataclass(frozen=True)
+class ConnectConfig:
+    """How to reach a server and how calls behave."""
+
+    address: str
+    """host:port of the server."""
+    team: str = "default"
+    """The team whose studies this client works with."""
+    timeout_seconds: float = 30.0
+    """Deadline of each call but SuggestTrials."""
+    suggest_timeout_seconds: float = 600.0
+    """Deadline of SuggestTrials, which may fit a model and wait for other workers."""
+    client_id: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
+    """Identifies this worker: a worker that restarts with the same id gets its
+    unfinished trials back. Defaults to host-pid (set it for resumable workers)."""
+    retry: RetryConfig = field(default_factory=RetryConfig)
+    """Retries of UNAVAILABLE calls."""
+    max_message_bytes: int = 4 * 1024 * 1024
+    """Largest message sent or received."""
+
+
+def _service_config(retry: RetryConfig) -> str:
+    return json.dumps(
+        {
+            "methodConfig": [
+                {
+                    "name": [{"service": SERVICE}],
+                    "retryPolicy": {
+                        "maxAttempts": retry.max_attempts,
+                        "initialBackoff": f"{retry.initial_backoff_seconds}s",
+                        "maxBackoff": f"{retry.max_backoff_seconds}s",
+                        "backoffMultiplier": retry.backoff_multiplier,
+                        "retryableStatusCodes": ["UNAVAILABLE"],
+                    },
+                }
+            ]
+        }
+    )
+
+
+class Client:
+    """A connection to a Sibyl server, for one team. Thread-safe; close() when done."""
+
+    def __init__(self, config: ConnectConfig) -> None:
+        self.config = config
+        self._channel = grpc.insecure_channel(
+            config.address,
+            options=[
+                ("grpc.enable_retries", 1),
+                ("grpc.service_config", _service_config(config.retry)),
+                ("grpc.max_receive_message_length", config.max_message_bytes),
+                ("grpc.max_send_message_length", config.max_message_bytes),
+            ],
+        )
+        self.stub = study_service_pb2_grpc.StudyServiceStub(self._channel)
+
+    @property
+    def team_name(self) -> str:
+        return f"teams/{self.config.team}"
+
+    def call(self, method: str, request: Message, timeout: float | None = None) -> Any:
+        """Calls a StudyService method; failures raise a `SibylError` subclass."""
+        deadline = timeout if timeout is not None else self.config.timeout_seconds
+        try:
+            return getattr(self.stub, method)(request, timeout=deadline)
+        except grpc.RpcError as error:
+            raise from_rpc_error(error) from None
+
+    # Studies -----------------------------------------------------------------------------
+
+    def create_study(
+        self, study_id: str, spec: StudySpec | Mapping[str, Any], display_name: str = ""
+    ) -> Study:
+        """Creates a study; AlreadyExistsError if the team has one with that id."""
+        request = study_service_pb2.CreateStudyRequest(
+            parent=self.team_name,
+            study_id=study_id,
+            study=study_pb2.Study(display_name=display_name, spec=as_spec(spec).to_proto()),
+        )
+        return Study(self, self.call("CreateStudy", request).study)
+
+    def get_study(self, study_id: str) -> Study:
+        request = study_service_pb2.GetStudyRequest(name=f"{self.team_name}/studies/{study_id}")
+        return Study(self, self.call("GetStudy", request).study)
+
+    def create_or_load_study(
+        self, study_id: str, spec: StudySpec | Mapping[str, Any], display_name: str = ""
+    ) -> Study:
+        """Creates the study, or loads it if it exists with the same search space.
+
+        Every worker of a job can call this with the same arguments. Raises
+        ValueError if an existing study's parameters, metrics, algorithm or budget
+        differ from `spec`.
+        """
+        spec = as_spec(spec)
+        try:
+            return self.create_study(study_id, spec, display_name)
+        except AlreadyExistsError:
+            study = self.get_study(study_id)
+        difference = _spec_difference(spec.to_proto(), study.proto.spec)
+        if difference:
+            raise ValueError(f"study {study.name} exists with a different {difference}")
+        return study
+
+    def list_studies(self, page_size: int = 0) -> Iterator[Study]:
+        """Every study of the team, oldest first (fetched a page at a time)."""
+        token = ""
+        while True:
+            request = study_service_pb2.ListStudiesRequest(
+                parent=self.team_name, page_size=page_size, page_token=token
+            )
+            response = self.call("ListStudies", request)
+            for study in response.studies:
+                yield Study(self, study)
+            token = response.next_page_token
+            if not token:
+                return
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _spec_difference(wanted: study_pb2.StudySpec, stored: study_pb2.StudySpec) -> str:
+    """Names the first of parameters/metrics/algorithm/max_trials that differ, or ""."""
+    for item in wanted.parameters:
+        if item.HasField("discrete_values"):
+            item.discrete_values.values[:] = sorted(item.discrete_values.values)
+    for name in ("parameters", "metrics", "algorithm", "max_trials"):
+        if getattr(wanted, name) != getattr(stored, name):
+            return name
+    return ""
+
+
+def connect(address: str, team: str = "default", **options: Any) -> Client:
+    """Connects to a Sibyl server. `options` are ConnectConfig fields.
+
+    client = sibyl.connect("localhost:50051")
+    study = client.create_or_load_study("my-study", spec)
+    """
+    return Client(ConnectConfig(address=address, team=team, **options))

@@ -1,0 +1,270 @@
+"""Studies and trials as a training loop uses them.
+
+for trial in study.suggest():
+    with trial:                      # marks the trial infeasible if the block raises
+        for epoch in range(10):
+            loss = train_one_epoch(**trial.parameters)
+            trial.report({"loss": loss}, step=epoch)
+        trial.complete({"loss": loss})
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from sibyl.errors import FailedPreconditionError
+from sibyl.v1 import study_pb2, study_service_pb2, trial_pb2
+
+if TYPE_CHECKING:
+    from sibyl.client import Client
+
+ParameterValue = float | int | str
+
+
+class Study:
+    """A study on the server. Its spec is immutable, so it is read once."""
+
+    def __init__(self, client: Client, proto: study_pb2.Study) -> None:
+        self.client = client
+        self.proto = proto
+        self._codec = _ValueCodec(proto.spec)
+
+    @property
+    def name(self) -> str:
+        return self.proto.name
+
+    @property
+    def parameter_names(self) -> list[str]:
+        """The parameters in the order of the spec."""
+        return [p.name for p in self.proto.spec.parameters]
+
+    @property
+    def study_id(self) -> str:
+        return self.name.rsplit("/", 1)[-1]
+
+    @property
+    def state(self) -> str:
+        """ "ACTIVE", "PAUSED" or "COMPLETED", as of the last call that returned the study."""
+        return study_pb2.StudyState.Name(self.proto.state).removeprefix("STUDY_STATE_")
+
+    @property
+    def objective(self) -> tuple[str, str]:
+        """(metric name, "MINIMIZE" or "MAXIMIZE") of the study's objective."""
+        metric = self.proto.spec.metrics[0]
+        return metric.name, study_pb2.Goal.Name(metric.goal).removeprefix("GOAL_")
+
+    def refresh(self) -> Study:
+        request = study_service_pb2.GetStudyRequest(name=self.name)
+        self.proto = self.client.call("GetStudy", request).study
+        return self
+
+    def suggest(self, count: int = 1, client_id: str | None = None) -> list[Trial]:
+        """Trials to evaluate, assigned to this worker; [] once the study is COMPLETED.
+
+        Raises FailedPreconditionError while the study is PAUSED.
+        """
+        request = study_service_pb2.SuggestTrialsRequest(
+            parent=self.name, count=count, client_id=client_id or self.client.config.client_id
+        )
+        timeout = self.client.config.suggest_timeout_seconds
+        try:
+            response = self.client.call("SuggestTrials", request, timeout=timeout)
+        except FailedPreconditionError as error:
+            if error.metadata.get("state") != "COMPLETED":
+                raise
+            self.proto.state = study_pb2.STUDY_STATE_COMPLETED
+            return []
+        self.proto.state = response.study_state
+        return [Trial(self, t) for t in response.trials]
+
+    def add_trial(
+        self,
+        parameters: Mapping[str, ParameterValue],
+        metrics: Mapping[str, float] | None = None,
+        *,
+        infeasible_reason: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> Trial:
+        """Adds a trial with chosen parameters.
+
+        With `metrics`: a COMPLETED trial (e.g. a result from an earlier run). With
+        `infeasible_reason`: an INFEASIBLE one. With neither: a REQUESTED trial that
+        the next worker to ask gets first.
+        """
+        trial = trial_pb2.Trial(
+            parameters=self._codec.to_proto(parameters), metadata=dict(metadata or {})
+        )
+        if metrics is not None:
+            trial.state = trial_pb2.TRIAL_STATE_COMPLETED
+            trial.final_measurement.metrics.update(metrics)
+        elif infeasible_reason is not None:
+            trial.state = trial_pb2.TRIAL_STATE_INFEASIBLE
+            trial.infeasibility_reason = infeasible_reason
+        else:
+            trial.state = trial_pb2.TRIAL_STATE_REQUESTED
+        request = study_service_pb2.CreateTrialRequest(
+            parent=self.name, trial=trial, request_id=uuid.uuid4().hex
+        )
+        return Trial(self, self.client.call("CreateTrial", request).trial)
+
+    def get_trial(self, trial_id: int) -> Trial:
+        request = study_service_pb2.GetTrialRequest(name=f"{self.name}/trials/{trial_id}")
+        return Trial(self, self.client.call("GetTrial", request).trial)
+
+    def trials(self, states: tuple[str, ...] = (), page_size: int = 0) -> Iterator[Trial]:
+        """The study's trials by id, optionally only some states (e.g. ("COMPLETED",))."""
+        numbers = [trial_pb2.TrialState.Value("TRIAL_STATE_" + s.upper()) for s in states]
+        token = ""
+        while True:
+            request = study_service_pb2.ListTrialsRequest(
+                parent=self.name, states=numbers, page_size=page_size, page_token=token
+            )
+            response = self.client.call("ListTrials", request)
+            for trial in response.trials:
+                yield Trial(self, trial)
+            token = response.next_page_token
+            if not token:
+                return
+
+    def best_trial(self) -> Trial | None:
+        """The completed trial with the best objective value; None before any completes."""
+        request = study_service_pb2.ListOptimalTrialsRequest(parent=self.name)
+        trials = self.client.call("ListOptimalTrials", request).optimal_trials
+        return Trial(self, trials[0]) if trials else None
+
+    def pause(self) -> None:
+        self._set_state(study_pb2.STUDY_STATE_PAUSED)
+
+    def resume(self) -> None:
+        self._set_state(study_pb2.STUDY_STATE_ACTIVE)
+
+    def complete(self) -> None:
+        self._set_state(study_pb2.STUDY_STATE_COMPLETED)
+
+    def _set_state(self, state: int) -> None:
+        request = study_service_pb2.UpdateStudyStateRequest(name=self.name, state=state)
+        self.proto = self.client.call("UpdateStudyState", request).study
+
+    def delete(self) -> None:
+        self.client.call("DeleteStudy", study_service_pb2.DeleteStudyRequest(name=self.name))
+
+    def python_value(self, name: str, value: trial_pb2.ParameterValue) -> ParameterValue:
+        return self._codec.to_python(name, value)
+
+    def __repr__(self) -> str:
+        return f"Study({self.name!r}, state={self.state})"
+
+
+class Trial:
+    """A trial: `parameters` to evaluate, and the calls that report on it."""
+
+    def __init__(self, study: Study, proto: trial_pb2.Trial) -> None:
+        self.study = study
+        self.proto = proto
+
+    @property
+    def name(self) -> str:
+        return self.proto.name
+
+    @property
+    def id(self) -> int:
+        return self.proto.id
+
+    @property
+    def parameters(self) -> dict[str, ParameterValue]:
+        """Plain Python values: float, int (INTEGER, and DISCRETE with integral values), str."""
+        values = self.proto.parameters
+        return {
+            name: self.study.python_value(name, values[name])
+            for name in self.study.parameter_names
+            if name in values
+        }
+
+    @property
+    def state(self) -> str:
+        """ "REQUESTED", "ACTIVE", "STOPPING", "COMPLETED" or "INFEASIBLE"."""
+        return trial_pb2.TrialState.Name(self.proto.state).removeprefix("TRIAL_STATE_")
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """The final measurement's metrics ({} unless COMPLETED)."""
+        return dict(self.proto.final_measurement.metrics)
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        return dict(self.proto.metadata)
+
+    def report(self, metrics: Mapping[str, float], step: int, elapsed_seconds: float = 0.0) -> None:
+        """Records an intermediate measurement (steps must increase) and renews the lease."""
+        measurement = trial_pb2.Measurement(
+            metrics=dict(metrics), step=step, elapsed_seconds=elapsed_seconds
+        )
+        request = study_service_pb2.AddTrialMeasurementRequest(
+            name=self.name, measurement=measurement
+        )
+        self.proto = self.study.client.call("AddTrialMeasurement", request).trial
+
+    def complete(self, metrics: Mapping[str, float] | None = None) -> None:
+        """Finishes the trial with `metrics`, or with its last reported measurement."""
+        request = study_service_pb2.CompleteTrialRequest(name=self.name)
+        if metrics is not None:
+            request.final_measurement.metrics.update(metrics)
+        self.proto = self.study.client.call("CompleteTrial", request).trial
+
+    def complete_infeasible(self, reason: str = "") -> None:
+        """Finishes the trial as INFEASIBLE: the algorithms avoid such configurations."""
+        request = study_service_pb2.CompleteTrialRequest(
+            name=self.name, trial_infeasible=True, infeasibility_reason=reason[:4096]
+        )
+        self.proto = self.study.client.call("CompleteTrial", request).trial
+
+    def refresh(self) -> Trial:
+        request = study_service_pb2.GetTrialRequest(name=self.name)
+        self.proto = self.study.client.call("GetTrial", request).trial
+        return self
+
+    def __enter__(self) -> Trial:
+        return self
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, traceback: Any) -> None:
+        # Only errors of the evaluation mark the trial: on Ctrl-C (KeyboardInterrupt)
+        # the trial stays ACTIVE, for this worker to resume or the lease to reassign.
+        if isinstance(exc, Exception) and self.state in ("ACTIVE", "STOPPING", "REQUESTED"):
+            self.complete_infeasible(f"{type(exc).__name__}: {exc}")
+
+    def __repr__(self) -> str:
+        return f"Trial({self.name!r}, state={self.state}, parameters={self.parameters})"
+
+
+class _ValueCodec:
+    """Python values <-> ParameterValue, following each parameter's type in the spec."""
+
+    def __init__(self, spec: study_pb2.StudySpec) -> None:
+        self._kinds = {p.name: p.WhichOneof("domain") for p in spec.parameters}
+        self._integral_discrete = {
+            p.name
+            for p in spec.parameters
+            if p.HasField("discrete_values")
+            and all(float(v).is_integer() for v in p.discrete_values.values)
+        }
+
+    def to_python(self, name: str, value: trial_pb2.ParameterValue) -> ParameterValue:
+        kind = value.WhichOneof("kind")
+        result: ParameterValue = getattr(value, kind) if kind else 0.0
+        if name in self._integral_discrete:
+            return int(result)
+        return result
+
+    def to_proto(self, parameters: Mapping[str, ParameterValue]) -> dict[str, Any]:
+        result = {}
+        for name, value in parameters.items():
+            kind = self._kinds.get(name)
+            if kind == "categorical_values" or isinstance(value, str):
+                result[name] = trial_pb2.ParameterValue(string_value=str(value))
+            elif kind == "integer_range" and float(value).is_integer():
+                result[name] = trial_pb2.ParameterValue(int_value=int(value))
+            else:
+                result[name] = trial_pb2.ParameterValue(double_value=float(value))
+        return result

@@ -1,0 +1,249 @@
+"""Proto messages to domain objects and back.
+
+Structural checks that only the proto form can have (an unset oneof, an enum's zero
+value) happen here, with the field's path; semantic checks are in
+`sibyl_server.domain.validation`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+from sibyl.v1 import study_pb2, trial_pb2
+
+from sibyl_server.domain.errors import InvalidArgument
+from sibyl_server.domain.names import StudyName
+from sibyl_server.domain.study import (
+    DEFAULT_GRID_RESOLUTION,
+    DEFAULT_LEASE_SECONDS,
+    Algorithm,
+    Goal,
+    MetricSpec,
+    ParameterSpec,
+    ParameterType,
+    ParameterValue,
+    ScaleType,
+    Study,
+    StudySpec,
+    StudyState,
+)
+from sibyl_server.domain.trial import Measurement, Trial, TrialState
+
+E = TypeVar("E", bound=enum.Enum)
+
+# Domain enum -> the prefix of its proto values (STUDY_STATE_ACTIVE <-> ACTIVE).
+_PROTO_ENUMS: dict[type[enum.Enum], tuple[Any, str]] = {
+    StudyState: (study_pb2.StudyState, "STUDY_STATE_"),
+    TrialState: (trial_pb2.TrialState, "TRIAL_STATE_"),
+    ScaleType: (study_pb2.ScaleType, "SCALE_TYPE_"),
+    Goal: (study_pb2.Goal, "GOAL_"),
+    Algorithm: (study_pb2.Algorithm, "ALGORITHM_"),
+}
+
+
+def enum_from_proto(domain: type[E], number: int, field: str) -> E:
+    """The domain value of a proto enum number; UNSPECIFIED and unknown numbers are errors."""
+    proto_enum, prefix = _PROTO_ENUMS[domain]
+    choices = ", ".join(prefix + member.value for member in domain)
+    if number == 0:
+        raise InvalidArgument(field, f"required: one of {choices}")
+    try:
+        name = proto_enum.Name(number)
+    except ValueError:
+        raise InvalidArgument(field, f"unknown value {number}; use one of {choices}") from None
+    return domain(name.removeprefix(prefix))
+
+
+def enum_to_proto(value: enum.Enum) -> int:
+    proto_enum, prefix = _PROTO_ENUMS[type(value)]
+    return int(proto_enum.Value(prefix + value.value))
+
+
+def timestamp(seconds: float | None) -> Timestamp | None:
+    if seconds is None:
+        return None
+    result = Timestamp()
+    result.FromMicroseconds(round(seconds * 1_000_000))
+    return result
+
+
+def _set_timestamp(message: Message, field: str, seconds: float | None) -> None:
+    value = timestamp(seconds)
+    if value is not None:
+        getattr(message, field).CopyFrom(value)
+
+
+# Studies -------------------------------------------------------------------------------
+
+
+def spec_from_proto(message: study_pb2.StudySpec, field: str) -> StudySpec:
+    lease = DEFAULT_LEASE_SECONDS
+    if message.HasField("trial_lease"):
+        lease = message.trial_lease.ToTimedelta().total_seconds()
+    if message.max_trials < 0:
+        raise InvalidArgument(f"{field}.max_trials", "must be 0 (no budget) or more")
+    return StudySpec(
+        parameters=tuple(
+            parameter_from_proto(p, f"{field}.parameters[{i}]")
+            for i, p in enumerate(message.parameters)
+        ),
+        metrics=tuple(
+            MetricSpec(m.name, enum_from_proto(Goal, m.goal, f"{field}.metrics[{i}].goal"))
+            for i, m in enumerate(message.metrics)
+        ),
+        algorithm=enum_from_proto(Algorithm, message.algorithm, f"{field}.algorithm"),
+        max_trials=message.max_trials or None,
+        seed=message.seed if message.HasField("seed") else None,
+        lease_seconds=lease,
+        grid_resolution=message.grid_resolution or DEFAULT_GRID_RESOLUTION,
+        num_initial_trials=(message.initial_trials if message.HasField("initial_trials") else None),
+    )
+
+
+def parameter_from_proto(message: study_pb2.ParameterSpec, field: str) -> ParameterSpec:
+    kind = message.WhichOneof("domain")
+    name = message.name
+    if kind == "double_range":
+        scale = enum_from_proto(
+            ScaleType, message.double_range.scale_type, f"{field}.double_range.scale_type"
+        )
+        r = message.double_range
+        return ParameterSpec(name, ParameterType.DOUBLE, r.min_value, r.max_value, scale)
+    if kind == "integer_range":
+        scale = enum_from_proto(
+            ScaleType, message.integer_range.scale_type, f"{field}.integer_range.scale_type"
+        )
+        i = message.integer_range
+        return ParameterSpec(
+            name, ParameterType.INTEGER, float(i.min_value), float(i.max_value), scale
+        )
+    if kind == "discrete_values":
+        values = tuple(sorted(message.discrete_values.values))
+        return ParameterSpec(name, ParameterType.DISCRETE, values=values)
+    if kind == "categorical_values":
+        categories = tuple(message.categorical_values.values)
+        return ParameterSpec(name, ParameterType.CATEGORICAL, categories=categories)
+    raise InvalidArgument(
+        field,
+        "one of double_range, integer_range, discrete_values, categorical_values is required",
+    )
+
+
+def spec_to_proto(spec: StudySpec) -> study_pb2.StudySpec:
+    message = study_pb2.StudySpec(
+        parameters=[parameter_to_proto(p) for p in spec.parameters],
+        metrics=[
+            study_pb2.MetricSpec(name=m.name, goal=enum_to_proto(m.goal)) for m in spec.metrics
+        ],
+        algorithm=enum_to_proto(spec.algorithm),
+        max_trials=spec.max_trials or 0,
+        grid_resolution=spec.grid_resolution,
+    )
+    if spec.seed is not None:
+        message.seed = spec.seed
+    if spec.num_initial_trials is not None:
+        message.initial_trials = spec.num_initial_trials
+    message.trial_lease.FromMicroseconds(round(spec.lease_seconds * 1_000_000))
+    return message
+
+
+def parameter_to_proto(parameter: ParameterSpec) -> study_pb2.ParameterSpec:
+    message = study_pb2.ParameterSpec(name=parameter.name)
+    if parameter.type is ParameterType.DOUBLE:
+        message.double_range.CopyFrom(
+            study_pb2.DoubleRange(
+                min_value=parameter.min_value,
+                max_value=parameter.max_value,
+                scale_type=enum_to_proto(parameter.scale),
+            )
+        )
+    elif parameter.type is ParameterType.INTEGER:
+        assert parameter.min_value is not None and parameter.max_value is not None
+        message.integer_range.CopyFrom(
+            study_pb2.IntegerRange(
+                min_value=int(parameter.min_value),
+                max_value=int(parameter.max_value),
+                scale_type=enum_to_proto(parameter.scale),
+            )
+        )
+    elif parameter.type is ParameterType.DISCRETE:
+        message.discrete_values.values.extend(parameter.values)
+    else:
+        message.categorical_values.values.extend(parameter.categories)
+    return message
+
+
+def study_to_proto(study: Study) -> study_pb2.Study:
+    message = study_pb2.Study(
+        name=str(StudyName(study.team, study.study_id)),
+        display_name=study.display_name,
+        spec=spec_to_proto(study.spec),
+        state=enum_to_proto(study.state),
+        state_reason=study.state_reason,
+        trial_count=study.trial_count,
+    )
+    _set_timestamp(message, "create_time", study.create_time)
+    _set_timestamp(message, "update_time", study.update_time)
+    return message
+
+
+# Trials --------------------------------------------------------------------------------
+
+
+def parameters_from_proto(
+    values: Mapping[str, trial_pb2.ParameterValue], field: str
+) -> dict[str, ParameterValue]:
+    return {name: value_from_proto(value, f"{field}[{name!r}]") for name, value in values.items()}
+
+
+def value_from_proto(message: trial_pb2.ParameterValue, field: str) -> ParameterValue:
+    kind = message.WhichOneof("kind")
+    if kind is None:
+        raise InvalidArgument(field, "one of double_value, int_value, string_value is required")
+    value: ParameterValue = getattr(message, kind)
+    return value
+
+
+def value_to_proto(value: ParameterValue) -> trial_pb2.ParameterValue:
+    if isinstance(value, str):
+        return trial_pb2.ParameterValue(string_value=value)
+    if isinstance(value, int):
+        return trial_pb2.ParameterValue(int_value=value)
+    return trial_pb2.ParameterValue(double_value=value)
+
+
+def measurement_from_proto(message: trial_pb2.Measurement) -> Measurement:
+    return Measurement(dict(message.metrics), message.step, message.elapsed_seconds)
+
+
+def measurement_to_proto(measurement: Measurement) -> trial_pb2.Measurement:
+    return trial_pb2.Measurement(
+        metrics=dict(measurement.metrics),
+        step=measurement.step,
+        elapsed_seconds=measurement.elapsed_seconds,
+    )
+
+
+def trial_to_proto(study: StudyName, trial: Trial) -> trial_pb2.Trial:
+    message = trial_pb2.Trial(
+        name=str(study.trial(trial.number)),
+        id=trial.number,
+        parameters={name: value_to_proto(v) for name, v in trial.parameters.items()},
+        state=enum_to_proto(trial.state),
+        client_id=trial.client_id,
+        measurements=[measurement_to_proto(m) for m in trial.measurements],
+        infeasibility_reason=trial.infeasibility_reason,
+        metadata=dict(trial.metadata),
+    )
+    if trial.final_measurement is not None:
+        message.final_measurement.CopyFrom(measurement_to_proto(trial.final_measurement))
+    _set_timestamp(message, "create_time", trial.create_time)
+    _set_timestamp(message, "start_time", trial.start_time)
+    _set_timestamp(message, "complete_time", trial.complete_time)
+    if trial.state is TrialState.ACTIVE:
+        _set_timestamp(message, "lease_expire_time", trial.lease_expire_time)
+    return message

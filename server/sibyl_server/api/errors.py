@@ -1,0 +1,98 @@
+"""The one place where domain exceptions become gRPC status codes with google.rpc details."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from sibyl_server.domain import errors
+
+log = logging.getLogger(__name__)
+ERROR_DOMAIN = "sibyl"
+
+STATUS_CODES: dict[type[errors.SibylServerError], grpc.StatusCode] = {
+    errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
+    errors.NotFound: grpc.StatusCode.NOT_FOUND,
+    errors.AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
+    errors.FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
+    errors.Aborted: grpc.StatusCode.ABORTED,
+    errors.ResourceExhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    errors.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    errors.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
+    errors.Unavailable: grpc.StatusCode.UNAVAILABLE,
+}
+
+
+def status_code(error: errors.SibylServerError) -> grpc.StatusCode:
+    for cls in type(error).__mro__:
+        if cls in STATUS_CODES:
+            return STATUS_CODES[cls]
+    return grpc.StatusCode.INTERNAL
+
+
+def rich_status(error: errors.SibylServerError) -> grpc.Status:
+    """A status whose details carry ErrorInfo, and BadRequest for invalid arguments."""
+    code = status_code(error)
+    details = [
+        error_details_pb2.ErrorInfo(
+            reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata
+        )
+    ]
+    if isinstance(error, errors.InvalidArgument):
+        violation = error_details_pb2.BadRequest.FieldViolation(
+            field=error.field, description=error.description
+        )
+        details.append(error_details_pb2.BadRequest(field_violations=[violation]))
+    message = status_pb2.Status(
+        code=getattr(code_pb2, code.name),
+        message=error.message,
+        details=[_packed(detail) for detail in details],
+    )
+    return rpc_status.to_status(message)
+
+
+def internal_status() -> grpc.Status:
+    error = errors.SibylServerError("internal error; the server log has the details")
+    message = status_pb2.Status(
+        code=code_pb2.INTERNAL,
+        message=error.message,
+        details=[_packed(error_details_pb2.ErrorInfo(reason="INTERNAL", domain=ERROR_DOMAIN))],
+    )
+    return rpc_status.to_status(message)
+
+
+def _packed(detail: Any) -> any_pb2.Any:
+    item = any_pb2.Any()
+    item.Pack(detail)
+    return item
+
+
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
+
+
+def handles_errors(handler: Handler) -> Handler:
+    """Turns a servicer method's domain exceptions into the call's status.
+
+    Handlers raise and never set a status themselves; anything that is not a domain
+    exception is a bug: logged with its traceback, answered INTERNAL without internals.
+    """
+
+    @functools.wraps(handler)
+    async def wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        try:
+            return await handler(self, request, context)
+        except errors.SibylServerError as error:
+            status = rich_status(error)
+        except Exception:
+            log.exception("unhandled error in %s", handler.__name__)
+            status = internal_status()
+        await context.abort(status.code, status.details, status.trailing_metadata)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,82 @@
+"""Server configuration: one frozen dataclass, loaded from flags and SIBYL_* variables."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+ENV_PREFIX = "SIBYL_"
+
+
+def _option(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Everything an operator can set. Each field is flag --a-b and variable SIBYL_A_B."""
+
+    address: str = _option("127.0.0.1:50051", "host:port to listen on (port 0 picks a free one)")
+    store: str = _option(
+        "sqlite:///sibyl.db",
+        "database URL: sqlite:///path/to/file.db (one machine) or "
+        "postgresql://user:password@host:5432/database (shared by replicas)",
+    )
+    workers: int = _option(16, "threads for database work (every call uses one briefly)")
+    engine_workers: int = _option(
+        1, "suggestions computed at once; each uses --torch-threads CPU threads"
+    )
+    torch_threads: int = _option(0, "CPU threads per computation; 0 = from the CPU quota")
+    device: str = _option("auto", "where models run: auto (CUDA if present), cpu, cuda, cuda:N")
+    max_message_bytes: int = _option(4 * 1024 * 1024, "largest request or response accepted")
+    grace_seconds: float = _option(10.0, "how long SIGTERM waits for calls in flight")
+    lock_timeout_seconds: float = _option(
+        120.0, "how long SuggestTrials waits for another computation on the same study"
+    )
+    db_pool_size: int = _option(0, "database connections per replica; 0 = workers + 4")
+    port_file: str = _option(
+        "", "write the bound port to this file once serving (for supervisors and tests)"
+    )
+    log_level: str = _option("INFO", "DEBUG, INFO, WARNING or ERROR")
+    log_format: str = _option("text", "text, or json for one JSON object per line")
+
+    def __post_init__(self) -> None:
+        if self.log_format not in ("text", "json"):
+            raise ValueError(f"log_format must be text or json, not {self.log_format!r}")
+        for name in ("workers", "engine_workers"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+
+    def pool_size(self) -> int:
+        return self.db_pool_size or self.workers + self.engine_workers + 4
+
+
+def load_config(
+    argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None
+) -> ServerConfig:
+    """Flags win over environment variables, which win over the defaults."""
+    environ = os.environ if environ is None else environ
+    parser = argparse.ArgumentParser(prog="sibyl serve", description="Run the Sibyl server.")
+    for item in dataclasses.fields(ServerConfig):
+        variable = ENV_PREFIX + item.name.upper()
+        kind = type(item.default)
+        default = _parse(kind, variable, environ[variable]) if variable in environ else item.default
+        parser.add_argument(
+            "--" + item.name.replace("_", "-"),
+            dest=item.name,
+            type=kind,
+            default=default,
+            help=f"{item.metadata['help']} [{variable}; default {item.default!r}]",
+        )
+    return ServerConfig(**vars(parser.parse_args(argv)))
+
+
+def _parse(kind: type, variable: str, text: str) -> Any:
+    try:
+        return kind(text)
+    except ValueError:
+        raise SystemExit(f"{variable}={text!r} is not a valid {kind.__name__}") from None

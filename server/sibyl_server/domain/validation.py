@@ -1,0 +1,255 @@
+"""Semantic checks of specs, parameter values and measurements.
+
+Each check takes the field path of what it checks, in the contract's names (e.g.
+`study.spec.parameters[2].double_range.min_value`), so that an INVALID_ARGUMENT
+tells the caller exactly which field is wrong.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+
+from sibyl_server.domain.errors import InvalidArgument
+from sibyl_server.domain.study import (
+    ParameterSpec,
+    ParameterType,
+    ParameterValue,
+    ScaleType,
+    StudySpec,
+)
+from sibyl_server.domain.trial import Measurement
+
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
+MAX_PARAMETERS = 100
+MAX_METRICS = 1
+MAX_DISCRETE_VALUES = 10_000
+MAX_CATEGORIES = 1_000
+MAX_CATEGORY_LENGTH = 256
+MAX_INTEGER = 2**53
+MAX_TRIALS = 1_000_000
+LEASE_SECONDS_RANGE = (1.0, 30 * 24 * 3600.0)
+GRID_RESOLUTION_RANGE = (2, 1000)
+INITIAL_TRIALS_RANGE = (1, 10_000)
+MAX_REASON_LENGTH = 4096
+MAX_METADATA_ENTRIES = 64
+MAX_METADATA_LENGTH = 4096
+MAX_CLIENT_ID_LENGTH = 128
+MAX_SUGGEST_COUNT = 1000
+MAX_DISPLAY_NAME_LENGTH = 256
+RESERVED_METADATA_PREFIX = "sibyl."
+DISCRETE_TOLERANCE = 1e-9
+
+
+def check_spec(spec: StudySpec, field: str) -> None:
+    """Raises InvalidArgument for the first thing wrong with `spec`."""
+    _check_parameters_list(spec, f"{field}.parameters")
+    _check_metrics(spec, f"{field}.metrics")
+    if spec.max_trials is not None and not 1 <= spec.max_trials <= MAX_TRIALS:
+        raise InvalidArgument(f"{field}.max_trials", f"must be between 0 and {MAX_TRIALS}")
+    _check_range(spec.lease_seconds, LEASE_SECONDS_RANGE, f"{field}.trial_lease", "seconds")
+    _check_range(spec.grid_resolution, GRID_RESOLUTION_RANGE, f"{field}.grid_resolution", "")
+    if spec.num_initial_trials is not None:
+        _check_range(spec.num_initial_trials, INITIAL_TRIALS_RANGE, f"{field}.initial_trials", "")
+
+
+def _check_range(value: float, bounds: tuple[float, float], field: str, unit: str) -> None:
+    low, high = bounds
+    if not low <= value <= high:
+        raise InvalidArgument(field, f"must be between {low:g} and {high:g} {unit}".rstrip())
+
+
+def _check_parameters_list(spec: StudySpec, field: str) -> None:
+    if not spec.parameters:
+        raise InvalidArgument(field, "at least one parameter is required")
+    if len(spec.parameters) > MAX_PARAMETERS:
+        raise InvalidArgument(field, f"at most {MAX_PARAMETERS} parameters are allowed")
+    seen: set[str] = set()
+    for index, parameter in enumerate(spec.parameters):
+        item = f"{field}[{index}]"
+        check_name(parameter.name, f"{item}.name")
+        if parameter.name in seen:
+            raise InvalidArgument(f"{item}.name", f"duplicate parameter name {parameter.name!r}")
+        seen.add(parameter.name)
+        _check_domain(parameter, item)
+
+
+def check_name(name: str, field: str) -> None:
+    if not NAME.match(name):
+        raise InvalidArgument(
+            field,
+            f"{name!r} is not a valid name: 1 to 64 letters, digits, '_', '-' or '.', "
+            "starting with a letter or '_'",
+        )
+
+
+def _check_domain(parameter: ParameterSpec, field: str) -> None:
+    if parameter.type is ParameterType.DOUBLE:
+        _check_bounds(parameter, f"{field}.double_range")
+    elif parameter.type is ParameterType.INTEGER:
+        _check_bounds(parameter, f"{field}.integer_range")
+    elif parameter.type is ParameterType.DISCRETE:
+        _check_discrete(parameter.values, f"{field}.discrete_values.values")
+    else:
+        _check_categories(parameter.categories, f"{field}.categorical_values.values")
+
+
+def _check_bounds(parameter: ParameterSpec, field: str) -> None:
+    low, high = parameter.min_value, parameter.max_value
+    assert low is not None and high is not None
+    for name, value in (("min_value", low), ("max_value", high)):
+        if not math.isfinite(value):
+            raise InvalidArgument(f"{field}.{name}", "must be finite")
+        if parameter.type is ParameterType.INTEGER and abs(value) > MAX_INTEGER:
+            raise InvalidArgument(f"{field}.{name}", "must be within +/- 2^53")
+    if low >= high:
+        raise InvalidArgument(
+            f"{field}.min_value", f"must be less than max_value ({low:g} >= {high:g})"
+        )
+    if parameter.scale is ScaleType.LOG:
+        if parameter.type is ParameterType.DOUBLE and low <= 0:
+            raise InvalidArgument(f"{field}.min_value", "must be positive with SCALE_TYPE_LOG")
+        if parameter.type is ParameterType.INTEGER and low < 1:
+            raise InvalidArgument(f"{field}.min_value", "must be at least 1 with SCALE_TYPE_LOG")
+
+
+def _check_discrete(values: tuple[float, ...], field: str) -> None:
+    if not values:
+        raise InvalidArgument(field, "at least one value is required")
+    if len(values) > MAX_DISCRETE_VALUES:
+        raise InvalidArgument(field, f"at most {MAX_DISCRETE_VALUES} values are allowed")
+    for index, value in enumerate(values):
+        if not math.isfinite(value):
+            raise InvalidArgument(f"{field}[{index}]", "must be finite")
+    if len(set(values)) != len(values):
+        raise InvalidArgument(field, "values must be distinct")
+
+
+def _check_categories(values: tuple[str, ...], field: str) -> None:
+    if not values:
+        raise InvalidArgument(field, "at least one value is required")
+    if len(values) > MAX_CATEGORIES:
+        raise InvalidArgument(field, f"at most {MAX_CATEGORIES} values are allowed")
+    for index, value in enumerate(values):
+        if not value or len(value) > MAX_CATEGORY_LENGTH:
+            raise InvalidArgument(
+                f"{field}[{index}]", f"must be 1 to {MAX_CATEGORY_LENGTH} characters"
+            )
+    if len(set(values)) != len(values):
+        raise InvalidArgument(field, "values must be distinct")
+
+
+def _check_metrics(spec: StudySpec, field: str) -> None:
+    if not spec.metrics:
+        raise InvalidArgument(field, "one metric is required")
+    if len(spec.metrics) > MAX_METRICS:
+        raise InvalidArgument(field, f"exactly {MAX_METRICS} metric is supported")
+    names = {p.name for p in spec.parameters}
+    seen: set[str] = set()
+    for index, metric in enumerate(spec.metrics):
+        check_name(metric.name, f"{field}[{index}].name")
+        if metric.name in seen:
+            raise InvalidArgument(f"{field}[{index}].name", f"duplicate metric {metric.name!r}")
+        if metric.name in names:
+            raise InvalidArgument(
+                f"{field}[{index}].name", f"{metric.name!r} is also a parameter name"
+            )
+        seen.add(metric.name)
+
+
+def check_parameters(
+    spec: StudySpec, parameters: Mapping[str, ParameterValue], field: str
+) -> dict[str, ParameterValue]:
+    """Checks a full assignment of the spec's parameters and returns it canonicalized.
+
+    Canonical values: float for DOUBLE and DISCRETE (exactly one of the listed
+    values), int for INTEGER, str for CATEGORICAL.
+    """
+    known = {p.name for p in spec.parameters}
+    for name in parameters:
+        if name not in known:
+            raise InvalidArgument(f"{field}[{name!r}]", f"unknown parameter {name!r}")
+    result: dict[str, ParameterValue] = {}
+    for parameter in spec.parameters:
+        if parameter.name not in parameters:
+            raise InvalidArgument(f"{field}[{parameter.name!r}]", "missing value")
+        item = f"{field}[{parameter.name!r}]"
+        result[parameter.name] = check_value(parameter, parameters[parameter.name], item)
+    return result
+
+
+def check_value(parameter: ParameterSpec, value: ParameterValue, field: str) -> ParameterValue:
+    """Returns the canonical form of `value`, or raises InvalidArgument."""
+    if parameter.type is ParameterType.CATEGORICAL:
+        if not isinstance(value, str):
+            raise InvalidArgument(field, "must be a string_value (CATEGORICAL parameter)")
+        if value not in parameter.categories:
+            raise InvalidArgument(field, f"{value!r} is not one of {list(parameter.categories)}")
+        return value
+    if isinstance(value, (str, bool)):
+        raise InvalidArgument(field, f"must be a number ({parameter.type.value} parameter)")
+    number = float(value)
+    if not math.isfinite(number):
+        raise InvalidArgument(field, "must be finite")
+    if parameter.type is ParameterType.DISCRETE:
+        return _snap_discrete(parameter, number, field)
+    assert parameter.min_value is not None and parameter.max_value is not None
+    if parameter.type is ParameterType.INTEGER and number != round(number):
+        raise InvalidArgument(field, f"{number!r} is not an integer (INTEGER parameter)")
+    if not parameter.min_value <= number <= parameter.max_value:
+        raise InvalidArgument(
+            field, f"{number!r} is outside [{parameter.min_value:g}, {parameter.max_value:g}]"
+        )
+    return int(round(number)) if parameter.type is ParameterType.INTEGER else number
+
+
+def _snap_discrete(parameter: ParameterSpec, number: float, field: str) -> float:
+    for allowed in parameter.values:
+        if abs(allowed - number) <= DISCRETE_TOLERANCE * max(1.0, abs(allowed)):
+            return allowed
+    raise InvalidArgument(field, f"{number!r} is not one of {list(parameter.values)}")
+
+
+def check_measurement(
+    spec: StudySpec, measurement: Measurement, field: str, *, final: bool
+) -> None:
+    """Checks metric names and values; a final measurement needs every metric."""
+    known = {m.name for m in spec.metrics}
+    for name, value in measurement.metrics.items():
+        item = f"{field}.metrics[{name!r}]"
+        if name not in known:
+            raise InvalidArgument(item, f"unknown metric {name!r}; the study has {sorted(known)}")
+        if not math.isfinite(value):
+            raise InvalidArgument(
+                item, f"{value!r} is not finite; complete the trial as infeasible instead"
+            )
+    if final:
+        missing = sorted(known - set(measurement.metrics))
+        if missing:
+            raise InvalidArgument(f"{field}.metrics", f"missing metrics {missing}")
+    elif not measurement.metrics:
+        raise InvalidArgument(f"{field}.metrics", "at least one metric is required")
+    if measurement.step < 0:
+        raise InvalidArgument(f"{field}.step", "must be 0 or more")
+    if not (math.isfinite(measurement.elapsed_seconds) and measurement.elapsed_seconds >= 0):
+        raise InvalidArgument(f"{field}.elapsed_seconds", "must be finite and 0 or more")
+
+
+def check_metadata(metadata: Mapping[str, str], field: str) -> None:
+    """User-supplied trial metadata: bounded, and not in the server's namespace."""
+    if len(metadata) > MAX_METADATA_ENTRIES:
+        raise InvalidArgument(field, f"at most {MAX_METADATA_ENTRIES} entries are allowed")
+    for key, value in metadata.items():
+        if key.startswith(RESERVED_METADATA_PREFIX):
+            raise InvalidArgument(f"{field}[{key!r}]", "keys starting with 'sibyl.' are reserved")
+        if not key or len(key) > MAX_METADATA_LENGTH or len(value) > MAX_METADATA_LENGTH:
+            raise InvalidArgument(
+                f"{field}[{key!r}]", f"keys and values must be 1 to {MAX_METADATA_LENGTH} chars"
+            )
+
+
+def check_text(value: str, limit: int, field: str) -> str:
+    if len(value) > limit:
+        raise InvalidArgument(field, f"at most {limit} characters are allowed")
+    return value

@@ -1,0 +1,44 @@
+"""When a study completes on its own: its budget is used up and no trial is pending."""
+
+from __future__ import annotations
+
+from sibyl_server.domain.study import StudySpec, StudyState
+from sibyl_server.domain.trial import TrialState
+from sibyl_server.store.repository import StudyRecord, Transaction
+
+PENDING_STATES = (TrialState.REQUESTED, TrialState.ACTIVE, TrialState.STOPPING)
+FINISHED_STATES = (TrialState.COMPLETED, TrialState.INFEASIBLE)
+MAX_TRIALS_REACHED = "max_trials reached"
+GRID_EXHAUSTED = "grid exhausted"
+
+
+def budget_left(spec: StudySpec, trial_count: int) -> int | None:
+    """Trials the budget still allows; None without a budget."""
+    if spec.max_trials is None:
+        return None
+    return max(spec.max_trials - trial_count, 0)
+
+
+def exhausted_reason_after(spec: StudySpec, trial_count: int, current: str) -> str:
+    """The study's exhausted reason once it has `trial_count` trials."""
+    if current:
+        return current
+    left = budget_left(spec, trial_count)
+    return MAX_TRIALS_REACHED if left == 0 else ""
+
+
+def complete_if_done(
+    tx: Transaction, record: StudyRecord, exhausted_reason: str, now: float
+) -> StudyState:
+    """Completes an ACTIVE study whose budget is used up once nothing is pending.
+
+    Returns the study's state afterwards. PAUSED studies stay paused: the user paused
+    them, and resuming them completes them on the next call.
+    """
+    state = record.study.state
+    if not exhausted_reason or state is not StudyState.ACTIVE:
+        return state
+    if tx.count_trials(record.pk, PENDING_STATES):
+        return state
+    tx.update_study(record.pk, now, state=StudyState.COMPLETED, state_reason=exhausted_reason)
+    return StudyState.COMPLETED

@@ -1,0 +1,46 @@
+"""Page sizes and opaque page tokens for List* calls.
+
+A token holds the last item's position and a fingerprint of the request's filters,
+so a token reused with different filters is rejected rather than silently wrong.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+
+from sibyl_server.domain.errors import InvalidArgument
+
+MAX_PAGE_SIZE = 1000
+
+
+def page_size(requested: int, default: int, field: str = "page_size") -> int:
+    if requested < 0:
+        raise InvalidArgument(field, "must be 0 or more")
+    return min(requested or default, MAX_PAGE_SIZE)
+
+
+def fingerprint(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def encode_page_token(after: int, request_fingerprint: str) -> str:
+    payload = json.dumps({"after": after, "f": request_fingerprint}).encode()
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def decode_page_token(token: str, request_fingerprint: str, field: str = "page_token") -> int:
+    """The position after which the page starts: 0 for an empty token."""
+    if not token:
+        return 0
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        after, token_fingerprint = int(payload["after"]), str(payload["f"])
+    except (binascii.Error, ValueError, KeyError, TypeError) as error:
+        raise InvalidArgument(field, "not a page token returned by this method") from error
+    if token_fingerprint != request_fingerprint:
+        raise InvalidArgument(field, "the page token belongs to a request with other filters")
+    return after

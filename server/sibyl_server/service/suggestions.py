@@ -1,0 +1,339 @@
+"""SuggestTrials: hand out existing trials first, then compute new ones under a study lock.
+
+The steps, and why they are split as they are:
+1. Claim what already exists (the caller's own ACTIVE trials, REQUESTED trials,
+   trials whose lease expired) with compare-and-set updates: no lock needed.
+2. If more are needed, take the study's cross-process lock (waiting asynchronously,
+   so a waiting call holds no thread), read a snapshot, run the engine on the engine
+   pool, and write the new trials and engine state. Holding the lock across these
+   steps means every pending trial is in the snapshot of the next computation, and
+   two replicas never compute for one study at once.
+Cheap calls (reads, measurements, completions) never take the lock, and the engine
+runs on its own bounded pool, so they never wait for a model fit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor
+from typing import Any, TypeVar
+
+from sibyl_server.domain.errors import Aborted, FailedPrecondition, InvalidArgument
+from sibyl_server.domain.names import StudyName
+from sibyl_server.domain.study import ParameterValue, StudySpec, StudyState
+from sibyl_server.domain.trial import Trial, TrialState
+from sibyl_server.domain.validation import check_parameters
+from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.interface import (
+    Observation,
+    Parameters,
+    Suggestion,
+    SuggestionRequest,
+    SuggestionResult,
+)
+from sibyl_server.service.lifecycle import (
+    FINISHED_STATES,
+    GRID_EXHAUSTED,
+    PENDING_STATES,
+    budget_left,
+    complete_if_done,
+    exhausted_reason_after,
+)
+from sibyl_server.store.locks import StudyLock
+from sibyl_server.store.repository import Store, StudyRecord, Transaction
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Clock = Callable[[], float]
+
+
+@dataclasses.dataclass(frozen=True)
+class SuggestionSettings:
+    """Attributes:
+    lock_timeout_seconds: How long a call waits for another computation on the same
+        study before answering ABORTED (worth a retry).
+    """
+
+    lock_timeout_seconds: float = 120.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Suggested:
+    trials: list[Trial]
+    study_state: StudyState
+    timings: dict[str, float]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Snapshot:
+    record: StudyRecord
+    request: SuggestionRequest | None
+
+
+class SuggestionUseCase:
+    def __init__(
+        self,
+        store: Store,
+        engine: Engine,
+        clock: Clock,
+        store_executor: Executor,
+        engine_executor: Executor,
+        settings: SuggestionSettings | None = None,
+    ) -> None:
+        self._store = store
+        self._engine = engine
+        self._clock = clock
+        self._store_executor = store_executor
+        self._engine_executor = engine_executor
+        self._settings = settings or SuggestionSettings()
+        # Calls in this process for one study queue here first, so that only one of
+        # them polls the cross-process lock. Coordination only: no study state.
+        self._local_locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def suggest(self, name: StudyName, count: int, client_id: str) -> Suggested:
+        claimed, record = await self._in_store(self._claim_existing, name, count, client_id)
+        if len(claimed) >= count or record.exhausted_reason:
+            return Suggested(claimed, record.study.state, {})
+        async with self._study_lock(record.pk):
+            more, state, timings = await self._compute(name, count - len(claimed), client_id)
+        return Suggested(claimed + more, state, timings)
+
+    # Step 1: existing trials ------------------------------------------------------------
+
+    def _claim_existing(
+        self, name: StudyName, count: int, client_id: str
+    ) -> tuple[list[Trial], StudyRecord]:
+        now = self._clock()
+        with self._store.transaction(write=True) as tx:
+            record = tx.study(name)
+            _check_active(record)
+            lease = now + record.study.spec.lease_seconds
+            tx.renew_leases(record.pk, client_id, lease, now)
+            own = tx.trials(record.pk, states=(TrialState.ACTIVE,), client_id=client_id)
+            claimed = [r.trial for r in own[:count]]
+            for state, expired_before in (
+                (TrialState.REQUESTED, None),
+                (TrialState.ACTIVE, now),
+            ):
+                claimed += self._claim(
+                    tx, record, state, expired_before, count - len(claimed), client_id, now
+                )
+            return claimed, record
+
+    @staticmethod
+    def _claim(
+        tx: Transaction,
+        record: StudyRecord,
+        state: TrialState,
+        expired_before: float | None,
+        wanted: int,
+        client_id: str,
+        now: float,
+    ) -> list[Trial]:
+        if wanted <= 0:
+            return []
+        lease = now + record.study.spec.lease_seconds
+        candidates = tx.trials(
+            record.pk, states=(state,), lease_expired_before=expired_before, limit=wanted
+        )
+        claimed = []
+        for candidate in candidates:
+            if tx.claim_trial(
+                candidate.pk,
+                expected_state=state,
+                client_id=client_id,
+                lease_expire_time=lease,
+                now=now,
+            ):
+                claimed.append(tx.trial(record.pk, record.name.trial(candidate.trial.number)).trial)
+        return claimed
+
+    # Step 2: new trials, under the study lock --------------------------------------------
+
+    async def _compute(
+        self, name: StudyName, wanted: int, client_id: str
+    ) -> tuple[list[Trial], StudyState, dict[str, float]]:
+        snapshot = await self._in_store(self._read_snapshot, name, wanted)
+        if snapshot.request is None:
+            state = await self._in_store(self._mark_exhausted, snapshot.record, "")
+            return [], state, {}
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(
+            self._engine_executor, self._engine.suggest, snapshot.request
+        )
+        trials, state = await self._in_store(self._write_suggestions, name, result, client_id)
+        return trials, state, result.timings
+
+    def _read_snapshot(self, name: StudyName, wanted: int) -> _Snapshot:
+        with self._store.transaction(write=False) as tx:
+            record = tx.study(name)
+            _check_active(record)
+            left = budget_left(record.study.spec, record.study.trial_count)
+            count = wanted if left is None else min(wanted, left)
+            if count <= 0 or record.exhausted_reason:
+                return _Snapshot(record, None)
+            request = SuggestionRequest(
+                spec=record.study.spec,
+                completed=_observations(tx, record.pk),
+                pending=[
+                    r.trial.parameters
+                    for r in tx.trials(record.pk, states=PENDING_STATES, with_measurements=False)
+                ],
+                count=count,
+                seed=record.study.spec.seed or 0,
+                state=tx.engine_state(record.pk),
+            )
+            return _Snapshot(record, request)
+
+    def _write_suggestions(
+        self, name: StudyName, result: SuggestionResult, client_id: str
+    ) -> tuple[list[Trial], StudyState]:
+        now = self._clock()
+        with self._store.transaction(write=True) as tx:
+            # Re-read under the row lock: a concurrent CreateTrial may have used budget.
+            record = tx.study(name, lock=True)
+            _check_active(record)
+            left = budget_left(record.study.spec, record.study.trial_count)
+            suggestions = result.suggestions if left is None else result.suggestions[:left]
+            trials = _insert_trials(tx, record, suggestions, client_id, now)
+            tx.update_study(record.pk, now, engine_state=result.state)
+            reason = GRID_EXHAUSTED if result.exhausted else ""
+            trial_count = record.study.trial_count + len(trials)
+            return trials, self._mark_exhausted_in(tx, record, trial_count, reason, now)
+
+    def _mark_exhausted(self, record: StudyRecord, reason: str) -> StudyState:
+        now = self._clock()
+        with self._store.transaction(write=True) as tx:
+            current = tx.study(record.name)
+            return self._mark_exhausted_in(tx, current, current.study.trial_count, reason, now)
+
+    @staticmethod
+    def _mark_exhausted_in(
+        tx: Transaction, record: StudyRecord, trial_count: int, reason: str, now: float
+    ) -> StudyState:
+        exhausted = exhausted_reason_after(
+            record.study.spec, trial_count, record.exhausted_reason or reason
+        )
+        if exhausted and exhausted != record.exhausted_reason:
+            tx.update_study(record.pk, now, exhausted_reason=exhausted)
+        return complete_if_done(tx, record, exhausted, now)
+
+    # Plumbing ---------------------------------------------------------------------------
+
+    async def _in_store(self, function: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._store_executor, function, *args)
+
+    @contextlib.asynccontextmanager
+    async def _study_lock(self, study_pk: int) -> AsyncIterator[None]:
+        async with self._local_lock(study_pk):
+            lock = await self._acquire(self._store.study_lock(study_pk))
+            try:
+                yield
+            finally:
+                # Shielded: a cancelled call must still release the lock.
+                await asyncio.shield(self._in_store(lock.release))
+
+    @contextlib.asynccontextmanager
+    async def _local_lock(self, study_pk: int) -> AsyncIterator[None]:
+        lock, users = self._local_locks.get(study_pk, (asyncio.Lock(), 0))
+        self._local_locks[study_pk] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._local_locks[study_pk]
+            if users == 1:
+                del self._local_locks[study_pk]
+            else:
+                self._local_locks[study_pk] = (lock, users - 1)
+
+    async def _acquire(self, lock: StudyLock) -> StudyLock:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._settings.lock_timeout_seconds
+        delay = 0.002
+        while not await self._try_acquire(lock):
+            if loop.time() > deadline:
+                raise Aborted(
+                    "another suggestion for this study is taking too long; retry",
+                    reason="STUDY_BUSY",
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
+        return lock
+
+    async def _try_acquire(self, lock: StudyLock) -> bool:
+        future = asyncio.get_running_loop().run_in_executor(self._store_executor, lock.try_acquire)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            # The attempt goes on in its thread; if it wins, nobody will release it.
+            future.add_done_callback(lambda done: _release_if_acquired(done, lock))
+            raise
+
+
+def _release_if_acquired(attempt: asyncio.Future[bool], lock: StudyLock) -> None:
+    if not attempt.cancelled() and attempt.exception() is None and attempt.result():
+        lock.release()
+
+
+def _insert_trials(
+    tx: Transaction,
+    record: StudyRecord,
+    suggestions: list[Suggestion],
+    client_id: str,
+    now: float,
+) -> list[Trial]:
+    if not suggestions:
+        return []
+    spec = record.study.spec
+    first = tx.allocate_trial_numbers(record.pk, len(suggestions))
+    trials = []
+    for offset, suggestion in enumerate(suggestions):
+        trial = Trial(
+            number=first + offset,
+            parameters=_checked_engine_output(spec, suggestion.parameters),
+            state=TrialState.ACTIVE,
+            client_id=client_id,
+            lease_expire_time=now + spec.lease_seconds,
+            metadata=suggestion.metadata,
+            create_time=now,
+            start_time=now,
+            update_time=now,
+        )
+        tx.insert_trial(record.pk, trial, None)
+        trials.append(trial)
+    return trials
+
+
+def _checked_engine_output(spec: StudySpec, parameters: Parameters) -> dict[str, ParameterValue]:
+    """Engine output, checked like user input: an engine bug must not store a bad trial."""
+    try:
+        return check_parameters(spec, parameters, "suggestion")
+    except InvalidArgument as error:
+        raise RuntimeError(f"the engine produced an invalid suggestion: {error}") from error
+
+
+def _check_active(record: StudyRecord) -> None:
+    if record.study.state is not StudyState.ACTIVE:
+        raise FailedPrecondition(
+            f"study {record.name} is {record.study.state.value}: no trials are suggested",
+            reason="STUDY_NOT_ACTIVE",
+            metadata={"state": record.study.state.value},
+        )
+
+
+def _observations(tx: Transaction, study_pk: int) -> list[Observation]:
+    finished = tx.trials(study_pk, states=FINISHED_STATES, with_measurements=False)
+    return [
+        Observation(
+            parameters=r.trial.parameters,
+            metrics=r.trial.final_measurement.metrics if r.trial.final_measurement else {},
+            infeasible=r.trial.state is TrialState.INFEASIBLE,
+        )
+        for r in finished
+    ]

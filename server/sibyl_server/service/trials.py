@@ -1,0 +1,270 @@
+"""Trial use cases that never wait for the engine: create, read, measure, complete."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Collection, Mapping
+
+from sibyl_server.domain.errors import FailedPrecondition, InvalidArgument
+from sibyl_server.domain.names import StudyName, TrialName
+from sibyl_server.domain.study import ParameterValue, StudySpec, StudyState
+from sibyl_server.domain.trial import Measurement, Trial, TrialState
+from sibyl_server.domain.validation import (
+    MAX_REASON_LENGTH,
+    check_measurement,
+    check_metadata,
+    check_parameters,
+    check_text,
+)
+from sibyl_server.engine.interface import METADATA_ALGORITHM
+from sibyl_server.service.lifecycle import (
+    FINISHED_STATES,
+    complete_if_done,
+    exhausted_reason_after,
+)
+from sibyl_server.service.pagination import (
+    decode_page_token,
+    encode_page_token,
+    fingerprint,
+    page_size,
+)
+from sibyl_server.store.repository import Store, StudyRecord, Transaction, TrialRecord
+
+DEFAULT_TRIAL_PAGE_SIZE = 100
+USER_ALGORITHM = "USER"
+CREATABLE_STATES = (TrialState.REQUESTED, TrialState.COMPLETED, TrialState.INFEASIBLE)
+Clock = Callable[[], float]
+
+
+@dataclasses.dataclass(frozen=True)
+class NewTrial:
+    """A trial a user adds with CreateTrial."""
+
+    parameters: Mapping[str, ParameterValue]
+    state: TrialState
+    final_measurement: Measurement | None = None
+    infeasibility_reason: str = ""
+    metadata: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class TrialPage:
+    trials: list[Trial]
+    next_page_token: str
+
+
+class TrialUseCases:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    def create_trial(self, parent: StudyName, new: NewTrial, request_id: str = "") -> Trial:
+        now = self._clock()
+        with self._store.transaction(write=True) as tx:
+            record = tx.study(parent)
+            if request_id:
+                existing = tx.trial_by_request_id(record.pk, request_id)
+                if existing is not None:
+                    return existing.trial
+            trial = self._build_trial(record, new, now)
+            if record.exhausted_reason:
+                raise FailedPrecondition(
+                    f"study {parent} takes no more trials ({record.exhausted_reason})",
+                    reason="STUDY_EXHAUSTED",
+                )
+            number = tx.allocate_trial_numbers(record.pk, 1)
+            trial = dataclasses.replace(trial, number=number)
+            tx.insert_trial(record.pk, trial, request_id or None)
+            exhausted = exhausted_reason_after(record.study.spec, number, "")
+            if exhausted:
+                tx.update_study(record.pk, now, exhausted_reason=exhausted)
+                complete_if_done(tx, record, exhausted, now)
+            return trial
+
+    def _build_trial(self, record: StudyRecord, new: NewTrial, now: float) -> Trial:
+        spec = record.study.spec
+        parameters = check_parameters(spec, new.parameters, "trial.parameters")
+        check_metadata(new.metadata, "trial.metadata")
+        if new.state not in CREATABLE_STATES:
+            raise InvalidArgument("trial.state", "must be REQUESTED, COMPLETED or INFEASIBLE")
+        if new.state is TrialState.COMPLETED:
+            if new.final_measurement is None:
+                raise InvalidArgument("trial.final_measurement", "required for a COMPLETED trial")
+            check_measurement(spec, new.final_measurement, "trial.final_measurement", final=True)
+        elif new.final_measurement is not None:
+            raise InvalidArgument("trial.final_measurement", "only COMPLETED trials have one")
+        if new.state is TrialState.REQUESTED and record.study.state is StudyState.COMPLETED:
+            raise FailedPrecondition(
+                f"study {record.name} is completed: no trial can be queued",
+                reason="STUDY_NOT_ACTIVE",
+            )
+        reason = check_text(
+            new.infeasibility_reason, MAX_REASON_LENGTH, "trial.infeasibility_reason"
+        )
+        finished = new.state in FINISHED_STATES
+        return Trial(
+            number=0,
+            parameters=parameters,
+            state=new.state,
+            final_measurement=new.final_measurement,
+            infeasibility_reason=reason if new.state is TrialState.INFEASIBLE else "",
+            metadata={**new.metadata, METADATA_ALGORITHM: USER_ALGORITHM},
+            create_time=now,
+            complete_time=now if finished else None,
+            update_time=now,
+        )
+
+    def get_trial(self, name: TrialName) -> Trial:
+        with self._store.transaction(write=False) as tx:
+            return tx.trial(tx.study(name.parent).pk, name).trial
+
+    def list_trials(
+        self,
+        parent: StudyName,
+        states: Collection[TrialState],
+        requested_size: int,
+        token: str,
+    ) -> TrialPage:
+        size = page_size(requested_size, DEFAULT_TRIAL_PAGE_SIZE)
+        request_fingerprint = fingerprint(str(parent), sorted(s.value for s in states))
+        after = decode_page_token(token, request_fingerprint)
+        with self._store.transaction(write=False) as tx:
+            study_pk = tx.study(parent).pk
+            records = tx.trials(study_pk, states=states, after_number=after, limit=size + 1)
+        next_token = ""
+        if len(records) > size:
+            records = records[:size]
+            next_token = encode_page_token(records[-1].trial.number, request_fingerprint)
+        return TrialPage([r.trial for r in records], next_token)
+
+    def add_measurement(self, name: TrialName, measurement: Measurement) -> Trial:
+        now = self._clock()
+        with self._store.transaction(write=True) as tx:
+            record = tx.study(name.parent)
+            trial_record = tx.trial(record.pk, name, lock=True)
+            trial = trial_record.trial
+            if trial.state not in (TrialState.ACTIVE, TrialState.STOPPING):
+                raise FailedPrecondition(
+                    f"trial {name} is {trial.state.value}: only ACTIVE or STOPPING trials "
+                    "take measurements",
+                    reason="TRIAL_NOT_ACTIVE",
+                )
+            check_measurement(record.study.spec, measurement, "measurement", final=False)
+            if not _is_resent(trial.measurements, measurement):
+                _check_step_increases(trial, measurement)
+                tx.insert_measurement(trial_record.pk, measurement)
+            if trial.state is TrialState.ACTIVE:
+                lease = now + record.study.spec.lease_seconds
+                tx.update_trial(trial_record.pk, now, lease_expire_time=lease)
+            return tx.trial(record.pk, name).trial
+
+    def complete_trial(
+        self,
+        name: TrialName,
+        final: Measurement | None,
+        infeasible: bool,
+        infeasibility_reason: str = "",
+    ) -> Trial:
+        check_text(infeasibility_reason, MAX_REASON_LENGTH, "infeasibility_reason")
+        if infeasible and final is not None:
+            raise InvalidArgument("final_measurement", "must be unset when trial_infeasible")
+        if infeasibility_reason and not infeasible:
+            raise InvalidArgument("infeasibility_reason", "only with trial_infeasible")
+        now = self._clock()
+        with self._store.transaction(write=True) as tx:
+            record = tx.study(name.parent)
+            trial_record = tx.trial(record.pk, name, lock=True)
+            trial = trial_record.trial
+            spec = record.study.spec
+            if not infeasible:
+                final = _resolve_final(spec, trial, final)
+            if trial.state.is_finished:
+                _check_same_result(trial, final, infeasible, infeasibility_reason)
+                return trial
+            self._finish(tx, trial_record, final, infeasible, infeasibility_reason, now)
+            complete_if_done(tx, record, record.exhausted_reason, now)
+            return tx.trial(record.pk, name).trial
+
+    @staticmethod
+    def _finish(
+        tx: Transaction,
+        trial_record: TrialRecord,
+        final: Measurement | None,
+        infeasible: bool,
+        reason: str,
+        now: float,
+    ) -> None:
+        tx.update_trial(
+            trial_record.pk,
+            now,
+            state=TrialState.INFEASIBLE if infeasible else TrialState.COMPLETED,
+            final_measurement=final,
+            infeasibility_reason=reason,
+            complete_time=now,
+            lease_expire_time=None,
+        )
+
+    def optimal_trials(self, parent: StudyName) -> list[Trial]:
+        """The best COMPLETED trial by the objective, the earliest on ties."""
+        with self._store.transaction(write=False) as tx:
+            record = tx.study(parent)
+            completed = tx.trials(
+                record.pk, states=(TrialState.COMPLETED,), with_measurements=False
+            )
+        objective = record.study.spec.objective
+        best: Trial | None = None
+        for candidate in (r.trial for r in completed):
+            assert candidate.final_measurement is not None
+            value = objective.sign() * candidate.final_measurement.metrics[objective.name]
+            if best is None or value > objective.sign() * _objective_value(best, objective.name):
+                best = candidate
+        return [best] if best else []
+
+
+def _objective_value(trial: Trial, metric: str) -> float:
+    assert trial.final_measurement is not None
+    return trial.final_measurement.metrics[metric]
+
+
+def _is_resent(history: tuple[Measurement, ...], measurement: Measurement) -> bool:
+    return bool(history) and history[-1] == measurement
+
+
+def _check_step_increases(trial: Trial, measurement: Measurement) -> None:
+    if trial.measurements and measurement.step <= trial.measurements[-1].step:
+        raise FailedPrecondition(
+            f"measurement step {measurement.step} is not after the last recorded step "
+            f"{trial.measurements[-1].step}",
+            reason="MEASUREMENT_STEP_NOT_INCREASING",
+        )
+
+
+def _resolve_final(spec: StudySpec, trial: Trial, final: Measurement | None) -> Measurement:
+    """The final measurement given, or else the trial's last intermediate one."""
+    if final is not None:
+        check_measurement(spec, final, "final_measurement", final=True)
+        return final
+    if trial.state.is_finished and trial.final_measurement is not None:
+        return trial.final_measurement
+    if not trial.measurements:
+        raise FailedPrecondition(
+            "final_measurement is unset and the trial has no measurement to complete with",
+            reason="NO_MEASUREMENT",
+        )
+    last = trial.measurements[-1]
+    check_measurement(spec, last, "final_measurement", final=True)
+    return last
+
+
+def _check_same_result(
+    trial: Trial, final: Measurement | None, infeasible: bool, reason: str
+) -> None:
+    if infeasible:
+        same = trial.state is TrialState.INFEASIBLE and trial.infeasibility_reason == reason
+    else:
+        same = trial.state is TrialState.COMPLETED and trial.final_measurement == final
+    if not same:
+        raise FailedPrecondition(
+            f"trial {trial.number} is already {trial.state.value} with a different result",
+            reason="TRIAL_ALREADY_COMPLETED",
+        )

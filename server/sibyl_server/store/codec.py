@@ -1,0 +1,101 @@
+"""Domain objects to and from the JSON and integer forms the tables store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sibyl_server.domain.study import (
+    Algorithm,
+    Goal,
+    MetricSpec,
+    ParameterSpec,
+    ParameterType,
+    ScaleType,
+    StudySpec,
+)
+from sibyl_server.domain.trial import Measurement
+
+
+def to_micros(seconds: float) -> int:
+    return int(round(seconds * 1_000_000))
+
+
+def from_micros(micros: int | None) -> float | None:
+    return None if micros is None else micros / 1_000_000
+
+
+def dump_json(value: Any) -> str:
+    # allow_nan=False: a NaN must never reach the store (validation rejects it).
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
+def spec_to_json(spec: StudySpec) -> str:
+    return dump_json(
+        {
+            "parameters": [_parameter_to_dict(p) for p in spec.parameters],
+            "metrics": [{"name": m.name, "goal": m.goal.value} for m in spec.metrics],
+            "algorithm": spec.algorithm.value,
+            "max_trials": spec.max_trials,
+            "seed": spec.seed,
+            "lease_seconds": spec.lease_seconds,
+            "grid_resolution": spec.grid_resolution,
+            "num_initial_trials": spec.num_initial_trials,
+        }
+    )
+
+
+def _parameter_to_dict(parameter: ParameterSpec) -> dict[str, Any]:
+    return {
+        "name": parameter.name,
+        "type": parameter.type.value,
+        "min_value": parameter.min_value,
+        "max_value": parameter.max_value,
+        "scale": parameter.scale.value,
+        "values": list(parameter.values),
+        "categories": list(parameter.categories),
+    }
+
+
+def spec_from_json(text: str) -> StudySpec:
+    data = json.loads(text)
+    return StudySpec(
+        parameters=tuple(_parameter_from_dict(p) for p in data["parameters"]),
+        metrics=tuple(MetricSpec(m["name"], Goal(m["goal"])) for m in data["metrics"]),
+        algorithm=Algorithm(data["algorithm"]),
+        max_trials=data["max_trials"],
+        seed=data["seed"],
+        lease_seconds=data["lease_seconds"],
+        grid_resolution=data["grid_resolution"],
+        num_initial_trials=data["num_initial_trials"],
+    )
+
+
+def _parameter_from_dict(data: Mapping[str, Any]) -> ParameterSpec:
+    return ParameterSpec(
+        name=data["name"],
+        type=ParameterType(data["type"]),
+        min_value=data["min_value"],
+        max_value=data["max_value"],
+        scale=ScaleType(data["scale"]),
+        values=tuple(data["values"]),
+        categories=tuple(data["categories"]),
+    )
+
+
+def measurement_to_json(measurement: Measurement) -> str:
+    return dump_json(
+        {
+            "metrics": dict(measurement.metrics),
+            "step": measurement.step,
+            "elapsed_seconds": measurement.elapsed_seconds,
+        }
+    )
+
+
+def measurement_from_json(text: str | None) -> Measurement | None:
+    if text is None:
+        return None
+    data = json.loads(text)
+    return Measurement(data["metrics"], data["step"], data["elapsed_seconds"])

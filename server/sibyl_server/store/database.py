@@ -1,0 +1,103 @@
+"""Opening a store URL: the engine, its connection settings, its locks, its schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from sibyl_server.store.locks import FileLocks, LockFactory, PostgresLocks
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = "sibyl_write"
+"""Execution option marking a connection whose transaction will write (see begin())."""
+
+
+@dataclass(frozen=True)
+class Database:
+    """An opened store: the SQLAlchemy engine and the matching cross-process locks."""
+
+    engine: Engine
+    locks: LockFactory
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, pool_size: int = 10) -> Database:
+    """Opens `sqlite:///path` or `postgresql://...` (no schema changes; see migrate())."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _open_sqlite(url, pool_size)
+    if parsed.get_backend_name() in ("postgresql", "postgres"):
+        return _open_postgres(url, pool_size)
+    raise ValueError(f"unsupported store {parsed.get_backend_name()!r}: use sqlite or postgresql")
+
+
+def _open_sqlite(url: str, pool_size: int) -> Database:
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        raise ValueError("SQLite store needs a file, e.g. sqlite:///sibyl.db")
+    path = Path(database).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        f"sqlite:///{path}",
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        connect_args={"check_same_thread": False},
+    )
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_sqlite_transaction)
+    return Database(engine, FileLocks(path))
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # Turn off the driver's implicit BEGIN so that _begin_sqlite_transaction decides.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    # WAL: readers never block the writer; NORMAL sync is durable across crashes of
+    # the process (not of the OS) and much faster, the usual choice with WAL.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _begin_sqlite_transaction(connection: Connection) -> None:
+    # A write transaction takes the write lock up front (IMMEDIATE): upgrading a read
+    # lock later could fail with SQLITE_BUSY when another writer got there first.
+    write = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _open_postgres(url: str, pool_size: int) -> Database:
+    parsed = make_url(url).set(drivername="postgresql+psycopg")
+    engine = create_engine(
+        parsed,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        # A connection broken by a database restart is replaced, not handed out.
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
+    return Database(engine, PostgresLocks(engine))
+
+
+def migrate(database: Database, revision: str = "head") -> None:
+    """Creates or upgrades the schema to `revision`. Safe to run from many replicas."""
+    with database.locks.migration_lock(), database.engine.begin() as connection:
+        config = AlembicConfig()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)

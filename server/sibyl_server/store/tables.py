@@ -1,0 +1,94 @@
+"""The relational schema, one definition for SQLite and PostgreSQL.
+
+Times are integer microseconds since the epoch (portable, exact to compare); specs,
+parameters, metrics and engine state are JSON text (portable, read whole).
+Migrations in `migrations/versions` must produce exactly this schema; a test checks.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a bigint.
+PrimaryKey = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData()
+
+studies = Table(
+    "studies",
+    metadata,
+    Column("pk", PrimaryKey, primary_key=True, autoincrement=True),
+    Column("team", String(63), nullable=False),
+    Column("study_id", String(63), nullable=False),
+    Column("display_name", String(256), nullable=False),
+    Column("spec", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("state_reason", String(256), nullable=False),
+    # Number of trials so far; the next trial's number is trial_count + 1. Bumped
+    # in the transaction that inserts trials, so numbers stay unique and dense.
+    Column("trial_count", BigInteger, nullable=False),
+    # Why no more trials will be suggested ("" while some will): the trial budget
+    # or the grid is used up. The study completes once its trials finish.
+    Column("exhausted_reason", String(256), nullable=False),
+    Column("engine_state", Text, nullable=False),
+    Column("create_time", BigInteger, nullable=False),
+    Column("update_time", BigInteger, nullable=False),
+    UniqueConstraint("team", "study_id", name="uq_studies_team_study_id"),
+)
+
+trials = Table(
+    "trials",
+    metadata,
+    Column("pk", PrimaryKey, primary_key=True, autoincrement=True),
+    Column(
+        "study_pk",
+        PrimaryKey,
+        ForeignKey("studies.pk", ondelete="CASCADE", name="fk_trials_study_pk"),
+        nullable=False,
+    ),
+    Column("number", BigInteger, nullable=False),
+    Column("parameters", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("client_id", String(128), nullable=False),
+    Column("lease_expire_time", BigInteger, nullable=True),
+    Column("final_measurement", Text, nullable=True),
+    Column("infeasibility_reason", Text, nullable=False),
+    Column("metadata", Text, nullable=False),
+    Column("request_id", String(128), nullable=True),
+    Column("create_time", BigInteger, nullable=False),
+    Column("start_time", BigInteger, nullable=True),
+    Column("complete_time", BigInteger, nullable=True),
+    Column("update_time", BigInteger, nullable=False),
+    UniqueConstraint("study_pk", "number", name="uq_trials_study_number"),
+    # Retried CreateTrial calls find the first call's trial through this constraint.
+    UniqueConstraint("study_pk", "request_id", name="uq_trials_study_request_id"),
+    Index("ix_trials_study_state", "study_pk", "state"),
+)
+
+measurements = Table(
+    "measurements",
+    metadata,
+    Column("pk", PrimaryKey, primary_key=True, autoincrement=True),
+    Column(
+        "trial_pk",
+        PrimaryKey,
+        ForeignKey("trials.pk", ondelete="CASCADE", name="fk_measurements_trial_pk"),
+        nullable=False,
+    ),
+    Column("step", BigInteger, nullable=False),
+    Column("elapsed_seconds", Float, nullable=False),
+    Column("metrics", Text, nullable=False),
+    UniqueConstraint("trial_pk", "step", name="uq_measurements_trial_step"),
+)

@@ -1,0 +1,83 @@
+"""Shared fixtures: real databases (SQLite file, PostgreSQL schema) and real servers.
+
+PostgreSQL: SIBYL_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test).
+Each test run gets a fresh schema, dropped at the end. Without a reachable PostgreSQL
+the PostgreSQL tests are skipped with a notice, unless SIBYL_REQUIRE_POSTGRES=1 (set
+in CI), which turns that into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+import pytest
+
+from tests.support import postgres
+from tests.support.servers import ServerThread
+
+POSTGRES_URL = os.environ.get(
+    "SIBYL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("SIBYL_REQUIRE_POSTGRES", "") == "1"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    problem = postgres.unreachable_reason(POSTGRES_URL)
+    if problem is None:
+        return f"PostgreSQL: {POSTGRES_URL} (a fresh schema per run)"
+    if REQUIRE_POSTGRES:
+        return f"PostgreSQL: REQUIRED but unreachable ({problem}): its tests will fail"
+    return (
+        f"PostgreSQL: NOT REACHABLE at {POSTGRES_URL} ({problem}): PostgreSQL tests are "
+        "SKIPPED. Set SIBYL_TEST_POSTGRES_URL to run them."
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    problem = postgres.unreachable_reason(POSTGRES_URL)
+    if problem is not None:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required (SIBYL_REQUIRE_POSTGRES=1): {problem}")
+        pytest.skip(f"PostgreSQL not reachable: {problem}")
+    schema = f"sibyl_test_{uuid.uuid4().hex[:12]}"
+    postgres.create_schema(POSTGRES_URL, schema)
+    try:
+        yield postgres.url_with_schema(POSTGRES_URL, schema)
+    finally:
+        postgres.drop_schema(POSTGRES_URL, schema)
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'sibyl.db'}"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def store_url(request: pytest.FixtureRequest) -> str:
+    """The URL of each backend in turn: every test using it runs on both."""
+    name = "postgres_url" if request.param == "postgresql" else "sqlite_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture(scope="module")
+def server(store_url: str) -> Iterator[ServerThread]:
+    running = ServerThread(store_url)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def unique_id() -> str:
+    """A fresh study id, so tests sharing a server never see each other's studies."""
+    return "s-" + uuid.uuid4().hex[:16]
+
+
+@pytest.fixture
+def tmp_sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'sibyl.db'}"

@@ -1,0 +1,317 @@
+"""The store contract: every test runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from sibyl_server.domain.errors import Aborted, AlreadyExists, NotFound, Unavailable
+from sibyl_server.domain.names import StudyName
+from sibyl_server.domain.study import Goal, MetricSpec, ParameterSpec, Study, StudySpec, StudyState
+from sibyl_server.domain.trial import Measurement, Trial, TrialState
+from sibyl_server.store.database import migrate, open_database
+from sibyl_server.store.repository import Store
+
+SPEC = StudySpec(
+    parameters=(ParameterSpec.double("x", 0, 1), ParameterSpec.categorical("c", ["a", "b"])),
+    metrics=(MetricSpec("loss", Goal.MINIMIZE),),
+    seed=7,
+)
+
+
+@pytest.fixture(scope="module")
+def store(store_url: str) -> Iterator[Store]:
+    database = open_database(store_url, pool_size=8)
+    migrate(database)
+    try:
+        yield Store(database)
+    finally:
+        database.dispose()
+
+
+def new_study(store: Store, team: str = "team-a") -> tuple[int, StudyName]:
+    name = StudyName(team, "s-" + uuid.uuid4().hex[:12])
+    study = Study(team, name.study, SPEC, StudyState.ACTIVE, create_time=1.0, update_time=1.0)
+    with store.transaction(write=True) as tx:
+        return tx.insert_study(study).pk, name
+
+
+def add_trials(store: Store, study_pk: int, states: list[TrialState]) -> list[int]:
+    with store.transaction(write=True) as tx:
+        first = tx.allocate_trial_numbers(study_pk, len(states))
+        return [
+            tx.insert_trial(
+                study_pk,
+                Trial(first + i, {"x": 0.5, "c": "a"}, state, lease_expire_time=100.0),
+                None,
+            )
+            for i, state in enumerate(states)
+        ]
+
+
+def test_study_round_trip_and_not_found(store: Store) -> None:
+    pk, name = new_study(store)
+    with store.transaction(write=False) as tx:
+        record = tx.study(name)
+    assert record.pk == pk
+    assert record.study.spec == SPEC
+    assert record.study.state is StudyState.ACTIVE
+    assert record.study.trial_count == 0
+    with pytest.raises(NotFound), store.transaction(write=False) as tx:
+        tx.study(StudyName("team-a", "missing"))
+
+
+def test_duplicate_study_is_already_exists_and_writes_nothing(store: Store) -> None:
+    _, name = new_study(store, team="dup-team")
+    study = Study(name.team, name.study, SPEC, StudyState.ACTIVE)
+    with pytest.raises(AlreadyExists), store.transaction(write=True) as tx:
+        tx.insert_study(study)
+    with store.transaction(write=False) as tx:
+        assert len(tx.studies("dup-team", 0, 10)) == 1
+
+
+def test_studies_are_listed_per_team_in_creation_order(store: Store) -> None:
+    team = "list-" + uuid.uuid4().hex[:8]
+    names = [new_study(store, team)[1] for _ in range(5)]
+    new_study(store, team + "-other")
+    with store.transaction(write=False) as tx:
+        first = tx.studies(team, 0, 3)
+        rest = tx.studies(team, first[-1].pk, 3)
+    assert [r.name for r in first + rest] == names
+
+
+def test_failed_transaction_leaves_nothing(store: Store) -> None:
+    pk, name = new_study(store)
+    with pytest.raises(RuntimeError), store.transaction(write=True) as tx:
+        tx.allocate_trial_numbers(pk, 3)
+        tx.update_study(pk, 5.0, state=StudyState.PAUSED)
+        raise RuntimeError("boom")
+    with store.transaction(write=False) as tx:
+        record = tx.study(name)
+    assert record.study.trial_count == 0
+    assert record.study.state is StudyState.ACTIVE
+
+
+def test_concurrent_number_allocation_is_unique_and_dense(store: Store) -> None:
+    pk, _ = new_study(store)
+
+    def allocate(count: int) -> list[int]:
+        with store.transaction(write=True) as tx:
+            first = tx.allocate_trial_numbers(pk, count)
+            time.sleep(0.002)
+            return list(range(first, first + count))
+
+    with ThreadPoolExecutor(8) as pool:
+        batches = list(pool.map(allocate, [1, 2, 3] * 10))
+    numbers = sorted(n for batch in batches for n in batch)
+    assert numbers == list(range(1, 61))
+
+
+def test_trial_filters(store: Store) -> None:
+    pk, name = new_study(store)
+    states = [TrialState.ACTIVE, TrialState.COMPLETED, TrialState.REQUESTED, TrialState.ACTIVE]
+    add_trials(store, pk, states)
+    with store.transaction(write=True) as tx:
+        tx.claim_trial(
+            tx.trials(pk, states=(TrialState.REQUESTED,))[0].pk,
+            expected_state=TrialState.REQUESTED,
+            client_id="w1",
+            lease_expire_time=500.0,
+            now=50.0,
+        )
+    with store.transaction(write=False) as tx:
+        assert [r.trial.number for r in tx.trials(pk)] == [1, 2, 3, 4]
+        active = tx.trials(pk, states=(TrialState.ACTIVE,))
+        assert [r.trial.number for r in active] == [1, 3, 4]
+        assert [r.trial.number for r in tx.trials(pk, client_id="w1")] == [3]
+        expired = tx.trials(pk, states=(TrialState.ACTIVE,), lease_expired_before=200.0)
+        assert [r.trial.number for r in expired] == [1, 4]
+        assert [r.trial.number for r in tx.trials(pk, after_number=2, limit=1)] == [3]
+        assert tx.count_trials(pk, (TrialState.ACTIVE, TrialState.REQUESTED)) == 3
+        trial = tx.trial(pk, name.trial(3)).trial
+    assert trial.client_id == "w1"
+    assert trial.lease_expire_time == 500.0
+    assert trial.start_time == 50.0
+
+
+def test_only_one_concurrent_claim_wins(store: Store) -> None:
+    pk, _ = new_study(store)
+    [trial_pk] = add_trials(store, pk, [TrialState.REQUESTED])
+    barrier = threading.Barrier(6)
+
+    def claim(client: str) -> bool:
+        barrier.wait()
+        with store.transaction(write=True) as tx:
+            return tx.claim_trial(
+                trial_pk,
+                expected_state=TrialState.REQUESTED,
+                client_id=client,
+                lease_expire_time=10.0,
+                now=1.0,
+            )
+
+    with ThreadPoolExecutor(6) as pool:
+        wins = list(pool.map(claim, [f"w{i}" for i in range(6)]))
+    assert wins.count(True) == 1
+
+
+def test_expired_lease_claim_needs_an_expired_lease(store: Store) -> None:
+    pk, _ = new_study(store)
+    [trial_pk] = add_trials(store, pk, [TrialState.ACTIVE])  # lease expires at t=100
+    with store.transaction(write=True) as tx:
+        early = tx.claim_trial(
+            trial_pk, expected_state=TrialState.ACTIVE, client_id="b", lease_expire_time=0, now=99
+        )
+        late = tx.claim_trial(
+            trial_pk, expected_state=TrialState.ACTIVE, client_id="b", lease_expire_time=0, now=101
+        )
+    assert (early, late) == (False, True)
+
+
+def test_renew_leases_touches_only_that_clients_active_trials(store: Store) -> None:
+    pk, name = new_study(store)
+    pks = add_trials(store, pk, [TrialState.REQUESTED, TrialState.REQUESTED])
+    with store.transaction(write=True) as tx:
+        for trial_pk, client in zip(pks, ("a", "b"), strict=True):
+            tx.claim_trial(
+                trial_pk,
+                expected_state=TrialState.REQUESTED,
+                client_id=client,
+                lease_expire_time=10,
+                now=1,
+            )
+        tx.renew_leases(pk, "a", 99.0, 2.0)
+    with store.transaction(write=False) as tx:
+        leases = [tx.trial(pk, name.trial(n)).trial.lease_expire_time for n in (1, 2)]
+    assert leases == [99.0, 10.0]
+
+
+def test_request_id_is_unique_per_study(store: Store) -> None:
+    pk, _ = new_study(store)
+    other_pk, _ = new_study(store)
+    with store.transaction(write=True) as tx:
+        tx.insert_trial(pk, Trial(1, {}, TrialState.REQUESTED), "req-1")
+        tx.insert_trial(other_pk, Trial(1, {}, TrialState.REQUESTED), "req-1")
+    with pytest.raises(Aborted), store.transaction(write=True) as tx:
+        tx.insert_trial(pk, Trial(2, {}, TrialState.REQUESTED), "req-1")
+    with store.transaction(write=False) as tx:
+        found = tx.trial_by_request_id(pk, "req-1")
+        assert found is not None and found.trial.number == 1
+        assert tx.trial_by_request_id(pk, "req-2") is None
+
+
+def test_trial_numbers_are_unique_per_study(store: Store) -> None:
+    pk, _ = new_study(store)
+    with store.transaction(write=True) as tx:
+        tx.insert_trial(pk, Trial(1, {}, TrialState.REQUESTED), None)
+    with pytest.raises(Exception), store.transaction(write=True) as tx:  # noqa: B017, PT011
+        tx.insert_trial(pk, Trial(1, {}, TrialState.REQUESTED), None)
+
+
+def test_measurements_and_final_measurement(store: Store) -> None:
+    pk, name = new_study(store)
+    [trial_pk] = add_trials(store, pk, [TrialState.ACTIVE])
+    with store.transaction(write=True) as tx:
+        tx.insert_measurement(trial_pk, Measurement({"loss": 2.0}, step=2, elapsed_seconds=1.5))
+        tx.insert_measurement(trial_pk, Measurement({"loss": 3.0}, step=1))
+        tx.update_trial(
+            trial_pk,
+            9.0,
+            state=TrialState.COMPLETED,
+            final_measurement=Measurement({"loss": 0.25}, step=3),
+            complete_time=9.0,
+            lease_expire_time=None,
+        )
+    with store.transaction(write=False) as tx:
+        trial = tx.trial(pk, name.trial(1)).trial
+    assert [m.step for m in trial.measurements] == [1, 2]
+    assert trial.measurements[1] == Measurement({"loss": 2.0}, 2, 1.5)
+    assert trial.final_measurement == Measurement({"loss": 0.25}, 3, 0.0)
+    assert trial.state is TrialState.COMPLETED
+    assert trial.lease_expire_time is None
+    with pytest.raises(Exception), store.transaction(write=True) as tx:  # noqa: B017, PT011
+        tx.insert_measurement(trial_pk, Measurement({"loss": 9.0}, step=2))
+
+
+def test_delete_study_removes_its_trials(store: Store) -> None:
+    pk, name = new_study(store)
+    add_trials(store, pk, [TrialState.ACTIVE, TrialState.COMPLETED])
+    with store.transaction(write=True) as tx:
+        tx.delete_study(pk)
+    with store.transaction(write=False) as tx:
+        assert tx.trials(pk) == []
+        with pytest.raises(NotFound):
+            tx.study(name)
+
+
+def test_engine_state_round_trip(store: Store) -> None:
+    pk, _ = new_study(store)
+    state = {"quasi_random": {"position": 12}, "gp": {"lengthscales": [0.1, 2.5]}}
+    with store.transaction(write=True) as tx:
+        assert tx.engine_state(pk) == {}
+        tx.update_study(pk, 2.0, engine_state=state)
+    with store.transaction(write=False) as tx:
+        assert tx.engine_state(pk) == state
+
+
+def test_study_lock_is_exclusive_between_holders(store: Store) -> None:
+    pk, _ = new_study(store)
+    first, second = store.study_lock(pk), store.study_lock(pk)
+    assert first.try_acquire()
+    try:
+        assert not second.try_acquire()
+        other = store.study_lock(pk + 1_000_000)
+        assert other.try_acquire()
+        other.release()
+    finally:
+        first.release()
+    assert second.try_acquire()
+    second.release()
+
+
+def _hold_lock(store_url: str, study_pk: int, ready: multiprocessing.Event) -> None:
+    database = open_database(store_url, pool_size=1)
+    lock = Store(database).study_lock(study_pk)
+    assert lock.try_acquire()
+    ready.set()
+    time.sleep(600)
+
+
+def test_study_lock_of_a_killed_process_is_released(store: Store, store_url: str) -> None:
+    pk, _ = new_study(store)
+    context = multiprocessing.get_context("spawn")
+    ready = context.Event()
+    holder = context.Process(target=_hold_lock, args=(store_url, pk, ready), daemon=True)
+    holder.start()
+    try:
+        assert ready.wait(60)
+        lock = store.study_lock(pk)
+        assert not lock.try_acquire()
+    finally:
+        holder.kill()
+        holder.join(10)
+    deadline = time.monotonic() + 10
+    while not lock.try_acquire():
+        assert time.monotonic() < deadline, "lock not released after its holder was killed"
+        time.sleep(0.05)
+    lock.release()
+
+
+def test_migrations_are_idempotent(store: Store) -> None:
+    migrate(store.database)
+    store.ping()
+
+
+def test_unreachable_database_is_unavailable() -> None:
+    database = open_database("postgresql://postgres@127.0.0.1:1/none", pool_size=1)
+    try:
+        with pytest.raises(Unavailable):
+            Store(database).ping()
+    finally:
+        database.dispose()
