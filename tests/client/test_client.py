@@ -1,0 +1,196 @@
+"""The friendly client against a real server, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+import sibyl
+from sibyl_server.domain.names import StudyName
+from sibyl_server.store.database import open_database
+from sibyl_server.store.repository import Store
+from tests.support.servers import ServerThread
+
+SPEC = sibyl.StudySpec(
+    parameters=[
+        sibyl.Double("learning_rate", 1e-4, 1e-1, scale="log"),
+        sibyl.Integer("layers", 1, 4),
+        sibyl.Discrete("batch_size", [16, 32, 64]),
+        sibyl.Categorical("optimizer", ["sgd", "adam"]),
+    ],
+    metrics=[sibyl.Metric("accuracy", goal="maximize")],
+    algorithm="quasi_random_search",
+    seed=0,
+)
+
+
+@pytest.fixture(scope="module")
+def client(server: ServerThread) -> Iterator[sibyl.Client]:
+    with sibyl.connect(server.address, team="client-tests", client_id="test-worker") as connected:
+        yield connected
+
+
+def test_a_training_loop(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_or_load_study(unique_id, SPEC)
+    for _ in range(3):
+        for trial in study.suggest(count=2):
+            with trial:
+                params = trial.parameters
+                assert list(params) == ["learning_rate", "layers", "batch_size", "optimizer"]
+                assert isinstance(params["layers"], int)
+                assert isinstance(params["batch_size"], int), "integral discrete values are ints"
+                assert params["batch_size"] in (16, 32, 64)
+                assert isinstance(params["learning_rate"], float)
+                for epoch in range(1, 3):
+                    trial.report({"accuracy": 0.1 * epoch}, step=epoch)
+                trial.complete({"accuracy": params["layers"] / 10})
+            assert trial.state == "COMPLETED"
+    trials = list(study.trials())
+    assert [t.id for t in trials] == [1, 2, 3, 4, 5, 6]
+    best = study.best_trial()
+    assert best is not None
+    assert best.metrics["accuracy"] == max(t.metrics["accuracy"] for t in trials)
+
+
+def test_spec_as_a_dict(client: sibyl.Client, unique_id: str) -> None:
+    spec = {
+        "parameters": {
+            "learning_rate": {"type": "double", "low": 1e-4, "high": 0.1, "scale": "log"},
+            "layers": {"type": "integer", "low": 1, "high": 4},
+            "batch_size": [16, 32, 64],
+            "optimizer": ["sgd", "adam"],
+        },
+        "metrics": {"accuracy": "maximize"},
+        "algorithm": "quasi_random_search",
+        "seed": 0,
+    }
+    study = client.create_or_load_study(unique_id, spec)
+    assert study.proto.spec == client.create_or_load_study(unique_id, SPEC).proto.spec
+    with pytest.raises(ValueError, match="unknown spec keys"):
+        sibyl.StudySpec.from_dict({**spec, "budget": 3})
+
+
+def test_create_or_load_is_idempotent_and_checks_the_spec(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    first = client.create_or_load_study(unique_id, SPEC)
+    again = client.create_or_load_study(unique_id, SPEC)
+    assert first.name == again.name
+    different = sibyl.StudySpec(
+        parameters=[sibyl.Double("learning_rate", 1e-5, 1e-1, scale="log")],
+        metrics=SPEC.metrics,
+    )
+    with pytest.raises(ValueError, match="different parameters"):
+        client.create_or_load_study(unique_id, different)
+    with pytest.raises(sibyl.AlreadyExistsError):
+        client.create_study(unique_id, SPEC)
+
+
+def test_context_manager_marks_failures_infeasible(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_study(unique_id, SPEC)
+    [trial] = study.suggest()
+    with pytest.raises(RuntimeError), trial:
+        raise RuntimeError("CUDA out of memory")
+    assert trial.state == "INFEASIBLE"
+    assert (
+        study.get_trial(trial.id).proto.infeasibility_reason == "RuntimeError: CUDA out of memory"
+    )
+    [interrupted] = study.suggest()
+    with pytest.raises(KeyboardInterrupt), interrupted:
+        raise KeyboardInterrupt
+    assert study.get_trial(interrupted.id).state == "ACTIVE", "Ctrl-C keeps the trial for a resume"
+    assert [t.id for t in study.suggest()] == [interrupted.id]
+
+
+def test_warm_start_and_queued_trials(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_study(unique_id, SPEC)
+    params = {"learning_rate": 0.01, "layers": 2, "batch_size": 32, "optimizer": "adam"}
+    done = study.add_trial(params, {"accuracy": 0.9})
+    failed = study.add_trial({**params, "layers": 3}, infeasible_reason="diverged")
+    queued = study.add_trial({**params, "layers": 4})
+    assert (done.state, failed.state, queued.state) == ("COMPLETED", "INFEASIBLE", "REQUESTED")
+    [handed] = study.suggest()
+    assert handed.id == queued.id and handed.parameters["layers"] == 4
+    assert [t.id for t in study.trials(states=("completed", "infeasible"))] == [1, 2]
+    best = study.best_trial()
+    assert best is not None and best.id == done.id
+
+
+def test_study_lifecycle(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_study(unique_id, SPEC)
+    study.pause()
+    assert study.state == "PAUSED"
+    with pytest.raises(sibyl.FailedPreconditionError) as caught:
+        study.suggest()
+    assert caught.value.reason == "STUDY_NOT_ACTIVE"
+    study.resume()
+    assert len(study.suggest()) == 1
+    study.complete()
+    assert study.suggest() == [], "a completed study suggests nothing"
+    assert unique_id in [s.study_id for s in client.list_studies()]
+    study.delete()
+    with pytest.raises(sibyl.NotFoundError) as missing:
+        client.get_study(unique_id)
+    assert missing.value.reason == "STUDY_NOT_FOUND"
+
+
+def test_typed_errors_name_the_field(client: sibyl.Client, unique_id: str) -> None:
+    bad = sibyl.StudySpec(parameters=[sibyl.Double("x", 1, 0)], metrics=[sibyl.Metric("y")])
+    with pytest.raises(sibyl.InvalidArgumentError) as caught:
+        client.create_study(unique_id, bad)
+    error = caught.value
+    assert error.field == "study.spec.parameters[0].double_range.min_value"
+    assert error.reason == "INVALID_ARGUMENT"
+    assert isinstance(error, sibyl.SibylError)
+    study = client.create_study(unique_id, SPEC)
+    [trial] = study.suggest()
+    with pytest.raises(sibyl.InvalidArgumentError) as caught:
+        trial.complete({"accuracy": float("nan")})
+    assert caught.value.field == "final_measurement.metrics['accuracy']"
+
+
+def test_deadlines_apply_and_a_cancelled_wait_leaks_no_lock(
+    server: ServerThread, store_url: str, unique_id: str
+) -> None:
+    client = sibyl.connect(server.address, team="client-tests", suggest_timeout_seconds=0.5)
+    study = client.create_study(unique_id, SPEC)
+    database = open_database(store_url, pool_size=2)
+    store = Store(database)
+    with store.transaction(write=False) as tx:
+        study_pk = tx.study(StudyName("client-tests", unique_id)).pk
+    held = store.study_lock(study_pk)
+    assert held.try_acquire()
+    try:
+        began = time.monotonic()
+        with pytest.raises(sibyl.DeadlineExceededError):
+            study.suggest()
+        assert 0.4 < time.monotonic() - began < 5
+    finally:
+        held.release()
+        database.dispose()
+    assert len(study.suggest()) == 1, "the abandoned call released everything it held"
+    client.close()
+
+
+def test_unavailable_calls_are_retried_until_the_server_is_up(store_url: str) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started: list[ServerThread] = []
+    starter = threading.Timer(
+        0.8, lambda: started.append(ServerThread(store_url, address=f"127.0.0.1:{port}"))
+    )
+    starter.start()
+    try:
+        with sibyl.connect(f"127.0.0.1:{port}", team="retry-team") as client:
+            began = time.monotonic()
+            assert list(client.list_studies()) == []
+            assert time.monotonic() - began >= 0.5, "the first attempts failed and were retried"
+    finally:
+        starter.join()
+        for running in started:
+            running.stop()

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+
+from sibyl_server.config import ServerConfig, load_config
+
+
+def test_defaults() -> None:
+    config = load_config([], environ={})
+    assert config == ServerConfig()
+    assert config.store == "sqlite:///sibyl.db"
+    assert config.pool_size() == config.workers + config.engine_workers + 4
+
+
+def test_environment_and_flags_with_flags_winning() -> None:
+    environ = {
+        "SIBYL_STORE": "postgresql://db/sibyl",
+        "SIBYL_WORKERS": "4",
+        "SIBYL_ADDRESS": "0.0.0.0:1",
+    }
+    config = load_config(["--address", "127.0.0.1:9", "--grace-seconds", "2.5"], environ=environ)
+    assert config.store == "postgresql://db/sibyl"
+    assert config.workers == 4
+    assert config.address == "127.0.0.1:9"
+    assert config.grace_seconds == 2.5
+
+
+def test_every_field_has_a_flag_and_a_variable(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        load_config(["--help"], environ={})
+    help_text = " ".join(capsys.readouterr().out.split())
+    for name in ServerConfig.__dataclass_fields__:
+        assert "--" + name.replace("_", "-") in help_text
+        assert "SIBYL_" + name.upper() in help_text
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ"),
+    [(["--workers", "x"], {}), ([], {"SIBYL_WORKERS": "many"}), (["--log-format", "xml"], {})],
+)
+def test_bad_values_are_refused(argv: list[str], environ: dict[str, str]) -> None:
+    with pytest.raises((SystemExit, ValueError)):
+        load_config(argv, environ=environ)
