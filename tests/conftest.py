@@ -12,8 +12,10 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+
 import pytest
 
+from sibyl_server.local import scratch_postgres_schema
 from tests.support import postgres
 from tests.support.servers import ServerThread
 
@@ -43,12 +45,8 @@ def postgres_url() -> Iterator[str]:
         if REQUIRE_POSTGRES:
             pytest.fail(f"PostgreSQL is required (SIBYL_REQUIRE_POSTGRES=1): {problem}")
         pytest.skip(f"PostgreSQL not reachable: {problem}")
-    schema = f"sibyl_test_{uuid.uuid4().hex[:12]}"
-    postgres.create_schema(POSTGRES_URL, schema)
-    try:
-        yield postgres.url_with_schema(POSTGRES_URL, schema)
-    finally:
-        postgres.drop_schema(POSTGRES_URL, schema)
+    with scratch_postgres_schema(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = (
@@ -32,7 +32,8 @@ def test_base_dependencies_are_grpcio_and_protobuf() -> None:
 def test_importing_and_using_the_client_loads_nothing_heavy() -> None:
     code = (
         "import sys, sibyl, sibyl.cli\n"
-        "sibyl.StudySpec(parameters=[sibyl.Double('x', 0, 1)], metrics=[sibyl.Metric('y')]).to_proto()\n"
+        "spec = sibyl.StudySpec([sibyl.Double('x', 0, 1)], [sibyl.Metric('y')])\n"
+        "spec.to_proto()\n"
         f"print([m for m in sys.modules if m.startswith({HEAVY!r})])"
     )
     output = subprocess.run(

@@ -53,7 +53,7 @@ def _run_workers(replicas: list[ServerProcess], study_id: str) -> None:
         try:
             for i in range(QUEUED):
                 study.add_trial({"x": i / QUEUED, "n": 1 + i % 4})
-        except BaseException as error:  # noqa: BLE001 - surfaced below
+        except BaseException as error:
             errors.append(error)
 
     def work(index: int) -> None:
@@ -69,7 +69,7 @@ def _run_workers(replicas: list[ServerProcess], study_id: str) -> None:
                     trial.complete({"loss": value})
                     with lock:
                         reported[trial.id] = value
-        except BaseException as error:  # noqa: BLE001 - surfaced below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(WORKERS)]

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
-from sibyl.v1 import study_pb2, trial_pb2
 
+from sibyl.v1 import study_pb2, trial_pb2
 from sibyl_server.domain.errors import InvalidArgument
 from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import (

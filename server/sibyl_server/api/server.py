@@ -13,8 +13,8 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from sibyl.v1 import study_service_pb2, study_service_pb2_grpc
 
+from sibyl.v1 import study_service_pb2, study_service_pb2_grpc
 from sibyl_server.api.servicer import StudyServicer
 from sibyl_server.config import ServerConfig
 from sibyl_server.engine.engine import Engine, EngineOptions

@@ -8,9 +8,9 @@ from concurrent.futures import Executor
 from typing import Any, TypeVar
 
 import grpc
+
 from sibyl.v1 import study_service_pb2 as pb
 from sibyl.v1 import study_service_pb2_grpc as pb_grpc
-
 from sibyl_server.api import convert
 from sibyl_server.api.errors import handles_errors
 from sibyl_server.domain.errors import InvalidArgument

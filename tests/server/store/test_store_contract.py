@@ -210,7 +210,7 @@ def test_trial_numbers_are_unique_per_study(store: Store) -> None:
     pk, _ = new_study(store)
     with store.transaction(write=True) as tx:
         tx.insert_trial(pk, Trial(1, {}, TrialState.REQUESTED), None)
-    with pytest.raises(Exception), store.transaction(write=True) as tx:  # noqa: B017, PT011
+    with pytest.raises(Exception), store.transaction(write=True) as tx:  # noqa: B017
         tx.insert_trial(pk, Trial(1, {}, TrialState.REQUESTED), None)
 
 
@@ -235,7 +235,7 @@ def test_measurements_and_final_measurement(store: Store) -> None:
     assert trial.final_measurement == Measurement({"loss": 0.25}, 3, 0.0)
     assert trial.state is TrialState.COMPLETED
     assert trial.lease_expire_time is None
-    with pytest.raises(Exception), store.transaction(write=True) as tx:  # noqa: B017, PT011
+    with pytest.raises(Exception), store.transaction(write=True) as tx:  # noqa: B017
         tx.insert_measurement(trial_pk, Measurement({"loss": 9.0}, step=2))
 
 

@@ -1,0 +1,45 @@
+# Sibyl: everything a newcomer runs. `make demo` and `make test` do all the set-up.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# torch is installed first, pinned, so that nothing pulls a different (CUDA) build.
+# Elsewhere, point TORCH_INDEX at a CPU wheel index, e.g.
+#   make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH := torch==2.13.0
+TORCH_INDEX ?=
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+
+.PHONY: venv demo test lint serve proto bench bench-latency clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) $(TORCH)
+	$(PIP) install --quiet -e '.[server,examples,bench,dev]'
+	touch $@
+
+demo: venv  ## A server on the default SQLite store, and a real tuning job against it.
+	$(BIN)/python examples/demo.py
+
+test: venv lint  ## The whole test suite (PostgreSQL tests need 127.0.0.1:5432, see README).
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+serve: venv  ## A server on 127.0.0.1:50051 with the default store (sibyl.db).
+	$(BIN)/sibyl serve
+
+proto: venv  ## Regenerate client/sibyl/v1 from proto/.
+	$(BIN)/python scripts/generate_proto.py
+
+bench-latency: venv
+	$(BIN)/python -m benchmarks.rpc_latency
+
+bench: bench-latency
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

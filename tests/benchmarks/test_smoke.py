@@ -1,0 +1,31 @@
+"""Every benchmark script runs end to end on a tiny budget, so none of them rots."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_module(module: str, *arguments: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", module, "--smoke", *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_rpc_latency(postgres_url: str) -> None:
+    base_url = postgres_url.split("?")[0]
+    output = run_module("benchmarks.rpc_latency", "--postgres-url", base_url)
+    assert "| sqlite | SuggestTrials |" in output
+    assert "| postgresql | CompleteTrial |" in output
