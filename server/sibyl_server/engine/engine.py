@@ -36,6 +36,10 @@ class Engine:
             Algorithm.GP_BANDIT: QuasiRandomDesigner(),
         }
 
+    def uses_history(self, algorithm: Algorithm) -> bool:
+        """Whether `algorithm` needs the study's finished and pending trials."""
+        return self._designers[algorithm].uses_history
+
     def suggest(self, request: SuggestionRequest) -> SuggestionResult:
         if request.count < 1:
             raise ValueError("count must be at least 1")

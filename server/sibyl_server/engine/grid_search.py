@@ -45,7 +45,9 @@ def grid_values(spec: ParameterSpec, resolution: int) -> list[ParameterValue]:
         points = np.exp(np.linspace(math.log(low), math.log(high), resolution))
     else:
         points = np.linspace(low, high, resolution)
+    # exp(log(x)) is not always x: pin the ends to the exact bounds.
     points = np.clip(points, low, high)
+    points[0], points[-1] = low, high
     if spec.type is ParameterType.INTEGER:
         return sorted({int(round(p)) for p in points})
     return [float(p) for p in points]
@@ -65,6 +67,8 @@ def grid_point(axes: Sequence[Sequence[ParameterValue]], index: int) -> list[Par
 
 
 class GridSearchDesigner:
+    uses_history = False
+
     def suggest(self, request: SuggestionRequest) -> SuggestionResult:
         spec = request.spec
         axes = [grid_values(p, spec.grid_resolution) for p in spec.parameters]

@@ -86,6 +86,12 @@ class SuggestionResult:
 
 
 class Designer(Protocol):
-    """An algorithm that proposes points from a study snapshot."""
+    """An algorithm that proposes points from a study snapshot.
+
+    `uses_history` False means the designer ignores `completed` and `pending`, so the
+    caller may leave them empty instead of reading every trial of the study.
+    """
+
+    uses_history: bool
 
     def suggest(self, request: SuggestionRequest) -> SuggestionResult: ...

@@ -55,6 +55,8 @@ def draw_quasi_random(
 
 
 class QuasiRandomDesigner:
+    uses_history = False
+
     def suggest(self, request: SuggestionRequest) -> SuggestionResult:
         suggestions, state = draw_quasi_random(
             request.spec,

@@ -23,6 +23,8 @@ class RandomSearchDesigner:
     state one integer and the sequence the same whichever replica draws next.
     """
 
+    uses_history = False
+
     def suggest(self, request: SuggestionRequest) -> SuggestionResult:
         position = int(request.state.get(STATE_KEY, {}).get("position", 0))
         dims = len(request.spec.parameters)

@@ -176,13 +176,15 @@ class SuggestionUseCase:
             count = wanted if left is None else min(wanted, left)
             if count <= 0 or record.exhausted_reason:
                 return _Snapshot(record, None)
+            with_history = self._engine.uses_history(record.study.spec.algorithm)
             request = SuggestionRequest(
                 spec=record.study.spec,
-                completed=_observations(tx, record.pk),
-                pending=[
-                    r.trial.parameters
-                    for r in tx.trials(record.pk, states=PENDING_STATES, with_measurements=False)
-                ],
+                completed=_observations(tx, record.pk) if with_history else [],
+                pending=(
+                    [p for p, _, _ in tx.trial_results(record.pk, PENDING_STATES)]
+                    if with_history
+                    else []
+                ),
                 count=count,
                 seed=record.study.spec.seed or 0,
                 state=tx.engine_state(record.pk),
@@ -328,12 +330,11 @@ def _check_active(record: StudyRecord) -> None:
 
 
 def _observations(tx: Transaction, study_pk: int) -> list[Observation]:
-    finished = tx.trials(study_pk, states=FINISHED_STATES, with_measurements=False)
     return [
         Observation(
-            parameters=r.trial.parameters,
-            metrics=r.trial.final_measurement.metrics if r.trial.final_measurement else {},
-            infeasible=r.trial.state is TrialState.INFEASIBLE,
+            parameters=parameters,
+            metrics=final.metrics if final else {},
+            infeasible=state is TrialState.INFEASIBLE,
         )
-        for r in finished
+        for parameters, state, final in tx.trial_results(study_pk, FINISHED_STATES)
     ]
