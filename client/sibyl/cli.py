@@ -45,8 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--team", default=os.environ.get("SIBYL_TEAM", "default"), help="team [SIBYL_TEAM]"
     )
+    parser.add_argument(
+        "--token", default=os.environ.get("SIBYL_TOKEN"), help="bearer token [SIBYL_TOKEN]"
+    )
+    parser.add_argument("--tls-ca-file", default=os.environ.get("SIBYL_TLS_CA_FILE"))
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run a server (needs: pip install 'sibyl[server]')")
+    commands.add_parser("admin", help="operator commands: teams, tokens, quotas (server extra)")
     commands.add_parser("studies", help="list the team's studies")
     show = commands.add_parser("study", help="show a study and its best trial")
     show.add_argument("study_id")
@@ -60,9 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["serve"]:
         return _serve(argv[1:])
+    if argv[:1] == ["admin"]:
+        return _admin(argv[1:])
     args = _parser().parse_args(argv)
     try:
-        with connect(args.address, team=args.team) as client:
+        options = {"token": args.token, "tls_ca_file": args.tls_ca_file}
+        with connect(args.address, team=args.team, **options) as client:
             if args.command == "studies":
                 print(_studies_table(list(client.list_studies())))
             elif args.command == "study":
@@ -83,6 +91,15 @@ def _serve(argv: list[str]) -> int:
         print(f"sibyl serve needs the server extra: pip install 'sibyl[server]' ({error})")
         return 2
     return serve_main(argv)
+
+
+def _admin(argv: list[str]) -> int:
+    try:
+        from sibyl_server.admin import main as admin_main
+    except ImportError as error:
+        print(f"sibyl admin needs the server extra: pip install 'sibyl[server]' ({error})")
+        return 2
+    return admin_main(argv)
 
 
 def _studies_table(studies: list[Study]) -> str:

@@ -7,6 +7,8 @@ import os
 import socket
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import grpc
@@ -15,10 +17,16 @@ from google.protobuf.message import Message
 from sibyl.errors import AlreadyExistsError, from_rpc_error
 from sibyl.spec import StudySpec, as_spec
 from sibyl.study import Study
-from sibyl.v1 import study_pb2, study_service_pb2, study_service_pb2_grpc
+from sibyl.v1 import (
+    study_pb2,
+    study_service_pb2,
+    study_service_pb2_grpc,
+    team_service_pb2,
+    team_service_pb2_grpc,
+)
 
 R = TypeVar("R", bound=Message)
-SERVICE = "sibyl.v1.StudyService"
+SERVICES = ("sibyl.v1.StudyService", "sibyl.v1.TeamService")
 
 
 @dataclass(frozen=True)
@@ -58,14 +66,26 @@ class ConnectConfig:
     """Retries of UNAVAILABLE calls."""
     max_message_bytes: int = 4 * 1024 * 1024
     """Largest message sent or received."""
+    token: str | None = None
+    """Bearer token of the team (servers with authentication on); sent on every call.
+    Use TLS when sending one over a network."""
+    tls: bool = False
+    """Connect with TLS, trusting the system's certificate authorities (or `tls_ca_file`)."""
+    tls_ca_file: str | None = None
+    """PEM bundle of the certificate authorities to trust; implies `tls`."""
+    load_balancing: str = "round_robin"
+    """How calls spread over the addresses a target resolves to (e.g. a headless
+    Kubernetes Service, or "ipv4:10.0.0.1:50051,10.0.0.2:50051"): "round_robin" or
+    "pick_first". With round_robin, a replica that dies is skipped."""
 
 
-def _service_config(retry: RetryConfig) -> str:
+def _service_config(retry: RetryConfig, load_balancing: str) -> str:
     return json.dumps(
         {
+            "loadBalancingConfig": [{load_balancing: {}}],
             "methodConfig": [
                 {
-                    "name": [{"service": SERVICE}],
+                    "name": [{"service": service} for service in SERVICES],
                     "retryPolicy": {
                         "maxAttempts": retry.max_attempts,
                         "initialBackoff": f"{retry.initial_backoff_seconds}s",
@@ -74,7 +94,7 @@ def _service_config(retry: RetryConfig) -> str:
                         "retryableStatusCodes": ["UNAVAILABLE"],
                     },
                 }
-            ]
+            ],
         }
     )
 
@@ -84,16 +104,10 @@ class Client:
 
     def __init__(self, config: ConnectConfig) -> None:
         self.config = config
-        self._channel = grpc.insecure_channel(
-            config.address,
-            options=[
-                ("grpc.enable_retries", 1),
-                ("grpc.service_config", _service_config(config.retry)),
-                ("grpc.max_receive_message_length", config.max_message_bytes),
-                ("grpc.max_send_message_length", config.max_message_bytes),
-            ],
-        )
+        self._channel = _open_channel(config)
         self.stub = study_service_pb2_grpc.StudyServiceStub(self._channel)
+        self.team_stub = team_service_pb2_grpc.TeamServiceStub(self._channel)
+        self._metadata = (("authorization", f"Bearer {config.token}"),) if config.token else ()
 
     @property
     def team_name(self) -> str:
@@ -101,11 +115,50 @@ class Client:
 
     def call(self, method: str, request: Message, timeout: float | None = None) -> Any:
         """Calls a StudyService method; failures raise a `SibylError` subclass."""
+        return self._invoke(getattr(self.stub, method), request, timeout)
+
+    def _invoke(self, stub_method: Any, request: Message, timeout: float | None) -> Any:
         deadline = timeout if timeout is not None else self.config.timeout_seconds
         try:
-            return getattr(self.stub, method)(request, timeout=deadline)
+            return stub_method(request, timeout=deadline, metadata=self._metadata)
         except grpc.RpcError as error:
             raise from_rpc_error(error) from None
+
+    # The team --------------------------------------------------------------------------
+
+    def team(self) -> team_service_pb2.Team:
+        """The team with its quotas."""
+        request = team_service_pb2.GetTeamRequest(name=self.team_name)
+        return self._invoke(self.team_stub.GetTeam, request, None).team
+
+    def create_token(
+        self, role: str, description: str = "", ttl_seconds: float | None = None
+    ) -> tuple[team_service_pb2.Token, str]:
+        """Creates a token ("reader", "writer" or "admin"); returns it and its secret."""
+        request = team_service_pb2.CreateTokenRequest(
+            parent=self.team_name,
+            role=team_service_pb2.Role.Value("ROLE_" + role.upper()),
+            description=description,
+        )
+        if ttl_seconds is not None:
+            request.time_to_live.FromTimedelta(timedelta(seconds=ttl_seconds))
+        response = self._invoke(self.team_stub.CreateToken, request, None)
+        return response.token, response.secret
+
+    def list_tokens(self) -> list[team_service_pb2.Token]:
+        tokens, token = [], ""
+        while True:
+            request = team_service_pb2.ListTokensRequest(parent=self.team_name, page_token=token)
+            response = self._invoke(self.team_stub.ListTokens, request, None)
+            tokens += list(response.tokens)
+            token = response.next_page_token
+            if not token:
+                return tokens
+
+    def revoke_token(self, name: str) -> team_service_pb2.Token:
+        """Revokes a token by name (`teams/{team}/tokens/{id}`)."""
+        request = team_service_pb2.RevokeTokenRequest(name=name)
+        return self._invoke(self.team_stub.RevokeToken, request, None).token
 
     # Studies -----------------------------------------------------------------------------
 
@@ -165,6 +218,20 @@ class Client:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _open_channel(config: ConnectConfig) -> grpc.Channel:
+    options = [
+        ("grpc.enable_retries", 1),
+        ("grpc.service_config", _service_config(config.retry, config.load_balancing)),
+        ("grpc.max_receive_message_length", config.max_message_bytes),
+        ("grpc.max_send_message_length", config.max_message_bytes),
+    ]
+    if not (config.tls or config.tls_ca_file):
+        return grpc.insecure_channel(config.address, options=options)
+    roots = Path(config.tls_ca_file).read_bytes() if config.tls_ca_file else None
+    credentials = grpc.ssl_channel_credentials(root_certificates=roots)
+    return grpc.secure_channel(config.address, credentials, options=options)
 
 
 def _spec_difference(wanted: study_pb2.StudySpec, stored: study_pb2.StudySpec) -> str:

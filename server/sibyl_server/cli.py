@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from sibyl_server.api.server import serve
 from sibyl_server.config import load_config
-from sibyl_server.logs import configure_logging
+from sibyl_server.observability.logs import configure_logging
 
 
 def serve_main(argv: Sequence[str] | None = None) -> int:

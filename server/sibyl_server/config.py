@@ -26,6 +26,14 @@ class ServerConfig:
         "database URL: sqlite:///path/to/file.db (one machine) or "
         "postgresql://user:password@host:5432/database (shared by replicas)",
     )
+    auth: str = _option(
+        "none", "none (single-user: no tokens) or token (bearer tokens per team and role)"
+    )
+    tls_cert_file: str = _option("", "PEM certificate chain; with --tls-key-file, serve TLS")
+    tls_key_file: str = _option("", "PEM private key of --tls-cert-file")
+    metrics_address: str = _option(
+        "", "host:port for Prometheus metrics at /metrics; empty: no metrics endpoint"
+    )
     workers: int = _option(16, "threads for database work (every call uses one briefly)")
     engine_workers: int = _option(
         1, "suggestions computed at once; each uses --torch-threads CPU threads"
@@ -41,10 +49,18 @@ class ServerConfig:
     port_file: str = _option(
         "", "write the bound port to this file once serving (for supervisors and tests)"
     )
+    health_check_seconds: float = _option(
+        2.0, "how often the database is checked; health is NOT_SERVING while it is down"
+    )
+    access_log: bool = _option(False, "log every call at INFO (failed calls are always logged)")
     log_level: str = _option("INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _option("text", "text, or json for one JSON object per line")
 
     def __post_init__(self) -> None:
+        if self.auth not in ("none", "token"):
+            raise ValueError(f"auth must be none or token, not {self.auth!r}")
+        if bool(self.tls_cert_file) != bool(self.tls_key_file):
+            raise ValueError("tls_cert_file and tls_key_file go together")
         if self.log_format not in ("text", "json"):
             raise ValueError(f"log_format must be text or json, not {self.log_format!r}")
         for name in ("workers", "engine_workers"):
@@ -63,20 +79,37 @@ def load_config(
     parser = argparse.ArgumentParser(prog="sibyl serve", description="Run the Sibyl server.")
     for item in dataclasses.fields(ServerConfig):
         variable = ENV_PREFIX + item.name.upper()
-        kind = type(item.default)
+        kind = _parse_bool if isinstance(item.default, bool) else type(item.default)
         default = _parse(kind, variable, environ[variable]) if variable in environ else item.default
         parser.add_argument(
             "--" + item.name.replace("_", "-"),
             dest=item.name,
             type=kind,
+            metavar=_metavar(item.default),
             default=default,
             help=f"{item.metadata['help']} [{variable}; default {item.default!r}]",
         )
     return ServerConfig(**vars(parser.parse_args(argv)))
 
 
-def _parse(kind: type, variable: str, text: str) -> Any:
+def _parse(kind: Any, variable: str, text: str) -> Any:
     try:
         return kind(text)
     except ValueError:
         raise SystemExit(f"{variable}={text!r} is not a valid {kind.__name__}") from None
+
+
+def _parse_bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"{text!r} is not a boolean")
+
+
+_parse_bool.__name__ = "boolean"
+
+
+def _metavar(default: Any) -> str:
+    return {bool: "BOOL", int: "N", float: "SECONDS"}.get(type(default), "TEXT")

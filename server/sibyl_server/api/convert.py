@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from sibyl.v1 import study_pb2, trial_pb2
+from sibyl.v1 import study_pb2, team_service_pb2, trial_pb2
 from sibyl_server.domain.errors import InvalidArgument
 from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import (
@@ -31,6 +31,7 @@ from sibyl_server.domain.study import (
     StudySpec,
     StudyState,
 )
+from sibyl_server.domain.team import Role, Team, Token
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
 
 E = TypeVar("E", bound=enum.Enum)
@@ -246,4 +247,42 @@ def trial_to_proto(study: StudyName, trial: Trial) -> trial_pb2.Trial:
     _set_timestamp(message, "complete_time", trial.complete_time)
     if trial.state is TrialState.ACTIVE:
         _set_timestamp(message, "lease_expire_time", trial.lease_expire_time)
+    return message
+
+
+# Teams ---------------------------------------------------------------------------------
+
+
+def role_from_proto(number: int, field: str) -> Role:
+    if number == 0:
+        raise InvalidArgument(field, "required: one of ROLE_READER, ROLE_WRITER, ROLE_ADMIN")
+    try:
+        return Role[team_service_pb2.Role.Name(number).removeprefix("ROLE_")]
+    except ValueError:
+        raise InvalidArgument(field, f"unknown value {number}") from None
+
+
+def team_to_proto(team: Team) -> team_service_pb2.Team:
+    quotas = team.quotas
+    message = team_service_pb2.Team(
+        name=f"teams/{team.team}",
+        quotas=team_service_pb2.TeamQuotas(
+            max_active_studies=quotas.max_active_studies,
+            max_trials_per_study=quotas.max_trials_per_study,
+            max_suggest_requests_per_second=quotas.max_suggest_requests_per_second,
+        ),
+    )
+    _set_timestamp(message, "create_time", team.create_time or None)
+    return message
+
+
+def token_to_proto(token: Token) -> team_service_pb2.Token:
+    message = team_service_pb2.Token(
+        name=f"teams/{token.team}/tokens/{token.token_id}",
+        role=team_service_pb2.Role.Value("ROLE_" + token.role.name),
+        description=token.description,
+    )
+    _set_timestamp(message, "create_time", token.create_time)
+    _set_timestamp(message, "expire_time", token.expire_time)
+    _set_timestamp(message, "revoke_time", token.revoke_time)
     return message

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import grpc
 from google.protobuf import any_pb2
@@ -14,7 +11,6 @@ from grpc_status import rpc_status
 
 from sibyl_server.domain import errors
 
-log = logging.getLogger(__name__)
 ERROR_DOMAIN = "sibyl"
 
 STATUS_CODES: dict[type[errors.SibylServerError], grpc.StatusCode] = {
@@ -72,27 +68,3 @@ def _packed(detail: Any) -> any_pb2.Any:
     item = any_pb2.Any()
     item.Pack(detail)
     return item
-
-
-Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
-
-
-def handles_errors(handler: Handler) -> Handler:
-    """Turns a servicer method's domain exceptions into the call's status.
-
-    Handlers raise and never set a status themselves; anything that is not a domain
-    exception is a bug: logged with its traceback, answered INTERNAL without internals.
-    """
-
-    @functools.wraps(handler)
-    async def wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        try:
-            return await handler(self, request, context)
-        except errors.SibylServerError as error:
-            status = rich_status(error)
-        except Exception:
-            log.exception("unhandled error in %s", handler.__name__)
-            status = internal_status()
-        await context.abort(status.code, status.details, status.trailing_metadata)
-
-    return wrapper  # type: ignore[return-value]

@@ -3,29 +3,46 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from sibyl.v1 import study_service_pb2, study_service_pb2_grpc
+from sibyl.v1 import (
+    study_service_pb2,
+    study_service_pb2_grpc,
+    team_service_pb2,
+    team_service_pb2_grpc,
+)
+from sibyl_server.api.access import Access
+from sibyl_server.api.rpc import Servicer
 from sibyl_server.api.servicer import StudyServicer
+from sibyl_server.api.team_servicer import TeamServicer
 from sibyl_server.config import ServerConfig
+from sibyl_server.domain.errors import Unavailable
 from sibyl_server.engine.engine import Engine, EngineOptions
+from sibyl_server.observability.metrics import ServerMetrics
 from sibyl_server.service.studies import StudyUseCases
 from sibyl_server.service.suggestions import SuggestionSettings, SuggestionUseCase
+from sibyl_server.service.teams import TeamUseCases
 from sibyl_server.service.trials import TrialUseCases
 from sibyl_server.store.database import Database, migrate, open_database
 from sibyl_server.store.repository import Store
 
 log = logging.getLogger(__name__)
-SERVICE_NAME = study_service_pb2.DESCRIPTOR.services_by_name["StudyService"].full_name
+SERVICE_NAMES = (
+    study_service_pb2.DESCRIPTOR.services_by_name["StudyService"].full_name,
+    team_service_pb2.DESCRIPTOR.services_by_name["TeamService"].full_name,
+)
+SERVING = health_pb2.HealthCheckResponse.SERVING
+NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 
 
 @dataclass
@@ -36,13 +53,20 @@ class RunningServer:
     port: int
     health: health.aio.HealthServicer
     database: Database
+    metrics: ServerMetrics
     executors: tuple[ThreadPoolExecutor, ...]
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    metrics_port: int | None = None
 
     async def stop(self, grace: float | None) -> None:
+        """Health NOT_SERVING at once (so balancers move away), then drain for `grace`."""
         await self.health.enter_graceful_shutdown()
+        for task in self.tasks:
+            task.cancel()
         await self.server.stop(grace)
         for executor in self.executors:
             executor.shutdown(wait=False, cancel_futures=True)
+        self.metrics.close()
         self.database.dispose()
 
 
@@ -57,19 +81,19 @@ async def build_server(config: ServerConfig) -> RunningServer:
     store = Store(database)
     store_executor = ThreadPoolExecutor(config.workers, thread_name_prefix="sibyl-store")
     engine_executor = ThreadPoolExecutor(config.engine_workers, thread_name_prefix="sibyl-engine")
-    engine = Engine(EngineOptions(device=config.device))
-    servicer = StudyServicer(
-        StudyUseCases(store, time.time),
-        TrialUseCases(store, time.time),
-        SuggestionUseCase(
-            store,
-            engine,
-            time.time,
-            store_executor,
-            engine_executor,
-            SuggestionSettings(lock_timeout_seconds=config.lock_timeout_seconds),
-        ),
+    metrics = ServerMetrics(database.engine)
+    metrics_port = metrics.serve(config.metrics_address) if config.metrics_address else None
+    teams = TeamUseCases(store, time.time)
+    base = Servicer(
+        Access(teams, config.auth == "token"), metrics, store_executor, config.access_log
+    )
+    suggestions = SuggestionUseCase(
+        store,
+        Engine(EngineOptions(device=config.device)),
+        time.time,
         store_executor,
+        engine_executor,
+        SuggestionSettings(lock_timeout_seconds=config.lock_timeout_seconds),
     )
     server = grpc.aio.server(
         options=[
@@ -77,24 +101,81 @@ async def build_server(config: ServerConfig) -> RunningServer:
             ("grpc.max_send_message_length", config.max_message_bytes),
         ]
     )
-    study_service_pb2_grpc.add_StudyServiceServicer_to_server(servicer, server)
+    study_service_pb2_grpc.add_StudyServiceServicer_to_server(
+        StudyServicer(
+            base, StudyUseCases(store, time.time), TrialUseCases(store, time.time), suggestions
+        ),
+        server,
+    )
+    team_service_pb2_grpc.add_TeamServiceServicer_to_server(TeamServicer(base, teams), server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
-        (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server
+        (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
     )
-    port = server.add_insecure_port(config.address)
+    port = _bind(server, config)
     await server.start()
-    for service in ("", SERVICE_NAME):
-        await health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
-    return RunningServer(server, port, health_servicer, database, (store_executor, engine_executor))
+    await _set_health(health_servicer, SERVING)
+    running = RunningServer(
+        server, port, health_servicer, database, metrics, (store_executor, engine_executor)
+    )
+    running.metrics_port = metrics_port
+    running.tasks.append(
+        asyncio.create_task(
+            _watch_database(store, health_servicer, store_executor, config.health_check_seconds)
+        )
+    )
+    return running
+
+
+def _bind(server: grpc.aio.Server, config: ServerConfig) -> int:
+    if not config.tls_cert_file:
+        return server.add_insecure_port(config.address)
+    credentials = grpc.ssl_server_credentials(
+        [(Path(config.tls_key_file).read_bytes(), Path(config.tls_cert_file).read_bytes())]
+    )
+    return server.add_secure_port(config.address, credentials)
+
+
+async def _set_health(servicer: health.aio.HealthServicer, status: int) -> None:
+    for service in ("", *SERVICE_NAMES):
+        await servicer.set(service, status)
+
+
+async def _watch_database(
+    store: Store,
+    servicer: health.aio.HealthServicer,
+    executor: ThreadPoolExecutor,
+    interval: float,
+) -> None:
+    """Health follows the database: NOT_SERVING while it cannot be reached."""
+    loop = asyncio.get_running_loop()
+    healthy = True
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await loop.run_in_executor(executor, store.ping)
+            reachable = True
+        except Unavailable:
+            reachable = False
+        if reachable != healthy:
+            healthy = reachable
+            log.warning("database %s", "reachable again" if healthy else "unreachable")
+            await _set_health(servicer, SERVING if healthy else NOT_SERVING)
 
 
 async def serve(config: ServerConfig) -> None:
     """Runs until SIGTERM or SIGINT, then drains calls in flight for the grace period."""
     running = await build_server(config)
     host = config.address.rsplit(":", 1)[0]
-    log.info("sibyl serving on %s:%d, store %s", host, running.port, _redacted(config.store))
+    log.info(
+        "sibyl serving on %s:%d (auth %s, tls %s), store %s",
+        host,
+        running.port,
+        config.auth,
+        "on" if config.tls_cert_file else "off",
+        _redacted(config.store),
+    )
     if config.port_file:
         # Written whole then renamed, so a reader never sees a partial file.
         partial = Path(config.port_file + ".partial")
@@ -106,7 +187,8 @@ async def serve(config: ServerConfig) -> None:
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     log.info("shutting down: draining calls for up to %.0f s", config.grace_seconds)
-    await running.stop(config.grace_seconds)
+    with contextlib.suppress(asyncio.CancelledError):
+        await running.stop(config.grace_seconds)
     log.info("stopped")
 
 

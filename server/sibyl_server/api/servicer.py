@@ -2,72 +2,83 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from concurrent.futures import Executor
-from typing import Any, TypeVar
-
-import grpc
+from typing import Any
 
 from sibyl.v1 import study_service_pb2 as pb
 from sibyl.v1 import study_service_pb2_grpc as pb_grpc
 from sibyl_server.api import convert
-from sibyl_server.api.errors import handles_errors
+from sibyl_server.api.rpc import Servicer, rpc
 from sibyl_server.domain.errors import InvalidArgument
-from sibyl_server.domain.names import parse_study_name, parse_team_name, parse_trial_name
+from sibyl_server.domain.names import (
+    StudyName,
+    TeamName,
+    TrialName,
+    parse_study_name,
+    parse_team_name,
+    parse_trial_name,
+)
 from sibyl_server.domain.study import StudyState
+from sibyl_server.domain.team import Role
 from sibyl_server.domain.trial import TrialState
 from sibyl_server.domain.validation import MAX_CLIENT_ID_LENGTH, MAX_SUGGEST_COUNT
 from sibyl_server.service.studies import StudyUseCases
 from sibyl_server.service.suggestions import SuggestionUseCase
 from sibyl_server.service.trials import NewTrial, TrialUseCases
 
-T = TypeVar("T")
-Context = grpc.aio.ServicerContext
+READ, WRITE = Role.READER, Role.WRITER
 
 
-class StudyServicer(pb_grpc.StudyServiceServicer):
-    """Every method: parse and convert the request, run the use case, convert back.
+def _parent_team(request: Any) -> TeamName:
+    return parse_team_name(request.parent, "parent")
 
-    Use cases are synchronous (database I/O) and run on the store pool, so the event
+
+def _study(request: Any) -> StudyName:
+    return parse_study_name(request.name, "name")
+
+
+def _parent_study(request: Any) -> StudyName:
+    return parse_study_name(request.parent, "parent")
+
+
+def _trial(request: Any) -> TrialName:
+    return parse_trial_name(request.name, "name")
+
+
+class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
+    """Use cases are synchronous (database I/O) and run on the store pool, so the event
     loop only ever waits; SuggestTrials' engine work runs on its own pool.
     """
 
     def __init__(
         self,
+        base: Servicer,
         studies: StudyUseCases,
         trials: TrialUseCases,
         suggestions: SuggestionUseCase,
-        store_executor: Executor,
     ) -> None:
+        super().__init__(base.access, base.metrics, base.executor, base.access_log)
         self._studies = studies
         self._trials = trials
         self._suggestions = suggestions
-        self._executor = store_executor
 
-    async def _run(self, function: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
-
-    @handles_errors
-    async def CreateStudy(self, request: pb.CreateStudyRequest, context: Context) -> Any:
-        parent = parse_team_name(request.parent, "parent")
+    @rpc(WRITE, _parent_team)
+    async def CreateStudy(self, request: pb.CreateStudyRequest, parent: TeamName) -> Any:
         if not request.HasField("study") or not request.study.HasField("spec"):
             raise InvalidArgument("study.spec", "required")
         spec = convert.spec_from_proto(request.study.spec, "study.spec")
-        study = await self._run(
+        study = await self.run(
             self._studies.create_study, parent, request.study_id, spec, request.study.display_name
         )
         return pb.CreateStudyResponse(study=convert.study_to_proto(study))
 
-    @handles_errors
-    async def GetStudy(self, request: pb.GetStudyRequest, context: Context) -> Any:
-        study = await self._run(self._studies.get_study, parse_study_name(request.name, "name"))
+    @rpc(READ, _study)
+    async def GetStudy(self, request: pb.GetStudyRequest, name: StudyName) -> Any:
+        study = await self.run(self._studies.get_study, name)
         return pb.GetStudyResponse(study=convert.study_to_proto(study))
 
-    @handles_errors
-    async def ListStudies(self, request: pb.ListStudiesRequest, context: Context) -> Any:
-        parent = parse_team_name(request.parent, "parent")
-        page = await self._run(
+    @rpc(READ, _parent_team)
+    async def ListStudies(self, request: pb.ListStudiesRequest, parent: TeamName) -> Any:
+        page = await self.run(
             self._studies.list_studies, parent, request.page_size, request.page_token
         )
         return pb.ListStudiesResponse(
@@ -75,33 +86,31 @@ class StudyServicer(pb_grpc.StudyServiceServicer):
             next_page_token=page.next_page_token,
         )
 
-    @handles_errors
-    async def DeleteStudy(self, request: pb.DeleteStudyRequest, context: Context) -> Any:
-        await self._run(self._studies.delete_study, parse_study_name(request.name, "name"))
+    @rpc(WRITE, _study)
+    async def DeleteStudy(self, request: pb.DeleteStudyRequest, name: StudyName) -> Any:
+        await self.run(self._studies.delete_study, name)
         return pb.DeleteStudyResponse()
 
-    @handles_errors
-    async def UpdateStudyState(self, request: pb.UpdateStudyStateRequest, context: Context) -> Any:
-        name = parse_study_name(request.name, "name")
+    @rpc(WRITE, _study)
+    async def UpdateStudyState(self, request: pb.UpdateStudyStateRequest, name: StudyName) -> Any:
         state = convert.enum_from_proto(StudyState, request.state, "state")
-        study = await self._run(self._studies.update_study_state, name, state)
+        study = await self.run(self._studies.update_study_state, name, state)
         return pb.UpdateStudyStateResponse(study=convert.study_to_proto(study))
 
-    @handles_errors
-    async def SuggestTrials(self, request: pb.SuggestTrialsRequest, context: Context) -> Any:
-        name = parse_study_name(request.parent, "parent")
+    @rpc(WRITE, _parent_study)
+    async def SuggestTrials(self, request: pb.SuggestTrialsRequest, name: StudyName) -> Any:
         if not 1 <= request.count <= MAX_SUGGEST_COUNT:
             raise InvalidArgument("count", f"must be between 1 and {MAX_SUGGEST_COUNT}")
         _check_client_id(request.client_id)
         suggested = await self._suggestions.suggest(name, request.count, request.client_id)
+        self.metrics.observe_suggestion(suggested.timings)
         return pb.SuggestTrialsResponse(
             trials=[convert.trial_to_proto(name, t) for t in suggested.trials],
             study_state=convert.enum_to_proto(suggested.study_state),
         )
 
-    @handles_errors
-    async def CreateTrial(self, request: pb.CreateTrialRequest, context: Context) -> Any:
-        parent = parse_study_name(request.parent, "parent")
+    @rpc(WRITE, _parent_study)
+    async def CreateTrial(self, request: pb.CreateTrialRequest, parent: StudyName) -> Any:
         if len(request.request_id) > 128:
             raise InvalidArgument("request_id", "at most 128 characters")
         trial = request.trial
@@ -116,23 +125,21 @@ class StudyServicer(pb_grpc.StudyServiceServicer):
             infeasibility_reason=trial.infeasibility_reason,
             metadata=dict(trial.metadata),
         )
-        created = await self._run(self._trials.create_trial, parent, new, request.request_id)
+        created = await self.run(self._trials.create_trial, parent, new, request.request_id)
         return pb.CreateTrialResponse(trial=convert.trial_to_proto(parent, created))
 
-    @handles_errors
-    async def GetTrial(self, request: pb.GetTrialRequest, context: Context) -> Any:
-        name = parse_trial_name(request.name, "name")
-        trial = await self._run(self._trials.get_trial, name)
+    @rpc(READ, _trial)
+    async def GetTrial(self, request: pb.GetTrialRequest, name: TrialName) -> Any:
+        trial = await self.run(self._trials.get_trial, name)
         return pb.GetTrialResponse(trial=convert.trial_to_proto(name.parent, trial))
 
-    @handles_errors
-    async def ListTrials(self, request: pb.ListTrialsRequest, context: Context) -> Any:
-        parent = parse_study_name(request.parent, "parent")
+    @rpc(READ, _parent_study)
+    async def ListTrials(self, request: pb.ListTrialsRequest, parent: StudyName) -> Any:
         states = [
             convert.enum_from_proto(TrialState, s, f"states[{i}]")
             for i, s in enumerate(request.states)
         ]
-        page = await self._run(
+        page = await self.run(
             self._trials.list_trials, parent, states, request.page_size, request.page_token
         )
         return pb.ListTrialsResponse(
@@ -140,26 +147,24 @@ class StudyServicer(pb_grpc.StudyServiceServicer):
             next_page_token=page.next_page_token,
         )
 
-    @handles_errors
+    @rpc(WRITE, _trial)
     async def AddTrialMeasurement(
-        self, request: pb.AddTrialMeasurementRequest, context: Context
+        self, request: pb.AddTrialMeasurementRequest, name: TrialName
     ) -> Any:
-        name = parse_trial_name(request.name, "name")
         if not request.HasField("measurement"):
             raise InvalidArgument("measurement", "required")
         measurement = convert.measurement_from_proto(request.measurement)
-        trial = await self._run(self._trials.add_measurement, name, measurement)
+        trial = await self.run(self._trials.add_measurement, name, measurement)
         return pb.AddTrialMeasurementResponse(trial=convert.trial_to_proto(name.parent, trial))
 
-    @handles_errors
-    async def CompleteTrial(self, request: pb.CompleteTrialRequest, context: Context) -> Any:
-        name = parse_trial_name(request.name, "name")
+    @rpc(WRITE, _trial)
+    async def CompleteTrial(self, request: pb.CompleteTrialRequest, name: TrialName) -> Any:
         final = (
             convert.measurement_from_proto(request.final_measurement)
             if request.HasField("final_measurement")
             else None
         )
-        trial = await self._run(
+        trial = await self.run(
             self._trials.complete_trial,
             name,
             final,
@@ -168,12 +173,11 @@ class StudyServicer(pb_grpc.StudyServiceServicer):
         )
         return pb.CompleteTrialResponse(trial=convert.trial_to_proto(name.parent, trial))
 
-    @handles_errors
+    @rpc(READ, _parent_study)
     async def ListOptimalTrials(
-        self, request: pb.ListOptimalTrialsRequest, context: Context
+        self, request: pb.ListOptimalTrialsRequest, parent: StudyName
     ) -> Any:
-        parent = parse_study_name(request.parent, "parent")
-        trials = await self._run(self._trials.optimal_trials, parent)
+        trials = await self.run(self._trials.optimal_trials, parent)
         return pb.ListOptimalTrialsResponse(
             optimal_trials=[convert.trial_to_proto(parent, t) for t in trials]
         )

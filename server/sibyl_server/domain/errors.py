@@ -69,3 +69,23 @@ class Unavailable(SibylServerError):
     """The store cannot be reached, or the server is draining."""
 
     reason = "UNAVAILABLE"
+
+
+# One wording per missing resource: the store, the use cases and access control all
+# use these, so another team's resource answers exactly like a missing one.
+
+
+def study_not_found(name: object) -> NotFound:
+    return NotFound(f"study {name} does not exist", reason="STUDY_NOT_FOUND")
+
+
+def trial_not_found(name: object) -> NotFound:
+    return NotFound(f"trial {name} does not exist", reason="TRIAL_NOT_FOUND")
+
+
+def team_not_found(name: object) -> NotFound:
+    return NotFound(f"team {name} does not exist", reason="TEAM_NOT_FOUND")
+
+
+def token_not_found(name: object) -> NotFound:
+    return NotFound(f"token {name} does not exist", reason="TOKEN_NOT_FOUND")

@@ -50,6 +50,22 @@ class TrialName:
         return f"teams/{self.team}/studies/{self.study}/trials/{self.number}"
 
 
+@dataclass(frozen=True, order=True)
+class TokenName:
+    team: str
+    token_id: str
+
+    @property
+    def parent(self) -> TeamName:
+        return TeamName(self.team)
+
+    def __str__(self) -> str:
+        return f"teams/{self.team}/tokens/{self.token_id}"
+
+
+_TOKEN_ID = re.compile(r"^[0-9a-f]{16}$")
+
+
 def check_resource_id(value: str, field: str) -> str:
     """Returns `value` if it is a valid team or study id, else raises InvalidArgument."""
     if not RESOURCE_ID.match(value):
@@ -80,9 +96,17 @@ def parse_trial_name(value: str, field: str) -> TrialName:
     return TrialName(team, study, int(trial))
 
 
+def parse_token_name(value: str, field: str) -> TokenName:
+    team, token_id = _segments(value, field, ("teams", "tokens"))
+    if not _TOKEN_ID.match(token_id):
+        raise InvalidArgument(field, f"{token_id!r} is not a token id (16 hex digits)")
+    return TokenName(check_resource_id(team, field), token_id)
+
+
 def _segments(value: str, field: str, collections: tuple[str, ...]) -> list[str]:
     """Checks `value` is `c1/{id1}/c2/{id2}...` and returns the ids."""
-    pattern = "/".join(f"{c}/{{{c[:-1] if c != 'studies' else 'study'}}}" for c in collections)
+    singular = {"teams": "team", "studies": "study", "trials": "trial", "tokens": "token"}
+    pattern = "/".join(f"{c}/{{{singular[c]}}}" for c in collections)
     if not value:
         raise InvalidArgument(field, f"required: a resource name of the form {pattern}")
     parts = value.split("/")

@@ -16,6 +16,7 @@ from sibyl_server.service.pagination import (
     fingerprint,
     page_size,
 )
+from sibyl_server.service.quotas import check_active_studies
 from sibyl_server.store.repository import Store
 
 DEFAULT_STUDY_PAGE_SIZE = 50
@@ -52,6 +53,7 @@ class StudyUseCases:
             update_time=now,
         )
         with self._store.transaction(write=True) as tx:
+            check_active_studies(tx, parent.team)
             return tx.insert_study(study).study
 
     def get_study(self, name: StudyName) -> Study:
@@ -78,6 +80,8 @@ class StudyUseCases:
         now = self._clock()
         with self._store.transaction(write=True) as tx:
             record = tx.study(name, lock=True)
+            if state is StudyState.ACTIVE and record.study.state is not StudyState.ACTIVE:
+                check_active_studies(tx, name.team)
             tx.update_study(record.pk, now, state=state, state_reason="")
             if state is StudyState.ACTIVE:
                 # An exhausted study set ACTIVE again has nothing left to hand out.

@@ -43,6 +43,7 @@ from sibyl_server.service.lifecycle import (
     complete_if_done,
     exhausted_reason_after,
 )
+from sibyl_server.service.quotas import check_suggest_rate, trials_allowed
 from sibyl_server.store.locks import StudyLock
 from sibyl_server.store.repository import Store, StudyRecord, Transaction
 
@@ -111,6 +112,7 @@ class SuggestionUseCase:
         with self._store.transaction(write=True) as tx:
             record = tx.study(name)
             _check_active(record)
+            check_suggest_rate(tx, name.team, now)
             lease = now + record.study.spec.lease_seconds
             tx.renew_leases(record.pk, client_id, lease, now)
             own = tx.trials(record.pk, states=(TrialState.ACTIVE,), client_id=client_id)
@@ -201,6 +203,9 @@ class SuggestionUseCase:
             _check_active(record)
             left = budget_left(record.study.spec, record.study.trial_count)
             suggestions = result.suggestions if left is None else result.suggestions[:left]
+            if suggestions:
+                allowed = trials_allowed(tx, name.team, record.study.trial_count, len(suggestions))
+                suggestions = suggestions[:allowed]
             trials = _insert_trials(tx, record, suggestions, client_id, now)
             tx.update_study(record.pk, now, engine_state=result.state)
             reason = GRID_EXHAUSTED if result.exhausted else ""

@@ -28,6 +28,7 @@ from sibyl_server.service.pagination import (
     fingerprint,
     page_size,
 )
+from sibyl_server.service.quotas import trials_allowed
 from sibyl_server.store.repository import Store, StudyRecord, Transaction, TrialRecord
 
 DEFAULT_TRIAL_PAGE_SIZE = 100
@@ -72,6 +73,7 @@ class TrialUseCases:
                     f"study {parent} takes no more trials ({record.exhausted_reason})",
                     reason="STUDY_EXHAUSTED",
                 )
+            trials_allowed(tx, parent.team, record.study.trial_count, 1)
             number = tx.allocate_trial_numbers(record.pk, 1)
             trial = dataclasses.replace(trial, number=number)
             tx.insert_trial(record.pk, trial, request_id or None)

@@ -15,6 +15,7 @@ from sibyl_server.domain.study import (
     ScaleType,
     StudySpec,
 )
+from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.domain.trial import Measurement
 
 
@@ -99,3 +100,17 @@ def measurement_from_json(text: str | None) -> Measurement | None:
         return None
     data = json.loads(text)
     return Measurement(data["metrics"], data["step"], data["elapsed_seconds"])
+
+
+def quotas_to_json(quotas: TeamQuotas) -> str:
+    return dump_json(
+        {
+            "max_active_studies": quotas.max_active_studies,
+            "max_trials_per_study": quotas.max_trials_per_study,
+            "max_suggest_requests_per_second": quotas.max_suggest_requests_per_second,
+        }
+    )
+
+
+def quotas_from_json(text: str) -> TeamQuotas:
+    return TeamQuotas(**json.loads(text))

@@ -14,15 +14,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, delete, exc, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from sibyl_server.domain.errors import Aborted, AlreadyExists, NotFound, Unavailable
+from sibyl_server.domain.errors import (
+    Aborted,
+    AlreadyExists,
+    Unavailable,
+    study_not_found,
+    trial_not_found,
+)
 from sibyl_server.domain.names import StudyName, TrialName
 from sibyl_server.domain.study import Study, StudyState
+from sibyl_server.domain.team import Role, Team, TeamQuotas, Token
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
 from sibyl_server.store import codec
 from sibyl_server.store.database import WRITE_OPTION, Database
 from sibyl_server.store.locks import StudyLock
-from sibyl_server.store.tables import measurements, studies, trials
+from sibyl_server.store.tables import (
+    measurements,
+    rate_windows,
+    studies,
+    teams,
+    tokens,
+    trials,
+)
 
 # PostgreSQL errors that mean "try again": serialization failure, deadlock.
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}
@@ -125,7 +140,7 @@ class Transaction:
             query = query.with_for_update(key_share=True)
         row = self._connection.execute(query).first()
         if row is None:
-            raise NotFound(f"study {name} does not exist", reason="STUDY_NOT_FOUND")
+            raise study_not_found(name)
         return _study_record(row)
 
     def studies(self, team: str, after_pk: int, limit: int) -> list[StudyRecord]:
@@ -215,7 +230,7 @@ class Transaction:
             query = query.with_for_update()
         row = self._connection.execute(query).first()
         if row is None:
-            raise NotFound(f"trial {name} does not exist", reason="TRIAL_NOT_FOUND")
+            raise trial_not_found(name)
         return self._with_measurements([row])[0]
 
     def trial_by_request_id(self, study_pk: int, request_id: str) -> TrialRecord | None:
@@ -361,6 +376,103 @@ class Transaction:
             )
         )
 
+    # Teams and tokens ---------------------------------------------------------------
+
+    def insert_team(self, team: Team) -> int:
+        values = {
+            "team": team.team,
+            "quotas": codec.quotas_to_json(team.quotas),
+            "create_time": codec.to_micros(team.create_time),
+        }
+        try:
+            pk = self._connection.execute(insert(teams).values(values)).inserted_primary_key
+        except exc.IntegrityError as error:
+            raise AlreadyExists(
+                f"team teams/{team.team} already exists", reason="TEAM_ALREADY_EXISTS"
+            ) from error
+        assert pk is not None
+        return int(pk[0])
+
+    def team(self, team: str) -> tuple[int, Team] | None:
+        """The team's row, or None for a team that has none (authentication off)."""
+        row = self._connection.execute(select(teams).where(teams.c.team == team)).first()
+        return None if row is None else (row.pk, _team(row))
+
+    def teams(self) -> list[Team]:
+        return [_team(row) for row in self._connection.execute(select(teams).order_by(teams.c.pk))]
+
+    def update_team_quotas(self, team_pk: int, quotas: TeamQuotas) -> None:
+        self._connection.execute(
+            update(teams).where(teams.c.pk == team_pk).values(quotas=codec.quotas_to_json(quotas))
+        )
+
+    def insert_token(self, team_pk: int, token: Token, secret_hash: str) -> None:
+        self._connection.execute(
+            insert(tokens).values(
+                team_pk=team_pk,
+                token_id=token.token_id,
+                secret_hash=secret_hash,
+                role=int(token.role),
+                description=token.description,
+                create_time=codec.to_micros(token.create_time),
+                expire_time=_micros_or_none(token.expire_time),
+                revoke_time=None,
+            )
+        )
+
+    def token(self, token_id: str) -> tuple[Token, str] | None:
+        """A token with the hash of its secret, looked up by its public id."""
+        query = (
+            select(tokens, teams.c.team)
+            .join(teams, teams.c.pk == tokens.c.team_pk)
+            .where(tokens.c.token_id == token_id)
+        )
+        row = self._connection.execute(query).first()
+        return None if row is None else (_token(row), row.secret_hash)
+
+    def tokens(self, team: str, after_pk: int, limit: int) -> list[tuple[int, Token]]:
+        query = (
+            select(tokens, teams.c.team)
+            .join(teams, teams.c.pk == tokens.c.team_pk)
+            .where(and_(teams.c.team == team, tokens.c.pk > after_pk))
+            .order_by(tokens.c.pk)
+            .limit(limit)
+        )
+        return [(row.pk, _token(row)) for row in self._connection.execute(query)]
+
+    def revoke_token(self, token_id: str, now: float) -> None:
+        self._connection.execute(
+            update(tokens)
+            .where(and_(tokens.c.token_id == token_id, tokens.c.revoke_time.is_(None)))
+            .values(revoke_time=codec.to_micros(now))
+        )
+
+    def count_studies(self, team: str, state: StudyState) -> int:
+        query = select(func.count()).where(
+            and_(studies.c.team == team, studies.c.state == state.value)
+        )
+        return int(self._connection.scalar(query) or 0)
+
+    def count_call(self, team: str, window: int) -> int:
+        """Counts one call in the team's window (a whole second); returns the window's count.
+
+        An upsert, so concurrent replicas add to the same row; windows older than a
+        minute are dropped on the way.
+        """
+        dialect = postgresql if self._connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(rate_windows).values(team=team, window=window, calls=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=[rate_windows.c.team, rate_windows.c.window],
+            set_={"calls": rate_windows.c.calls + 1},
+        ).returning(rate_windows.c.calls)
+        calls = int(self._connection.execute(statement).scalar_one())
+        self._connection.execute(
+            delete(rate_windows).where(
+                and_(rate_windows.c.team == team, rate_windows.c.window < window - 60)
+            )
+        )
+        return calls
+
     def _with_measurements(self, rows: list[Row[Any]]) -> list[TrialRecord]:
         if not rows:
             return []
@@ -414,3 +526,21 @@ def _trial_record(row: Row[Any], trial_measurements: tuple[Measurement, ...]) ->
         update_time=codec.from_micros(row.update_time) or 0.0,
     )
     return TrialRecord(row.pk, trial, row.request_id)
+
+
+def _team(row: Row[Any]) -> Team:
+    return Team(
+        row.team, codec.quotas_from_json(row.quotas), codec.from_micros(row.create_time) or 0.0
+    )
+
+
+def _token(row: Row[Any]) -> Token:
+    return Token(
+        team=row.team,
+        token_id=row.token_id,
+        role=Role(row.role),
+        description=row.description,
+        create_time=codec.from_micros(row.create_time) or 0.0,
+        expire_time=codec.from_micros(row.expire_time),
+        revoke_time=codec.from_micros(row.revoke_time),
+    )

@@ -92,3 +92,45 @@ measurements = Table(
     Column("metrics", Text, nullable=False),
     UniqueConstraint("trial_pk", "step", name="uq_measurements_trial_step"),
 )
+
+teams = Table(
+    "teams",
+    metadata,
+    Column("pk", PrimaryKey, primary_key=True, autoincrement=True),
+    Column("team", String(63), nullable=False),
+    Column("quotas", Text, nullable=False),
+    Column("create_time", BigInteger, nullable=False),
+    UniqueConstraint("team", name="uq_teams_team"),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("pk", PrimaryKey, primary_key=True, autoincrement=True),
+    Column(
+        "team_pk",
+        PrimaryKey,
+        ForeignKey("teams.pk", ondelete="CASCADE", name="fk_tokens_team_pk"),
+        nullable=False,
+    ),
+    # The public part of the secret: how a presented secret finds its row.
+    Column("token_id", String(16), nullable=False),
+    # SHA-256 of the whole secret. Secrets are 256 random bits, so a fast hash is
+    # enough: there is nothing to brute-force, unlike passwords.
+    Column("secret_hash", String(64), nullable=False),
+    Column("role", Integer, nullable=False),
+    Column("description", String(256), nullable=False),
+    Column("create_time", BigInteger, nullable=False),
+    Column("expire_time", BigInteger, nullable=True),
+    Column("revoke_time", BigInteger, nullable=True),
+    UniqueConstraint("token_id", name="uq_tokens_token_id"),
+)
+
+# Calls per team per whole second, for rate quotas that hold across replicas.
+rate_windows = Table(
+    "rate_windows",
+    metadata,
+    Column("team", String(63), primary_key=True),
+    Column("window", BigInteger, primary_key=True),
+    Column("calls", BigInteger, nullable=False),
+)

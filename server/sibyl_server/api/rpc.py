@@ -1,0 +1,117 @@
+"""What every RPC does around its handler: identify, authenticate, authorize, account.
+
+    @rpc(Role.WRITER, lambda r: parse_study_name(r.parent, "parent"))
+    async def SuggestTrials(self, request, name): ...
+
+The decorator parses the request's resource name, checks the caller may act on it
+with the given role, runs the handler, turns domain exceptions into statuses (one
+place: api/errors.py), and records metrics and logs. A handler cannot forget access
+control: it only ever receives a name that passed it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
+from typing import Any, TypeVar
+
+import grpc
+
+from sibyl_server.api.access import Access, Resource
+from sibyl_server.api.errors import internal_status, rich_status
+from sibyl_server.domain.errors import SibylServerError
+from sibyl_server.domain.team import Role
+from sibyl_server.observability.context import CallInfo, current_call, in_call_context
+from sibyl_server.observability.metrics import ServerMetrics
+
+log = logging.getLogger("sibyl.rpc")
+T = TypeVar("T")
+REQUEST_ID_KEY = "x-request-id"
+
+
+class Servicer:
+    """What the decorated handlers share: access control, metrics, the store pool."""
+
+    def __init__(
+        self, access: Access, metrics: ServerMetrics, executor: Executor, access_log: bool
+    ) -> None:
+        self.access = access
+        self.metrics = metrics
+        self.executor = executor
+        self.access_log = access_log
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Runs blocking work (database calls) on the store pool, in this call's context."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, in_call_context(function, *args))
+
+
+Handler = Callable[[Any, Any, Any], Awaitable[Any]]
+
+
+def rpc(role: Role, resource: Callable[[Any], Resource]) -> Callable[[Handler], Any]:
+    def decorate(handler: Handler) -> Any:
+        @functools.wraps(handler)
+        async def wrapper(self: Servicer, request: Any, context: grpc.aio.ServicerContext) -> Any:
+            call = CallInfo(method=handler.__name__, request_id=_request_id(context))
+            reset = current_call.set(call)
+            started = time.perf_counter()
+            status, response = None, None
+            try:
+                await context.send_initial_metadata(((REQUEST_ID_KEY, call.request_id),))
+                principal = await self.run(self.access.authenticate, context.invocation_metadata())
+                name = resource(request)
+                call.team, call.study = name.team, getattr(name, "study", "")
+                self.access.authorize(principal, name, role)
+                response = await handler(self, request, name)
+            except SibylServerError as error:
+                status = rich_status(error)
+                call.extra["reason"] = error.reason
+            except Exception:
+                log.exception("unhandled error")
+                status = internal_status()
+            finally:
+                _account(self, call, status, time.perf_counter() - started)
+                current_call.reset(reset)
+            if status is not None:
+                await context.abort(status.code, status.details, status.trailing_metadata)
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def _request_id(context: grpc.aio.ServicerContext) -> str:
+    """The client's x-request-id if it sent a sane one, else a new one."""
+    for key, value in context.invocation_metadata() or ():
+        sane = isinstance(value, str) and 0 < len(value) <= 128 and value.isprintable()
+        if key == REQUEST_ID_KEY and sane:
+            return str(value)
+    return uuid.uuid4().hex
+
+
+def _account(
+    servicer: Servicer, call: CallInfo, status: grpc.Status | None, seconds: float
+) -> None:
+    code = status.code.name if status is not None else "OK"
+    servicer.metrics.observe_call(call.method, code, seconds)
+    level = logging.INFO if servicer.access_log else logging.DEBUG
+    if code == "INTERNAL":
+        level = logging.ERROR
+    elif code in ("UNAVAILABLE", "RESOURCE_EXHAUSTED", "ABORTED"):
+        level = max(level, logging.WARNING)
+    elif code != "OK":
+        level = max(level, logging.INFO)
+    log.log(
+        level,
+        "rpc %s %s",
+        call.method,
+        code,
+        extra={"fields": {"code": code, "ms": round(seconds * 1000, 2)}},
+    )
