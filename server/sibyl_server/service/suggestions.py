@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor
 from typing import Any, TypeVar
@@ -35,6 +36,7 @@ from sibyl_server.engine.interface import (
     SuggestionRequest,
     SuggestionResult,
 )
+from sibyl_server.observability.context import in_call_context
 from sibyl_server.service.lifecycle import (
     FINISHED_STATES,
     GRID_EXHAUSTED,
@@ -99,9 +101,11 @@ class SuggestionUseCase:
         claimed, record = await self._in_store(self._claim_existing, name, count, client_id)
         if len(claimed) >= count or record.exhausted_reason:
             return Suggested(claimed, record.study.state, {})
+        waiting = time.perf_counter()
         async with self._study_lock(record.pk):
+            lock_wait = time.perf_counter() - waiting
             more, state, timings = await self._compute(name, count - len(claimed), client_id)
-        return Suggested(claimed + more, state, timings)
+        return Suggested(claimed + more, state, {"lock_wait": lock_wait, **timings})
 
     # Step 1: existing trials ------------------------------------------------------------
 
@@ -159,16 +163,20 @@ class SuggestionUseCase:
     async def _compute(
         self, name: StudyName, wanted: int, client_id: str
     ) -> tuple[list[Trial], StudyState, dict[str, float]]:
+        clock = _Stopwatch()
         snapshot = await self._in_store(self._read_snapshot, name, wanted)
+        timings = {"store_read": clock.lap()}
         if snapshot.request is None:
             state = await self._in_store(self._mark_exhausted, snapshot.record, "")
-            return [], state, {}
+            return [], state, timings
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(
-            self._engine_executor, self._engine.suggest, snapshot.request
+            self._engine_executor, in_call_context(self._engine.suggest, snapshot.request)
         )
+        timings["engine"] = clock.lap()
         trials, state = await self._in_store(self._write_suggestions, name, result, client_id)
-        return trials, state, result.timings
+        timings["store_write"] = clock.lap()
+        return trials, state, {**result.timings, **timings}
 
     def _read_snapshot(self, name: StudyName, wanted: int) -> _Snapshot:
         with self._store.transaction(write=False) as tx:
@@ -233,7 +241,7 @@ class SuggestionUseCase:
 
     async def _in_store(self, function: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._store_executor, function, *args)
+        return await loop.run_in_executor(self._store_executor, in_call_context(function, *args))
 
     @contextlib.asynccontextmanager
     async def _study_lock(self, study_pk: int) -> AsyncIterator[None]:
@@ -281,6 +289,16 @@ class SuggestionUseCase:
             # The attempt goes on in its thread; if it wins, nobody will release it.
             future.add_done_callback(lambda done: _release_if_acquired(done, lock))
             raise
+
+
+class _Stopwatch:
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+
+    def lap(self) -> float:
+        now = time.perf_counter()
+        elapsed, self._last = now - self._last, now
+        return elapsed
 
 
 def _release_if_acquired(attempt: asyncio.Future[bool], lock: StudyLock) -> None:
