@@ -45,7 +45,11 @@ class ServerConfig:
     lock_timeout_seconds: float = _option(
         120.0, "how long SuggestTrials waits for another computation on the same study"
     )
-    db_pool_size: int = _option(0, "database connections per replica; 0 = workers + 4")
+    db_pool_size: int = _option(
+        0,
+        "database connections per replica; 0 = workers + engine-workers + 4 "
+        "(keep replicas x this under PostgreSQL's max_connections)",
+    )
     port_file: str = _option(
         "", "write the bound port to this file once serving (for supervisors and tests)"
     )

@@ -29,3 +29,10 @@ def test_rpc_latency(postgres_url: str) -> None:
     output = run_module("benchmarks.rpc_latency", "--postgres-url", base_url)
     assert "| sqlite | SuggestTrials |" in output
     assert "| postgresql | CompleteTrial |" in output
+
+
+@pytest.mark.slow
+def test_load(postgres_url: str) -> None:
+    output = run_module("benchmarks.load", "--postgres-url", postgres_url.split("?")[0])
+    assert "| 2 | CompleteTrial |" in output
+    assert "problems {'lost': 0, 'altered': 0" in output

@@ -93,7 +93,7 @@ async def build_server(config: ServerConfig) -> RunningServer:
         time.time,
         store_executor,
         engine_executor,
-        SuggestionSettings(lock_timeout_seconds=config.lock_timeout_seconds),
+        SuggestionSettings(config.lock_timeout_seconds, engine_slots=config.engine_workers),
     )
     server = grpc.aio.server(
         options=[

@@ -59,9 +59,13 @@ class SuggestionSettings:
     """Attributes:
     lock_timeout_seconds: How long a call waits for another computation on the same
         study before answering ABORTED (worth a retry).
+    engine_slots: Computations in flight at once in this process (the engine pool's
+        size). A computation takes its slot before the study's database lock, so at
+        most this many database connections are held by locks.
     """
 
     lock_timeout_seconds: float = 120.0
+    engine_slots: int = 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,6 +100,7 @@ class SuggestionUseCase:
         # Calls in this process for one study queue here first, so that only one of
         # them polls the cross-process lock. Coordination only: no study state.
         self._local_locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._engine_slots: asyncio.Semaphore | None = None
 
     async def suggest(self, name: StudyName, count: int, client_id: str) -> Suggested:
         claimed, record = await self._in_store(self._claim_existing, name, count, client_id)
@@ -245,7 +250,9 @@ class SuggestionUseCase:
 
     @contextlib.asynccontextmanager
     async def _study_lock(self, study_pk: int) -> AsyncIterator[None]:
-        async with self._local_lock(study_pk):
+        if self._engine_slots is None:  # created here: it belongs to the running loop
+            self._engine_slots = asyncio.Semaphore(self._settings.engine_slots)
+        async with self._local_lock(study_pk), self._engine_slots:
             lock = await self._acquire(self._store.study_lock(study_pk))
             try:
                 yield

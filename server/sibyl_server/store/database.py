@@ -85,8 +85,10 @@ def _open_postgres(url: str, pool_size: int) -> Database:
     parsed = make_url(url).set(drivername="postgresql+psycopg")
     engine = create_engine(
         parsed,
+        # No overflow: replicas x pool_size must stay under the server's max_connections,
+        # so a replica never opens more than it was sized for.
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=0,
         # A connection broken by a database restart is replaced, not handed out.
         pool_pre_ping=True,
         pool_recycle=1800,

@@ -73,19 +73,15 @@ class Store:
     def transaction(self, *, write: bool) -> Iterator[Transaction]:
         """A transaction that commits when the block ends and rolls back if it raises.
 
-        Database outages surface as `Unavailable`, conflicts worth a retry as `Conflict`.
+        Database outages surface as `Unavailable`, conflicts worth a retry as `Aborted`.
         """
-        try:
+        with database_errors():
             connection = self.database.engine.connect().execution_options(**{WRITE_OPTION: write})
             with connection, connection.begin():
                 yield Transaction(connection)
-        except (exc.OperationalError, exc.InterfaceError) as error:
-            if _sqlstate(error) in _RETRYABLE_SQLSTATES:
-                raise Aborted("concurrent update; retry", reason="CONCURRENT_UPDATE") from error
-            raise Unavailable(f"the store is unavailable: {type(error.orig).__name__}") from error
 
     def study_lock(self, study_pk: int) -> StudyLock:
-        return self.database.locks.study_lock(study_pk)
+        return _TranslatedLock(self.database.locks.study_lock(study_pk))
 
     def ping(self) -> None:
         """Raises Unavailable unless the database answers a trivial query."""
@@ -93,8 +89,40 @@ class Store:
             tx.ping()
 
 
+@contextlib.contextmanager
+def database_errors() -> Iterator[None]:
+    """Turns driver errors that mean "the database is away" or "retry" into domain errors."""
+    try:
+        yield
+    except exc.DBAPIError as error:
+        if _sqlstate(error) in _RETRYABLE_SQLSTATES:
+            raise Aborted("concurrent update; retry", reason="CONCURRENT_UPDATE") from error
+        if isinstance(error, (exc.OperationalError, exc.InterfaceError)) or (
+            error.connection_invalidated
+        ):
+            raise Unavailable(
+                f"the store is unavailable: {type(error.orig).__name__}", reason="STORE_UNAVAILABLE"
+            ) from error
+        raise
+
+
 def _sqlstate(error: exc.DBAPIError) -> str | None:
     return getattr(error.orig, "sqlstate", None)
+
+
+class _TranslatedLock:
+    """A study lock whose database errors surface as domain errors."""
+
+    def __init__(self, lock: StudyLock) -> None:
+        self._lock = lock
+
+    def try_acquire(self) -> bool:
+        with database_errors():
+            return self._lock.try_acquire()
+
+    def release(self) -> None:
+        with database_errors():
+            self._lock.release()
 
 
 class Transaction:

@@ -1,0 +1,273 @@
+"""Load test: N replicas on one PostgreSQL, M simulated workers across S studies.
+
+Each worker connects to every replica (client-side round-robin), takes one trial at a
+time from its study, reports one intermediate measurement, completes it with a cheap
+objective, and repeats until the study's budget is used up. Afterwards the database is
+checked: every completed measurement stored exactly once, no trial handed out twice,
+trial numbers dense, nothing left ACTIVE. The same load runs with 1 replica, so
+scale-out shows as a ratio.
+
+    python -m benchmarks.load [--replicas 3] [--workers 64] [--studies 8] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import multiprocessing
+import platform
+import random
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import sqlalchemy as sa
+
+import sibyl
+from benchmarks.tables import percentile_ms, save_table
+from sibyl_server.local import LocalServer, scratch_postgres_schema
+
+RPCS = ("SuggestTrials", "AddTrialMeasurement", "CompleteTrial")
+
+
+@dataclasses.dataclass
+class WorkerReport:
+    """What one worker saw: latencies per RPC, and every result it reported."""
+
+    latencies: dict[str, list[float]] = dataclasses.field(default_factory=lambda: defaultdict(list))
+    results: dict[tuple[str, int], float] = dataclasses.field(default_factory=dict)
+    handed: list[tuple[str, int]] = dataclasses.field(default_factory=list)
+    unavailable: int = 0
+
+
+def objective(parameters: dict[str, float | int | str]) -> float:
+    return sum((float(v) - 0.25) ** 2 for v in parameters.values())
+
+
+def work_until_done(
+    target: str, team: str, study_id: str, client_id: str, report: WorkerReport
+) -> None:
+    """One worker's loop; retries calls that failed with UNAVAILABLE (a replica or the
+    database away) until they succeed, which is safe: every call is idempotent."""
+    with sibyl.connect(target, team=team, client_id=client_id) as client:
+        study = _retrying(report, lambda: client.get_study(study_id))
+        while trials := _timed(report, "SuggestTrials", lambda: study.suggest()):
+            for trial in trials:
+                value = objective(trial.parameters)
+                report.handed.append((study_id, trial.id))
+                _timed(report, "AddTrialMeasurement", lambda t=trial, v=value: _report(t, v))
+                _timed(report, "CompleteTrial", lambda t=trial, v=value: t.complete({"loss": v}))
+                report.results[(study_id, trial.id)] = value
+
+
+def _report(trial: sibyl.Trial, value: float) -> None:
+    trial.report({"loss": value * 2}, step=1)
+
+
+def _timed(report: WorkerReport, rpc: str, call):  # type: ignore[no-untyped-def]
+    began = time.perf_counter()
+    result = _retrying(report, call)
+    report.latencies[rpc].append(time.perf_counter() - began)
+    return result
+
+
+def _retrying(report: WorkerReport, call):  # type: ignore[no-untyped-def]
+    delay = 0.05
+    while True:
+        try:
+            return call()
+        except sibyl.UnavailableError:
+            report.unavailable += 1
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
+def _client_process(target: str, team: str, assignments: list[tuple[str, str]]) -> WorkerReport:
+    """Runs one thread per (study, client id) assignment; merges their reports."""
+    reports = [WorkerReport() for _ in assignments]
+    threads = [
+        threading.Thread(target=work_until_done, args=(target, team, study, client, report))
+        for (study, client), report in zip(assignments, reports, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    merged = WorkerReport()
+    for report in reports:
+        for rpc, values in report.latencies.items():
+            merged.latencies[rpc].extend(values)
+        merged.results.update(report.results)
+        merged.handed.extend(report.handed)
+        merged.unavailable += report.unavailable
+    merged.latencies = dict(merged.latencies)
+    return merged
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadSettings:
+    workers: int
+    studies: int
+    trials_per_study: int
+    client_processes: int
+    seed: int
+    algorithm: str = "quasi_random_search"
+
+
+def create_studies(target: str, team: str, settings: LoadSettings) -> list[str]:
+    spec = sibyl.StudySpec(
+        parameters=[sibyl.Double(f"x{i}", 0.0, 1.0) for i in range(4)],
+        metrics=[sibyl.Metric("loss")],
+        algorithm=settings.algorithm,
+        max_trials=settings.trials_per_study,
+        seed=settings.seed,
+    )
+    with sibyl.connect(target, team=team) as client:
+        return [client.create_study(f"load-{i}", spec).study_id for i in range(settings.studies)]
+
+
+def run_load(target: str, team: str, settings: LoadSettings) -> tuple[WorkerReport, float]:
+    """Runs the workers (in several client processes) to the end; returns what they saw
+    and the wall time."""
+    studies = create_studies(target, team, settings)
+    rng = random.Random(settings.seed)
+    assignments = [(studies[i % len(studies)], f"worker-{i}") for i in range(settings.workers)]
+    rng.shuffle(assignments)
+    chunks = [assignments[i :: settings.client_processes] for i in range(settings.client_processes)]
+    began = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(settings.client_processes) as pool:
+        parts = pool.starmap(_client_process, [(target, team, chunk) for chunk in chunks])
+    elapsed = time.perf_counter() - began
+    merged = WorkerReport()
+    for part in parts:
+        for rpc, values in part.latencies.items():
+            merged.latencies[rpc].extend(values)
+        merged.results.update(part.results)
+        merged.handed.extend(part.handed)
+        merged.unavailable += part.unavailable
+    return merged, elapsed
+
+
+def check_database(
+    url: str, team: str, report: WorkerReport, settings: LoadSettings
+) -> dict[str, int]:
+    """Compares what workers reported with what the database holds. Returns the problems
+    found per kind (all zero when nothing was lost, duplicated or left behind)."""
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    query = sa.text(
+        "SELECT s.study_id, t.number, t.state, t.final_measurement, "
+        "(SELECT count(*) FROM measurements m WHERE m.trial_pk = t.pk) AS measured "
+        "FROM trials t JOIN studies s ON s.pk = t.study_pk WHERE s.team = :team"
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query, {"team": team}).all()
+    engine.dispose()
+    stored = {
+        (study, number): json.loads(final)["metrics"]["loss"] if final else None
+        for study, number, _, final, _ in rows
+    }
+    by_study: dict[str, list[int]] = defaultdict(list)
+    for study, number in stored:
+        by_study[study].append(number)
+    dense = range(1, settings.trials_per_study + 1)
+    return {
+        "lost": len(set(report.results) - set(stored)),
+        "altered": sum(stored.get(key) != value for key, value in report.results.items()),
+        "measured_not_once": sum(measured != 1 for *_, measured in rows),
+        "handed_twice": len(report.handed) - len(set(report.handed)),
+        "not_dense": sum(sorted(numbers) != list(dense) for numbers in by_study.values()),
+        "stuck": sum(state != "COMPLETED" for _, _, state, _, _ in rows),
+    }
+
+
+def run_scenario(
+    replicas: int, postgres_url: str, settings: LoadSettings, directory: Path
+) -> tuple[WorkerReport, float, dict[str, int]]:
+    team = "load"
+    with scratch_postgres_schema(postgres_url) as url:
+        servers = [
+            LocalServer(url, directory, name=f"replica-{replicas}-{i}") for i in range(replicas)
+        ]
+        try:
+            target = "ipv4:" + ",".join(s.address for s in servers)
+            report, elapsed = run_load(target, team, settings)
+        finally:
+            for server in servers:
+                server.terminate()
+        problems = check_database(url, team, report, settings)
+    return report, elapsed, problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--replicas", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=64)
+    parser.add_argument("--studies", type=int, default=8)
+    parser.add_argument("--trials-per-study", type=int, default=100)
+    parser.add_argument("--client-processes", type=int, default=4)
+    parser.add_argument("--algorithm", default="quasi_random_search")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--smoke", action="store_true", help="a tiny load, to check it runs")
+    args = parser.parse_args()
+    if args.smoke:
+        args.replicas, args.workers, args.studies, args.trials_per_study = 2, 4, 2, 6
+        args.client_processes = 2
+    settings = LoadSettings(
+        args.workers,
+        args.studies,
+        args.trials_per_study,
+        args.client_processes,
+        args.seed,
+        args.algorithm,
+    )
+    rows, throughput = [], {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for replicas in sorted({1, args.replicas}):
+            report, elapsed, problems = run_scenario(
+                replicas, args.postgres_url, settings, Path(scratch)
+            )
+            completed = len(report.results)
+            throughput[replicas] = completed / elapsed
+            for rpc in RPCS:
+                seconds = report.latencies.get(rpc, [])
+                rows.append(
+                    (
+                        replicas,
+                        rpc,
+                        len(seconds),
+                        percentile_ms(seconds, 50),
+                        percentile_ms(seconds, 99),
+                        f"{throughput[replicas]:.1f}",
+                        completed,
+                        sum(problems.values()),
+                        report.unavailable,
+                    )
+                )
+            print(
+                f"{replicas} replica(s): {completed} trials in {elapsed:.1f} s, problems {problems}"
+            )
+    ratio = throughput[args.replicas] / throughput[1]
+    preamble = (
+        f"Load: {args.workers} workers over {args.studies} studies x "
+        f"{args.trials_per_study} trials ({args.algorithm}), {args.client_processes} client "
+        "processes, PostgreSQL, all on one "
+        f"{platform.machine()} machine ({multiprocessing.cpu_count()} CPUs), seed {args.seed}.\n"
+        f"Throughput with {args.replicas} replicas / 1 replica: {ratio:.2f}x.\n"
+        "Command: python -m benchmarks.load "
+        f"--replicas {args.replicas} --workers {args.workers} --studies {args.studies} "
+        f"--trials-per-study {args.trials_per_study} --seed {args.seed}"
+    )
+    headers = (
+        "replicas", "RPC", "calls", "p50 ms", "p99 ms", "trials/s",
+        "trials completed", "records lost or duplicated", "UNAVAILABLE retried",
+    )  # fmt: skip
+    print(preamble)
+    print(save_table("load", headers, rows, preamble, save=not args.smoke))
+
+
+if __name__ == "__main__":
+    main()
