@@ -35,7 +35,12 @@ class Database:
 
 
 def open_database(url: str, pool_size: int = 10) -> Database:
-    """Opens `sqlite:///path` or `postgresql://...` (no schema changes; see migrate())."""
+    """Opens `sqlite:///path` or `postgresql://...` (no schema changes; see migrate()).
+
+    The pool has at least 2 connections: a lock (held on its own connection) and the
+    transaction it protects need one each.
+    """
+    pool_size = max(pool_size, 2)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _open_sqlite(url, pool_size)
