@@ -174,7 +174,7 @@ export class Client {
     return studies;
   }
 
-  /** Closes the channel; calls in flight fail. */
+  /** Closes the channel: no call can be made with this client afterwards. */
   close(): void {
     this.stub.close();
   }

@@ -244,7 +244,7 @@ export class Study {
   }
 
   /** The plain value of one of this study's parameter values. */
-  valueOf(value: Trial__Output["parameters"][string]): ParameterValue {
+  parameterValue(value: Trial__Output["parameters"][string]): ParameterValue {
     return this.codec.toValue(value);
   }
 
@@ -281,7 +281,7 @@ export class Trial {
     const result: Parameters = {};
     for (const name of this.study.parameterNames) {
       if (name in values) {
-        result[name] = this.study.valueOf(values[name]!);
+        result[name] = this.study.parameterValue(values[name]!);
       }
     }
     return result;
