@@ -1,0 +1,45 @@
+// Original file: ../../proto/sibyl/v1/study_service.proto
+
+import type { TrialState as _sibyl_v1_TrialState, TrialState__Output as _sibyl_v1_TrialState__Output } from '../../sibyl/v1/TrialState';
+
+export interface ListTrialsRequest {
+  /**
+   * The study, `teams/{team}/studies/{study}`. Required.
+   */
+  'parent'?: (string);
+  /**
+   * Only trials in these states; empty means all states. UNSPECIFIED is rejected.
+   */
+  'states'?: (_sibyl_v1_TrialState)[];
+  /**
+   * Maximum number of trials to return: 0 means 100; values above 1000 are
+   * treated as 1000.
+   */
+  'pageSize'?: (number);
+  /**
+   * `next_page_token` of the previous response, to get the next page; empty for
+   * the first page. Other request fields must be the same as in that call.
+   */
+  'pageToken'?: (string);
+}
+
+export interface ListTrialsRequest__Output {
+  /**
+   * The study, `teams/{team}/studies/{study}`. Required.
+   */
+  'parent': (string);
+  /**
+   * Only trials in these states; empty means all states. UNSPECIFIED is rejected.
+   */
+  'states': (_sibyl_v1_TrialState__Output)[];
+  /**
+   * Maximum number of trials to return: 0 means 100; values above 1000 are
+   * treated as 1000.
+   */
+  'pageSize': (number);
+  /**
+   * `next_page_token` of the previous response, to get the next page; empty for
+   * the first page. Other request fields must be the same as in that call.
+   */
+  'pageToken': (string);
+}

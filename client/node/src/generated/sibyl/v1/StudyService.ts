@@ -1,0 +1,331 @@
+// Original file: ../../proto/sibyl/v1/study_service.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AddTrialMeasurementRequest as _sibyl_v1_AddTrialMeasurementRequest, AddTrialMeasurementRequest__Output as _sibyl_v1_AddTrialMeasurementRequest__Output } from '../../sibyl/v1/AddTrialMeasurementRequest';
+import type { AddTrialMeasurementResponse as _sibyl_v1_AddTrialMeasurementResponse, AddTrialMeasurementResponse__Output as _sibyl_v1_AddTrialMeasurementResponse__Output } from '../../sibyl/v1/AddTrialMeasurementResponse';
+import type { CompleteTrialRequest as _sibyl_v1_CompleteTrialRequest, CompleteTrialRequest__Output as _sibyl_v1_CompleteTrialRequest__Output } from '../../sibyl/v1/CompleteTrialRequest';
+import type { CompleteTrialResponse as _sibyl_v1_CompleteTrialResponse, CompleteTrialResponse__Output as _sibyl_v1_CompleteTrialResponse__Output } from '../../sibyl/v1/CompleteTrialResponse';
+import type { CreateStudyRequest as _sibyl_v1_CreateStudyRequest, CreateStudyRequest__Output as _sibyl_v1_CreateStudyRequest__Output } from '../../sibyl/v1/CreateStudyRequest';
+import type { CreateStudyResponse as _sibyl_v1_CreateStudyResponse, CreateStudyResponse__Output as _sibyl_v1_CreateStudyResponse__Output } from '../../sibyl/v1/CreateStudyResponse';
+import type { CreateTrialRequest as _sibyl_v1_CreateTrialRequest, CreateTrialRequest__Output as _sibyl_v1_CreateTrialRequest__Output } from '../../sibyl/v1/CreateTrialRequest';
+import type { CreateTrialResponse as _sibyl_v1_CreateTrialResponse, CreateTrialResponse__Output as _sibyl_v1_CreateTrialResponse__Output } from '../../sibyl/v1/CreateTrialResponse';
+import type { DeleteStudyRequest as _sibyl_v1_DeleteStudyRequest, DeleteStudyRequest__Output as _sibyl_v1_DeleteStudyRequest__Output } from '../../sibyl/v1/DeleteStudyRequest';
+import type { DeleteStudyResponse as _sibyl_v1_DeleteStudyResponse, DeleteStudyResponse__Output as _sibyl_v1_DeleteStudyResponse__Output } from '../../sibyl/v1/DeleteStudyResponse';
+import type { GetStudyRequest as _sibyl_v1_GetStudyRequest, GetStudyRequest__Output as _sibyl_v1_GetStudyRequest__Output } from '../../sibyl/v1/GetStudyRequest';
+import type { GetStudyResponse as _sibyl_v1_GetStudyResponse, GetStudyResponse__Output as _sibyl_v1_GetStudyResponse__Output } from '../../sibyl/v1/GetStudyResponse';
+import type { GetTrialRequest as _sibyl_v1_GetTrialRequest, GetTrialRequest__Output as _sibyl_v1_GetTrialRequest__Output } from '../../sibyl/v1/GetTrialRequest';
+import type { GetTrialResponse as _sibyl_v1_GetTrialResponse, GetTrialResponse__Output as _sibyl_v1_GetTrialResponse__Output } from '../../sibyl/v1/GetTrialResponse';
+import type { ListOptimalTrialsRequest as _sibyl_v1_ListOptimalTrialsRequest, ListOptimalTrialsRequest__Output as _sibyl_v1_ListOptimalTrialsRequest__Output } from '../../sibyl/v1/ListOptimalTrialsRequest';
+import type { ListOptimalTrialsResponse as _sibyl_v1_ListOptimalTrialsResponse, ListOptimalTrialsResponse__Output as _sibyl_v1_ListOptimalTrialsResponse__Output } from '../../sibyl/v1/ListOptimalTrialsResponse';
+import type { ListStudiesRequest as _sibyl_v1_ListStudiesRequest, ListStudiesRequest__Output as _sibyl_v1_ListStudiesRequest__Output } from '../../sibyl/v1/ListStudiesRequest';
+import type { ListStudiesResponse as _sibyl_v1_ListStudiesResponse, ListStudiesResponse__Output as _sibyl_v1_ListStudiesResponse__Output } from '../../sibyl/v1/ListStudiesResponse';
+import type { ListTrialsRequest as _sibyl_v1_ListTrialsRequest, ListTrialsRequest__Output as _sibyl_v1_ListTrialsRequest__Output } from '../../sibyl/v1/ListTrialsRequest';
+import type { ListTrialsResponse as _sibyl_v1_ListTrialsResponse, ListTrialsResponse__Output as _sibyl_v1_ListTrialsResponse__Output } from '../../sibyl/v1/ListTrialsResponse';
+import type { SuggestTrialsRequest as _sibyl_v1_SuggestTrialsRequest, SuggestTrialsRequest__Output as _sibyl_v1_SuggestTrialsRequest__Output } from '../../sibyl/v1/SuggestTrialsRequest';
+import type { SuggestTrialsResponse as _sibyl_v1_SuggestTrialsResponse, SuggestTrialsResponse__Output as _sibyl_v1_SuggestTrialsResponse__Output } from '../../sibyl/v1/SuggestTrialsResponse';
+import type { UpdateStudyStateRequest as _sibyl_v1_UpdateStudyStateRequest, UpdateStudyStateRequest__Output as _sibyl_v1_UpdateStudyStateRequest__Output } from '../../sibyl/v1/UpdateStudyStateRequest';
+import type { UpdateStudyStateResponse as _sibyl_v1_UpdateStudyStateResponse, UpdateStudyStateResponse__Output as _sibyl_v1_UpdateStudyStateResponse__Output } from '../../sibyl/v1/UpdateStudyStateResponse';
+
+/**
+ * Manages studies and hands out trials.
+ */
+export interface StudyServiceClient extends grpc.Client {
+  /**
+   * Records an intermediate measurement of an ACTIVE trial and renews its lease.
+   */
+  AddTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
+  AddTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
+  AddTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
+  AddTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Records an intermediate measurement of an ACTIVE trial and renews its lease.
+   */
+  addTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
+  addTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
+  addTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
+  addTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Finishes a trial, with a final measurement or as infeasible. Completing a
+   * finished trial again with the same result returns it unchanged; with a
+   * different result it is FAILED_PRECONDITION.
+   */
+  CompleteTrial(argument: _sibyl_v1_CompleteTrialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
+  CompleteTrial(argument: _sibyl_v1_CompleteTrialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
+  CompleteTrial(argument: _sibyl_v1_CompleteTrialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
+  CompleteTrial(argument: _sibyl_v1_CompleteTrialRequest, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Finishes a trial, with a final measurement or as infeasible. Completing a
+   * finished trial again with the same result returns it unchanged; with a
+   * different result it is FAILED_PRECONDITION.
+   */
+  completeTrial(argument: _sibyl_v1_CompleteTrialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
+  completeTrial(argument: _sibyl_v1_CompleteTrialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
+  completeTrial(argument: _sibyl_v1_CompleteTrialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
+  completeTrial(argument: _sibyl_v1_CompleteTrialRequest, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Creates a study. ALREADY_EXISTS if the team has a study with that id.
+   */
+  CreateStudy(argument: _sibyl_v1_CreateStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
+  CreateStudy(argument: _sibyl_v1_CreateStudyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
+  CreateStudy(argument: _sibyl_v1_CreateStudyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
+  CreateStudy(argument: _sibyl_v1_CreateStudyRequest, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Creates a study. ALREADY_EXISTS if the team has a study with that id.
+   */
+  createStudy(argument: _sibyl_v1_CreateStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
+  createStudy(argument: _sibyl_v1_CreateStudyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
+  createStudy(argument: _sibyl_v1_CreateStudyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
+  createStudy(argument: _sibyl_v1_CreateStudyRequest, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Adds a trial with parameters chosen by the user: either finished already
+   * (COMPLETED with a final measurement, or INFEASIBLE, e.g. results of earlier
+   * runs to warm-start the study) or REQUESTED (queued for the next worker).
+   */
+  CreateTrial(argument: _sibyl_v1_CreateTrialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateTrialResponse__Output>): grpc.ClientUnaryCall;
+  CreateTrial(argument: _sibyl_v1_CreateTrialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CreateTrialResponse__Output>): grpc.ClientUnaryCall;
+  CreateTrial(argument: _sibyl_v1_CreateTrialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateTrialResponse__Output>): grpc.ClientUnaryCall;
+  CreateTrial(argument: _sibyl_v1_CreateTrialRequest, callback: grpc.requestCallback<_sibyl_v1_CreateTrialResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Adds a trial with parameters chosen by the user: either finished already
+   * (COMPLETED with a final measurement, or INFEASIBLE, e.g. results of earlier
+   * runs to warm-start the study) or REQUESTED (queued for the next worker).
+   */
+  createTrial(argument: _sibyl_v1_CreateTrialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateTrialResponse__Output>): grpc.ClientUnaryCall;
+  createTrial(argument: _sibyl_v1_CreateTrialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CreateTrialResponse__Output>): grpc.ClientUnaryCall;
+  createTrial(argument: _sibyl_v1_CreateTrialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateTrialResponse__Output>): grpc.ClientUnaryCall;
+  createTrial(argument: _sibyl_v1_CreateTrialRequest, callback: grpc.requestCallback<_sibyl_v1_CreateTrialResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Deletes a study and all its trials. NOT_FOUND if it does not exist.
+   */
+  DeleteStudy(argument: _sibyl_v1_DeleteStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
+  DeleteStudy(argument: _sibyl_v1_DeleteStudyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
+  DeleteStudy(argument: _sibyl_v1_DeleteStudyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
+  DeleteStudy(argument: _sibyl_v1_DeleteStudyRequest, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Deletes a study and all its trials. NOT_FOUND if it does not exist.
+   */
+  deleteStudy(argument: _sibyl_v1_DeleteStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
+  deleteStudy(argument: _sibyl_v1_DeleteStudyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
+  deleteStudy(argument: _sibyl_v1_DeleteStudyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
+  deleteStudy(argument: _sibyl_v1_DeleteStudyRequest, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Returns a study. NOT_FOUND if it does not exist.
+   */
+  GetStudy(argument: _sibyl_v1_GetStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_GetStudyResponse__Output>): grpc.ClientUnaryCall;
+  GetStudy(argument: _sibyl_v1_GetStudyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_GetStudyResponse__Output>): grpc.ClientUnaryCall;
+  GetStudy(argument: _sibyl_v1_GetStudyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_GetStudyResponse__Output>): grpc.ClientUnaryCall;
+  GetStudy(argument: _sibyl_v1_GetStudyRequest, callback: grpc.requestCallback<_sibyl_v1_GetStudyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Returns a study. NOT_FOUND if it does not exist.
+   */
+  getStudy(argument: _sibyl_v1_GetStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_GetStudyResponse__Output>): grpc.ClientUnaryCall;
+  getStudy(argument: _sibyl_v1_GetStudyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_GetStudyResponse__Output>): grpc.ClientUnaryCall;
+  getStudy(argument: _sibyl_v1_GetStudyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_GetStudyResponse__Output>): grpc.ClientUnaryCall;
+  getStudy(argument: _sibyl_v1_GetStudyRequest, callback: grpc.requestCallback<_sibyl_v1_GetStudyResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Returns a trial. NOT_FOUND if it does not exist.
+   */
+  GetTrial(argument: _sibyl_v1_GetTrialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_GetTrialResponse__Output>): grpc.ClientUnaryCall;
+  GetTrial(argument: _sibyl_v1_GetTrialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_GetTrialResponse__Output>): grpc.ClientUnaryCall;
+  GetTrial(argument: _sibyl_v1_GetTrialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_GetTrialResponse__Output>): grpc.ClientUnaryCall;
+  GetTrial(argument: _sibyl_v1_GetTrialRequest, callback: grpc.requestCallback<_sibyl_v1_GetTrialResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Returns a trial. NOT_FOUND if it does not exist.
+   */
+  getTrial(argument: _sibyl_v1_GetTrialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_GetTrialResponse__Output>): grpc.ClientUnaryCall;
+  getTrial(argument: _sibyl_v1_GetTrialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_GetTrialResponse__Output>): grpc.ClientUnaryCall;
+  getTrial(argument: _sibyl_v1_GetTrialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_GetTrialResponse__Output>): grpc.ClientUnaryCall;
+  getTrial(argument: _sibyl_v1_GetTrialRequest, callback: grpc.requestCallback<_sibyl_v1_GetTrialResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Returns the best COMPLETED trial(s): for one objective, the trial with the
+   * best value (the earliest one on ties). Empty when no trial has completed.
+   */
+  ListOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
+  ListOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
+  ListOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
+  ListOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Returns the best COMPLETED trial(s): for one objective, the trial with the
+   * best value (the earliest one on ties). Empty when no trial has completed.
+   */
+  listOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
+  listOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
+  listOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
+  listOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Lists a team's studies, oldest first, a page at a time.
+   */
+  ListStudies(argument: _sibyl_v1_ListStudiesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListStudiesResponse__Output>): grpc.ClientUnaryCall;
+  ListStudies(argument: _sibyl_v1_ListStudiesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_ListStudiesResponse__Output>): grpc.ClientUnaryCall;
+  ListStudies(argument: _sibyl_v1_ListStudiesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListStudiesResponse__Output>): grpc.ClientUnaryCall;
+  ListStudies(argument: _sibyl_v1_ListStudiesRequest, callback: grpc.requestCallback<_sibyl_v1_ListStudiesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Lists a team's studies, oldest first, a page at a time.
+   */
+  listStudies(argument: _sibyl_v1_ListStudiesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListStudiesResponse__Output>): grpc.ClientUnaryCall;
+  listStudies(argument: _sibyl_v1_ListStudiesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_ListStudiesResponse__Output>): grpc.ClientUnaryCall;
+  listStudies(argument: _sibyl_v1_ListStudiesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListStudiesResponse__Output>): grpc.ClientUnaryCall;
+  listStudies(argument: _sibyl_v1_ListStudiesRequest, callback: grpc.requestCallback<_sibyl_v1_ListStudiesResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Lists a study's trials by increasing id, optionally only some states, a page
+   * at a time.
+   */
+  ListTrials(argument: _sibyl_v1_ListTrialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListTrialsResponse__Output>): grpc.ClientUnaryCall;
+  ListTrials(argument: _sibyl_v1_ListTrialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_ListTrialsResponse__Output>): grpc.ClientUnaryCall;
+  ListTrials(argument: _sibyl_v1_ListTrialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListTrialsResponse__Output>): grpc.ClientUnaryCall;
+  ListTrials(argument: _sibyl_v1_ListTrialsRequest, callback: grpc.requestCallback<_sibyl_v1_ListTrialsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Lists a study's trials by increasing id, optionally only some states, a page
+   * at a time.
+   */
+  listTrials(argument: _sibyl_v1_ListTrialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListTrialsResponse__Output>): grpc.ClientUnaryCall;
+  listTrials(argument: _sibyl_v1_ListTrialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_ListTrialsResponse__Output>): grpc.ClientUnaryCall;
+  listTrials(argument: _sibyl_v1_ListTrialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListTrialsResponse__Output>): grpc.ClientUnaryCall;
+  listTrials(argument: _sibyl_v1_ListTrialsRequest, callback: grpc.requestCallback<_sibyl_v1_ListTrialsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Hands `count` trials to the worker `client_id`. In order: the ACTIVE trials
+   * that worker already holds (a restarted worker resumes them), trials queued
+   * with CreateTrial, trials whose worker's lease expired, then new trials from
+   * the study's algorithm. Fewer trials (possibly none) come back when the trial
+   * budget or the grid is used up. FAILED_PRECONDITION unless the study is
+   * ACTIVE. Safe to retry: a retry with the same client id returns the same
+   * trials.
+   */
+  SuggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
+  SuggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
+  SuggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
+  SuggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Hands `count` trials to the worker `client_id`. In order: the ACTIVE trials
+   * that worker already holds (a restarted worker resumes them), trials queued
+   * with CreateTrial, trials whose worker's lease expired, then new trials from
+   * the study's algorithm. Fewer trials (possibly none) come back when the trial
+   * budget or the grid is used up. FAILED_PRECONDITION unless the study is
+   * ACTIVE. Safe to retry: a retry with the same client id returns the same
+   * trials.
+   */
+  suggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
+  suggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
+  suggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
+  suggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Sets a study's state to ACTIVE, PAUSED or COMPLETED.
+   */
+  UpdateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
+  UpdateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
+  UpdateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
+  UpdateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Sets a study's state to ACTIVE, PAUSED or COMPLETED.
+   */
+  updateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
+  updateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
+  updateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
+  updateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * Manages studies and hands out trials.
+ */
+export interface StudyServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Records an intermediate measurement of an ACTIVE trial and renews its lease.
+   */
+  AddTrialMeasurement: grpc.handleUnaryCall<_sibyl_v1_AddTrialMeasurementRequest__Output, _sibyl_v1_AddTrialMeasurementResponse>;
+  
+  /**
+   * Finishes a trial, with a final measurement or as infeasible. Completing a
+   * finished trial again with the same result returns it unchanged; with a
+   * different result it is FAILED_PRECONDITION.
+   */
+  CompleteTrial: grpc.handleUnaryCall<_sibyl_v1_CompleteTrialRequest__Output, _sibyl_v1_CompleteTrialResponse>;
+  
+  /**
+   * Creates a study. ALREADY_EXISTS if the team has a study with that id.
+   */
+  CreateStudy: grpc.handleUnaryCall<_sibyl_v1_CreateStudyRequest__Output, _sibyl_v1_CreateStudyResponse>;
+  
+  /**
+   * Adds a trial with parameters chosen by the user: either finished already
+   * (COMPLETED with a final measurement, or INFEASIBLE, e.g. results of earlier
+   * runs to warm-start the study) or REQUESTED (queued for the next worker).
+   */
+  CreateTrial: grpc.handleUnaryCall<_sibyl_v1_CreateTrialRequest__Output, _sibyl_v1_CreateTrialResponse>;
+  
+  /**
+   * Deletes a study and all its trials. NOT_FOUND if it does not exist.
+   */
+  DeleteStudy: grpc.handleUnaryCall<_sibyl_v1_DeleteStudyRequest__Output, _sibyl_v1_DeleteStudyResponse>;
+  
+  /**
+   * Returns a study. NOT_FOUND if it does not exist.
+   */
+  GetStudy: grpc.handleUnaryCall<_sibyl_v1_GetStudyRequest__Output, _sibyl_v1_GetStudyResponse>;
+  
+  /**
+   * Returns a trial. NOT_FOUND if it does not exist.
+   */
+  GetTrial: grpc.handleUnaryCall<_sibyl_v1_GetTrialRequest__Output, _sibyl_v1_GetTrialResponse>;
+  
+  /**
+   * Returns the best COMPLETED trial(s): for one objective, the trial with the
+   * best value (the earliest one on ties). Empty when no trial has completed.
+   */
+  ListOptimalTrials: grpc.handleUnaryCall<_sibyl_v1_ListOptimalTrialsRequest__Output, _sibyl_v1_ListOptimalTrialsResponse>;
+  
+  /**
+   * Lists a team's studies, oldest first, a page at a time.
+   */
+  ListStudies: grpc.handleUnaryCall<_sibyl_v1_ListStudiesRequest__Output, _sibyl_v1_ListStudiesResponse>;
+  
+  /**
+   * Lists a study's trials by increasing id, optionally only some states, a page
+   * at a time.
+   */
+  ListTrials: grpc.handleUnaryCall<_sibyl_v1_ListTrialsRequest__Output, _sibyl_v1_ListTrialsResponse>;
+  
+  /**
+   * Hands `count` trials to the worker `client_id`. In order: the ACTIVE trials
+   * that worker already holds (a restarted worker resumes them), trials queued
+   * with CreateTrial, trials whose worker's lease expired, then new trials from
+   * the study's algorithm. Fewer trials (possibly none) come back when the trial
+   * budget or the grid is used up. FAILED_PRECONDITION unless the study is
+   * ACTIVE. Safe to retry: a retry with the same client id returns the same
+   * trials.
+   */
+  SuggestTrials: grpc.handleUnaryCall<_sibyl_v1_SuggestTrialsRequest__Output, _sibyl_v1_SuggestTrialsResponse>;
+  
+  /**
+   * Sets a study's state to ACTIVE, PAUSED or COMPLETED.
+   */
+  UpdateStudyState: grpc.handleUnaryCall<_sibyl_v1_UpdateStudyStateRequest__Output, _sibyl_v1_UpdateStudyStateResponse>;
+  
+}
+
+export interface StudyServiceDefinition extends grpc.ServiceDefinition {
+  AddTrialMeasurement: MethodDefinition<_sibyl_v1_AddTrialMeasurementRequest, _sibyl_v1_AddTrialMeasurementResponse, _sibyl_v1_AddTrialMeasurementRequest__Output, _sibyl_v1_AddTrialMeasurementResponse__Output>
+  CompleteTrial: MethodDefinition<_sibyl_v1_CompleteTrialRequest, _sibyl_v1_CompleteTrialResponse, _sibyl_v1_CompleteTrialRequest__Output, _sibyl_v1_CompleteTrialResponse__Output>
+  CreateStudy: MethodDefinition<_sibyl_v1_CreateStudyRequest, _sibyl_v1_CreateStudyResponse, _sibyl_v1_CreateStudyRequest__Output, _sibyl_v1_CreateStudyResponse__Output>
+  CreateTrial: MethodDefinition<_sibyl_v1_CreateTrialRequest, _sibyl_v1_CreateTrialResponse, _sibyl_v1_CreateTrialRequest__Output, _sibyl_v1_CreateTrialResponse__Output>
+  DeleteStudy: MethodDefinition<_sibyl_v1_DeleteStudyRequest, _sibyl_v1_DeleteStudyResponse, _sibyl_v1_DeleteStudyRequest__Output, _sibyl_v1_DeleteStudyResponse__Output>
+  GetStudy: MethodDefinition<_sibyl_v1_GetStudyRequest, _sibyl_v1_GetStudyResponse, _sibyl_v1_GetStudyRequest__Output, _sibyl_v1_GetStudyResponse__Output>
+  GetTrial: MethodDefinition<_sibyl_v1_GetTrialRequest, _sibyl_v1_GetTrialResponse, _sibyl_v1_GetTrialRequest__Output, _sibyl_v1_GetTrialResponse__Output>
+  ListOptimalTrials: MethodDefinition<_sibyl_v1_ListOptimalTrialsRequest, _sibyl_v1_ListOptimalTrialsResponse, _sibyl_v1_ListOptimalTrialsRequest__Output, _sibyl_v1_ListOptimalTrialsResponse__Output>
+  ListStudies: MethodDefinition<_sibyl_v1_ListStudiesRequest, _sibyl_v1_ListStudiesResponse, _sibyl_v1_ListStudiesRequest__Output, _sibyl_v1_ListStudiesResponse__Output>
+  ListTrials: MethodDefinition<_sibyl_v1_ListTrialsRequest, _sibyl_v1_ListTrialsResponse, _sibyl_v1_ListTrialsRequest__Output, _sibyl_v1_ListTrialsResponse__Output>
+  SuggestTrials: MethodDefinition<_sibyl_v1_SuggestTrialsRequest, _sibyl_v1_SuggestTrialsResponse, _sibyl_v1_SuggestTrialsRequest__Output, _sibyl_v1_SuggestTrialsResponse__Output>
+  UpdateStudyState: MethodDefinition<_sibyl_v1_UpdateStudyStateRequest, _sibyl_v1_UpdateStudyStateResponse, _sibyl_v1_UpdateStudyStateRequest__Output, _sibyl_v1_UpdateStudyStateResponse__Output>
+}

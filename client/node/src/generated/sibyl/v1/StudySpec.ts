@@ -1,0 +1,113 @@
+// Original file: ../../proto/sibyl/v1/study.proto
+
+import type { ParameterSpec as _sibyl_v1_ParameterSpec, ParameterSpec__Output as _sibyl_v1_ParameterSpec__Output } from '../../sibyl/v1/ParameterSpec';
+import type { MetricSpec as _sibyl_v1_MetricSpec, MetricSpec__Output as _sibyl_v1_MetricSpec__Output } from '../../sibyl/v1/MetricSpec';
+import type { Algorithm as _sibyl_v1_Algorithm, Algorithm__Output as _sibyl_v1_Algorithm__Output } from '../../sibyl/v1/Algorithm';
+import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
+import type { Long } from '@grpc/proto-loader';
+
+/**
+ * The search space, the metrics and the algorithm of a study.
+ */
+export interface StudySpec {
+  /**
+   * The parameters to tune, in the order tools display them. Required: 1 to 100
+   * parameters with unique names.
+   */
+  'parameters'?: (_sibyl_v1_ParameterSpec)[];
+  /**
+   * The metrics trials report. Required: exactly one metric today (its goal makes
+   * it the objective); the field is repeated so that several objectives and
+   * outcome constraints can be added without a breaking change. At most 16.
+   */
+  'metrics'?: (_sibyl_v1_MetricSpec)[];
+  /**
+   * The algorithm that proposes new trials. Required (UNSPECIFIED is rejected);
+   * clients default it to ALGORITHM_GP_BANDIT.
+   */
+  'algorithm'?: (_sibyl_v1_Algorithm);
+  /**
+   * Trial budget: the study never creates more than this many trials and is
+   * COMPLETED once that many have finished. 0 (the default) means no budget.
+   * At most 1,000,000.
+   */
+  'maxTrials'?: (number | string | Long);
+  /**
+   * Seed for every random choice the algorithm makes, so a study can be replayed.
+   * Unset: the server picks one at creation and reports it here.
+   */
+  'seed'?: (number | string | Long);
+  /**
+   * How long an ACTIVE trial stays with a worker that has gone silent (no
+   * measurement, no completion, no new SuggestTrials with its client id). After
+   * that the trial is handed to the next asking worker. Unset: 1 hour. Between 1
+   * second and 30 days.
+   */
+  'trialLease'?: (_google_protobuf_Duration | null);
+  /**
+   * GRID_SEARCH only: number of grid points for each DOUBLE parameter (spaced
+   * evenly in its scale, both ends included) and for INTEGER parameters with more
+   * values than this. Unset or 0: 5. Between 2 and 1000.
+   */
+  'gridResolution'?: (number);
+  /**
+   * GP_BANDIT only: number of quasi-random trials before the Gaussian-process
+   * model is used. Unset: 2 * number of parameters + 2. Between 1 and 10,000.
+   */
+  'initialTrials'?: (number);
+  '_seed'?: "seed";
+  '_initialTrials'?: "initialTrials";
+}
+
+/**
+ * The search space, the metrics and the algorithm of a study.
+ */
+export interface StudySpec__Output {
+  /**
+   * The parameters to tune, in the order tools display them. Required: 1 to 100
+   * parameters with unique names.
+   */
+  'parameters': (_sibyl_v1_ParameterSpec__Output)[];
+  /**
+   * The metrics trials report. Required: exactly one metric today (its goal makes
+   * it the objective); the field is repeated so that several objectives and
+   * outcome constraints can be added without a breaking change. At most 16.
+   */
+  'metrics': (_sibyl_v1_MetricSpec__Output)[];
+  /**
+   * The algorithm that proposes new trials. Required (UNSPECIFIED is rejected);
+   * clients default it to ALGORITHM_GP_BANDIT.
+   */
+  'algorithm': (_sibyl_v1_Algorithm__Output);
+  /**
+   * Trial budget: the study never creates more than this many trials and is
+   * COMPLETED once that many have finished. 0 (the default) means no budget.
+   * At most 1,000,000.
+   */
+  'maxTrials': (string);
+  /**
+   * Seed for every random choice the algorithm makes, so a study can be replayed.
+   * Unset: the server picks one at creation and reports it here.
+   */
+  'seed'?: (string);
+  /**
+   * How long an ACTIVE trial stays with a worker that has gone silent (no
+   * measurement, no completion, no new SuggestTrials with its client id). After
+   * that the trial is handed to the next asking worker. Unset: 1 hour. Between 1
+   * second and 30 days.
+   */
+  'trialLease': (_google_protobuf_Duration__Output | null);
+  /**
+   * GRID_SEARCH only: number of grid points for each DOUBLE parameter (spaced
+   * evenly in its scale, both ends included) and for INTEGER parameters with more
+   * values than this. Unset or 0: 5. Between 2 and 1000.
+   */
+  'gridResolution': (number);
+  /**
+   * GP_BANDIT only: number of quasi-random trials before the Gaussian-process
+   * model is used. Unset: 2 * number of parameters + 2. Between 1 and 10,000.
+   */
+  'initialTrials'?: (number);
+  '_seed'?: "seed";
+  '_initialTrials'?: "initialTrials";
+}

@@ -1,0 +1,43 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
+import type { CategoricalValues as _sibyl_v1_CategoricalValues, CategoricalValues__Output as _sibyl_v1_CategoricalValues__Output } from './sibyl/v1/CategoricalValues';
+import type { DiscreteValues as _sibyl_v1_DiscreteValues, DiscreteValues__Output as _sibyl_v1_DiscreteValues__Output } from './sibyl/v1/DiscreteValues';
+import type { DoubleRange as _sibyl_v1_DoubleRange, DoubleRange__Output as _sibyl_v1_DoubleRange__Output } from './sibyl/v1/DoubleRange';
+import type { IntegerRange as _sibyl_v1_IntegerRange, IntegerRange__Output as _sibyl_v1_IntegerRange__Output } from './sibyl/v1/IntegerRange';
+import type { MetricSpec as _sibyl_v1_MetricSpec, MetricSpec__Output as _sibyl_v1_MetricSpec__Output } from './sibyl/v1/MetricSpec';
+import type { ParameterSpec as _sibyl_v1_ParameterSpec, ParameterSpec__Output as _sibyl_v1_ParameterSpec__Output } from './sibyl/v1/ParameterSpec';
+import type { Study as _sibyl_v1_Study, Study__Output as _sibyl_v1_Study__Output } from './sibyl/v1/Study';
+import type { StudySpec as _sibyl_v1_StudySpec, StudySpec__Output as _sibyl_v1_StudySpec__Output } from './sibyl/v1/StudySpec';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  google: {
+    protobuf: {
+      Duration: MessageTypeDefinition<_google_protobuf_Duration, _google_protobuf_Duration__Output>
+      Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
+    }
+  }
+  sibyl: {
+    v1: {
+      Algorithm: EnumTypeDefinition
+      CategoricalValues: MessageTypeDefinition<_sibyl_v1_CategoricalValues, _sibyl_v1_CategoricalValues__Output>
+      DiscreteValues: MessageTypeDefinition<_sibyl_v1_DiscreteValues, _sibyl_v1_DiscreteValues__Output>
+      DoubleRange: MessageTypeDefinition<_sibyl_v1_DoubleRange, _sibyl_v1_DoubleRange__Output>
+      Goal: EnumTypeDefinition
+      IntegerRange: MessageTypeDefinition<_sibyl_v1_IntegerRange, _sibyl_v1_IntegerRange__Output>
+      MetricSpec: MessageTypeDefinition<_sibyl_v1_MetricSpec, _sibyl_v1_MetricSpec__Output>
+      ParameterSpec: MessageTypeDefinition<_sibyl_v1_ParameterSpec, _sibyl_v1_ParameterSpec__Output>
+      ScaleType: EnumTypeDefinition
+      Study: MessageTypeDefinition<_sibyl_v1_Study, _sibyl_v1_Study__Output>
+      StudySpec: MessageTypeDefinition<_sibyl_v1_StudySpec, _sibyl_v1_StudySpec__Output>
+      StudyState: EnumTypeDefinition
+    }
+  }
+}
+

@@ -1,0 +1,67 @@
+/**
+ * Sibyl's Node.js client: ask a Sibyl server what to try next, and report what you measured.
+ *
+ * ```ts
+ * import { connect, double, metric } from "@sibyl/client";
+ *
+ * const client = connect("localhost:50051");
+ * const study = await client.createOrLoadStudy("my-study", {
+ *   parameters: [double("learning_rate", 1e-4, 1e-1, "log")],
+ *   metrics: [metric("loss", "minimize")],
+ * });
+ * for (const trial of await study.suggest()) {
+ *   await trial.run(async () => trial.complete({ loss: await train(trial.parameters) }));
+ * }
+ * ```
+ */
+export { Client, connect, specDifference } from "./client";
+export type { CallOptions, CreateStudyOptions, ListOptions } from "./client";
+export {
+  AbortedError,
+  AlreadyExistsError,
+  CancelledError,
+  DeadlineExceededError,
+  FailedPreconditionError,
+  InternalError,
+  InvalidArgumentError,
+  NotFoundError,
+  PermissionDeniedError,
+  ResourceExhaustedError,
+  SibylError,
+  SpecMismatchError,
+  UnauthenticatedError,
+  UnavailableError,
+  fromServiceError,
+  statusName,
+} from "./errors";
+export type { ConnectOptions, ResolvedOptions, RetryOptions } from "./options";
+export { decodeDetails, decodeStatusDetails, encodeStatus } from "./rpcDetails";
+export type { ErrorDetails, FieldViolation } from "./rpcDetails";
+export { ALGORITHMS, categorical, discrete, double, integer, metric, specToMessage } from "./spec";
+export type {
+  AlgorithmName,
+  CategoricalParameter,
+  DiscreteParameter,
+  DoubleParameter,
+  Goal,
+  IntegerParameter,
+  Metric,
+  Parameter,
+  ParameterDefinition,
+  Scale,
+  StudySpec,
+} from "./spec";
+export { Study, Trial } from "./study";
+export type {
+  AddTrialOptions,
+  Measurement,
+  Metrics,
+  ReportOptions,
+  StudyStateName,
+  SuggestOptions,
+  TrialStateName,
+} from "./study";
+export type { ParameterValue, Parameters } from "./values";
+export { LOADER_OPTIONS, SERVICE_NAME, sibylV1 } from "./proto";
+/** The generated message types and enums of sibyl.v1 (proto-loader-gen-types). */
+export * as v1 from "./generated/v1";

@@ -1,0 +1,61 @@
+/**
+ * The sibyl.v1 contract at run time: the service constructor and the message types,
+ * loaded from the generated descriptor (no .proto file is read).
+ */
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+import * as protobuf from "protobufjs";
+
+import { descriptor } from "./generated/descriptor";
+import type { ProtoGrpcType } from "./generated/study_service";
+import type { StudyServiceDefinition } from "./generated/sibyl/v1/StudyService";
+
+/**
+ * How messages become JavaScript objects. scripts/generate.mjs passes the same
+ * options to proto-loader-gen-types, so the generated types describe these objects:
+ * int64 fields are decimal strings (exact beyond 2^53), enums are their names,
+ * unset scalars have their defaults and each oneof names its set field.
+ */
+export const LOADER_OPTIONS = {
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+} as const;
+
+/** The fully qualified service name, as used in service configs and by tools. */
+export const SERVICE_NAME = "sibyl.v1.StudyService";
+
+const contract = descriptor as protobuf.INamespace;
+const packageDefinition = protoLoader.fromJSON(contract, LOADER_OPTIONS);
+
+/** The loaded `sibyl.v1` package: `StudyService` is a grpc-js client constructor. */
+export const sibylV1 = (grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType)
+  .sibyl.v1;
+
+/** A StudyService RPC, e.g. "SuggestTrials". */
+export type MethodName = keyof StudyServiceDefinition & string;
+
+/** The request object a method accepts. */
+export type RequestOf<M extends MethodName> =
+  StudyServiceDefinition[M] extends protoLoader.MethodDefinition<infer Request, any, any, any>
+    ? Request
+    : never;
+
+/** The response object a method resolves to. */
+export type ResponseOf<M extends MethodName> =
+  StudyServiceDefinition[M] extends protoLoader.MethodDefinition<any, any, any, infer Response>
+    ? Response
+    : never;
+
+const root = protobuf.Root.fromJSON(contract);
+
+/**
+ * `value` (a request-shaped object of message `typeName`) as the server would send it
+ * back: encoded, decoded and converted with LOADER_OPTIONS. Used to compare specs.
+ */
+export function normalized<T>(typeName: string, value: object): T {
+  const type = root.lookupType(typeName);
+  const decoded = type.decode(type.encode(type.fromObject(value)).finish());
+  return type.toObject(decoded, LOADER_OPTIONS) as T;
+}

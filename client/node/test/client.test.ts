@@ -1,0 +1,311 @@
+/** The client against a real server: typed errors, deadlines, trials' round-trips, lifecycle. */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+
+import * as grpc from "@grpc/grpc-js";
+
+import {
+  AlreadyExistsError,
+  DeadlineExceededError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+  SibylError,
+  SpecMismatchError,
+  categorical,
+  connect,
+  discrete,
+  double,
+  integer,
+  metric,
+} from "../src/index";
+import type { Client, StudySpec } from "../src/index";
+import { SibylServer } from "./support/sibylServer";
+
+const SPEC: StudySpec = {
+  parameters: [
+    double("learning_rate", 1e-4, 1e-1, "log"),
+    integer("layers", 1, 4),
+    discrete("batch_size", [16, 32, 64]),
+    categorical("optimizer", ["sgd", "adam"]),
+  ],
+  metrics: [metric("accuracy", "maximize")],
+  algorithm: "quasi_random_search",
+  seed: 0,
+};
+
+let server: SibylServer;
+let client: Client;
+
+before(async () => {
+  server = await SibylServer.start();
+  client = connect(server.address, { team: "node-client-tests", clientId: "test-worker" });
+});
+
+after(async () => {
+  client?.close();
+  await server?.stop();
+});
+
+function uniqueId(): string {
+  return `s-${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+}
+
+/** The error `promise` rejects with. */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail("expected the call to fail");
+}
+
+test("parameters are plain values of the right types", async () => {
+  const study = await client.createOrLoadStudy(uniqueId(), SPEC);
+  for (const trial of await study.suggest(4)) {
+    const p = trial.parameters;
+    assert.deepEqual(Object.keys(p), ["learning_rate", "layers", "batch_size", "optimizer"]);
+    assert.ok(Number.isInteger(p.layers) && (p.layers as number) >= 1 && (p.layers as number) <= 4);
+    assert.ok([16, 32, 64].includes(p.batch_size as number));
+    assert.equal(typeof p.learning_rate, "number");
+    assert.ok((p.learning_rate as number) >= 1e-4 && (p.learning_rate as number) <= 1e-1);
+    assert.ok(p.optimizer === "sgd" || p.optimizer === "adam");
+    assert.equal(trial.state, "ACTIVE");
+    assert.equal(trial.proto.clientId, "test-worker");
+  }
+});
+
+test("a spec as plain data is the same spec", async () => {
+  const data: StudySpec = {
+    parameters: {
+      learning_rate: { type: "double", low: 1e-4, high: 0.1, scale: "log" },
+      layers: { type: "integer", low: 1, high: 4 },
+      batch_size: [64, 16, 32],
+      optimizer: ["sgd", "adam"],
+    },
+    metrics: { accuracy: "maximize" },
+    algorithm: "quasi_random_search",
+    seed: 0,
+  };
+  const id = uniqueId();
+  const study = await client.createOrLoadStudy(id, data);
+  const again = await client.createOrLoadStudy(id, SPEC);
+  assert.deepEqual(again.proto.spec, study.proto.spec);
+});
+
+test("report and complete round-trip", async () => {
+  const study = await client.createStudy(uniqueId(), SPEC);
+  const [trial] = await study.suggest();
+  assert.ok(trial);
+  await trial.report({ accuracy: 0.5 }, 1, { elapsedSeconds: 1.5 });
+  await trial.report({ accuracy: 0.7 }, 2);
+  await trial.report({ accuracy: 0.7 }, 2); // the same measurement again: a no-op
+  assert.deepEqual(trial.measurements, [
+    { metrics: { accuracy: 0.5 }, step: 1, elapsedSeconds: 1.5 },
+    { metrics: { accuracy: 0.7 }, step: 2, elapsedSeconds: 0 },
+  ]);
+  const backwards = await rejection(trial.report({ accuracy: 0.1 }, 1));
+  assert.ok(backwards instanceof FailedPreconditionError);
+  assert.equal(backwards.reason, "MEASUREMENT_STEP_NOT_INCREASING");
+
+  await trial.complete({ accuracy: 0.75 });
+  assert.equal(trial.state, "COMPLETED");
+  assert.deepEqual(trial.metrics, { accuracy: 0.75 });
+  const read = await study.getTrial(trial.id);
+  assert.deepEqual(read.metrics, { accuracy: 0.75 });
+  assert.deepEqual(read.parameters, trial.parameters);
+  await trial.complete({ accuracy: 0.75 }); // the same result again: unchanged
+  const changed = await rejection(trial.complete({ accuracy: 0.8 }));
+  assert.ok(changed instanceof FailedPreconditionError);
+  assert.equal(changed.reason, "TRIAL_ALREADY_COMPLETED");
+
+  const [second] = await study.suggest();
+  assert.ok(second && second.id === trial.id + 1);
+  await second.report({ accuracy: 0.6 }, 3);
+  await second.complete(); // the last measurement becomes the result
+  assert.deepEqual(second.metrics, { accuracy: 0.6 });
+
+  const [third] = await study.suggest();
+  assert.ok(third);
+  await third.completeInfeasible("out of memory");
+  assert.equal(third.state, "INFEASIBLE");
+  assert.equal((await third.refresh()).infeasibilityReason, "out of memory");
+  assert.equal((await study.bestTrial())?.id, trial.id);
+});
+
+test("run() marks a trial infeasible when the evaluation throws", async () => {
+  const study = await client.createStudy(uniqueId(), SPEC);
+  const [trial] = await study.suggest();
+  assert.ok(trial);
+  const thrown = await rejection(
+    trial.run(() => {
+      throw new RangeError("CUDA out of memory");
+    }),
+  );
+  assert.ok(thrown instanceof RangeError, "the evaluation's error comes back");
+  assert.equal(trial.state, "INFEASIBLE");
+  const read = await study.getTrial(trial.id);
+  assert.equal(read.infeasibilityReason, "RangeError: CUDA out of memory");
+  const [next] = await study.suggest();
+  assert.ok(next);
+  assert.equal(await next.run(async (t) => (await t.complete({ accuracy: 1 }), "done")), "done");
+  assert.equal(next.state, "COMPLETED");
+});
+
+test("addTrial: warm-start results, and queued trials handed out first", async () => {
+  const study = await client.createStudy(uniqueId(), SPEC);
+  const params = { learning_rate: 0.01, layers: 2, batch_size: 32, optimizer: "adam" };
+  const done = await study.addTrial(params, { accuracy: 0.9 });
+  const failed = await study.addTrial({ ...params, layers: 3 }, undefined, {
+    infeasibleReason: "diverged",
+  });
+  const queued = await study.addTrial({ ...params, layers: 4 }, undefined, {
+    metadata: { source: "hand-picked" },
+  });
+  assert.deepEqual(
+    [done.state, failed.state, queued.state],
+    ["COMPLETED", "INFEASIBLE", "REQUESTED"],
+  );
+  assert.deepEqual(done.parameters, params, "values round-trip exactly");
+  assert.equal(done.metadata["sibyl.algorithm"], "USER");
+  const [handed, fresh] = await study.suggest(2);
+  assert.ok(handed && fresh);
+  assert.equal(handed.id, queued.id, "the queued trial comes first");
+  assert.equal(handed.parameters.layers, 4);
+  assert.equal(handed.metadata.source, "hand-picked");
+  assert.equal(fresh.id, 4, "then new trials from the algorithm");
+  const finished = await study.trials(["completed", "infeasible"]);
+  assert.deepEqual(
+    finished.map((t) => t.id),
+    [1, 2],
+  );
+  assert.equal((await study.bestTrial())?.id, done.id);
+  const retried = await study.addTrial(params, { accuracy: 0.1 }, { requestId: "import-1" });
+  const again = await study.addTrial(params, { accuracy: 0.1 }, { requestId: "import-1" });
+  assert.equal(again.id, retried.id, "the same request id creates one trial");
+});
+
+test("study lifecycle: pause, resume, complete, list, delete", async () => {
+  const id = uniqueId();
+  const study = await client.createStudy(id, SPEC, { displayName: "lifecycle" });
+  assert.equal(study.proto.displayName, "lifecycle");
+  await study.pause();
+  assert.equal(study.state, "PAUSED");
+  const paused = await rejection(study.suggest());
+  assert.ok(paused instanceof FailedPreconditionError);
+  assert.equal(paused.reason, "STUDY_NOT_ACTIVE");
+  assert.equal(paused.metadata.state, "PAUSED");
+  await study.resume();
+  assert.equal((await study.suggest()).length, 1);
+  await study.complete();
+  assert.equal(study.state, "COMPLETED");
+  assert.deepEqual(await study.suggest(), [], "a completed study suggests nothing");
+  assert.ok((await client.listStudies()).some((s) => s.studyId === id));
+  await study.delete();
+  const missing = await rejection(client.getStudy(id));
+  assert.ok(missing instanceof NotFoundError);
+  assert.equal(missing.reason, "STUDY_NOT_FOUND");
+});
+
+test("listing goes through every page", async () => {
+  const team = connect(server.address, { team: `t-${randomUUID().slice(0, 8)}` });
+  try {
+    const ids = [uniqueId(), uniqueId(), uniqueId()];
+    for (const id of ids) {
+      await team.createStudy(id, SPEC);
+    }
+    const listed = await team.listStudies({ pageSize: 2 });
+    assert.deepEqual(
+      listed.map((s) => s.studyId),
+      ids,
+      "oldest first, across pages",
+    );
+    const study = listed[0]!;
+    await study.suggest(5);
+    const trials = await study.trials([], { pageSize: 2 });
+    assert.deepEqual(
+      trials.map((t) => t.id),
+      [1, 2, 3, 4, 5],
+    );
+  } finally {
+    team.close();
+  }
+});
+
+test("createOrLoadStudy loads the same spec and refuses a different one", async () => {
+  const id = uniqueId();
+  const first = await client.createOrLoadStudy(id, SPEC);
+  const again = await client.createOrLoadStudy(id, SPEC);
+  assert.equal(again.name, first.name);
+  const different: StudySpec = {
+    ...SPEC,
+    parameters: [double("learning_rate", 1e-5, 1e-1, "log")],
+  };
+  const mismatch = await rejection(client.createOrLoadStudy(id, different));
+  assert.ok(mismatch instanceof SpecMismatchError);
+  assert.equal(mismatch.difference, "parameters");
+  assert.match(mismatch.message, /different parameters/);
+  const budget = await rejection(client.createOrLoadStudy(id, { ...SPEC, maxTrials: 10 }));
+  assert.ok(budget instanceof SpecMismatchError && budget.difference === "maxTrials");
+  const duplicate = await rejection(client.createStudy(id, SPEC));
+  assert.ok(duplicate instanceof AlreadyExistsError);
+  assert.equal(duplicate.code, grpc.status.ALREADY_EXISTS);
+});
+
+test("errors are typed and name the wrong field", async () => {
+  const bad: StudySpec = { parameters: [double("x", 1, 0)], metrics: [metric("y")] };
+  const error = await rejection(client.createStudy(uniqueId(), bad));
+  assert.ok(error instanceof InvalidArgumentError);
+  assert.ok(error instanceof SibylError);
+  assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
+  assert.equal(error.codeName, "INVALID_ARGUMENT");
+  assert.equal(error.field, "study.spec.parameters[0].double_range.min_value");
+  assert.equal(error.reason, "INVALID_ARGUMENT");
+  assert.equal(error.domain, "sibyl");
+  assert.equal(error.metadata.field, error.field);
+  assert.match(error.message, /^INVALID_ARGUMENT: study\.spec\.parameters\[0\]/);
+
+  const badId = await rejection(client.createStudy("Not_An_Id", SPEC));
+  assert.ok(badId instanceof InvalidArgumentError);
+  assert.equal(badId.field, "study_id");
+
+  const study = await client.createStudy(uniqueId(), SPEC);
+  const [trial] = await study.suggest();
+  assert.ok(trial);
+  const nan = await rejection(trial.complete({ accuracy: Number.NaN }));
+  assert.ok(nan instanceof InvalidArgumentError);
+  assert.equal(nan.field, "final_measurement.metrics['accuracy']");
+  const count = await rejection(study.suggest(0));
+  assert.ok(count instanceof InvalidArgumentError && count.field === "count");
+});
+
+test("unknown studies and trials are NOT_FOUND", async () => {
+  const study = await rejection(client.getStudy("no-such-study"));
+  assert.ok(study instanceof NotFoundError);
+  assert.equal(study.code, grpc.status.NOT_FOUND);
+  assert.equal(study.reason, "STUDY_NOT_FOUND");
+  const existing = await client.createStudy(uniqueId(), SPEC);
+  const trial = await rejection(existing.getTrial(999));
+  assert.ok(trial instanceof NotFoundError);
+  assert.equal(trial.reason, "TRIAL_NOT_FOUND");
+});
+
+test("every call has a deadline; SuggestTrials has its own", async () => {
+  const study = await client.createStudy(uniqueId(), SPEC);
+  const hurried = connect(server.address, { team: "node-client-tests", timeoutMs: 1 });
+  const slowSuggest = connect(server.address, { team: "node-client-tests", suggestTimeoutMs: 1 });
+  try {
+    const error = await rejection(hurried.getStudy(study.studyId));
+    assert.ok(error instanceof DeadlineExceededError);
+    assert.equal(error.code, grpc.status.DEADLINE_EXCEEDED);
+    const loaded = await slowSuggest.getStudy(study.studyId); // timeoutMs still 30 s
+    assert.ok((await rejection(loaded.suggest())) instanceof DeadlineExceededError);
+    const overridden = await rejection(study.suggest(1, { timeoutMs: 1 }));
+    assert.ok(overridden instanceof DeadlineExceededError, "a per-call deadline wins");
+  } finally {
+    hurried.close();
+    slowSuggest.close();
+  }
+});

@@ -1,0 +1,220 @@
+/**
+ * What the channel does, against a stand-in server: retries only UNAVAILABLE,
+ * deadlines per method, bearer tokens, TLS and cancellation.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, test } from "node:test";
+
+import * as grpc from "@grpc/grpc-js";
+
+import {
+  AbortedError,
+  CancelledError,
+  DeadlineExceededError,
+  InternalError,
+  UnavailableError,
+  connect,
+} from "../src/index";
+import type { Client, ConnectOptions } from "../src/index";
+import { failing, startFakeServer } from "./support/fakeServer";
+import type { FakeServer } from "./support/fakeServer";
+
+const FAST_RETRY = { initialBackoffMs: 10, maxBackoffMs: 50 };
+const STUDY = {
+  name: "teams/default/studies/s",
+  spec: { parameters: [], metrics: [] },
+  state: "STUDY_STATE_ACTIVE",
+};
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) {
+    cleanup();
+  }
+});
+
+async function serve(handlers: grpc.UntypedServiceImplementation): Promise<FakeServer> {
+  const server = await startFakeServer(handlers);
+  cleanups.push(() => server.stop());
+  return server;
+}
+
+function open(address: string, options: ConnectOptions = {}): Client {
+  const client = connect(address, { retry: FAST_RETRY, ...options });
+  cleanups.push(() => client.close());
+  return client;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail("expected the call to fail");
+}
+
+test("UNAVAILABLE is retried until the server answers", async () => {
+  let calls = 0;
+  const server = await serve({
+    ListStudies: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
+      calls += 1;
+      if (calls < 3) {
+        callback({ code: grpc.status.UNAVAILABLE, details: "draining" });
+      } else {
+        callback(null, { studies: [], nextPageToken: "" });
+      }
+    },
+  });
+  assert.deepEqual(await open(server.address).listStudies(), []);
+  assert.equal(calls, 3);
+});
+
+test("retries stop after maxAttempts, with UnavailableError", async () => {
+  const counter = { calls: 0 };
+  const server = await serve({ GetStudy: failing(grpc.status.UNAVAILABLE, counter) });
+  const client = open(server.address, { retry: { ...FAST_RETRY, maxAttempts: 3 } });
+  assert.ok((await rejection(client.getStudy("s"))) instanceof UnavailableError);
+  assert.equal(counter.calls, 3);
+});
+
+test("retries can be turned off", async () => {
+  const counter = { calls: 0 };
+  const server = await serve({ GetStudy: failing(grpc.status.UNAVAILABLE, counter) });
+  const client = open(server.address, { retry: { maxAttempts: 1 } });
+  assert.ok((await rejection(client.getStudy("s"))) instanceof UnavailableError);
+  assert.equal(counter.calls, 1);
+});
+
+test("other codes are not retried", async () => {
+  const internal = { calls: 0 };
+  const aborted = { calls: 0 };
+  const server = await serve({
+    GetStudy: failing(grpc.status.INTERNAL, internal),
+    DeleteStudy: failing(grpc.status.ABORTED, aborted),
+  });
+  const client = open(server.address);
+  assert.ok((await rejection(client.getStudy("s"))) instanceof InternalError);
+  const study = await rejection(client.call("DeleteStudy", { name: "teams/default/studies/s" }));
+  assert.ok(study instanceof AbortedError);
+  assert.deepEqual([internal.calls, aborted.calls], [1, 1]);
+});
+
+test("an unreachable server is UnavailableError once the retries are spent", async () => {
+  const server = await serve({});
+  const { address } = server;
+  server.stop(); // nothing listens on the port any more
+  const error = await rejection(open(address, { timeoutMs: 10_000 }).getStudy("s"));
+  assert.ok(error instanceof UnavailableError, String(error));
+});
+
+test("SuggestTrials gets suggestTimeoutMs, other calls timeoutMs", async () => {
+  const deadlines: Record<string, number> = {};
+  const remember =
+    (name: string, response: object) =>
+    (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      deadlines[name] = Number(call.getDeadline()) - Date.now();
+      callback(null, response);
+    };
+  const server = await serve({
+    GetStudy: remember("GetStudy", { study: STUDY }),
+    SuggestTrials: remember("SuggestTrials", { trials: [], studyState: "STUDY_STATE_ACTIVE" }),
+  });
+  const client = open(server.address, { timeoutMs: 5_000, suggestTimeoutMs: 50_000 });
+  const study = await client.getStudy("s");
+  await study.suggest();
+  assert.ok(deadlines.GetStudy! > 4_000 && deadlines.GetStudy! <= 5_000, `${deadlines.GetStudy}`);
+  assert.ok(deadlines.SuggestTrials! > 49_000 && deadlines.SuggestTrials! <= 50_000);
+});
+
+test("a call that gets no answer fails at its deadline", async () => {
+  const server = await serve({ GetStudy: () => undefined }); // never answers
+  const client = open(server.address, { timeoutMs: 300 });
+  const began = Date.now();
+  const error = await rejection(client.getStudy("s"));
+  const elapsed = Date.now() - began;
+  assert.ok(error instanceof DeadlineExceededError);
+  assert.ok(elapsed >= 250 && elapsed < 3_000, `failed after ${elapsed} ms`);
+});
+
+test("an aborted signal cancels the call", async () => {
+  const server = await serve({ GetStudy: () => undefined });
+  const client = open(server.address);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 100);
+  const error = await rejection(client.getStudy("s", { signal: controller.signal }));
+  assert.ok(error instanceof CancelledError, String(error));
+  const early = await rejection(client.getStudy("s", { signal: AbortSignal.abort() }));
+  assert.ok(early instanceof CancelledError, "an already aborted signal sends nothing");
+});
+
+test("a token is sent as bearer authorization metadata, and only when set", async () => {
+  const seen: string[][] = [];
+  const server = await serve({
+    GetStudy: (
+      call: grpc.ServerUnaryCall<unknown, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) => {
+      seen.push(call.metadata.get("authorization").map(String));
+      callback(null, { study: STUDY });
+    },
+  });
+  await open(server.address, { token: "s3cret" }).getStudy("s");
+  await open(server.address).getStudy("s");
+  assert.deepEqual(seen, [["Bearer s3cret"], []]);
+});
+
+function selfSignedCertificate(directory: string): { key: Buffer; cert: Buffer; certFile: string } {
+  const keyFile = join(directory, "key.pem");
+  const certFile = join(directory, "cert.pem");
+  execFileSync(
+    "openssl",
+    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile]
+      .concat(["-days", "1", "-subj", "/CN=localhost"])
+      .concat(["-addext", "subjectAltName=DNS:localhost"]),
+    { stdio: "ignore" },
+  );
+  return { key: readFileSync(keyFile), cert: readFileSync(certFile), certFile };
+}
+
+function hasOpenssl(): boolean {
+  try {
+    execFileSync("openssl", ["version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test(
+  "TLS with caFile or rootCerts; plaintext otherwise",
+  { skip: !hasOpenssl() && "no openssl" },
+  async () => {
+    const directory = mkdtempSync(join(tmpdir(), "sibyl-tls-"));
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    const { key, cert, certFile } = selfSignedCertificate(directory);
+    const credentials = grpc.ServerCredentials.createSsl(null, [
+      { private_key: key, cert_chain: cert },
+    ]);
+    const server = await startFakeServer(
+      {
+        GetStudy: (_call: unknown, callback: grpc.sendUnaryData<unknown>) =>
+          callback(null, { study: STUDY }),
+      },
+      credentials,
+    );
+    cleanups.push(() => server.stop());
+    // The certificate names localhost: the name to check, instead of the address's IP.
+    const channelOptions = { "grpc.ssl_target_name_override": "localhost" };
+    const withFile = open(server.address, { caFile: certFile, channelOptions });
+    assert.equal((await withFile.getStudy("s")).name, STUDY.name);
+    const withPem = open(server.address, { rootCerts: cert, channelOptions });
+    assert.equal((await withPem.getStudy("s")).name, STUDY.name);
+    const plaintext = open(server.address, { timeoutMs: 2_000, retry: { maxAttempts: 1 } });
+    assert.ok((await rejection(plaintext.getStudy("s"))) instanceof UnavailableError);
+  },
+);

@@ -1,0 +1,80 @@
+/**
+ * A real Sibyl server for the tests: `python -m sibyl_server` on a fresh SQLite file
+ * and a free loopback port, exactly as an operator would start it.
+ *
+ * The interpreter is $SIBYL_PYTHON (default `python3`); it must have the server
+ * installed (`pip install 'sibyl[server]'`).
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+export class SibylServer {
+  private constructor(
+    /** host:port the server listens on. */
+    readonly address: string,
+    private readonly process: ChildProcess,
+    private readonly directory: string,
+  ) {}
+
+  /** Starts a server and resolves once it serves (its port file is written). */
+  static async start(): Promise<SibylServer> {
+    const directory = mkdtempSync(join(tmpdir(), "sibyl-node-test-"));
+    const portFile = join(directory, "port");
+    const logPath = join(directory, "server.log");
+    const log = openSync(logPath, "w");
+    const python = process.env.SIBYL_PYTHON || "python3";
+    const args = ["-m", "sibyl_server", "--address", "127.0.0.1:0"];
+    args.push("--store", `sqlite:///${join(directory, "sibyl.db")}`, "--port-file", portFile);
+    const child = spawn(python, args, { stdio: ["ignore", log, log] });
+    closeSync(log);
+    const killOnExit = (): void => void child.kill("SIGKILL");
+    process.once("exit", killOnExit);
+    child.once("exit", () => process.removeListener("exit", killOnExit));
+    try {
+      const port = await waitForPort(child, portFile, logPath);
+      return new SibylServer(`127.0.0.1:${port}`, child, directory);
+    } catch (error) {
+      rmSync(directory, { recursive: true, force: true }); // the error quotes the log
+      throw error;
+    }
+  }
+
+  /** SIGTERM, waits for the graceful exit (SIGKILL after 15 s), and removes the files. */
+  async stop(): Promise<void> {
+    if (this.process.exitCode === null && this.process.signalCode === null) {
+      const exited = new Promise((resolve) => this.process.once("exit", resolve));
+      this.process.kill("SIGTERM");
+      const timer = setTimeout(() => this.process.kill("SIGKILL"), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.directory, { recursive: true, force: true });
+  }
+}
+
+async function waitForPort(
+  child: ChildProcess,
+  portFile: string,
+  logPath: string,
+): Promise<number> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let failure: Error | undefined;
+  child.once("error", (error) => (failure = error));
+  while (!existsSync(portFile)) {
+    const exited = child.exitCode !== null || child.signalCode !== null;
+    if (failure || exited || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      const why = failure ? String(failure) : exited ? "it exited" : "timed out";
+      throw new Error(`sibyl_server did not start (${why}):\n${readFileSync(logPath, "utf8")}`);
+    }
+    await sleep(50);
+  }
+  return Number(readFileSync(portFile, "utf8").trim());
+}

@@ -1,0 +1,185 @@
+/** The parts that need no server: specs, values, service config, error details. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import * as grpc from "@grpc/grpc-js";
+
+import {
+  InvalidArgumentError,
+  NotFoundError,
+  SibylError,
+  categorical,
+  decodeStatusDetails,
+  discrete,
+  double,
+  encodeStatus,
+  fromServiceError,
+  integer,
+  metric,
+  specDifference,
+  specToMessage,
+} from "../src/index";
+import type { StudySpec } from "../src/index";
+import type { StudySpec__Output } from "../src/generated/sibyl/v1/StudySpec";
+import { channelOptions, resolveOptions, serviceConfig } from "../src/options";
+import { normalized } from "../src/proto";
+import { ValueCodec } from "../src/values";
+
+const SPEC: StudySpec = {
+  parameters: [
+    double("lr", 1e-4, 0.1, "log"),
+    integer("layers", 1, 4),
+    discrete("batch", [64, 16, 32]),
+    categorical("optimizer", ["sgd", "adam"]),
+  ],
+  metrics: [metric("accuracy", "maximize")],
+};
+
+test("specs: builders and plain data give the same message; gp_bandit by default", () => {
+  const data: StudySpec = {
+    parameters: {
+      lr: { type: "double", low: 1e-4, high: 0.1, scale: "log" },
+      layers: { type: "integer", low: 1, high: 4 },
+      batch: [64, 16, 32],
+      optimizer: ["sgd", "adam"],
+    },
+    metrics: { accuracy: "maximize" },
+  };
+  const message = specToMessage(SPEC);
+  assert.deepEqual(specToMessage(data), message);
+  assert.equal(message.algorithm, "ALGORITHM_GP_BANDIT");
+  assert.deepEqual(message.parameters![0], {
+    name: "lr",
+    doubleRange: { minValue: 1e-4, maxValue: 0.1, scaleType: "SCALE_TYPE_LOG" },
+  });
+  assert.equal(message.parameters![1]!.integerRange!.scaleType, "SCALE_TYPE_LINEAR");
+  assert.deepEqual(message.metrics, [{ name: "accuracy", goal: "GOAL_MAXIMIZE" }]);
+  assert.equal(message.seed, undefined, "unset: the server picks one");
+});
+
+test("specs: optional fields", () => {
+  const message = specToMessage({
+    ...SPEC,
+    algorithm: "grid_search",
+    maxTrials: 20,
+    seed: 7,
+    trialLeaseSeconds: 90.5,
+    gridResolution: 3,
+    initialTrials: 4,
+  });
+  assert.equal(message.algorithm, "ALGORITHM_GRID_SEARCH");
+  assert.deepEqual(message.trialLease, { seconds: 90, nanos: 500_000_000 });
+  assert.deepEqual(
+    [message.maxTrials, message.seed, message.gridResolution, message.initialTrials],
+    [20, 7, 3, 4],
+  );
+});
+
+test("specs: what the client can tell is wrong throws before any call", () => {
+  assert.throws(
+    () => specToMessage({ ...SPEC, budget: 3 } as StudySpec),
+    /unknown spec keys budget/,
+  );
+  assert.throws(() => specToMessage({ ...SPEC, algorithm: "magic" as "gp_bandit" }), RangeError);
+  assert.throws(() => specToMessage({ ...SPEC, metrics: { y: "up" as "maximize" } }), RangeError);
+  assert.throws(
+    () => specToMessage({ ...SPEC, parameters: [double("x", 0, 1, "cubic" as "log")] }),
+    RangeError,
+  );
+  assert.throws(() => specToMessage({ ...SPEC, parameters: { x: [] } }), TypeError);
+  assert.throws(
+    () => specToMessage({ ...SPEC, parameters: { x: { type: "float" } as never } }),
+    TypeError,
+  );
+});
+
+test("specDifference ignores the order of discrete values and names what differs", () => {
+  const stored = normalized<StudySpec__Output>("sibyl.v1.StudySpec", specToMessage(SPEC));
+  stored.parameters[2]!.discreteValues!.values.sort((a, b) => a - b);
+  stored.seed = "12345"; // the server's pick: not part of the comparison
+  assert.equal(specDifference(SPEC, stored), "");
+  assert.equal(specDifference({ ...SPEC, metrics: [metric("accuracy")] }, stored), "metrics");
+  assert.equal(specDifference({ ...SPEC, algorithm: "random_search" }, stored), "algorithm");
+  assert.equal(specDifference({ ...SPEC, maxTrials: 5 }, stored), "maxTrials");
+});
+
+test("values: plain numbers and strings both ways", () => {
+  const spec = normalized<StudySpec__Output>("sibyl.v1.StudySpec", specToMessage(SPEC));
+  const codec = new ValueCodec(spec);
+  assert.deepEqual(codec.toMessages({ lr: 0.01, layers: 3, batch: 32, optimizer: "adam" }), {
+    lr: { doubleValue: 0.01 },
+    layers: { intValue: 3 },
+    batch: { doubleValue: 32 },
+    optimizer: { stringValue: "adam" },
+  });
+  assert.deepEqual(codec.toMessages({ layers: 2.5 }), { layers: { doubleValue: 2.5 } });
+  assert.equal(codec.toValue({ intValue: "9007199254740992", kind: "intValue" }), 2 ** 53);
+  assert.equal(codec.toValue({ doubleValue: 0.5, kind: "doubleValue" }), 0.5);
+  assert.equal(codec.toValue({ stringValue: "sgd", kind: "stringValue" }), "sgd");
+});
+
+test("service config: only UNAVAILABLE is retried, on every method", () => {
+  const config = serviceConfig(resolveOptions("x:1")) as {
+    loadBalancingConfig: unknown;
+    methodConfig: { name: unknown; retryPolicy?: Record<string, unknown> }[];
+  };
+  assert.deepEqual(config.loadBalancingConfig, [{ round_robin: {} }]);
+  assert.deepEqual(config.methodConfig[0]!.name, [{ service: "sibyl.v1.StudyService" }]);
+  assert.deepEqual(config.methodConfig[0]!.retryPolicy, {
+    maxAttempts: 5,
+    initialBackoff: "0.200s",
+    maxBackoff: "5.000s",
+    backoffMultiplier: 2,
+    retryableStatusCodes: ["UNAVAILABLE"],
+  });
+  const single = resolveOptions("x:1", { retry: { maxAttempts: 1 }, loadBalancing: "pick_first" });
+  const off = serviceConfig(single) as typeof config;
+  assert.equal(off.methodConfig[0]!.retryPolicy, undefined, "maxAttempts 1: no retries");
+  assert.deepEqual(off.loadBalancingConfig, [{ pick_first: {} }]);
+  const options = channelOptions(resolveOptions("x:1"), { channelOptions: { "grpc.x": 1 } });
+  assert.equal(options["grpc.enable_retries"], 1);
+  assert.equal(options["grpc.x"], 1, "extra channel options are passed on");
+  assert.deepEqual(JSON.parse(options["grpc.service_config"] as string), config);
+});
+
+test("options: defaults", () => {
+  const options = resolveOptions("localhost:50051");
+  assert.equal(options.team, "default");
+  assert.equal(options.timeoutMs, 30_000);
+  assert.equal(options.suggestTimeoutMs, 600_000);
+  assert.match(options.clientId, new RegExp(`-${process.pid}$`));
+  assert.equal(options.token, undefined);
+});
+
+test("error details: ErrorInfo and BadRequest decoded from the status trailer", () => {
+  const raw = encodeStatus(grpc.status.INVALID_ARGUMENT, "count: too big", {
+    reason: "INVALID_ARGUMENT",
+    domain: "sibyl",
+    metadata: { field: "count" },
+    fieldViolations: [{ field: "count", description: "must be between 1 and 1000" }],
+  });
+  const trailers = new grpc.Metadata();
+  trailers.set("grpc-status-details-bin", raw);
+  const error = fromServiceError({
+    code: grpc.status.INVALID_ARGUMENT,
+    details: "count: too big",
+    metadata: trailers,
+  });
+  assert.ok(error instanceof InvalidArgumentError && error instanceof SibylError);
+  assert.equal(error.field, "count");
+  assert.deepEqual(error.metadata, { field: "count" });
+  assert.equal(error.domain, "sibyl");
+  assert.equal(error.message, "INVALID_ARGUMENT: count: too big");
+  assert.equal(error.name, "InvalidArgumentError");
+});
+
+test("error details: absent or garbled details leave the error usable", () => {
+  assert.deepEqual(decodeStatusDetails(Buffer.from([0xff, 0xff, 0xff])).fieldViolations, []);
+  const plain = fromServiceError({ code: grpc.status.NOT_FOUND, details: "gone" });
+  assert.ok(plain instanceof NotFoundError);
+  assert.equal(plain.reason, "");
+  assert.equal(plain.message, "NOT_FOUND: gone");
+  const odd = fromServiceError({ code: grpc.status.UNIMPLEMENTED, details: "no such method" });
+  assert.equal(odd.constructor, SibylError, "codes without a subclass get the base class");
+  assert.equal(odd.codeName, "UNIMPLEMENTED");
+});
