@@ -656,6 +656,187 @@ export const descriptor: Record<string, unknown> = {
                   "id": 3
                 }
               }
+            },
+            "TeamService": {
+              "methods": {
+                "GetTeam": {
+                  "requestType": "GetTeamRequest",
+                  "responseType": "GetTeamResponse"
+                },
+                "CreateToken": {
+                  "requestType": "CreateTokenRequest",
+                  "responseType": "CreateTokenResponse"
+                },
+                "ListTokens": {
+                  "requestType": "ListTokensRequest",
+                  "responseType": "ListTokensResponse"
+                },
+                "RevokeToken": {
+                  "requestType": "RevokeTokenRequest",
+                  "responseType": "RevokeTokenResponse"
+                }
+              }
+            },
+            "Team": {
+              "fields": {
+                "name": {
+                  "type": "string",
+                  "id": 1
+                },
+                "quotas": {
+                  "type": "TeamQuotas",
+                  "id": 2
+                },
+                "createTime": {
+                  "type": "google.protobuf.Timestamp",
+                  "id": 3
+                }
+              }
+            },
+            "TeamQuotas": {
+              "fields": {
+                "maxActiveStudies": {
+                  "type": "int64",
+                  "id": 1
+                },
+                "maxTrialsPerStudy": {
+                  "type": "int64",
+                  "id": 2
+                },
+                "maxSuggestRequestsPerSecond": {
+                  "type": "double",
+                  "id": 3
+                }
+              }
+            },
+            "Role": {
+              "values": {
+                "ROLE_UNSPECIFIED": 0,
+                "ROLE_READER": 1,
+                "ROLE_WRITER": 2,
+                "ROLE_ADMIN": 3
+              }
+            },
+            "Token": {
+              "fields": {
+                "name": {
+                  "type": "string",
+                  "id": 1
+                },
+                "role": {
+                  "type": "Role",
+                  "id": 2
+                },
+                "description": {
+                  "type": "string",
+                  "id": 3
+                },
+                "createTime": {
+                  "type": "google.protobuf.Timestamp",
+                  "id": 4
+                },
+                "expireTime": {
+                  "type": "google.protobuf.Timestamp",
+                  "id": 5
+                },
+                "revokeTime": {
+                  "type": "google.protobuf.Timestamp",
+                  "id": 6
+                }
+              }
+            },
+            "GetTeamRequest": {
+              "fields": {
+                "name": {
+                  "type": "string",
+                  "id": 1
+                }
+              }
+            },
+            "GetTeamResponse": {
+              "fields": {
+                "team": {
+                  "type": "Team",
+                  "id": 1
+                }
+              }
+            },
+            "CreateTokenRequest": {
+              "fields": {
+                "parent": {
+                  "type": "string",
+                  "id": 1
+                },
+                "role": {
+                  "type": "Role",
+                  "id": 2
+                },
+                "description": {
+                  "type": "string",
+                  "id": 3
+                },
+                "timeToLive": {
+                  "type": "google.protobuf.Duration",
+                  "id": 4
+                }
+              }
+            },
+            "CreateTokenResponse": {
+              "fields": {
+                "token": {
+                  "type": "Token",
+                  "id": 1
+                },
+                "secret": {
+                  "type": "string",
+                  "id": 2
+                }
+              }
+            },
+            "ListTokensRequest": {
+              "fields": {
+                "parent": {
+                  "type": "string",
+                  "id": 1
+                },
+                "pageSize": {
+                  "type": "int32",
+                  "id": 2
+                },
+                "pageToken": {
+                  "type": "string",
+                  "id": 3
+                }
+              }
+            },
+            "ListTokensResponse": {
+              "fields": {
+                "tokens": {
+                  "rule": "repeated",
+                  "type": "Token",
+                  "id": 1
+                },
+                "nextPageToken": {
+                  "type": "string",
+                  "id": 2
+                }
+              }
+            },
+            "RevokeTokenRequest": {
+              "fields": {
+                "name": {
+                  "type": "string",
+                  "id": 1
+                }
+              }
+            },
+            "RevokeTokenResponse": {
+              "fields": {
+                "token": {
+                  "type": "Token",
+                  "id": 1
+                }
+              }
             }
           }
         }

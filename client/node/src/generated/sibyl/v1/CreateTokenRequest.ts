@@ -1,0 +1,42 @@
+// Original file: ../../proto/sibyl/v1/team_service.proto
+
+import type { Role as _sibyl_v1_Role, Role__Output as _sibyl_v1_Role__Output } from '../../sibyl/v1/Role';
+import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
+
+export interface CreateTokenRequest {
+  /**
+   * The team, `teams/{team}`. Required.
+   */
+  'parent'?: (string);
+  /**
+   * The new token's role. Required (UNSPECIFIED is rejected).
+   */
+  'role'?: (_sibyl_v1_Role);
+  /**
+   * Free text to recognise the token by. Optional, at most 256 characters.
+   */
+  'description'?: (string);
+  /**
+   * How long the token works. Unset: it never expires. At least 1 second.
+   */
+  'timeToLive'?: (_google_protobuf_Duration | null);
+}
+
+export interface CreateTokenRequest__Output {
+  /**
+   * The team, `teams/{team}`. Required.
+   */
+  'parent': (string);
+  /**
+   * The new token's role. Required (UNSPECIFIED is rejected).
+   */
+  'role': (_sibyl_v1_Role__Output);
+  /**
+   * Free text to recognise the token by. Optional, at most 256 characters.
+   */
+  'description': (string);
+  /**
+   * How long the token works. Unset: it never expires. At least 1 second.
+   */
+  'timeToLive': (_google_protobuf_Duration__Output | null);
+}
