@@ -74,7 +74,7 @@ class Study(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., spec: _Optional[_Union[StudySpec, _Mapping]] = ..., state: _Optional[_Union[StudyState, str]] = ..., state_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trial_count: _Optional[int] = ...) -> None: ...
 
 class StudySpec(_message.Message):
-    __slots__ = ("parameters", "metrics", "algorithm", "max_trials", "seed", "trial_lease", "grid_resolution", "initial_trials")
+    __slots__ = ("parameters", "metrics", "algorithm", "max_trials", "seed", "trial_lease", "grid_resolution", "initial_trials", "early_stopping")
     PARAMETERS_FIELD_NUMBER: _ClassVar[int]
     METRICS_FIELD_NUMBER: _ClassVar[int]
     ALGORITHM_FIELD_NUMBER: _ClassVar[int]
@@ -83,6 +83,7 @@ class StudySpec(_message.Message):
     TRIAL_LEASE_FIELD_NUMBER: _ClassVar[int]
     GRID_RESOLUTION_FIELD_NUMBER: _ClassVar[int]
     INITIAL_TRIALS_FIELD_NUMBER: _ClassVar[int]
+    EARLY_STOPPING_FIELD_NUMBER: _ClassVar[int]
     parameters: _containers.RepeatedCompositeFieldContainer[ParameterSpec]
     metrics: _containers.RepeatedCompositeFieldContainer[MetricSpec]
     algorithm: Algorithm
@@ -91,21 +92,44 @@ class StudySpec(_message.Message):
     trial_lease: _duration_pb2.Duration
     grid_resolution: int
     initial_trials: int
-    def __init__(self, parameters: _Optional[_Iterable[_Union[ParameterSpec, _Mapping]]] = ..., metrics: _Optional[_Iterable[_Union[MetricSpec, _Mapping]]] = ..., algorithm: _Optional[_Union[Algorithm, str]] = ..., max_trials: _Optional[int] = ..., seed: _Optional[int] = ..., trial_lease: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., grid_resolution: _Optional[int] = ..., initial_trials: _Optional[int] = ...) -> None: ...
+    early_stopping: EarlyStoppingPolicy
+    def __init__(self, parameters: _Optional[_Iterable[_Union[ParameterSpec, _Mapping]]] = ..., metrics: _Optional[_Iterable[_Union[MetricSpec, _Mapping]]] = ..., algorithm: _Optional[_Union[Algorithm, str]] = ..., max_trials: _Optional[int] = ..., seed: _Optional[int] = ..., trial_lease: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., grid_resolution: _Optional[int] = ..., initial_trials: _Optional[int] = ..., early_stopping: _Optional[_Union[EarlyStoppingPolicy, _Mapping]] = ...) -> None: ...
 
 class ParameterSpec(_message.Message):
-    __slots__ = ("name", "double_range", "integer_range", "discrete_values", "categorical_values")
+    __slots__ = ("name", "condition", "double_range", "integer_range", "discrete_values", "categorical_values")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    CONDITION_FIELD_NUMBER: _ClassVar[int]
     DOUBLE_RANGE_FIELD_NUMBER: _ClassVar[int]
     INTEGER_RANGE_FIELD_NUMBER: _ClassVar[int]
     DISCRETE_VALUES_FIELD_NUMBER: _ClassVar[int]
     CATEGORICAL_VALUES_FIELD_NUMBER: _ClassVar[int]
     name: str
+    condition: ParentCondition
     double_range: DoubleRange
     integer_range: IntegerRange
     discrete_values: DiscreteValues
     categorical_values: CategoricalValues
-    def __init__(self, name: _Optional[str] = ..., double_range: _Optional[_Union[DoubleRange, _Mapping]] = ..., integer_range: _Optional[_Union[IntegerRange, _Mapping]] = ..., discrete_values: _Optional[_Union[DiscreteValues, _Mapping]] = ..., categorical_values: _Optional[_Union[CategoricalValues, _Mapping]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., condition: _Optional[_Union[ParentCondition, _Mapping]] = ..., double_range: _Optional[_Union[DoubleRange, _Mapping]] = ..., integer_range: _Optional[_Union[IntegerRange, _Mapping]] = ..., discrete_values: _Optional[_Union[DiscreteValues, _Mapping]] = ..., categorical_values: _Optional[_Union[CategoricalValues, _Mapping]] = ...) -> None: ...
+
+class ParentCondition(_message.Message):
+    __slots__ = ("parent", "categories", "numbers", "range")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    NUMBERS_FIELD_NUMBER: _ClassVar[int]
+    RANGE_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    categories: CategoricalValues
+    numbers: DiscreteValues
+    range: ValueRange
+    def __init__(self, parent: _Optional[str] = ..., categories: _Optional[_Union[CategoricalValues, _Mapping]] = ..., numbers: _Optional[_Union[DiscreteValues, _Mapping]] = ..., range: _Optional[_Union[ValueRange, _Mapping]] = ...) -> None: ...
+
+class ValueRange(_message.Message):
+    __slots__ = ("min_value", "max_value")
+    MIN_VALUE_FIELD_NUMBER: _ClassVar[int]
+    MAX_VALUE_FIELD_NUMBER: _ClassVar[int]
+    min_value: float
+    max_value: float
+    def __init__(self, min_value: _Optional[float] = ..., max_value: _Optional[float] = ...) -> None: ...
 
 class DoubleRange(_message.Message):
     __slots__ = ("min_value", "max_value", "scale_type")
@@ -140,9 +164,57 @@ class CategoricalValues(_message.Message):
     def __init__(self, values: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class MetricSpec(_message.Message):
-    __slots__ = ("name", "goal")
+    __slots__ = ("name", "goal", "constraint", "reference_value")
     NAME_FIELD_NUMBER: _ClassVar[int]
     GOAL_FIELD_NUMBER: _ClassVar[int]
+    CONSTRAINT_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_VALUE_FIELD_NUMBER: _ClassVar[int]
     name: str
     goal: Goal
-    def __init__(self, name: _Optional[str] = ..., goal: _Optional[_Union[Goal, str]] = ...) -> None: ...
+    constraint: OutcomeConstraint
+    reference_value: float
+    def __init__(self, name: _Optional[str] = ..., goal: _Optional[_Union[Goal, str]] = ..., constraint: _Optional[_Union[OutcomeConstraint, _Mapping]] = ..., reference_value: _Optional[float] = ...) -> None: ...
+
+class OutcomeConstraint(_message.Message):
+    __slots__ = ("upper_bound", "lower_bound")
+    UPPER_BOUND_FIELD_NUMBER: _ClassVar[int]
+    LOWER_BOUND_FIELD_NUMBER: _ClassVar[int]
+    upper_bound: float
+    lower_bound: float
+    def __init__(self, upper_bound: _Optional[float] = ..., lower_bound: _Optional[float] = ...) -> None: ...
+
+class EarlyStoppingPolicy(_message.Message):
+    __slots__ = ("median", "successive_halving", "learning_curve")
+    MEDIAN_FIELD_NUMBER: _ClassVar[int]
+    SUCCESSIVE_HALVING_FIELD_NUMBER: _ClassVar[int]
+    LEARNING_CURVE_FIELD_NUMBER: _ClassVar[int]
+    median: MedianStoppingRule
+    successive_halving: SuccessiveHalvingRule
+    learning_curve: LearningCurveRule
+    def __init__(self, median: _Optional[_Union[MedianStoppingRule, _Mapping]] = ..., successive_halving: _Optional[_Union[SuccessiveHalvingRule, _Mapping]] = ..., learning_curve: _Optional[_Union[LearningCurveRule, _Mapping]] = ...) -> None: ...
+
+class MedianStoppingRule(_message.Message):
+    __slots__ = ("min_step", "min_trials")
+    MIN_STEP_FIELD_NUMBER: _ClassVar[int]
+    MIN_TRIALS_FIELD_NUMBER: _ClassVar[int]
+    min_step: int
+    min_trials: int
+    def __init__(self, min_step: _Optional[int] = ..., min_trials: _Optional[int] = ...) -> None: ...
+
+class SuccessiveHalvingRule(_message.Message):
+    __slots__ = ("min_step", "reduction_factor")
+    MIN_STEP_FIELD_NUMBER: _ClassVar[int]
+    REDUCTION_FACTOR_FIELD_NUMBER: _ClassVar[int]
+    min_step: int
+    reduction_factor: float
+    def __init__(self, min_step: _Optional[int] = ..., reduction_factor: _Optional[float] = ...) -> None: ...
+
+class LearningCurveRule(_message.Message):
+    __slots__ = ("final_step", "min_step", "min_trials")
+    FINAL_STEP_FIELD_NUMBER: _ClassVar[int]
+    MIN_STEP_FIELD_NUMBER: _ClassVar[int]
+    MIN_TRIALS_FIELD_NUMBER: _ClassVar[int]
+    final_step: int
+    min_step: int
+    min_trials: int
+    def __init__(self, final_step: _Optional[int] = ..., min_step: _Optional[int] = ..., min_trials: _Optional[int] = ...) -> None: ...

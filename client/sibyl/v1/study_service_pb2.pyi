@@ -183,7 +183,39 @@ class ListOptimalTrialsRequest(_message.Message):
     def __init__(self, parent: _Optional[str] = ...) -> None: ...
 
 class ListOptimalTrialsResponse(_message.Message):
-    __slots__ = ("optimal_trials",)
+    __slots__ = ("optimal_trials", "feasible_trial_count", "completed_trial_count")
     OPTIMAL_TRIALS_FIELD_NUMBER: _ClassVar[int]
+    FEASIBLE_TRIAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_TRIAL_COUNT_FIELD_NUMBER: _ClassVar[int]
     optimal_trials: _containers.RepeatedCompositeFieldContainer[_trial_pb2.Trial]
-    def __init__(self, optimal_trials: _Optional[_Iterable[_Union[_trial_pb2.Trial, _Mapping]]] = ...) -> None: ...
+    feasible_trial_count: int
+    completed_trial_count: int
+    def __init__(self, optimal_trials: _Optional[_Iterable[_Union[_trial_pb2.Trial, _Mapping]]] = ..., feasible_trial_count: _Optional[int] = ..., completed_trial_count: _Optional[int] = ...) -> None: ...
+
+class CheckTrialEarlyStoppingRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class CheckTrialEarlyStoppingResponse(_message.Message):
+    __slots__ = ("should_stop", "reason", "trial")
+    SHOULD_STOP_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    TRIAL_FIELD_NUMBER: _ClassVar[int]
+    should_stop: bool
+    reason: str
+    trial: _trial_pb2.Trial
+    def __init__(self, should_stop: _Optional[bool] = ..., reason: _Optional[str] = ..., trial: _Optional[_Union[_trial_pb2.Trial, _Mapping]] = ...) -> None: ...
+
+class StopTrialRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class StopTrialResponse(_message.Message):
+    __slots__ = ("trial",)
+    TRIAL_FIELD_NUMBER: _ClassVar[int]
+    trial: _trial_pb2.Trial
+    def __init__(self, trial: _Optional[_Union[_trial_pb2.Trial, _Mapping]] = ...) -> None: ...

@@ -95,6 +95,16 @@ class StudyServiceStub:
                 request_serializer=sibyl_dot_v1_dot_study__service__pb2.ListOptimalTrialsRequest.SerializeToString,
                 response_deserializer=sibyl_dot_v1_dot_study__service__pb2.ListOptimalTrialsResponse.FromString,
                 _registered_method=True)
+        self.CheckTrialEarlyStopping = channel.unary_unary(
+                '/sibyl.v1.StudyService/CheckTrialEarlyStopping',
+                request_serializer=sibyl_dot_v1_dot_study__service__pb2.CheckTrialEarlyStoppingRequest.SerializeToString,
+                response_deserializer=sibyl_dot_v1_dot_study__service__pb2.CheckTrialEarlyStoppingResponse.FromString,
+                _registered_method=True)
+        self.StopTrial = channel.unary_unary(
+                '/sibyl.v1.StudyService/StopTrial',
+                request_serializer=sibyl_dot_v1_dot_study__service__pb2.StopTrialRequest.SerializeToString,
+                response_deserializer=sibyl_dot_v1_dot_study__service__pb2.StopTrialResponse.FromString,
+                _registered_method=True)
 
 
 class StudyServiceServicer:
@@ -190,8 +200,29 @@ class StudyServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListOptimalTrials(self, request, context):
-        """Returns the best COMPLETED trial(s): for one objective, the trial with the
-        best value (the earliest one on ties). Empty when no trial has completed.
+        """Returns the best COMPLETED trials that satisfy every outcome constraint: for
+        one objective, the trial with the best value (the earliest one on ties); for
+        several, the Pareto front (trials no other feasible trial dominates), by id.
+        Empty when no trial has completed, or none is feasible (see the response).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckTrialEarlyStopping(self, request, context):
+        """Asks whether an ACTIVE trial should stop early, by the study's early-stopping
+        policy and the trial's intermediate measurements. When it should, the trial
+        becomes STOPPING: the worker should complete it (with its last measurement,
+        by leaving the final measurement unset). A STOPPING trial always answers yes.
+        Without a policy the answer is always no.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StopTrial(self, request, context):
+        """Asks the worker of an ACTIVE trial to stop it: the trial becomes STOPPING, and
+        CheckTrialEarlyStopping answers yes. Stopping a STOPPING trial returns it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -259,6 +290,16 @@ def add_StudyServiceServicer_to_server(servicer, server):
                     servicer.ListOptimalTrials,
                     request_deserializer=sibyl_dot_v1_dot_study__service__pb2.ListOptimalTrialsRequest.FromString,
                     response_serializer=sibyl_dot_v1_dot_study__service__pb2.ListOptimalTrialsResponse.SerializeToString,
+            ),
+            'CheckTrialEarlyStopping': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckTrialEarlyStopping,
+                    request_deserializer=sibyl_dot_v1_dot_study__service__pb2.CheckTrialEarlyStoppingRequest.FromString,
+                    response_serializer=sibyl_dot_v1_dot_study__service__pb2.CheckTrialEarlyStoppingResponse.SerializeToString,
+            ),
+            'StopTrial': grpc.unary_unary_rpc_method_handler(
+                    servicer.StopTrial,
+                    request_deserializer=sibyl_dot_v1_dot_study__service__pb2.StopTrialRequest.FromString,
+                    response_serializer=sibyl_dot_v1_dot_study__service__pb2.StopTrialResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -586,6 +627,60 @@ class StudyService:
             '/sibyl.v1.StudyService/ListOptimalTrials',
             sibyl_dot_v1_dot_study__service__pb2.ListOptimalTrialsRequest.SerializeToString,
             sibyl_dot_v1_dot_study__service__pb2.ListOptimalTrialsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckTrialEarlyStopping(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sibyl.v1.StudyService/CheckTrialEarlyStopping',
+            sibyl_dot_v1_dot_study__service__pb2.CheckTrialEarlyStoppingRequest.SerializeToString,
+            sibyl_dot_v1_dot_study__service__pb2.CheckTrialEarlyStoppingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StopTrial(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sibyl.v1.StudyService/StopTrial',
+            sibyl_dot_v1_dot_study__service__pb2.StopTrialRequest.SerializeToString,
+            sibyl_dot_v1_dot_study__service__pb2.StopTrialResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -7,6 +7,7 @@ value) happen here, with the field's path; semantic checks are in
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -21,11 +22,15 @@ from sibyl_server.domain.study import (
     DEFAULT_GRID_RESOLUTION,
     DEFAULT_LEASE_SECONDS,
     Algorithm,
+    EarlyStoppingPolicy,
+    EarlyStoppingRule,
     Goal,
     MetricSpec,
+    OutcomeConstraint,
     ParameterSpec,
     ParameterType,
     ParameterValue,
+    ParentCondition,
     ScaleType,
     Study,
     StudySpec,
@@ -93,8 +98,7 @@ def spec_from_proto(message: study_pb2.StudySpec, field: str) -> StudySpec:
             for i, p in enumerate(message.parameters)
         ),
         metrics=tuple(
-            MetricSpec(m.name, enum_from_proto(Goal, m.goal, f"{field}.metrics[{i}].goal"))
-            for i, m in enumerate(message.metrics)
+            metric_from_proto(m, f"{field}.metrics[{i}]") for i, m in enumerate(message.metrics)
         ),
         algorithm=enum_from_proto(Algorithm, message.algorithm, f"{field}.algorithm"),
         max_trials=message.max_trials or None,
@@ -102,10 +106,130 @@ def spec_from_proto(message: study_pb2.StudySpec, field: str) -> StudySpec:
         lease_seconds=lease,
         grid_resolution=message.grid_resolution or DEFAULT_GRID_RESOLUTION,
         num_initial_trials=(message.initial_trials if message.HasField("initial_trials") else None),
+        early_stopping=(
+            policy_from_proto(message.early_stopping, f"{field}.early_stopping")
+            if message.HasField("early_stopping")
+            else None
+        ),
     )
 
 
+def metric_from_proto(message: study_pb2.MetricSpec, field: str) -> MetricSpec:
+    constraint = None
+    if message.HasField("constraint"):
+        c = message.constraint
+        constraint = OutcomeConstraint(
+            upper_bound=c.upper_bound if c.HasField("upper_bound") else None,
+            lower_bound=c.lower_bound if c.HasField("lower_bound") else None,
+        )
+    # A constraint has no goal: GOAL_UNSPECIFIED is its normal value, not an error.
+    goal = None
+    if message.goal or constraint is None:
+        goal = enum_from_proto(Goal, message.goal, f"{field}.goal")
+    return MetricSpec(
+        name=message.name,
+        goal=goal,
+        constraint=constraint,
+        reference_value=(message.reference_value if message.HasField("reference_value") else None),
+    )
+
+
+def metric_to_proto(metric: MetricSpec) -> study_pb2.MetricSpec:
+    message = study_pb2.MetricSpec(name=metric.name)
+    if metric.goal is not None:
+        message.goal = enum_to_proto(metric.goal)
+    if metric.constraint is not None:
+        message.constraint.SetInParent()
+        if metric.constraint.upper_bound is not None:
+            message.constraint.upper_bound = metric.constraint.upper_bound
+        if metric.constraint.lower_bound is not None:
+            message.constraint.lower_bound = metric.constraint.lower_bound
+    if metric.reference_value is not None:
+        message.reference_value = metric.reference_value
+    return message
+
+
+def policy_from_proto(message: study_pb2.EarlyStoppingPolicy, field: str) -> EarlyStoppingPolicy:
+    rule = message.WhichOneof("rule")
+    if rule == "median":
+        m = message.median
+        return EarlyStoppingPolicy(EarlyStoppingRule.MEDIAN, m.min_step, m.min_trials or 3)
+    if rule == "successive_halving":
+        h = message.successive_halving
+        return EarlyStoppingPolicy(
+            EarlyStoppingRule.SUCCESSIVE_HALVING,
+            min_step=h.min_step,
+            min_trials=1,
+            reduction_factor=h.reduction_factor or 3.0,
+        )
+    if rule == "learning_curve":
+        c = message.learning_curve
+        return EarlyStoppingPolicy(
+            EarlyStoppingRule.LEARNING_CURVE,
+            min_step=c.min_step or 3,
+            min_trials=c.min_trials or 3,
+            final_step=c.final_step,
+        )
+    raise InvalidArgument(field, "one of median, successive_halving, learning_curve is required")
+
+
+def policy_to_proto(policy: EarlyStoppingPolicy) -> study_pb2.EarlyStoppingPolicy:
+    if policy.rule is EarlyStoppingRule.MEDIAN:
+        rule = study_pb2.MedianStoppingRule(min_step=policy.min_step, min_trials=policy.min_trials)
+        return study_pb2.EarlyStoppingPolicy(median=rule)
+    if policy.rule is EarlyStoppingRule.SUCCESSIVE_HALVING:
+        halving = study_pb2.SuccessiveHalvingRule(
+            min_step=policy.min_step, reduction_factor=policy.reduction_factor
+        )
+        return study_pb2.EarlyStoppingPolicy(successive_halving=halving)
+    curve = study_pb2.LearningCurveRule(
+        final_step=policy.final_step, min_step=policy.min_step, min_trials=policy.min_trials
+    )
+    return study_pb2.EarlyStoppingPolicy(learning_curve=curve)
+
+
 def parameter_from_proto(message: study_pb2.ParameterSpec, field: str) -> ParameterSpec:
+    parameter = _unconditional_parameter_from_proto(message, field)
+    if not message.HasField("condition"):
+        return parameter
+    condition = condition_from_proto(message.condition, f"{field}.condition")
+    return dataclasses.replace(parameter, condition=condition)
+
+
+def condition_from_proto(message: study_pb2.ParentCondition, field: str) -> ParentCondition:
+    kind = message.WhichOneof("values")
+    if kind == "categories":
+        return ParentCondition(message.parent, categories=tuple(message.categories.values))
+    if kind == "numbers":
+        return ParentCondition(message.parent, numbers=tuple(message.numbers.values))
+    if kind == "range":
+        r = message.range
+        return ParentCondition(
+            message.parent,
+            min_value=r.min_value if r.HasField("min_value") else None,
+            max_value=r.max_value if r.HasField("max_value") else None,
+        )
+    raise InvalidArgument(field, "one of categories, numbers, range is required")
+
+
+def condition_to_proto(condition: ParentCondition) -> study_pb2.ParentCondition:
+    message = study_pb2.ParentCondition(parent=condition.parent)
+    if condition.categories:
+        message.categories.values.extend(condition.categories)
+    elif condition.numbers:
+        message.numbers.values.extend(condition.numbers)
+    else:
+        message.range.SetInParent()
+        if condition.min_value is not None:
+            message.range.min_value = condition.min_value
+        if condition.max_value is not None:
+            message.range.max_value = condition.max_value
+    return message
+
+
+def _unconditional_parameter_from_proto(
+    message: study_pb2.ParameterSpec, field: str
+) -> ParameterSpec:
     kind = message.WhichOneof("domain")
     name = message.name
     if kind == "double_range":
@@ -137,9 +261,7 @@ def parameter_from_proto(message: study_pb2.ParameterSpec, field: str) -> Parame
 def spec_to_proto(spec: StudySpec) -> study_pb2.StudySpec:
     message = study_pb2.StudySpec(
         parameters=[parameter_to_proto(p) for p in spec.parameters],
-        metrics=[
-            study_pb2.MetricSpec(name=m.name, goal=enum_to_proto(m.goal)) for m in spec.metrics
-        ],
+        metrics=[metric_to_proto(m) for m in spec.metrics],
         algorithm=enum_to_proto(spec.algorithm),
         max_trials=spec.max_trials or 0,
         grid_resolution=spec.grid_resolution,
@@ -149,11 +271,15 @@ def spec_to_proto(spec: StudySpec) -> study_pb2.StudySpec:
     if spec.num_initial_trials is not None:
         message.initial_trials = spec.num_initial_trials
     message.trial_lease.FromMicroseconds(round(spec.lease_seconds * 1_000_000))
+    if spec.early_stopping is not None:
+        message.early_stopping.CopyFrom(policy_to_proto(spec.early_stopping))
     return message
 
 
 def parameter_to_proto(parameter: ParameterSpec) -> study_pb2.ParameterSpec:
     message = study_pb2.ParameterSpec(name=parameter.name)
+    if parameter.condition is not None:
+        message.condition.CopyFrom(condition_to_proto(parameter.condition))
     if parameter.type is ParameterType.DOUBLE:
         message.double_range.CopyFrom(
             study_pb2.DoubleRange(

@@ -29,6 +29,7 @@ from sibyl_server.config import ServerConfig
 from sibyl_server.domain.errors import Unavailable
 from sibyl_server.engine.engine import Engine, EngineOptions
 from sibyl_server.observability.metrics import ServerMetrics
+from sibyl_server.service.stopping import StoppingUseCases
 from sibyl_server.service.studies import StudyUseCases
 from sibyl_server.service.suggestions import SuggestionSettings, SuggestionUseCase
 from sibyl_server.service.teams import TeamUseCases
@@ -103,7 +104,11 @@ async def build_server(config: ServerConfig) -> RunningServer:
     )
     study_service_pb2_grpc.add_StudyServiceServicer_to_server(
         StudyServicer(
-            base, StudyUseCases(store, time.time), TrialUseCases(store, time.time), suggestions
+            base,
+            StudyUseCases(store, time.time),
+            TrialUseCases(store, time.time),
+            suggestions,
+            StoppingUseCases(store, time.time),
         ),
         server,
     )

@@ -21,6 +21,7 @@ from sibyl_server.domain.study import StudyState
 from sibyl_server.domain.team import Role
 from sibyl_server.domain.trial import TrialState
 from sibyl_server.domain.validation import MAX_CLIENT_ID_LENGTH, MAX_SUGGEST_COUNT
+from sibyl_server.service.stopping import StoppingUseCases
 from sibyl_server.service.studies import StudyUseCases
 from sibyl_server.service.suggestions import SuggestionUseCase
 from sibyl_server.service.trials import NewTrial, TrialUseCases
@@ -55,11 +56,13 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
         studies: StudyUseCases,
         trials: TrialUseCases,
         suggestions: SuggestionUseCase,
+        stopping: StoppingUseCases,
     ) -> None:
         super().__init__(base.access, base.metrics, base.executor, base.access_log)
         self._studies = studies
         self._trials = trials
         self._suggestions = suggestions
+        self._stopping = stopping
 
     @rpc(WRITE, _parent_team)
     async def CreateStudy(self, request: pb.CreateStudyRequest, parent: TeamName) -> Any:
@@ -177,10 +180,28 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
     async def ListOptimalTrials(
         self, request: pb.ListOptimalTrialsRequest, parent: StudyName
     ) -> Any:
-        trials = await self.run(self._trials.optimal_trials, parent)
+        optimal = await self.run(self._trials.optimal_trials, parent)
         return pb.ListOptimalTrialsResponse(
-            optimal_trials=[convert.trial_to_proto(parent, t) for t in trials]
+            optimal_trials=[convert.trial_to_proto(parent, t) for t in optimal.trials],
+            feasible_trial_count=optimal.feasible_count,
+            completed_trial_count=optimal.completed_count,
         )
+
+    @rpc(WRITE, _trial)
+    async def CheckTrialEarlyStopping(
+        self, request: pb.CheckTrialEarlyStoppingRequest, name: TrialName
+    ) -> Any:
+        check = await self.run(self._stopping.check, name)
+        return pb.CheckTrialEarlyStoppingResponse(
+            should_stop=check.should_stop,
+            reason=check.reason,
+            trial=convert.trial_to_proto(name.parent, check.trial),
+        )
+
+    @rpc(WRITE, _trial)
+    async def StopTrial(self, request: pb.StopTrialRequest, name: TrialName) -> Any:
+        trial = await self.run(self._stopping.stop, name)
+        return pb.StopTrialResponse(trial=convert.trial_to_proto(name.parent, trial))
 
 
 def _check_client_id(client_id: str) -> None:

@@ -45,6 +45,37 @@ class StudyState(enum.Enum):
 
 
 @dataclass(frozen=True)
+class ParentCondition:
+    """A conditional parameter is active when its parent's value satisfies this.
+
+    Exactly one way is used: `categories` (CATEGORICAL parent), `numbers` (INTEGER or
+    DISCRETE parent), or the range [`min_value`, `max_value`] (numeric parent; an
+    end left None is open).
+    """
+
+    parent: str
+    categories: tuple[str, ...] = ()
+    numbers: tuple[float, ...] = ()
+    min_value: float | None = None
+    max_value: float | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return not self.categories and not self.numbers
+
+    def holds(self, value: ParameterValue) -> bool:
+        if self.categories:
+            return value in self.categories
+        if isinstance(value, str):
+            return False
+        if self.numbers:
+            return float(value) in self.numbers
+        low = -math.inf if self.min_value is None else self.min_value
+        high = math.inf if self.max_value is None else self.max_value
+        return low <= float(value) <= high
+
+
+@dataclass(frozen=True)
 class ParameterSpec:
     """One dimension of the search space.
 
@@ -56,6 +87,7 @@ class ParameterSpec:
         scale: LINEAR or LOG (DOUBLE and INTEGER only; LOG needs min_value > 0).
         values: The allowed numbers in ascending order (DISCRETE only).
         categories: The allowed strings in their declared order (CATEGORICAL only).
+        condition: When set, the parameter exists only when this holds.
     """
 
     name: str
@@ -65,6 +97,7 @@ class ParameterSpec:
     scale: ScaleType = ScaleType.LINEAR
     values: tuple[float, ...] = ()
     categories: tuple[str, ...] = ()
+    condition: ParentCondition | None = None
 
     @staticmethod
     def double(
@@ -106,20 +139,69 @@ class ParameterSpec:
 
 
 @dataclass(frozen=True)
+class OutcomeConstraint:
+    """Bounds a constraint metric must satisfy (an unset bound does not apply)."""
+
+    upper_bound: float | None = None
+    lower_bound: float | None = None
+
+    def satisfied(self, value: float) -> bool:
+        above = self.lower_bound is None or value >= self.lower_bound
+        below = self.upper_bound is None or value <= self.upper_bound
+        return above and below
+
+
+@dataclass(frozen=True)
 class MetricSpec:
-    """A metric the trials report.
+    """A metric the trials report: an objective (with a goal) or a constraint.
 
     Attributes:
         name: Unique name within the study, as used in measurements.
-        goal: Whether smaller or larger values are better.
+        goal: Whether smaller or larger values are better (objectives only).
+        constraint: The bounds of an outcome constraint (constraints only).
+        reference_value: Multi-objective: the reference point's coordinate.
     """
 
     name: str
-    goal: Goal
+    goal: Goal | None = None
+    constraint: OutcomeConstraint | None = None
+    reference_value: float | None = None
+
+    @property
+    def is_objective(self) -> bool:
+        return self.goal is not None
 
     def sign(self) -> float:
         """+1 for MAXIMIZE, -1 for MINIMIZE: multiply a value by it to maximize."""
+        if self.goal is None:
+            raise ValueError(f"metric {self.name!r} is a constraint, not an objective")
         return 1.0 if self.goal is Goal.MAXIMIZE else -1.0
+
+
+class EarlyStoppingRule(enum.Enum):
+    MEDIAN = "MEDIAN"
+    SUCCESSIVE_HALVING = "SUCCESSIVE_HALVING"
+    LEARNING_CURVE = "LEARNING_CURVE"
+
+
+@dataclass(frozen=True)
+class EarlyStoppingPolicy:
+    """When to stop trials early; which fields matter depends on the rule.
+
+    Attributes:
+        rule: The stopping rule.
+        min_step: No trial is stopped before this step (the first rung for
+            successive halving).
+        min_trials: Trials with data needed before anything is stopped.
+        reduction_factor: Successive halving: keep the best 1/reduction_factor.
+        final_step: Learning curve: the step the final value is predicted at.
+    """
+
+    rule: EarlyStoppingRule
+    min_step: int = 0
+    min_trials: int = 3
+    reduction_factor: float = 3.0
+    final_step: int = 0
 
 
 DEFAULT_LEASE_SECONDS = 3600.0
@@ -141,6 +223,7 @@ class StudySpec:
         grid_resolution: Points per DOUBLE (and wide INTEGER) parameter in GRID_SEARCH.
         num_initial_trials: Quasi-random trials before GP_BANDIT fits a model;
             None means 2 * dimensions + 2.
+        early_stopping: When to stop trials early; None never stops them.
     """
 
     parameters: tuple[ParameterSpec, ...]
@@ -151,6 +234,7 @@ class StudySpec:
     lease_seconds: float = DEFAULT_LEASE_SECONDS
     grid_resolution: int = DEFAULT_GRID_RESOLUTION
     num_initial_trials: int | None = None
+    early_stopping: EarlyStoppingPolicy | None = None
 
     def parameter(self, name: str) -> ParameterSpec:
         for spec in self.parameters:
@@ -159,8 +243,21 @@ class StudySpec:
         raise KeyError(name)
 
     @property
+    def objectives(self) -> tuple[MetricSpec, ...]:
+        return tuple(m for m in self.metrics if m.is_objective)
+
+    @property
+    def constraints(self) -> tuple[MetricSpec, ...]:
+        return tuple(m for m in self.metrics if not m.is_objective)
+
+    @property
     def objective(self) -> MetricSpec:
-        return self.metrics[0]
+        """The first objective: the one single-objective algorithms optimize."""
+        return self.objectives[0]
+
+    @property
+    def is_conditional(self) -> bool:
+        return any(p.condition is not None for p in self.parameters)
 
     def initial_trials(self) -> int:
         if self.num_initial_trials is not None:

@@ -11,11 +11,16 @@ import math
 import re
 from collections.abc import Mapping
 
+from sibyl_server.domain.conditions import parents_first
 from sibyl_server.domain.errors import InvalidArgument
 from sibyl_server.domain.study import (
+    EarlyStoppingPolicy,
+    EarlyStoppingRule,
+    MetricSpec,
     ParameterSpec,
     ParameterType,
     ParameterValue,
+    ParentCondition,
     ScaleType,
     StudySpec,
 )
@@ -23,7 +28,8 @@ from sibyl_server.domain.trial import Measurement
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 MAX_PARAMETERS = 100
-MAX_METRICS = 1
+MAX_METRICS = 16
+MAX_OBJECTIVES = 4
 MAX_DISCRETE_VALUES = 10_000
 MAX_CATEGORIES = 1_000
 MAX_CATEGORY_LENGTH = 256
@@ -52,6 +58,8 @@ def check_spec(spec: StudySpec, field: str) -> None:
     _check_range(spec.grid_resolution, GRID_RESOLUTION_RANGE, f"{field}.grid_resolution", "")
     if spec.num_initial_trials is not None:
         _check_range(spec.num_initial_trials, INITIAL_TRIALS_RANGE, f"{field}.initial_trials", "")
+    if spec.early_stopping is not None:
+        _check_early_stopping(spec.early_stopping, f"{field}.early_stopping")
 
 
 def _check_range(value: float, bounds: tuple[float, float], field: str, unit: str) -> None:
@@ -73,6 +81,10 @@ def _check_parameters_list(spec: StudySpec, field: str) -> None:
             raise InvalidArgument(f"{item}.name", f"duplicate parameter name {parameter.name!r}")
         seen.add(parameter.name)
         _check_domain(parameter, item)
+    for index, parameter in enumerate(spec.parameters):
+        if parameter.condition is not None:
+            _check_condition(spec, parameter, f"{field}[{index}].condition")
+    _check_no_cycles(spec, field)
 
 
 def check_name(name: str, field: str) -> None:
@@ -141,42 +153,190 @@ def _check_categories(values: tuple[str, ...], field: str) -> None:
 
 
 def _check_metrics(spec: StudySpec, field: str) -> None:
-    if not spec.metrics:
-        raise InvalidArgument(field, "one metric is required")
+    if not spec.objectives:
+        raise InvalidArgument(field, "at least one objective (a metric with a goal) is required")
     if len(spec.metrics) > MAX_METRICS:
-        raise InvalidArgument(field, f"exactly {MAX_METRICS} metric is supported")
+        raise InvalidArgument(field, f"at most {MAX_METRICS} metrics are allowed")
+    if len(spec.objectives) > MAX_OBJECTIVES:
+        raise InvalidArgument(field, f"at most {MAX_OBJECTIVES} objectives are allowed")
     names = {p.name for p in spec.parameters}
     seen: set[str] = set()
     for index, metric in enumerate(spec.metrics):
-        check_name(metric.name, f"{field}[{index}].name")
+        item = f"{field}[{index}]"
+        check_name(metric.name, f"{item}.name")
         if metric.name in seen:
-            raise InvalidArgument(f"{field}[{index}].name", f"duplicate metric {metric.name!r}")
+            raise InvalidArgument(f"{item}.name", f"duplicate metric {metric.name!r}")
         if metric.name in names:
-            raise InvalidArgument(
-                f"{field}[{index}].name", f"{metric.name!r} is also a parameter name"
-            )
+            raise InvalidArgument(f"{item}.name", f"{metric.name!r} is also a parameter name")
         seen.add(metric.name)
+        _check_metric_role(metric, item)
+
+
+def _check_metric_role(metric: MetricSpec, field: str) -> None:
+    if metric.goal is not None and metric.constraint is not None:
+        raise InvalidArgument(
+            f"{field}.constraint",
+            f"metric {metric.name!r} has a goal and a constraint: an objective cannot also "
+            "be a constraint (use two metrics)",
+        )
+    if metric.goal is None and metric.constraint is None:
+        raise InvalidArgument(f"{field}.goal", "required: a goal (objective) or a constraint")
+    if metric.constraint is not None:
+        _check_constraint(metric, f"{field}.constraint")
+    if metric.reference_value is not None and not math.isfinite(metric.reference_value):
+        raise InvalidArgument(f"{field}.reference_value", "must be finite")
+
+
+def _check_constraint(metric: MetricSpec, field: str) -> None:
+    constraint = metric.constraint
+    assert constraint is not None
+    if constraint.lower_bound is None and constraint.upper_bound is None:
+        raise InvalidArgument(field, "set upper_bound, lower_bound or both")
+    for name in ("lower_bound", "upper_bound"):
+        value = getattr(constraint, name)
+        if value is not None and not math.isfinite(value):
+            raise InvalidArgument(f"{field}.{name}", "must be finite")
+    low, high = constraint.lower_bound, constraint.upper_bound
+    if low is not None and high is not None and low > high:
+        raise InvalidArgument(f"{field}.lower_bound", "must not exceed upper_bound")
+    if metric.reference_value is not None:
+        raise InvalidArgument(
+            field.rsplit(".", 1)[0] + ".reference_value", "only objectives have one"
+        )
+
+
+def _check_condition(spec: StudySpec, child: ParameterSpec, field: str) -> None:
+    condition = child.condition
+    assert condition is not None
+    try:
+        parent = spec.parameter(condition.parent)
+    except KeyError:
+        raise InvalidArgument(
+            f"{field}.parent", f"{condition.parent!r} is not a parameter of the spec"
+        ) from None
+    if parent.name == child.name:
+        raise InvalidArgument(f"{field}.parent", "a parameter cannot be its own parent")
+    if condition.categories:
+        _check_category_condition(parent, condition.categories, f"{field}.categories.values")
+    elif condition.numbers:
+        _check_number_condition(parent, condition.numbers, f"{field}.numbers.values")
+    else:
+        _check_range_condition(parent, condition, f"{field}.range")
+
+
+def _check_category_condition(parent: ParameterSpec, values: tuple[str, ...], field: str) -> None:
+    if parent.type is not ParameterType.CATEGORICAL:
+        raise InvalidArgument(field, f"parent {parent.name!r} is not CATEGORICAL")
+    for index, value in enumerate(values):
+        if value not in parent.categories:
+            raise InvalidArgument(
+                f"{field}[{index}]", f"{value!r} is not a value of parent {parent.name!r}"
+            )
+
+
+def _check_number_condition(parent: ParameterSpec, values: tuple[float, ...], field: str) -> None:
+    if parent.type not in (ParameterType.INTEGER, ParameterType.DISCRETE):
+        raise InvalidArgument(field, f"parent {parent.name!r} is not INTEGER or DISCRETE")
+    for index, value in enumerate(values):
+        try:
+            check_value(parent, value, f"{field}[{index}]")
+        except InvalidArgument as error:
+            raise InvalidArgument(
+                error.field, f"{value!r} is not a value of parent {parent.name!r}"
+            ) from None
+
+
+def _check_range_condition(parent: ParameterSpec, condition: ParentCondition, field: str) -> None:
+    if parent.type is ParameterType.CATEGORICAL:
+        raise InvalidArgument(field, f"parent {parent.name!r} is CATEGORICAL: use categories")
+    low, high = condition.min_value, condition.max_value
+    if low is None and high is None:
+        raise InvalidArgument(field, "set min_value, max_value or both")
+    for name, value in (("min_value", low), ("max_value", high)):
+        if value is not None and not math.isfinite(value):
+            raise InvalidArgument(f"{field}.{name}", "must be finite")
+    if low is not None and high is not None and low > high:
+        raise InvalidArgument(f"{field}.min_value", "must not exceed max_value")
+    parent_values = (
+        parent.values
+        if parent.type is ParameterType.DISCRETE
+        else (parent.min_value, parent.max_value)
+    )
+    parent_low, parent_high = min(parent_values), max(parent_values)
+    if (low is not None and low > parent_high) or (high is not None and high < parent_low):
+        raise InvalidArgument(
+            field, f"no value of parent {parent.name!r} is in the range: the child never exists"
+        )
+
+
+def _check_no_cycles(spec: StudySpec, field: str) -> None:
+    parents = {p.name: p.condition.parent for p in spec.parameters if p.condition is not None}
+    for index, parameter in enumerate(spec.parameters):
+        seen, name = {parameter.name}, parameter.name
+        while name in parents:
+            name = parents[name]
+            if name in seen:
+                raise InvalidArgument(
+                    f"{field}[{index}].condition.parent",
+                    f"conditions form a cycle through {parameter.name!r}",
+                )
+            seen.add(name)
+
+
+def _check_early_stopping(policy: EarlyStoppingPolicy, field: str) -> None:
+    if policy.min_step < 0:
+        raise InvalidArgument(f"{field}.min_step", "must be 0 or more")
+    if policy.min_trials < 1:
+        raise InvalidArgument(f"{field}.min_trials", "must be at least 1")
+    if policy.rule is EarlyStoppingRule.SUCCESSIVE_HALVING:
+        if policy.min_step < 1:
+            raise InvalidArgument(f"{field}.successive_halving.min_step", "must be at least 1")
+        if not (math.isfinite(policy.reduction_factor) and policy.reduction_factor >= 2):
+            raise InvalidArgument(f"{field}.successive_halving.reduction_factor", "at least 2")
+    if policy.rule is EarlyStoppingRule.LEARNING_CURVE and policy.final_step <= max(
+        policy.min_step, 1
+    ):
+        raise InvalidArgument(
+            f"{field}.learning_curve.final_step", "must be at least 2 and above min_step"
+        )
 
 
 def check_parameters(
     spec: StudySpec, parameters: Mapping[str, ParameterValue], field: str
 ) -> dict[str, ParameterValue]:
-    """Checks a full assignment of the spec's parameters and returns it canonicalized.
+    """Checks a trial's parameters and returns them canonicalized.
 
-    Canonical values: float for DOUBLE and DISCRETE (exactly one of the listed
-    values), int for INTEGER, str for CATEGORICAL.
+    Exactly the active parameters must be present (all unconditional ones, and the
+    conditional ones whose parent condition holds). Canonical values: float for
+    DOUBLE and DISCRETE (exactly one of the listed values), int for INTEGER, str for
+    CATEGORICAL.
     """
     known = {p.name for p in spec.parameters}
     for name in parameters:
         if name not in known:
             raise InvalidArgument(f"{field}[{name!r}]", f"unknown parameter {name!r}")
     result: dict[str, ParameterValue] = {}
-    for parameter in spec.parameters:
-        if parameter.name not in parameters:
-            raise InvalidArgument(f"{field}[{parameter.name!r}]", "missing value")
+    for parameter in parents_first(spec.parameters):
         item = f"{field}[{parameter.name!r}]"
-        result[parameter.name] = check_value(parameter, parameters[parameter.name], item)
-    return result
+        condition = parameter.condition
+        active = condition is None or (
+            condition.parent in result and condition.holds(result[condition.parent])
+        )
+        if active and parameter.name not in parameters:
+            raise InvalidArgument(item, "missing value")
+        if not active and parameter.name in parameters:
+            raise InvalidArgument(item, _inactive_reason(parameter, result))
+        if active:
+            result[parameter.name] = check_value(parameter, parameters[parameter.name], item)
+    return {p.name: result[p.name] for p in spec.parameters if p.name in result}
+
+
+def _inactive_reason(parameter: ParameterSpec, values: Mapping[str, ParameterValue]) -> str:
+    assert parameter.condition is not None
+    parent = parameter.condition.parent
+    if parent not in values:
+        return f"{parameter.name!r} is inactive: its parent {parent!r} is inactive"
+    return f"{parameter.name!r} is inactive when {parent!r} is {values[parent]!r}"
 
 
 def check_value(parameter: ParameterSpec, value: ParameterValue, field: str) -> ParameterValue:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator
 
 import numpy as np
 
+from sibyl_server.domain.conditions import parents_first
 from sibyl_server.domain.study import (
     Algorithm,
     ParameterSpec,
@@ -53,35 +55,51 @@ def grid_values(spec: ParameterSpec, resolution: int) -> list[ParameterValue]:
     return [float(p) for p in points]
 
 
+def grid_points(spec: StudySpec) -> Iterator[dict[str, ParameterValue]]:
+    """Every point of the grid, in a fixed order: parameters in declared order (parents
+    before children), the last one varying fastest; a conditional parameter only
+    varies where its parent's value makes it active."""
+    ordered = parents_first(spec.parameters)
+    axes = {p.name: grid_values(p, spec.grid_resolution) for p in ordered}
+    partial: dict[str, ParameterValue] = {}
+
+    def expand(index: int) -> Iterator[dict[str, ParameterValue]]:
+        if index == len(ordered):
+            yield {p.name: partial[p.name] for p in spec.parameters if p.name in partial}
+            return
+        parameter = ordered[index]
+        condition = parameter.condition
+        if condition is not None and not (
+            condition.parent in partial and condition.holds(partial[condition.parent])
+        ):
+            yield from expand(index + 1)
+            return
+        for value in axes[parameter.name]:
+            partial[parameter.name] = value
+            yield from expand(index + 1)
+        del partial[parameter.name]
+
+    return expand(0)
+
+
 def grid_size(spec: StudySpec) -> int:
-    return math.prod(len(grid_values(p, spec.grid_resolution)) for p in spec.parameters)
-
-
-def grid_point(axes: Sequence[Sequence[ParameterValue]], index: int) -> list[ParameterValue]:
-    """The index-th combination, the last parameter varying fastest."""
-    values: list[ParameterValue] = []
-    for axis in reversed(axes):
-        index, digit = divmod(index, len(axis))
-        values.append(axis[digit])
-    return values[::-1]
+    if not spec.is_conditional:
+        return math.prod(len(grid_values(p, spec.grid_resolution)) for p in spec.parameters)
+    return sum(1 for _ in grid_points(spec))
 
 
 class GridSearchDesigner:
     uses_history = False
 
     def suggest(self, request: SuggestionRequest) -> SuggestionResult:
-        spec = request.spec
-        axes = [grid_values(p, spec.grid_resolution) for p in spec.parameters]
-        total = math.prod(len(axis) for axis in axes)
         position = int(request.state.get(STATE_KEY, {}).get("position", 0))
-        end = min(position + request.count, total)
-        names = [p.name for p in spec.parameters]
+        # One point beyond the batch tells whether the grid ends with it.
+        window = list(
+            itertools.islice(grid_points(request.spec), position, position + request.count + 1)
+        )
+        batch = window[: request.count]
         suggestions = [
-            Suggestion(
-                dict(zip(names, grid_point(axes, index), strict=True)),
-                {METADATA_ALGORITHM: Algorithm.GRID_SEARCH.value},
-            )
-            for index in range(position, end)
+            Suggestion(point, {METADATA_ALGORITHM: Algorithm.GRID_SEARCH.value}) for point in batch
         ]
-        state = {**request.state, STATE_KEY: {"position": end}}
-        return SuggestionResult(suggestions, state, exhausted=end >= total)
+        state = {**request.state, STATE_KEY: {"position": position + len(batch)}}
+        return SuggestionResult(suggestions, state, exhausted=len(window) <= request.count)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
+from sibyl_server.domain.conditions import keep_active
 from sibyl_server.domain.study import Algorithm, StudySpec
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
@@ -40,13 +41,14 @@ def draw_quasi_random(
     """Draws `count` Sobol points and returns them with the advanced state.
 
     Shared by QUASI_RANDOM_SEARCH and the model-based designers' initial design and
-    fallback, so all of them continue one sequence per study.
+    fallback, so all of them continue one sequence per study. Every parameter gets a
+    coordinate; those inactive under their parents' values are then dropped.
     """
     position = int(state.get(STATE_KEY, {}).get("position", 0))
     points = sobol_points(len(spec.parameters), seed, position, count)
     suggestions = [
         Suggestion(
-            decode_unit_point(spec.parameters, point),
+            keep_active(spec.parameters, decode_unit_point(spec.parameters, point)),
             {METADATA_ALGORITHM: algorithm.value},
         )
         for point in points

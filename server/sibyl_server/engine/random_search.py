@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sibyl_server.domain.conditions import keep_active
 from sibyl_server.domain.study import Algorithm
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
@@ -31,7 +32,9 @@ class RandomSearchDesigner:
         suggestions = []
         for index in range(position, position + request.count):
             point = np.random.default_rng([request.seed, index]).random(dims)
-            parameters = decode_unit_point(request.spec.parameters, point)
+            parameters = keep_active(
+                request.spec.parameters, decode_unit_point(request.spec.parameters, point)
+            )
             metadata = {METADATA_ALGORITHM: Algorithm.RANDOM_SEARCH.value}
             suggestions.append(Suggestion(parameters, metadata))
         state = {**request.state, STATE_KEY: {"position": position + request.count}}

@@ -124,6 +124,7 @@ class SuggestionUseCase:
             check_suggest_rate(tx, name.team, now)
             lease = now + record.study.spec.lease_seconds
             tx.renew_leases(record.pk, client_id, lease, now)
+            _finish_abandoned_stopping(tx, record, now)
             own = tx.trials(record.pk, states=(TrialState.ACTIVE,), client_id=client_id)
             claimed = [r.trial for r in own[:count]]
             for state, expired_before in (
@@ -348,6 +349,29 @@ def _checked_engine_output(spec: StudySpec, parameters: Parameters) -> dict[str,
         return check_parameters(spec, parameters, "suggestion")
     except InvalidArgument as error:
         raise RuntimeError(f"the engine produced an invalid suggestion: {error}") from error
+
+
+def _finish_abandoned_stopping(tx: Transaction, record: StudyRecord, now: float) -> None:
+    """Completes STOPPING trials whose worker left before completing them.
+
+    They were told to stop, so nobody will evaluate them further: their last
+    measurement becomes the result (or, lacking a full one, they are infeasible).
+    """
+    spec = record.study.spec
+    for abandoned in tx.trials(record.pk, states=(TrialState.STOPPING,), lease_expired_before=now):
+        last = abandoned.trial.measurements[-1] if abandoned.trial.measurements else None
+        complete = last is not None and all(m.name in last.metrics for m in spec.metrics)
+        tx.update_trial(
+            abandoned.pk,
+            now,
+            state=TrialState.COMPLETED if complete else TrialState.INFEASIBLE,
+            final_measurement=last if complete else None,
+            infeasibility_reason=""
+            if complete
+            else "stopped early; its worker left without a measurement of every metric",
+            complete_time=now,
+            lease_expire_time=None,
+        )
 
 
 def _check_active(record: StudyRecord) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Mapping
 
 from sibyl_server.domain.errors import FailedPrecondition, InvalidArgument
 from sibyl_server.domain.names import StudyName, TrialName
+from sibyl_server.domain.optimality import is_feasible, optimal_trials
 from sibyl_server.domain.study import ParameterValue, StudySpec, StudyState
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
 from sibyl_server.domain.validation import (
@@ -46,6 +47,13 @@ class NewTrial:
     final_measurement: Measurement | None = None
     infeasibility_reason: str = ""
     metadata: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class OptimalTrials:
+    trials: list[Trial]
+    feasible_count: int
+    completed_count: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -206,26 +214,21 @@ class TrialUseCases:
             lease_expire_time=None,
         )
 
-    def optimal_trials(self, parent: StudyName) -> list[Trial]:
-        """The best COMPLETED trial by the objective, the earliest on ties."""
+    def optimal_trials(self, parent: StudyName) -> OptimalTrials:
+        """The best feasible COMPLETED trials (see domain.optimality), with counts."""
         with self._store.transaction(write=False) as tx:
             record = tx.study(parent)
             completed = tx.trials(
                 record.pk, states=(TrialState.COMPLETED,), with_measurements=False
             )
-        objective = record.study.spec.objective
-        best: Trial | None = None
-        for candidate in (r.trial for r in completed):
-            assert candidate.final_measurement is not None
-            value = objective.sign() * candidate.final_measurement.metrics[objective.name]
-            if best is None or value > objective.sign() * _objective_value(best, objective.name):
-                best = candidate
-        return [best] if best else []
-
-
-def _objective_value(trial: Trial, metric: str) -> float:
-    assert trial.final_measurement is not None
-    return trial.final_measurement.metrics[metric]
+        spec = record.study.spec
+        trials = [r.trial for r in completed]
+        feasible = sum(
+            1
+            for t in trials
+            if t.final_measurement is not None and is_feasible(spec, t.final_measurement.metrics)
+        )
+        return OptimalTrials(optimal_trials(spec, trials), feasible, len(trials))
 
 
 def _is_resent(history: tuple[Measurement, ...], measurement: Measurement) -> bool:

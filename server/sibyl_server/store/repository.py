@@ -325,6 +325,50 @@ class Transaction:
             for row in self._connection.execute(query)
         ]
 
+    def histories(
+        self, study_pk: int, states: Collection[TrialState]
+    ) -> list[tuple[int, TrialState, Measurement | None, list[Measurement]]]:
+        """(number, state, final measurement, intermediate measurements) of trials, by
+        number: what early stopping compares, without building Trial objects."""
+        query = (
+            select(trials.c.pk, trials.c.number, trials.c.state, trials.c.final_measurement)
+            .where(
+                and_(
+                    trials.c.study_pk == study_pk,
+                    trials.c.state.in_([s.value for s in states]),
+                )
+            )
+            .order_by(trials.c.number)
+        )
+        rows = list(self._connection.execute(query))
+        series: dict[int, list[Measurement]] = {row.pk: [] for row in rows}
+        if rows:
+            measured = (
+                select(measurements)
+                .join(trials, trials.c.pk == measurements.c.trial_pk)
+                .where(
+                    and_(
+                        trials.c.study_pk == study_pk,
+                        trials.c.state.in_([s.value for s in states]),
+                    )
+                )
+                .order_by(measurements.c.trial_pk, measurements.c.step)
+            )
+            for m in self._connection.execute(measured):
+                if m.trial_pk in series:
+                    series[m.trial_pk].append(
+                        Measurement(json.loads(m.metrics), m.step, m.elapsed_seconds)
+                    )
+        return [
+            (
+                row.number,
+                TrialState(row.state),
+                codec.measurement_from_json(row.final_measurement),
+                series[row.pk],
+            )
+            for row in rows
+        ]
+
     def count_trials(self, study_pk: int, states: Collection[TrialState]) -> int:
         query = select(func.count()).where(
             and_(trials.c.study_pk == study_pk, trials.c.state.in_([s.value for s in states]))

@@ -75,6 +75,8 @@ CALLS = [
     Call("study", "CompleteTrial", W, lambda t: pb.CompleteTrialRequest(
         name=t.trial, final_measurement=trial_pb2.Measurement(metrics={"loss": 1.0}))),
     Call("study", "ListOptimalTrials", R, lambda t: pb.ListOptimalTrialsRequest(parent=t.study)),
+    Call("study", "CheckTrialEarlyStopping", W, lambda t: pb.CheckTrialEarlyStoppingRequest(name=t.trial)),
+    Call("study", "StopTrial", W, lambda t: pb.StopTrialRequest(name=t.trial)),
     Call("team", "GetTeam", R, lambda t: team_service_pb2.GetTeamRequest(name=t.team)),
     Call("team", "CreateToken", A, lambda t: team_service_pb2.CreateTokenRequest(
         parent=t.team, role=team_service_pb2.ROLE_READER)),

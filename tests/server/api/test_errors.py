@@ -37,6 +37,8 @@ def spec_with(**changes: Any) -> study_pb2.StudySpec:
         elif key == "metrics":
             del spec.metrics[:]
             spec.metrics.extend(value)
+        elif key == "early_stopping":
+            spec.early_stopping.CopyFrom(value)
         else:
             setattr(spec, key, value)
     return spec
@@ -44,6 +46,32 @@ def spec_with(**changes: Any) -> study_pb2.StudySpec:
 
 def metric(name: str = "loss", goal: int = study_pb2.GOAL_MINIMIZE) -> study_pb2.MetricSpec:
     return study_pb2.MetricSpec(name=name, goal=goal)
+
+
+def constrained(
+    name: str, goal: int = 0, upper: float | None = None, lower: float | None = None
+) -> study_pb2.MetricSpec:
+    metric_spec = study_pb2.MetricSpec(name=name, goal=goal)
+    metric_spec.constraint.SetInParent()
+    if upper is not None:
+        metric_spec.constraint.upper_bound = upper
+    if lower is not None:
+        metric_spec.constraint.lower_bound = lower
+    return metric_spec
+
+
+def child(
+    parameter: study_pb2.ParameterSpec,
+    parent: str,
+    values: list[str] | None = None,
+    low: float | None = None,
+) -> study_pb2.ParameterSpec:
+    parameter.condition.parent = parent
+    if values is not None:
+        parameter.condition.categories.values.extend(values)
+    else:
+        parameter.condition.range.min_value = low  # type: ignore[assignment]
+    return parameter
 
 
 BAD_SPECS: list[tuple[str, study_pb2.StudySpec, str]] = [
@@ -68,7 +96,89 @@ BAD_SPECS: list[tuple[str, study_pb2.StudySpec, str]] = [
     ),
     ("no parameters", spec_with(parameters=[]), "study.spec.parameters"),
     ("no metrics", spec_with(metrics=[]), "study.spec.metrics"),
-    ("two metrics", spec_with(metrics=[metric("a"), metric("b")]), "study.spec.metrics"),
+    (
+        "five objectives",
+        spec_with(metrics=[metric(f"m{i}") for i in range(5)]),
+        "study.spec.metrics",
+    ),
+    (
+        "objective that is also a constraint",
+        spec_with(metrics=[constrained("loss", goal=study_pb2.GOAL_MINIMIZE, upper=1.0)]),
+        "study.spec.metrics[0].constraint",
+    ),
+    (
+        "constraints only",
+        spec_with(metrics=[constrained("memory", upper=8.0)]),
+        "study.spec.metrics",
+    ),
+    (
+        "constraint without bounds",
+        spec_with(metrics=[metric(), constrained("memory")]),
+        "study.spec.metrics[1].constraint",
+    ),
+    (
+        "constraint bounds crossed",
+        spec_with(metrics=[metric(), constrained("memory", upper=1.0, lower=2.0)]),
+        "study.spec.metrics[1].constraint.lower_bound",
+    ),
+    (
+        "parent that does not exist",
+        spec_with(parameters=[double("x", 0, 1), child(double("y", 0, 1), "nope", ["a"])]),
+        "study.spec.parameters[1].condition.parent",
+    ),
+    (
+        "parent value that does not exist",
+        spec_with(
+            parameters=[
+                categorical("opt", ["sgd", "adam"]),
+                child(double("m", 0, 1), "opt", ["lbfgs"]),
+            ]
+        ),
+        "study.spec.parameters[1].condition.categories.values[0]",
+    ),
+    (
+        "parent range outside its domain",
+        spec_with(parameters=[integer("layers", 1, 4), child(integer("u", 1, 9), "layers", low=5)]),
+        "study.spec.parameters[1].condition.range",
+    ),
+    (
+        "own parent",
+        spec_with(parameters=[child(categorical("c", ["a"]), "c", ["a"])]),
+        "study.spec.parameters[0].condition.parent",
+    ),
+    (
+        "cycle",
+        spec_with(
+            parameters=[
+                child(categorical("a", ["x"]), "b", ["x"]),
+                child(categorical("b", ["x"]), "a", ["x"]),
+            ]
+        ),
+        "study.spec.parameters[0].condition.parent",
+    ),
+    (
+        "early stopping without a rule",
+        spec_with(early_stopping=study_pb2.EarlyStoppingPolicy()),
+        "study.spec.early_stopping",
+    ),
+    (
+        "halving factor below 2",
+        spec_with(
+            early_stopping=study_pb2.EarlyStoppingPolicy(
+                successive_halving=study_pb2.SuccessiveHalvingRule(min_step=1, reduction_factor=1.5)
+            )
+        ),
+        "study.spec.early_stopping.successive_halving.reduction_factor",
+    ),
+    (
+        "learning curve without final step",
+        spec_with(
+            early_stopping=study_pb2.EarlyStoppingPolicy(
+                learning_curve=study_pb2.LearningCurveRule()
+            )
+        ),
+        "study.spec.early_stopping.learning_curve.final_step",
+    ),
     ("empty name", spec_with(parameters=[double("", 0, 1)]), "study.spec.parameters[0].name"),
     (
         "duplicate names",

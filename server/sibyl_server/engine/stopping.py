@@ -1,0 +1,211 @@
+"""Early stopping: whether a running trial is worth finishing, from learning curves.
+
+Pure: curves in, a decision out. Values are signed so that larger is better (the
+caller multiplies by the objective's sign), steps are the measurements' steps.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import OptimizeWarning, curve_fit
+
+from sibyl_server.domain.study import EarlyStoppingPolicy, EarlyStoppingRule
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A trial's intermediate values of the objective.
+
+    Attributes:
+        number: The trial's number.
+        steps: Increasing steps.
+        values: The values at those steps, larger is better.
+        final: The final value of a COMPLETED trial (larger is better), else None.
+    """
+
+    number: int
+    steps: tuple[int, ...]
+    values: tuple[float, ...]
+    final: float | None = None
+
+    def value_at(self, step: int) -> float | None:
+        """The last value measured at or before `step`; None if none was."""
+        index = int(np.searchsorted(self.steps, step, side="right")) - 1
+        return self.values[index] if index >= 0 else None
+
+    def running_average(self, step: int) -> float | None:
+        count = int(np.searchsorted(self.steps, step, side="right"))
+        return float(np.mean(self.values[:count])) if count else None
+
+
+@dataclass(frozen=True)
+class StoppingDecision:
+    should_stop: bool
+    reason: str = ""
+
+
+CONTINUE = StoppingDecision(False)
+
+
+def decide(policy: EarlyStoppingPolicy, trial: Curve, others: Sequence[Curve]) -> StoppingDecision:
+    """Whether `trial` should stop, by `policy`, given the study's other trials."""
+    if not trial.steps or trial.steps[-1] < policy.min_step:
+        return CONTINUE
+    rules: dict[
+        EarlyStoppingRule, Callable[[EarlyStoppingPolicy, Curve, Sequence[Curve]], StoppingDecision]
+    ] = {
+        EarlyStoppingRule.MEDIAN: median_rule,
+        EarlyStoppingRule.SUCCESSIVE_HALVING: successive_halving_rule,
+        EarlyStoppingRule.LEARNING_CURVE: learning_curve_rule,
+    }
+    return rules[policy.rule](policy, trial, others)
+
+
+def median_rule(
+    policy: EarlyStoppingPolicy, trial: Curve, others: Sequence[Curve]
+) -> StoppingDecision:
+    """Stops when the trial's best value so far is below the median of the other
+    trials' running averages up to the same step (trials that got that far)."""
+    step = trial.steps[-1]
+    averages = [
+        average
+        for other in others
+        if other.steps
+        and other.steps[-1] >= step
+        and (average := other.running_average(step)) is not None
+    ]
+    if len(averages) < policy.min_trials:
+        return CONTINUE
+    best, median = max(trial.values), float(np.median(averages))
+    if best < median:
+        return StoppingDecision(
+            True,
+            f"median rule: best value {best:.6g} by step {step} is below the median "
+            f"{median:.6g} of {len(averages)} trials' running averages",
+        )
+    return CONTINUE
+
+
+def successive_halving_rule(
+    policy: EarlyStoppingPolicy, trial: Curve, others: Sequence[Curve]
+) -> StoppingDecision:
+    """Asynchronous successive halving: at rung steps min_step * factor^k a trial
+    survives only among the best max(1, n // factor) of the n trials that reached it."""
+    rung = _highest_rung(policy, trial.steps[-1])
+    if rung is None:
+        return CONTINUE
+    mine = trial.value_at(rung)
+    assert mine is not None
+    competitors = [
+        v for o in others if o.steps and o.steps[-1] >= rung and (v := o.value_at(rung)) is not None
+    ]
+    if not competitors:
+        return CONTINUE
+    ranked = sorted([mine, *competitors], reverse=True)
+    survivors = max(1, int(len(ranked) / policy.reduction_factor))
+    if mine < ranked[survivors - 1]:
+        return StoppingDecision(
+            True,
+            f"successive halving: value {mine:.6g} at rung step {rung} is not among the best "
+            f"{survivors} of {len(ranked)} trials there",
+        )
+    return CONTINUE
+
+
+def _highest_rung(policy: EarlyStoppingPolicy, step: int) -> int | None:
+    rung, factor = policy.min_step, policy.reduction_factor
+    if step < rung:
+        return None
+    while rung * factor <= step:
+        rung = math.ceil(rung * factor)
+    return rung
+
+
+def learning_curve_rule(
+    policy: EarlyStoppingPolicy, trial: Curve, others: Sequence[Curve]
+) -> StoppingDecision:
+    """Stops when even an optimistic extrapolation of the trial's curve to
+    final_step ends below the best final value of the completed trials."""
+    finals = [o.final for o in others if o.final is not None]
+    if len(finals) < policy.min_trials or len(trial.steps) < 3:
+        return CONTINUE
+    if trial.steps[-1] >= policy.final_step:
+        return CONTINUE
+    optimistic = optimistic_final(trial, policy.final_step)
+    best = max(finals)
+    if optimistic < best:
+        return StoppingDecision(
+            True,
+            f"learning curve: predicted final value at step {policy.final_step} is at most "
+            f"{optimistic:.6g}, below the best final value {best:.6g} of {len(finals)} trials",
+        )
+    return CONTINUE
+
+
+def optimistic_final(trial: Curve, final_step: int) -> float:
+    """An optimistic prediction of the curve's value at `final_step`.
+
+    Three saturating curve families (Domhan et al., 2015) are fitted by least squares:
+    pow3 `c - a t^-alpha`, exp3 `c - a e^(-b t)` and log-linear `a + b log t`. The
+    prediction is the highest of their extrapolations plus twice the residual spread,
+    and never below the best value seen: the rule stops a trial only when every
+    model agrees it will not catch up.
+    """
+    t = np.asarray(trial.steps, dtype=float)
+    y = np.asarray(trial.values, dtype=float)
+    scale = max(float(np.ptp(y)), 1e-12)
+    predictions = [float(np.max(y))]
+    for model, initial in _curve_models(t, y):
+        prediction = _fit_and_predict(model, initial, t, y, final_step)
+        if prediction is not None:
+            predictions.append(prediction)
+    return max(predictions) + 2.0 * _residual_spread(t, y, scale)
+
+
+def _curve_models(
+    t: np.ndarray, y: np.ndarray
+) -> list[tuple[Callable[..., np.ndarray], list[float]]]:
+    top, span = float(np.max(y)), max(float(np.ptp(y)), 1e-9)
+    return [
+        (lambda s, c, a, alpha: c - a * np.power(s, -alpha), [top, span, 0.5]),
+        (lambda s, c, a, b: c - a * np.exp(-b * s), [top, span, 1.0 / max(float(t[-1]), 1.0)]),
+        (
+            lambda s, a, b: a + b * np.log(s),
+            [float(y[0]), span / max(math.log(float(t[-1]) + 1), 1.0)],
+        ),
+    ]
+
+
+def _fit_and_predict(
+    model: Callable[..., np.ndarray],
+    initial: list[float],
+    t: np.ndarray,
+    y: np.ndarray,
+    final_step: int,
+) -> float | None:
+    if len(t) <= len(initial):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OptimizeWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            parameters, _ = curve_fit(model, np.maximum(t, 1.0), y, p0=initial, maxfev=2000)
+        except (RuntimeError, ValueError):
+            return None
+    prediction = float(model(float(final_step), *parameters))
+    return prediction if math.isfinite(prediction) else None
+
+
+def _residual_spread(t: np.ndarray, y: np.ndarray, scale: float) -> float:
+    """The noise of the last few values around their trend, floored relative to the
+    curve's range."""
+    tail = y[-min(len(y), 5) :]
+    if len(tail) < 3:
+        return 0.05 * scale
+    trend = np.polyval(np.polyfit(np.arange(len(tail)), tail, 1), np.arange(len(tail)))
+    return max(float(np.std(tail - trend)), 0.01 * scale)

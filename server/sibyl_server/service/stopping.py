@@ -1,0 +1,98 @@
+"""Early stopping use cases: should this trial stop, and stopping it on request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sibyl_server.domain.errors import FailedPrecondition
+from sibyl_server.domain.names import TrialName
+from sibyl_server.domain.study import StudySpec
+from sibyl_server.domain.trial import Measurement, Trial, TrialState
+from sibyl_server.engine.stopping import Curve, decide
+from sibyl_server.store.repository import Store, Transaction, TrialRecord
+
+Clock = Callable[[], float]
+COMPARED_STATES = (TrialState.ACTIVE, TrialState.STOPPING, TrialState.COMPLETED)
+
+
+@dataclass(frozen=True)
+class StoppingCheck:
+    should_stop: bool
+    reason: str
+    trial: Trial
+
+
+class StoppingUseCases:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    def check(self, name: TrialName) -> StoppingCheck:
+        """Decides by the study's policy; a trial told to stop becomes STOPPING."""
+        with self._store.transaction(write=True) as tx:
+            record = tx.study(name.parent)
+            trial_record = tx.trial(record.pk, name, lock=True)
+            trial = trial_record.trial
+            if trial.state is TrialState.STOPPING:
+                return StoppingCheck(True, "the trial was asked to stop", trial)
+            policy = record.study.spec.early_stopping
+            if trial.state is not TrialState.ACTIVE or policy is None:
+                return StoppingCheck(False, "", trial)
+            curves = _curves(tx, record.pk, record.study.spec)
+            mine = next((c for c in curves if c.number == trial.number), None)
+            if mine is None:
+                return StoppingCheck(False, "", trial)
+            others = [c for c in curves if c.number != trial.number]
+            decision = decide(policy, mine, others)
+            if not decision.should_stop:
+                return StoppingCheck(False, "", trial)
+            stopped = self._mark_stopping(tx, record.pk, trial_record, name)
+            return StoppingCheck(True, decision.reason, stopped)
+
+    def stop(self, name: TrialName) -> Trial:
+        with self._store.transaction(write=True) as tx:
+            record = tx.study(name.parent)
+            trial_record = tx.trial(record.pk, name, lock=True)
+            if trial_record.trial.state is TrialState.STOPPING:
+                return trial_record.trial
+            if trial_record.trial.state is not TrialState.ACTIVE:
+                raise FailedPrecondition(
+                    f"trial {name} is {trial_record.trial.state.value}: only ACTIVE trials "
+                    "can be stopped",
+                    reason="TRIAL_NOT_ACTIVE",
+                )
+            return self._mark_stopping(tx, record.pk, trial_record, name)
+
+    def _mark_stopping(
+        self, tx: Transaction, study_pk: int, trial_record: TrialRecord, name: TrialName
+    ) -> Trial:
+        tx.update_trial(trial_record.pk, self._clock(), state=TrialState.STOPPING)
+        return tx.trial(study_pk, name).trial
+
+
+def _curves(tx: Transaction, study_pk: int, spec: StudySpec) -> list[Curve]:
+    """Every compared trial's curve of the first objective, signed larger-is-better."""
+    objective = spec.objective
+    sign = objective.sign()
+    curves = []
+    for number, state, final, history in tx.histories(study_pk, COMPARED_STATES):
+        points = [
+            (m.step, m.metrics[objective.name]) for m in history if objective.name in m.metrics
+        ]
+        final_value = _final_value(state, final, objective.name)
+        curves.append(
+            Curve(
+                number=number,
+                steps=tuple(step for step, _ in points),
+                values=tuple(sign * value for _, value in points),
+                final=None if final_value is None else sign * final_value,
+            )
+        )
+    return curves
+
+
+def _final_value(state: TrialState, final: Measurement | None, metric: str) -> float | None:
+    if state is not TrialState.COMPLETED or final is None:
+        return None
+    return final.metrics.get(metric)

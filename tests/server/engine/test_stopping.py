@@ -1,0 +1,65 @@
+"""Early-stopping rules on hand-made learning curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sibyl_server.domain.study import EarlyStoppingPolicy, EarlyStoppingRule
+from sibyl_server.engine.stopping import Curve, decide, optimistic_final
+
+MEDIAN = EarlyStoppingPolicy(EarlyStoppingRule.MEDIAN, min_step=2, min_trials=3)
+HALVING = EarlyStoppingPolicy(EarlyStoppingRule.SUCCESSIVE_HALVING, min_step=1, reduction_factor=3)
+CURVE = EarlyStoppingPolicy(
+    EarlyStoppingRule.LEARNING_CURVE, min_step=3, min_trials=2, final_step=50
+)
+
+
+def curve(number: int, values: list[float], final: float | None = None) -> Curve:
+    return Curve(number, tuple(range(1, len(values) + 1)), tuple(values), final)
+
+
+def test_median_rule_stops_a_trial_below_the_median_of_running_averages() -> None:
+    others = [curve(i, [0.5, 0.6, 0.7, 0.8]) for i in range(1, 4)]
+    assert decide(MEDIAN, curve(9, [0.1, 0.2, 0.3]), others).should_stop
+    assert not decide(MEDIAN, curve(9, [0.5, 0.6, 0.7]), others).should_stop
+    assert not decide(MEDIAN, curve(9, [0.1]), others).should_stop, "before min_step"
+    assert not decide(MEDIAN, curve(9, [0.1, 0.2, 0.3]), others[:2]).should_stop, "min_trials"
+    reason = decide(MEDIAN, curve(9, [0.1, 0.2, 0.3]), others).reason
+    assert "median" in reason and "0.3" in reason
+
+
+def test_median_rule_only_counts_trials_that_got_as_far() -> None:
+    short = [curve(i, [0.9]) for i in range(1, 4)]
+    assert not decide(MEDIAN, curve(9, [0.1, 0.2, 0.3]), short).should_stop
+
+
+def test_successive_halving_keeps_the_top_third_at_each_rung() -> None:
+    others = [curve(i, [v] * 3) for i, v in enumerate([0.9, 0.8, 0.7, 0.6, 0.5], start=1)]
+    assert not decide(HALVING, curve(9, [0.95]), others).should_stop, "best at rung 1"
+    assert not decide(HALVING, curve(9, [0.85]), others).should_stop, "second of six"
+    assert decide(HALVING, curve(9, [0.75]), others).should_stop, "third of six: out"
+    assert not decide(HALVING, curve(9, [0.1]), []).should_stop, "nobody to compare with"
+    # At step 3 (rung 3), only trials that reached step 3 compete.
+    assert decide(HALVING, curve(9, [0.95, 0.95, 0.4]), others).should_stop
+
+
+def test_learning_curve_rule_extrapolates() -> None:
+    steps = np.arange(1, 51)
+    best_finals = [curve(i, [], final=0.9) for i in range(1, 3)]
+    slow_but_good = list(1.0 - 0.5 * steps[:8] ** -0.5)  # heads to ~0.93 by step 50
+    plateaued_low = list(0.6 - 0.3 * np.exp(-steps[:8] / 2.0))  # flat at 0.6
+    assert not decide(CURVE, curve(9, slow_but_good), best_finals).should_stop
+    decision = decide(CURVE, curve(9, plateaued_low), best_finals)
+    assert decision.should_stop and "predicted final value" in decision.reason
+    assert not decide(CURVE, curve(9, plateaued_low), best_finals[:1]).should_stop, "min_trials"
+
+
+def test_optimistic_final_is_never_below_the_best_value_seen() -> None:
+    noisy = curve(1, [0.5, 0.9, 0.2, 0.3, 0.1])
+    assert optimistic_final(noisy, 100) >= 0.9
+
+
+@pytest.mark.parametrize("policy", [MEDIAN, HALVING, CURVE])
+def test_a_trial_without_measurements_continues(policy: EarlyStoppingPolicy) -> None:
+    assert not decide(policy, Curve(1, (), ()), [curve(2, [1.0, 1.0, 1.0], 1.0)]).should_stop
