@@ -33,8 +33,9 @@ lint: venv
 serve: venv  ## A server on 127.0.0.1:50051 with the default store (sibyl.db).
 	$(BIN)/sibyl serve
 
-proto: venv  ## Regenerate client/sibyl/v1 from proto/.
+proto: venv  ## Regenerate client/sibyl/v1 and the Node.js types from proto/.
 	$(BIN)/python scripts/generate_proto.py
+	cd client/node && npm ci --no-audit --no-fund && npm run generate
 
 bench-latency: venv
 	$(BIN)/python -m benchmarks.rpc_latency

@@ -104,6 +104,10 @@ export const descriptor: Record<string, unknown> = {
                   "options": {
                     "proto3_optional": true
                   }
+                },
+                "earlyStopping": {
+                  "type": "EarlyStoppingPolicy",
+                  "id": 9
                 }
               }
             },
@@ -123,6 +127,10 @@ export const descriptor: Record<string, unknown> = {
                   "type": "string",
                   "id": 1
                 },
+                "condition": {
+                  "type": "ParentCondition",
+                  "id": 6
+                },
                 "doubleRange": {
                   "type": "DoubleRange",
                   "id": 2
@@ -138,6 +146,65 @@ export const descriptor: Record<string, unknown> = {
                 "categoricalValues": {
                   "type": "CategoricalValues",
                   "id": 5
+                }
+              }
+            },
+            "ParentCondition": {
+              "oneofs": {
+                "values": {
+                  "oneof": [
+                    "categories",
+                    "numbers",
+                    "range"
+                  ]
+                }
+              },
+              "fields": {
+                "parent": {
+                  "type": "string",
+                  "id": 1
+                },
+                "categories": {
+                  "type": "CategoricalValues",
+                  "id": 2
+                },
+                "numbers": {
+                  "type": "DiscreteValues",
+                  "id": 3
+                },
+                "range": {
+                  "type": "ValueRange",
+                  "id": 4
+                }
+              }
+            },
+            "ValueRange": {
+              "oneofs": {
+                "_minValue": {
+                  "oneof": [
+                    "minValue"
+                  ]
+                },
+                "_maxValue": {
+                  "oneof": [
+                    "maxValue"
+                  ]
+                }
+              },
+              "fields": {
+                "minValue": {
+                  "type": "double",
+                  "id": 1,
+                  "options": {
+                    "proto3_optional": true
+                  }
+                },
+                "maxValue": {
+                  "type": "double",
+                  "id": 2,
+                  "options": {
+                    "proto3_optional": true
+                  }
                 }
               }
             },
@@ -199,6 +266,13 @@ export const descriptor: Record<string, unknown> = {
               }
             },
             "MetricSpec": {
+              "oneofs": {
+                "_referenceValue": {
+                  "oneof": [
+                    "referenceValue"
+                  ]
+                }
+              },
               "fields": {
                 "name": {
                   "type": "string",
@@ -207,6 +281,112 @@ export const descriptor: Record<string, unknown> = {
                 "goal": {
                   "type": "Goal",
                   "id": 2
+                },
+                "constraint": {
+                  "type": "OutcomeConstraint",
+                  "id": 3
+                },
+                "referenceValue": {
+                  "type": "double",
+                  "id": 4,
+                  "options": {
+                    "proto3_optional": true
+                  }
+                }
+              }
+            },
+            "OutcomeConstraint": {
+              "oneofs": {
+                "_upperBound": {
+                  "oneof": [
+                    "upperBound"
+                  ]
+                },
+                "_lowerBound": {
+                  "oneof": [
+                    "lowerBound"
+                  ]
+                }
+              },
+              "fields": {
+                "upperBound": {
+                  "type": "double",
+                  "id": 1,
+                  "options": {
+                    "proto3_optional": true
+                  }
+                },
+                "lowerBound": {
+                  "type": "double",
+                  "id": 2,
+                  "options": {
+                    "proto3_optional": true
+                  }
+                }
+              }
+            },
+            "EarlyStoppingPolicy": {
+              "oneofs": {
+                "rule": {
+                  "oneof": [
+                    "median",
+                    "successiveHalving",
+                    "learningCurve"
+                  ]
+                }
+              },
+              "fields": {
+                "median": {
+                  "type": "MedianStoppingRule",
+                  "id": 1
+                },
+                "successiveHalving": {
+                  "type": "SuccessiveHalvingRule",
+                  "id": 2
+                },
+                "learningCurve": {
+                  "type": "LearningCurveRule",
+                  "id": 3
+                }
+              }
+            },
+            "MedianStoppingRule": {
+              "fields": {
+                "minStep": {
+                  "type": "int64",
+                  "id": 1
+                },
+                "minTrials": {
+                  "type": "int32",
+                  "id": 2
+                }
+              }
+            },
+            "SuccessiveHalvingRule": {
+              "fields": {
+                "minStep": {
+                  "type": "int64",
+                  "id": 1
+                },
+                "reductionFactor": {
+                  "type": "double",
+                  "id": 2
+                }
+              }
+            },
+            "LearningCurveRule": {
+              "fields": {
+                "finalStep": {
+                  "type": "int64",
+                  "id": 1
+                },
+                "minStep": {
+                  "type": "int64",
+                  "id": 2
+                },
+                "minTrials": {
+                  "type": "int32",
+                  "id": 3
                 }
               }
             },
@@ -275,6 +455,14 @@ export const descriptor: Record<string, unknown> = {
                 "ListOptimalTrials": {
                   "requestType": "ListOptimalTrialsRequest",
                   "responseType": "ListOptimalTrialsResponse"
+                },
+                "CheckTrialEarlyStopping": {
+                  "requestType": "CheckTrialEarlyStoppingRequest",
+                  "responseType": "CheckTrialEarlyStoppingResponse"
+                },
+                "StopTrial": {
+                  "requestType": "StopTrialRequest",
+                  "responseType": "StopTrialResponse"
                 }
               }
             },
@@ -541,6 +729,54 @@ export const descriptor: Record<string, unknown> = {
               "fields": {
                 "optimalTrials": {
                   "rule": "repeated",
+                  "type": "Trial",
+                  "id": 1
+                },
+                "feasibleTrialCount": {
+                  "type": "int64",
+                  "id": 2
+                },
+                "completedTrialCount": {
+                  "type": "int64",
+                  "id": 3
+                }
+              }
+            },
+            "CheckTrialEarlyStoppingRequest": {
+              "fields": {
+                "name": {
+                  "type": "string",
+                  "id": 1
+                }
+              }
+            },
+            "CheckTrialEarlyStoppingResponse": {
+              "fields": {
+                "shouldStop": {
+                  "type": "bool",
+                  "id": 1
+                },
+                "reason": {
+                  "type": "string",
+                  "id": 2
+                },
+                "trial": {
+                  "type": "Trial",
+                  "id": 3
+                }
+              }
+            },
+            "StopTrialRequest": {
+              "fields": {
+                "name": {
+                  "type": "string",
+                  "id": 1
+                }
+              }
+            },
+            "StopTrialResponse": {
+              "fields": {
+                "trial": {
                   "type": "Trial",
                   "id": 1
                 }

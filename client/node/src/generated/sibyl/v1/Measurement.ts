@@ -9,7 +9,8 @@ export interface Measurement {
   /**
    * Metric name to value. Names are metrics of the study's spec; values are
    * finite (NaN and infinities are rejected: complete the trial as infeasible
-   * instead). A final measurement must include every metric of the spec.
+   * instead). A final measurement must include every metric of the spec,
+   * constraints included.
    */
   'metrics'?: ({[key: string]: number | string});
   /**
@@ -30,7 +31,8 @@ export interface Measurement__Output {
   /**
    * Metric name to value. Names are metrics of the study's spec; values are
    * finite (NaN and infinities are rejected: complete the trial as infeasible
-   * instead). A final measurement must include every metric of the spec.
+   * instead). A final measurement must include every metric of the spec,
+   * constraints included.
    */
   'metrics': ({[key: string]: number});
   /**

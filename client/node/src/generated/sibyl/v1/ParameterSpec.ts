@@ -4,6 +4,7 @@ import type { DoubleRange as _sibyl_v1_DoubleRange, DoubleRange__Output as _siby
 import type { IntegerRange as _sibyl_v1_IntegerRange, IntegerRange__Output as _sibyl_v1_IntegerRange__Output } from '../../sibyl/v1/IntegerRange';
 import type { DiscreteValues as _sibyl_v1_DiscreteValues, DiscreteValues__Output as _sibyl_v1_DiscreteValues__Output } from '../../sibyl/v1/DiscreteValues';
 import type { CategoricalValues as _sibyl_v1_CategoricalValues, CategoricalValues__Output as _sibyl_v1_CategoricalValues__Output } from '../../sibyl/v1/CategoricalValues';
+import type { ParentCondition as _sibyl_v1_ParentCondition, ParentCondition__Output as _sibyl_v1_ParentCondition__Output } from '../../sibyl/v1/ParentCondition';
 
 /**
  * One dimension of the search space.
@@ -30,6 +31,14 @@ export interface ParameterSpec {
    * One of a set of unordered strings, e.g. optimizer sgd, adam, rmsprop.
    */
   'categoricalValues'?: (_sibyl_v1_CategoricalValues | null);
+  /**
+   * Makes the parameter conditional: it exists only in trials whose parent
+   * parameter has one of the given values (e.g. `momentum` only when `optimizer`
+   * is "sgd"). Trials then carry the parameter exactly when it is active. Parents
+   * may be conditional themselves, to any depth; cycles are rejected. Unset: the
+   * parameter is in every trial.
+   */
+  'condition'?: (_sibyl_v1_ParentCondition | null);
   /**
    * The parameter's type and domain. Exactly one must be set.
    */
@@ -61,6 +70,14 @@ export interface ParameterSpec__Output {
    * One of a set of unordered strings, e.g. optimizer sgd, adam, rmsprop.
    */
   'categoricalValues'?: (_sibyl_v1_CategoricalValues__Output | null);
+  /**
+   * Makes the parameter conditional: it exists only in trials whose parent
+   * parameter has one of the given values (e.g. `momentum` only when `optimizer`
+   * is "sgd"). Trials then carry the parameter exactly when it is active. Parents
+   * may be conditional themselves, to any depth; cycles are rejected. Unset: the
+   * parameter is in every trial.
+   */
+  'condition': (_sibyl_v1_ParentCondition__Output | null);
   /**
    * The parameter's type and domain. Exactly one must be set.
    */

@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AddTrialMeasurementRequest as _sibyl_v1_AddTrialMeasurementRequest, AddTrialMeasurementRequest__Output as _sibyl_v1_AddTrialMeasurementRequest__Output } from '../../sibyl/v1/AddTrialMeasurementRequest';
 import type { AddTrialMeasurementResponse as _sibyl_v1_AddTrialMeasurementResponse, AddTrialMeasurementResponse__Output as _sibyl_v1_AddTrialMeasurementResponse__Output } from '../../sibyl/v1/AddTrialMeasurementResponse';
+import type { CheckTrialEarlyStoppingRequest as _sibyl_v1_CheckTrialEarlyStoppingRequest, CheckTrialEarlyStoppingRequest__Output as _sibyl_v1_CheckTrialEarlyStoppingRequest__Output } from '../../sibyl/v1/CheckTrialEarlyStoppingRequest';
+import type { CheckTrialEarlyStoppingResponse as _sibyl_v1_CheckTrialEarlyStoppingResponse, CheckTrialEarlyStoppingResponse__Output as _sibyl_v1_CheckTrialEarlyStoppingResponse__Output } from '../../sibyl/v1/CheckTrialEarlyStoppingResponse';
 import type { CompleteTrialRequest as _sibyl_v1_CompleteTrialRequest, CompleteTrialRequest__Output as _sibyl_v1_CompleteTrialRequest__Output } from '../../sibyl/v1/CompleteTrialRequest';
 import type { CompleteTrialResponse as _sibyl_v1_CompleteTrialResponse, CompleteTrialResponse__Output as _sibyl_v1_CompleteTrialResponse__Output } from '../../sibyl/v1/CompleteTrialResponse';
 import type { CreateStudyRequest as _sibyl_v1_CreateStudyRequest, CreateStudyRequest__Output as _sibyl_v1_CreateStudyRequest__Output } from '../../sibyl/v1/CreateStudyRequest';
@@ -22,6 +24,8 @@ import type { ListStudiesRequest as _sibyl_v1_ListStudiesRequest, ListStudiesReq
 import type { ListStudiesResponse as _sibyl_v1_ListStudiesResponse, ListStudiesResponse__Output as _sibyl_v1_ListStudiesResponse__Output } from '../../sibyl/v1/ListStudiesResponse';
 import type { ListTrialsRequest as _sibyl_v1_ListTrialsRequest, ListTrialsRequest__Output as _sibyl_v1_ListTrialsRequest__Output } from '../../sibyl/v1/ListTrialsRequest';
 import type { ListTrialsResponse as _sibyl_v1_ListTrialsResponse, ListTrialsResponse__Output as _sibyl_v1_ListTrialsResponse__Output } from '../../sibyl/v1/ListTrialsResponse';
+import type { StopTrialRequest as _sibyl_v1_StopTrialRequest, StopTrialRequest__Output as _sibyl_v1_StopTrialRequest__Output } from '../../sibyl/v1/StopTrialRequest';
+import type { StopTrialResponse as _sibyl_v1_StopTrialResponse, StopTrialResponse__Output as _sibyl_v1_StopTrialResponse__Output } from '../../sibyl/v1/StopTrialResponse';
 import type { SuggestTrialsRequest as _sibyl_v1_SuggestTrialsRequest, SuggestTrialsRequest__Output as _sibyl_v1_SuggestTrialsRequest__Output } from '../../sibyl/v1/SuggestTrialsRequest';
 import type { SuggestTrialsResponse as _sibyl_v1_SuggestTrialsResponse, SuggestTrialsResponse__Output as _sibyl_v1_SuggestTrialsResponse__Output } from '../../sibyl/v1/SuggestTrialsResponse';
 import type { UpdateStudyStateRequest as _sibyl_v1_UpdateStudyStateRequest, UpdateStudyStateRequest__Output as _sibyl_v1_UpdateStudyStateRequest__Output } from '../../sibyl/v1/UpdateStudyStateRequest';
@@ -45,6 +49,29 @@ export interface StudyServiceClient extends grpc.Client {
   addTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
   addTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
   addTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Asks whether an ACTIVE trial should stop early, by the study's early-stopping
+   * policy and the trial's intermediate measurements. When it should, the trial
+   * becomes STOPPING: the worker should complete it (with its last measurement,
+   * by leaving the final measurement unset). A STOPPING trial always answers yes.
+   * Without a policy the answer is always no.
+   */
+  CheckTrialEarlyStopping(argument: _sibyl_v1_CheckTrialEarlyStoppingRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CheckTrialEarlyStoppingResponse__Output>): grpc.ClientUnaryCall;
+  CheckTrialEarlyStopping(argument: _sibyl_v1_CheckTrialEarlyStoppingRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CheckTrialEarlyStoppingResponse__Output>): grpc.ClientUnaryCall;
+  CheckTrialEarlyStopping(argument: _sibyl_v1_CheckTrialEarlyStoppingRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CheckTrialEarlyStoppingResponse__Output>): grpc.ClientUnaryCall;
+  CheckTrialEarlyStopping(argument: _sibyl_v1_CheckTrialEarlyStoppingRequest, callback: grpc.requestCallback<_sibyl_v1_CheckTrialEarlyStoppingResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Asks whether an ACTIVE trial should stop early, by the study's early-stopping
+   * policy and the trial's intermediate measurements. When it should, the trial
+   * becomes STOPPING: the worker should complete it (with its last measurement,
+   * by leaving the final measurement unset). A STOPPING trial always answers yes.
+   * Without a policy the answer is always no.
+   */
+  checkTrialEarlyStopping(argument: _sibyl_v1_CheckTrialEarlyStoppingRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CheckTrialEarlyStoppingResponse__Output>): grpc.ClientUnaryCall;
+  checkTrialEarlyStopping(argument: _sibyl_v1_CheckTrialEarlyStoppingRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CheckTrialEarlyStoppingResponse__Output>): grpc.ClientUnaryCall;
+  checkTrialEarlyStopping(argument: _sibyl_v1_CheckTrialEarlyStoppingRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CheckTrialEarlyStoppingResponse__Output>): grpc.ClientUnaryCall;
+  checkTrialEarlyStopping(argument: _sibyl_v1_CheckTrialEarlyStoppingRequest, callback: grpc.requestCallback<_sibyl_v1_CheckTrialEarlyStoppingResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Finishes a trial, with a final measurement or as infeasible. Completing a
@@ -145,16 +172,20 @@ export interface StudyServiceClient extends grpc.Client {
   getTrial(argument: _sibyl_v1_GetTrialRequest, callback: grpc.requestCallback<_sibyl_v1_GetTrialResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Returns the best COMPLETED trial(s): for one objective, the trial with the
-   * best value (the earliest one on ties). Empty when no trial has completed.
+   * Returns the best COMPLETED trials that satisfy every outcome constraint: for
+   * one objective, the trial with the best value (the earliest one on ties); for
+   * several, the Pareto front (trials no other feasible trial dominates), by id.
+   * Empty when no trial has completed, or none is feasible (see the response).
    */
   ListOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
   ListOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
   ListOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
   ListOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Returns the best COMPLETED trial(s): for one objective, the trial with the
-   * best value (the earliest one on ties). Empty when no trial has completed.
+   * Returns the best COMPLETED trials that satisfy every outcome constraint: for
+   * one objective, the trial with the best value (the earliest one on ties); for
+   * several, the Pareto front (trials no other feasible trial dominates), by id.
+   * Empty when no trial has completed, or none is feasible (see the response).
    */
   listOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
   listOptimalTrials(argument: _sibyl_v1_ListOptimalTrialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_ListOptimalTrialsResponse__Output>): grpc.ClientUnaryCall;
@@ -192,6 +223,23 @@ export interface StudyServiceClient extends grpc.Client {
   listTrials(argument: _sibyl_v1_ListTrialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_ListTrialsResponse__Output>): grpc.ClientUnaryCall;
   listTrials(argument: _sibyl_v1_ListTrialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ListTrialsResponse__Output>): grpc.ClientUnaryCall;
   listTrials(argument: _sibyl_v1_ListTrialsRequest, callback: grpc.requestCallback<_sibyl_v1_ListTrialsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Asks the worker of an ACTIVE trial to stop it: the trial becomes STOPPING, and
+   * CheckTrialEarlyStopping answers yes. Stopping a STOPPING trial returns it.
+   */
+  StopTrial(argument: _sibyl_v1_StopTrialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_StopTrialResponse__Output>): grpc.ClientUnaryCall;
+  StopTrial(argument: _sibyl_v1_StopTrialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_StopTrialResponse__Output>): grpc.ClientUnaryCall;
+  StopTrial(argument: _sibyl_v1_StopTrialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_StopTrialResponse__Output>): grpc.ClientUnaryCall;
+  StopTrial(argument: _sibyl_v1_StopTrialRequest, callback: grpc.requestCallback<_sibyl_v1_StopTrialResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Asks the worker of an ACTIVE trial to stop it: the trial becomes STOPPING, and
+   * CheckTrialEarlyStopping answers yes. Stopping a STOPPING trial returns it.
+   */
+  stopTrial(argument: _sibyl_v1_StopTrialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_StopTrialResponse__Output>): grpc.ClientUnaryCall;
+  stopTrial(argument: _sibyl_v1_StopTrialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_StopTrialResponse__Output>): grpc.ClientUnaryCall;
+  stopTrial(argument: _sibyl_v1_StopTrialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_StopTrialResponse__Output>): grpc.ClientUnaryCall;
+  stopTrial(argument: _sibyl_v1_StopTrialRequest, callback: grpc.requestCallback<_sibyl_v1_StopTrialResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Hands `count` trials to the worker `client_id`. In order: the ACTIVE trials
@@ -247,6 +295,15 @@ export interface StudyServiceHandlers extends grpc.UntypedServiceImplementation 
   AddTrialMeasurement: grpc.handleUnaryCall<_sibyl_v1_AddTrialMeasurementRequest__Output, _sibyl_v1_AddTrialMeasurementResponse>;
   
   /**
+   * Asks whether an ACTIVE trial should stop early, by the study's early-stopping
+   * policy and the trial's intermediate measurements. When it should, the trial
+   * becomes STOPPING: the worker should complete it (with its last measurement,
+   * by leaving the final measurement unset). A STOPPING trial always answers yes.
+   * Without a policy the answer is always no.
+   */
+  CheckTrialEarlyStopping: grpc.handleUnaryCall<_sibyl_v1_CheckTrialEarlyStoppingRequest__Output, _sibyl_v1_CheckTrialEarlyStoppingResponse>;
+  
+  /**
    * Finishes a trial, with a final measurement or as infeasible. Completing a
    * finished trial again with the same result returns it unchanged; with a
    * different result it is FAILED_PRECONDITION.
@@ -281,8 +338,10 @@ export interface StudyServiceHandlers extends grpc.UntypedServiceImplementation 
   GetTrial: grpc.handleUnaryCall<_sibyl_v1_GetTrialRequest__Output, _sibyl_v1_GetTrialResponse>;
   
   /**
-   * Returns the best COMPLETED trial(s): for one objective, the trial with the
-   * best value (the earliest one on ties). Empty when no trial has completed.
+   * Returns the best COMPLETED trials that satisfy every outcome constraint: for
+   * one objective, the trial with the best value (the earliest one on ties); for
+   * several, the Pareto front (trials no other feasible trial dominates), by id.
+   * Empty when no trial has completed, or none is feasible (see the response).
    */
   ListOptimalTrials: grpc.handleUnaryCall<_sibyl_v1_ListOptimalTrialsRequest__Output, _sibyl_v1_ListOptimalTrialsResponse>;
   
@@ -296,6 +355,12 @@ export interface StudyServiceHandlers extends grpc.UntypedServiceImplementation 
    * at a time.
    */
   ListTrials: grpc.handleUnaryCall<_sibyl_v1_ListTrialsRequest__Output, _sibyl_v1_ListTrialsResponse>;
+  
+  /**
+   * Asks the worker of an ACTIVE trial to stop it: the trial becomes STOPPING, and
+   * CheckTrialEarlyStopping answers yes. Stopping a STOPPING trial returns it.
+   */
+  StopTrial: grpc.handleUnaryCall<_sibyl_v1_StopTrialRequest__Output, _sibyl_v1_StopTrialResponse>;
   
   /**
    * Hands `count` trials to the worker `client_id`. In order: the ACTIVE trials
@@ -317,6 +382,7 @@ export interface StudyServiceHandlers extends grpc.UntypedServiceImplementation 
 
 export interface StudyServiceDefinition extends grpc.ServiceDefinition {
   AddTrialMeasurement: MethodDefinition<_sibyl_v1_AddTrialMeasurementRequest, _sibyl_v1_AddTrialMeasurementResponse, _sibyl_v1_AddTrialMeasurementRequest__Output, _sibyl_v1_AddTrialMeasurementResponse__Output>
+  CheckTrialEarlyStopping: MethodDefinition<_sibyl_v1_CheckTrialEarlyStoppingRequest, _sibyl_v1_CheckTrialEarlyStoppingResponse, _sibyl_v1_CheckTrialEarlyStoppingRequest__Output, _sibyl_v1_CheckTrialEarlyStoppingResponse__Output>
   CompleteTrial: MethodDefinition<_sibyl_v1_CompleteTrialRequest, _sibyl_v1_CompleteTrialResponse, _sibyl_v1_CompleteTrialRequest__Output, _sibyl_v1_CompleteTrialResponse__Output>
   CreateStudy: MethodDefinition<_sibyl_v1_CreateStudyRequest, _sibyl_v1_CreateStudyResponse, _sibyl_v1_CreateStudyRequest__Output, _sibyl_v1_CreateStudyResponse__Output>
   CreateTrial: MethodDefinition<_sibyl_v1_CreateTrialRequest, _sibyl_v1_CreateTrialResponse, _sibyl_v1_CreateTrialRequest__Output, _sibyl_v1_CreateTrialResponse__Output>
@@ -326,6 +392,7 @@ export interface StudyServiceDefinition extends grpc.ServiceDefinition {
   ListOptimalTrials: MethodDefinition<_sibyl_v1_ListOptimalTrialsRequest, _sibyl_v1_ListOptimalTrialsResponse, _sibyl_v1_ListOptimalTrialsRequest__Output, _sibyl_v1_ListOptimalTrialsResponse__Output>
   ListStudies: MethodDefinition<_sibyl_v1_ListStudiesRequest, _sibyl_v1_ListStudiesResponse, _sibyl_v1_ListStudiesRequest__Output, _sibyl_v1_ListStudiesResponse__Output>
   ListTrials: MethodDefinition<_sibyl_v1_ListTrialsRequest, _sibyl_v1_ListTrialsResponse, _sibyl_v1_ListTrialsRequest__Output, _sibyl_v1_ListTrialsResponse__Output>
+  StopTrial: MethodDefinition<_sibyl_v1_StopTrialRequest, _sibyl_v1_StopTrialResponse, _sibyl_v1_StopTrialRequest__Output, _sibyl_v1_StopTrialResponse__Output>
   SuggestTrials: MethodDefinition<_sibyl_v1_SuggestTrialsRequest, _sibyl_v1_SuggestTrialsResponse, _sibyl_v1_SuggestTrialsRequest__Output, _sibyl_v1_SuggestTrialsResponse__Output>
   UpdateStudyState: MethodDefinition<_sibyl_v1_UpdateStudyStateRequest, _sibyl_v1_UpdateStudyStateResponse, _sibyl_v1_UpdateStudyStateRequest__Output, _sibyl_v1_UpdateStudyStateResponse__Output>
 }

@@ -4,6 +4,7 @@ import type { ParameterSpec as _sibyl_v1_ParameterSpec, ParameterSpec__Output as
 import type { MetricSpec as _sibyl_v1_MetricSpec, MetricSpec__Output as _sibyl_v1_MetricSpec__Output } from '../../sibyl/v1/MetricSpec';
 import type { Algorithm as _sibyl_v1_Algorithm, Algorithm__Output as _sibyl_v1_Algorithm__Output } from '../../sibyl/v1/Algorithm';
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
+import type { EarlyStoppingPolicy as _sibyl_v1_EarlyStoppingPolicy, EarlyStoppingPolicy__Output as _sibyl_v1_EarlyStoppingPolicy__Output } from '../../sibyl/v1/EarlyStoppingPolicy';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -16,9 +17,10 @@ export interface StudySpec {
    */
   'parameters'?: (_sibyl_v1_ParameterSpec)[];
   /**
-   * The metrics trials report. Required: exactly one metric today (its goal makes
-   * it the objective); the field is repeated so that several objectives and
-   * outcome constraints can be added without a breaking change. At most 16.
+   * The metrics trials report. Required: at least one objective (a metric with a
+   * goal); several objectives make a multi-objective study, whose optimal trials
+   * are its Pareto front. Metrics with a `constraint` are outcome constraints. At
+   * most 16 metrics, at most 4 of them objectives.
    */
   'metrics'?: (_sibyl_v1_MetricSpec)[];
   /**
@@ -55,6 +57,11 @@ export interface StudySpec {
    * model is used. Unset: 2 * number of parameters + 2. Between 1 and 10,000.
    */
   'initialTrials'?: (number);
+  /**
+   * When to stop unpromising trials early, judged on their intermediate
+   * measurements (see CheckTrialEarlyStopping). Unset: trials are never stopped.
+   */
+  'earlyStopping'?: (_sibyl_v1_EarlyStoppingPolicy | null);
   '_seed'?: "seed";
   '_initialTrials'?: "initialTrials";
 }
@@ -69,9 +76,10 @@ export interface StudySpec__Output {
    */
   'parameters': (_sibyl_v1_ParameterSpec__Output)[];
   /**
-   * The metrics trials report. Required: exactly one metric today (its goal makes
-   * it the objective); the field is repeated so that several objectives and
-   * outcome constraints can be added without a breaking change. At most 16.
+   * The metrics trials report. Required: at least one objective (a metric with a
+   * goal); several objectives make a multi-objective study, whose optimal trials
+   * are its Pareto front. Metrics with a `constraint` are outcome constraints. At
+   * most 16 metrics, at most 4 of them objectives.
    */
   'metrics': (_sibyl_v1_MetricSpec__Output)[];
   /**
@@ -108,6 +116,11 @@ export interface StudySpec__Output {
    * model is used. Unset: 2 * number of parameters + 2. Between 1 and 10,000.
    */
   'initialTrials'?: (number);
+  /**
+   * When to stop unpromising trials early, judged on their intermediate
+   * measurements (see CheckTrialEarlyStopping). Unset: trials are never stopped.
+   */
+  'earlyStopping': (_sibyl_v1_EarlyStoppingPolicy__Output | null);
   '_seed'?: "seed";
   '_initialTrials'?: "initialTrials";
 }

@@ -20,8 +20,9 @@ export interface Trial {
    */
   'id'?: (number | string | Long);
   /**
-   * Parameter name to value. Every parameter of the study's spec is present, with
-   * a value valid for its domain (see ParameterValue).
+   * Parameter name to value: every parameter of the study's spec that is active
+   * (all unconditional ones, and conditional ones whose parent condition holds),
+   * and no other, each with a value valid for its domain (see ParameterValue).
    */
   'parameters'?: ({[key: string]: _sibyl_v1_ParameterValue});
   /**
@@ -90,8 +91,9 @@ export interface Trial__Output {
    */
   'id': (string);
   /**
-   * Parameter name to value. Every parameter of the study's spec is present, with
-   * a value valid for its domain (see ParameterValue).
+   * Parameter name to value: every parameter of the study's spec that is active
+   * (all unconditional ones, and conditional ones whose parent condition holds),
+   * and no other, each with a value valid for its domain (see ParameterValue).
    */
   'parameters': ({[key: string]: _sibyl_v1_ParameterValue__Output});
   /**
