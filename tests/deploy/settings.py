@@ -1,0 +1,39 @@
+"""The SIBYL_* variables the deployment files may set: the server's, and planned ones.
+
+`sibyl serve` ignores SIBYL_* variables it does not know, so a misspelt one in a
+manifest would silently fall back to a default: the tests hold every name to this list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+
+from sibyl_server.config import ENV_PREFIX, ServerConfig, load_config
+
+# Set by the deployment files for server features that are planned (docs/operations.md
+# describes them); until the server has them it ignores these variables. Remove a name
+# here once ServerConfig has the field.
+PLANNED = {
+    "SIBYL_METRICS_ADDRESS": "Prometheus metrics over HTTP (--metrics-address)",
+    "SIBYL_AUTH": "bearer-token authentication (--auth none|token)",
+    "SIBYL_TLS_CERT_FILE": "TLS (--tls-cert-file)",
+    "SIBYL_TLS_KEY_FILE": "TLS (--tls-key-file)",
+}
+# Read by deploy/docker/healthcheck.py, not by the server.
+HEALTHCHECK = {"SIBYL_HEALTHCHECK_CA_FILE", "SIBYL_HEALTHCHECK_TLS_NAME"}
+
+
+def server_variables() -> set[str]:
+    return {ENV_PREFIX + item.name.upper() for item in dataclasses.fields(ServerConfig)}
+
+
+def unknown_variables(names: Iterable[str]) -> set[str]:
+    """The SIBYL_* names among `names` that neither the server nor a plan accounts for."""
+    allowed = server_variables() | set(PLANNED) | HEALTHCHECK
+    return {n for n in names if n.startswith(ENV_PREFIX) and n not in allowed}
+
+
+def check_configuration(environ: Mapping[str, str]) -> ServerConfig:
+    """The configuration `sibyl serve` would load from `environ` (raises if invalid)."""
+    return load_config([], environ={k: v for k, v in environ.items() if k.startswith(ENV_PREFIX)})
