@@ -10,6 +10,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ENV_PREFIX = "SIBYL_"
+OTHER_VARIABLES = frozenset(
+    {
+        # Read by the client and its command line.
+        "SIBYL_TEAM",
+        "SIBYL_TOKEN",
+        "SIBYL_TLS_CA_FILE",
+        # Read by the test suite, the Node.js client's tests and the image's health check.
+        "SIBYL_TEST_POSTGRES_URL",
+        "SIBYL_REQUIRE_POSTGRES",
+        "SIBYL_REQUIRE_NODE",
+        "SIBYL_PYTHON",
+        "SIBYL_HEALTHCHECK_CA_FILE",
+        "SIBYL_HEALTHCHECK_TLS_NAME",
+    }
+)
 
 
 def _option(default: Any, help: str) -> Any:
@@ -41,6 +56,11 @@ class ServerConfig:
     torch_threads: int = _option(0, "CPU threads per computation; 0 = from the CPU quota")
     device: str = _option("auto", "where models run: auto (CUDA if present), cpu, cuda, cuda:N")
     max_message_bytes: int = _option(4 * 1024 * 1024, "largest request or response accepted")
+    max_connection_age_seconds: float = _option(
+        0.0,
+        "close client connections after this long (gracefully), so that clients "
+        "balancing over replicas find new ones; 0 = never",
+    )
     grace_seconds: float = _option(10.0, "how long SIGTERM waits for calls in flight")
     lock_timeout_seconds: float = _option(
         120.0, "how long SuggestTrials waits for another computation on the same study"
@@ -94,6 +114,16 @@ def load_config(
             help=f"{item.metadata['help']} [{variable}; default {item.default!r}]",
         )
     return ServerConfig(**vars(parser.parse_args(argv)))
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """SIBYL_* variables that no setting reads: most likely misspelt."""
+    known = {ENV_PREFIX + f.name.upper() for f in dataclasses.fields(ServerConfig)}
+    return sorted(
+        name
+        for name in environ
+        if name.startswith(ENV_PREFIX) and name not in known and name not in OTHER_VARIABLES
+    )
 
 
 def _parse(kind: Any, variable: str, text: str) -> Any:

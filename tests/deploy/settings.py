@@ -11,15 +11,8 @@ from collections.abc import Iterable, Mapping
 
 from sibyl_server.config import ENV_PREFIX, ServerConfig, load_config
 
-# Set by the deployment files for server features that are planned (docs/operations.md
-# describes them); until the server has them it ignores these variables. Remove a name
-# here once ServerConfig has the field.
-PLANNED = {
-    "SIBYL_METRICS_ADDRESS": "Prometheus metrics over HTTP (--metrics-address)",
-    "SIBYL_AUTH": "bearer-token authentication (--auth none|token)",
-    "SIBYL_TLS_CERT_FILE": "TLS (--tls-cert-file)",
-    "SIBYL_TLS_KEY_FILE": "TLS (--tls-key-file)",
-}
+# Settings the deployment files may carry before the server reads them; none today.
+PLANNED: dict[str, str] = {}
 # Read by deploy/docker/healthcheck.py, not by the server.
 HEALTHCHECK = {"SIBYL_HEALTHCHECK_CA_FILE", "SIBYL_HEALTHCHECK_TLS_NAME"}
 

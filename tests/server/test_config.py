@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sibyl_server.config import ServerConfig, load_config
+from sibyl_server.config import ServerConfig, load_config, unknown_variables
 
 
 def test_defaults() -> None:
@@ -41,3 +41,8 @@ def test_every_field_has_a_flag_and_a_variable(capsys: pytest.CaptureFixture[str
 def test_bad_values_are_refused(argv: list[str], environ: dict[str, str]) -> None:
     with pytest.raises((SystemExit, ValueError)):
         load_config(argv, environ=environ)
+
+
+def test_unknown_variables_are_reported() -> None:
+    environ = {"SIBYL_STORE": "x", "SIBYL_STROE": "typo", "SIBYL_TOKEN": "client", "HOME": "/"}
+    assert unknown_variables(environ) == ["SIBYL_STROE"]

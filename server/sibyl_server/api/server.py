@@ -78,7 +78,8 @@ async def build_server(config: ServerConfig) -> RunningServer:
     an address ending in ':0').
     """
     database = open_database(config.store, pool_size=config.pool_size())
-    migrate(database)
+    # In a thread: the loop stays free to take SIGTERM while another replica migrates.
+    await asyncio.to_thread(migrate, database)
     store = Store(database)
     store_executor = ThreadPoolExecutor(config.workers, thread_name_prefix="sibyl-store")
     engine_executor = ThreadPoolExecutor(config.engine_workers, thread_name_prefix="sibyl-engine")
@@ -96,12 +97,7 @@ async def build_server(config: ServerConfig) -> RunningServer:
         engine_executor,
         SuggestionSettings(config.lock_timeout_seconds, engine_slots=config.engine_workers),
     )
-    server = grpc.aio.server(
-        options=[
-            ("grpc.max_receive_message_length", config.max_message_bytes),
-            ("grpc.max_send_message_length", config.max_message_bytes),
-        ]
-    )
+    server = grpc.aio.server(options=_server_options(config))
     study_service_pb2_grpc.add_StudyServiceServicer_to_server(
         StudyServicer(
             base,
@@ -133,6 +129,20 @@ async def build_server(config: ServerConfig) -> RunningServer:
     return running
 
 
+def _server_options(config: ServerConfig) -> list[tuple[str, int]]:
+    options = [
+        ("grpc.max_receive_message_length", config.max_message_bytes),
+        ("grpc.max_send_message_length", config.max_message_bytes),
+    ]
+    if config.max_connection_age_seconds:
+        # Clients reconnect now and then, so that round-robin finds replicas added since.
+        options += [
+            ("grpc.max_connection_age_ms", int(config.max_connection_age_seconds * 1000)),
+            ("grpc.max_connection_age_grace_ms", int(config.grace_seconds * 1000)),
+        ]
+    return options
+
+
 def _bind(server: grpc.aio.Server, config: ServerConfig) -> int:
     if not config.tls_cert_file:
         return server.add_insecure_port(config.address)
@@ -142,8 +152,12 @@ def _bind(server: grpc.aio.Server, config: ServerConfig) -> int:
     return server.add_secure_port(config.address, credentials)
 
 
-async def _set_health(servicer: health.aio.HealthServicer, status: int) -> None:
-    for service in ("", *SERVICE_NAMES):
+async def _set_health(
+    servicer: health.aio.HealthServicer,
+    status: int,
+    services: tuple[str, ...] = ("", *SERVICE_NAMES),
+) -> None:
+    for service in services:
         await servicer.set(service, status)
 
 
@@ -153,7 +167,11 @@ async def _watch_database(
     executor: ThreadPoolExecutor,
     interval: float,
 ) -> None:
-    """Health follows the database: NOT_SERVING while it cannot be reached."""
+    """The services' health follows the database: NOT_SERVING while it cannot be reached.
+
+    The overall status ("") stays SERVING: the process itself is fine, and a liveness
+    probe that restarted it would not bring the database back.
+    """
     loop = asyncio.get_running_loop()
     healthy = True
     while True:
@@ -166,11 +184,16 @@ async def _watch_database(
         if reachable != healthy:
             healthy = reachable
             log.warning("database %s", "reachable again" if healthy else "unreachable")
-            await _set_health(servicer, SERVING if healthy else NOT_SERVING)
+            await _set_health(servicer, SERVING if healthy else NOT_SERVING, SERVICE_NAMES)
 
 
 async def serve(config: ServerConfig) -> None:
     """Runs until SIGTERM or SIGINT, then drains calls in flight for the grace period."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    # Handlers first: as PID 1 in a container, a process without one ignores SIGTERM.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
     running = await build_server(config)
     host = config.address.rsplit(":", 1)[0]
     log.info(
@@ -186,10 +209,6 @@ async def serve(config: ServerConfig) -> None:
         partial = Path(config.port_file + ".partial")
         partial.write_text(f"{running.port}\n")
         partial.replace(config.port_file)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     log.info("shutting down: draining calls for up to %.0f s", config.grace_seconds)
     with contextlib.suppress(asyncio.CancelledError):
