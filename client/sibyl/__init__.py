@@ -29,8 +29,20 @@ from sibyl.errors import (
     UnauthenticatedError,
     UnavailableError,
 )
-from sibyl.spec import Categorical, Discrete, Double, Integer, Metric, StudySpec
-from sibyl.study import Study, Trial
+from sibyl.spec import (
+    Categorical,
+    Constraint,
+    Discrete,
+    Double,
+    Integer,
+    LearningCurveStopping,
+    MedianStopping,
+    Metric,
+    StudySpec,
+    SuccessiveHalving,
+    When,
+)
+from sibyl.study import Optimum, Study, Trial
 
 __all__ = [
     "AbortedError",
@@ -38,6 +50,7 @@ __all__ = [
     "Categorical",
     "Client",
     "ConnectConfig",
+    "Constraint",
     "DeadlineExceededError",
     "Discrete",
     "Double",
@@ -45,16 +58,21 @@ __all__ = [
     "Integer",
     "InternalError",
     "InvalidArgumentError",
+    "LearningCurveStopping",
+    "MedianStopping",
     "Metric",
     "NotFoundError",
+    "Optimum",
     "PermissionDeniedError",
     "ResourceExhaustedError",
     "RetryConfig",
     "SibylError",
     "Study",
     "StudySpec",
+    "SuccessiveHalving",
     "Trial",
     "UnauthenticatedError",
     "UnavailableError",
+    "When",
     "connect",
 ]

@@ -36,6 +36,43 @@ def _scale(scale: str) -> int:
 
 
 @dataclass(frozen=True)
+class When:
+    """A parameter's condition: it exists only when `parent` takes certain values.
+
+        Double("momentum", 0.0, 0.99, when=When("optimizer", ["sgd"]))
+        Integer("units_3", 16, 512, when=When("layers", at_least=3))
+
+    `values` lists categories or numbers of the parent; `at_least` / `at_most`
+    bound a numeric parent instead.
+    """
+
+    parent: str
+    values: Sequence[str | float] = ()
+    at_least: float | None = None
+    at_most: float | None = None
+
+    def to_proto(self) -> study_pb2.ParentCondition:
+        message = study_pb2.ParentCondition(parent=self.parent)
+        if self.values and all(isinstance(v, str) for v in self.values):
+            message.categories.values.extend(str(v) for v in self.values)
+        elif self.values:
+            message.numbers.values.extend(float(v) for v in self.values)
+        else:
+            message.range.SetInParent()
+            if self.at_least is not None:
+                message.range.min_value = self.at_least
+            if self.at_most is not None:
+                message.range.max_value = self.at_most
+        return message
+
+
+def _with_condition(message: study_pb2.ParameterSpec, when: When | None) -> study_pb2.ParameterSpec:
+    if when is not None:
+        message.condition.CopyFrom(when.to_proto())
+    return message
+
+
+@dataclass(frozen=True)
 class Double:
     """A real-valued parameter in [low, high]; scale "log" for rates and strengths."""
 
@@ -43,14 +80,16 @@ class Double:
     low: float
     high: float
     scale: str = "linear"
+    when: When | None = None
 
     def to_proto(self) -> study_pb2.ParameterSpec:
-        return study_pb2.ParameterSpec(
+        message = study_pb2.ParameterSpec(
             name=self.name,
             double_range=study_pb2.DoubleRange(
                 min_value=self.low, max_value=self.high, scale_type=_scale(self.scale)
             ),
         )
+        return _with_condition(message, self.when)
 
 
 @dataclass(frozen=True)
@@ -61,14 +100,16 @@ class Integer:
     low: int
     high: int
     scale: str = "linear"
+    when: When | None = None
 
     def to_proto(self) -> study_pb2.ParameterSpec:
-        return study_pb2.ParameterSpec(
+        message = study_pb2.ParameterSpec(
             name=self.name,
             integer_range=study_pb2.IntegerRange(
                 min_value=self.low, max_value=self.high, scale_type=_scale(self.scale)
             ),
         )
+        return _with_condition(message, self.when)
 
 
 @dataclass(frozen=True)
@@ -80,12 +121,14 @@ class Discrete:
 
     name: str
     values: Sequence[float]
+    when: When | None = None
 
     def to_proto(self) -> study_pb2.ParameterSpec:
-        return study_pb2.ParameterSpec(
+        message = study_pb2.ParameterSpec(
             name=self.name,
             discrete_values=study_pb2.DiscreteValues(values=[float(v) for v in self.values]),
         )
+        return _with_condition(message, self.when)
 
 
 @dataclass(frozen=True)
@@ -94,12 +137,14 @@ class Categorical:
 
     name: str
     values: Sequence[str]
+    when: When | None = None
 
     def to_proto(self) -> study_pb2.ParameterSpec:
-        return study_pb2.ParameterSpec(
+        message = study_pb2.ParameterSpec(
             name=self.name,
             categorical_values=study_pb2.CategoricalValues(values=list(self.values)),
         )
+        return _with_condition(message, self.when)
 
 
 Parameter = Double | Integer | Discrete | Categorical
@@ -107,16 +152,86 @@ Parameter = Double | Integer | Discrete | Categorical
 
 @dataclass(frozen=True)
 class Metric:
-    """A metric trials report; goal "minimize" or "maximize"."""
+    """An objective: goal "minimize" or "maximize". Several make a multi-objective
+    study; `reference_value` sets that objective's hypervolume reference point."""
 
     name: str
     goal: str = "minimize"
+    reference_value: float | None = None
 
     def to_proto(self) -> study_pb2.MetricSpec:
         goals = {"minimize": study_pb2.GOAL_MINIMIZE, "maximize": study_pb2.GOAL_MAXIMIZE}
         if self.goal.lower() not in goals:
             raise ValueError(f"goal must be 'minimize' or 'maximize', not {self.goal!r}")
-        return study_pb2.MetricSpec(name=self.name, goal=goals[self.goal.lower()])
+        message = study_pb2.MetricSpec(name=self.name, goal=goals[self.goal.lower()])
+        if self.reference_value is not None:
+            message.reference_value = self.reference_value
+        return message
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """An outcome constraint: trials are feasible only with the metric within bounds.
+
+    Constraint("memory_gb", at_most=8)
+    """
+
+    name: str
+    at_most: float | None = None
+    at_least: float | None = None
+
+    def to_proto(self) -> study_pb2.MetricSpec:
+        message = study_pb2.MetricSpec(name=self.name)
+        message.constraint.SetInParent()
+        if self.at_most is not None:
+            message.constraint.upper_bound = self.at_most
+        if self.at_least is not None:
+            message.constraint.lower_bound = self.at_least
+        return message
+
+
+@dataclass(frozen=True)
+class MedianStopping:
+    """Stop trials whose best value is below the median of others' running averages."""
+
+    min_step: int = 0
+    min_trials: int = 3
+
+    def to_proto(self) -> study_pb2.EarlyStoppingPolicy:
+        rule = study_pb2.MedianStoppingRule(min_step=self.min_step, min_trials=self.min_trials)
+        return study_pb2.EarlyStoppingPolicy(median=rule)
+
+
+@dataclass(frozen=True)
+class SuccessiveHalving:
+    """ASHA: at steps min_step * reduction_factor^k keep the best 1/reduction_factor."""
+
+    min_step: int = 1
+    reduction_factor: float = 3.0
+
+    def to_proto(self) -> study_pb2.EarlyStoppingPolicy:
+        rule = study_pb2.SuccessiveHalvingRule(
+            min_step=self.min_step, reduction_factor=self.reduction_factor
+        )
+        return study_pb2.EarlyStoppingPolicy(successive_halving=rule)
+
+
+@dataclass(frozen=True)
+class LearningCurveStopping:
+    """Stop trials whose extrapolated curve cannot reach the best final value."""
+
+    final_step: int
+    min_step: int = 3
+    min_trials: int = 3
+
+    def to_proto(self) -> study_pb2.EarlyStoppingPolicy:
+        rule = study_pb2.LearningCurveRule(
+            final_step=self.final_step, min_step=self.min_step, min_trials=self.min_trials
+        )
+        return study_pb2.EarlyStoppingPolicy(learning_curve=rule)
+
+
+StoppingPolicy = MedianStopping | SuccessiveHalving | LearningCurveStopping
 
 
 @dataclass(frozen=True)
@@ -134,16 +249,19 @@ class StudySpec:
         grid_resolution: Grid points per DOUBLE parameter (grid_search); None = 5.
         initial_trials: Quasi-random trials before the GP model (gp_bandit); None =
             2 * parameters + 2.
+        early_stopping: MedianStopping, SuccessiveHalving or LearningCurveStopping; None
+            never stops a trial early.
     """
 
     parameters: Sequence[Parameter]
-    metrics: Sequence[Metric]
+    metrics: Sequence[Metric | Constraint]
     algorithm: str = "gp_bandit"
     max_trials: int | None = None
     seed: int | None = None
     trial_lease_seconds: float | None = None
     grid_resolution: int | None = None
     initial_trials: int | None = None
+    early_stopping: StoppingPolicy | None = None
 
     def to_proto(self) -> study_pb2.StudySpec:
         if self.algorithm.lower() not in ALGORITHMS:
@@ -161,6 +279,8 @@ class StudySpec:
             message.initial_trials = self.initial_trials
         if self.trial_lease_seconds is not None:
             message.trial_lease.FromTimedelta(timedelta(seconds=self.trial_lease_seconds))
+        if self.early_stopping is not None:
+            message.early_stopping.CopyFrom(self.early_stopping.to_proto())
         return message
 
     @staticmethod
@@ -180,18 +300,50 @@ class StudySpec:
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown spec keys {sorted(unknown)}")
-        options = {k: v for k, v in data.items() if k not in ("parameters", "metrics")}
+        options = {
+            k: v for k, v in data.items() if k not in ("parameters", "metrics", "early_stopping")
+        }
         return StudySpec(
             parameters=[_parameter(name, value) for name, value in data["parameters"].items()],
-            metrics=[Metric(name, goal) for name, goal in data["metrics"].items()],
+            metrics=[_metric(name, value) for name, value in data["metrics"].items()],
+            early_stopping=_policy(data.get("early_stopping")),
             **options,
         )
+
+
+def _metric(name: str, value: Any) -> Metric | Constraint:
+    """ "maximize" / "minimize", or a dict: {"goal": ...} or {"at_most": 8, "at_least": 1}."""
+    if isinstance(value, str):
+        return Metric(name, value)
+    if isinstance(value, Mapping) and "goal" in value:
+        return Metric(name, **value)
+    if isinstance(value, Mapping):
+        return Constraint(name, **value)
+    raise ValueError(f"metric {name!r}: use 'minimize', 'maximize' or a dict")
+
+
+def _policy(value: Mapping[str, Any] | None) -> StoppingPolicy | None:
+    """{"rule": "median" | "successive_halving" | "learning_curve", ...its fields}."""
+    if value is None:
+        return None
+    rules = {
+        "median": MedianStopping,
+        "successive_halving": SuccessiveHalving,
+        "learning_curve": LearningCurveStopping,
+    }
+    rest = {k: v for k, v in value.items() if k != "rule"}
+    rule = str(value.get("rule", "")).lower()
+    if rule not in rules:
+        raise ValueError(f"early_stopping rule must be one of {sorted(rules)}")
+    return rules[rule](**rest)  # type: ignore[no-any-return]
 
 
 def _parameter(name: str, value: Any) -> Parameter:
     if isinstance(value, Mapping):
         kind = str(value.get("type", "")).lower()
         rest = {k: v for k, v in value.items() if k != "type"}
+        if isinstance(rest.get("when"), Mapping):
+            rest["when"] = When(**rest["when"])
         builders = {
             "double": Double,
             "integer": Integer,

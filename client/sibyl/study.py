@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sibyl.errors import FailedPreconditionError
@@ -21,6 +22,20 @@ if TYPE_CHECKING:
     from sibyl.client import Client
 
 ParameterValue = float | int | str
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """The best trials of a study, and whether anything feasible was found yet."""
+
+    trials: list[Trial]
+    feasible_trial_count: int
+    completed_trial_count: int
+
+    @property
+    def nothing_feasible_yet(self) -> bool:
+        """Trials completed, but none satisfied every outcome constraint."""
+        return self.completed_trial_count > 0 and self.feasible_trial_count == 0
 
 
 class Study:
@@ -128,11 +143,22 @@ class Study:
             if not token:
                 return
 
-    def best_trial(self) -> Trial | None:
-        """The completed trial with the best objective value; None before any completes."""
+    def optimal_trials(self) -> Optimum:
+        """The best feasible completed trials: one for a single objective, the Pareto
+        front for several; with how many completed trials were feasible."""
         request = study_service_pb2.ListOptimalTrialsRequest(parent=self.name)
-        trials = self.client.call("ListOptimalTrials", request).optimal_trials
-        return Trial(self, trials[0]) if trials else None
+        response = self.client.call("ListOptimalTrials", request)
+        return Optimum(
+            [Trial(self, t) for t in response.optimal_trials],
+            response.feasible_trial_count,
+            response.completed_trial_count,
+        )
+
+    def best_trial(self) -> Trial | None:
+        """The best feasible completed trial (the first of the Pareto front for several
+        objectives); None before any feasible trial completes."""
+        trials = self.optimal_trials().trials
+        return trials[0] if trials else None
 
     def pause(self) -> None:
         self._set_state(study_pb2.STUDY_STATE_PAUSED)
@@ -163,6 +189,8 @@ class Trial:
     def __init__(self, study: Study, proto: trial_pb2.Trial) -> None:
         self.study = study
         self.proto = proto
+        self.stop_reason = ""
+        """Why the last should_stop() said yes."""
 
     @property
     def name(self) -> str:
@@ -219,6 +247,23 @@ class Trial:
             name=self.name, trial_infeasible=True, infeasibility_reason=reason[:4096]
         )
         self.proto = self.study.client.call("CompleteTrial", request).trial
+
+    def should_stop(self) -> bool:
+        """Whether the training loop should stop this trial now (then complete it: with
+        no metrics, its last reported measurement is used). Asks the server, which
+        applies the study's early-stopping policy; a STOPPING trial answers True."""
+        if self.proto.state == trial_pb2.TRIAL_STATE_STOPPING:
+            return True
+        request = study_service_pb2.CheckTrialEarlyStoppingRequest(name=self.name)
+        response = self.study.client.call("CheckTrialEarlyStopping", request)
+        self.proto = response.trial
+        self.stop_reason = response.reason
+        return bool(response.should_stop)
+
+    def stop(self) -> None:
+        """Asks this trial's worker to stop it (it becomes STOPPING)."""
+        request = study_service_pb2.StopTrialRequest(name=self.name)
+        self.proto = self.study.client.call("StopTrial", request).trial
 
     def refresh(self) -> Trial:
         request = study_service_pb2.GetTrialRequest(name=self.name)

@@ -1,0 +1,94 @@
+"""Several objectives, constraints, conditional parameters and early stopping, from Python."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+import sibyl
+from tests.support.servers import ServerThread
+
+
+@pytest.fixture(scope="module")
+def client(server: ServerThread) -> Iterator[sibyl.Client]:
+    with sibyl.connect(server.address, team="rich-client") as connected:
+        yield connected
+
+
+def test_conditional_space_and_early_stopping_in_a_training_loop(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    spec = sibyl.StudySpec(
+        parameters=[
+            sibyl.Categorical("optimizer", ["sgd", "adam"]),
+            sibyl.Double("momentum", 0.0, 0.99, when=sibyl.When("optimizer", ["sgd"])),
+            sibyl.Double("beta1", 0.8, 0.999, when=sibyl.When("optimizer", ["adam"])),
+            sibyl.Integer("layers", 1, 4),
+            sibyl.Integer("units_3", 8, 64, when=sibyl.When("layers", at_least=3)),
+        ],
+        metrics=[sibyl.Metric("loss")],
+        algorithm="quasi_random_search",
+        early_stopping=sibyl.MedianStopping(min_step=2, min_trials=2),
+        seed=1,
+    )
+    study = client.create_study(unique_id, spec)
+    stopped = []
+    for trial in study.suggest(count=8):
+        params = trial.parameters
+        assert ("momentum" in params) == (params["optimizer"] == "sgd")
+        assert ("beta1" in params) == (params["optimizer"] == "adam")
+        assert ("units_3" in params) == (params["layers"] >= 3)
+        # Trials 1-3 learn well; later ones plateau high and should be stopped.
+        floor = 0.1 if trial.id <= 3 else 0.9
+        for epoch in range(1, 6):
+            trial.report({"loss": floor + 1.0 / epoch}, step=epoch)
+            if trial.should_stop():
+                stopped.append(trial.id)
+                assert "median" in trial.stop_reason
+                break
+        trial.complete()
+        assert trial.state == "COMPLETED"
+    assert stopped and min(stopped) > 3, stopped
+    losses = {t.id: t.metrics["loss"] for t in study.trials()}
+    assert all(losses[i] > 0.9 for i in stopped), "stopped trials end with their last value"
+
+
+def test_pareto_front_and_constraints(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_study(
+        unique_id,
+        {
+            "parameters": {"x": {"type": "double", "low": 0, "high": 1}},
+            "metrics": {
+                "accuracy": "maximize",
+                "latency_ms": {"goal": "minimize", "reference_value": 100.0},
+                "memory_gb": {"at_most": 8},
+            },
+            "algorithm": "random_search",
+        },
+    )
+    assert study.optimal_trials().nothing_feasible_yet is False
+    study.add_trial({"x": 0.1}, {"accuracy": 0.99, "latency_ms": 10, "memory_gb": 9})
+    assert study.optimal_trials().nothing_feasible_yet
+    assert study.best_trial() is None
+    a = study.add_trial({"x": 0.2}, {"accuracy": 0.9, "latency_ms": 50, "memory_gb": 4})
+    b = study.add_trial({"x": 0.3}, {"accuracy": 0.8, "latency_ms": 20, "memory_gb": 4})
+    study.add_trial({"x": 0.4}, {"accuracy": 0.7, "latency_ms": 60, "memory_gb": 4})
+    optimum = study.optimal_trials()
+    assert [t.id for t in optimum.trials] == [a.id, b.id]
+    assert (optimum.feasible_trial_count, optimum.completed_trial_count) == (3, 4)
+    stored = study.proto.spec.metrics
+    assert stored[1].reference_value == 100.0 and stored[2].constraint.upper_bound == 8
+
+
+def test_a_user_can_stop_a_running_trial(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_study(
+        unique_id,
+        {"parameters": {"c": ["a", "b"]}, "metrics": {"y": "minimize"}, "algorithm": "grid_search",
+         "early_stopping": {"rule": "successive_halving", "min_step": 1}},
+    )  # fmt: skip
+    [trial] = study.suggest()
+    trial.report({"y": 1.0}, step=1)
+    assert not trial.should_stop()
+    study.get_trial(trial.id).stop()
+    assert trial.should_stop() and trial.state == "STOPPING"
