@@ -36,3 +36,10 @@ def test_load(postgres_url: str) -> None:
     output = run_module("benchmarks.load", "--postgres-url", postgres_url.split("?")[0])
     assert "| 2 | CompleteTrial |" in output
     assert "problems {'lost': 0, 'altered': 0" in output
+
+
+@pytest.mark.slow
+def test_early_stopping() -> None:
+    output = run_module("benchmarks.early_stopping")
+    assert "| Sibyl learning curve |" in output
+    assert "| Optuna HyperbandPruner |" in output
