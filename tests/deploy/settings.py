@@ -1,4 +1,4 @@
-"""The SIBYL_* variables the deployment files may set: the server's, and planned ones.
+"""The SIBYL_* variables the deployment files may set.
 
 `sibyl serve` ignores SIBYL_* variables it does not know, so a misspelt one in a
 manifest would silently fall back to a default: the tests hold every name to this list.
@@ -11,8 +11,6 @@ from collections.abc import Iterable, Mapping
 
 from sibyl_server.config import ENV_PREFIX, ServerConfig, load_config
 
-# Settings the deployment files may carry before the server reads them; none today.
-PLANNED: dict[str, str] = {}
 # Read by deploy/docker/healthcheck.py, not by the server.
 HEALTHCHECK = {"SIBYL_HEALTHCHECK_CA_FILE", "SIBYL_HEALTHCHECK_TLS_NAME"}
 
@@ -22,8 +20,8 @@ def server_variables() -> set[str]:
 
 
 def unknown_variables(names: Iterable[str]) -> set[str]:
-    """The SIBYL_* names among `names` that neither the server nor a plan accounts for."""
-    allowed = server_variables() | set(PLANNED) | HEALTHCHECK
+    """The SIBYL_* names among `names` that neither the server nor the health check reads."""
+    allowed = server_variables() | HEALTHCHECK
     return {n for n in names if n.startswith(ENV_PREFIX) and n not in allowed}
 
 

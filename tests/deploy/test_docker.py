@@ -28,7 +28,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 import sibyl
 from tests.deploy import dockerfiles
 from tests.deploy.dockerignore import DockerIgnore
-from tests.deploy.settings import PLANNED, check_configuration, unknown_variables
+from tests.deploy.settings import check_configuration, unknown_variables
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILES = {
@@ -136,7 +136,7 @@ def test_torch_is_installed_first_from_the_right_index(name: str, index: str) ->
 
 def test_environment_is_a_configuration_the_server_accepts(image: Image) -> None:
     environment = image.environment
-    assert not unknown_variables(environment), "misspelt, or a planned setting not listed"
+    assert not unknown_variables(environment), "misspelt setting"
     config = check_configuration(environment)
     assert config.address == "0.0.0.0:50051"
     assert environment["SIBYL_METRICS_ADDRESS"] == "0.0.0.0:9090"
@@ -235,10 +235,6 @@ def test_image_command_serves_answers_health_and_drains(image: Image, tmp_path: 
     assert stopped.returncode == 1 and "UNAVAILABLE" in stopped.stderr
 
 
-@pytest.mark.skipif(
-    "SIBYL_METRICS_ADDRESS" in PLANNED,
-    reason="planned: --metrics-address (SIBYL_METRICS_ADDRESS) is not in the server yet",
-)
 def test_image_command_exports_metrics(image: Image, tmp_path: Path) -> None:
     import urllib.request
 
