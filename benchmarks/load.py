@@ -96,6 +96,10 @@ def _client_process(target: str, team: str, assignments: list[tuple[str, str]]) 
         thread.start()
     for thread in threads:
         thread.join()
+    return merge_reports(reports)
+
+
+def merge_reports(reports: list[WorkerReport]) -> WorkerReport:
     merged = WorkerReport()
     for report in reports:
         for rpc, values in report.latencies.items():
@@ -103,7 +107,7 @@ def _client_process(target: str, team: str, assignments: list[tuple[str, str]]) 
         merged.results.update(report.results)
         merged.handed.extend(report.handed)
         merged.unavailable += report.unavailable
-    merged.latencies = dict(merged.latencies)
+    merged.latencies = dict(merged.latencies)  # picklable across processes
     return merged
 
 
@@ -141,14 +145,7 @@ def run_load(target: str, team: str, settings: LoadSettings) -> tuple[WorkerRepo
     with multiprocessing.get_context("spawn").Pool(settings.client_processes) as pool:
         parts = pool.starmap(_client_process, [(target, team, chunk) for chunk in chunks])
     elapsed = time.perf_counter() - began
-    merged = WorkerReport()
-    for part in parts:
-        for rpc, values in part.latencies.items():
-            merged.latencies[rpc].extend(values)
-        merged.results.update(part.results)
-        merged.handed.extend(part.handed)
-        merged.unavailable += part.unavailable
-    return merged, elapsed
+    return merge_reports(parts), elapsed
 
 
 def check_database(

@@ -27,6 +27,7 @@ from benchmarks.load import (
     WorkerReport,
     check_database,
     create_studies,
+    merge_reports,
     work_until_done,
 )
 from tests.support.servers import ServerProcess
@@ -56,12 +57,7 @@ def run_workers_with_fault(target: str, team: str, fault: Callable[[], None]) ->
     for thread in threads:
         thread.join(240)
         assert not thread.is_alive(), "a worker never finished"
-    merged = WorkerReport()
-    for report in reports:
-        merged.results.update(report.results)
-        merged.handed.extend(report.handed)
-        merged.unavailable += report.unavailable
-    return merged
+    return merge_reports(reports)
 
 
 @pytest.mark.slow
