@@ -30,9 +30,9 @@ def check_active_studies(tx: Transaction, team: str) -> None:
         raise _exhausted("max_active_studies", limit, team)
 
 
-def trials_allowed(tx: Transaction, team: str, trial_count: int, wanted: int) -> int:
+def trials_allowed(quotas: TeamQuotas, team: str, trial_count: int, wanted: int) -> int:
     """How many of `wanted` new trials the team's per-study quota allows (at least 1)."""
-    limit = team_quotas(tx, team).max_trials_per_study
+    limit = quotas.max_trials_per_study
     if not limit:
         return wanted
     allowed = min(wanted, limit - trial_count)
@@ -41,9 +41,9 @@ def trials_allowed(tx: Transaction, team: str, trial_count: int, wanted: int) ->
     return allowed
 
 
-def check_suggest_rate(tx: Transaction, team: str, now: float) -> None:
+def check_suggest_rate(tx: Transaction, quotas: TeamQuotas, team: str, now: float) -> None:
     """Counts a SuggestTrials call against the team's per-second quota."""
-    limit = team_quotas(tx, team).max_suggest_requests_per_second
+    limit = quotas.max_suggest_requests_per_second
     if not limit:
         return
     # Fixed windows long enough to allow at least one call: 0.5/s is 1 call per 2 s.

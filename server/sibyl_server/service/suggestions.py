@@ -47,7 +47,7 @@ from sibyl_server.service.lifecycle import (
 )
 from sibyl_server.service.quotas import check_suggest_rate, trials_allowed
 from sibyl_server.store.locks import StudyLock
-from sibyl_server.store.repository import Store, StudyRecord, Transaction
+from sibyl_server.store.repository import Store, StudyRecord, Transaction, TrialRecord
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -121,48 +121,39 @@ class SuggestionUseCase:
         with self._store.transaction(write=True) as tx:
             record = tx.study(name)
             _check_active(record)
-            check_suggest_rate(tx, name.team, now)
+            check_suggest_rate(tx, record.quotas, name.team, now)
             lease = now + record.study.spec.lease_seconds
-            tx.renew_leases(record.pk, client_id, lease, now)
-            _finish_abandoned_stopping(tx, record, now)
-            own = tx.trials(record.pk, states=(TrialState.ACTIVE,), client_id=client_id)
-            claimed = [r.trial for r in own[:count]]
-            for state, expired_before in (
-                (TrialState.REQUESTED, None),
-                (TrialState.ACTIVE, now),
-            ):
-                claimed += self._claim(
-                    tx, record, state, expired_before, count - len(claimed), client_id, now
+            held = tx.held_or_abandoned(record.pk, client_id, now)
+            own = [
+                r
+                for r in held
+                if r.trial.state is TrialState.ACTIVE and r.trial.client_id == client_id
+            ]
+            if own:
+                tx.renew_leases(record.pk, client_id, lease, now)
+            _finish_abandoned_stopping(
+                tx,
+                record,
+                [r for r in held if r.trial.state is TrialState.STOPPING and _expired(r, now)],
+                now,
+            )
+            claimed = [dataclasses.replace(r.trial, lease_expire_time=lease) for r in own[:count]]
+            if len(claimed) < count:
+                queued = tx.trials(
+                    record.pk, states=(TrialState.REQUESTED,), limit=count - len(claimed)
                 )
+                claimed += _take_over(tx, queued, TrialState.REQUESTED, client_id, lease, now)
+            expired = [
+                r
+                for r in held
+                if r.trial.state is TrialState.ACTIVE
+                and r.trial.client_id != client_id
+                and _expired(r, now)
+            ]
+            claimed += _take_over(
+                tx, expired[: count - len(claimed)], TrialState.ACTIVE, client_id, lease, now
+            )
             return claimed, record
-
-    @staticmethod
-    def _claim(
-        tx: Transaction,
-        record: StudyRecord,
-        state: TrialState,
-        expired_before: float | None,
-        wanted: int,
-        client_id: str,
-        now: float,
-    ) -> list[Trial]:
-        if wanted <= 0:
-            return []
-        lease = now + record.study.spec.lease_seconds
-        candidates = tx.trials(
-            record.pk, states=(state,), lease_expired_before=expired_before, limit=wanted
-        )
-        claimed = []
-        for candidate in candidates:
-            if tx.claim_trial(
-                candidate.pk,
-                expected_state=state,
-                client_id=client_id,
-                lease_expire_time=lease,
-                now=now,
-            ):
-                claimed.append(tx.trial(record.pk, record.name.trial(candidate.trial.number)).trial)
-        return claimed
 
     # Step 2: new trials, under the study lock --------------------------------------------
 
@@ -218,7 +209,9 @@ class SuggestionUseCase:
             left = budget_left(record.study.spec, record.study.trial_count)
             suggestions = result.suggestions if left is None else result.suggestions[:left]
             if suggestions:
-                allowed = trials_allowed(tx, name.team, record.study.trial_count, len(suggestions))
+                allowed = trials_allowed(
+                    record.quotas, name.team, record.study.trial_count, len(suggestions)
+                )
                 suggestions = suggestions[:allowed]
             trials = _insert_trials(tx, record, suggestions, client_id, now)
             tx.update_study(record.pk, now, engine_state=result.state)
@@ -351,14 +344,54 @@ def _checked_engine_output(spec: StudySpec, parameters: Parameters) -> dict[str,
         raise RuntimeError(f"the engine produced an invalid suggestion: {error}") from error
 
 
-def _finish_abandoned_stopping(tx: Transaction, record: StudyRecord, now: float) -> None:
+def _expired(record: TrialRecord, now: float) -> bool:
+    lease = record.trial.lease_expire_time
+    return lease is not None and lease < now
+
+
+def _take_over(
+    tx: Transaction,
+    candidates: list[TrialRecord],
+    expected_state: TrialState,
+    client_id: str,
+    lease: float,
+    now: float,
+) -> list[Trial]:
+    """Assigns queued or abandoned trials to `client_id`; those another caller took
+    first (the compare-and-set failed) are skipped."""
+    taken = []
+    for candidate in candidates:
+        if tx.claim_trial(
+            candidate.pk,
+            expected_state=expected_state,
+            client_id=client_id,
+            lease_expire_time=lease,
+            now=now,
+        ):
+            trial = candidate.trial
+            taken.append(
+                dataclasses.replace(
+                    trial,
+                    state=TrialState.ACTIVE,
+                    client_id=client_id,
+                    lease_expire_time=lease,
+                    start_time=trial.start_time if trial.start_time is not None else now,
+                    update_time=now,
+                )
+            )
+    return taken
+
+
+def _finish_abandoned_stopping(
+    tx: Transaction, record: StudyRecord, abandoned_trials: list[TrialRecord], now: float
+) -> None:
     """Completes STOPPING trials whose worker left before completing them.
 
     They were told to stop, so nobody will evaluate them further: their last
     measurement becomes the result (or, lacking a full one, they are infeasible).
     """
     spec = record.study.spec
-    for abandoned in tx.trials(record.pk, states=(TrialState.STOPPING,), lease_expired_before=now):
+    for abandoned in abandoned_trials:
         last = abandoned.trial.measurements[-1] if abandoned.trial.measurements else None
         complete = last is not None and all(m.name in last.metrics for m in spec.metrics)
         tx.update_trial(

@@ -81,7 +81,7 @@ class TrialUseCases:
                     f"study {parent} takes no more trials ({record.exhausted_reason})",
                     reason="STUDY_EXHAUSTED",
                 )
-            trials_allowed(tx, parent.team, record.study.trial_count, 1)
+            trials_allowed(record.quotas, parent.team, record.study.trial_count, 1)
             number = tx.allocate_trial_numbers(record.pk, 1)
             trial = dataclasses.replace(trial, number=number)
             tx.insert_trial(record.pk, trial, request_id or None)
@@ -163,10 +163,12 @@ class TrialUseCases:
             if not _is_resent(trial.measurements, measurement):
                 _check_step_increases(trial, measurement)
                 tx.insert_measurement(trial_record.pk, measurement)
+                trial = dataclasses.replace(trial, measurements=(*trial.measurements, measurement))
             if trial.state is TrialState.ACTIVE:
                 lease = now + record.study.spec.lease_seconds
                 tx.update_trial(trial_record.pk, now, lease_expire_time=lease)
-            return tx.trial(record.pk, name).trial
+                trial = dataclasses.replace(trial, lease_expire_time=lease, update_time=now)
+            return trial
 
     def complete_trial(
         self,
@@ -191,9 +193,9 @@ class TrialUseCases:
             if trial.state.is_finished:
                 _check_same_result(trial, final, infeasible, infeasibility_reason)
                 return trial
-            self._finish(tx, trial_record, final, infeasible, infeasibility_reason, now)
+            finished = self._finish(tx, trial_record, final, infeasible, infeasibility_reason, now)
             complete_if_done(tx, record, record.exhausted_reason, now)
-            return tx.trial(record.pk, name).trial
+            return finished
 
     @staticmethod
     def _finish(
@@ -203,16 +205,16 @@ class TrialUseCases:
         infeasible: bool,
         reason: str,
         now: float,
-    ) -> None:
-        tx.update_trial(
-            trial_record.pk,
-            now,
-            state=TrialState.INFEASIBLE if infeasible else TrialState.COMPLETED,
-            final_measurement=final,
-            infeasibility_reason=reason,
-            complete_time=now,
-            lease_expire_time=None,
-        )
+    ) -> Trial:
+        changes = {
+            "state": TrialState.INFEASIBLE if infeasible else TrialState.COMPLETED,
+            "final_measurement": final,
+            "infeasibility_reason": reason,
+            "complete_time": now,
+            "lease_expire_time": None,
+        }
+        tx.update_trial(trial_record.pk, now, **changes)
+        return dataclasses.replace(trial_record.trial, **changes, update_time=now)
 
     def optimal_trials(self, parent: StudyName) -> OptimalTrials:
         """The best feasible COMPLETED trials (see domain.optimality), with counts."""

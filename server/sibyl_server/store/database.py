@@ -94,8 +94,10 @@ def _open_postgres(url: str, pool_size: int) -> Database:
         # so a replica never opens more than it was sized for.
         pool_size=pool_size,
         max_overflow=0,
-        # A connection broken by a database restart is replaced, not handed out.
-        pool_pre_ping=True,
+        # No ping before each checkout (a round trip per transaction): after a database
+        # restart the first call on a stale connection fails with UNAVAILABLE, which
+        # clients retry, and SQLAlchemy then replaces every connection of the pool.
+        pool_pre_ping=False,
         pool_recycle=1800,
     )
     return Database(engine, PostgresLocks(engine))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, delete, exc, func, insert, select, update
@@ -50,6 +50,8 @@ class StudyRecord:
     pk: int
     study: Study
     exhausted_reason: str
+    quotas: TeamQuotas = field(default_factory=TeamQuotas)
+    """The owning team's quotas (none for teams without a record)."""
 
     @property
     def name(self) -> StudyName:
@@ -159,13 +161,16 @@ class Transaction:
         return StudyRecord(int(pk[0]), study, "")
 
     def study(self, name: StudyName, *, lock: bool = False) -> StudyRecord:
-        """The study, or NotFound. `lock` holds its row until the transaction ends."""
-        query = select(studies).where(
-            and_(studies.c.team == name.team, studies.c.study_id == name.study)
+        """The study with its team's quotas, or NotFound. `lock` holds its row until
+        the transaction ends."""
+        query = (
+            select(studies, teams.c.quotas.label("team_quotas"))
+            .outerjoin(teams, teams.c.team == studies.c.team)
+            .where(and_(studies.c.team == name.team, studies.c.study_id == name.study))
         )
         if lock:
             # FOR NO KEY UPDATE: trial inserts (which take KEY SHARE on the study) still pass.
-            query = query.with_for_update(key_share=True)
+            query = query.with_for_update(of=studies, key_share=True)
         row = self._connection.execute(query).first()
         if row is None:
             raise study_not_found(name)
@@ -368,6 +373,26 @@ class Transaction:
             )
             for row in rows
         ]
+
+    def held_or_abandoned(self, study_pk: int, client_id: str, now: float) -> list[TrialRecord]:
+        """ACTIVE and STOPPING trials that `client_id` holds or whose lease expired.
+
+        One query for what SuggestTrials hands back or takes over first, by number.
+        """
+        cutoff = codec.to_micros(now)
+        query = (
+            select(trials)
+            .where(
+                and_(
+                    trials.c.study_pk == study_pk,
+                    trials.c.state.in_([TrialState.ACTIVE.value, TrialState.STOPPING.value]),
+                    (trials.c.client_id == client_id) | (trials.c.lease_expire_time < cutoff),
+                )
+            )
+            .order_by(trials.c.number)
+        )
+        rows = list(self._connection.execute(query))
+        return self._with_measurements(rows)
 
     def count_trials(self, study_pk: int, states: Collection[TrialState]) -> int:
         query = select(func.count()).where(
@@ -577,7 +602,13 @@ def _study_record(row: Row[Any]) -> StudyRecord:
         create_time=codec.from_micros(row.create_time) or 0.0,
         update_time=codec.from_micros(row.update_time) or 0.0,
     )
-    return StudyRecord(row.pk, study, row.exhausted_reason)
+    quotas = getattr(row, "team_quotas", None)
+    return StudyRecord(
+        row.pk,
+        study,
+        row.exhausted_reason,
+        codec.quotas_from_json(quotas) if quotas else TeamQuotas(),
+    )
 
 
 def _trial_record(row: Row[Any], trial_measurements: tuple[Measurement, ...]) -> TrialRecord:
