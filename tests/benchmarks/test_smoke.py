@@ -36,3 +36,10 @@ def test_load(postgres_url: str) -> None:
     output = run_module("benchmarks.load", "--postgres-url", postgres_url.split("?")[0])
     assert "| 2 | CompleteTrial |" in output
     assert "problems {'lost': 0, 'altered': 0" in output
+
+
+def test_searchcv() -> None:
+    output = run_module("benchmarks.searchcv")
+    for method in ("sibyl", "random", "grid"):
+        assert f"| svc-digits | {method} | 12 | 2 |" in output
+    assert "| hgb-breast-cancer | sibyl |" in output
