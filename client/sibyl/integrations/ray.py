@@ -110,10 +110,10 @@ class SibylSearch(Searcher):
     def set_search_properties(
         self, metric: str | None, mode: str | None, config: dict[str, Any], **spec: Any
     ) -> bool:
-        if self._live is not None:
-            return False  # the study exists: its space and metric are fixed
         self._metric = self._metric or metric
         self._mode = self._mode or mode
+        if self._live is not None or (self._config and config):
+            return False  # a space of its own: Tune refuses a second one with domains
         self._config = self._config or config
         return True
 
