@@ -1,4 +1,4 @@
-"""SibylSearchCV in place of RandomizedSearchCV: a gradient-boosting model on wine data.
+"""SibylSearchCV in place of RandomizedSearchCV: a scaled SVM pipeline on wine data.
 
     python examples/sklearn_search.py [--address host:port] [--n-iter 30] [--n-jobs 2]
 
@@ -11,17 +11,19 @@ import argparse
 
 from scipy.stats import loguniform, randint
 from sklearn.datasets import load_wine
-from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
 
 from sibyl.integrations.sklearn import SibylSearchCV
 
 SPACE = {
-    "learning_rate": loguniform(1e-3, 1.0),
-    "max_leaf_nodes": randint(2, 64),
-    "min_samples_leaf": randint(1, 30),
-    "l2_regularization": loguniform(1e-4, 10.0),
-    "max_features": [0.5, 0.75, 1.0],
+    "svc__C": loguniform(1e-2, 1e3),
+    "svc__gamma": loguniform(1e-4, 1.0),
+    "svc__kernel": ["rbf", "poly", "sigmoid"],
+    "svc__degree": randint(2, 5),
+    "svc__class_weight": [None, "balanced"],
 }
 
 
@@ -34,7 +36,7 @@ def main() -> None:
     X, y = load_wine(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
     search = SibylSearchCV(
-        HistGradientBoostingClassifier(max_iter=50, early_stopping=False),
+        make_pipeline(StandardScaler(), SVC()),
         SPACE,
         n_iter=args.n_iter,
         cv=3,

@@ -33,7 +33,7 @@ def test_pytorch_loop_stops_trials_early() -> None:
 
 def test_sklearn_search() -> None:
     output = run(sys.executable, "sklearn_search.py", "--n-iter", "4", "--n-jobs", "2")
-    assert "1. trial" in output and "best parameters: {'learning_rate':" in output
+    assert "1. trial" in output and "best parameters: {'svc__C':" in output
     assert re.search(r"test accuracy 0?\.?\d+", output), output
 
 

@@ -90,7 +90,10 @@ def train(config: dict) -> None:
         tune.report({"loss": (config["x"] - 0.3) ** 2 + config["nested"]["n"] / epoch})
 
 
-def test_a_tuner_runs_with_the_searcher(tmp_path: Path) -> None:
+def test_a_tuner_runs_with_the_searcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ray waits 30 s for its control process to bind a port: not always enough on a
+    # loaded two-core machine.
+    monkeypatch.setenv("RAY_gcs_server_port_wait_time_s", "180")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         search = SibylSearch(algorithm="random_search", seed=0)  # its own server
