@@ -163,3 +163,37 @@ def test_no_time_left_starts_nothing(client: sibyl.Client, unique_id: str) -> No
     began = time.monotonic()
     result = sibyl.optimize(quadratic, study, n_trials=5, timeout_seconds=0.0)
     assert result.trials == [] and time.monotonic() - began < 5
+
+
+def test_ctrl_c_with_several_workers_leaves_each_running_trial_active(
+    server: ServerThread, client: sibyl.Client, unique_id: str, tmp_path: Path
+) -> None:
+    study = client.create_study(unique_id, SPEC)
+    script = tmp_path / "job.py"
+    script.write_text(
+        textwrap.dedent(f"""
+        import time, sibyl
+        client = sibyl.connect({server.address!r}, team="optimize", client_id="pool")
+        def objective(trial):
+            print("running", trial.id, flush=True)
+            time.sleep(60)
+        sibyl.optimize(objective, client.get_study({unique_id!r}), n_trials=10, n_workers=2)
+        """)
+    )
+    job = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert job.stdout is not None
+    running = {job.stdout.readline().split()[1], job.stdout.readline().split()[1]}
+    job.send_signal(signal.SIGINT)
+    _, err = job.communicate(timeout=30)
+    assert job.returncode != 0 and "KeyboardInterrupt" in err
+    assert "trials left ACTIVE with their client ids: 1 (pool" in err, err
+    trials = list(study.trials())
+    assert {str(t.id) for t in trials} == running == {"1", "2"}
+    assert {t.state for t in trials} == {"ACTIVE"}
+    assert {t.proto.client_id for t in trials} == {"pool", "pool-1"}
+
+    with sibyl.connect(server.address, team="optimize", client_id="pool") as again:
+        resumed = sibyl.optimize(lambda t: 1.0, again.get_study(unique_id), 2, n_workers=2)
+    assert sorted(t.id for t in resumed.trials) == [1, 2]
