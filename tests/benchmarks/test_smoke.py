@@ -38,6 +38,7 @@ def test_load(postgres_url: str) -> None:
     assert "problems {'lost': 0, 'altered': 0" in output
 
 
+@pytest.mark.slow
 def test_searchcv() -> None:
     output = run_module("benchmarks.searchcv")
     for method in ("sibyl", "random", "grid"):

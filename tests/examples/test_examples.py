@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
@@ -22,6 +24,7 @@ def run(*command: str, env: dict[str, str] | None = None) -> str:
     return result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_pytorch_loop_stops_trials_early() -> None:
     output = run(sys.executable, "pytorch_early_stopping.py", "--trials", "6", "--epochs", "4")
     assert re.search(r"learning-rate range test: \S+ \.\. \S+", output)
@@ -31,12 +34,14 @@ def test_pytorch_loop_stops_trials_early() -> None:
     assert stopped and int(stopped.group(1)) >= 1, output
 
 
+@pytest.mark.slow
 def test_sklearn_search() -> None:
     output = run(sys.executable, "sklearn_search.py", "--n-iter", "4", "--n-jobs", "2")
     assert "1. trial" in output and "best parameters: {'svc__C':" in output
     assert re.search(r"test accuracy 0?\.?\d+", output), output
 
 
+@pytest.mark.slow
 def test_parallel_workers_share_one_study() -> None:
     sibyl_command = shutil.which("sibyl", path=str(Path(sys.executable).parent)) or "sibyl"
     output = run(

@@ -90,6 +90,7 @@ def train(config: dict) -> None:
         tune.report({"loss": (config["x"] - 0.3) ** 2 + config["nested"]["n"] / epoch})
 
 
+@pytest.mark.slow
 def test_a_tuner_runs_with_the_searcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Ray waits 30 s for its control process to bind a port: not always enough on a
     # loaded two-core machine.
