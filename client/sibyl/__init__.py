@@ -11,7 +11,10 @@
         with trial:
             trial.complete({"loss": train(**trial.parameters)})
 
-Needs only grpcio and protobuf.
+Or let `sibyl.optimize(objective, study, n_trials=50, n_workers=4)` run the loop.
+
+Needs only grpcio and protobuf. The integrations (`sibyl.integrations.sklearn`,
+`.optuna`, `.ray`) and `sibyl.lr_range_test` import their libraries only when used.
 """
 
 from sibyl.client import Client, ConnectConfig, RetryConfig, connect
@@ -29,6 +32,8 @@ from sibyl.errors import (
     UnauthenticatedError,
     UnavailableError,
 )
+from sibyl.lr_range import LrRange, lr_range_test
+from sibyl.optimization import OptimizationResult, Progress, optimize, print_progress
 from sibyl.spec import (
     Categorical,
     Constraint,
@@ -59,11 +64,14 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "LearningCurveStopping",
+    "LrRange",
     "MedianStopping",
     "Metric",
     "NotFoundError",
+    "OptimizationResult",
     "Optimum",
     "PermissionDeniedError",
+    "Progress",
     "ResourceExhaustedError",
     "RetryConfig",
     "SibylError",
@@ -75,4 +83,7 @@ __all__ = [
     "UnavailableError",
     "When",
     "connect",
+    "lr_range_test",
+    "optimize",
+    "print_progress",
 ]

@@ -43,3 +43,11 @@ def test_early_stopping() -> None:
     output = run_module("benchmarks.early_stopping")
     assert "| Sibyl learning curve |" in output
     assert "| Optuna HyperbandPruner |" in output
+
+
+@pytest.mark.slow
+def test_searchcv() -> None:
+    output = run_module("benchmarks.searchcv")
+    for method in ("sibyl", "random", "grid"):
+        assert f"| svc-digits | {method} | 12 | 2 |" in output
+    assert "| hgb-breast-cancer | sibyl |" in output

@@ -42,6 +42,41 @@ def test_importing_and_using_the_client_loads_nothing_heavy() -> None:
     assert output.stdout.strip() == "[]"
 
 
+def loaded_after(code: str, watched: tuple[str, ...]) -> list[str]:
+    """The top-level packages among `watched` that running `code` imports."""
+    script = (
+        f"{code}\nimport sys\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({watched!r})))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return json.loads(output.stdout.strip().replace("'", '"'))
+
+
+INTEGRATED = ("torch", "sklearn", "optuna", "ray", "sibyl_server", "numpy", "scipy")
+
+
+def test_the_helpers_and_the_integrations_package_load_nothing_until_used() -> None:
+    code = (
+        "import sibyl, sibyl.integrations, sibyl.lr_range, sibyl.optimization, "
+        "sibyl.local_server\n"
+        "assert callable(sibyl.lr_range_test) and callable(sibyl.optimize)"
+    )
+    assert loaded_after(code, INTEGRATED) == []
+
+
+@pytest.mark.parametrize(
+    ("module", "library"),
+    [("sklearn", "sklearn"), ("optuna", "optuna"), ("ray", "ray")],
+)
+def test_each_integration_imports_only_its_own_library(module: str, library: str) -> None:
+    loaded = loaded_after(f"import sibyl.integrations.{module}", INTEGRATED)
+    assert library in loaded
+    others = {"sklearn", "optuna", "ray"} - {library}
+    assert not set(loaded) & (others | {"torch", "sibyl_server"}), loaded
+
+
 @pytest.mark.slow
 def test_installing_the_client_resolves_only_grpcio_and_protobuf(tmp_path: Path) -> None:
     report = tmp_path / "report.json"

@@ -1,0 +1,12 @@
+"""Sibyl inside the tools teams already use. Each module needs its own extra:
+
+- `sibyl.integrations.sklearn`: `SibylSearchCV`, a drop-in for GridSearchCV and
+  RandomizedSearchCV (`pip install 'sibyl[sklearn]'`).
+- `sibyl.integrations.optuna`: `SibylSampler` and `SibylPruner` for Optuna studies
+  (`pip install 'sibyl[optuna]'`).
+- `sibyl.integrations.ray`: `SibylSearch`, a Ray Tune searcher (`pip install 'sibyl[ray]'`).
+
+Importing `sibyl` imports none of them; importing one imports only its own library.
+Where no server address is given, each starts a server in the calling process on a
+temporary SQLite file, which needs `pip install 'sibyl[server]'`.
+"""

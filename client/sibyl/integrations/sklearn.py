@@ -1,0 +1,341 @@
+"""`SibylSearchCV`: GridSearchCV / RandomizedSearchCV with Bayesian optimization behind it.
+
+    from scipy.stats import loguniform
+    from sibyl.integrations.sklearn import SibylSearchCV
+
+    search = SibylSearchCV(
+        SVC(),
+        {"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-5, 1e-1), "kernel": ["rbf", "poly"]},
+        n_iter=30, cv=3, n_jobs=2, random_state=0,
+    )
+    search.fit(X, y)
+    search.best_params_, search.best_score_, search.predict(X_test)
+
+Everything after `fit` is scikit-learn's own `BaseSearchCV`: `cv_results_` with the
+standard keys (plus `sibyl_trial`, the trial of each candidate), `best_params_`,
+`best_score_`, `best_index_`, `best_estimator_`, `refit`, multi-metric `scoring`,
+`error_score`, `return_train_score`, and `predict` / `score` / ... delegated to the best
+estimator. Only the choice of candidates differs: each comes from a Sibyl study.
+
+Parameter spaces: a dict (or a list of dicts, searched as one conditional space) from
+parameter names to scipy.stats distributions (`loguniform`, `uniform`, `randint`; any
+other distribution with finite support is searched uniformly over that support), lists
+of values (numbers are searched as ordered values, anything else as categories; the
+very objects listed are passed to the estimator), or Sibyl parameters
+(`sibyl.Double("C", 1e-2, 1e3, scale="log")`, whose name is replaced by the key).
+
+Parallelism: each round asks the study for as many trials as `n_jobs` workers (the
+server sees all of them as pending, so they spread out) and evaluates their candidates
+x folds on `n_jobs` joblib workers. Several processes given the same `address` and
+`study_id` share one study: the budget `n_iter` counts all of their trials, and each
+process's `cv_results_` holds the trials it ran.
+
+Without `address`, `fit` starts a Sibyl server in this process on a temporary SQLite
+file, deleted when `fit` returns (`pip install 'sibyl[server]'`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+import re
+import uuid
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from joblib import effective_n_jobs
+from scipy import stats
+from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from sibyl.integrations._choices import Choices
+from sibyl.local_server import connect_or_start
+from sibyl.spec import (
+    ALGORITHMS,
+    Categorical,
+    Discrete,
+    Double,
+    Integer,
+    Metric,
+    Parameter,
+    StudySpec,
+    When,
+    _parameter,
+)
+from sibyl.study import Study, Trial
+
+SPACE = "_space"
+"""The Sibyl parameter that picks one dict of a list of parameter dicts."""
+
+
+class SibylSearchCV(BaseSearchCV):
+    """Search over a parameter space with cross-validation, candidates chosen by Sibyl.
+
+    Args:
+        estimator: The estimator to tune, as for RandomizedSearchCV.
+        param_distributions: A dict (or list of dicts) from parameter names to scipy.stats
+            distributions, lists of values or Sibyl parameters (see the module's docstring).
+        n_iter: Candidates evaluated: the study's trial budget.
+        scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, return_train_score:
+            As for RandomizedSearchCV. Sibyl maximizes the score (with several scorers,
+            the one named by `refit`, or the first one when `refit` is not a name).
+            `n_jobs` is also the number of trials asked for at once.
+        random_state: Seed of the study's algorithm (int, RandomState or None).
+        address: host:port of a Sibyl server; None starts one in this process.
+        study_id: The study to create or join; None makes a new one (`searchcv-<hex>`).
+        algorithm: The study's algorithm: "gp_bandit" (default), "random_search",
+            "quasi_random_search" or "grid_search".
+        connect_options: Keyword arguments of `sibyl.connect` (team, token, tls, ...).
+
+    Attributes:
+        study_name_: The study's resource name (`teams/{team}/studies/{id}`).
+        (and every attribute of RandomizedSearchCV: cv_results_, best_params_, ...)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearchCV._parameter_constraints,
+        "param_distributions": [dict, list],
+        "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "address": [str, None],
+        "study_id": [str, None],
+        "algorithm": [StrOptions(set(ALGORITHMS))],
+        "connect_options": [dict, None],
+    }
+
+    def __init__(
+        self,
+        estimator: Any,
+        param_distributions: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+        *,
+        n_iter: int = 10,
+        scoring: Any = None,
+        n_jobs: int | None = None,
+        refit: bool | str | Callable[..., int] = True,
+        cv: Any = None,
+        verbose: int = 0,
+        pre_dispatch: int | str = "2*n_jobs",
+        random_state: Any = None,
+        error_score: Any = np.nan,
+        return_train_score: bool = False,
+        address: str | None = None,
+        study_id: str | None = None,
+        algorithm: str = "gp_bandit",
+        connect_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.param_distributions = param_distributions
+        self.n_iter = n_iter
+        self.random_state = random_state
+        self.address = address
+        self.study_id = study_id
+        self.algorithm = algorithm
+        self.connect_options = connect_options
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+
+    def _run_search(self, evaluate_candidates: Callable[..., dict], *, callback_ctx: Any = None):
+        space = SearchSpace(self.param_distributions)
+        budget = space.capped(self.n_iter)
+        batch = max(1, effective_n_jobs(self.n_jobs))
+        with connect_or_start(self.address, **(self.connect_options or {})) as client:
+            study_id = self.study_id or f"searchcv-{uuid.uuid4().hex[:16]}"
+            study = client.create_or_load_study(study_id, self._spec(space, budget))
+            self.study_name_ = study.name
+            done, evaluated, failure = 0, 0, None
+            while done < budget and (trials := study.suggest(count=min(batch, budget - done))):
+                error = self._evaluate(study, trials, space, evaluate_candidates)
+                evaluated += len(trials) if error is None else 0
+                failure = error or failure
+                done += len(trials)
+            if failure is not None and evaluated == 0:
+                raise failure  # every fit failed: give up, as GridSearchCV does
+
+    def _spec(self, space: SearchSpace, budget: int) -> StudySpec:
+        seed = self.random_state
+        if seed is not None and not isinstance(seed, numbers.Integral):
+            seed = int(check_random_state(seed).randint(np.iinfo(np.int32).max))
+        return StudySpec(
+            parameters=space.parameters,
+            metrics=[Metric(_metric_name(self._objective_key()), goal="maximize")],
+            algorithm=self.algorithm,
+            max_trials=budget,
+            seed=None if seed is None else int(seed),
+        )
+
+    def _objective_key(self) -> str:
+        """The cv_results_ key suffix of the score Sibyl maximizes."""
+        if self.scoring is None or callable(self.scoring) or isinstance(self.scoring, str):
+            return "score"
+        if isinstance(self.refit, str):
+            return self.refit
+        return next(iter(self.scoring))
+
+    def _evaluate(
+        self, study: Study, trials: list[Trial], space: SearchSpace, evaluate: Callable[..., dict]
+    ) -> ValueError | None:
+        """Evaluates one round of trials; returns the error if all of their fits failed."""
+        candidates = [space.candidate(t.parameters) for t in trials]
+        try:
+            results = evaluate(candidates, more_results={"sibyl_trial": [t.id for t in trials]})
+        except Exception as error:
+            for trial in trials:
+                trial.complete_infeasible(f"{type(error).__name__}: {str(error).strip()}")
+            # scikit-learn raises when every fit of a call fails; here a call is one
+            # round, so that only makes its trials infeasible (and leaves them out of
+            # cv_results_), unless error_score is "raise".
+            if not isinstance(error, ValueError) or "fits failed" not in str(error):
+                raise
+            if isinstance(self.error_score, str):
+                raise
+            warnings.warn(
+                f"every fit of trials {[t.id for t in trials]} failed: {str(error).strip()}",
+                FitFailedWarning,
+                stacklevel=2,
+            )
+            return error
+        key = f"mean_test_{self._objective_key()}"
+        if key not in results:  # a callable scoring that returned several scores
+            key = next(k for k in results if k.startswith("mean_test_"))
+        metric = study.objective[0]
+        for trial, score in zip(trials, results[key][-len(trials) :], strict=True):
+            if math.isfinite(float(score)):
+                trial.complete({metric: float(score)})
+            else:
+                trial.complete_infeasible("every fit failed or the score is not finite")
+        return None
+
+
+def _metric_name(key: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9_.\-]", "_", key)[:64]
+    return name if re.match(r"[A-Za-z_]", name) else "_" + name[:63]
+
+
+class SearchSpace:
+    """A scikit-learn parameter space as Sibyl parameters, and trials back as candidates."""
+
+    def __init__(self, distributions: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
+        spaces = [distributions] if isinstance(distributions, Mapping) else list(distributions)
+        if not spaces or not all(isinstance(s, Mapping) for s in spaces):
+            raise TypeError("param_distributions must be a dict or a non-empty list of dicts")
+        several = len(spaces) > 1
+        self.dimensions = [
+            {name: _dimension(f"{name}.{i}" if several else name, spec, i, several)
+             for name, spec in space.items()}
+            for i, space in enumerate(spaces)
+        ]  # fmt: skip
+        self.parameters: list[Parameter] = [
+            d.parameter for dims in self.dimensions for d in dims.values() if d.parameter
+        ]
+        if several:
+            labels = [str(i) for i in range(len(spaces))]
+            self.parameters.insert(0, Categorical(SPACE, labels))
+        if not self.parameters:
+            self.parameters = [Categorical(SPACE, ["0"])]  # nothing to search: one candidate
+
+    def candidate(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The estimator parameters of a trial's parameter values."""
+        dimensions = self.dimensions[int(values.get(SPACE, 0))]
+        return {
+            name: d.decode(values.get(d.name))
+            for name, d in dimensions.items()
+            if d.parameter is None or d.name in values
+        }
+
+    def capped(self, n_iter: int) -> int:
+        """`n_iter`, or the number of candidates when every dimension has finitely many
+        and they are fewer (with a warning, as RandomizedSearchCV does)."""
+        sizes = [math.prod(d.size for d in dims.values()) for dims in self.dimensions]
+        size = sum(sizes)
+        if size < n_iter:
+            warnings.warn(
+                f"the parameter space has only {size} candidates, fewer than n_iter={n_iter}: "
+                f"running {size} trials",
+                UserWarning,
+                stacklevel=4,
+            )
+            return int(size)
+        return n_iter
+
+
+@dataclasses.dataclass(frozen=True)
+class Dimension:
+    """One estimator parameter: its Sibyl parameter (None when it has one value)."""
+
+    name: str
+    parameter: Parameter | None
+    decode: Callable[[Any], Any]
+    size: float
+
+
+def _dimension(name: str, spec: Any, space: int, several: bool) -> Dimension:
+    when = When(SPACE, [str(space)]) if several else None
+    if isinstance(spec, (Double, Integer, Discrete, Categorical)) or (
+        isinstance(spec, Mapping) and "type" in spec
+    ):
+        parameter = spec if not isinstance(spec, Mapping) else _parameter(name, spec)
+        parameter = dataclasses.replace(parameter, name=name, when=when or parameter.when)
+        return Dimension(name, parameter, _identity, _size(parameter))
+    if hasattr(spec, "rvs"):
+        return _distribution(name, spec, when)
+    if isinstance(spec, (str, bytes)) or not hasattr(spec, "__iter__"):
+        raise TypeError(
+            f"parameter {name!r}: give a list of values, a scipy.stats distribution or a "
+            f"Sibyl parameter, not {spec!r}"
+        )
+    choices = Choices(list(spec))
+    if len(choices.values) == 1:
+        value = choices.values[0]
+        return Dimension(name, None, lambda _: value, 1)
+    parameter = dataclasses.replace(choices.parameter(name), when=when)
+    return Dimension(name, parameter, choices.decode, len(set(map(str, choices.values))))
+
+
+def _distribution(name: str, distribution: Any, when: When | None) -> Dimension:
+    family = getattr(getattr(distribution, "dist", None), "name", type(distribution).__name__)
+    try:
+        low, high = (float(v) for v in distribution.support())
+    except (AttributeError, TypeError):
+        raise TypeError(f"parameter {name!r}: {family} has no support() to bound it") from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ValueError(
+            f"parameter {name!r}: {family} is unbounded, and Sibyl searches within bounds: "
+            "use scipy.stats.uniform, loguniform or randint, or a sibyl.Double"
+        )
+    if isinstance(getattr(distribution, "dist", None), stats.rv_discrete):
+        if low == high:
+            return Dimension(name, None, lambda _: int(low), 1)
+        return Dimension(name, Integer(name, int(low), int(high), when=when), int, high - low + 1)
+    if family not in ("uniform", "loguniform", "reciprocal"):
+        warnings.warn(
+            f"parameter {name!r}: Sibyl searches {family} uniformly over [{low:g}, {high:g}]",
+            UserWarning,
+            stacklevel=5,
+        )
+    scale = "log" if family in ("loguniform", "reciprocal") else "linear"
+    return Dimension(name, Double(name, low, high, scale=scale, when=when), float, math.inf)
+
+
+def _size(parameter: Parameter) -> float:
+    if isinstance(parameter, Integer):
+        return parameter.high - parameter.low + 1
+    if isinstance(parameter, (Discrete, Categorical)):
+        return len(parameter.values)
+    return math.inf
+
+
+def _identity(value: Any) -> Any:
+    return value

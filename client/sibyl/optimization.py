@@ -1,0 +1,273 @@
+"""The tuning loop as one call: `sibyl.optimize(objective, study, n_trials, n_workers)`.
+
+    def objective(trial: sibyl.Trial) -> float:
+        model = build(**trial.parameters)
+        for epoch in range(20):
+            loss = train_one_epoch(model)
+            trial.report({"loss": loss}, step=epoch)
+            if trial.should_stop():      # the study's early-stopping policy says so
+                break
+        return loss
+
+    sibyl.optimize(objective, study, n_trials=50, n_workers=4)
+
+Each finished trial prints a line with the best value so far (or calls `progress`).
+
+Ctrl-C (KeyboardInterrupt) loses nothing: the trials being evaluated stay ACTIVE,
+assigned to their worker's client id, and are never marked infeasible. Calling
+`optimize` again with the same client id (`sibyl.connect(..., client_id="job-1")`)
+and as many workers resumes them first; otherwise their lease expires
+(`trial_lease_seconds`) and the next worker to ask gets them. `optimize` then raises
+the KeyboardInterrupt. With one worker the objective runs in the calling thread and
+is interrupted at once; with several, workers run in threads that cannot be
+interrupted, so each finishes (and completes) its trial if the process lives that long.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from sibyl.study import Study, Trial
+
+ObjectiveResult = float | Mapping[str, float] | None
+Objective = Callable[[Trial], ObjectiveResult]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One finished trial, as `optimize` tells its `progress` callback.
+
+    Attributes:
+        trial: The trial, COMPLETED or INFEASIBLE.
+        value: Its objective value; None if it is infeasible or did not report the objective.
+        seconds: How long its evaluation took.
+        finished: Trials this call has finished so far, this one included.
+        total: The `n_trials` asked for (None: until the study completes or time runs out).
+        best_value: The best objective value so far (earlier runs of the study included).
+        best_trial_id: The trial that has it.
+        worker: The client id of the worker that ran it.
+        error: For an infeasible trial, why.
+    """
+
+    trial: Trial
+    value: float | None
+    seconds: float
+    finished: int
+    total: int | None
+    best_value: float | None
+    best_trial_id: int | None
+    worker: str
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class OptimizationResult:
+    """What `optimize` did: the trials it finished, and the study's best trial after it."""
+
+    trials: list[Trial]
+    best_trial: Trial | None
+    seconds: float
+
+
+def print_progress(progress: Progress) -> None:
+    """The default `progress`: one line per finished trial on stderr."""
+    trial, metric = progress.trial, progress.trial.study.objective[0]
+    if progress.value is not None:
+        outcome = f"{metric}={progress.value:.6g}"
+    else:
+        outcome = trial.state.lower() + (f" ({progress.error})" if progress.error else "")
+    total = f"/{progress.total}" if progress.total is not None else ""
+    best = (
+        f"best {metric}={progress.best_value:.6g} (trial {progress.best_trial_id})"
+        if progress.best_value is not None
+        else "no feasible trial yet"
+    )
+    print(
+        f"sibyl: trial {trial.id} {outcome} in {progress.seconds:.1f} s | {best} | "
+        f"{progress.finished}{total} done [{progress.worker}]",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def optimize(
+    objective: Objective,
+    study: Study,
+    n_trials: int | None = None,
+    n_workers: int = 1,
+    *,
+    timeout_seconds: float | None = None,
+    catch: tuple[type[Exception], ...] = (),
+    progress: Callable[[Progress], None] | None = print_progress,
+) -> OptimizationResult:
+    """Runs trials of `study` until `n_trials` are done, time is up or the study completes.
+
+    Args:
+        objective: Called with each `Trial` (its `parameters`, `report`, `should_stop`).
+            Returns the objective metric's value, a dict of metrics, or None to complete
+            the trial with its last reported measurement (or after completing it itself).
+            NaN or infinite values make the trial infeasible.
+        study: The study to run.
+        n_trials: Trials this call evaluates, over all workers; None: no limit.
+        n_workers: Trials evaluated at once, each by a worker thread with its own client
+            id (the connection's client id, then `<id>-1`, `<id>-2`, ...).
+        timeout_seconds: No new trial starts after this long; running ones finish.
+        catch: Exceptions of the objective that mark its trial infeasible and go on.
+            Any other exception also marks the trial infeasible, then stops every worker
+            and is raised here.
+        progress: Called after each finished trial (from worker threads, one at a time);
+            None prints nothing.
+
+    Returns:
+        The trials this call finished and the study's best trial.
+
+    Raises:
+        KeyboardInterrupt: On Ctrl-C, after leaving the running trials ACTIVE (see the
+            module's docstring).
+    """
+    if n_workers < 1:
+        raise ValueError(f"n_workers must be at least 1, not {n_workers}")
+    run = _Run(objective, study, n_trials, timeout_seconds, catch, progress)
+    client_id = study.client.config.client_id
+    workers = [client_id] + [f"{client_id}-{i}" for i in range(1, n_workers)]
+    try:
+        if n_workers == 1:
+            run.work(workers[0])
+        else:
+            run.in_threads(workers)
+    except KeyboardInterrupt:
+        run.stopping.set()
+        _tell_interrupted(run)
+        raise
+    if run.error is not None:
+        raise run.error
+    return OptimizationResult(run.finished, study.best_trial(), time.monotonic() - run.began)
+
+
+def _tell_interrupted(run: _Run) -> None:
+    if not run.running:
+        return
+    where = {trial.id: worker for worker, trial in run.running.items()}
+    listed = ", ".join(f"{tid} ({worker})" for tid, worker in sorted(where.items()))
+    print(
+        f"sibyl: interrupted; trials left ACTIVE with their client ids: {listed}. "
+        "optimize again with the same client id to resume them; otherwise their lease "
+        "expires and any worker gets them.",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+@dataclass
+class _Run:
+    """The state shared by the workers of one `optimize` call."""
+
+    objective: Objective
+    study: Study
+    n_trials: int | None
+    timeout_seconds: float | None
+    catch: tuple[type[Exception], ...]
+    progress: Callable[[Progress], None] | None
+    began: float = field(default_factory=time.monotonic)
+    started: int = 0
+    finished: list[Trial] = field(default_factory=list)
+    running: dict[str, Trial] = field(default_factory=dict)
+    error: BaseException | None = None
+    stopping: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    best: tuple[float, int] | None = None
+
+    def __post_init__(self) -> None:
+        self.metric, goal = self.study.objective
+        self.sign = 1.0 if goal == "MAXIMIZE" else -1.0
+        best = self.study.best_trial()
+        if best is not None and self.metric in best.metrics:
+            self.best = (best.metrics[self.metric], best.id)
+
+    def in_threads(self, workers: list[str]) -> None:
+        threads = [
+            threading.Thread(target=self._guarded_work, args=(w,), name=w, daemon=True)
+            for w in workers
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(timeout=0.2)
+
+    def _guarded_work(self, worker: str) -> None:
+        try:
+            self.work(worker)
+        except BaseException as error:
+            with self.lock:
+                self.error = self.error or error
+            self.stopping.set()
+
+    def work(self, worker: str) -> None:
+        while self._claim():
+            trials = self.study.suggest(client_id=worker)
+            if not trials:
+                return
+            self.running[worker] = trials[0]
+            self._evaluate(trials[0], worker)
+            del self.running[worker]
+
+    def _claim(self) -> bool:
+        with self.lock:
+            late = (
+                self.timeout_seconds is not None
+                and time.monotonic() - self.began > self.timeout_seconds
+            )
+            full = self.n_trials is not None and self.started >= self.n_trials
+            if self.stopping.is_set() or late or full:
+                return False
+            self.started += 1
+            return True
+
+    def _evaluate(self, trial: Trial, worker: str) -> None:
+        began = time.monotonic()
+        try:
+            result = self.objective(trial)
+        except self.catch as error:
+            trial.complete_infeasible(f"{type(error).__name__}: {error}")
+            self._tell(trial, worker, began, f"{type(error).__name__}: {error}")
+            return
+        except Exception as error:
+            trial.complete_infeasible(f"{type(error).__name__}: {error}")
+            self.stopping.set()
+            raise
+        self._tell(trial, worker, began, self._finish(trial, result))
+
+    def _finish(self, trial: Trial, result: ObjectiveResult) -> str:
+        """Completes `trial` with the objective's result; returns why it is infeasible, or ""."""
+        if trial.state in ("COMPLETED", "INFEASIBLE"):
+            return ""
+        metrics = {self.metric: result} if isinstance(result, (int, float)) else result
+        bad = [k for k, v in (metrics or {}).items() if not math.isfinite(float(v))]
+        if bad:
+            trial.complete_infeasible(f"non-finite {', '.join(bad)}")
+            return f"non-finite {', '.join(bad)}"
+        trial.complete(None if metrics is None else {k: float(v) for k, v in metrics.items()})
+        return ""
+
+    def _tell(self, trial: Trial, worker: str, began: float, error: str) -> None:
+        value = trial.metrics.get(self.metric) if trial.state == "COMPLETED" else None
+        with self.lock:
+            self.finished.append(trial)
+            if value is not None and (self.best is None or self._better(value, self.best[0])):
+                self.best = (value, trial.id)
+            if self.progress is not None:
+                best_value, best_id = self.best if self.best else (None, None)
+                seconds = time.monotonic() - began
+                self.progress(
+                    Progress(trial, value, seconds, len(self.finished), self.n_trials,
+                             best_value, best_id, worker, error)
+                )  # fmt: skip
+
+    def _better(self, value: float, than: float) -> bool:
+        return self.sign * value > self.sign * than

@@ -1,0 +1,145 @@
+"""SibylSampler and SibylPruner: Optuna scripts run with Sibyl choosing the parameters."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import optuna
+import pytest
+
+import sibyl
+from sibyl.integrations.optuna import SibylPruner, SibylSampler
+from tests.support.servers import ServerThread
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+@pytest.fixture(scope="module")
+def client(server: ServerThread) -> Iterator[sibyl.Client]:
+    with sibyl.connect(server.address) as connected:
+        yield connected
+
+
+def objective(trial: optuna.Trial) -> float:
+    x = trial.suggest_float("x", -4.0, 4.0)
+    lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
+    layers = trial.suggest_int("layers", 1, 4)
+    optimizer = trial.suggest_categorical("optimizer", ["sgd", "adam", None])
+    batch = trial.suggest_int("batch/size", 16, 128, step=16)
+    assert optimizer in ("sgd", "adam", None) and batch % 16 == 0
+    return (x - 1.0) ** 2 + abs(math.log10(lr) + 3) + layers
+
+
+def sibyl_studies(client: sibyl.Client, prefix: str) -> list[sibyl.Study]:
+    return [s for s in client.list_studies() if s.study_id.startswith(prefix)]
+
+
+def test_a_define_by_run_script_switches_by_changing_the_sampler(
+    server: ServerThread, client: sibyl.Client, unique_id: str
+) -> None:
+    sampler = SibylSampler(server.address, study_id=unique_id, seed=0, algorithm="random_search")
+    study = optuna.create_study(sampler=sampler)
+    study.optimize(objective, n_trials=6)
+    assert len(study.trials) == 6 and study.best_value < 10
+
+    [sibyl_study] = sibyl_studies(client, unique_id)
+    names = [p.name for p in sibyl_study.proto.spec.parameters]
+    assert names == ["batch_size", "layers", "lr", "optimizer", "x"]
+    trials = list(sibyl_study.trials())
+    # Trial 0 was drawn independently and added as a result; 1-5 were suggested by Sibyl.
+    assert [t.state for t in trials] == ["COMPLETED"] * 6
+    assert [t.metrics["value"] for t in trials] == [t.value for t in study.trials]
+    for sibyl_trial, optuna_trial in zip(trials[1:], study.trials[1:], strict=True):
+        assert sibyl_trial.parameters["layers"] == optuna_trial.params["layers"]
+        assert sibyl_trial.parameters["x"] == optuna_trial.params["x"]
+    sampler.close()
+
+
+def test_an_upfront_space_and_independent_parameters_outside_it(
+    server: ServerThread, client: sibyl.Client, unique_id: str
+) -> None:
+    def branching(trial: optuna.Trial) -> float:
+        kind = trial.suggest_categorical("kind", ["a", "b"])
+        x = trial.suggest_float("x", 0.0, 1.0)
+        if kind == "a":
+            return x + trial.suggest_float("only_a", 0.0, 1.0)
+        return x
+
+    space = {
+        "kind": optuna.distributions.CategoricalDistribution(["a", "b"]),
+        "x": optuna.distributions.FloatDistribution(0.0, 1.0),
+    }
+    sampler = SibylSampler(server.address, study_id=unique_id, search_space=space, seed=1)
+    study = optuna.create_study(sampler=sampler)
+    study.optimize(branching, n_trials=5)
+    [sibyl_study] = sibyl_studies(client, unique_id)
+    assert [p.name for p in sibyl_study.proto.spec.parameters] == ["kind", "x"]
+    assert [t.state for t in sibyl_study.trials()] == ["COMPLETED"] * 5
+
+
+def test_pruning_follows_the_sibyl_studys_early_stopping(
+    server: ServerThread, client: sibyl.Client, unique_id: str
+) -> None:
+    def training(trial: optuna.Trial) -> float:
+        x = trial.suggest_float("x", 0.0, 1.0)
+        # The first three learn well; later trials plateau high and should be pruned.
+        floor = 0.1 if trial.number < 3 else 0.9
+        for epoch in range(1, 6):
+            trial.report(floor + x / epoch, step=epoch)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+        return floor + x / 5
+
+    space = {"x": optuna.distributions.FloatDistribution(0.0, 1.0)}
+    sampler = SibylSampler(
+        server.address, study_id=unique_id, search_space=space, algorithm="random_search"
+    )
+    pruner = SibylPruner(sibyl.MedianStopping(min_step=2, min_trials=2))
+    study = optuna.create_study(sampler=sampler, pruner=pruner)
+    study.optimize(training, n_trials=6)
+    states = [t.state for t in study.trials]
+    assert states[:3] == [optuna.trial.TrialState.COMPLETE] * 3
+    assert optuna.trial.TrialState.PRUNED in states[3:]
+
+    [sibyl_study] = sibyl_studies(client, unique_id)
+    assert sibyl_study.proto.spec.early_stopping.HasField("median")
+    for sibyl_trial, optuna_trial in zip(sibyl_study.trials(), study.trials, strict=True):
+        assert sibyl_trial.state == "COMPLETED"
+        last = optuna_trial.intermediate_values[max(optuna_trial.intermediate_values)]
+        assert sibyl_trial.metrics["value"] == pytest.approx(optuna_trial.value or last)
+
+
+def test_several_objectives_and_failures(
+    server: ServerThread, client: sibyl.Client, unique_id: str
+) -> None:
+    def two(trial: optuna.Trial) -> tuple[float, float]:
+        x = trial.suggest_float("x", 0.0, 1.0)
+        if trial.number == 2:
+            raise ValueError("diverged")
+        return x, 1 - x
+
+    sampler = SibylSampler(server.address, study_id=unique_id, algorithm="random_search")
+    study = optuna.create_study(directions=["minimize", "maximize"], sampler=sampler)
+    study.optimize(two, n_trials=4, catch=(ValueError,))
+    [sibyl_study] = sibyl_studies(client, unique_id)
+    goals = [(m.name, m.goal) for m in sibyl_study.proto.spec.metrics]
+    assert goals == [("value_0", 1), ("value_1", 2)]
+    states = [t.state for t in sibyl_study.trials()]
+    assert states == ["COMPLETED", "COMPLETED", "INFEASIBLE", "COMPLETED"]
+
+
+def test_starts_its_own_server_without_an_address() -> None:
+    sampler = SibylSampler(seed=0)
+    study = optuna.create_study(sampler=sampler, direction="maximize")
+    study.optimize(lambda t: -((t.suggest_float("x", -1, 1) - 0.2) ** 2), n_trials=3)
+    assert len(study.trials) == 3
+    sampler.close()
+
+
+def test_the_pruner_needs_the_sampler() -> None:
+    study = optuna.create_study(pruner=SibylPruner())
+    trial = study.ask()
+    trial.report(1.0, step=1)
+    with pytest.raises(TypeError, match="SibylSampler"):
+        trial.should_prune()

@@ -1,0 +1,199 @@
+"""sibyl.optimize against a real server: workers, progress, errors and Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import sibyl
+from tests.support.servers import ServerThread
+
+SPEC = sibyl.StudySpec(
+    parameters=[sibyl.Double("x", -2.0, 2.0), sibyl.Integer("n", 1, 4)],
+    metrics=[sibyl.Metric("loss")],
+    algorithm="random_search",
+    seed=3,
+)
+
+
+@pytest.fixture(scope="module")
+def store_url(sqlite_url: str) -> str:
+    """SQLite only: the loop talks to the server through the client, whatever the store."""
+    return sqlite_url
+
+
+@pytest.fixture(scope="module")
+def client(server: ServerThread) -> Iterator[sibyl.Client]:
+    with sibyl.connect(server.address, team="optimize", client_id="job") as connected:
+        yield connected
+
+
+def quadratic(trial: sibyl.Trial) -> float:
+    return (trial.parameters["x"] - 0.5) ** 2 + trial.parameters["n"]
+
+
+def test_runs_trials_with_several_workers_and_reports_progress(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    study = client.create_study(unique_id, SPEC)
+    seen: list[sibyl.Progress] = []
+    result = sibyl.optimize(quadratic, study, n_trials=7, n_workers=3, progress=seen.append)
+    assert len(result.trials) == 7 == len(seen)
+    assert [p.finished for p in seen] == list(range(1, 8))
+    assert {p.worker for p in seen} <= {"job", "job-1", "job-2"}
+    trials = list(study.trials())
+    assert [t.state for t in trials] == ["COMPLETED"] * 7
+    best = min(trials, key=lambda t: t.metrics["loss"])
+    assert result.best_trial is not None and result.best_trial.id == best.id
+    assert seen[-1].best_value == best.metrics["loss"] and seen[-1].best_trial_id == best.id
+
+
+def test_prints_a_line_per_trial_and_stops_at_the_budget(
+    client: sibyl.Client, unique_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    study = client.create_study(unique_id, {**_as_dict(), "max_trials": 3})
+    result = sibyl.optimize(quadratic, study)  # no n_trials: until the study completes
+    assert len(result.trials) == 3 and study.state == "COMPLETED"
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 3 and all("best loss=" in line for line in lines), lines
+    assert lines[-1].endswith("3 done [job]")
+
+
+def test_metrics_dicts_last_measurements_and_non_finite_values(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    study = client.create_study(unique_id, SPEC)
+    results = iter([{"loss": 1.5}, None, float("nan")])
+
+    def objective(trial: sibyl.Trial) -> float | dict[str, float] | None:
+        trial.report({"loss": 9.0}, step=1)
+        return next(results)
+
+    sibyl.optimize(objective, study, n_trials=3, progress=None)
+    trials = list(study.trials())
+    assert [t.state for t in trials] == ["COMPLETED", "COMPLETED", "INFEASIBLE"]
+    assert [t.metrics.get("loss") for t in trials[:2]] == [1.5, 9.0]
+    assert "non-finite loss" in trials[2].proto.infeasibility_reason
+
+
+def test_caught_errors_go_on_and_others_stop_the_run(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_study(unique_id, SPEC)
+
+    def objective(trial: sibyl.Trial) -> float:
+        if trial.id == 1:
+            raise ValueError("diverged")
+        if trial.id == 3:
+            raise RuntimeError("out of memory")
+        return 1.0
+
+    with pytest.raises(RuntimeError, match="out of memory"):
+        sibyl.optimize(objective, study, n_trials=10, catch=(ValueError,), progress=None)
+    trials = list(study.trials())
+    assert [t.state for t in trials] == ["INFEASIBLE", "COMPLETED", "INFEASIBLE"]
+    assert trials[0].proto.infeasibility_reason == "ValueError: diverged"
+
+
+def test_ctrl_c_leaves_the_running_trial_active_and_a_rerun_resumes_it(
+    server: ServerThread, client: sibyl.Client, unique_id: str, tmp_path: Path
+) -> None:
+    study = client.create_study(unique_id, SPEC)
+    script = tmp_path / "job.py"
+    script.write_text(
+        textwrap.dedent(f"""
+        import sys, time, sibyl
+        client = sibyl.connect({server.address!r}, team="optimize", client_id="job-ctrl-c")
+        study = client.get_study({unique_id!r})
+        def objective(trial):
+            if trial.id == 3:
+                print("running", trial.id, flush=True)
+                time.sleep(60)
+            return 1.0
+        try:
+            sibyl.optimize(objective, study, n_trials=10)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(130)
+        """)
+    )
+    job = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert job.stdout is not None
+    assert job.stdout.readline().split() == ["running", "3"]
+    job.send_signal(signal.SIGINT)
+    out, err = job.communicate(timeout=30)
+    assert job.returncode == 130 and out.strip() == "interrupted", err
+    assert "trials left ACTIVE with their client ids: 3 (job-ctrl-c)" in err
+    trials = list(study.trials())
+    assert [t.state for t in trials] == ["COMPLETED", "COMPLETED", "ACTIVE"]
+    assert trials[2].proto.client_id == "job-ctrl-c"
+
+    with sibyl.connect(server.address, team="optimize", client_id="job-ctrl-c") as again:
+        resumed = sibyl.optimize(lambda t: 2.0, again.get_study(unique_id), n_trials=1)
+    assert [t.id for t in resumed.trials] == [3]
+    assert study.get_trial(3).state == "COMPLETED"
+
+
+def test_rejects_zero_workers(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_study(unique_id, SPEC)
+    with pytest.raises(ValueError, match="n_workers"):
+        sibyl.optimize(quadratic, study, n_workers=0)
+
+
+def _as_dict() -> dict[str, object]:
+    return {
+        "parameters": {
+            "x": {"type": "double", "low": -2.0, "high": 2.0},
+            "n": {"type": "integer", "low": 1, "high": 4},
+        },
+        "metrics": {"loss": "minimize"},
+        "algorithm": "random_search",
+    }
+
+
+def test_no_time_left_starts_nothing(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_study(unique_id, SPEC)
+    began = time.monotonic()
+    result = sibyl.optimize(quadratic, study, n_trials=5, timeout_seconds=0.0)
+    assert result.trials == [] and time.monotonic() - began < 5
+
+
+def test_ctrl_c_with_several_workers_leaves_each_running_trial_active(
+    server: ServerThread, client: sibyl.Client, unique_id: str, tmp_path: Path
+) -> None:
+    study = client.create_study(unique_id, SPEC)
+    script = tmp_path / "job.py"
+    script.write_text(
+        textwrap.dedent(f"""
+        import time, sibyl
+        client = sibyl.connect({server.address!r}, team="optimize", client_id="pool")
+        def objective(trial):
+            print("running", trial.id, flush=True)
+            time.sleep(60)
+        sibyl.optimize(objective, client.get_study({unique_id!r}), n_trials=10, n_workers=2)
+        """)
+    )
+    job = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert job.stdout is not None
+    running = {job.stdout.readline().split()[1], job.stdout.readline().split()[1]}
+    job.send_signal(signal.SIGINT)
+    _, err = job.communicate(timeout=30)
+    assert job.returncode != 0 and "KeyboardInterrupt" in err
+    assert "trials left ACTIVE with their client ids: 1 (pool" in err, err
+    trials = list(study.trials())
+    assert {str(t.id) for t in trials} == running == {"1", "2"}
+    assert {t.state for t in trials} == {"ACTIVE"}
+    assert {t.proto.client_id for t in trials} == {"pool", "pool-1"}
+
+    with sibyl.connect(server.address, team="optimize", client_id="pool") as again:
+        resumed = sibyl.optimize(lambda t: 1.0, again.get_study(unique_id), 2, n_workers=2)
+    assert sorted(t.id for t in resumed.trials) == [1, 2]
