@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -59,9 +60,10 @@ class ConnectConfig:
     """Deadline of each call but SuggestTrials."""
     suggest_timeout_seconds: float = 600.0
     """Deadline of SuggestTrials, which may fit a model and wait for other workers."""
-    client_id: str = field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
+    client_id: str | None = None
     """Identifies this worker: a worker that restarts with the same id gets its
-    unfinished trials back. Defaults to host-pid (set it for resumable workers)."""
+    unfinished trials back. None: `host-pid-thread`, so that threads sharing a client
+    never share trials (set an id for workers that should resume after a restart)."""
     retry: RetryConfig = field(default_factory=RetryConfig)
     """Retries of UNAVAILABLE calls."""
     max_message_bytes: int = 4 * 1024 * 1024
@@ -108,6 +110,14 @@ class Client:
         self.stub = study_service_pb2_grpc.StudyServiceStub(self._channel)
         self.team_stub = team_service_pb2_grpc.TeamServiceStub(self._channel)
         self._metadata = (("authorization", f"Bearer {config.token}"),) if config.token else ()
+
+    @property
+    def client_id(self) -> str:
+        """The worker id calls from this thread use (see ConnectConfig.client_id)."""
+        if self.config.client_id is not None:
+            return self.config.client_id
+        thread = threading.current_thread().name
+        return f"{socket.gethostname()}-{os.getpid()}-{thread}"[:128]
 
     @property
     def team_name(self) -> str:

@@ -133,7 +133,7 @@ def optimize(
     if n_workers < 1:
         raise ValueError(f"n_workers must be at least 1, not {n_workers}")
     run = _Run(objective, study, n_trials, timeout_seconds, catch, progress)
-    client_id = study.client.config.client_id
+    client_id = study.client.client_id
     workers = [client_id] + [f"{client_id}-{i}" for i in range(1, n_workers)]
     try:
         if n_workers == 1:

@@ -11,7 +11,7 @@ for trial in study.suggest():
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -81,7 +81,7 @@ class Study:
         Raises FailedPreconditionError while the study is PAUSED.
         """
         request = study_service_pb2.SuggestTrialsRequest(
-            parent=self.name, count=count, client_id=client_id or self.client.config.client_id
+            parent=self.name, count=count, client_id=client_id or self.client.client_id
         )
         timeout = self.client.config.suggest_timeout_seconds
         try:
@@ -101,15 +101,23 @@ class Study:
         *,
         infeasible_reason: str | None = None,
         metadata: Mapping[str, str] | None = None,
+        measurements: Sequence[tuple[int, Mapping[str, float]]] = (),
     ) -> Trial:
         """Adds a trial with chosen parameters.
 
         With `metrics`: a COMPLETED trial (e.g. a result from an earlier run). With
         `infeasible_reason`: an INFEASIBLE one. With neither: a REQUESTED trial that
-        the next worker to ask gets first.
+        the next worker to ask gets first. `measurements`, (step, metrics) pairs by
+        increasing step, give a finished trial's learning curve, which early-stopping
+        rules compare new trials with.
         """
         trial = trial_pb2.Trial(
-            parameters=self._codec.to_proto(parameters), metadata=dict(metadata or {})
+            parameters=self._codec.to_proto(parameters),
+            metadata=dict(metadata or {}),
+            measurements=[
+                trial_pb2.Measurement(metrics=dict(values), step=step)
+                for step, values in measurements
+            ],
         )
         if metrics is not None:
             trial.state = trial_pb2.TRIAL_STATE_COMPLETED

@@ -92,3 +92,44 @@ def test_a_user_can_stop_a_running_trial(client: sibyl.Client, unique_id: str) -
     assert not trial.should_stop()
     study.get_trial(trial.id).stop()
     assert trial.should_stop() and trial.state == "STOPPING"
+
+
+def test_warm_started_curves_count_for_early_stopping(client: sibyl.Client, unique_id: str) -> None:
+    spec = {
+        "parameters": {"x": {"type": "double", "low": 0, "high": 1}},
+        "metrics": {"loss": "minimize"},
+        "algorithm": "random_search",
+        "early_stopping": {"rule": "median", "min_step": 1},
+    }
+    study = client.create_study(unique_id, spec)
+    curve = [(step, {"loss": 1.0 / step}) for step in range(1, 6)]
+    for x in (0.1, 0.2, 0.3):
+        done = study.add_trial({"x": x}, {"loss": 0.2}, measurements=curve)
+    assert [m.step for m in done.proto.measurements] == [1, 2, 3, 4, 5]
+    [trial] = study.suggest()
+    trial.report({"loss": 5.0}, step=2)
+    assert trial.should_stop(), "compared with the warm-started curves"
+    with pytest.raises(sibyl.InvalidArgumentError) as caught:
+        study.add_trial(
+            {"x": 0.4}, {"loss": 0.1}, measurements=[(2, {"loss": 1.0}), (1, {"loss": 1.0})]
+        )
+    assert caught.value.field == "trial.measurements[1].step"
+
+
+def test_threads_sharing_a_client_get_their_own_trials(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    import threading
+
+    study = client.create_study(
+        unique_id, {"parameters": {"c": ["a", "b", "c"]}, "metrics": {"y": "minimize"}}
+    )
+    got: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: got.extend(t.id for t in study.suggest())) for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(got) == [1, 2, 3]

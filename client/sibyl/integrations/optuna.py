@@ -150,7 +150,7 @@ class SibylSampler(BaseSampler):
         if not search_space:
             return {}
         space = self._space(study, search_space)
-        client_id = f"{self._connected().config.client_id}-{trial.number}"[-128:]
+        client_id = f"{self._connected().client_id}-{trial.number}"[-128:]
         suggested = space.study.suggest(client_id=client_id)
         if not suggested:  # the Sibyl study is complete: Optuna decides when to stop
             return {}

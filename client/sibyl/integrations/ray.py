@@ -119,7 +119,7 @@ class SibylSearch(Searcher):
 
     def suggest(self, trial_id: str) -> dict[str, Any] | str | None:
         live = self._connected()
-        client_id = f"{live.client.config.client_id}-{trial_id}"[-128:]
+        client_id = f"{live.client.client_id}-{trial_id}"[-128:]
         trials = live.study.suggest(client_id=client_id)
         if not trials:
             self._finished = True

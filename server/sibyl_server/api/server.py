@@ -181,6 +181,8 @@ async def _watch_database(
             reachable = True
         except Unavailable:
             reachable = False
+        except RuntimeError:  # the pool is shut down: the server is stopping
+            return
         if reachable != healthy:
             healthy = reachable
             log.warning("database %s", "reachable again" if healthy else "unreachable")

@@ -127,6 +127,7 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
             ),
             infeasibility_reason=trial.infeasibility_reason,
             metadata=dict(trial.metadata),
+            measurements=tuple(convert.measurement_from_proto(m) for m in trial.measurements),
         )
         created = await self.run(self._trials.create_trial, parent, new, request.request_id)
         return pb.CreateTrialResponse(trial=convert.trial_to_proto(parent, created))

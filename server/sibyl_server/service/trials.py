@@ -47,6 +47,7 @@ class NewTrial:
     final_measurement: Measurement | None = None
     infeasibility_reason: str = ""
     metadata: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    measurements: tuple[Measurement, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,7 +85,9 @@ class TrialUseCases:
             trials_allowed(record.quotas, parent.team, record.study.trial_count, 1)
             number = tx.allocate_trial_numbers(record.pk, 1)
             trial = dataclasses.replace(trial, number=number)
-            tx.insert_trial(record.pk, trial, request_id or None)
+            trial_pk = tx.insert_trial(record.pk, trial, request_id or None)
+            for measurement in trial.measurements:
+                tx.insert_measurement(trial_pk, measurement)
             exhausted = exhausted_reason_after(record.study.spec, number, "")
             if exhausted:
                 tx.update_study(record.pk, now, exhausted_reason=exhausted)
@@ -111,6 +114,7 @@ class TrialUseCases:
         reason = check_text(
             new.infeasibility_reason, MAX_REASON_LENGTH, "trial.infeasibility_reason"
         )
+        _check_history(spec, new)
         finished = new.state in FINISHED_STATES
         return Trial(
             number=0,
@@ -119,6 +123,7 @@ class TrialUseCases:
             final_measurement=new.final_measurement,
             infeasibility_reason=reason if new.state is TrialState.INFEASIBLE else "",
             metadata={**new.metadata, METADATA_ALGORITHM: USER_ALGORITHM},
+            measurements=new.measurements,
             create_time=now,
             complete_time=now if finished else None,
             update_time=now,
@@ -231,6 +236,19 @@ class TrialUseCases:
             if t.final_measurement is not None and is_feasible(spec, t.final_measurement.metrics)
         )
         return OptimalTrials(optimal_trials(spec, trials), feasible, len(trials))
+
+
+def _check_history(spec: StudySpec, new: NewTrial) -> None:
+    """The learning curve of a finished trial: valid measurements by increasing step."""
+    if new.measurements and new.state is TrialState.REQUESTED:
+        raise InvalidArgument("trial.measurements", "only finished trials can bring some")
+    previous: int | None = None
+    for index, measurement in enumerate(new.measurements):
+        field = f"trial.measurements[{index}]"
+        check_measurement(spec, measurement, field, final=False)
+        if previous is not None and measurement.step <= previous:
+            raise InvalidArgument(f"{field}.step", "steps must increase")
+        previous = measurement.step
 
 
 def _is_resent(history: tuple[Measurement, ...], measurement: Measurement) -> bool:

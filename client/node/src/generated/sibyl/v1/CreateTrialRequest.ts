@@ -8,10 +8,13 @@ export interface CreateTrialRequest {
    */
   'parent'?: (string);
   /**
-   * The trial. Required: `parameters` with a valid value for every parameter of
-   * the spec; `state` REQUESTED, COMPLETED (with `final_measurement`) or
-   * INFEASIBLE (with `infeasibility_reason` optional); `metadata` optional (keys
-   * must not start with "sibyl."). Other fields are ignored.
+   * The trial. Required: `parameters` with a valid value for every active
+   * parameter of the spec; `state` REQUESTED, COMPLETED (with
+   * `final_measurement`) or INFEASIBLE (with `infeasibility_reason` optional);
+   * `measurements` optional, for COMPLETED and INFEASIBLE trials only (their
+   * learning curves, which early-stopping rules compare new trials with; steps
+   * increasing); `metadata` optional (keys must not start with "sibyl."). Other
+   * fields are ignored.
    */
   'trial'?: (_sibyl_v1_Trial | null);
   /**
@@ -27,10 +30,13 @@ export interface CreateTrialRequest__Output {
    */
   'parent': (string);
   /**
-   * The trial. Required: `parameters` with a valid value for every parameter of
-   * the spec; `state` REQUESTED, COMPLETED (with `final_measurement`) or
-   * INFEASIBLE (with `infeasibility_reason` optional); `metadata` optional (keys
-   * must not start with "sibyl."). Other fields are ignored.
+   * The trial. Required: `parameters` with a valid value for every active
+   * parameter of the spec; `state` REQUESTED, COMPLETED (with
+   * `final_measurement`) or INFEASIBLE (with `infeasibility_reason` optional);
+   * `measurements` optional, for COMPLETED and INFEASIBLE trials only (their
+   * learning curves, which early-stopping rules compare new trials with; steps
+   * increasing); `metadata` optional (keys must not start with "sibyl."). Other
+   * fields are ignored.
    */
   'trial': (_sibyl_v1_Trial__Output | null);
   /**
