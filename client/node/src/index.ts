@@ -37,19 +37,42 @@ export {
 export type { ConnectOptions, ResolvedOptions, RetryOptions } from "./options";
 export { decodeDetails, decodeStatusDetails, encodeStatus } from "./rpcDetails";
 export type { ErrorDetails, FieldViolation } from "./rpcDetails";
-export { ALGORITHMS, categorical, discrete, double, integer, metric, specToMessage } from "./spec";
+export {
+  ALGORITHMS,
+  categorical,
+  constraint,
+  discrete,
+  double,
+  integer,
+  learningCurveStopping,
+  medianStopping,
+  metric,
+  specToMessage,
+  successiveHalving,
+} from "./spec";
 export type {
   AlgorithmName,
   CategoricalParameter,
+  Constraint,
   DiscreteParameter,
   DoubleParameter,
+  EarlyStopping,
   Goal,
   IntegerParameter,
+  LearningCurveStopping,
+  MedianStopping,
   Metric,
+  MetricDefinition,
+  NumericParameterOptions,
   Parameter,
   ParameterDefinition,
+  ParameterOptions,
   Scale,
   StudySpec,
+  SuccessiveHalving,
+  When,
+  WhenRange,
+  WhenValues,
 } from "./spec";
 export { Study, Trial } from "./study";
 export type {

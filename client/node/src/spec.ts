@@ -8,8 +8,10 @@
  *     integer("num_layers", 1, 4),
  *     discrete("batch_size", [16, 32, 64, 128]),
  *     categorical("optimizer", ["sgd", "adam", "rmsprop"]),
+ *     double("momentum", 0, 0.99, { when: { parent: "optimizer", values: ["sgd"] } }),
  *   ],
- *   metrics: [metric("accuracy", "maximize")],
+ *   metrics: [metric("accuracy", "maximize"), constraint("memory_gb", { atMost: 8 })],
+ *   earlyStopping: medianStopping({ minStep: 2 }),
  *   maxTrials: 50,
  * };
  * ```
@@ -19,6 +21,8 @@
 import type { StudySpec as StudySpecMessage } from "./generated/sibyl/v1/StudySpec";
 import type { ParameterSpec as ParameterSpecMessage } from "./generated/sibyl/v1/ParameterSpec";
 import type { MetricSpec as MetricSpecMessage } from "./generated/sibyl/v1/MetricSpec";
+import type { ParentCondition as ParentConditionMessage } from "./generated/sibyl/v1/ParentCondition";
+import type { EarlyStoppingPolicy as EarlyStoppingPolicyMessage } from "./generated/sibyl/v1/EarlyStoppingPolicy";
 
 /** How algorithms see distances along a numeric parameter: equal differences or equal ratios. */
 export type Scale = "linear" | "log";
@@ -37,6 +41,48 @@ export const ALGORITHMS = [
 /** One of ALGORITHMS. */
 export type AlgorithmName = (typeof ALGORITHMS)[number];
 
+/**
+ * Makes a parameter conditional: it exists only in trials whose `parent` parameter
+ * takes one of `values` (categories of a CATEGORICAL parent, numbers of an INTEGER
+ * or DISCRETE one), or, for a numeric parent, a value within [`atLeast`, `atMost`]
+ * (either end may be left open). Trials carry a conditional parameter exactly when
+ * it is active.
+ *
+ * ```ts
+ * { parent: "optimizer", values: ["sgd"] }
+ * { parent: "layers", atLeast: 3 }
+ * ```
+ */
+export type When = WhenValues | WhenRange;
+
+/** A condition on the parent's value being one of `values`. */
+export interface WhenValues {
+  readonly parent: string;
+  /** Categories (strings) or numbers of the parent; not empty. */
+  readonly values: readonly string[] | readonly number[];
+}
+
+/** A condition on a numeric parent's value being in a closed range; set at least one end. */
+export interface WhenRange {
+  readonly parent: string;
+  /** Smallest parent value that makes the parameter active; unset: no lower end. */
+  readonly atLeast?: number;
+  /** Largest parent value that makes the parameter active; unset: no upper end. */
+  readonly atMost?: number;
+}
+
+/** Options every parameter builder takes. */
+export interface ParameterOptions {
+  /** Makes the parameter conditional (see `When`). Unset: it is in every trial. */
+  readonly when?: When;
+}
+
+/** Options of the numeric builders: the scale, and the options of every parameter. */
+export interface NumericParameterOptions extends ParameterOptions {
+  /** "linear" (the default) or "log". */
+  readonly scale?: Scale;
+}
+
 /** A real-valued parameter in [low, high]; scale "log" for rates and strengths. */
 export interface DoubleParameter {
   readonly type: "double";
@@ -47,6 +93,8 @@ export interface DoubleParameter {
   readonly high: number;
   /** "linear" (the default) or "log". */
   readonly scale?: Scale;
+  /** Makes the parameter conditional (see `When`). */
+  readonly when?: When;
 }
 
 /** An integer parameter in [low, high], both included. */
@@ -59,6 +107,8 @@ export interface IntegerParameter {
   readonly high: number;
   /** "linear" (the default) or "log". */
   readonly scale?: Scale;
+  /** Makes the parameter conditional (see `When`). */
+  readonly when?: When;
 }
 
 /** One of an ordered set of numbers, e.g. batch sizes [16, 32, 64, 128]. */
@@ -67,6 +117,8 @@ export interface DiscreteParameter {
   readonly name: string;
   /** The allowed numbers, in any order (the server stores them ascending). */
   readonly values: readonly number[];
+  /** Makes the parameter conditional (see `When`). */
+  readonly when?: When;
 }
 
 /** One of a set of unordered strings, e.g. ["sgd", "adam", "rmsprop"]. */
@@ -75,6 +127,8 @@ export interface CategoricalParameter {
   readonly name: string;
   /** The allowed strings, in the order given. */
   readonly values: readonly string[];
+  /** Makes the parameter conditional (see `When`). */
+  readonly when?: When;
 }
 
 /** A parameter of the search space. */
@@ -93,12 +147,71 @@ export type ParameterDefinition =
   | readonly number[]
   | readonly string[];
 
-/** A metric trials report. */
+/**
+ * An objective: a metric to minimize or maximize. Several objectives make a
+ * multi-objective study, whose optimal trials are its Pareto front.
+ */
 export interface Metric {
   readonly name: string;
   /** "minimize" (the default) or "maximize". */
   readonly goal?: Goal;
+  /**
+   * Several objectives only: this objective's coordinate of the hypervolume reference
+   * point, the worst value still worth having. Unset: inferred from the observations.
+   */
+  readonly referenceValue?: number;
 }
+
+/**
+ * An outcome constraint: a metric trials report, and that must be within bounds
+ * (e.g. memory_gb at most 8) for a trial to be feasible. Only feasible trials can be
+ * optimal. Set at least one bound.
+ */
+export interface Constraint {
+  readonly name: string;
+  /** The metric must be at most this. */
+  readonly atMost?: number;
+  /** The metric must be at least this. */
+  readonly atLeast?: number;
+}
+
+/**
+ * A metric keyed by its name: a goal, `{ goal, referenceValue }` for an objective, or
+ * `{ atMost, atLeast }` for a constraint.
+ */
+export type MetricDefinition = Goal | Omit<Metric, "name"> | Omit<Constraint, "name">;
+
+/** The median stopping rule: stop a trial whose best value so far is worse than the median of other trials' running averages at its step. */
+export interface MedianStopping {
+  readonly rule: "median";
+  /** No trial is stopped before this step. Default 0. */
+  readonly minStep?: number;
+  /** No trial is stopped until this many trials have measurements at its step. Default 3. */
+  readonly minTrials?: number;
+}
+
+/** Asynchronous successive halving: at steps minStep * reductionFactor^k, keep the best 1/reductionFactor. */
+export interface SuccessiveHalving {
+  readonly rule: "successive_halving";
+  /** The first rung, at least 1. Default 1. */
+  readonly minStep?: number;
+  /** At each rung keep the best 1/reductionFactor; at least 2. Default 3. */
+  readonly reductionFactor?: number;
+}
+
+/** Learning-curve extrapolation: stop a trial when even an optimistic prediction of its final value is worse than the best final value so far. */
+export interface LearningCurveStopping {
+  readonly rule: "learning_curve";
+  /** The step the final value is predicted at (the training's length); at least 2. */
+  readonly finalStep: number;
+  /** No trial is stopped before this step. Default 3. */
+  readonly minStep?: number;
+  /** No trial is stopped until this many trials have finished. Default 3. */
+  readonly minTrials?: number;
+}
+
+/** When to stop unpromising trials early (judged on the first objective). */
+export type EarlyStopping = MedianStopping | SuccessiveHalving | LearningCurveStopping;
 
 /**
  * What to optimize and how. See proto/sibyl/v1/study.proto for every field's meaning.
@@ -110,8 +223,12 @@ export interface StudySpec {
    * `{ lr: { type: "double", low: 1e-4, high: 0.1, scale: "log" }, batch: [16, 32], opt: ["sgd", "adam"] }`.
    */
   readonly parameters: readonly Parameter[] | Readonly<Record<string, ParameterDefinition>>;
-  /** The metric to optimize (one today): a list, or an object from name to goal. */
-  readonly metrics: readonly Metric[] | Readonly<Record<string, Goal>>;
+  /**
+   * The objectives (1 to 4) and outcome constraints: a list (from `metric` and
+   * `constraint`), or an object from name to definition, e.g.
+   * `{ accuracy: "maximize", latency_ms: { goal: "minimize", referenceValue: 100 }, memory_gb: { atMost: 8 } }`.
+   */
+  readonly metrics: readonly (Metric | Constraint)[] | Readonly<Record<string, MetricDefinition>>;
   /** The algorithm; "gp_bandit" when unset. */
   readonly algorithm?: AlgorithmName;
   /** Trial budget: the study completes once this many trials finished. Unset: none. */
@@ -124,41 +241,128 @@ export interface StudySpec {
   readonly gridResolution?: number;
   /** gp_bandit only: quasi-random trials before the model is used. Unset: 2 * parameters + 2. */
   readonly initialTrials?: number;
+  /**
+   * When to stop unpromising trials (see `Trial.shouldStop`): `medianStopping()`,
+   * `successiveHalving()`, `learningCurveStopping(finalStep)`, or the same as plain
+   * data, e.g. `{ rule: "median", minStep: 2 }`. Unset: trials are never stopped.
+   */
+  readonly earlyStopping?: EarlyStopping;
 }
 
-/** A DOUBLE parameter in [low, high]. */
+function numericOptions(
+  scaleOrOptions: Scale | NumericParameterOptions | undefined,
+  options: ParameterOptions,
+): { scale: Scale; when?: When } {
+  const merged =
+    typeof scaleOrOptions === "object" && scaleOrOptions !== null
+      ? { ...options, ...scaleOrOptions }
+      : { ...options, scale: scaleOrOptions };
+  return withWhen({ scale: merged.scale ?? "linear" }, merged.when);
+}
+
+function withWhen<T extends object>(parameter: T, when: When | undefined): T & { when?: When } {
+  return when === undefined ? parameter : { ...parameter, when };
+}
+
+/**
+ * A DOUBLE parameter in [low, high].
+ *
+ * ```ts
+ * double("learning_rate", 1e-5, 0.1, "log")
+ * double("momentum", 0, 0.99, { when: { parent: "optimizer", values: ["sgd"] } })
+ * ```
+ */
 export function double(
   name: string,
   low: number,
   high: number,
-  scale: Scale = "linear",
+  scale?: Scale | NumericParameterOptions,
+  options: ParameterOptions = {},
 ): DoubleParameter {
-  return { type: "double", name, low, high, scale };
+  return { type: "double", name, low, high, ...numericOptions(scale, options) };
 }
 
-/** An INTEGER parameter in [low, high], both included. */
+/** An INTEGER parameter in [low, high], both included; options as for `double`. */
 export function integer(
   name: string,
   low: number,
   high: number,
-  scale: Scale = "linear",
+  scale?: Scale | NumericParameterOptions,
+  options: ParameterOptions = {},
 ): IntegerParameter {
-  return { type: "integer", name, low, high, scale };
+  return { type: "integer", name, low, high, ...numericOptions(scale, options) };
 }
 
 /** A DISCRETE parameter: one of `values`. */
-export function discrete(name: string, values: readonly number[]): DiscreteParameter {
-  return { type: "discrete", name, values: [...values] };
+export function discrete(
+  name: string,
+  values: readonly number[],
+  options: ParameterOptions = {},
+): DiscreteParameter {
+  return withWhen({ type: "discrete", name, values: [...values] } as const, options.when);
 }
 
 /** A CATEGORICAL parameter: one of `values`. */
-export function categorical(name: string, values: readonly string[]): CategoricalParameter {
-  return { type: "categorical", name, values: [...values] };
+export function categorical(
+  name: string,
+  values: readonly string[],
+  options: ParameterOptions = {},
+): CategoricalParameter {
+  return withWhen({ type: "categorical", name, values: [...values] } as const, options.when);
 }
 
-/** A metric with its goal ("minimize" unless given). */
-export function metric(name: string, goal: Goal = "minimize"): Metric {
-  return { name, goal };
+/**
+ * An objective with its goal ("minimize" unless given); `referenceValue` for
+ * multi-objective studies (see `Metric`).
+ */
+export function metric(
+  name: string,
+  goal: Goal = "minimize",
+  options: { readonly referenceValue?: number } = {},
+): Metric {
+  return options.referenceValue === undefined
+    ? { name, goal }
+    : { name, goal, referenceValue: options.referenceValue };
+}
+
+/** An outcome constraint, e.g. `constraint("memory_gb", { atMost: 8 })`. */
+export function constraint(
+  name: string,
+  bounds: { readonly atMost?: number; readonly atLeast?: number },
+): Constraint {
+  if (bounds.atMost === undefined && bounds.atLeast === undefined) {
+    throw new RangeError(`constraint ${JSON.stringify(name)}: give atMost, atLeast or both`);
+  }
+  const result: { name: string; atMost?: number; atLeast?: number } = { name };
+  if (bounds.atMost !== undefined) {
+    result.atMost = bounds.atMost;
+  }
+  if (bounds.atLeast !== undefined) {
+    result.atLeast = bounds.atLeast;
+  }
+  return result;
+}
+
+/** The median stopping rule (see `MedianStopping`). */
+export function medianStopping(
+  options: { readonly minStep?: number; readonly minTrials?: number } = {},
+): MedianStopping {
+  return { rule: "median", ...options };
+}
+
+/** Asynchronous successive halving (see `SuccessiveHalving`). */
+export function successiveHalving(
+  options: { readonly minStep?: number; readonly reductionFactor?: number } = {},
+): SuccessiveHalving {
+  return { rule: "successive_halving", ...options };
+}
+
+/** Learning-curve extrapolation to `finalStep` (see `LearningCurveStopping`). */
+export function learningCurveStopping(
+  finalStep: number,
+  options: { readonly minStep?: number; readonly minTrials?: number } = {},
+): LearningCurveStopping {
+  return { rule: "learning_curve", finalStep, ...options };
 }
 
 function scaleType(scale: string | undefined): "SCALE_TYPE_LINEAR" | "SCALE_TYPE_LOG" {
@@ -189,6 +393,14 @@ function algorithmEnum(algorithm: string | undefined): string {
   return `ALGORITHM_${key.toUpperCase()}`;
 }
 
+/** Throws a TypeError naming the keys of `value` that are not in `known`. */
+function checkKeys(what: string, value: object, known: readonly string[]): void {
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new TypeError(`${what}: unknown keys ${unknown.sort().join(", ")}`);
+  }
+}
+
 /** The parameter named `name` from its keyed definition. */
 export function parameterFromDefinition(name: string, definition: ParameterDefinition): Parameter {
   if (Array.isArray(definition)) {
@@ -211,6 +423,29 @@ export function parameterFromDefinition(name: string, definition: ParameterDefin
   );
 }
 
+/** The metric or constraint named `name` from its keyed definition. */
+export function metricFromDefinition(
+  name: string,
+  definition: MetricDefinition,
+): Metric | Constraint {
+  if (typeof definition === "string") {
+    return metric(name, definition);
+  }
+  if (definition !== null && typeof definition === "object") {
+    return { ...definition, name };
+  }
+  throw new TypeError(
+    `metric ${JSON.stringify(name)}: use "minimize", "maximize", { goal, referenceValue } ` +
+      "or { atMost, atLeast }",
+  );
+}
+
+/** Whether `item` is an outcome constraint (it has a bound) rather than an objective. */
+export function isConstraint(item: Metric | Constraint): item is Constraint {
+  const bounds = item as Constraint;
+  return bounds.atMost !== undefined || bounds.atLeast !== undefined;
+}
+
 /** The spec's parameters as a list, in the order given. */
 export function parameterList(spec: StudySpec): Parameter[] {
   if (Array.isArray(spec.parameters)) {
@@ -222,16 +457,59 @@ export function parameterList(spec: StudySpec): Parameter[] {
   );
 }
 
-/** The spec's metrics as a list, in the order given. */
-export function metricList(spec: StudySpec): Metric[] {
+/** The spec's objectives and constraints as a list, in the order given. */
+export function metricList(spec: StudySpec): (Metric | Constraint)[] {
   if (Array.isArray(spec.metrics)) {
-    return [...(spec.metrics as readonly Metric[])];
+    return [...(spec.metrics as readonly (Metric | Constraint)[])];
   }
-  const keyed = spec.metrics as Readonly<Record<string, Goal>>;
-  return Object.entries(keyed).map(([name, goal]) => metric(name, goal));
+  const keyed = spec.metrics as Readonly<Record<string, MetricDefinition>>;
+  return Object.entries(keyed).map(([name, definition]) => metricFromDefinition(name, definition));
+}
+
+function conditionToMessage(parameter: string, when: When): ParentConditionMessage {
+  const what = `parameter ${JSON.stringify(parameter)}: when`;
+  if (when === null || typeof when !== "object" || typeof when.parent !== "string") {
+    throw new TypeError(
+      `${what} needs a parent: { parent, values } or { parent, atLeast, atMost }`,
+    );
+  }
+  checkKeys(what, when, ["parent", "values", "atLeast", "atMost"]);
+  const { parent, values, atLeast, atMost } = when as WhenValues & WhenRange;
+  if (values !== undefined) {
+    if (atLeast !== undefined || atMost !== undefined) {
+      throw new TypeError(`${what}: give values, or atLeast/atMost, not both`);
+    }
+    const list: readonly unknown[] = Array.isArray(values) ? values : [];
+    if (list.length > 0 && list.every((v) => typeof v === "string")) {
+      return { parent, categories: { values: [...(list as string[])] } };
+    }
+    if (list.length > 0 && list.every((v) => typeof v === "number")) {
+      return { parent, numbers: { values: [...(list as number[])] } };
+    }
+    throw new TypeError(`${what}: values must be a non-empty list of strings or of numbers`);
+  }
+  if (atLeast === undefined && atMost === undefined) {
+    throw new TypeError(`${what}: give values, atLeast or atMost`);
+  }
+  const range: { minValue?: number; maxValue?: number } = {};
+  if (atLeast !== undefined) {
+    range.minValue = atLeast;
+  }
+  if (atMost !== undefined) {
+    range.maxValue = atMost;
+  }
+  return { parent, range };
 }
 
 function parameterToMessage(parameter: Parameter): ParameterSpecMessage {
+  const message = unconditionalParameterToMessage(parameter);
+  if (parameter.when !== undefined) {
+    message.condition = conditionToMessage(parameter.name, parameter.when);
+  }
+  return message;
+}
+
+function unconditionalParameterToMessage(parameter: Parameter): ParameterSpecMessage {
   switch (parameter.type) {
     case "double":
       return {
@@ -262,8 +540,67 @@ function parameterToMessage(parameter: Parameter): ParameterSpecMessage {
   }
 }
 
-function metricToMessage(item: Metric): MetricSpecMessage {
-  return { name: item.name, goal: goalEnum(item.goal) };
+function metricToMessage(item: Metric | Constraint): MetricSpecMessage {
+  const what = `metric ${JSON.stringify(item.name)}`;
+  if (isConstraint(item)) {
+    if ("goal" in item || "referenceValue" in item) {
+      throw new TypeError(
+        `${what}: an objective (goal, referenceValue) or a constraint (atMost, atLeast), not both`,
+      );
+    }
+    checkKeys(`${what} (a constraint)`, item, ["name", "atMost", "atLeast"]);
+    const bounds: { upperBound?: number; lowerBound?: number } = {};
+    if (item.atMost !== undefined) {
+      bounds.upperBound = item.atMost;
+    }
+    if (item.atLeast !== undefined) {
+      bounds.lowerBound = item.atLeast;
+    }
+    return { name: item.name, constraint: bounds };
+  }
+  checkKeys(what, item, ["name", "goal", "referenceValue"]);
+  const message: MetricSpecMessage = { name: item.name, goal: goalEnum(item.goal) };
+  if (item.referenceValue !== undefined) {
+    message.referenceValue = item.referenceValue;
+  }
+  return message;
+}
+
+const RULE_KEYS = {
+  median: ["rule", "minStep", "minTrials"],
+  successive_halving: ["rule", "minStep", "reductionFactor"],
+  learning_curve: ["rule", "finalStep", "minStep", "minTrials"],
+} as const;
+
+/** The policy message, with the documented defaults filled in (as the server stores it). */
+function policyToMessage(policy: EarlyStopping): EarlyStoppingPolicyMessage {
+  const rule = (policy as { rule?: unknown } | null)?.rule;
+  if (typeof rule !== "string" || !(rule in RULE_KEYS)) {
+    throw new RangeError(
+      `earlyStopping.rule must be one of ${Object.keys(RULE_KEYS).join(", ")}, ` +
+        `not ${JSON.stringify(rule)}`,
+    );
+  }
+  checkKeys(`earlyStopping (${rule})`, policy, RULE_KEYS[rule as EarlyStopping["rule"]]);
+  switch (policy.rule) {
+    case "median":
+      return { median: { minStep: policy.minStep ?? 0, minTrials: policy.minTrials ?? 3 } };
+    case "successive_halving":
+      return {
+        successiveHalving: {
+          minStep: policy.minStep ?? 1,
+          reductionFactor: policy.reductionFactor ?? 3,
+        },
+      };
+    case "learning_curve":
+      return {
+        learningCurve: {
+          finalStep: policy.finalStep,
+          minStep: policy.minStep ?? 3,
+          minTrials: policy.minTrials ?? 3,
+        },
+      };
+  }
 }
 
 const SPEC_KEYS = new Set([
@@ -275,6 +612,7 @@ const SPEC_KEYS = new Set([
   "trialLeaseSeconds",
   "gridResolution",
   "initialTrials",
+  "earlyStopping",
 ]);
 
 /** The StudySpec message of `spec`. Throws RangeError/TypeError on what the client can tell is wrong. */
@@ -299,6 +637,9 @@ export function specToMessage(spec: StudySpec): StudySpecMessage {
   if (spec.trialLeaseSeconds !== undefined) {
     const seconds = Math.floor(spec.trialLeaseSeconds);
     message.trialLease = { seconds, nanos: Math.round((spec.trialLeaseSeconds - seconds) * 1e9) };
+  }
+  if (spec.earlyStopping !== undefined) {
+    message.earlyStopping = policyToMessage(spec.earlyStopping);
   }
   return message;
 }

@@ -9,17 +9,21 @@ import {
   NotFoundError,
   SibylError,
   categorical,
+  constraint,
   decodeStatusDetails,
   discrete,
   double,
   encodeStatus,
   fromServiceError,
   integer,
+  learningCurveStopping,
+  medianStopping,
   metric,
   specDifference,
   specToMessage,
+  successiveHalving,
 } from "../src/index";
-import type { StudySpec } from "../src/index";
+import type { Parameter, StudySpec } from "../src/index";
 import type { StudySpec__Output } from "../src/generated/sibyl/v1/StudySpec";
 import { channelOptions, resolveOptions, serviceConfig } from "../src/options";
 import { normalized } from "../src/proto";
@@ -93,6 +97,121 @@ test("specs: what the client can tell is wrong throws before any call", () => {
   );
 });
 
+const CONDITIONAL: StudySpec = {
+  parameters: [
+    categorical("optimizer", ["sgd", "adam"]),
+    double("momentum", 0, 0.99, "linear", { when: { parent: "optimizer", values: ["sgd"] } }),
+    integer("layers", 1, 6),
+    integer("units", 8, 512, { scale: "log", when: { parent: "layers", atLeast: 3, atMost: 5 } }),
+    discrete("width", [1, 2], { when: { parent: "layers", values: [1, 2] } }),
+    categorical("act", ["relu", "gelu"], { when: { parent: "layers", atMost: 2 } }),
+  ],
+  metrics: [
+    metric("accuracy", "maximize"),
+    metric("latency_ms", "minimize", { referenceValue: 100 }),
+    constraint("memory_gb", { atMost: 8 }),
+    constraint("throughput", { atLeast: 10, atMost: 1e6 }),
+  ],
+  earlyStopping: medianStopping({ minStep: 2 }),
+};
+
+test("specs: conditions, objectives with reference values, constraints, early stopping", () => {
+  const message = specToMessage(CONDITIONAL);
+  assert.deepEqual(
+    message.parameters!.map((p) => p.condition),
+    [
+      undefined,
+      { parent: "optimizer", categories: { values: ["sgd"] } },
+      undefined,
+      { parent: "layers", range: { minValue: 3, maxValue: 5 } },
+      { parent: "layers", numbers: { values: [1, 2] } },
+      { parent: "layers", range: { maxValue: 2 } },
+    ],
+  );
+  assert.equal(message.parameters![3]!.integerRange!.scaleType, "SCALE_TYPE_LOG");
+  assert.deepEqual(message.metrics, [
+    { name: "accuracy", goal: "GOAL_MAXIMIZE" },
+    { name: "latency_ms", goal: "GOAL_MINIMIZE", referenceValue: 100 },
+    { name: "memory_gb", constraint: { upperBound: 8 } },
+    { name: "throughput", constraint: { upperBound: 1e6, lowerBound: 10 } },
+  ]);
+  assert.deepEqual(message.earlyStopping, { median: { minStep: 2, minTrials: 3 } });
+  const policy = (earlyStopping: StudySpec["earlyStopping"]) =>
+    specToMessage({ ...SPEC, earlyStopping }).earlyStopping;
+  assert.deepEqual(policy(successiveHalving()), {
+    successiveHalving: { minStep: 1, reductionFactor: 3 },
+  });
+  assert.deepEqual(policy(successiveHalving({ minStep: 2, reductionFactor: 4 })), {
+    successiveHalving: { minStep: 2, reductionFactor: 4 },
+  });
+  assert.deepEqual(policy(learningCurveStopping(20, { minTrials: 5 })), {
+    learningCurve: { finalStep: 20, minStep: 3, minTrials: 5 },
+  });
+  assert.deepEqual(
+    policy({ rule: "learning_curve", finalStep: 9 }),
+    policy(learningCurveStopping(9)),
+  );
+  assert.equal(specToMessage(SPEC).earlyStopping, undefined, "unset: never stopped");
+
+  const data: StudySpec = {
+    parameters: {
+      optimizer: ["sgd", "adam"],
+      momentum: {
+        type: "double",
+        low: 0,
+        high: 0.99,
+        when: { parent: "optimizer", values: ["sgd"] },
+      },
+      layers: { type: "integer", low: 1, high: 6 },
+      units: {
+        type: "integer",
+        low: 8,
+        high: 512,
+        scale: "log",
+        when: { parent: "layers", atLeast: 3, atMost: 5 },
+      },
+      width: { type: "discrete", values: [1, 2], when: { parent: "layers", values: [1, 2] } },
+      act: { type: "categorical", values: ["relu", "gelu"], when: { parent: "layers", atMost: 2 } },
+    },
+    metrics: {
+      accuracy: "maximize",
+      latency_ms: { goal: "minimize", referenceValue: 100 },
+      memory_gb: { atMost: 8 },
+      throughput: { atLeast: 10, atMost: 1e6 },
+    },
+    earlyStopping: { rule: "median", minStep: 2 },
+  };
+  assert.deepEqual(specToMessage(data), message, "plain data is the same spec");
+});
+
+test("specs: wrong conditions, metrics and policies throw before any call", () => {
+  const parameter = (when: unknown) =>
+    specToMessage({ ...SPEC, parameters: [double("x", 0, 1, { when: when as never })] });
+  assert.throws(() => parameter({ parent: "p", values: ["a"], atLeast: 1 }), /not both/);
+  assert.throws(() => parameter({ parent: "p", values: [] }), /non-empty/);
+  assert.throws(() => parameter({ parent: "p", values: ["a", 1] }), /non-empty/);
+  assert.throws(() => parameter({ parent: "p" }), /values, atLeast or atMost/);
+  assert.throws(() => parameter({ values: ["a"] }), /needs a parent/);
+  assert.throws(() => parameter({ parent: "p", at_least: 3 }), /unknown keys at_least/);
+  assert.throws(() => constraint("memory_gb", {}), RangeError);
+  assert.throws(
+    () => specToMessage({ ...SPEC, metrics: { m: { goal: "minimize", atMost: 3 } as never } }),
+    /not both/,
+  );
+  assert.throws(
+    () => specToMessage({ ...SPEC, metrics: { m: { at_most: 3 } as never } }),
+    /unknown keys at_most/,
+  );
+  assert.throws(
+    () => specToMessage({ ...SPEC, earlyStopping: { rule: "asha" } as never }),
+    /rule must be one of median, successive_halving, learning_curve/,
+  );
+  assert.throws(
+    () => specToMessage({ ...SPEC, earlyStopping: { rule: "median", finalStep: 3 } as never }),
+    /unknown keys finalStep/,
+  );
+});
+
 test("specDifference ignores the order of discrete values and names what differs", () => {
   const stored = normalized<StudySpec__Output>("sibyl.v1.StudySpec", specToMessage(SPEC));
   stored.parameters[2]!.discreteValues!.values.sort((a, b) => a - b);
@@ -101,6 +220,17 @@ test("specDifference ignores the order of discrete values and names what differs
   assert.equal(specDifference({ ...SPEC, metrics: [metric("accuracy")] }, stored), "metrics");
   assert.equal(specDifference({ ...SPEC, algorithm: "random_search" }, stored), "algorithm");
   assert.equal(specDifference({ ...SPEC, maxTrials: 5 }, stored), "maxTrials");
+
+  const conditional = normalized<StudySpec__Output>(
+    "sibyl.v1.StudySpec",
+    specToMessage(CONDITIONAL),
+  );
+  assert.equal(specDifference(CONDITIONAL, conditional), "");
+  const parameters = [...(CONDITIONAL.parameters as Parameter[])];
+  parameters[1] = double("momentum", 0, 0.99, { when: { parent: "optimizer", values: ["adam"] } });
+  assert.equal(specDifference({ ...CONDITIONAL, parameters }, conditional), "parameters");
+  const metrics = [metric("accuracy", "maximize"), constraint("memory_gb", { atMost: 16 })];
+  assert.equal(specDifference({ ...CONDITIONAL, metrics }, conditional), "metrics");
 });
 
 test("values: plain numbers and strings both ways", () => {
@@ -116,6 +246,17 @@ test("values: plain numbers and strings both ways", () => {
   assert.equal(codec.toValue({ intValue: "9007199254740992", kind: "intValue" }), 2 ** 53);
   assert.equal(codec.toValue({ doubleValue: 0.5, kind: "doubleValue" }), 0.5);
   assert.equal(codec.toValue({ stringValue: "sgd", kind: "stringValue" }), "sgd");
+});
+
+test("values: conditional parameters may be missing", () => {
+  const spec = normalized<StudySpec__Output>("sibyl.v1.StudySpec", specToMessage(CONDITIONAL));
+  const codec = new ValueCodec(spec);
+  assert.deepEqual(codec.toMessages({ optimizer: "adam", layers: 4, units: 64 }), {
+    optimizer: { stringValue: "adam" },
+    layers: { intValue: 4 },
+    units: { intValue: 64 },
+  });
+  assert.deepEqual(codec.toMessages({}), {});
 });
 
 test("service config: only UNAVAILABLE is retried, on every method", () => {
