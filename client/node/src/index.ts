@@ -78,7 +78,10 @@ export { Study, Trial } from "./study";
 export type {
   AddTrialOptions,
   Measurement,
+  MeasurementInput,
   Metrics,
+  Objective,
+  OptimalTrials,
   ReportOptions,
   StudyStateName,
   SuggestOptions,

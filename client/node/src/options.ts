@@ -30,6 +30,9 @@ export interface ConnectOptions {
   /**
    * Identifies this worker: a worker that restarts with the same id gets its
    * unfinished trials back. Default `${hostname}-${pid}` (set it for resumable workers).
+   * Every call of this client uses it, so concurrent loops in one process (e.g. workers
+   * run with `Promise.all`) must each pass their own `clientId` to `suggest`: loops
+   * sharing an id are handed the same trials.
    */
   readonly clientId?: string;
   /** Deadline of each call but SuggestTrials, in ms. Default 30,000. */

@@ -8,6 +8,7 @@
  *     for (let epoch = 0; epoch < 10; epoch++) {
  *       loss = await trainOneEpoch(trial.parameters);
  *       await trial.report({ loss }, epoch);
+ *       if (await trial.shouldStop()) break; // the study's early-stopping policy
  *     }
  *     await trial.complete({ loss });
  *   });
@@ -41,10 +42,28 @@ export interface SuggestOptions extends CallOptions {
   readonly clientId?: string;
 }
 
+/**
+ * A measurement given to addTrial: `[step, metrics]`, or an object like the ones
+ * `trial.measurements` returns.
+ */
+export type MeasurementInput =
+  | readonly [step: number, metrics: Readonly<Metrics>]
+  | {
+      readonly step: number;
+      readonly metrics: Readonly<Metrics>;
+      readonly elapsedSeconds?: number;
+    };
+
 /** Options of addTrial. */
 export interface AddTrialOptions extends CallOptions {
   /** Adds an INFEASIBLE trial with this reason (when no metrics are given). */
   readonly infeasibleReason?: string;
+  /**
+   * The learning curve of a COMPLETED or INFEASIBLE trial, by increasing step, e.g.
+   * `[[1, { loss: 0.9 }], [2, { loss: 0.5 }]]`: early-stopping rules compare new
+   * trials with it.
+   */
+  readonly measurements?: readonly MeasurementInput[];
   /** Free-form annotations; keys must not start with "sibyl.". */
   readonly metadata?: Readonly<Record<string, string>>;
   /** Makes retries safe: the same id returns the trial already created. Default: a random UUID. */
@@ -62,6 +81,26 @@ export interface Measurement {
   readonly metrics: Metrics;
   readonly step: number;
   readonly elapsedSeconds: number;
+}
+
+/** The best trials of a study, and whether anything feasible was found yet. */
+export interface OptimalTrials {
+  /** The best feasible completed trials: one for a single objective, the Pareto front (by id) for several. */
+  readonly trials: Trial[];
+  /** COMPLETED trials that satisfy every outcome constraint. */
+  readonly feasibleTrialCount: number;
+  /** COMPLETED trials. */
+  readonly completedTrialCount: number;
+  /** Trials completed, but none satisfied every outcome constraint. */
+  readonly nothingFeasibleYet: boolean;
+}
+
+/** An objective of the study, as stored. */
+export interface Objective {
+  readonly metric: string;
+  readonly goal: "MINIMIZE" | "MAXIMIZE";
+  /** The hypervolume reference point's coordinate, when set. */
+  readonly referenceValue?: number;
 }
 
 const UNFINISHED: readonly TrialStateName[] = ["REQUESTED", "ACTIVE", "STOPPING"];
@@ -104,10 +143,21 @@ export class Study {
     return this.proto.spec!.parameters.map((p) => p.name);
   }
 
-  /** The objective: metric name and goal. */
-  get objective(): { metric: string; goal: "MINIMIZE" | "MAXIMIZE" } {
-    const first = this.proto.spec!.metrics[0];
-    return { metric: first?.name ?? "", goal: withoutPrefix(first?.goal ?? "", "GOAL_") };
+  /** The (first) objective: metric name and goal. Early-stopping rules use this one. */
+  get objective(): Objective {
+    return this.objectives[0] ?? { metric: "", goal: "MINIMIZE" };
+  }
+
+  /** Every objective (metrics with a goal, not outcome constraints), in the order of the spec. */
+  get objectives(): Objective[] {
+    return this.proto
+      .spec!.metrics.filter((m) => m.goal !== "GOAL_UNSPECIFIED" && !m.constraint)
+      .map((m) => {
+        const goal = withoutPrefix<Objective["goal"]>(m.goal, "GOAL_");
+        return m.referenceValue === undefined
+          ? { metric: m.name, goal }
+          : { metric: m.name, goal, referenceValue: m.referenceValue };
+      });
   }
 
   /** Reads the study again (its state and trial count change). */
@@ -145,7 +195,8 @@ export class Study {
    *
    * With `metrics`: a COMPLETED trial (e.g. a result from an earlier run). With
    * `infeasibleReason`: an INFEASIBLE one. With neither: a REQUESTED trial that the
-   * next worker to ask gets first.
+   * next worker to ask gets first. `parameters` are the active ones only: a
+   * conditional parameter whose condition does not hold must be left out.
    */
   async addTrial(
     parameters: Readonly<Parameters>,
@@ -155,6 +206,7 @@ export class Study {
     const trial: TrialMessage = {
       parameters: this.codec.toMessages(parameters),
       metadata: { ...options.metadata },
+      measurements: (options.measurements ?? []).map(measurementMessage),
     };
     if (metrics !== undefined) {
       trial.state = "TRIAL_STATE_COMPLETED";
@@ -210,11 +262,28 @@ export class Study {
     return trials;
   }
 
-  /** The completed trial with the best objective value; undefined before any completes. */
-  async bestTrial(options: CallOptions = {}): Promise<Trial | undefined> {
+  /**
+   * The best feasible completed trials (one for a single objective, the Pareto front
+   * for several), with how many completed trials were feasible.
+   */
+  async optimalTrials(options: CallOptions = {}): Promise<OptimalTrials> {
     const response = await this.client.call("ListOptimalTrials", { parent: this.name }, options);
-    const best = response.optimalTrials[0];
-    return best ? new Trial(this, best) : undefined;
+    const feasibleTrialCount = Number(response.feasibleTrialCount);
+    const completedTrialCount = Number(response.completedTrialCount);
+    return {
+      trials: response.optimalTrials.map((t) => new Trial(this, t)),
+      feasibleTrialCount,
+      completedTrialCount,
+      nothingFeasibleYet: completedTrialCount > 0 && feasibleTrialCount === 0,
+    };
+  }
+
+  /**
+   * The feasible completed trial with the best objective value (the first of the
+   * Pareto front for several objectives); undefined before any feasible trial completes.
+   */
+  async bestTrial(options: CallOptions = {}): Promise<Trial | undefined> {
+    return (await this.optimalTrials(options)).trials[0];
   }
 
   /** Stops suggestions; results of trials already handed out are still accepted. */
@@ -257,6 +326,8 @@ export class Study {
 export class Trial {
   /** The trial as last returned by the server. */
   proto: Trial__Output;
+  /** Why the last `shouldStop()` that asked the server said yes; "" until then. */
+  stopReason = "";
 
   constructor(
     readonly study: Study,
@@ -348,6 +419,37 @@ export class Trial {
   }
 
   /**
+   * Whether the training loop should stop this trial now; then complete it (with no
+   * metrics, its last reported measurement is the result). Asks the server, which
+   * applies the study's early-stopping policy to the reported measurements and, when
+   * it says yes, makes the trial STOPPING; `stopReason` keeps its explanation. A
+   * STOPPING trial (stopped by a rule or by `stop()`) always answers true.
+   */
+  async shouldStop(options: CallOptions = {}): Promise<boolean> {
+    if (this.state === "STOPPING") {
+      return true;
+    }
+    const response = await this.study.client.call(
+      "CheckTrialEarlyStopping",
+      { name: this.name },
+      options,
+    );
+    this.proto = response.trial!;
+    if (response.shouldStop) {
+      this.stopReason = response.reason;
+    }
+    return response.shouldStop;
+  }
+
+  /**
+   * Asks this trial's worker to stop it: the trial becomes STOPPING, and its worker's
+   * next `shouldStop()` answers true. FailedPreconditionError unless ACTIVE or STOPPING.
+   */
+  async stop(options: CallOptions = {}): Promise<void> {
+    this.proto = (await this.study.client.call("StopTrial", { name: this.name }, options)).trial!;
+  }
+
+  /**
    * Runs `evaluate(this)`; if it throws while the trial is unfinished, marks the
    * trial INFEASIBLE with the error as reason, then rethrows.
    */
@@ -371,6 +473,19 @@ export class Trial {
   toString(): string {
     return `Trial(${this.name}, state=${this.state}, parameters=${JSON.stringify(this.parameters)})`;
   }
+}
+
+function measurementMessage(input: MeasurementInput): {
+  metrics: Metrics;
+  step: number;
+  elapsedSeconds: number;
+} {
+  if (Array.isArray(input)) {
+    const [step, metrics] = input as readonly [number, Readonly<Metrics>];
+    return { metrics: { ...metrics }, step, elapsedSeconds: 0 };
+  }
+  const { step, metrics, elapsedSeconds } = input as Exclude<MeasurementInput, readonly unknown[]>;
+  return { metrics: { ...metrics }, step, elapsedSeconds: elapsedSeconds ?? 0 };
 }
 
 function measurementOf(message: Measurement__Output): Measurement {
