@@ -6,13 +6,23 @@ import * as grpc from "@grpc/grpc-js";
 import { CancelledError, AlreadyExistsError, SpecMismatchError, fromServiceError } from "./errors";
 import type { StudySpec__Output } from "./generated/sibyl/v1/StudySpec";
 import type { StudyServiceClient } from "./generated/sibyl/v1/StudyService";
+import type { TeamServiceClient } from "./generated/sibyl/v1/TeamService";
 import { callMetadata, channelCredentials, channelOptions, resolveOptions } from "./options";
 import type { ConnectOptions, ResolvedOptions } from "./options";
 import { normalized, sibylV1 } from "./proto";
-import type { MethodName, RequestOf, ResponseOf } from "./proto";
+import type {
+  MethodName,
+  RequestOf,
+  ResponseOf,
+  TeamMethodName,
+  TeamRequestOf,
+  TeamResponseOf,
+} from "./proto";
 import { specToMessage } from "./spec";
 import type { StudySpec } from "./spec";
 import { Study } from "./study";
+import { roleEnum, teamOf, tokenOf } from "./team";
+import type { CreatedToken, Role, Team, Token } from "./team";
 
 /** Options every call takes. */
 export interface CallOptions {
@@ -26,6 +36,14 @@ export interface CallOptions {
 export interface CreateStudyOptions extends CallOptions {
   /** Human-readable name shown by tools; at most 256 characters. */
   readonly displayName?: string;
+}
+
+/** Options of createToken. */
+export interface CreateTokenOptions extends CallOptions {
+  /** Free text to recognise the token by, e.g. "ci pipeline"; at most 256 characters. */
+  readonly description?: string;
+  /** How long the token works, in seconds (at least 1). Unset: it never expires. */
+  readonly ttlSeconds?: number;
 }
 
 /** Options of listing calls. */
@@ -47,14 +65,20 @@ export class Client {
   readonly options: ResolvedOptions;
   /** The generated grpc-js stub, for what this client does not wrap. */
   readonly stub: StudyServiceClient;
+  /** The generated grpc-js stub of TeamService, on the same channel. */
+  readonly teamStub: TeamServiceClient;
 
   constructor(address: string, options: ConnectOptions = {}) {
     this.options = resolveOptions(address, options);
+    const credentials = channelCredentials(options);
     this.stub = new sibylV1.StudyService(
       address,
-      channelCredentials(options),
+      credentials,
       channelOptions(this.options, options),
     );
+    this.teamStub = new sibylV1.TeamService(address, credentials, {
+      channelOverride: this.stub.getChannel(),
+    });
   }
 
   /** `teams/{team}`: the parent of this client's studies. */
@@ -73,16 +97,35 @@ export class Client {
   ): Promise<ResponseOf<M>> {
     const fallback =
       method === "SuggestTrials" ? this.options.suggestTimeoutMs : this.options.timeoutMs;
-    const deadline = new Date(Date.now() + (options.timeoutMs ?? fallback));
-    const { signal } = options;
+    return this.invoke(this.stub, method, request, options.timeoutMs ?? fallback, options.signal);
+  }
+
+  /** Calls a TeamService method, as `call` does StudyService ones. */
+  callTeam<M extends TeamMethodName>(
+    method: M,
+    request: TeamRequestOf<M>,
+    options: CallOptions = {},
+  ): Promise<TeamResponseOf<M>> {
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    return this.invoke(this.teamStub, method, request, timeoutMs, options.signal);
+  }
+
+  private invoke<R>(
+    stub: grpc.Client,
+    method: string,
+    request: unknown,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<R> {
+    const deadline = new Date(Date.now() + timeoutMs);
     if (signal?.aborted) {
       return Promise.reject(new CancelledError(`${method} not sent: the signal was aborted`));
     }
-    const invoke = (this.stub as unknown as Record<MethodName, UnaryMethod>)[method];
+    const invoke = (stub as unknown as Record<string, UnaryMethod>)[method]!;
     return new Promise((resolve, reject) => {
       const cancel = (): void => call.cancel();
       const call = invoke.call(
-        this.stub,
+        stub,
         request,
         callMetadata(this.options),
         { deadline },
@@ -91,7 +134,7 @@ export class Client {
           if (error) {
             reject(fromServiceError(error));
           } else {
-            resolve(response as ResponseOf<M>);
+            resolve(response as R);
           }
         },
       );
@@ -172,6 +215,55 @@ export class Client {
       studies.push(study);
     }
     return studies;
+  }
+
+  /** The client's team with its quotas. Any role may read it. */
+  async team(options: CallOptions = {}): Promise<Team> {
+    return teamOf((await this.callTeam("GetTeam", { name: this.teamName }, options)).team!);
+  }
+
+  /**
+   * Creates a token for the team ("reader", "writer" or "admin") and returns it with
+   * its secret, which is shown only here. Needs an admin token.
+   */
+  async createToken(role: Role, options: CreateTokenOptions = {}): Promise<CreatedToken> {
+    const request: TeamRequestOf<"CreateToken"> = {
+      parent: this.teamName,
+      role: roleEnum(role),
+      description: options.description ?? "",
+    };
+    if (options.ttlSeconds !== undefined) {
+      const seconds = Math.floor(options.ttlSeconds);
+      request.timeToLive = { seconds, nanos: Math.round((options.ttlSeconds - seconds) * 1e9) };
+    }
+    const response = await this.callTeam("CreateToken", request, options);
+    return { token: tokenOf(response.token!), secret: response.secret };
+  }
+
+  /** The team's tokens (never their secrets), oldest first, revoked and expired ones included. Needs an admin token. */
+  async listTokens(options: ListOptions = {}): Promise<Token[]> {
+    const tokens: Token[] = [];
+    let pageToken = "";
+    do {
+      const request = { parent: this.teamName, pageSize: options.pageSize ?? 0, pageToken };
+      const response = await this.callTeam("ListTokens", request, options);
+      tokens.push(...response.tokens.map(tokenOf));
+      pageToken = response.nextPageToken;
+    } while (pageToken);
+    return tokens;
+  }
+
+  /**
+   * Revokes a token (by its name, `teams/{team}/tokens/{id}`, or as listed): calls
+   * with it fail with UnauthenticatedError from then on. Revoking it again returns it
+   * unchanged. Needs an admin token.
+   */
+  async revokeToken(
+    token: string | Pick<Token, "name">,
+    options: CallOptions = {},
+  ): Promise<Token> {
+    const name = typeof token === "string" ? token : token.name;
+    return tokenOf((await this.callTeam("RevokeToken", { name }, options)).token!);
   }
 
   /** Closes the channel: no call can be made with this client afterwards. */

@@ -15,7 +15,7 @@
  * ```
  */
 export { Client, connect, specDifference } from "./client";
-export type { CallOptions, CreateStudyOptions, ListOptions } from "./client";
+export type { CallOptions, CreateStudyOptions, CreateTokenOptions, ListOptions } from "./client";
 export {
   AbortedError,
   AlreadyExistsError,
@@ -87,7 +87,9 @@ export type {
   SuggestOptions,
   TrialStateName,
 } from "./study";
+export { ROLES } from "./team";
+export type { CreatedToken, Role, Team, TeamQuotas, Token } from "./team";
 export type { ParameterValue, Parameters } from "./values";
-export { LOADER_OPTIONS, SERVICE_NAME, sibylV1 } from "./proto";
+export { LOADER_OPTIONS, SERVICE_NAME, TEAM_SERVICE_NAME, sibylV1 } from "./proto";
 /** The generated message types and enums of sibyl.v1 (proto-loader-gen-types). */
 export * as v1 from "./generated/v1";

@@ -4,13 +4,14 @@ import { hostname } from "node:os";
 
 import * as grpc from "@grpc/grpc-js";
 
-import { SERVICE_NAME } from "./proto";
+import { SERVICE_NAME, TEAM_SERVICE_NAME } from "./proto";
 
 /**
  * Retries of calls that failed with UNAVAILABLE, the only code retried.
  *
- * Every Sibyl call is safe to retry (see the proto), so this covers all of them. The
- * retries are done by grpc-js from the channel's service config.
+ * Every Sibyl call is safe to retry (see the proto), so this covers all of them,
+ * TeamService's included. The retries are done by grpc-js from the channel's service
+ * config.
  */
 export interface RetryOptions {
   /** Attempts in all, the first included: 2 to 5 (gRPC's limit); 1 turns retries off. Default 5. */
@@ -105,11 +106,13 @@ function seconds(ms: number): string {
 
 /**
  * The channel's service config: the load-balancing policy, and retries of UNAVAILABLE
- * (and only it) on every StudyService method.
+ * (and only it) on every StudyService and TeamService method.
  */
 export function serviceConfig(resolved: Pick<ResolvedOptions, "retry" | "loadBalancing">): object {
   const { retry } = resolved;
-  const methodConfig: Record<string, unknown> = { name: [{ service: SERVICE_NAME }] };
+  const methodConfig: Record<string, unknown> = {
+    name: [{ service: SERVICE_NAME }, { service: TEAM_SERVICE_NAME }],
+  };
   if (retry.maxAttempts > 1) {
     methodConfig.retryPolicy = {
       maxAttempts: Math.min(retry.maxAttempts, 5),

@@ -8,7 +8,9 @@ import * as protobuf from "protobufjs";
 
 import { descriptor } from "./generated/descriptor";
 import type { ProtoGrpcType } from "./generated/study_service";
+import type { ProtoGrpcType as TeamProtoGrpcType } from "./generated/team_service";
 import type { StudyServiceDefinition } from "./generated/sibyl/v1/StudyService";
+import type { TeamServiceDefinition } from "./generated/sibyl/v1/TeamService";
 
 /**
  * How messages become JavaScript objects. scripts/generate.mjs passes the same
@@ -26,12 +28,16 @@ export const LOADER_OPTIONS = {
 /** The fully qualified service name, as used in service configs and by tools. */
 export const SERVICE_NAME = "sibyl.v1.StudyService";
 
+/** The fully qualified name of the service of teams and their tokens. */
+export const TEAM_SERVICE_NAME = "sibyl.v1.TeamService";
+
 const contract = descriptor as protobuf.INamespace;
 const packageDefinition = protoLoader.fromJSON(contract, LOADER_OPTIONS);
 
-/** The loaded `sibyl.v1` package: `StudyService` is a grpc-js client constructor. */
-export const sibylV1 = (grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType)
-  .sibyl.v1;
+/** The loaded `sibyl.v1` package: `StudyService` and `TeamService` are grpc-js client constructors. */
+export const sibylV1 = (
+  grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType & TeamProtoGrpcType
+).sibyl.v1;
 
 /** A StudyService RPC, e.g. "SuggestTrials". */
 export type MethodName = keyof StudyServiceDefinition & string;
@@ -45,6 +51,21 @@ export type RequestOf<M extends MethodName> =
 /** The response object a method resolves to. */
 export type ResponseOf<M extends MethodName> =
   StudyServiceDefinition[M] extends protoLoader.MethodDefinition<any, any, any, infer Response>
+    ? Response
+    : never;
+
+/** A TeamService RPC, e.g. "CreateToken". */
+export type TeamMethodName = keyof TeamServiceDefinition & string;
+
+/** The request object a TeamService method accepts. */
+export type TeamRequestOf<M extends TeamMethodName> =
+  TeamServiceDefinition[M] extends protoLoader.MethodDefinition<infer Request, any, any, any>
+    ? Request
+    : never;
+
+/** The response object a TeamService method resolves to. */
+export type TeamResponseOf<M extends TeamMethodName> =
+  TeamServiceDefinition[M] extends protoLoader.MethodDefinition<any, any, any, infer Response>
     ? Response
     : never;
 

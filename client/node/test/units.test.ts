@@ -27,6 +27,7 @@ import type { Parameter, StudySpec } from "../src/index";
 import type { StudySpec__Output } from "../src/generated/sibyl/v1/StudySpec";
 import { channelOptions, resolveOptions, serviceConfig } from "../src/options";
 import { normalized } from "../src/proto";
+import { dateOf, roleEnum, teamOf, tokenOf } from "../src/team";
 import { ValueCodec } from "../src/values";
 
 const SPEC: StudySpec = {
@@ -259,13 +260,47 @@ test("values: conditional parameters may be missing", () => {
   assert.deepEqual(codec.toMessages({}), {});
 });
 
-test("service config: only UNAVAILABLE is retried, on every method", () => {
+test("teams and tokens: roles, dates, plain objects", () => {
+  assert.equal(roleEnum("writer"), "ROLE_WRITER");
+  assert.equal(roleEnum("ADMIN"), "ROLE_ADMIN");
+  assert.throws(() => roleEnum("owner"), /role must be one of reader, writer, admin/);
+  assert.equal(dateOf(null), undefined);
+  assert.deepEqual(dateOf({ seconds: "1700000000", nanos: 250_000_000 }), new Date(1700000000250));
+  const token = tokenOf({
+    name: "teams/t/tokens/ab12",
+    role: "ROLE_READER",
+    description: "dashboards",
+    createTime: { seconds: "1700000000", nanos: 0 },
+    expireTime: null,
+    revokeTime: null,
+  });
+  assert.deepEqual(token, {
+    name: "teams/t/tokens/ab12",
+    role: "reader",
+    description: "dashboards",
+    createTime: new Date(1700000000000),
+  });
+  const team = teamOf({
+    name: "teams/t",
+    quotas: { maxActiveStudies: "20", maxTrialsPerStudy: "0", maxSuggestRequestsPerSecond: 2.5 },
+    createTime: null,
+  });
+  assert.deepEqual(team, {
+    name: "teams/t",
+    quotas: { maxActiveStudies: 20, maxTrialsPerStudy: 0, maxSuggestRequestsPerSecond: 2.5 },
+  });
+});
+
+test("service config: only UNAVAILABLE is retried, on every method of both services", () => {
   const config = serviceConfig(resolveOptions("x:1")) as {
     loadBalancingConfig: unknown;
     methodConfig: { name: unknown; retryPolicy?: Record<string, unknown> }[];
   };
   assert.deepEqual(config.loadBalancingConfig, [{ round_robin: {} }]);
-  assert.deepEqual(config.methodConfig[0]!.name, [{ service: "sibyl.v1.StudyService" }]);
+  assert.deepEqual(config.methodConfig[0]!.name, [
+    { service: "sibyl.v1.StudyService" },
+    { service: "sibyl.v1.TeamService" },
+  ]);
   assert.deepEqual(config.methodConfig[0]!.retryPolicy, {
     maxAttempts: 5,
     initialBackoff: "0.200s",
