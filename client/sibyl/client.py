@@ -95,7 +95,10 @@ def _service_config(retry: RetryConfig, load_balancing: str) -> str:
                         "backoffMultiplier": retry.backoff_multiplier,
                         "retryableStatusCodes": ["UNAVAILABLE"],
                     },
-                }
+                },
+                # The one call that is not safe to retry: a retried CreateToken whose
+                # first answer was lost would mint a second token nobody saw.
+                {"name": [{"service": "sibyl.v1.TeamService", "method": "CreateToken"}]},
             ],
         }
     )
@@ -245,14 +248,34 @@ def _open_channel(config: ConnectConfig) -> grpc.Channel:
 
 
 def _spec_difference(wanted: study_pb2.StudySpec, stored: study_pb2.StudySpec) -> str:
-    """Names the first of parameters/metrics/algorithm/max_trials that differ, or ""."""
+    """Names the first of parameters/metrics/algorithm/max_trials/early_stopping that
+    differ, or ""."""
     for item in wanted.parameters:
         if item.HasField("discrete_values"):
             item.discrete_values.values[:] = sorted(item.discrete_values.values)
     for name in ("parameters", "metrics", "algorithm", "max_trials"):
         if getattr(wanted, name) != getattr(stored, name):
             return name
+    if _policy_with_defaults(wanted) != _policy_with_defaults(stored):
+        return "early_stopping"
     return ""
+
+
+def _policy_with_defaults(spec: study_pb2.StudySpec) -> study_pb2.EarlyStoppingPolicy:
+    """The spec's early-stopping policy with unset fields at the values the server uses."""
+    policy = study_pb2.EarlyStoppingPolicy()
+    policy.CopyFrom(spec.early_stopping)
+    rule = policy.WhichOneof("rule")
+    if rule == "median":
+        policy.median.min_trials = policy.median.min_trials or 3
+    elif rule == "successive_halving":
+        halving = policy.successive_halving
+        halving.reduction_factor = halving.reduction_factor or 3.0
+    elif rule == "learning_curve":
+        curve = policy.learning_curve
+        curve.min_step = curve.min_step or 3
+        curve.min_trials = curve.min_trials or 3
+    return policy
 
 
 def connect(address: str, team: str = "default", **options: Any) -> Client:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import threading
 import time
@@ -86,6 +87,9 @@ def test_create_or_load_is_idempotent_and_checks_the_spec(
     )
     with pytest.raises(ValueError, match="different parameters"):
         client.create_or_load_study(unique_id, different)
+    stopping = dataclasses.replace(SPEC, early_stopping=sibyl.MedianStopping())
+    with pytest.raises(ValueError, match="different early_stopping"):
+        client.create_or_load_study(unique_id, stopping)
     with pytest.raises(sibyl.AlreadyExistsError):
         client.create_study(unique_id, SPEC)
 

@@ -198,6 +198,8 @@ def parameter_from_proto(message: study_pb2.ParameterSpec, field: str) -> Parame
 
 def condition_from_proto(message: study_pb2.ParentCondition, field: str) -> ParentCondition:
     kind = message.WhichOneof("values")
+    if kind in ("categories", "numbers") and not getattr(message, kind).values:
+        raise InvalidArgument(f"{field}.{kind}.values", "at least one value is required")
     if kind == "categories":
         return ParentCondition(message.parent, categories=tuple(message.categories.values))
     if kind == "numbers":
