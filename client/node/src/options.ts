@@ -124,7 +124,9 @@ export function serviceConfig(resolved: Pick<ResolvedOptions, "retry" | "loadBal
   }
   return {
     loadBalancingConfig: [{ [resolved.loadBalancing]: {} }],
-    methodConfig: [methodConfig],
+    // CreateToken is the one call not safe to retry: a retry whose first answer was
+    // lost would mint a second token nobody saw.
+    methodConfig: [methodConfig, { name: [{ service: TEAM_SERVICE_NAME, method: "CreateToken" }] }],
   };
 }
 
