@@ -240,7 +240,8 @@ class StudySpec:
 
     Attributes:
         parameters: The search space.
-        metrics: The metric to optimize (one today).
+        metrics: The objectives (one, or several for a Pareto front) and outcome
+            constraints.
         algorithm: "gp_bandit" (default), "random_search", "quasi_random_search" or
             "grid_search".
         max_trials: Trial budget; None for none.

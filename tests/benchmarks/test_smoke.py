@@ -51,3 +51,26 @@ def test_searchcv() -> None:
     for method in ("sibyl", "random", "grid"):
         assert f"| svc-digits | {method} | 12 | 2 |" in output
     assert "| hgb-breast-cancer | sibyl |" in output
+
+
+@pytest.mark.slow
+def test_gp_quality() -> None:
+    output = run_module("benchmarks.gp_quality")
+    for method in ("sibyl-gp", "sibyl-gp-server", "optuna-gp", "optuna-tpe", "botorch-reference"):
+        assert f"| branin | {method} | 1 |" in output
+    assert "| svc-digits | sibyl-gp | 1 |" in output
+    assert "| branin | 8 | 1 |" in output
+
+
+@pytest.mark.slow
+def test_gp_scaling() -> None:
+    output = run_module("benchmarks.gp_scaling")
+    assert "| 40 | 30 |" in output
+
+
+@pytest.mark.slow
+def test_rich_studies() -> None:
+    output = run_module("benchmarks.rich_studies")
+    assert "| dtlz2 | optuna-nsga2 | 1 |" in output
+    assert "| constrained-hartmann6 | optuna-gp | 1 |" in output
+    assert "| sklearn-model-choice | sibyl-gp | 1 |" in output

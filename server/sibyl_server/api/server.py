@@ -27,7 +27,8 @@ from sibyl_server.api.servicer import StudyServicer
 from sibyl_server.api.team_servicer import TeamServicer
 from sibyl_server.config import ServerConfig
 from sibyl_server.domain.errors import Unavailable
-from sibyl_server.engine.engine import Engine, EngineOptions
+from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.options import EngineOptions
 from sibyl_server.observability.metrics import ServerMetrics
 from sibyl_server.service.stopping import StoppingUseCases
 from sibyl_server.service.studies import StudyUseCases
@@ -91,7 +92,7 @@ async def build_server(config: ServerConfig) -> RunningServer:
     )
     suggestions = SuggestionUseCase(
         store,
-        Engine(EngineOptions(device=config.device)),
+        Engine(EngineOptions(device=config.device, torch_threads=config.torch_threads)),
         time.time,
         store_executor,
         engine_executor,

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import torch
 
 from sibyl_server.domain.study import Algorithm
+from sibyl_server.engine.gp_bandit import GpBanditDesigner
 from sibyl_server.engine.grid_search import GridSearchDesigner
 from sibyl_server.engine.interface import Designer, SuggestionRequest, SuggestionResult
+from sibyl_server.engine.options import EngineOptions, cpu_quota
 from sibyl_server.engine.quasi_random import QuasiRandomDesigner
 from sibyl_server.engine.random_search import RandomSearchDesigner
-
-
-@dataclass(frozen=True)
-class EngineOptions:
-    """Settings of the model-based designers (the sampling ones need none).
-
-    Attributes:
-        device: "auto" (CUDA when present, else CPU), "cpu", or a torch device name.
-    """
-
-    device: str = "auto"
 
 
 class Engine:
@@ -27,13 +18,14 @@ class Engine:
 
     def __init__(self, options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()
+        # One computation at a time per engine worker; each uses this many threads.
+        torch.set_num_threads(self.options.torch_threads or cpu_quota())
+        torch.device(self.options.resolved_device())  # a bad name fails at start
         self._designers: dict[Algorithm, Designer] = {
             Algorithm.RANDOM_SEARCH: RandomSearchDesigner(),
             Algorithm.QUASI_RANDOM_SEARCH: QuasiRandomDesigner(),
             Algorithm.GRID_SEARCH: GridSearchDesigner(),
-            # Until the GP designer lands, GP_BANDIT studies get quasi-random points;
-            # each trial's metadata names the algorithm that really produced it.
-            Algorithm.GP_BANDIT: QuasiRandomDesigner(),
+            Algorithm.GP_BANDIT: GpBanditDesigner(self.options),
         }
 
     def uses_history(self, algorithm: Algorithm) -> bool:

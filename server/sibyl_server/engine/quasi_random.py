@@ -36,20 +36,26 @@ def sobol_points(dims: int, seed: int, position: int, count: int) -> np.ndarray:
 
 
 def draw_quasi_random(
-    spec: StudySpec, seed: int, state: Mapping[str, Any], count: int, algorithm: Algorithm
+    spec: StudySpec,
+    seed: int,
+    state: Mapping[str, Any],
+    count: int,
+    algorithm: Algorithm,
+    metadata: Mapping[str, str] | None = None,
 ) -> tuple[list[Suggestion], EngineState]:
     """Draws `count` Sobol points and returns them with the advanced state.
 
     Shared by QUASI_RANDOM_SEARCH and the model-based designers' initial design and
     fallback, so all of them continue one sequence per study. Every parameter gets a
     coordinate; those inactive under their parents' values are then dropped.
+    `metadata` is added to each point's (e.g. why a model-based step fell back).
     """
     position = int(state.get(STATE_KEY, {}).get("position", 0))
     points = sobol_points(len(spec.parameters), seed, position, count)
     suggestions = [
         Suggestion(
             keep_active(spec.parameters, decode_unit_point(spec.parameters, point)),
-            {METADATA_ALGORITHM: algorithm.value},
+            {METADATA_ALGORITHM: algorithm.value, **(metadata or {})},
         )
         for point in points
     ]

@@ -1,0 +1,222 @@
+"""The optimizers compared, each run as an ask/tell loop on one problem.
+
+A method takes a problem, an evaluation budget, a seed and a batch size (how many
+points are asked for at once, as parallel workers would) and returns a Trace: the
+value of every evaluation in order, and the seconds each ask took.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from benchmarks.gp.problems import Problem
+from sibyl_server.domain.study import (
+    Algorithm,
+    Goal,
+    MetricSpec,
+    ParameterSpec,
+    ParameterType,
+    ScaleType,
+    StudySpec,
+)
+from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.interface import Observation, SuggestionRequest
+from sibyl_server.engine.options import EngineOptions
+
+
+@dataclass
+class Trace:
+    values: list[float] = field(default_factory=list)
+    ask_seconds: list[float] = field(default_factory=list)
+    ask_after: list[int] = field(default_factory=list)
+    """How many evaluations had finished when each ask was made."""
+
+    def timed_ask(self, ask: Callable[[], Any]) -> Any:
+        started = time.perf_counter()
+        answer = ask()
+        self.ask_seconds.append(time.perf_counter() - started)
+        self.ask_after.append(len(self.values))
+        return answer
+
+
+Method = Callable[[Problem, int, int, int], Trace]
+METRIC = "value"
+
+
+def sibyl_engine(algorithm: Algorithm) -> Method:
+    """Sibyl's engine called directly (no server), as the service calls it."""
+
+    def run(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
+        spec = StudySpec(
+            problem.parameters, (MetricSpec(METRIC, Goal.MINIMIZE),), algorithm, seed=seed
+        )
+        engine = Engine(EngineOptions(device="cpu", torch_threads=1))
+        trace, completed, state = Trace(), [], {}
+        while len(trace.values) < budget:
+            count = min(batch, budget - len(trace.values))
+            request = SuggestionRequest(spec, completed, [], count, seed, state)
+            result = trace.timed_ask(lambda r=request: engine.suggest(r))
+            state = result.state
+            for suggestion in result.suggestions:
+                value = problem.evaluate(dict(suggestion.parameters))
+                completed.append(Observation(suggestion.parameters, {METRIC: value}))
+                trace.values.append(value)
+        return trace
+
+    return run
+
+
+def sibyl_server(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
+    """Sibyl end to end: a `sibyl serve` process on SQLite, driven by the Python client."""
+    import sibyl
+    from sibyl_server.local import LocalServer
+
+    spec = sibyl.StudySpec(
+        parameters=[_client_parameter(p) for p in problem.parameters],
+        metrics=[sibyl.Metric(METRIC, goal="minimize")],
+        seed=seed,
+    )
+    trace = Trace()
+    with tempfile.TemporaryDirectory() as directory:
+        store = f"sqlite:///{Path(directory) / 'bench.db'}"
+        with (
+            LocalServer(store, Path(directory), torch_threads=1) as server,
+            sibyl.connect(server.address) as client,
+        ):
+            study = client.create_study(f"{problem.name}-{seed}", spec)
+            while len(trace.values) < budget:
+                count = min(batch, budget - len(trace.values))
+                trials = trace.timed_ask(lambda c=count: study.suggest(count=c))
+                for trial in trials:
+                    value = problem.evaluate(dict(trial.parameters))
+                    trial.complete({METRIC: value})
+                    trace.values.append(value)
+    return trace
+
+
+def _client_parameter(spec: ParameterSpec) -> Any:
+    import sibyl
+
+    scale = "log" if spec.scale is ScaleType.LOG else "linear"
+    if spec.type is ParameterType.DOUBLE:
+        return sibyl.Double(spec.name, spec.min_value, spec.max_value, scale=scale)
+    if spec.type is ParameterType.INTEGER:
+        return sibyl.Integer(spec.name, int(spec.min_value), int(spec.max_value), scale=scale)
+    if spec.type is ParameterType.DISCRETE:
+        return sibyl.Discrete(spec.name, list(spec.values))
+    return sibyl.Categorical(spec.name, list(spec.categories))
+
+
+def optuna_sampler(kind: str) -> Method:
+    """Optuna's TPESampler or GPSampler through its ask/tell interface."""
+
+    def run(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        torch.set_num_threads(1)
+        sampler = (
+            optuna.samplers.TPESampler(seed=seed)
+            if kind == "tpe"
+            else optuna.samplers.GPSampler(seed=seed)
+        )
+        study = optuna.create_study(sampler=sampler)
+        distributions = {p.name: _optuna_distribution(p) for p in problem.parameters}
+        trace = Trace()
+        while len(trace.values) < budget:
+            count = min(batch, budget - len(trace.values))
+            trials = trace.timed_ask(lambda c=count: [study.ask(distributions) for _ in range(c)])
+            for trial in trials:
+                value = problem.evaluate(dict(trial.params))
+                study.tell(trial, value)
+                trace.values.append(value)
+        return trace
+
+    return run
+
+
+def _optuna_distribution(spec: ParameterSpec) -> Any:
+    from optuna.distributions import (
+        CategoricalDistribution,
+        FloatDistribution,
+        IntDistribution,
+    )
+
+    log = spec.scale is ScaleType.LOG
+    if spec.type is ParameterType.DOUBLE:
+        return FloatDistribution(spec.min_value, spec.max_value, log=log)
+    if spec.type is ParameterType.INTEGER:
+        return IntDistribution(int(spec.min_value), int(spec.max_value), log=log)
+    if spec.type is ParameterType.DISCRETE:
+        return CategoricalDistribution(list(spec.values))
+    return CategoricalDistribution(list(spec.categories))
+
+
+def botorch_reference(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
+    """The textbook BoTorch loop: Sobol init (2d+2), SingleTaskGP, qLogNEI (10 x 512).
+
+    Continuous problems only: it is the reference for the GP step itself.
+    """
+    from botorch.utils.sampling import draw_sobol_samples
+
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    bounds = torch.tensor(
+        [[p.min_value for p in problem.parameters], [p.max_value for p in problem.parameters]],
+        dtype=torch.float64,
+    )
+    names = [p.name for p in problem.parameters]
+    initial = 2 * len(names) + 2
+    x = draw_sobol_samples(bounds, n=min(initial, budget), q=1, seed=seed).squeeze(1)
+    trace = Trace()
+    values = [problem.evaluate(dict(zip(names, row, strict=True))) for row in x.tolist()]
+    trace.values += values
+    while len(trace.values) < budget:
+        count = min(batch, budget - len(trace.values))
+        candidates = trace.timed_ask(lambda c=count, x=x: _botorch_step(x, trace.values, bounds, c))
+        for row in candidates.tolist():
+            trace.values.append(problem.evaluate(dict(zip(names, row, strict=True))))
+        x = torch.cat([x, candidates])
+    return trace
+
+
+def _botorch_step(x: torch.Tensor, values: list[float], bounds: torch.Tensor, q: int) -> Any:
+    from botorch.acquisition.logei import qLogNoisyExpectedImprovement
+    from botorch.fit import fit_gpytorch_mll
+    from botorch.models import SingleTaskGP
+    from botorch.models.transforms import Normalize, Standardize
+    from botorch.optim import optimize_acqf
+    from gpytorch.mlls import ExactMarginalLogLikelihood
+
+    y = -torch.tensor(values, dtype=torch.float64).unsqueeze(-1)
+    model = SingleTaskGP(
+        x,
+        y,
+        input_transform=Normalize(x.shape[-1], bounds=bounds),
+        outcome_transform=Standardize(1),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model))
+        acquisition = qLogNoisyExpectedImprovement(model, x, prune_baseline=True)
+        candidates, _ = optimize_acqf(acquisition, bounds, q=q, num_restarts=10, raw_samples=512)
+    return candidates
+
+
+METHODS: dict[str, Method] = {
+    "sibyl-gp": sibyl_engine(Algorithm.GP_BANDIT),
+    "sibyl-gp-server": sibyl_server,
+    "sibyl-quasi-random": sibyl_engine(Algorithm.QUASI_RANDOM_SEARCH),
+    "sibyl-random": sibyl_engine(Algorithm.RANDOM_SEARCH),
+    "optuna-tpe": optuna_sampler("tpe"),
+    "optuna-gp": optuna_sampler("gp"),
+    "botorch-reference": botorch_reference,
+}

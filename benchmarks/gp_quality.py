@@ -1,0 +1,210 @@
+"""GP_BANDIT against the alternatives: regret after 10/25/50/100 evaluations, latency, batches.
+
+Every method runs every problem with the same seeds and budget in one run (a process
+pool, one torch thread per run). Each finished run is appended to
+results/raw/gp_quality.jsonl, so a long run can be re-tabulated (`--report`) or
+resumed; the tables go to results/gp_quality*.md/.csv.
+
+Tables:
+- quality: median [25th, 75th percentile] over seeds of log10 simple regret (synthetic
+  problems) or best cross-validated error (svc-digits), after k evaluations;
+- latency: p50/p90 of one ask once every method is past its initial design, and each
+  method's p50 as a ratio to Sibyl GP's;
+- batch: Sibyl GP asked for q = 1, 4, 8 points at once, same total budget.
+
+    python -m benchmarks.gp_quality [--seeds 10] [--budget 50] [--jobs 2] [--smoke]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+
+import numpy as np
+
+from benchmarks.gp.methods import METHODS
+from benchmarks.gp.problems import PROBLEMS, Problem
+from benchmarks.runs import load_runs, run_in_pool
+from benchmarks.tables import RESULTS, save_table
+
+CHECKPOINTS = (10, 25, 50, 100)
+BATCH_PROBLEMS = ("branin", "hartmann6")
+RAW = RESULTS / "raw" / "gp_quality.jsonl"
+Run = tuple[str, str, int, int]  # problem, method, seed, batch
+
+
+def planned_runs(
+    problems: Sequence[str], methods: Sequence[str], seeds: int, batches: Sequence[int]
+) -> list[Run]:
+    runs = []
+    for problem in problems:
+        for method in methods:
+            if method == "botorch-reference" and not PROBLEMS[problem].continuous:
+                continue
+            runs += [(problem, method, seed, 1) for seed in range(seeds)]
+        if problem in BATCH_PROBLEMS and "sibyl-gp" in methods:
+            runs += [(problem, "sibyl-gp", s, q) for q in batches if q > 1 for s in range(seeds)]
+    return runs
+
+
+def execute(run: Run, budget: int) -> dict:
+    problem, method, seed, batch = run
+    warnings.simplefilter("ignore")
+    trace = METHODS[method](PROBLEMS[problem], budget, seed, batch)
+    return {
+        "problem": problem,
+        "method": method,
+        "seed": seed,
+        "batch": batch,
+        "budget": budget,
+        **asdict(trace),
+    }
+
+
+def score(problem: Problem, values: Sequence[float], k: int) -> float:
+    best = min(values[:k])
+    if problem.optimum is None:
+        return best
+    return math.log10(max(problem.regret(best), 1e-12))
+
+
+def summary(scores: Iterable[float]) -> str:
+    q25, q50, q75 = np.percentile(list(scores), [25, 50, 75])
+    return f"{q50:.2f} [{q25:.2f}, {q75:.2f}]"
+
+
+def quality_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[object]]:
+    rows = []
+    for problem in PROBLEMS:
+        for method in METHODS:
+            runs = [
+                r
+                for r in records
+                if (r["problem"], r["method"], r["batch"]) == (problem, method, 1)
+            ]
+            if runs:
+                cells = [
+                    summary(score(PROBLEMS[problem], r["values"], k) for r in runs)
+                    for k in checkpoints
+                ]
+                rows.append([problem, method, len(runs), *cells])
+    return rows
+
+
+def latency_rows(records: list[dict]) -> list[list[object]]:
+    """Asks made once 2d+2 evaluations had finished (every method is model-based there)."""
+    by_method: dict[str, list[float]] = {}
+    for r in records:
+        if r["batch"] != 1:
+            continue
+        warm = 2 * len(PROBLEMS[r["problem"]].parameters) + 2
+        by_method.setdefault(r["method"], []).extend(
+            s for s, after in zip(r["ask_seconds"], r["ask_after"], strict=True) if after >= warm
+        )
+    base = np.percentile(by_method.get("sibyl-gp", [math.nan]), 50)
+    rows = []
+    for method, seconds in by_method.items():
+        p50, p90 = np.percentile(seconds, [50, 90]) * 1000
+        rows.append(
+            [method, len(seconds), round(p50, 1), round(p90, 1), round(p50 / (base * 1000), 2)]
+        )
+    return rows
+
+
+def batch_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[object]]:
+    rows = []
+    for problem in BATCH_PROBLEMS:
+        for batch in sorted({r["batch"] for r in records}):
+            runs = [
+                r
+                for r in records
+                if (r["problem"], r["method"], r["batch"]) == (problem, "sibyl-gp", batch)
+            ]
+            if runs:
+                cells = [
+                    summary(score(PROBLEMS[problem], r["values"], k) for r in runs)
+                    for k in checkpoints
+                ]
+                seconds = np.median([sum(r["ask_seconds"]) for r in runs])
+                rows.append([problem, batch, len(runs), *cells, round(float(seconds), 1)])
+    return rows
+
+
+def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
+    checkpoints = [k for k in CHECKPOINTS if k <= budget]
+    at = [f"@{k}" for k in checkpoints]
+    preamble = (
+        f"`python -m benchmarks.gp_quality --seeds {seeds} --budget {budget}` on "
+        f"{platform.machine()}, {platform.python_version()}, one torch thread per run. "
+        "Cells: median [25th, 75th percentile] over seeds of log10 simple regret "
+        "(svc-digits: best 3-fold CV error). Lower is better."
+    )
+    print(
+        save_table(
+            "gp_quality",
+            ["problem", "method", "seeds", *at],
+            quality_rows(records, checkpoints),
+            preamble,
+            save,
+        )
+    )
+    print()
+    print(
+        save_table(
+            "gp_latency",
+            ["method", "asks", "p50 ms", "p90 ms", "p50 / sibyl-gp"],
+            latency_rows(records),
+            preamble,
+            save,
+        )
+    )
+    print()
+    print(
+        save_table(
+            "gp_batch",
+            ["problem", "q", "seeds", *at, "ask seconds per run"],
+            batch_rows(records, checkpoints),
+            preamble,
+            save,
+        )
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--budget", type=int, default=50)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--problems", nargs="*", default=list(PROBLEMS))
+    parser.add_argument("--methods", nargs="*", default=list(METHODS))
+    parser.add_argument("--batches", nargs="*", type=int, default=[4, 8])
+    parser.add_argument("--report", action="store_true", help="tabulate the saved runs only")
+    parser.add_argument("--smoke", action="store_true", help="tiny budget, nothing saved")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.seeds, args.budget, args.problems = 1, 16, ["branin", "svc-digits"]
+    records = load_runs(RAW) if not args.smoke else []
+    if not args.report:
+        done = {
+            (r["problem"], r["method"], r["seed"], r["batch"])
+            for r in records
+            if r["budget"] == args.budget
+        }
+        todo = [
+            run
+            for run in planned_runs(args.problems, args.methods, args.seeds, args.batches)
+            if run not in done
+        ]
+        records = [r for r in records if r["budget"] == args.budget]
+        records += run_in_pool(
+            execute, [(run, args.budget) for run in todo], args.jobs, None if args.smoke else RAW
+        )
+    report(records, args.budget, args.seeds, save=not args.smoke)
+
+
+if __name__ == "__main__":
+    main()

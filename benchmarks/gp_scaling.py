@@ -1,0 +1,122 @@
+"""How one GP_BANDIT suggestion's time grows with the number of completed trials.
+
+d = 6 (Hartmann6 on uniformly random points, seeded). For each n: the time of one
+suggestion split into fit and acquisition, with the default engine options (an exact GP
+up to `max_exact_observations`, a subset of that size above it) and, up to --exact-up-to,
+with the exact GP on all n points for comparison. Each cell is the median of --repeats
+suggestions (different seeds), warm-started from the previous fit as in the service.
+
+    python -m benchmarks.gp_scaling [--sizes 50 100 ...] [--device cpu] [--smoke]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from benchmarks.gp.problems import PROBLEMS
+from benchmarks.tables import save_table
+from sibyl_server.domain.study import Algorithm, Goal, MetricSpec, StudySpec
+from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.interface import Observation, SuggestionRequest
+from sibyl_server.engine.options import EngineOptions
+
+SIZES = (50, 100, 200, 500, 1000, 2000, 5000)
+
+
+def observations(n: int, seed: int) -> list[Observation]:
+    problem = PROBLEMS["hartmann6"]
+    rng = np.random.default_rng(seed)
+    points = rng.uniform(size=(n, len(problem.parameters)))
+    result = []
+    for row in points:
+        parameters = {p.name: float(x) for p, x in zip(problem.parameters, row, strict=True)}
+        result.append(Observation(parameters, {"y": problem.evaluate(parameters)}))
+    return result
+
+
+def time_suggestion(options: EngineOptions, n: int, repeats: int) -> tuple[float, float, float]:
+    spec = StudySpec(
+        PROBLEMS["hartmann6"].parameters,
+        (MetricSpec("y", Goal.MINIMIZE),),
+        Algorithm.GP_BANDIT,
+        seed=0,
+    )
+    engine = Engine(options)
+    completed = observations(n, 0)
+    state: dict = {}
+    fits, acquisitions, totals = [], [], []
+    for repeat in range(repeats + 1):
+        request = SuggestionRequest(spec, completed, [], 1, repeat, state)
+        started = time.perf_counter()
+        result = engine.suggest(request)
+        total = time.perf_counter() - started
+        if "sibyl.fallback_reason" in result.suggestions[0].metadata:
+            raise RuntimeError(result.suggestions[0].metadata["sibyl.fallback_reason"])
+        state = result.state
+        if repeat:  # the first one fits from scratch; the service's steps are warm
+            fits.append(result.timings["fit"])
+            acquisitions.append(result.timings["acquisition"])
+            totals.append(total)
+    return statistics.median(fits), statistics.median(acquisitions), statistics.median(totals)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="*", type=int, default=list(SIZES))
+    parser.add_argument("--exact-up-to", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, default=0, help="0 = the CPU quota")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, nothing saved")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.exact_up_to, args.repeats = [20, 40], 40, 1
+    warnings.simplefilter("ignore")
+    default = EngineOptions(device=args.device, torch_threads=args.threads)
+    if args.smoke:
+        default = EngineOptions(device=args.device, max_exact_observations=30)
+    exact = EngineOptions(
+        device=args.device, torch_threads=args.threads, max_exact_observations=10**6
+    )
+    rows = []
+    for n in args.sizes:
+        fit, acquisition, total = time_suggestion(default, n, args.repeats)
+        row: list[object] = [n, min(n, default.max_exact_observations), fit, acquisition, total]
+        if n <= args.exact_up_to:
+            row += [*time_suggestion(exact, n, args.repeats)]
+        else:
+            row += ["-", "-", "-"]
+        rows.append([round(v, 3) if isinstance(v, float) else v for v in row])
+        print(rows[-1], flush=True)
+    preamble = (
+        f"`python -m benchmarks.gp_scaling --device {args.device}` on {platform.machine()}, "
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads. Seconds per "
+        "suggestion (median of "
+        f"{args.repeats}), d = 6. Default: exact GP up to "
+        f"{default.max_exact_observations} trials, that many chosen above (best half, "
+        "newest quarter, an even spread of the rest)."
+    )
+    headers = [
+        "n",
+        "fitted on",
+        "fit s",
+        "acquisition s",
+        "total s",
+        "exact fit s",
+        "exact acquisition s",
+        "exact total s",
+    ]
+    name = "gp_scaling" if args.device == "cpu" else f"gp_scaling_{args.device.split(':')[0]}"
+    print(save_table(name, headers, rows, preamble, save=not args.smoke))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Running many independent benchmark runs in a process pool, saving each as it ends.
+
+Each finished run is appended as one JSON line to a raw file, so a long benchmark can
+be re-tabulated or resumed after an interruption without repeating what finished.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+
+def run_in_pool(
+    function: Callable[..., dict],
+    runs: Sequence[tuple[Any, ...]],
+    jobs: int,
+    raw: Path | None,
+) -> list[dict]:
+    """Calls function(*run) for each run in `jobs` processes; appends results to `raw`."""
+    records = []
+    with ProcessPoolExecutor(jobs) as pool:
+        futures = {pool.submit(function, *run): run for run in runs}
+        for number, future in enumerate(as_completed(futures), 1):
+            record = future.result()
+            records.append(record)
+            print(f"[{number}/{len(runs)}] {futures[future]}", file=sys.stderr, flush=True)
+            if raw is not None:
+                raw.parent.mkdir(parents=True, exist_ok=True)
+                with raw.open("a") as handle:
+                    handle.write(json.dumps(record) + "\n")
+    return records
+
+
+def load_runs(raw: Path) -> list[dict]:
+    """The runs saved so far ([] when none)."""
+    if not raw.exists():
+        return []
+    return [json.loads(line) for line in raw.read_text().splitlines() if line]

@@ -1,0 +1,419 @@
+"""GP_BANDIT: Bayesian optimization with BoTorch.
+
+One step: encode the snapshot -> fit one GP per outcome -> build a log-noisy
+acquisition with the pending trials as X_pending -> optimize it over the mixed space
+-> decode. Outcomes are the objectives (turned into "larger is better" here, once),
+the outcome-constraint metrics, and, when some trials were infeasible, a feasibility
+indicator that steers suggestions away from their region.
+
+- One objective: qLogNoisyExpectedImprovement; several: qLogNoisyExpectedHypervolume-
+  Improvement with the spec's reference point or one inferred from the data.
+- Constraints (metric bounds, feasibility) enter both as smooth constraint callables.
+- Until `initial_trials` trials have completed, and whenever a step fails, points come
+  from the study's scrambled Sobol sequence; a failure is recorded in the trial's
+  metadata and logged, never raised.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from botorch.acquisition import AcquisitionFunction
+from botorch.acquisition.logei import qLogNoisyExpectedImprovement
+from botorch.acquisition.multi_objective.logei import (
+    qLogNoisyExpectedHypervolumeImprovement,
+)
+from botorch.acquisition.multi_objective.objective import IdentityMCMultiOutputObjective
+from botorch.acquisition.objective import GenericMCObjective
+from botorch.fit import fit_gpytorch_mll
+from botorch.models import MixedSingleTaskGP, ModelListGP, SingleTaskGP
+from botorch.models.model import Model
+from botorch.optim import optimize_acqf
+from botorch.optim.optimize_mixed import optimize_acqf_mixed_alternating
+from botorch.sampling import SobolQMCNormalSampler
+from botorch.utils.multi_objective.hypervolume import infer_reference_point
+from botorch.utils.multi_objective.pareto import is_non_dominated
+from gpytorch import settings as gpytorch_settings
+from gpytorch.mlls import ExactMarginalLogLikelihood
+
+from sibyl_server.domain.study import Algorithm, MetricSpec, StudySpec
+from sibyl_server.engine.encoding import SearchSpaceEncoding
+from sibyl_server.engine.interface import (
+    METADATA_ALGORITHM,
+    METADATA_FALLBACK_REASON,
+    Observation,
+    Suggestion,
+    SuggestionRequest,
+    SuggestionResult,
+)
+from sibyl_server.engine.options import EngineOptions
+from sibyl_server.engine.quasi_random import draw_quasi_random
+
+logger = logging.getLogger(__name__)
+
+STATE_KEY = "gp"
+FEASIBILITY = "sibyl.feasible"
+"""The indicator outcome (1 feasible, 0 infeasible) modelled when trials failed."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One modelled output: its name, rows of the training set, values (maximized)."""
+
+    name: str
+    rows: list[int]
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Encoded completed trials and the outcomes observed on them."""
+
+    x: list[list[float]]
+    outcomes: list[Outcome]
+    constraints: list[Callable[[torch.Tensor], torch.Tensor]]
+    objective_count: int
+
+
+class GpBanditDesigner:
+    uses_history = True
+
+    def __init__(self, options: EngineOptions) -> None:
+        self.options = options
+
+    def suggest(self, request: SuggestionRequest) -> SuggestionResult:
+        spec = request.spec
+        feasible = [o for o in request.completed if not o.infeasible]
+        if len(feasible) < spec.initial_trials():
+            return self._quasi_random(request)
+        try:
+            return self._model_based(request)
+        except Exception as error:
+            reason = f"{type(error).__name__}: {error}"[:500]
+            logger.warning(
+                "GP step failed, falling back to quasi-random",
+                extra={"reason": reason, "completed": len(request.completed)},
+            )
+            return self._quasi_random(request, reason)
+
+    def _quasi_random(self, request: SuggestionRequest, reason: str = "") -> SuggestionResult:
+        suggestions, state = draw_quasi_random(
+            request.spec,
+            request.seed,
+            request.state,
+            request.count,
+            Algorithm.QUASI_RANDOM_SEARCH,
+            {METADATA_FALLBACK_REASON: reason} if reason else None,
+        )
+        return SuggestionResult(suggestions, state)
+
+    def _model_based(self, request: SuggestionRequest) -> SuggestionResult:
+        device = torch.device(self.options.resolved_device())
+        encoding = SearchSpaceEncoding(request.spec.parameters)
+        completed = _subset(request.completed, request.spec, self.options.max_exact_observations)
+        data = training_set(request.spec, encoding, completed)
+        tensors = _Tensors(device)
+        x_all = tensors(data.x)
+        step_seed = _step_seed(request)
+        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+            torch.manual_seed(step_seed)
+            started = time.perf_counter()
+            saved = request.state.get(STATE_KEY, {}).get("hyperparameters", {})
+            models, hyperparameters = self._fit(encoding, data, x_all, tensors, saved)
+            fitted = time.perf_counter()
+            candidates = self._acquire(request, encoding, data, x_all, tensors, models, step_seed)
+            acquired = time.perf_counter()
+        suggestions, state = self._decode(request, encoding, candidates)
+        state = {**state, STATE_KEY: {"hyperparameters": hyperparameters}}
+        return SuggestionResult(
+            suggestions,
+            state,
+            timings={"fit": fitted - started, "acquisition": acquired - fitted},
+        )
+
+    def _fit(
+        self,
+        encoding: SearchSpaceEncoding,
+        data: TrainingSet,
+        x_all: torch.Tensor,
+        tensors: _Tensors,
+        saved: Mapping[str, Mapping[str, Any]],
+    ) -> tuple[list[Model], dict[str, dict[str, Any]]]:
+        cat_dims = sorted(encoding.categorical_dims)
+        models: list[Model] = []
+        hyperparameters: dict[str, dict[str, Any]] = {}
+        with gpytorch_settings.max_cholesky_size(self.options.max_exact_observations + 1):
+            for outcome in data.outcomes:
+                x = x_all[outcome.rows]
+                y = tensors(outcome.values).unsqueeze(-1)
+                model = (
+                    MixedSingleTaskGP(x, y, cat_dims=cat_dims) if cat_dims else SingleTaskGP(x, y)
+                )
+                _warm_start(model, saved.get(outcome.name))
+                fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model))
+                models.append(model)
+                hyperparameters[outcome.name] = _hyperparameters(model)
+        return models, hyperparameters
+
+    def _acquire(
+        self,
+        request: SuggestionRequest,
+        encoding: SearchSpaceEncoding,
+        data: TrainingSet,
+        x_all: torch.Tensor,
+        tensors: _Tensors,
+        models: list[Model],
+        seed: int,
+    ) -> torch.Tensor:
+        model = models[0] if len(models) == 1 else ModelListGP(*models)
+        x_baseline = torch.unique(x_all, dim=0)
+        pending = [encoding.encode(p) for p in request.pending]
+        x_pending = tensors(pending) if pending else None
+        sampler = SobolQMCNormalSampler(torch.Size([self.options.mc_samples]), seed=seed)
+        acquisition = _acquisition(
+            request.spec, data, model, x_baseline, x_pending, sampler, tensors
+        )
+        bounds = tensors([[0.0] * encoding.dims, encoding.upper_bounds()])
+        restarts, raw_samples = self.options.restarts_for(len(data.x))
+        discrete, categorical = encoding.discrete_dims, encoding.categorical_dims
+        with gpytorch_settings.max_cholesky_size(self.options.max_exact_observations + 1):
+            if discrete or categorical:
+                candidates, _ = optimize_acqf_mixed_alternating(
+                    acquisition,
+                    bounds,
+                    discrete_dims=discrete,
+                    cat_dims=categorical,
+                    q=request.count,
+                    num_restarts=restarts,
+                    raw_samples=raw_samples,
+                )
+            else:
+                candidates, _ = optimize_acqf(
+                    acquisition,
+                    bounds,
+                    q=request.count,
+                    num_restarts=restarts,
+                    raw_samples=raw_samples,
+                    sequential=request.count > 1,
+                )
+        return candidates.detach().cpu()
+
+    def _decode(
+        self, request: SuggestionRequest, encoding: SearchSpaceEncoding, candidates: torch.Tensor
+    ) -> tuple[list[Suggestion], dict[str, Any]]:
+        """Decoded candidates; a repeat of a pending or failed trial is replaced."""
+        taken = [dict(p) for p in request.pending]
+        taken += [dict(o.parameters) for o in request.completed if o.infeasible]
+        suggestions: list[Suggestion] = []
+        replacements = 0
+        for row in candidates.tolist():
+            parameters = encoding.decode(row)
+            metadata = {METADATA_ALGORITHM: Algorithm.GP_BANDIT.value}
+            if parameters in taken:
+                replacements += 1
+                continue
+            taken.append(parameters)
+            suggestions.append(Suggestion(parameters, metadata))
+        state = dict(request.state)
+        if replacements:
+            # Discrete spaces can round two optima to one point; a repeat would waste a
+            # worker, so those slots get the study's next quasi-random points instead.
+            extra, state = draw_quasi_random(
+                request.spec,
+                request.seed,
+                state,
+                replacements,
+                Algorithm.QUASI_RANDOM_SEARCH,
+                {METADATA_FALLBACK_REASON: "GP candidate repeated a trial"},
+            )
+            suggestions += extra
+        return suggestions, state
+
+
+class _Tensors:
+    """Makes float64 tensors on the engine's device."""
+
+    def __init__(self, device: torch.device) -> None:
+        self.device = device
+
+    def __call__(self, values: Sequence[Any]) -> torch.Tensor:
+        return torch.tensor(values, dtype=torch.float64, device=self.device)
+
+
+def training_set(
+    spec: StudySpec, encoding: SearchSpaceEncoding, completed: Sequence[Observation]
+) -> TrainingSet:
+    """Encodes the completed trials; objectives are flipped so that larger is better."""
+    x = [encoding.encode(o.parameters) for o in completed]
+    outcomes = [_outcome(m.name, completed, m.sign()) for m in spec.objectives]
+    constraints: list[Callable[[torch.Tensor], torch.Tensor]] = []
+    for metric in spec.constraints:
+        constraints += _metric_constraints(metric, len(outcomes))
+        outcomes.append(_outcome(metric.name, completed, 1.0))
+    if any(o.infeasible for o in completed):
+        index = len(outcomes)
+        values = [0.0 if o.infeasible else 1.0 for o in completed]
+        outcomes.append(Outcome(FEASIBILITY, list(range(len(completed))), values))
+        constraints.append(lambda z, i=index: 0.5 - z[..., i])
+    for outcome in outcomes:
+        if len(outcome.rows) < 2:
+            raise ValueError(f"fewer than 2 finite values of {outcome.name!r}")
+    return TrainingSet(x, outcomes, constraints, len(spec.objectives))
+
+
+def _outcome(name: str, completed: Sequence[Observation], sign: float) -> Outcome:
+    rows, values = [], []
+    for i, observation in enumerate(completed):
+        value = observation.metrics.get(name)
+        if not observation.infeasible and value is not None and math.isfinite(value):
+            rows.append(i)
+            values.append(sign * value)
+    return Outcome(name, rows, values)
+
+
+def _metric_constraints(
+    metric: MetricSpec, index: int
+) -> list[Callable[[torch.Tensor], torch.Tensor]]:
+    """BoTorch constraint callables (feasible where <= 0) for a metric's bounds."""
+    assert metric.constraint is not None
+    upper, lower = metric.constraint.upper_bound, metric.constraint.lower_bound
+    callables: list[Callable[[torch.Tensor], torch.Tensor]] = []
+    if upper is not None:
+        callables.append(lambda z, i=index, b=upper: z[..., i] - b)
+    if lower is not None:
+        callables.append(lambda z, i=index, b=lower: b - z[..., i])
+    return callables
+
+
+def _acquisition(
+    spec: StudySpec,
+    data: TrainingSet,
+    model: Model,
+    x_baseline: torch.Tensor,
+    x_pending: torch.Tensor | None,
+    sampler: SobolQMCNormalSampler,
+    tensors: _Tensors,
+) -> AcquisitionFunction:
+    constraints = data.constraints or None
+    if data.objective_count == 1:
+        objective = None
+        if len(data.outcomes) > 1:
+            objective = GenericMCObjective(_first_output)
+        return qLogNoisyExpectedImprovement(
+            model,
+            x_baseline,
+            sampler=sampler,
+            objective=objective,
+            X_pending=x_pending,
+            constraints=constraints,
+            prune_baseline=True,
+        )
+    return qLogNoisyExpectedHypervolumeImprovement(
+        model,
+        ref_point=_reference_point(spec, data, tensors),
+        X_baseline=x_baseline,
+        sampler=sampler,
+        objective=IdentityMCMultiOutputObjective(outcomes=list(range(data.objective_count))),
+        constraints=constraints,
+        X_pending=x_pending,
+        prune_baseline=True,
+    )
+
+
+def _first_output(samples: torch.Tensor, X: torch.Tensor | None = None) -> torch.Tensor:
+    """The objective's samples, out of those of every modelled outcome."""
+    return samples[..., 0]
+
+
+def _reference_point(spec: StudySpec, data: TrainingSet, tensors: _Tensors) -> torch.Tensor:
+    """The spec's reference point (in maximized units), or one inferred from the front.
+
+    Inferred as BoTorch does: the nadir of the observed Pareto front of the trials that
+    report every objective, pushed 10% of the front's range further out.
+    """
+    objectives = spec.objectives
+    if all(m.reference_value is not None for m in objectives):
+        return tensors([m.sign() * m.reference_value for m in objectives])  # type: ignore[operator]
+    common = set(data.outcomes[0].rows)
+    for outcome in data.outcomes[1 : data.objective_count]:
+        common &= set(outcome.rows)
+    rows = sorted(common)
+    y = tensors(
+        [[o.values[o.rows.index(r)] for o in data.outcomes[: data.objective_count]] for r in rows]
+    )
+    inferred = infer_reference_point(y[is_non_dominated(y)])
+    given = [
+        m.sign() * m.reference_value if m.reference_value is not None else float(inferred[i])
+        for i, m in enumerate(objectives)
+    ]
+    return tensors(given)
+
+
+def _subset(completed: Sequence[Observation], spec: StudySpec, limit: int) -> Sequence[Observation]:
+    """At most `limit` trials for an exact GP: the best half, the newest, a spread.
+
+    Exact GP fits cost O(n^3); beyond `limit` a study keeps its best trials (where the
+    optimum is being refined), its newest (what the pending ones were chosen against)
+    and an evenly spaced sample of the rest (the global shape).
+    """
+    if len(completed) <= limit:
+        return completed
+    objective = spec.objective
+    scored = [
+        (i, objective.sign() * o.metrics[objective.name])
+        for i, o in enumerate(completed)
+        if not o.infeasible and objective.name in o.metrics
+    ]
+    best = [i for i, _ in sorted(scored, key=lambda item: -item[1])[: limit // 2]]
+    newest = list(range(len(completed) - limit // 4, len(completed)))
+    chosen = set(best) | set(newest)
+    rest = [i for i in range(len(completed)) if i not in chosen]
+    needed = limit - len(chosen)
+    if needed > 0 and rest:
+        chosen |= {rest[int(k)] for k in np.linspace(0, len(rest) - 1, needed)}
+    return [completed[i] for i in sorted(chosen)]
+
+
+def _step_seed(request: SuggestionRequest) -> int:
+    """A seed for this step: same study, same data -> same suggestions (on CPU)."""
+    return (request.seed * 1_000_003 + len(request.completed) * 131 + len(request.pending)) % (
+        2**31
+    )
+
+
+def _hyperparameters(model: Model) -> dict[str, Any]:
+    """The fitted (raw) kernel, mean and noise parameters, JSON-ready.
+
+    Only learnable parameters: buffers hold data statistics and constraint bounds
+    (some infinite), which are not the fit's to carry over.
+    """
+    return {
+        name: value.detach().cpu().tolist()
+        for name, value in model.named_parameters()
+        if bool(torch.isfinite(value).all())
+    }
+
+
+def _warm_start(model: Model, saved: Mapping[str, Any] | None) -> None:
+    """Starts the fit from the last fit's hyperparameters when they still fit the model.
+
+    The input/outcome transforms' statistics are never loaded: they belong to the new
+    data (loading them would silently rescale it).
+    """
+    if not saved:
+        return
+    current = model.state_dict()
+    update = {}
+    for name, value in saved.items():
+        if name in current:
+            tensor = torch.tensor(value, dtype=current[name].dtype, device=current[name].device)
+            if tensor.shape == current[name].shape:
+                update[name] = tensor
+    model.load_state_dict(update, strict=False)

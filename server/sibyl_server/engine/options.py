@@ -1,0 +1,65 @@
+"""Settings of the model-based designers, in one typed object."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How GP_BANDIT computes (the sampling designers need none of it).
+
+    Attributes:
+        device: "auto" (CUDA when present, else CPU), "cpu", "cuda" or "cuda:N".
+        torch_threads: CPU threads per computation; 0 = from the process's CPU quota.
+        max_exact_observations: Largest training set fitted exactly; above it a subset
+            of this size is used (see gp_bandit._subset), so a step stays bounded.
+        num_restarts: Acquisition-optimization restarts for small studies.
+        raw_samples: Raw samples that pick those restarts' starting points.
+        mc_samples: Quasi-Monte-Carlo samples of the acquisition function.
+    """
+
+    device: str = "auto"
+    torch_threads: int = 0
+    max_exact_observations: int = 400
+    num_restarts: int = 10
+    raw_samples: int = 512
+    mc_samples: int = 128
+
+    def resolved_device(self) -> str:
+        """The torch device name this configuration runs on."""
+        if self.device != "auto":
+            return self.device
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+
+    def restarts_for(self, observations: int) -> tuple[int, int]:
+        """(restarts, raw samples) for a study of this size.
+
+        Each acquisition evaluation costs O(n) after the fit, so large studies get
+        fewer restarts: the GP's optimum moves less from one step to the next there.
+        """
+        if observations <= 100:
+            return self.num_restarts, self.raw_samples
+        if observations <= 300:
+            return max(2, math.ceil(self.num_restarts / 2)), max(64, self.raw_samples // 2)
+        return max(2, math.ceil(self.num_restarts / 4)), max(64, self.raw_samples // 4)
+
+
+def cpu_quota() -> int:
+    """CPUs this process may use: the cgroup quota when set, else the affinity mask."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        available = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+    except (OSError, ValueError):
+        return available
+    if quota == "max":
+        return available
+    return max(1, min(available, math.floor(int(quota) / int(period))))

@@ -1,0 +1,96 @@
+"""GP_BANDIT end to end: a real server (SQLite and PostgreSQL) and the Python client."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import pytest
+
+import sibyl
+from tests.support.servers import ServerThread
+
+
+@pytest.fixture(scope="module")
+def client(server: ServerThread) -> Iterator[sibyl.Client]:
+    with sibyl.connect(server.address, team="gp-client") as connected:
+        yield connected
+
+
+def algorithms(study: sibyl.Study) -> list[str]:
+    return [t.proto.metadata["sibyl.algorithm"] for t in study.trials()]
+
+
+def test_the_default_algorithm_finds_a_known_optimum(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_study(
+        unique_id,
+        sibyl.StudySpec(
+            parameters=[sibyl.Double("x", -2.0, 2.0), sibyl.Double("y", -2.0, 2.0)],
+            metrics=[sibyl.Metric("loss")],
+            initial_trials=5,
+            seed=3,
+        ),
+    )
+    for _ in range(14):
+        [trial] = study.suggest()
+        x, y = trial.parameters["x"], trial.parameters["y"]
+        trial.complete({"loss": (x - 0.5) ** 2 + (y + 1.0) ** 2})
+    assert algorithms(study) == ["QUASI_RANDOM_SEARCH"] * 5 + ["GP_BANDIT"] * 9
+    best = study.best_trial()
+    assert best is not None and best.metrics["loss"] < 0.01
+
+
+def test_parallel_workers_get_distinct_points_from_the_model(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    study = client.create_study(
+        unique_id,
+        {
+            "parameters": {"x": {"type": "double", "low": 0, "high": 1}},
+            "metrics": {"loss": "minimize"},
+            "initial_trials": 4,
+            "seed": 1,
+        },
+    )
+    for trial in study.suggest(count=4, client_id="warm-up"):
+        trial.complete({"loss": (trial.parameters["x"] - 0.3) ** 2})
+    held = [study.suggest(client_id=f"worker-{i}")[0] for i in range(3)]
+    assert [t.proto.metadata["sibyl.algorithm"] for t in held] == ["GP_BANDIT"] * 3
+    points = sorted(t.parameters["x"] for t in held)
+    assert min(b - a for a, b in itertools.pairwise(points)) > 1e-3
+
+
+def test_several_objectives_a_constraint_and_conditional_parameters(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    spec = sibyl.StudySpec(
+        parameters=[
+            sibyl.Categorical("optimizer", ["sgd", "adam"]),
+            sibyl.Double("momentum", 0.0, 0.99, when=sibyl.When("optimizer", ["sgd"])),
+            sibyl.Double("lr", 1e-4, 1e-1, scale="log"),
+            sibyl.Integer("layers", 1, 4),
+        ],
+        metrics=[
+            sibyl.Metric("accuracy", goal="maximize"),
+            sibyl.Metric("latency_ms", goal="minimize"),
+            sibyl.Constraint("memory_gb", at_most=3.0),
+        ],
+        initial_trials=8,
+        seed=2,
+    )
+    study = client.create_study(unique_id, spec)
+    for _ in range(12):
+        [trial] = study.suggest()
+        p = trial.parameters
+        assert ("momentum" in p) == (p["optimizer"] == "sgd")
+        bonus = 0.1 * p.get("momentum", 0.5)
+        trial.complete(
+            {
+                "accuracy": 0.5 + 0.1 * p["layers"] + bonus - abs(p["lr"] - 0.01),
+                "latency_ms": 10.0 * p["layers"],
+                "memory_gb": float(p["layers"]),
+            }
+        )
+    assert algorithms(study)[8:] == ["GP_BANDIT"] * 4
+    front = study.optimal_trials()
+    assert front.trials and all(t.metrics["memory_gb"] <= 3.0 for t in front.trials)

@@ -1,0 +1,305 @@
+"""GP_BANDIT without a server: encoding, the model-based step, its fallbacks."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+
+import pytest
+import torch
+
+from sibyl_server.domain.study import (
+    Algorithm,
+    Goal,
+    MetricSpec,
+    OutcomeConstraint,
+    ParameterSpec,
+    ParentCondition,
+    StudySpec,
+)
+from sibyl_server.domain.validation import check_parameters
+from sibyl_server.engine.encoding import INACTIVE, SearchSpaceEncoding
+from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.gp_bandit import _subset
+from sibyl_server.engine.interface import (
+    METADATA_ALGORITHM,
+    METADATA_FALLBACK_REASON,
+    Observation,
+    Parameters,
+    SuggestionRequest,
+    SuggestionResult,
+)
+from sibyl_server.engine.options import EngineOptions
+from tests.server.engine.test_sampling_designers import SPACE
+
+# Small settings: these tests check behaviour, not how good a large search gets.
+FAST = EngineOptions(device="cpu", num_restarts=3, raw_samples=128, mc_samples=64)
+
+MIXED = SPACE  # every parameter type
+LOSS = (MetricSpec("loss", Goal.MINIMIZE),)
+X = (ParameterSpec.double("x", 0.0, 1.0),)
+
+
+def gp_spec(parameters: Sequence[ParameterSpec], metrics: Sequence[MetricSpec]) -> StudySpec:
+    return StudySpec(tuple(parameters), tuple(metrics), Algorithm.GP_BANDIT, seed=7)
+
+
+def suggest(
+    spec: StudySpec,
+    completed: Sequence[Observation],
+    pending: Sequence[Parameters] = (),
+    count: int = 1,
+    options: EngineOptions = FAST,
+) -> SuggestionResult:
+    request = SuggestionRequest(spec, list(completed), list(pending), count, 7, {})
+    return Engine(options).suggest(request)
+
+
+def observe(
+    spec: StudySpec, objective: Callable[[dict], dict[str, float]], n: int, seed: int = 0
+) -> list[Observation]:
+    """n quasi-random trials of `spec`, measured by `objective`."""
+    qr = StudySpec(spec.parameters, spec.metrics, Algorithm.QUASI_RANDOM_SEARCH, seed=seed)
+    points = Engine(FAST).suggest(SuggestionRequest(qr, [], [], n, seed, {})).suggestions
+    return [Observation(p.parameters, objective(dict(p.parameters))) for p in points]
+
+
+def test_encoding_round_trips_every_parameter_type() -> None:
+    encoding = SearchSpaceEncoding(MIXED)
+    values = {
+        "lr": 0.003,
+        "dropout": 0.25,
+        "layers": 4,
+        "units": 100,
+        "batch": 64,
+        "opt": "rmsprop",
+    }
+    row = encoding.encode(values)
+    assert all(0.0 <= x <= upper for x, upper in zip(row, encoding.upper_bounds(), strict=True))
+    decoded = encoding.decode(row)
+    assert decoded["lr"] == pytest.approx(0.003)
+    assert {k: v for k, v in decoded.items() if k != "lr"} == {
+        k: v for k, v in values.items() if k != "lr"
+    }
+
+
+def test_any_point_of_the_box_decodes_to_valid_values() -> None:
+    encoding = SearchSpaceEncoding(MIXED)
+    spec = gp_spec(MIXED, LOSS)
+    rng = random.Random(0)
+    for _ in range(200):
+        row = [rng.uniform(-0.1, upper + 0.1) for upper in encoding.upper_bounds()]
+        parameters = encoding.decode(row)
+        assert check_parameters(spec, parameters, "p") == parameters
+
+
+def test_discrete_and_integer_columns_may_only_take_valid_encodings() -> None:
+    encoding = SearchSpaceEncoding(MIXED)
+    discrete = encoding.discrete_dims
+    # layers (6 values) and batch; units (505 values) is optimized relaxed, then rounded.
+    assert sorted(discrete) == [2, 4]
+    assert len(discrete[4]) == 4
+    assert encoding.categorical_dims == {5: [0.0, 1.0, 2.0]}
+
+
+def test_the_initial_design_is_quasi_random() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": p["x"]}, spec.initial_trials() - 1)
+    result = suggest(spec, completed)
+    assert result.suggestions[0].metadata[METADATA_ALGORITHM] == "QUASI_RANDOM_SEARCH"
+
+
+@pytest.mark.parametrize("goal", [Goal.MINIMIZE, Goal.MAXIMIZE])
+def test_suggests_near_the_optimum_for_either_goal(goal: Goal) -> None:
+    sign = 1.0 if goal is Goal.MINIMIZE else -1.0
+    spec = gp_spec(X, (MetricSpec("loss", goal),))
+    completed = observe(spec, lambda p: {"loss": sign * (p["x"] - 0.3) ** 2}, 8)
+    result = suggest(spec, completed)
+    suggestion = result.suggestions[0]
+    assert suggestion.metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
+    assert abs(suggestion.parameters["x"] - 0.3) < 0.1
+    assert set(result.timings) == {"fit", "acquisition"}
+
+
+def test_a_batch_is_diverse_and_valid_in_a_mixed_space() -> None:
+    spec = gp_spec(MIXED, LOSS)
+
+    def loss(p: dict) -> dict[str, float]:
+        penalty = {"sgd": 0.5, "adam": 0.0, "rmsprop": 0.2}[p["opt"]]
+        return {"loss": (math.log10(p["lr"]) + 2.5) ** 2 + p["dropout"] + penalty}
+
+    result = suggest(spec, observe(spec, loss, 16), count=3)
+    points = [s.parameters for s in result.suggestions]
+    assert len(points) == 3
+    assert all(s.metadata[METADATA_ALGORITHM] == "GP_BANDIT" for s in result.suggestions)
+    assert all(check_parameters(spec, p, "p") == p for p in points)
+    assert len({tuple(sorted(p.items())) for p in points}) == 3
+
+
+def test_pending_trials_push_the_next_point_elsewhere() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
+    alone = suggest(spec, completed).suggestions[0].parameters
+    beside = suggest(spec, completed, pending=[alone]).suggestions[0].parameters
+    assert abs(beside["x"] - alone["x"]) > 0.01
+
+
+def test_same_data_same_seed_same_suggestions() -> None:
+    spec = gp_spec(MIXED, LOSS)
+    completed = observe(spec, lambda p: {"loss": p["dropout"] + math.log(p["lr"]) ** 2}, 14)
+    first = suggest(spec, completed, count=2).suggestions
+    again = suggest(spec, completed, count=2).suggestions
+    assert [s.parameters for s in first] == [s.parameters for s in again]
+
+
+def test_a_failed_step_falls_back_to_quasi_random_and_says_why() -> None:
+    # Only one trial reports the objective: no model can be fitted on it.
+    spec = gp_spec(X, (*LOSS, MetricSpec("memory", constraint=OutcomeConstraint(8.0))))
+    completed = observe(spec, lambda p: {"memory": 1.0}, 6)
+    completed[0] = Observation(completed[0].parameters, {"loss": 1.0, "memory": 1.0})
+    suggestion = suggest(spec, completed).suggestions[0]
+    assert suggestion.metadata[METADATA_ALGORITHM] == "QUASI_RANDOM_SEARCH"
+    assert "fewer than 2 finite values of 'loss'" in suggestion.metadata[METADATA_FALLBACK_REASON]
+
+
+@pytest.mark.parametrize(
+    "make_loss",
+    [lambda p: 1.0, lambda p: round(p["x"])],
+    ids=["all-equal", "two-values"],
+)
+def test_degenerate_data_never_fails_the_call(make_loss: Callable[[dict], float]) -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": make_loss(p)}, 6)
+    completed += completed  # exact duplicates too
+    result = suggest(spec, completed, count=2)
+    assert len(result.suggestions) == 2
+    assert all(0.0 <= s.parameters["x"] <= 1.0 for s in result.suggestions)
+
+
+def test_infeasible_regions_are_avoided_and_never_repeated() -> None:
+    spec = gp_spec(X, LOSS)
+
+    def run(p: dict) -> Observation:
+        if p["x"] < 0.5:
+            return Observation(p, {}, infeasible=True)
+        return Observation(p, {"loss": p["x"]})
+
+    completed = [run(o.parameters) for o in observe(spec, lambda p: {}, 12)]
+    failed = [o.parameters for o in completed if o.infeasible]
+    # The best feasible value lies on the boundary of the infeasible region (x = 0.5).
+    first = suggest(spec, completed).suggestions[0]
+    assert first.metadata[METADATA_ALGORITHM] == "GP_BANDIT"
+    assert 0.4 < first.parameters["x"] < 0.6
+    # Later points of a batch explore, but never repeat a trial that failed.
+    batch = suggest(spec, completed, count=4).suggestions
+    assert all(s.parameters not in failed for s in batch)
+
+
+def test_outcome_constraints_steer_to_the_feasible_optimum() -> None:
+    # Maximize x subject to memory = x <= 0.4: the optimum is the boundary.
+    memory = MetricSpec("memory", constraint=OutcomeConstraint(upper_bound=0.4))
+    spec = gp_spec(X, (MetricSpec("score", Goal.MAXIMIZE), memory))
+    completed = observe(spec, lambda p: {"score": p["x"], "memory": p["x"]}, 10)
+    suggestion = suggest(spec, completed).suggestions[0]
+    assert suggestion.metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
+    assert 0.25 < suggestion.parameters["x"] < 0.5
+
+
+@pytest.mark.parametrize("reference", [None, -2.0])
+def test_several_objectives_use_the_hypervolume_acquisition(reference: float | None) -> None:
+    parameters = (ParameterSpec.double("a", 0.0, 1.0), ParameterSpec.double("b", 0.0, 1.0))
+    metrics = (
+        MetricSpec("accuracy", Goal.MAXIMIZE, reference_value=reference),
+        MetricSpec("latency", Goal.MINIMIZE, reference_value=None if reference is None else 3.0),
+    )
+    spec = gp_spec(parameters, metrics)
+
+    def measure(p: dict) -> dict[str, float]:
+        return {"accuracy": p["a"] - 0.2 * p["b"], "latency": p["a"] ** 2 + p["b"]}
+
+    result = suggest(spec, observe(spec, measure, 10), count=2)
+    assert [s.metadata for s in result.suggestions] == [{METADATA_ALGORITHM: "GP_BANDIT"}] * 2
+    # Any b > 0 is dominated (it lowers accuracy and raises latency): the front is b = 0.
+    assert all(s.parameters["b"] < 0.2 for s in result.suggestions)
+
+
+def conditional_space() -> tuple[ParameterSpec, ...]:
+    def child(
+        name: str, low: float, high: float, parent: str, categories: Sequence[str]
+    ) -> ParameterSpec:
+        spec = ParameterSpec.double(name, low, high)
+        condition = ParentCondition(parent, categories=tuple(categories))
+        return ParameterSpec(**{**spec.__dict__, "condition": condition})
+
+    return (
+        ParameterSpec.categorical("optimizer", ["sgd", "adam"]),
+        child("momentum", 0.0, 0.99, "optimizer", ["sgd"]),
+        child("beta1", 0.5, 0.999, "optimizer", ["adam"]),
+    )
+
+
+def test_conditional_spaces_encode_inactive_parameters_at_a_fixed_value() -> None:
+    encoding = SearchSpaceEncoding(conditional_space())
+    assert encoding.encode({"optimizer": "sgd", "momentum": 0.99}) == [0.0, 1.0, INACTIVE]
+    assert encoding.decode([1.0, 0.7, 0.5]) == {"optimizer": "adam", "beta1": 0.7495}
+
+
+def test_conditional_suggestions_hold_only_active_parameters() -> None:
+    spec = gp_spec(conditional_space(), LOSS)
+
+    def loss(p: dict) -> dict[str, float]:
+        if p["optimizer"] == "sgd":
+            return {"loss": 1.0 - p["momentum"]}
+        return {"loss": 0.5 + abs(p["beta1"] - 0.9)}
+
+    result = suggest(spec, observe(spec, loss, 10), count=3)
+    for suggestion in result.suggestions:
+        assert suggestion.metadata[METADATA_ALGORITHM] == "GP_BANDIT"
+        parameters = suggestion.parameters
+        assert check_parameters(spec, parameters, "p") == parameters
+        expected = {"sgd": "momentum", "adam": "beta1"}[parameters["optimizer"]]
+        assert set(parameters) == {"optimizer", expected}
+
+
+def test_fitted_hyperparameters_are_saved_and_warm_start_the_next_fit() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
+    first = suggest(spec, completed)
+    saved = first.state["gp"]["hyperparameters"]["loss"]
+    assert saved and not any("transform" in name for name in saved)
+    request = SuggestionRequest(spec, completed, [], 1, 7, first.state)
+    again = Engine(FAST).suggest(request)
+    assert again.suggestions[0].metadata[METADATA_ALGORITHM] == "GP_BANDIT"
+    assert abs(again.suggestions[0].parameters["x"] - 0.3) < 0.1
+
+
+def test_large_studies_fit_a_subset_with_the_best_and_newest_trials() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = [Observation({"x": i / 1000}, {"loss": abs(i - 700) / 1000}) for i in range(1000)]
+    subset = _subset(completed, spec, 200)
+    assert len(subset) == 200
+    assert completed[700] in subset and completed[-1] in subset
+    assert _subset(completed[:150], spec, 200) == completed[:150]
+
+
+def test_a_large_study_is_suggested_from_the_subset() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 60)
+    options = EngineOptions(
+        device="cpu", max_exact_observations=30, num_restarts=2, raw_samples=64, mc_samples=32
+    )
+    suggestion = suggest(spec, completed, options=options).suggestions[0]
+    assert suggestion.metadata[METADATA_ALGORITHM] == "GP_BANDIT"
+    assert abs(suggestion.parameters["x"] - 0.3) < 0.1
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_and_cpu_agree() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
+    cpu = suggest(spec, completed).suggestions[0].parameters["x"]
+    cuda_options = EngineOptions(device="cuda", num_restarts=3, raw_samples=128, mc_samples=64)
+    cuda = suggest(spec, completed, options=cuda_options).suggestions[0].parameters["x"]
+    assert cuda == pytest.approx(cpu, abs=0.02)
