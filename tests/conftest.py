@@ -63,7 +63,8 @@ def store_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="module")
 def server(store_url: str) -> Iterator[ServerThread]:
-    running = ServerThread(store_url)
+    # CPU even where a GPU is present: GP suggestions are deterministic only on CPU.
+    running = ServerThread(store_url, device="cpu")
     try:
         yield running
     finally:
