@@ -141,8 +141,18 @@ def test_pending_trials_push_the_next_point_elsewhere() -> None:
     spec = gp_spec(X, LOSS)
     completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
     alone = suggest(spec, completed).suggestions[0].parameters
-    beside = suggest(spec, completed, pending=[alone]).suggestions[0].parameters
-    assert abs(beside["x"] - alone["x"]) > 0.01
+    [beside] = suggest(spec, completed, pending=[alone]).suggestions
+    assert beside.metadata[METADATA_ALGORITHM] == "GP_BANDIT", "a model's point, not a fallback"
+    assert abs(beside.parameters["x"] - alone["x"]) > 0.01
+
+
+def test_a_batch_holds_distinct_model_points() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
+    batch = suggest(spec, completed, count=4).suggestions
+    assert [s.metadata[METADATA_ALGORITHM] for s in batch] == ["GP_BANDIT"] * 4
+    xs = sorted(s.parameters["x"] for s in batch)
+    assert min(b - a for a, b in zip(xs, xs[1:])) > 0.01
 
 
 def test_same_data_same_seed_same_suggestions() -> None:
