@@ -93,7 +93,7 @@ PROBLEMS: dict[str, Problem] = {
     for p in (
         synthetic("branin", Branin()),
         synthetic("hartmann6", Hartmann(dim=6)),
-        synthetic("ackley6", Ackley(dim=6)),
+        synthetic("ackley6", Ackley(dim=6, bounds=[(-5.0, 10.0)] * 6)),
         synthetic("levy6", Levy(dim=6)),
         synthetic("rosenbrock4", Rosenbrock(dim=4)),
         SVC_DIGITS,

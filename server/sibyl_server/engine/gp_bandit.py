@@ -52,6 +52,7 @@ from gpytorch.mlls import ExactMarginalLogLikelihood
 from gpytorch.priors import GammaPrior
 
 from sibyl_server.domain.study import Algorithm, MetricSpec, StudySpec
+from sibyl_server.engine.acquisition import CachedLogExpectedImprovement
 from sibyl_server.engine.encoding import SearchSpaceEncoding
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
@@ -217,8 +218,9 @@ class GpBanditDesigner:
         chosen: list[torch.Tensor] = []
         for _ in range(count):
             taken = ([x_pending] if x_pending is not None else []) + chosen
-            believed = _believe(model, torch.cat(taken), worst) if taken else model
-            acquisition = LogExpectedImprovement(believed, best_f=best)
+            acquisition = _log_expected_improvement(
+                model, best, torch.cat(taken) if taken else None, worst
+            )
             chosen.append(self._optimize(acquisition, encoding, tensors, 1, observations))
         return torch.cat(chosen)
 
@@ -305,6 +307,16 @@ def _surrogate(x: torch.Tensor, y: torch.Tensor, cat_dims: list[int]) -> SingleT
     if cat_dims:
         return MixedSingleTaskGP(x, y, cat_dims=cat_dims, likelihood=likelihood)
     return SingleTaskGP(x, y, likelihood=likelihood)
+
+
+def _log_expected_improvement(
+    model: Model, best: float, x_believed: torch.Tensor | None, worst: float
+) -> AcquisitionFunction:
+    """LogEI over `best`, with `worst` believed at x_believed; cached where it can be."""
+    if CachedLogExpectedImprovement.supports(model):
+        return CachedLogExpectedImprovement(model, best, x_believed, worst)  # type: ignore[arg-type]
+    believed = _believe(model, x_believed, worst) if x_believed is not None else model
+    return LogExpectedImprovement(believed, best_f=best)
 
 
 def _believe(model: Model, x: torch.Tensor, value: float) -> Model:

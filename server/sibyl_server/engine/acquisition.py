@@ -1,0 +1,102 @@
+"""Analytic LogEI on GP_BANDIT's continuous-space GP, with its solves done once.
+
+BoTorch's `LogExpectedImprovement` asks the model for a posterior at every evaluation,
+and each of those calls goes through GPyTorch's lazy kernels and caches: a few
+milliseconds of Python per call, whatever the batch. The optimizer calls it some 40
+times per restart batch, so that overhead, not arithmetic, was most of a suggestion's
+time at 100 trials (benchmarks/results/gp_scaling.md). Here the Cholesky factor and
+the weights are computed once, and each evaluation is three tensor products.
+
+It computes exactly what `LogExpectedImprovement` computes on the same model (the
+tests compare them) for the one model it supports: `SingleTaskGP` with its default
+RBF kernel, constant mean, Gaussian likelihood and `Standardize` outcome transform,
+no input transform. Other models keep BoTorch's implementation.
+"""
+
+from __future__ import annotations
+
+import torch
+from botorch.acquisition import AcquisitionFunction
+from botorch.acquisition.analytic import _log_ei_helper
+from botorch.models import MixedSingleTaskGP, SingleTaskGP
+from botorch.models.model import Model
+from botorch.models.transforms.outcome import Standardize
+from botorch.utils.transforms import t_batch_mode_transform
+from gpytorch.kernels import RBFKernel
+from gpytorch.likelihoods import GaussianLikelihood
+from gpytorch.means import ConstantMean
+from linear_operator.utils.cholesky import psd_safe_cholesky
+
+MIN_VARIANCE = 1e-12
+"""The floor BoTorch's analytic acquisitions put under the posterior variance."""
+
+
+class CachedLogExpectedImprovement(AcquisitionFunction):
+    """log E[max(f(x) - best_f, 0)] under the GP posterior, maximized.
+
+    Args:
+        model: A fitted model for which `supports(model)` holds.
+        best_f: The incumbent, in the model's (untransformed) outcome units.
+        x_believed: Points (k x d) to condition on as if observed, or None.
+        y_believed: The value believed at every one of them (untransformed units).
+    """
+
+    def __init__(
+        self,
+        model: SingleTaskGP,
+        best_f: float,
+        x_believed: torch.Tensor | None = None,
+        y_believed: float = 0.0,
+    ) -> None:
+        super().__init__(model)
+        transform = model.outcome_transform
+        assert isinstance(transform, Standardize)
+        self.offset = transform.means.detach().reshape(())
+        self.scale = transform.stdvs.detach().reshape(())
+        self.best_f = best_f
+        self.lengthscale = model.covar_module.lengthscale.detach().reshape(-1)
+        self.constant = model.mean_module.constant.detach().reshape(())
+        x = model.train_inputs[0].detach()
+        y = model.train_targets.detach()
+        if x_believed is not None:
+            x = torch.cat([x, x_believed.to(x)])
+            believed = (y_believed - self.offset) / self.scale
+            y = torch.cat([y, believed.expand(len(x_believed)).to(y)])
+        noise = model.likelihood.noise.detach().reshape(())
+        covariance = self._kernel(x, x) + noise * torch.eye(len(x), dtype=x.dtype, device=x.device)
+        self.x = x
+        self.cholesky = psd_safe_cholesky(covariance)
+        self.weights = torch.cholesky_solve((y - self.constant).unsqueeze(-1), self.cholesky)
+
+    @staticmethod
+    def supports(model: Model) -> bool:
+        """Whether `model` is the one GP this computes exactly."""
+        return (
+            type(model) is SingleTaskGP
+            and not isinstance(model, MixedSingleTaskGP)
+            and type(model.covar_module) is RBFKernel
+            and type(model.mean_module) is ConstantMean
+            and type(model.likelihood) is GaussianLikelihood
+            and isinstance(getattr(model, "outcome_transform", None), Standardize)
+            and getattr(model, "input_transform", None) is None
+            and model.num_outputs == 1
+            and model.train_inputs[0].dim() == 2
+        )
+
+    def _kernel(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        scaled_a, scaled_b = a / self.lengthscale, b / self.lengthscale
+        distances = (scaled_a.unsqueeze(-2) - scaled_b.unsqueeze(-3)).pow(2).sum(-1)
+        return torch.exp(-0.5 * distances)
+
+    @t_batch_mode_transform(expected_q=1)
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """LogEI at a `batch x 1 x d` tensor of points; returns `batch` values."""
+        x = X.reshape(-1, X.shape[-1])
+        cross = self._kernel(x, self.x)  # points x n
+        mean = self.constant + (cross @ self.weights).squeeze(-1)
+        solved = torch.linalg.solve_triangular(self.cholesky, cross.T, upper=False)
+        variance = (1.0 - solved.pow(2).sum(0)) * self.scale**2
+        sigma = variance.clamp_min(MIN_VARIANCE).sqrt()
+        mean = mean * self.scale + self.offset
+        log_ei = _log_ei_helper((mean - self.best_f) / sigma) + sigma.log()
+        return log_ei.reshape(X.shape[:-2])
