@@ -72,9 +72,14 @@ def score(problem: Problem, values: Sequence[float], k: int) -> float:
     return math.log10(max(problem.regret(best), 1e-12))
 
 
-def summary(scores: Iterable[float]) -> str:
+def summary(scores: Iterable[float], digits: int = 2) -> str:
     q25, q50, q75 = np.percentile(list(scores), [25, 50, 75])
-    return f"{q50:.2f} [{q25:.2f}, {q75:.2f}]"
+    return f"{q50:.{digits}f} [{q25:.{digits}f}, {q75:.{digits}f}]"
+
+
+def digits_for(problem: Problem) -> int:
+    """Log regrets read to 0.01; CV errors differ in the third decimal, so four."""
+    return 2 if problem.optimum is not None else 4
 
 
 def quality_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[object]]:
@@ -88,7 +93,10 @@ def quality_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[o
             ]
             if runs:
                 cells = [
-                    summary(score(PROBLEMS[problem], r["values"], k) for r in runs)
+                    summary(
+                        (score(PROBLEMS[problem], r["values"], k) for r in runs),
+                        digits_for(PROBLEMS[problem]),
+                    )
                     for k in checkpoints
                 ]
                 rows.append([problem, method, len(runs), *cells])

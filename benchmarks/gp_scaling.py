@@ -2,8 +2,9 @@
 
 d = 6 (Hartmann6 on uniformly random points, seeded). For each n: the time of one
 suggestion split into fit and acquisition, with the default engine options (an exact GP
-up to `max_exact_observations`, a subset of that size above it) and, up to --exact-up-to,
-with the exact GP on all n points for comparison. Each cell is the median of --repeats
+up to `max_exact_observations`, a subset of that size above it); up to --exact-up-to,
+with the exact GP on all n points for comparison; up to --optuna-up-to, the time of one
+`ask` of Optuna's GPSampler on the same trials, side by side. Each cell is the median of --repeats
 suggestions (different seeds), warm-started from the previous fit as in the service.
 
     python -m benchmarks.gp_scaling [--sizes 50 100 ...] [--device cpu] [--smoke]
@@ -68,17 +69,47 @@ def time_suggestion(options: EngineOptions, n: int, repeats: int) -> tuple[float
     return statistics.median(fits), statistics.median(acquisitions), statistics.median(totals)
 
 
+def time_optuna(n: int, repeats: int) -> float:
+    """Optuna's GPSampler on the same n trials: median seconds of one ask (warm)."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    parameters = PROBLEMS["hartmann6"].parameters
+    distributions = {
+        p.name: optuna.distributions.FloatDistribution(p.min_value, p.max_value) for p in parameters
+    }
+    study = optuna.create_study(sampler=optuna.samplers.GPSampler(seed=0))
+    study.add_trials(
+        [
+            optuna.trial.create_trial(
+                params=dict(o.parameters), distributions=distributions, value=o.metrics["y"]
+            )
+            for o in observations(n, 0)
+        ]
+    )
+    seconds = []
+    for _ in range(repeats + 1):
+        started = time.perf_counter()
+        trial = study.ask(distributions)
+        seconds.append(time.perf_counter() - started)
+        study.tell(trial, state=optuna.trial.TrialState.FAIL)  # leaves the n trials as they are
+    return statistics.median(seconds[1:])
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="*", type=int, default=list(SIZES))
     parser.add_argument("--exact-up-to", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--optuna-up-to", type=int, default=1000, help="time Optuna's GPSampler up to this n"
+    )
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=0, help="0 = the CPU quota")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, nothing saved")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.sizes, args.exact_up_to, args.repeats = [20, 40], 40, 1
+        args.sizes, args.exact_up_to, args.repeats, args.optuna_up_to = [20, 40], 40, 1, 20
     warnings.simplefilter("ignore")
     default = EngineOptions(device=args.device, torch_threads=args.threads)
     if args.smoke:
@@ -94,6 +125,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             row += [*time_suggestion(exact, n, args.repeats)]
         else:
             row += ["-", "-", "-"]
+        if n <= args.optuna_up_to:
+            optuna_total = time_optuna(n, args.repeats)
+            row += [optuna_total, round(optuna_total / total, 1)]
+        else:
+            row += ["-", "-"]
         rows.append([round(v, 3) if isinstance(v, float) else v for v in row])
         print(rows[-1], flush=True)
     preamble = (
@@ -102,7 +138,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "suggestion (median of "
         f"{args.repeats}), d = 6. Default: exact GP up to "
         f"{default.max_exact_observations} trials, that many chosen above (best half, "
-        "newest quarter, an even spread of the rest)."
+        "newest quarter, an even spread of the rest). Optuna's GPSampler: one `ask` on "
+        "the same trials, same thread count."
     )
     headers = [
         "n",
@@ -113,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "exact fit s",
         "exact acquisition s",
         "exact total s",
+        "Optuna GPSampler s",
+        "Optuna / Sibyl",
     ]
     name = "gp_scaling" if args.device == "cpu" else f"gp_scaling_{args.device.split(':')[0]}"
     print(save_table(name, headers, rows, preamble, save=not args.smoke))
