@@ -104,22 +104,34 @@ def quality_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[o
 
 
 def latency_rows(records: list[dict]) -> list[list[object]]:
-    """Asks made once 2d+2 evaluations had finished (every method is model-based there)."""
-    by_method: dict[str, list[float]] = {}
+    """Per problem: asks made once 2d+2 evaluations had finished (every method is
+    model-based there), and each method's p50 as a ratio to Sibyl GP's."""
+    seconds: dict[tuple[str, str], list[float]] = {}
     for r in records:
         if r["batch"] != 1:
             continue
         warm = 2 * len(PROBLEMS[r["problem"]].parameters) + 2
-        by_method.setdefault(r["method"], []).extend(
+        seconds.setdefault((r["problem"], r["method"]), []).extend(
             s for s, after in zip(r["ask_seconds"], r["ask_after"], strict=True) if after >= warm
         )
-    base = np.percentile(by_method.get("sibyl-gp", [math.nan]), 50)
     rows = []
-    for method, seconds in by_method.items():
-        p50, p90 = np.percentile(seconds, [50, 90]) * 1000
-        rows.append(
-            [method, len(seconds), round(p50, 1), round(p90, 1), round(p50 / (base * 1000), 2)]
-        )
+    for problem in PROBLEMS:
+        base = np.percentile(seconds.get((problem, "sibyl-gp"), [math.nan]), 50)
+        for method in METHODS:
+            if not seconds.get((problem, method)):
+                continue
+            p50, p90 = np.percentile(seconds[(problem, method)], [50, 90]) * 1000
+            ratio = float(f"{p50 / (base * 1000):.2g}")
+            rows.append(
+                [
+                    problem,
+                    method,
+                    len(seconds[(problem, method)]),
+                    round(p50, 1),
+                    round(p90, 1),
+                    ratio,
+                ]
+            )
     return rows
 
 
@@ -164,7 +176,7 @@ def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
     print(
         save_table(
             "gp_latency",
-            ["method", "asks", "p50 ms", "p90 ms", "p50 / sibyl-gp"],
+            ["problem", "method", "asks", "p50 ms", "p90 ms", "p50 / sibyl-gp"],
             latency_rows(records),
             preamble,
             save,

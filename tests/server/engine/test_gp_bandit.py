@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Callable, Sequence
@@ -152,7 +153,7 @@ def test_a_batch_holds_distinct_model_points() -> None:
     batch = suggest(spec, completed, count=4).suggestions
     assert [s.metadata[METADATA_ALGORITHM] for s in batch] == ["GP_BANDIT"] * 4
     xs = sorted(s.parameters["x"] for s in batch)
-    assert min(b - a for a, b in zip(xs, xs[1:])) > 0.01
+    assert min(b - a for a, b in itertools.pairwise(xs)) > 0.01
 
 
 def test_same_data_same_seed_same_suggestions() -> None:
