@@ -32,6 +32,7 @@ from benchmarks.runs import load_runs, run_in_pool
 from benchmarks.tables import RESULTS, save_table
 
 CHECKPOINTS = (10, 25, 50, 100)
+DEFAULT_BUDGET = 50
 BATCH_PROBLEMS = ("branin", "hartmann6")
 RAW = RESULTS / "raw" / "gp_quality.jsonl"
 Run = tuple[str, str, int, int]  # problem, method, seed, batch
@@ -156,6 +157,8 @@ def batch_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[obj
 
 def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
     checkpoints = [k for k in CHECKPOINTS if k <= budget]
+    # The default budget's tables are the main ones; another budget's sit beside them.
+    suffix = "" if budget == DEFAULT_BUDGET else f"_budget{budget}"
     at = [f"@{k}" for k in checkpoints]
     preamble = (
         f"`python -m benchmarks.gp_quality --seeds {seeds} --budget {budget}` on "
@@ -165,7 +168,7 @@ def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
     )
     print(
         save_table(
-            "gp_quality",
+            "gp_quality" + suffix,
             ["problem", "method", "seeds", *at],
             quality_rows(records, checkpoints),
             preamble,
@@ -175,7 +178,7 @@ def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
     print()
     print(
         save_table(
-            "gp_latency",
+            "gp_latency" + suffix,
             ["problem", "method", "asks", "p50 ms", "p90 ms", "p50 / sibyl-gp"],
             latency_rows(records),
             preamble,
@@ -185,7 +188,7 @@ def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
     print()
     print(
         save_table(
-            "gp_batch",
+            "gp_batch" + suffix,
             ["problem", "q", "seeds", *at, "ask seconds per run"],
             batch_rows(records, checkpoints),
             preamble,
@@ -197,7 +200,7 @@ def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--budget", type=int, default=50)
+    parser.add_argument("--budget", type=int, default=DEFAULT_BUDGET)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--problems", nargs="*", default=list(PROBLEMS))
     parser.add_argument("--methods", nargs="*", default=list(METHODS))

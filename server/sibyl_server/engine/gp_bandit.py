@@ -190,14 +190,14 @@ class GpBanditDesigner:
                 models[0],
                 data.outcomes[0].values,
                 x_pending,
-            )
+            ).cpu()
         model = ModelListGP(*models) if len(models) > 1 else models[0]
         x_baseline = torch.unique(x_all, dim=0)
         sampler = SobolQMCNormalSampler(torch.Size([self.options.mc_samples]), seed=seed)
         acquisition = _acquisition(
             request.spec, data, model, x_baseline, x_pending, sampler, tensors
         )
-        return self._optimize(acquisition, encoding, tensors, request.count, len(data.x))
+        return self._optimize(acquisition, encoding, tensors, request.count, len(data.x)).cpu()
 
     def _expected_improvement(
         self,
@@ -256,7 +256,7 @@ class GpBanditDesigner:
                     raw_samples=raw_samples,
                     sequential=q > 1,
                 )
-        return candidates.detach().cpu()
+        return candidates.detach()
 
     def _decode(
         self, request: SuggestionRequest, encoding: SearchSpaceEncoding, candidates: torch.Tensor

@@ -314,3 +314,13 @@ def test_cuda_and_cpu_agree() -> None:
     cuda_options = EngineOptions(device="cuda", num_restarts=3, raw_samples=128, mc_samples=64)
     cuda = suggest(spec, completed, options=cuda_options).suggestions[0].parameters["x"]
     assert cuda == pytest.approx(cpu, abs=0.02)
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_batches_beside_pending_trials_are_model_points() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
+    cuda_options = EngineOptions(device="cuda", num_restarts=3, raw_samples=128, mc_samples=64)
+    batch = suggest(spec, completed, pending=[{"x": 0.3}], count=2, options=cuda_options)
+    assert [s.metadata[METADATA_ALGORITHM] for s in batch.suggestions] == ["GP_BANDIT"] * 2
