@@ -18,7 +18,7 @@ from __future__ import annotations
 import torch
 from botorch.acquisition import AcquisitionFunction
 from botorch.acquisition.analytic import _log_ei_helper
-from botorch.models import MixedSingleTaskGP, SingleTaskGP
+from botorch.models import SingleTaskGP
 from botorch.models.model import Model
 from botorch.models.transforms.outcome import Standardize
 from botorch.utils.transforms import t_batch_mode_transform
@@ -72,8 +72,7 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
     def supports(model: Model) -> bool:
         """Whether `model` is the one GP this computes exactly."""
         return (
-            type(model) is SingleTaskGP
-            and not isinstance(model, MixedSingleTaskGP)
+            type(model) is SingleTaskGP  # not a subclass such as MixedSingleTaskGP
             and type(model.covar_module) is RBFKernel
             and type(model.mean_module) is ConstantMean
             and type(model.likelihood) is GaussianLikelihood

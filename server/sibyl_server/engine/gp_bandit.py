@@ -68,6 +68,7 @@ from sibyl_server.engine.quasi_random import draw_quasi_random
 logger = logging.getLogger(__name__)
 
 STATE_KEY = "gp"
+GP_BANDIT = Algorithm.GP_BANDIT.value
 FEASIBILITY = "sibyl.feasible"
 """The indicator outcome (1 feasible, 0 infeasible) modelled when trials failed."""
 
@@ -113,14 +114,7 @@ class GpBanditDesigner:
             return self._quasi_random(request, reason)
 
     def _quasi_random(self, request: SuggestionRequest, reason: str = "") -> SuggestionResult:
-        suggestions, state = draw_quasi_random(
-            request.spec,
-            request.seed,
-            request.state,
-            request.count,
-            Algorithm.QUASI_RANDOM_SEARCH,
-            {METADATA_FALLBACK_REASON: reason} if reason else None,
-        )
+        suggestions, state = _quasi_random_points(request, request.state, request.count, reason)
         return SuggestionResult(suggestions, state)
 
     def _model_based(self, request: SuggestionRequest) -> SuggestionResult:
@@ -268,26 +262,34 @@ class GpBanditDesigner:
         replacements = 0
         for row in candidates.tolist():
             parameters = encoding.decode(row)
-            metadata = {METADATA_ALGORITHM: Algorithm.GP_BANDIT.value}
             if parameters in taken:
                 replacements += 1
                 continue
             taken.append(parameters)
-            suggestions.append(Suggestion(parameters, metadata))
+            suggestions.append(Suggestion(parameters, {METADATA_ALGORITHM: GP_BANDIT}))
         state = dict(request.state)
         if replacements:
             # Discrete spaces can round two optima to one point; a repeat would waste a
             # worker, so those slots get the study's next quasi-random points instead.
-            extra, state = draw_quasi_random(
-                request.spec,
-                request.seed,
-                state,
-                replacements,
-                Algorithm.QUASI_RANDOM_SEARCH,
-                {METADATA_FALLBACK_REASON: "GP candidate repeated a trial"},
+            extra, state = _quasi_random_points(
+                request, state, replacements, "GP candidate repeated a trial"
             )
             suggestions += extra
         return suggestions, state
+
+
+def _quasi_random_points(
+    request: SuggestionRequest, state: Mapping[str, Any], count: int, reason: str
+) -> tuple[list[Suggestion], dict[str, Any]]:
+    """The study's next `count` Sobol points, with `reason` (if any) in their metadata."""
+    return draw_quasi_random(
+        request.spec,
+        request.seed,
+        state,
+        count,
+        Algorithm.QUASI_RANDOM_SEARCH,
+        {METADATA_FALLBACK_REASON: reason} if reason else None,
+    )
 
 
 def _surrogate(x: torch.Tensor, y: torch.Tensor, cat_dims: list[int]) -> SingleTaskGP:
