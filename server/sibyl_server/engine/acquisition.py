@@ -15,6 +15,8 @@ no input transform. Other models keep BoTorch's implementation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from botorch.acquisition import AcquisitionFunction
 from botorch.acquisition.analytic import _log_ei_helper
@@ -99,3 +101,45 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         mean = mean * self.scale + self.offset
         log_ei = _log_ei_helper((mean - self.best_f) / sigma) + sigma.log()
         return log_ei.reshape(X.shape[:-2])
+
+
+class ActiveSubspace(AcquisitionFunction):
+    """An acquisition evaluated with each point's inactive columns set to INACTIVE.
+
+    Trials encode a parameter their parents switch off at INACTIVE, so the model has
+    seen such columns only there. Left free, the optimizer would move them to where
+    the model is unsure and count that uncertainty as promise, yet the trial it
+    suggests is recorded at INACTIVE again: a step spent exploring a parameter the
+    trial does not have (measured on the hierarchical problem in
+    benchmarks/results/rich_conditional.md).
+
+    Args:
+        acquisition: The acquisition to evaluate.
+        active_mask: Maps a (... x d) tensor to a boolean tensor of the same shape,
+            True where the column is active for that point.
+        inactive: The value inactive columns are encoded at.
+    """
+
+    def __init__(
+        self,
+        acquisition: AcquisitionFunction,
+        active_mask: Callable[[torch.Tensor], torch.Tensor],
+        inactive: float,
+    ) -> None:
+        super().__init__(model=acquisition.model)
+        self.acquisition = acquisition
+        self.active_mask = active_mask
+        self.inactive = inactive
+
+    @property
+    def X_pending(self) -> torch.Tensor | None:
+        return getattr(self.acquisition, "X_pending", None)
+
+    def set_X_pending(self, X_pending: torch.Tensor | None = None) -> None:
+        self.acquisition.set_X_pending(None if X_pending is None else self.project(X_pending))
+
+    def project(self, X: torch.Tensor) -> torch.Tensor:
+        return torch.where(self.active_mask(X), X, torch.full_like(X, self.inactive))
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        return self.acquisition(self.project(X))

@@ -10,6 +10,9 @@ Conditional parameters: a parameter inactive in a trial is encoded at a fixed va
 (0), so every trial where it is absent agrees on that column and its own kernel term
 contributes nothing between them; the parents' columns already tell the model which
 branch a trial took. Decoding drops whatever is inactive under the decoded parents.
+The acquisition is evaluated at `active_mask`'s projection of each candidate, so a
+column the candidate's parents switch off cannot add phantom uncertainty (see
+`ActiveSubspace`).
 """
 
 from __future__ import annotations
@@ -65,6 +68,18 @@ class SearchSpaceEncoding:
             float(max(len(p.categories) - 1, 0)) if p.type is ParameterType.CATEGORICAL else 1.0
             for p in self.parameters
         ]
+
+    @property
+    def is_conditional(self) -> bool:
+        return any(p.condition is not None for p in self.parameters)
+
+    def active_mask(self, rows: Sequence[Sequence[float]]) -> list[list[bool]]:
+        """For each encoded row, which columns are active given its parents' columns."""
+        masks = []
+        for row in rows:
+            active = self.decode(row).keys()
+            masks.append([p.name in active for p in self.parameters])
+        return masks
 
     def encode(self, values: Mapping[str, ParameterValue]) -> list[float]:
         active = active_names(self.parameters, values)

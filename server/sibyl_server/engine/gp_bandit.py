@@ -52,8 +52,8 @@ from gpytorch.mlls import ExactMarginalLogLikelihood
 from gpytorch.priors import GammaPrior
 
 from sibyl_server.domain.study import Algorithm, MetricSpec, StudySpec
-from sibyl_server.engine.acquisition import CachedLogExpectedImprovement
-from sibyl_server.engine.encoding import SearchSpaceEncoding
+from sibyl_server.engine.acquisition import ActiveSubspace, CachedLogExpectedImprovement
+from sibyl_server.engine.encoding import INACTIVE, SearchSpaceEncoding
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
     METADATA_FALLBACK_REASON,
@@ -230,6 +230,8 @@ class GpBanditDesigner:
         bounds = tensors([[0.0] * encoding.dims, encoding.upper_bounds()])
         restarts, raw_samples = self.options.restarts_for(observations)
         discrete, categorical = encoding.discrete_dims, encoding.categorical_dims
+        if encoding.is_conditional:
+            acquisition = ActiveSubspace(acquisition, _active_mask(encoding), INACTIVE)
         with gpytorch_settings.max_cholesky_size(self.options.max_exact_observations + 1):
             if discrete or categorical:
                 candidates, _ = optimize_acqf_mixed_alternating(
@@ -290,6 +292,16 @@ def _quasi_random_points(
         Algorithm.QUASI_RANDOM_SEARCH,
         {METADATA_FALLBACK_REASON: reason} if reason else None,
     )
+
+
+def _active_mask(encoding: SearchSpaceEncoding) -> Callable[[torch.Tensor], torch.Tensor]:
+    """Which entries of a (... x d) tensor of encoded points are active parameters."""
+
+    def mask(x: torch.Tensor) -> torch.Tensor:
+        rows = x.detach().reshape(-1, x.shape[-1]).cpu().tolist()
+        return torch.tensor(encoding.active_mask(rows), device=x.device).reshape(x.shape)
+
+    return mask
 
 
 def _surrogate(x: torch.Tensor, y: torch.Tensor, cat_dims: list[int]) -> SingleTaskGP:

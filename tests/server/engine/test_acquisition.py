@@ -1,4 +1,5 @@
-"""The cached LogEI computes what BoTorch's LogExpectedImprovement computes."""
+"""GP_BANDIT's own acquisitions: the cached LogEI (what BoTorch's LogExpectedImprovement
+computes) and the projection onto a point's active parameters."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from botorch.fit import fit_gpytorch_mll
 from botorch.models import MixedSingleTaskGP, SingleTaskGP
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
-from sibyl_server.engine.acquisition import CachedLogExpectedImprovement
+from sibyl_server.engine.acquisition import ActiveSubspace, CachedLogExpectedImprovement
 from sibyl_server.engine.gp_bandit import _believe, _surrogate
 
 
@@ -67,3 +68,30 @@ def test_other_models_keep_botorch() -> None:
     y = torch.rand(6, 1, dtype=torch.float64)
     assert CachedLogExpectedImprovement.supports(_surrogate(x, y, []))
     assert not CachedLogExpectedImprovement.supports(MixedSingleTaskGP(x, y, cat_dims=[1]))
+
+
+def test_inactive_columns_are_evaluated_at_the_inactive_value() -> None:
+    model = fitted(30, 3, 7)
+    inner = CachedLogExpectedImprovement(model, 0.0)
+
+    def column_2_off_when_column_0_low(x: torch.Tensor) -> torch.Tensor:
+        mask = torch.ones_like(x, dtype=torch.bool)
+        mask[..., 2] = x[..., 0] >= 0.5
+        return mask
+
+    projected = ActiveSubspace(inner, column_2_off_when_column_0_low, inactive=0.0)
+    points = torch.rand(16, 1, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(8))
+    points[:8, :, 0] = 0.2  # column 2 inactive in the first half
+    points[8:, :, 0] = 0.8
+    points.requires_grad_(True)
+    values = projected(points)
+    values.sum().backward()
+    assert points.grad is not None
+    off = points.detach()[:8].clone()
+    off[..., 2] = 0.0
+    torch.testing.assert_close(values[:8], inner(off))
+    torch.testing.assert_close(values[8:], inner(points.detach()[8:]))
+    assert bool((points.grad[:8, :, 2] == 0).all()) and bool((points.grad[8:, :, 2] != 0).all())
+    projected.set_X_pending(points.detach()[:2, 0])
+    assert projected.X_pending is not None
+    assert bool((projected.X_pending[:, 2] == 0).all())

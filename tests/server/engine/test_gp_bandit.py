@@ -256,6 +256,30 @@ def test_conditional_spaces_encode_inactive_parameters_at_a_fixed_value() -> Non
     assert encoding.decode([1.0, 0.7, 0.5]) == {"optimizer": "adam", "beta1": 0.7495}
 
 
+def test_active_mask_follows_the_parents_columns() -> None:
+    encoding = SearchSpaceEncoding(conditional_space())
+    rows = [[0.0, 0.3, 0.8], [1.0, 0.3, 0.8]]
+    assert encoding.active_mask(rows) == [[True, True, False], [True, False, True]]
+
+
+def test_a_branch_already_measured_is_not_reexplored_through_its_inactive_columns() -> None:
+    # adam is measured everywhere it exists (beta1 across its range) and is worse than
+    # sgd's best. The model has seen adam trials only at momentum = INACTIVE, so an
+    # optimizer free to move that column finds high uncertainty at "adam, momentum
+    # 0.9", a point that would be recorded as yet another adam trial.
+    spec = gp_spec(conditional_space(), LOSS)
+
+    def loss(p: dict) -> dict[str, float]:
+        if p["optimizer"] == "sgd":
+            return {"loss": 4.0 * (p["momentum"] - 0.6) ** 2}
+        return {"loss": 1.0}
+
+    completed = observe(spec, loss, 16)
+    result = suggest(spec, completed, count=2)
+    assert [s.metadata[METADATA_ALGORITHM] for s in result.suggestions] == ["GP_BANDIT"] * 2
+    assert [s.parameters["optimizer"] for s in result.suggestions] == ["sgd"] * 2
+
+
 def test_conditional_suggestions_hold_only_active_parameters() -> None:
     spec = gp_spec(conditional_space(), LOSS)
 
