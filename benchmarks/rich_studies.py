@@ -54,6 +54,7 @@ from sibyl_server.engine.interface import Observation, SuggestionRequest
 from sibyl_server.engine.options import EngineOptions
 
 RAW = RESULTS / "raw" / "rich_studies.jsonl"
+DEFAULT_BUDGET = 50
 Metrics = dict[str, float]
 
 
@@ -349,7 +350,7 @@ def table(records: list[dict], section: str, checkpoints: Sequence[int]) -> list
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--budget", type=int, default=50)
+    parser.add_argument("--budget", type=int, default=DEFAULT_BUDGET)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--problems", nargs="*", default=None)
     parser.add_argument("--report", action="store_true", help="tabulate the saved runs only")
@@ -381,7 +382,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         rows = table(records, section, checkpoints)
         headers = ["problem", "method", "seeds", *[f"@{k}" for k in checkpoints]]
-        name = "rich_" + section.replace("-", "_")
+        suffix = "" if args.budget == DEFAULT_BUDGET else f"_budget{args.budget}"
+        name = "rich_" + section.replace("-", "_") + suffix
         print(save_table(name, headers, rows, preamble, save=not args.smoke))
         print()
 
