@@ -29,10 +29,9 @@ import numpy as np
 from benchmarks.gp.methods import METHODS
 from benchmarks.gp.problems import PROBLEMS, Problem
 from benchmarks.runs import load_runs, run_in_pool
-from benchmarks.tables import RESULTS, save_table
+from benchmarks.tables import DEFAULT_BUDGET, RESULTS, budget_table_name, save_table
 
 CHECKPOINTS = (10, 25, 50, 100)
-DEFAULT_BUDGET = 50
 BATCH_PROBLEMS = ("branin", "hartmann6")
 RAW = RESULTS / "raw" / "gp_quality.jsonl"
 Run = tuple[str, str, int, int]  # problem, method, seed, batch
@@ -157,8 +156,6 @@ def batch_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[obj
 
 def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
     checkpoints = [k for k in CHECKPOINTS if k <= budget]
-    # The default budget's tables are the main ones; another budget's sit beside them.
-    suffix = "" if budget == DEFAULT_BUDGET else f"_budget{budget}"
     at = [f"@{k}" for k in checkpoints]
     preamble = (
         f"`python -m benchmarks.gp_quality --seeds {seeds} --budget {budget}` on "
@@ -168,7 +165,7 @@ def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
     )
     print(
         save_table(
-            "gp_quality" + suffix,
+            budget_table_name("gp_quality", budget),
             ["problem", "method", "seeds", *at],
             quality_rows(records, checkpoints),
             preamble,
@@ -178,7 +175,7 @@ def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
     print()
     print(
         save_table(
-            "gp_latency" + suffix,
+            budget_table_name("gp_latency", budget),
             ["problem", "method", "asks", "p50 ms", "p90 ms", "p50 / sibyl-gp"],
             latency_rows(records),
             preamble,
@@ -188,7 +185,7 @@ def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
     print()
     print(
         save_table(
-            "gp_batch" + suffix,
+            budget_table_name("gp_batch", budget),
             ["problem", "q", "seeds", *at, "ask seconds per run"],
             batch_rows(records, checkpoints),
             preamble,

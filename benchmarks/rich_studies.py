@@ -36,7 +36,7 @@ from botorch.utils.multi_objective.hypervolume import Hypervolume
 from botorch.utils.multi_objective.pareto import is_non_dominated
 
 from benchmarks.runs import load_runs, run_in_pool
-from benchmarks.tables import RESULTS, save_table
+from benchmarks.tables import DEFAULT_BUDGET, RESULTS, budget_table_name, save_table
 from sibyl_server.domain.conditions import active_names, parents_first
 from sibyl_server.domain.study import (
     Algorithm,
@@ -54,7 +54,6 @@ from sibyl_server.engine.interface import Observation, SuggestionRequest
 from sibyl_server.engine.options import EngineOptions
 
 RAW = RESULTS / "raw" / "rich_studies.jsonl"
-DEFAULT_BUDGET = 50
 Metrics = dict[str, float]
 
 
@@ -382,8 +381,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         rows = table(records, section, checkpoints)
         headers = ["problem", "method", "seeds", *[f"@{k}" for k in checkpoints]]
-        suffix = "" if args.budget == DEFAULT_BUDGET else f"_budget{args.budget}"
-        name = "rich_" + section.replace("-", "_") + suffix
+        name = budget_table_name("rich_" + section.replace("-", "_"), args.budget)
         print(save_table(name, headers, rows, preamble, save=not args.smoke))
         print()
 

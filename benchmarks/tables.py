@@ -9,6 +9,13 @@ from pathlib import Path
 import numpy as np
 
 RESULTS = Path(__file__).resolve().parent / "results"
+DEFAULT_BUDGET = 50
+"""Evaluations per run for the main tables; another budget's tables sit beside them."""
+
+
+def budget_table_name(name: str, budget: int) -> str:
+    """`name` for the default budget, `name_budget<N>` for any other."""
+    return name if budget == DEFAULT_BUDGET else f"{name}_budget{budget}"
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
