@@ -24,10 +24,9 @@ from botorch.models import SingleTaskGP
 from botorch.models.model import Model
 from botorch.models.transforms.outcome import Standardize
 from botorch.utils.transforms import t_batch_mode_transform
-from gpytorch.kernels import RBFKernel
-from gpytorch.likelihoods import GaussianLikelihood
-from gpytorch.means import ConstantMean
 from linear_operator.utils.cholesky import psd_safe_cholesky
+
+from sibyl_server.engine.fit import is_plain_rbf_gp
 
 MIN_VARIANCE = 1e-12
 """The floor BoTorch's analytic acquisitions put under the posterior variance."""
@@ -73,16 +72,7 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
     @staticmethod
     def supports(model: Model) -> bool:
         """Whether `model` is the one GP this computes exactly."""
-        return (
-            type(model) is SingleTaskGP  # not a subclass such as MixedSingleTaskGP
-            and type(model.covar_module) is RBFKernel
-            and type(model.mean_module) is ConstantMean
-            and type(model.likelihood) is GaussianLikelihood
-            and isinstance(getattr(model, "outcome_transform", None), Standardize)
-            and getattr(model, "input_transform", None) is None
-            and model.num_outputs == 1
-            and model.train_inputs[0].dim() == 2
-        )
+        return is_plain_rbf_gp(model)
 
     def _kernel(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         scaled_a, scaled_b = a / self.lengthscale, b / self.lengthscale

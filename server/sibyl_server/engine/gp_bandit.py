@@ -37,7 +37,6 @@ from botorch.acquisition.multi_objective.logei import (
 )
 from botorch.acquisition.multi_objective.objective import IdentityMCMultiOutputObjective
 from botorch.acquisition.objective import GenericMCObjective
-from botorch.fit import fit_gpytorch_mll
 from botorch.models import MixedSingleTaskGP, ModelListGP, SingleTaskGP
 from botorch.models.model import Model
 from botorch.optim import optimize_acqf
@@ -48,12 +47,12 @@ from botorch.utils.multi_objective.pareto import is_non_dominated
 from gpytorch import settings as gpytorch_settings
 from gpytorch.constraints import GreaterThan
 from gpytorch.likelihoods import GaussianLikelihood
-from gpytorch.mlls import ExactMarginalLogLikelihood
 from gpytorch.priors import GammaPrior
 
 from sibyl_server.domain.study import Algorithm, MetricSpec, StudySpec
 from sibyl_server.engine.acquisition import ActiveSubspace, CachedLogExpectedImprovement
 from sibyl_server.engine.encoding import INACTIVE, SearchSpaceEncoding
+from sibyl_server.engine.fit import fit_model
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
     METADATA_FALLBACK_REASON,
@@ -158,7 +157,7 @@ class GpBanditDesigner:
                 y = tensors(outcome.values).unsqueeze(-1)
                 model = _surrogate(x, y, cat_dims)
                 _warm_start(model, saved.get(outcome.name))
-                fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model))
+                fit_model(model)
                 models.append(model)
                 hyperparameters[outcome.name] = _hyperparameters(model)
         return models, hyperparameters

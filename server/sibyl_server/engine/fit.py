@@ -1,0 +1,210 @@
+"""Fitting GP_BANDIT's GPs: BoTorch's fit, with a direct path for the plain RBF GP.
+
+`fit_gpytorch_mll` evaluates the marginal likelihood through GPyTorch's lazy kernels,
+distributions and parameter closures: some 3 ms of Python per evaluation whatever the
+data size, and a warm-started fit still takes 30-90 evaluations as each new trial
+moves the optimum. On studies of up to a few hundred trials that overhead, not
+arithmetic, was most of a suggestion's time (benchmarks/results/gp_scaling.md).
+
+For the one model GP_BANDIT builds on continuous spaces (`SingleTaskGP`, RBF kernel,
+constant mean, homoskedastic Gaussian noise, no input transform) the same objective
+is written here in a few tensor operations on a flat parameter vector, using the
+model's own priors and constraint transforms, and minimized with the same L-BFGS-B
+(scipy's defaults, BoTorch's bounds). Every other model, and any fit that does not end
+at a finite loss no worse than where it started, goes through `fit_gpytorch_mll`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from botorch.fit import fit_gpytorch_mll
+from botorch.models import SingleTaskGP
+from botorch.models.model import Model
+from botorch.models.transforms.outcome import Standardize
+from gpytorch.constraints import Interval
+from gpytorch.kernels import RBFKernel
+from gpytorch.likelihoods import GaussianLikelihood
+from gpytorch.means import ConstantMean
+from gpytorch.mlls import ExactMarginalLogLikelihood
+from gpytorch.priors import GammaPrior, LogNormalPrior
+from linear_operator.utils.cholesky import psd_safe_cholesky
+from scipy.optimize import minimize
+from threadpoolctl import threadpool_limits
+
+LENGTHSCALE = "covar_module.raw_lengthscale"
+CONSTANT = "mean_module.raw_constant"
+NOISE = "likelihood.noise_covar.raw_noise"
+PRIORS = {"covar_module.lengthscale_prior", "likelihood.noise_covar.noise_prior"}
+
+
+def fit_model(model: Model) -> None:
+    """Fits `model`'s hyperparameters by maximizing the marginal likelihood (+ priors)."""
+    if (
+        is_plain_rbf_gp(model)
+        and RbfMarginalLikelihood.supports(model)  # type: ignore[arg-type]
+        and RbfMarginalLikelihood(model).fit()  # type: ignore[arg-type]
+    ):
+        return
+    fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model))  # type: ignore[attr-defined]
+
+
+def is_plain_rbf_gp(model: Model) -> bool:
+    """Whether `model` is the single-output `SingleTaskGP` with an RBF kernel and
+    constant mean that GP_BANDIT builds on continuous spaces (with its default priors
+    and outcome standardization, no input transform)."""
+    return (
+        type(model) is SingleTaskGP  # not a subclass such as MixedSingleTaskGP
+        and type(model.covar_module) is RBFKernel
+        and type(model.mean_module) is ConstantMean
+        and type(model.likelihood) is GaussianLikelihood
+        and isinstance(getattr(model, "outcome_transform", None), Standardize)
+        and getattr(model, "input_transform", None) is None
+        and model.num_outputs == 1
+        and model.train_inputs[0].dim() == 2
+        and {name for name, _ in model.named_parameters()} == {LENGTHSCALE, CONSTANT, NOISE}
+        and {name for name, *_ in model.named_priors()} <= PRIORS
+    )
+
+
+class RbfMarginalLikelihood:
+    """-(log marginal likelihood + log priors) / n of a plain RBF GP, as GPyTorch's
+    `ExactMarginalLogLikelihood` computes it, and its gradient in closed form, over the
+    raw parameters as one vector (lengthscales, constant mean, noise).
+
+    Closed form because autograd's backward pass through the Cholesky factor cost more
+    than the whole forward computation at these sizes.
+    """
+
+    def __init__(self, model: SingleTaskGP) -> None:
+        self.model = model
+        self.kernel = model.covar_module
+        self.noise_covar = model.likelihood.noise_covar  # type: ignore[attr-defined]
+        x = model.train_inputs[0].detach()
+        self.y = model.train_targets.detach()
+        self.dims = x.shape[-1]
+        self.squared_differences = (x.unsqueeze(-2) - x.unsqueeze(-3)).pow(2)  # n x n x d
+        self.identity = torch.eye(len(x), dtype=x.dtype, device=x.device)
+
+    @staticmethod
+    def supports(model: SingleTaskGP) -> bool:
+        """Whether the closed form holds: raw parameters are the values themselves
+        (bounded by L-BFGS-B, as BoTorch does), priors LogNormal on the lengthscales
+        and Gamma on the noise, or none."""
+        kernel, noise = model.covar_module, model.likelihood.noise_covar  # type: ignore[attr-defined]
+        return (
+            not kernel.raw_lengthscale_constraint.enforced
+            and not noise.raw_noise_constraint.enforced
+            and isinstance(getattr(kernel, "lengthscale_prior", None), LogNormalPrior | None)
+            and isinstance(getattr(noise, "noise_prior", None), GammaPrior | None)
+        )
+
+    def initial(self) -> np.ndarray:
+        """The model's current raw parameters, flattened."""
+        parts = [self.kernel.raw_lengthscale, self.model.mean_module.raw_constant]
+        parts.append(self.noise_covar.raw_noise)
+        return torch.cat([p.detach().reshape(-1) for p in parts]).cpu().numpy()
+
+    def bounds(self) -> list[tuple[float | None, float | None]]:
+        """The constraints' bounds on each raw parameter (none on the mean)."""
+        return (
+            [_bounds(self.kernel.raw_lengthscale_constraint)] * self.dims
+            + [(None, None)]
+            + [_bounds(self.noise_covar.raw_noise_constraint)]
+        )
+
+    def __call__(self, vector: np.ndarray) -> tuple[float, np.ndarray]:
+        """The loss and its gradient at `vector`."""
+        theta = torch.from_numpy(np.asarray(vector, dtype=np.float64)).to(self.y)
+        lengthscale, constant, noise = theta[: self.dims], theta[self.dims], theta[-1]
+        n = len(self.y)
+        correlation = torch.exp(-0.5 * (self.squared_differences / lengthscale.pow(2)).sum(-1))
+        cholesky = psd_safe_cholesky(correlation + noise * self.identity)
+        residual = (self.y - constant).unsqueeze(-1)
+        alpha = torch.cholesky_solve(residual, cholesky)  # K^-1 r
+        log_likelihood = (
+            -0.5 * (residual * alpha).sum()
+            - cholesky.diagonal().log().sum()
+            - 0.5 * n * math.log(2 * math.pi)
+        )
+        # d log_likelihood / d theta = 0.5 tr((alpha alpha^T - K^-1) dK/d theta)
+        inner = alpha @ alpha.T - torch.cholesky_inverse(cholesky)
+        weighted = inner * correlation
+        d_lengthscale = 0.5 * torch.einsum("ij,ijk->k", weighted, self.squared_differences)
+        d_lengthscale = d_lengthscale / lengthscale.pow(3)
+        d_constant = alpha.sum()
+        d_noise = 0.5 * inner.diagonal().sum()
+        prior, d_prior_lengthscale, d_prior_noise = self._log_priors(lengthscale, noise)
+        loss = -(log_likelihood + prior) / n
+        gradient = torch.cat(
+            [
+                d_lengthscale + d_prior_lengthscale,
+                d_constant.reshape(1),
+                (d_noise + d_prior_noise).reshape(1),
+            ]
+        )
+        return float(loss), (-gradient / n).cpu().numpy()
+
+    def _log_priors(
+        self, lengthscale: torch.Tensor, noise: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """log p(lengthscale) + log p(noise), and its derivatives in each."""
+        value = torch.zeros((), dtype=noise.dtype, device=noise.device)
+        d_lengthscale, d_noise = torch.zeros_like(lengthscale), torch.zeros_like(noise)
+        prior = getattr(self.kernel, "lengthscale_prior", None)
+        if prior is not None:
+            loc = prior.loc.to(lengthscale).reshape(-1)
+            scale = prior.scale.to(lengthscale).reshape(-1)
+            z = (lengthscale.log() - loc) / scale
+            value = (
+                value
+                + (
+                    -lengthscale.log() - scale.log() - 0.5 * math.log(2 * math.pi) - 0.5 * z.pow(2)
+                ).sum()
+            )
+            d_lengthscale = -(1 + z / scale) / lengthscale
+        prior = getattr(self.noise_covar, "noise_prior", None)
+        if prior is not None:
+            a, b = prior.concentration.to(noise).reshape(()), prior.rate.to(noise).reshape(())
+            value = value + a * b.log() - torch.lgamma(a) + (a - 1) * noise.log() - b * noise
+            d_noise = (a - 1) / noise - b
+        return value, d_lengthscale, d_noise
+
+    def fit(self) -> bool:
+        """Minimizes the loss from the current parameters; sets them on the model.
+
+        Returns False (leaving the model as it was) when the fit failed: a non-finite
+        loss, a Cholesky failure, or an end worse than the start.
+        """
+        start = self.initial()
+        try:
+            start_loss, _ = self(start)
+            # L-BFGS-B's own steps are tiny; multithreaded BLAS only adds contention
+            # (measured 3x slower on 2 busy cores), as BoTorch's optimizers also find.
+            with threadpool_limits(limits=1, user_api="blas"):
+                result = minimize(self, start, jac=True, method="L-BFGS-B", bounds=self.bounds())
+        except (RuntimeError, ValueError):  # e.g. NotPSDError, a NaN in the line search
+            return False
+        if not (math.isfinite(result.fun) and np.isfinite(result.x).all()):
+            return False
+        if math.isfinite(start_loss) and result.fun > start_loss:
+            return False
+        self._set(result.x)
+        return True
+
+    def _set(self, vector: np.ndarray) -> None:
+        theta = torch.from_numpy(vector).to(self.y)
+        kernel, noise = self.kernel, self.noise_covar
+        with torch.no_grad():
+            kernel.raw_lengthscale.copy_(theta[: self.dims].reshape_as(kernel.raw_lengthscale))
+            self.model.mean_module.raw_constant.copy_(theta[self.dims])
+            noise.raw_noise.copy_(theta[-1:].reshape_as(noise.raw_noise))
+        self.model.train()  # drops prediction caches built with the old parameters
+        self.model.eval()
+
+
+def _bounds(constraint: Interval) -> tuple[float | None, float | None]:
+    lower, upper = float(constraint.lower_bound.min()), float(constraint.upper_bound.max())
+    return (lower if math.isfinite(lower) else None, upper if math.isfinite(upper) else None)

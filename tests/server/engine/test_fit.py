@@ -1,0 +1,105 @@
+"""GP_BANDIT's direct fit of the plain RBF GP: the same objective as GPyTorch's
+marginal likelihood, minimized as far as BoTorch's fit gets, and a fallback."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from botorch.fit import fit_gpytorch_mll
+from botorch.models import MixedSingleTaskGP, SingleTaskGP
+from gpytorch.mlls import ExactMarginalLogLikelihood
+
+from sibyl_server.engine.fit import RbfMarginalLikelihood, fit_model, is_plain_rbf_gp
+from sibyl_server.engine.gp_bandit import _surrogate
+
+
+def data(n: int, d: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.rand(n, d, generator=generator, dtype=torch.float64)
+    y = torch.sin(5 * x).sum(-1, keepdim=True) + 0.01 * torch.randn(
+        n, 1, generator=generator, dtype=torch.float64
+    )
+    return x, y
+
+
+def gpytorch_loss_and_gradient(model: SingleTaskGP) -> tuple[float, np.ndarray]:
+    """-MLL/n and its gradient in the raw parameters, the way BoTorch's fit sees them."""
+    model.train()
+    mll = ExactMarginalLogLikelihood(model.likelihood, model)
+    model.zero_grad()
+    loss = -mll(model(*model.train_inputs), model.train_targets)
+    loss.backward()
+    grads = dict(model.named_parameters())
+    gradient = torch.cat(
+        [
+            grads["covar_module.raw_lengthscale"].grad.reshape(-1),
+            grads["mean_module.raw_constant"].grad.reshape(-1),
+            grads["likelihood.noise_covar.raw_noise"].grad.reshape(-1),
+        ]
+    )
+    model.eval()
+    return float(loss), gradient.numpy()
+
+
+@pytest.mark.parametrize(("n", "d", "seed"), [(5, 1, 0), (40, 3, 1), (150, 6, 2)])
+def test_loss_and_gradient_match_gpytorch(n: int, d: int, seed: int) -> None:
+    model = _surrogate(*data(n, d, seed), [])
+    generator = torch.Generator().manual_seed(seed + 10)
+    with torch.no_grad():
+        model.covar_module.raw_lengthscale.copy_(
+            0.05 + torch.rand(1, d, generator=generator, dtype=torch.float64)
+        )
+        model.mean_module.raw_constant.fill_(0.3)
+        model.likelihood.noise_covar.raw_noise.fill_(0.02)
+    assert is_plain_rbf_gp(model) and RbfMarginalLikelihood.supports(model)
+    expected_loss, expected_gradient = gpytorch_loss_and_gradient(model)
+    objective = RbfMarginalLikelihood(model)
+    loss, gradient = objective(objective.initial())
+    assert loss == pytest.approx(expected_loss, rel=1e-7)
+    np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize(("n", "d", "seed"), [(12, 2, 3), (60, 6, 4)])
+def test_fit_ends_as_low_as_botorchs(n: int, d: int, seed: int) -> None:
+    x, y = data(n, d, seed)
+    ours, theirs = _surrogate(x, y, []), _surrogate(x, y, [])
+    start, _ = gpytorch_loss_and_gradient(ours)
+    fit_model(ours)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit_gpytorch_mll(ExactMarginalLogLikelihood(theirs.likelihood, theirs))
+    ours_loss, _ = gpytorch_loss_and_gradient(ours)
+    theirs_loss, _ = gpytorch_loss_and_gradient(theirs)
+    assert ours_loss < start - 0.1
+    assert ours_loss <= theirs_loss + 1e-5
+    assert not ours.training  # ready for predictions
+    # The same optimum of the same objective: the same predictions.
+    points = torch.rand(50, d, dtype=torch.float64, generator=torch.Generator().manual_seed(7))
+    with torch.no_grad():
+        ours_mean, theirs_mean = ours.posterior(points).mean, theirs.posterior(points).mean
+    torch.testing.assert_close(ours_mean, theirs_mean, atol=1e-2, rtol=0)
+
+
+def test_a_failed_fit_leaves_the_model_unchanged() -> None:
+    model = _surrogate(*data(10, 2, 5), [])
+    model.train_targets[3] = float("nan")  # a loss that is NaN everywhere
+    before = {name: value.clone() for name, value in model.named_parameters()}
+    assert not RbfMarginalLikelihood(model).fit()
+    for name, value in model.named_parameters():
+        torch.testing.assert_close(value, before[name])
+
+
+def test_other_models_are_fitted_by_botorch() -> None:
+    x, y = data(20, 3, 6)
+    x[:, 2] = (x[:, 2] * 3).floor()
+    model = _surrogate(x, y, [2])
+    assert isinstance(model, MixedSingleTaskGP) and not is_plain_rbf_gp(model)
+    before = {name: value.clone() for name, value in model.named_parameters()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit_model(model)
+    changed = [n for n, v in model.named_parameters() if not torch.equal(v, before[n])]
+    assert changed
