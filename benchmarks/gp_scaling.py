@@ -5,7 +5,8 @@ suggestion split into fit and acquisition, with the default engine options (an e
 up to `max_exact_observations`, a subset of that size above it); up to --exact-up-to,
 with the exact GP on all n points for comparison; up to --optuna-up-to, the time of one
 `ask` of Optuna's GPSampler on the same trials, side by side. Each cell is the median of --repeats
-suggestions (different seeds), warm-started from the previous fit as in the service.
+suggestions (different seeds), each warm-started from a fit on the same trials but
+the last, as a study's step is.
 
     python -m benchmarks.gp_scaling [--sizes 50 100 ...] [--device cpu] [--smoke]
 """
@@ -51,21 +52,21 @@ def time_suggestion(options: EngineOptions, n: int, repeats: int) -> tuple[float
         seed=0,
     )
     engine = Engine(options)
-    completed = observations(n, 0)
-    state: dict = {}
     fits, acquisitions, totals = [], [], []
-    for repeat in range(repeats + 1):
-        request = SuggestionRequest(spec, completed, [], 1, repeat, state)
+    for repeat in range(repeats):
+        completed = observations(n, repeat)
+        # As in a study: the step starts from the fit of the step before, which saw one
+        # trial fewer (a warm start on the same data would need almost no fitting).
+        before = SuggestionRequest(spec, completed[:-1], [], 1, repeat, {})
+        request = SuggestionRequest(spec, completed, [], 1, repeat, engine.suggest(before).state)
         started = time.perf_counter()
         result = engine.suggest(request)
         total = time.perf_counter() - started
         if "sibyl.fallback_reason" in result.suggestions[0].metadata:
             raise RuntimeError(result.suggestions[0].metadata["sibyl.fallback_reason"])
-        state = result.state
-        if repeat:  # the first one fits from scratch; the service's steps are warm
-            fits.append(result.timings["fit"])
-            acquisitions.append(result.timings["acquisition"])
-            totals.append(total)
+        fits.append(result.timings["fit"])
+        acquisitions.append(result.timings["acquisition"])
+        totals.append(total)
     return statistics.median(fits), statistics.median(acquisitions), statistics.median(totals)
 
 

@@ -5,7 +5,8 @@ and each of those calls goes through GPyTorch's lazy kernels and caches: a few
 milliseconds of Python per call, whatever the batch. The optimizer calls it some 40
 times per restart batch, so that overhead, not arithmetic, was most of a suggestion's
 time at 100 trials (benchmarks/results/gp_scaling.md). Here the Cholesky factor and
-the weights are computed once, and each evaluation is three tensor products.
+the weights are computed once, and each evaluation is three tensor products, with the
+gradient the optimizer needs in closed form rather than by autograd.
 
 It computes exactly what `LogExpectedImprovement` computes on the same model (the
 tests compare them) for the one model it supports: `SingleTaskGP` with its default
@@ -81,16 +82,50 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
 
     @t_batch_mode_transform(expected_q=1)
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        """LogEI at a `batch x 1 x d` tensor of points; returns `batch` values."""
-        x = X.reshape(-1, X.shape[-1])
-        cross = self._kernel(x, self.x)  # points x n
+        """LogEI at a `batch x 1 x d` tensor of points; returns `batch` values.
+
+        When X requires a gradient, the gradient is computed in closed form and
+        attached to the value: autograd's backward pass through these products cost
+        more than the products themselves.
+        """
+        x = X.detach().reshape(-1, X.shape[-1])
+        difference = x.unsqueeze(-2) - self.x.unsqueeze(-3)  # points x n x d
+        cross = torch.exp(-0.5 * (difference / self.lengthscale).pow(2).sum(-1))  # points x n
         mean = self.constant + (cross @ self.weights).squeeze(-1)
         solved = torch.linalg.solve_triangular(self.cholesky, cross.T, upper=False)
         variance = (1.0 - solved.pow(2).sum(0)) * self.scale**2
         sigma = variance.clamp_min(MIN_VARIANCE).sqrt()
         mean = mean * self.scale + self.offset
-        log_ei = _log_ei_helper((mean - self.best_f) / sigma) + sigma.log()
+        z = (mean - self.best_f) / sigma
+        log_h = _log_ei_helper(z)
+        log_ei = log_h + sigma.log()
+        if X.requires_grad:  # adds zero, with the gradient as its derivative in X
+            gradient = self._gradient(difference, cross, solved, sigma, z, log_h)
+            log_ei = log_ei + (gradient * (X.reshape(x.shape) - x)).sum(-1)
         return log_ei.reshape(X.shape[:-2])
+
+    def _gradient(
+        self,
+        difference: torch.Tensor,
+        cross: torch.Tensor,
+        solved: torch.Tensor,
+        sigma: torch.Tensor,
+        z: torch.Tensor,
+        log_h: torch.Tensor,
+    ) -> torch.Tensor:
+        """d LogEI / d x (points x d), by the chain rule through mean and sigma."""
+        d_cross = -difference / self.lengthscale.pow(2)  # d k(x, x_i) / dx, over k
+        d_mean = self.scale * torch.einsum("pn,pnd->pd", cross * self.weights.T, d_cross)
+        k_inverse_cross = torch.linalg.solve_triangular(self.cholesky.T, solved, upper=True)
+        d_variance = (
+            -2 * self.scale**2 * torch.einsum("pn,pnd->pd", cross * k_inverse_cross.T, d_cross)
+        )
+        unclamped = (sigma.pow(2) > MIN_VARIANCE).to(sigma)
+        d_sigma = unclamped.unsqueeze(-1) * d_variance / (2 * sigma.unsqueeze(-1))
+        d_z = (d_mean - z.unsqueeze(-1) * d_sigma) / sigma.unsqueeze(-1)
+        # d log h(z) / dz = Phi(z) / h(z), with h(z) = phi(z) + z Phi(z)
+        ratio = torch.exp(torch.special.log_ndtr(z) - log_h).unsqueeze(-1)
+        return ratio * d_z + d_sigma / sigma.unsqueeze(-1)
 
 
 class ActiveSubspace(AcquisitionFunction):
