@@ -63,6 +63,7 @@ from sibyl_server.engine.interface import (
 )
 from sibyl_server.engine.options import EngineOptions
 from sibyl_server.engine.quasi_random import draw_quasi_random
+from sibyl_server.engine.warping import warp_objective
 
 logger = logging.getLogger(__name__)
 
@@ -357,9 +358,16 @@ class _Tensors:
 def training_set(
     spec: StudySpec, encoding: SearchSpaceEncoding, completed: Sequence[Observation]
 ) -> TrainingSet:
-    """Encodes the completed trials; objectives are flipped so that larger is better."""
+    """Encodes the completed trials; objectives are flipped so that larger is better.
+
+    A single objective is also warped (see engine/warping.py); several objectives are
+    not, as their reference point is given or inferred in their own units.
+    """
     x = [encoding.encode(o.parameters) for o in completed]
     outcomes = [_outcome(m.name, completed, m.sign()) for m in spec.objectives]
+    if len(outcomes) == 1:
+        objective = outcomes[0]
+        outcomes[0] = Outcome(objective.name, objective.rows, warp_objective(objective.values))
     constraints: list[Callable[[torch.Tensor], torch.Tensor]] = []
     for metric in spec.constraints:
         constraints += _metric_constraints(metric, len(outcomes))
