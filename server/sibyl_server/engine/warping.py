@@ -8,8 +8,9 @@ maximum likelihood to the (standardized) values, pulls the tails in and keeps th
 order of every pair of values, so the incumbent stays the incumbent.
 
 Measured (benchmarks/results/gp_quality.md, 10 seeds, 50 evaluations, median log10
-regret, without -> with): Branin -3.91 -> -4.69, Hartmann6 -0.71 -> -0.89, Ackley6
-0.54 -> 0.51, Levy6 0.35 -> 0.13, Rosenbrock4 2.84 -> 1.81.
+regret, the table before this warping -> with it): Branin -3.92 -> -4.74, Hartmann6
+-0.68 -> -0.86, Ackley6 0.56 -> 0.55, Levy6 0.37 -> 0.27, Rosenbrock4 2.93 -> 1.62;
+SVC on digits, best CV error 0.0150 -> 0.0133.
 """
 
 from __future__ import annotations
