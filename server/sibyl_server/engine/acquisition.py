@@ -65,7 +65,8 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
             believed = (y_believed - self.offset) / self.scale
             y = torch.cat([y, believed.expand(len(x_believed)).to(y)])
         noise = model.likelihood.noise.detach().reshape(())
-        covariance = self._kernel(x, x) + noise * torch.eye(len(x), dtype=x.dtype, device=x.device)
+        correlation = _rbf(_differences(x, x), self.lengthscale)
+        covariance = correlation + noise * torch.eye(len(x), dtype=x.dtype, device=x.device)
         self.x = x
         self.cholesky = psd_safe_cholesky(covariance)
         self.weights = torch.cholesky_solve((y - self.constant).unsqueeze(-1), self.cholesky)
@@ -74,11 +75,6 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
     def supports(model: Model) -> bool:
         """Whether `model` is the one GP this computes exactly."""
         return is_plain_rbf_gp(model)
-
-    def _kernel(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        scaled_a, scaled_b = a / self.lengthscale, b / self.lengthscale
-        distances = (scaled_a.unsqueeze(-2) - scaled_b.unsqueeze(-3)).pow(2).sum(-1)
-        return torch.exp(-0.5 * distances)
 
     @t_batch_mode_transform(expected_q=1)
     def forward(self, X: torch.Tensor) -> torch.Tensor:
@@ -89,8 +85,8 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         more than the products themselves.
         """
         x = X.detach().reshape(-1, X.shape[-1])
-        difference = x.unsqueeze(-2) - self.x.unsqueeze(-3)  # points x n x d
-        cross = torch.exp(-0.5 * (difference / self.lengthscale).pow(2).sum(-1))  # points x n
+        difference = _differences(x, self.x)  # points x n x d
+        cross = _rbf(difference, self.lengthscale)  # points x n
         mean = self.constant + (cross @ self.weights).squeeze(-1)
         solved = torch.linalg.solve_triangular(self.cholesky, cross.T, upper=False)
         variance = (1.0 - solved.pow(2).sum(0)) * self.scale**2
@@ -126,6 +122,16 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         # d log h(z) / dz = Phi(z) / h(z), with h(z) = phi(z) + z Phi(z)
         ratio = torch.exp(torch.special.log_ndtr(z) - log_h).unsqueeze(-1)
         return ratio * d_z + d_sigma / sigma.unsqueeze(-1)
+
+
+def _differences(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """a_i - b_j for every pair of rows (len(a) x len(b) x d)."""
+    return a.unsqueeze(-2) - b.unsqueeze(-3)
+
+
+def _rbf(differences: torch.Tensor, lengthscale: torch.Tensor) -> torch.Tensor:
+    """The RBF kernel (unit outputscale) over pairwise differences."""
+    return torch.exp(-0.5 * (differences / lengthscale).pow(2).sum(-1))
 
 
 class ActiveSubspace(AcquisitionFunction):

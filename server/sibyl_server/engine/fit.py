@@ -103,8 +103,11 @@ class RbfMarginalLikelihood:
 
     def initial(self) -> np.ndarray:
         """The model's current raw parameters, flattened."""
-        parts = [self.kernel.raw_lengthscale, self.model.mean_module.raw_constant]
-        parts.append(self.noise_covar.raw_noise)
+        parts = [
+            self.kernel.raw_lengthscale,
+            self.model.mean_module.raw_constant,
+            self.noise_covar.raw_noise,
+        ]
         return torch.cat([p.detach().reshape(-1) for p in parts]).cpu().numpy()
 
     def bounds(self) -> list[tuple[float | None, float | None]]:
@@ -157,13 +160,10 @@ class RbfMarginalLikelihood:
         if prior is not None:
             loc = prior.loc.to(lengthscale).reshape(-1)
             scale = prior.scale.to(lengthscale).reshape(-1)
-            z = (lengthscale.log() - loc) / scale
-            value = (
-                value
-                + (
-                    -lengthscale.log() - scale.log() - 0.5 * math.log(2 * math.pi) - 0.5 * z.pow(2)
-                ).sum()
-            )
+            log_lengthscale = lengthscale.log()
+            z = (log_lengthscale - loc) / scale
+            density = -log_lengthscale - scale.log() - 0.5 * math.log(2 * math.pi) - 0.5 * z.pow(2)
+            value = value + density.sum()
             d_lengthscale = -(1 + z / scale) / lengthscale
         prior = getattr(self.noise_covar, "noise_prior", None)
         if prior is not None:
