@@ -208,18 +208,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.smoke:
         args.seeds, args.budget, args.problems = 1, 16, ["branin", "svc-digits"]
     records = load_runs(RAW) if not args.smoke else []
+    # A run of a longer budget repeats a shorter one's first evaluations (same seed),
+    # so only runs of this budget are tabulated: each seed counts once.
+    records = [r for r in records if r["budget"] == args.budget]
     if not args.report:
-        done = {
-            (r["problem"], r["method"], r["seed"], r["batch"])
-            for r in records
-            if r["budget"] == args.budget
-        }
+        done = {(r["problem"], r["method"], r["seed"], r["batch"]) for r in records}
         todo = [
             run
             for run in planned_runs(args.problems, args.methods, args.seeds, args.batches)
             if run not in done
         ]
-        records = [r for r in records if r["budget"] == args.budget]
         records += run_in_pool(
             execute, [(run, args.budget) for run in todo], args.jobs, None if args.smoke else RAW
         )

@@ -9,9 +9,9 @@ the weights are computed once, and each evaluation is three tensor products, wit
 gradient the optimizer needs in closed form rather than by autograd.
 
 It computes exactly what `LogExpectedImprovement` computes on the same model (the
-tests compare them) for the one model it supports: `SingleTaskGP` with its default
-RBF kernel, constant mean, Gaussian likelihood and `Standardize` outcome transform,
-no input transform. Other models keep BoTorch's implementation.
+tests compare them) for the one model it supports: `SingleTaskGP` with a kernel of
+engine/kernels.py, constant mean, Gaussian likelihood and `Standardize` outcome
+transform, no input transform. Other models keep BoTorch's implementation.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from botorch.models.transforms.outcome import Standardize
 from botorch.utils.transforms import t_batch_mode_transform
 from linear_operator.utils.cholesky import psd_safe_cholesky
 
-from sibyl_server.engine.fit import is_plain_rbf_gp
+from sibyl_server.engine.fit import is_plain_gp
+from sibyl_server.engine.kernels import differences, profile_of, squared_distances
 
 MIN_VARIANCE = 1e-12
 """The floor BoTorch's analytic acquisitions put under the posterior variance."""
@@ -57,6 +58,8 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         self.scale = transform.stdvs.detach().reshape(())
         self.best_f = best_f
         self.lengthscale = model.covar_module.lengthscale.detach().reshape(-1)
+        self.profile = profile_of(model.covar_module)
+        assert self.profile is not None
         self.constant = model.mean_module.constant.detach().reshape(())
         x = model.train_inputs[0].detach()
         y = model.train_targets.detach()
@@ -65,7 +68,7 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
             believed = (y_believed - self.offset) / self.scale
             y = torch.cat([y, believed.expand(len(x_believed)).to(y)])
         noise = model.likelihood.noise.detach().reshape(())
-        correlation = _rbf(_differences(x, x), self.lengthscale)
+        correlation, _ = self.profile(squared_distances(differences(x, x), self.lengthscale))
         covariance = correlation + noise * torch.eye(len(x), dtype=x.dtype, device=x.device)
         self.x = x
         self.cholesky = psd_safe_cholesky(covariance)
@@ -74,7 +77,7 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
     @staticmethod
     def supports(model: Model) -> bool:
         """Whether `model` is the one GP this computes exactly."""
-        return is_plain_rbf_gp(model)
+        return is_plain_gp(model)
 
     @t_batch_mode_transform(expected_q=1)
     def forward(self, X: torch.Tensor) -> torch.Tensor:
@@ -85,8 +88,8 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         more than the products themselves.
         """
         x = X.detach().reshape(-1, X.shape[-1])
-        difference = _differences(x, self.x)  # points x n x d
-        cross = _rbf(difference, self.lengthscale)  # points x n
+        difference = differences(x, self.x)  # points x n x d
+        cross, slope = self.profile(squared_distances(difference, self.lengthscale))
         mean = self.constant + (cross @ self.weights).squeeze(-1)
         solved = torch.linalg.solve_triangular(self.cholesky, cross.T, upper=False)
         variance = (1.0 - solved.pow(2).sum(0)) * self.scale**2
@@ -96,25 +99,26 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         log_h = _log_ei_helper(z)
         log_ei = log_h + sigma.log()
         if X.requires_grad:  # adds zero, with the gradient as its derivative in X
-            gradient = self._gradient(difference, cross, solved, sigma, z, log_h)
+            gradient = self._gradient(difference, slope, solved, sigma, z, log_h)
             log_ei = log_ei + (gradient * (X.reshape(x.shape) - x)).sum(-1)
         return log_ei.reshape(X.shape[:-2])
 
     def _gradient(
         self,
         difference: torch.Tensor,
-        cross: torch.Tensor,
+        slope: torch.Tensor,
         solved: torch.Tensor,
         sigma: torch.Tensor,
         z: torch.Tensor,
         log_h: torch.Tensor,
     ) -> torch.Tensor:
         """d LogEI / d x (points x d), by the chain rule through mean and sigma."""
-        d_cross = -difference / self.lengthscale.pow(2)  # d k(x, x_i) / dx, over k
-        d_mean = self.scale * torch.einsum("pn,pnd->pd", cross * self.weights.T, d_cross)
+        # d k(x, x_i) / dx = slope_i * d r^2 / dx = slope_i * 2 (x - x_i) / l^2
+        d_cross = 2 * difference / self.lengthscale.pow(2)  # over slope_i
+        d_mean = self.scale * torch.einsum("pn,pnd->pd", slope * self.weights.T, d_cross)
         k_inverse_cross = torch.linalg.solve_triangular(self.cholesky.T, solved, upper=True)
         d_variance = (
-            -2 * self.scale**2 * torch.einsum("pn,pnd->pd", cross * k_inverse_cross.T, d_cross)
+            -2 * self.scale**2 * torch.einsum("pn,pnd->pd", slope * k_inverse_cross.T, d_cross)
         )
         unclamped = (sigma.pow(2) > MIN_VARIANCE).to(sigma)
         d_sigma = unclamped.unsqueeze(-1) * d_variance / (2 * sigma.unsqueeze(-1))
@@ -122,16 +126,6 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         # d log h(z) / dz = Phi(z) / h(z), with h(z) = phi(z) + z Phi(z)
         ratio = torch.exp(torch.special.log_ndtr(z) - log_h).unsqueeze(-1)
         return ratio * d_z + d_sigma / sigma.unsqueeze(-1)
-
-
-def _differences(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """a_i - b_j for every pair of rows (len(a) x len(b) x d)."""
-    return a.unsqueeze(-2) - b.unsqueeze(-3)
-
-
-def _rbf(differences: torch.Tensor, lengthscale: torch.Tensor) -> torch.Tensor:
-    """The RBF kernel (unit outputscale) over pairwise differences."""
-    return torch.exp(-0.5 * (differences / lengthscale).pow(2).sum(-1))
 
 
 class ActiveSubspace(AcquisitionFunction):

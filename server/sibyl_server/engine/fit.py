@@ -1,4 +1,4 @@
-"""Fitting GP_BANDIT's GPs: BoTorch's fit, with a direct path for the plain RBF GP.
+"""Fitting GP_BANDIT's GPs: BoTorch's fit, with a direct path for the plain GP.
 
 `fit_gpytorch_mll` evaluates the marginal likelihood through GPyTorch's lazy kernels,
 distributions and parameter closures: some 3 ms of Python per evaluation whatever the
@@ -6,8 +6,9 @@ data size, and a warm-started fit still takes 30-90 evaluations as each new tria
 moves the optimum. On studies of up to a few hundred trials that overhead, not
 arithmetic, was most of a suggestion's time (benchmarks/results/gp_scaling.md).
 
-For the one model GP_BANDIT builds on continuous spaces (`SingleTaskGP`, RBF kernel,
-constant mean, homoskedastic Gaussian noise, no input transform) the same objective
+For the one model GP_BANDIT builds on continuous spaces (`SingleTaskGP`, a Matern-5/2
+or RBF kernel (engine/kernels.py), constant mean, homoskedastic Gaussian noise, no input
+transform) the same objective
 is written here in a few tensor operations on a flat parameter vector, using the
 model's own priors and constraint transforms, and minimized with the same L-BFGS-B
 (scipy's defaults, BoTorch's bounds). Every other model, and any fit that does not end
@@ -25,7 +26,6 @@ from botorch.models import SingleTaskGP
 from botorch.models.model import Model
 from botorch.models.transforms.outcome import Standardize
 from gpytorch.constraints import Interval
-from gpytorch.kernels import RBFKernel
 from gpytorch.likelihoods import GaussianLikelihood
 from gpytorch.means import ConstantMean
 from gpytorch.mlls import ExactMarginalLogLikelihood
@@ -33,6 +33,8 @@ from gpytorch.priors import GammaPrior, LogNormalPrior
 from linear_operator.utils.cholesky import psd_safe_cholesky
 from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
+
+from sibyl_server.engine.kernels import profile_of
 
 LENGTHSCALE = "covar_module.raw_lengthscale"
 CONSTANT = "mean_module.raw_constant"
@@ -43,21 +45,21 @@ PRIORS = {"covar_module.lengthscale_prior", "likelihood.noise_covar.noise_prior"
 def fit_model(model: Model) -> None:
     """Fits `model`'s hyperparameters by maximizing the marginal likelihood (+ priors)."""
     if (
-        is_plain_rbf_gp(model)
-        and RbfMarginalLikelihood.supports(model)  # type: ignore[arg-type]
-        and RbfMarginalLikelihood(model).fit()  # type: ignore[arg-type]
+        is_plain_gp(model)
+        and DirectMarginalLikelihood.supports(model)  # type: ignore[arg-type]
+        and DirectMarginalLikelihood(model).fit()  # type: ignore[arg-type]
     ):
         return
     fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model))  # type: ignore[attr-defined]
 
 
-def is_plain_rbf_gp(model: Model) -> bool:
-    """Whether `model` is the single-output `SingleTaskGP` with an RBF kernel and
-    constant mean that GP_BANDIT builds on continuous spaces (with its default priors
-    and outcome standardization, no input transform)."""
+def is_plain_gp(model: Model) -> bool:
+    """Whether `model` is the single-output `SingleTaskGP` with a kernel of
+    engine/kernels.py and a constant mean that GP_BANDIT builds on continuous spaces
+    (with its priors and outcome standardization, no input transform)."""
     return (
         type(model) is SingleTaskGP  # not a subclass such as MixedSingleTaskGP
-        and type(model.covar_module) is RBFKernel
+        and profile_of(model.covar_module) is not None
         and type(model.mean_module) is ConstantMean
         and type(model.likelihood) is GaussianLikelihood
         and isinstance(getattr(model, "outcome_transform", None), Standardize)
@@ -69,8 +71,8 @@ def is_plain_rbf_gp(model: Model) -> bool:
     )
 
 
-class RbfMarginalLikelihood:
-    """-(log marginal likelihood + log priors) / n of a plain RBF GP, as GPyTorch's
+class DirectMarginalLikelihood:
+    """-(log marginal likelihood + log priors) / n of a plain GP, as GPyTorch's
     `ExactMarginalLogLikelihood` computes it, and its gradient in closed form, over the
     raw parameters as one vector (lengthscales, constant mean, noise).
 
@@ -82,6 +84,7 @@ class RbfMarginalLikelihood:
         self.model = model
         self.kernel = model.covar_module
         self.noise_covar = model.likelihood.noise_covar  # type: ignore[attr-defined]
+        self.profile = profile_of(self.kernel)
         x = model.train_inputs[0].detach()
         self.y = model.train_targets.detach()
         self.dims = x.shape[-1]
@@ -123,7 +126,8 @@ class RbfMarginalLikelihood:
         theta = torch.from_numpy(np.asarray(vector, dtype=np.float64)).to(self.y)
         lengthscale, constant, noise = theta[: self.dims], theta[self.dims], theta[-1]
         n = len(self.y)
-        correlation = torch.exp(-0.5 * (self.squared_differences / lengthscale.pow(2)).sum(-1))
+        scaled = (self.squared_differences / lengthscale.pow(2)).sum(-1)
+        correlation, slope = self.profile(scaled)  # type: ignore[misc]
         cholesky = psd_safe_cholesky(correlation + noise * self.identity)
         residual = (self.y - constant).unsqueeze(-1)
         alpha = torch.cholesky_solve(residual, cholesky)  # K^-1 r
@@ -132,10 +136,10 @@ class RbfMarginalLikelihood:
             - cholesky.diagonal().log().sum()
             - 0.5 * n * math.log(2 * math.pi)
         )
-        # d log_likelihood / d theta = 0.5 tr((alpha alpha^T - K^-1) dK/d theta)
+        # d log_likelihood / d theta = 0.5 tr((alpha alpha^T - K^-1) dK/d theta), and
+        # dK/d lengthscale_k = slope * d r^2 / d lengthscale_k = slope * -2 diff_k^2 / l_k^3
         inner = alpha @ alpha.T - torch.cholesky_inverse(cholesky)
-        weighted = inner * correlation
-        d_lengthscale = 0.5 * torch.einsum("ij,ijk->k", weighted, self.squared_differences)
+        d_lengthscale = -torch.einsum("ij,ijk->k", inner * slope, self.squared_differences)
         d_lengthscale = d_lengthscale / lengthscale.pow(3)
         d_constant = alpha.sum()
         d_noise = 0.5 * inner.diagonal().sum()

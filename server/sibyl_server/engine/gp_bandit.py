@@ -7,8 +7,8 @@ outcome-constraint metrics, and, when some trials were infeasible, a feasibility
 indicator that steers suggestions away from their region.
 
 - One objective and nothing else modelled: analytic LogExpectedImprovement, one point
-  at a time; pending and already chosen points are "believed" to be as bad as the
-  worst trial (a constant liar), which empties their neighbourhood of improvement.
+  at a time; pending and already chosen points are "believed" to score nearly as well
+  as the best trial (a constant liar), which leaves no improvement at them.
 - Several outcomes: qLogNoisyExpectedImprovement (one objective with constraints) or
   qLogNoisyExpectedHypervolumeImprovement (several objectives, with the spec's
   reference point or one inferred from the data), pending trials as X_pending.
@@ -39,6 +39,7 @@ from botorch.acquisition.multi_objective.objective import IdentityMCMultiOutputO
 from botorch.acquisition.objective import GenericMCObjective
 from botorch.models import MixedSingleTaskGP, ModelListGP, SingleTaskGP
 from botorch.models.model import Model
+from botorch.models.utils.gpytorch_modules import get_covar_module_with_dim_scaled_prior
 from botorch.optim import optimize_acqf
 from botorch.optim.optimize_mixed import optimize_acqf_mixed_alternating
 from botorch.sampling import SobolQMCNormalSampler
@@ -69,6 +70,8 @@ logger = logging.getLogger(__name__)
 
 STATE_KEY = "gp"
 GP_BANDIT = Algorithm.GP_BANDIT.value
+BELIEVED_QUANTILE = 0.9
+"""Pending points are believed to score this quantile of the trials' values (see _believe)."""
 FEASIBILITY = "sibyl.feasible"
 """The indicator outcome (1 feasible, 0 infeasible) modelled when trials failed."""
 
@@ -208,12 +211,12 @@ class GpBanditDesigner:
         Analytic EI is exact and cheap to evaluate (no Monte-Carlo samples over the
         baseline), so the optimizer converges further in less time than with qLogNEI.
         """
-        best, worst = max(values), min(values)
+        best, believed = max(values), float(np.quantile(values, BELIEVED_QUANTILE))
         chosen: list[torch.Tensor] = []
         for _ in range(count):
             taken = ([x_pending] if x_pending is not None else []) + chosen
             acquisition = _log_expected_improvement(
-                model, best, torch.cat(taken) if taken else None, worst
+                model, best, torch.cat(taken) if taken else None, believed
             )
             chosen.append(self._optimize(acquisition, encoding, tensors, 1, observations))
         return torch.cat(chosen)
@@ -304,7 +307,9 @@ def _active_mask(encoding: SearchSpaceEncoding) -> Callable[[torch.Tensor], torc
     return mask
 
 
-def _surrogate(x: torch.Tensor, y: torch.Tensor, cat_dims: list[int]) -> SingleTaskGP:
+def _surrogate(
+    x: torch.Tensor, y: torch.Tensor, cat_dims: list[int], kernel: str = "matern52"
+) -> SingleTaskGP:
     """An exact GP whose fit may find (near) zero noise.
 
     BoTorch's default likelihood holds the noise at or above 1e-4 of the standardized
@@ -313,6 +318,14 @@ def _surrogate(x: torch.Tensor, y: torch.Tensor, cat_dims: list[int]) -> SingleT
     stops refining near the optimum. A nearly flat Gamma(1.1, 30) prior over a 1e-6
     floor (as Optuna's GPSampler uses) lets the marginal likelihood choose the noise.
     Measured in benchmarks/results/gp_quality.md.
+
+    Continuous spaces get a Matern-5/2 kernel (BoTorch's dimension-scaled lengthscale
+    prior); `kernel="rbf"` gives BoTorch's default RBF. Measured engine-only at 50
+    evaluations, Matern-5/2 against RBF (median log10 regret): Hartmann6 -1.43 vs
+    -0.93 over 20 seeds (the RBF GP settles in the local optimum more often and
+    refines the global one less), Ackley6 0.49 vs 0.55, Rosenbrock4 1.22 vs 1.62;
+    Branin -4.33 vs -4.74 and Levy6 0.39 vs 0.27 go the other way. Mixed spaces keep
+    MixedSingleTaskGP's RBF, not measured against an alternative.
     """
     likelihood = GaussianLikelihood(
         noise_prior=GammaPrior(1.1, 30.0),
@@ -320,25 +333,34 @@ def _surrogate(x: torch.Tensor, y: torch.Tensor, cat_dims: list[int]) -> SingleT
     ).to(x)
     if cat_dims:
         return MixedSingleTaskGP(x, y, cat_dims=cat_dims, likelihood=likelihood)
-    return SingleTaskGP(x, y, likelihood=likelihood)
+    covar_module = get_covar_module_with_dim_scaled_prior(
+        x.shape[-1], use_rbf_kernel=kernel == "rbf"
+    ).to(x)
+    return SingleTaskGP(x, y, likelihood=likelihood, covar_module=covar_module)
 
 
 def _log_expected_improvement(
-    model: Model, best: float, x_believed: torch.Tensor | None, worst: float
+    model: Model, best: float, x_believed: torch.Tensor | None, value: float
 ) -> AcquisitionFunction:
-    """LogEI over `best`, with `worst` believed at x_believed; cached where it can be."""
+    """LogEI over `best`, with `value` believed at x_believed; cached where it can be."""
     if CachedLogExpectedImprovement.supports(model):
-        return CachedLogExpectedImprovement(model, best, x_believed, worst)  # type: ignore[arg-type]
-    believed = _believe(model, x_believed, worst) if x_believed is not None else model
+        return CachedLogExpectedImprovement(model, best, x_believed, value)  # type: ignore[arg-type]
+    believed = _believe(model, x_believed, value) if x_believed is not None else model
     return LogExpectedImprovement(believed, best_f=best)
 
 
 def _believe(model: Model, x: torch.Tensor, value: float) -> Model:
-    """The model conditioned on `value` (the worst observed) at x: a "constant liar".
+    """The model conditioned on `value` at x: a "constant liar".
 
-    The GP then expects nothing good at x or close to it, so LogEI sends the next point
-    elsewhere, as a pending trial's must be. Believing the posterior mean instead (the
-    "Kriging believer") leaves a converged model's improvement right beside x.
+    GP_BANDIT believes the 0.9 quantile of the observed values (BELIEVED_QUANTILE): at
+    x the GP then expects no improvement, so the next point goes elsewhere, as a
+    pending trial's must, while around x it still expects good values, so a batch can
+    refine the incumbent's region. Measured at q = 8 (median log10 regret at 50
+    evaluations, 10 seeds, Branin / Hartmann6): believing the worst value -2.98 /
+    -0.29 (it sends batches away from the optimum), the median -3.06 / -0.29, the
+    posterior mean (the "Kriging believer") -3.06 / -0.32, the 0.9 quantile -3.69 /
+    -0.64, the best value -3.85 / -0.69. The best value packs a batch tighter (4
+    points 4e-4 apart on a 1-d quadratic, against 3e-3), so the 0.9 quantile.
     """
     with torch.no_grad():
         model.posterior(x)  # conditioning updates the prediction caches this builds

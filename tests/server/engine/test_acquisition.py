@@ -16,22 +16,23 @@ from sibyl_server.engine.acquisition import ActiveSubspace, CachedLogExpectedImp
 from sibyl_server.engine.gp_bandit import _believe, _surrogate
 
 
-def fitted(n: int, d: int, seed: int) -> SingleTaskGP:
+def fitted(n: int, d: int, seed: int, kernel: str = "matern52") -> SingleTaskGP:
     generator = torch.Generator().manual_seed(seed)
     x = torch.rand(n, d, generator=generator, dtype=torch.float64)
     y = (x - 0.3).pow(2).sum(-1, keepdim=True) * -10 + 0.01 * torch.randn(
         n, 1, generator=generator, dtype=torch.float64
     )
-    model = _surrogate(x, y, [])
+    model = _surrogate(x, y, [], kernel)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model))
     return model
 
 
+@pytest.mark.parametrize("kernel", ["matern52", "rbf"])
 @pytest.mark.parametrize(("n", "d", "seed"), [(8, 1, 0), (30, 3, 1), (120, 6, 2)])
-def test_values_and_gradients_match_botorch(n: int, d: int, seed: int) -> None:
-    model = fitted(n, d, seed)
+def test_values_and_gradients_match_botorch(n: int, d: int, seed: int, kernel: str) -> None:
+    model = fitted(n, d, seed, kernel)
     best = float(model.outcome_transform.untransform(model.train_targets.unsqueeze(-1))[0].max())
     points = torch.rand(64, 1, d, dtype=torch.float64, generator=torch.Generator().manual_seed(9))
     points = torch.cat([points, model.train_inputs[0][:4].unsqueeze(-2)])  # at data: tiny sigma

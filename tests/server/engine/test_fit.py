@@ -12,7 +12,7 @@ from botorch.fit import fit_gpytorch_mll
 from botorch.models import MixedSingleTaskGP, SingleTaskGP
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
-from sibyl_server.engine.fit import RbfMarginalLikelihood, fit_model, is_plain_rbf_gp
+from sibyl_server.engine.fit import DirectMarginalLikelihood, fit_model, is_plain_gp
 from sibyl_server.engine.gp_bandit import _surrogate
 
 
@@ -44,9 +44,13 @@ def gpytorch_loss_and_gradient(model: SingleTaskGP) -> tuple[float, np.ndarray]:
     return float(loss), gradient.numpy()
 
 
+KERNELS = pytest.mark.parametrize("kernel", ["matern52", "rbf"])
+
+
+@KERNELS
 @pytest.mark.parametrize(("n", "d", "seed"), [(5, 1, 0), (40, 3, 1), (150, 6, 2)])
-def test_loss_and_gradient_match_gpytorch(n: int, d: int, seed: int) -> None:
-    model = _surrogate(*data(n, d, seed), [])
+def test_loss_and_gradient_match_gpytorch(n: int, d: int, seed: int, kernel: str) -> None:
+    model = _surrogate(*data(n, d, seed), [], kernel)
     generator = torch.Generator().manual_seed(seed + 10)
     with torch.no_grad():
         model.covar_module.raw_lengthscale.copy_(
@@ -54,18 +58,19 @@ def test_loss_and_gradient_match_gpytorch(n: int, d: int, seed: int) -> None:
         )
         model.mean_module.raw_constant.fill_(0.3)
         model.likelihood.noise_covar.raw_noise.fill_(0.02)
-    assert is_plain_rbf_gp(model) and RbfMarginalLikelihood.supports(model)
+    assert is_plain_gp(model) and DirectMarginalLikelihood.supports(model)
     expected_loss, expected_gradient = gpytorch_loss_and_gradient(model)
-    objective = RbfMarginalLikelihood(model)
+    objective = DirectMarginalLikelihood(model)
     loss, gradient = objective(objective.initial())
     assert loss == pytest.approx(expected_loss, rel=1e-7)
     np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-5, atol=1e-7)
 
 
+@KERNELS
 @pytest.mark.parametrize(("n", "d", "seed"), [(12, 2, 3), (60, 6, 4)])
-def test_fit_ends_as_low_as_botorchs(n: int, d: int, seed: int) -> None:
+def test_fit_ends_as_low_as_botorchs(n: int, d: int, seed: int, kernel: str) -> None:
     x, y = data(n, d, seed)
-    ours, theirs = _surrogate(x, y, []), _surrogate(x, y, [])
+    ours, theirs = _surrogate(x, y, [], kernel), _surrogate(x, y, [], kernel)
     start, _ = gpytorch_loss_and_gradient(ours)
     fit_model(ours)
     with warnings.catch_warnings():
@@ -87,7 +92,7 @@ def test_a_failed_fit_leaves_the_model_unchanged() -> None:
     model = _surrogate(*data(10, 2, 5), [])
     model.train_targets[3] = float("nan")  # a loss that is NaN everywhere
     before = {name: value.clone() for name, value in model.named_parameters()}
-    assert not RbfMarginalLikelihood(model).fit()
+    assert not DirectMarginalLikelihood(model).fit()
     for name, value in model.named_parameters():
         torch.testing.assert_close(value, before[name])
 
@@ -96,7 +101,7 @@ def test_other_models_are_fitted_by_botorch() -> None:
     x, y = data(20, 3, 6)
     x[:, 2] = (x[:, 2] * 3).floor()
     model = _surrogate(x, y, [2])
-    assert isinstance(model, MixedSingleTaskGP) and not is_plain_rbf_gp(model)
+    assert isinstance(model, MixedSingleTaskGP) and not is_plain_gp(model)
     before = {name: value.clone() for name, value in model.named_parameters()}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
