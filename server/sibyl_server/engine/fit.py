@@ -34,7 +34,7 @@ from linear_operator.utils.cholesky import psd_safe_cholesky
 from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
-from sibyl_server.engine.kernels import profile_of
+from sibyl_server.engine.kernels import differences, profile_of
 
 LENGTHSCALE = "covar_module.raw_lengthscale"
 CONSTANT = "mean_module.raw_constant"
@@ -84,11 +84,13 @@ class DirectMarginalLikelihood:
         self.model = model
         self.kernel = model.covar_module
         self.noise_covar = model.likelihood.noise_covar  # type: ignore[attr-defined]
-        self.profile = profile_of(self.kernel)
+        profile = profile_of(self.kernel)
+        assert profile is not None, "fit_model checks is_plain_gp first"
+        self.profile = profile
         x = model.train_inputs[0].detach()
         self.y = model.train_targets.detach()
         self.dims = x.shape[-1]
-        self.squared_differences = (x.unsqueeze(-2) - x.unsqueeze(-3)).pow(2)  # n x n x d
+        self.squared_differences = differences(x, x).pow(2)  # n x n x d
         self.identity = torch.eye(len(x), dtype=x.dtype, device=x.device)
 
     @staticmethod
@@ -127,7 +129,7 @@ class DirectMarginalLikelihood:
         lengthscale, constant, noise = theta[: self.dims], theta[self.dims], theta[-1]
         n = len(self.y)
         scaled = (self.squared_differences / lengthscale.pow(2)).sum(-1)
-        correlation, slope = self.profile(scaled)  # type: ignore[misc]
+        correlation, slope = self.profile(scaled)
         cholesky = psd_safe_cholesky(correlation + noise * self.identity)
         residual = (self.y - constant).unsqueeze(-1)
         alpha = torch.cholesky_solve(residual, cholesky)  # K^-1 r

@@ -25,7 +25,7 @@ import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -308,7 +308,10 @@ def _active_mask(encoding: SearchSpaceEncoding) -> Callable[[torch.Tensor], torc
 
 
 def _surrogate(
-    x: torch.Tensor, y: torch.Tensor, cat_dims: list[int], kernel: str = "matern52"
+    x: torch.Tensor,
+    y: torch.Tensor,
+    cat_dims: list[int],
+    kernel: Literal["matern52", "rbf"] = "matern52",
 ) -> SingleTaskGP:
     """An exact GP whose fit may find (near) zero noise.
 
