@@ -19,7 +19,10 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.stats import yeojohnson
+from scipy.optimize import fminbound
+
+BRENT_TOLERANCE = 1.48e-08
+"""scipy.stats.yeojohnson_normmax's tolerance on the exponent."""
 
 
 def warp_objective(values: Sequence[float]) -> list[float]:
@@ -34,7 +37,8 @@ def warp_objective(values: Sequence[float]) -> list[float]:
     spread = float(array.std())
     if not math.isfinite(spread) or spread == 0.0:
         return list(values)
-    warped, _ = yeojohnson((array - array.mean()) / spread)
+    standardized = (array - array.mean()) / spread
+    warped = _yeo_johnson(standardized, _fitted_exponent(standardized))
     if not np.all(np.isfinite(warped)) or not _same_order(array, warped):
         return list(values)
     return [float(v) for v in warped]
@@ -45,3 +49,43 @@ def _same_order(before: np.ndarray, after: np.ndarray) -> bool:
     order = np.argsort(before, kind="stable")
     b, a = before[order], after[order]
     return bool(np.all((np.diff(a) > 0) == (np.diff(b) > 0)))
+
+
+def _fitted_exponent(x: np.ndarray) -> float:
+    """The maximum-likelihood Yeo-Johnson exponent, as `scipy.stats.yeojohnson` fits it
+    (same bounds, same bounded Brent search), with a plain NumPy likelihood: SciPy's
+    public `yeojohnson_llf` costs 0.5 ms of argument handling per evaluation, some
+    12 ms per fit, a tenth of a suggestion at 50 trials."""
+    log1p_max = math.log1p(20 * float(np.max(np.abs(x))))
+    eps = np.finfo(np.float64)
+    log_tiny = (math.log(eps.tiny) - math.log(eps.eps)) / 2
+    log_max = (math.log(eps.max) + math.log(eps.eps)) / 2
+    lower, upper = log_tiny / log1p_max, log_max / log1p_max
+    if np.all(x < 0):
+        lower, upper = 2 - upper, 2 - lower
+    elif np.any(x < 0):
+        lower, upper = max(2 - upper, lower), min(2 - lower, upper)
+    signed_log = float(np.sum(np.sign(x) * np.log1p(np.abs(x))))
+
+    def negative_log_likelihood(exponent: float) -> float:
+        variance = float(np.var(_yeo_johnson(x, exponent)))
+        if not variance >= np.finfo(np.float64).smallest_normal:
+            return math.inf
+        return len(x) / 2 * math.log(variance) - (exponent - 1) * signed_log
+
+    return float(fminbound(negative_log_likelihood, lower, upper, xtol=BRENT_TOLERANCE))
+
+
+def _yeo_johnson(x: np.ndarray, exponent: float) -> np.ndarray:
+    """The Yeo-Johnson transform of x with the given exponent."""
+    out = np.zeros_like(x)
+    positive = x >= 0
+    if abs(exponent) < np.finfo(np.float64).eps:
+        out[positive] = np.log1p(x[positive])
+    else:
+        out[positive] = np.expm1(exponent * np.log1p(x[positive])) / exponent
+    if abs(exponent - 2) > np.finfo(np.float64).eps:
+        out[~positive] = -np.expm1((2 - exponent) * np.log1p(-x[~positive])) / (2 - exponent)
+    else:
+        out[~positive] = -np.log1p(-x[~positive])
+    return out

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy.stats import skew
+from scipy.stats import skew, yeojohnson
 
 from sibyl_server.domain.study import Goal, MetricSpec, OutcomeConstraint
 from sibyl_server.engine.encoding import SearchSpaceEncoding
@@ -14,6 +14,18 @@ from sibyl_server.engine.gp_bandit import training_set
 from sibyl_server.engine.interface import Observation
 from sibyl_server.engine.warping import warp_objective
 from tests.server.engine.test_gp_bandit import X, gp_spec
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_warp_is_scipys_yeo_johnson_fit(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal(5 + 40 * seed) * 2.0 ** (seed % 3 - 1)
+    if seed % 2:
+        values = -np.exp(values)  # a long tail towards low values
+    standardized = (values - values.mean()) / values.std()
+    expected, _ = yeojohnson(standardized)
+    np.testing.assert_allclose(warp_objective(list(values)), expected, rtol=1e-6, atol=1e-6)
+
 
 # A valley floor far below the rest, as on Rosenbrock or after a diverged run.
 SKEWED = [0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.55, 0.6, -40.0, -300.0]
