@@ -1,4 +1,4 @@
-"""Analytic LogEI on GP_BANDIT's continuous-space GP, with its solves done once.
+"""Analytic LogEI on GP_BANDIT's GP, with its solves done once.
 
 BoTorch's `LogExpectedImprovement` asks the model for a posterior at every evaluation,
 and each of those calls goes through GPyTorch's lazy kernels and caches: a few
@@ -28,7 +28,12 @@ from botorch.utils.transforms import t_batch_mode_transform
 from linear_operator.utils.cholesky import psd_safe_cholesky
 
 from sibyl_server.engine.fit import is_plain_gp
-from sibyl_server.engine.kernels import differences, profile_of, squared_distances
+from sibyl_server.engine.kernels import (
+    categorical_columns,
+    differences,
+    profile_of,
+    squared_distances,
+)
 
 MIN_VARIANCE = 1e-12
 """The floor BoTorch's analytic acquisitions put under the posterior variance."""
@@ -60,6 +65,10 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         self.lengthscale = model.covar_module.lengthscale.detach().reshape(-1)
         self.profile = profile_of(model.covar_module)
         assert self.profile is not None
+        self.categorical = categorical_columns(model.covar_module)
+        # Categories are chosen by the optimizer's discrete steps, not along a gradient.
+        self.continuous = torch.ones_like(self.lengthscale)
+        self.continuous[list(self.categorical)] = 0.0
         self.constant = model.mean_module.constant.detach().reshape(())
         x = model.train_inputs[0].detach()
         y = model.train_targets.detach()
@@ -68,7 +77,9 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
             believed = (y_believed - self.offset) / self.scale
             y = torch.cat([y, believed.expand(len(x_believed)).to(y)])
         noise = model.likelihood.noise.detach().reshape(())
-        correlation, _ = self.profile(squared_distances(differences(x, x), self.lengthscale))
+        correlation, _ = self.profile(
+            squared_distances(differences(x, x, self.categorical), self.lengthscale)
+        )
         covariance = correlation + noise * torch.eye(len(x), dtype=x.dtype, device=x.device)
         self.x = x
         self.cholesky = psd_safe_cholesky(covariance)
@@ -88,7 +99,7 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         more than the products themselves.
         """
         x = X.detach().reshape(-1, X.shape[-1])
-        difference = differences(x, self.x)  # points x n x d
+        difference = differences(x, self.x, self.categorical)  # points x n x d
         cross, slope = self.profile(squared_distances(difference, self.lengthscale))
         mean = self.constant + (cross @ self.weights).squeeze(-1)
         solved = torch.linalg.solve_triangular(self.cholesky, cross.T, upper=False)
@@ -114,7 +125,7 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
     ) -> torch.Tensor:
         """d LogEI / d x (points x d), by the chain rule through mean and sigma."""
         # d k(x, x_i) / dx = slope_i * d r^2 / dx = slope_i * 2 (x - x_i) / l^2
-        d_cross = 2 * difference / self.lengthscale.pow(2)  # over slope_i
+        d_cross = 2 * difference * self.continuous / self.lengthscale.pow(2)  # over slope_i
         d_mean = self.scale * torch.einsum("pn,pnd->pd", slope * self.weights.T, d_cross)
         k_inverse_cross = torch.linalg.solve_triangular(self.cholesky.T, solved, upper=True)
         d_variance = (

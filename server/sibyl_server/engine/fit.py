@@ -6,9 +6,9 @@ data size, and a warm-started fit still takes 30-90 evaluations as each new tria
 moves the optimum. On studies of up to a few hundred trials that overhead, not
 arithmetic, was most of a suggestion's time (benchmarks/results/gp_scaling.md).
 
-For the one model GP_BANDIT builds on continuous spaces (`SingleTaskGP`, a Matern-5/2
-or RBF kernel (engine/kernels.py), constant mean, homoskedastic Gaussian noise, no input
-transform) the same objective
+For the one model GP_BANDIT builds (`SingleTaskGP` with a kernel of engine/kernels.py:
+Matern-5/2 or RBF, categorical columns or none; constant mean, homoskedastic Gaussian
+noise, no input transform) the same objective
 is written here in a few tensor operations on a flat parameter vector, using the
 model's own priors and constraint transforms, and minimized with the same L-BFGS-B
 (scipy's defaults, BoTorch's bounds). Every other model, and any fit that does not end
@@ -34,7 +34,7 @@ from linear_operator.utils.cholesky import psd_safe_cholesky
 from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
-from sibyl_server.engine.kernels import differences, profile_of
+from sibyl_server.engine.kernels import categorical_columns, differences, profile_of
 
 LENGTHSCALE = "covar_module.raw_lengthscale"
 CONSTANT = "mean_module.raw_constant"
@@ -54,9 +54,9 @@ def fit_model(model: Model) -> None:
 
 
 def is_plain_gp(model: Model) -> bool:
-    """Whether `model` is the single-output `SingleTaskGP` with a kernel of
-    engine/kernels.py and a constant mean that GP_BANDIT builds on continuous spaces
-    (with its priors and outcome standardization, no input transform)."""
+    """Whether `model` is the single-output `SingleTaskGP` that GP_BANDIT builds: a
+    kernel of engine/kernels.py, a constant mean, its priors, outcome standardization
+    and no input transform."""
     return (
         type(model) is SingleTaskGP  # not a subclass such as MixedSingleTaskGP
         and profile_of(model.covar_module) is not None
@@ -90,7 +90,7 @@ class DirectMarginalLikelihood:
         x = model.train_inputs[0].detach()
         self.y = model.train_targets.detach()
         self.dims = x.shape[-1]
-        self.squared_differences = differences(x, x).pow(2)  # n x n x d
+        self.squared_differences = differences(x, x, categorical_columns(self.kernel)).pow(2)
         self.identity = torch.eye(len(x), dtype=x.dtype, device=x.device)
 
     @staticmethod

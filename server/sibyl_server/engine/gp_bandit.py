@@ -37,7 +37,7 @@ from botorch.acquisition.multi_objective.logei import (
 )
 from botorch.acquisition.multi_objective.objective import IdentityMCMultiOutputObjective
 from botorch.acquisition.objective import GenericMCObjective
-from botorch.models import MixedSingleTaskGP, ModelListGP, SingleTaskGP
+from botorch.models import ModelListGP, SingleTaskGP
 from botorch.models.model import Model
 from botorch.models.utils.gpytorch_modules import get_covar_module_with_dim_scaled_prior
 from botorch.optim import optimize_acqf
@@ -62,6 +62,7 @@ from sibyl_server.engine.interface import (
     SuggestionRequest,
     SuggestionResult,
 )
+from sibyl_server.engine.kernels import dim_scaled_categorical_kernel
 from sibyl_server.engine.options import EngineOptions
 from sibyl_server.engine.quasi_random import draw_quasi_random
 from sibyl_server.engine.warping import warp_objective
@@ -327,18 +328,26 @@ def _surrogate(
     evaluations, Matern-5/2 against RBF (median log10 regret): Hartmann6 -1.43 vs
     -0.93 over 20 seeds (the RBF GP settles in the local optimum more often and
     refines the global one less), Ackley6 0.49 vs 0.55, Rosenbrock4 1.22 vs 1.62;
-    Branin -4.33 vs -4.74 and Levy6 0.39 vs 0.27 go the other way. Mixed spaces keep
-    MixedSingleTaskGP's RBF, not measured against an alternative.
+    Branin -4.33 vs -4.74 and Levy6 0.39 vs 0.27 go the other way.
+
+    With categorical columns the kernel is Matern-5/2 with a Hamming distance on them
+    (`CategoricalMaternKernel`, whatever `kernel` says), a SingleTaskGP that the
+    direct fit and the cached LogEI compute. It replaced BoTorch's MixedSingleTaskGP
+    (RBF and categorical kernels, summed and multiplied): on the SVC task
+    (benchmarks/gp/problems.py, 10 seeds, 50 evaluations) the median best CV error
+    went from 0.0139 to 0.0133 (8 of 10 seeds at 0.0133, against 4) and a suggestion's
+    median time from 0.90 s to 0.17 s.
     """
     likelihood = GaussianLikelihood(
         noise_prior=GammaPrior(1.1, 30.0),
         noise_constraint=GreaterThan(1e-6, transform=None, initial_value=1e-3),
     ).to(x)
     if cat_dims:
-        return MixedSingleTaskGP(x, y, cat_dims=cat_dims, likelihood=likelihood)
-    covar_module = get_covar_module_with_dim_scaled_prior(
-        x.shape[-1], use_rbf_kernel=kernel == "rbf"
-    ).to(x)
+        covar_module = dim_scaled_categorical_kernel(x.shape[-1], cat_dims).to(x)
+    else:
+        covar_module = get_covar_module_with_dim_scaled_prior(
+            x.shape[-1], use_rbf_kernel=kernel == "rbf"
+        ).to(x)
     return SingleTaskGP(x, y, likelihood=likelihood, covar_module=covar_module)
 
 

@@ -1,22 +1,33 @@
 """The stationary kernels GP_BANDIT's direct fit and cached LogEI compute themselves.
 
-Both kernels are functions of the squared scaled distance r² = Σ_k ((x_k - x'_k) / l_k)²
-with unit outputscale, as GPyTorch's `RBFKernel` and `MaternKernel(nu=2.5)` compute them
-(no `ScaleKernel`: outcomes are standardized). Each profile returns k(r²) and its slope
-dk/d(r²), from which the gradients in the lengthscales and in x both follow, so one
-function per kernel serves the marginal likelihood and the acquisition.
+Each kernel is a function of the squared scaled distance r² = Σ_k (δ_k / l_k)² with
+unit outputscale (no `ScaleKernel`: outcomes are standardized), where δ_k is
+x_k - x'_k on a continuous or ordered column and, on a categorical column, 1 when the
+categories differ and 0 when they agree (the Hamming distance Optuna's GPSampler also
+uses). On continuous columns the kernels are GPyTorch's `RBFKernel` and
+`MaternKernel(nu=2.5)`; `CategoricalMaternKernel` is the Matern-5/2 kernel with
+categorical columns. Each profile returns k(r²) and its slope dk/d(r²), from which the
+gradients in the lengthscales and in x both follow, so one function per kernel serves
+the marginal likelihood and the acquisition.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
+from botorch.models.utils.gpytorch_modules import SQRT2, SQRT3
+from gpytorch.constraints import GreaterThan
 from gpytorch.kernels import Kernel, MaternKernel, RBFKernel
+from gpytorch.priors import LogNormalPrior
 
 Profile = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
 SQRT5 = math.sqrt(5.0)
+MIN_SQUARED_DISTANCE = 1e-30
+"""Where r² is clamped before its square root, as GPyTorch's distances are, so that the
+gradient of k in x stays finite at r = 0."""
 
 
 def rbf(squared_distance: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -30,24 +41,75 @@ def matern52(squared_distance: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor
 
     The slope in r² stays finite at r = 0, where the slope in r would not.
     """
-    distance = squared_distance.clamp_min(0).sqrt()
+    distance = squared_distance.clamp_min(MIN_SQUARED_DISTANCE).sqrt()
     decay = torch.exp(-SQRT5 * distance)
     value = (1 + SQRT5 * distance + (5.0 / 3.0) * squared_distance) * decay
     return value, -(5.0 / 6.0) * (1 + SQRT5 * distance) * decay
+
+
+class CategoricalMaternKernel(MaternKernel):
+    """Matern-5/2 with ARD lengthscales, whose categorical columns (category indices)
+    count 1 / l_k² in r² when the categories differ and nothing when they agree.
+
+    Args:
+        categorical: The categorical columns.
+        **kwargs: As for `MaternKernel` (nu is 2.5).
+    """
+
+    def __init__(self, categorical: Sequence[int], **kwargs: Any) -> None:
+        super().__init__(nu=2.5, **kwargs)
+        self.categorical = tuple(sorted(categorical))
+
+    def forward(
+        self, x1: torch.Tensor, x2: torch.Tensor, diag: bool = False, **params: Any
+    ) -> torch.Tensor:
+        lengthscale = self.lengthscale.unsqueeze(-2)  # ... x 1 x 1 x d
+        if diag:
+            difference = categorical_differences(x1 - x2, self.categorical)
+            return matern52(squared_distances(difference, self.lengthscale))[0]
+        return matern52(squared_distances(differences(x1, x2, self.categorical), lengthscale))[0]
+
+
+def dim_scaled_categorical_kernel(dims: int, categorical: Sequence[int]) -> CategoricalMaternKernel:
+    """`CategoricalMaternKernel` with BoTorch's dimension-scaled lengthscale prior and
+    bound (`get_covar_module_with_dim_scaled_prior`), on every column alike."""
+    prior = LogNormalPrior(loc=SQRT2 + math.log(dims) * 0.5, scale=SQRT3)
+    return CategoricalMaternKernel(
+        categorical,
+        ard_num_dims=dims,
+        lengthscale_prior=prior,
+        lengthscale_constraint=GreaterThan(2.5e-2, transform=None, initial_value=prior.mode),
+    )
 
 
 def profile_of(kernel: Kernel) -> Profile | None:
     """The profile computing `kernel`, or None for a kernel not written here."""
     if type(kernel) is RBFKernel:
         return rbf
-    if type(kernel) is MaternKernel and kernel.nu == 2.5:
+    if type(kernel) in (MaternKernel, CategoricalMaternKernel) and kernel.nu == 2.5:
         return matern52
     return None
 
 
-def differences(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """a_i - b_j for every pair of rows (len(a) x len(b) x d)."""
-    return a.unsqueeze(-2) - b.unsqueeze(-3)
+def categorical_columns(kernel: Kernel) -> tuple[int, ...]:
+    """The columns `kernel` treats as categories (none for the plain kernels)."""
+    return getattr(kernel, "categorical", ())
+
+
+def differences(a: torch.Tensor, b: torch.Tensor, categorical: Sequence[int] = ()) -> torch.Tensor:
+    """δ between every pair of rows (... x len(a) x len(b) x d): a_i - b_j, and on the
+    `categorical` columns 1 where the categories differ, 0 where they agree."""
+    return categorical_differences(a.unsqueeze(-2) - b.unsqueeze(-3), categorical)
+
+
+def categorical_differences(difference: torch.Tensor, categorical: Sequence[int]) -> torch.Tensor:
+    """`difference` with its `categorical` columns replaced by 1 (differ) or 0 (agree)."""
+    if not categorical:
+        return difference
+    mask = torch.zeros(difference.shape[-1], dtype=torch.bool, device=difference.device)
+    mask[list(categorical)] = True
+    # Category indices are whole numbers; half a unit apart is already "different".
+    return torch.where(mask, (difference.abs() > 0.5).to(difference), difference)
 
 
 def squared_distances(differences: torch.Tensor, lengthscale: torch.Tensor) -> torch.Tensor:

@@ -1,5 +1,6 @@
-"""GP_BANDIT's direct fit of the plain RBF GP: the same objective as GPyTorch's
-marginal likelihood, minimized as far as BoTorch's fit gets, and a fallback."""
+"""GP_BANDIT's direct fit of its plain GP (Matern-5/2 or RBF, categorical columns or
+none): the same objective as GPyTorch's marginal likelihood, minimized as far as
+BoTorch's fit gets, and a fallback."""
 
 from __future__ import annotations
 
@@ -9,16 +10,22 @@ import numpy as np
 import pytest
 import torch
 from botorch.fit import fit_gpytorch_mll
-from botorch.models import MixedSingleTaskGP, SingleTaskGP
+from botorch.models import SingleTaskGP
+from gpytorch.kernels import MaternKernel
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
 from sibyl_server.engine.fit import DirectMarginalLikelihood, fit_model, is_plain_gp
 from sibyl_server.engine.gp_bandit import _surrogate
 
 
-def data(n: int, d: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+def data(
+    n: int, d: int, seed: int, categorical: list[int] | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Noisy sin data; `categorical` columns hold category indices 0, 1, 2."""
     generator = torch.Generator().manual_seed(seed)
     x = torch.rand(n, d, generator=generator, dtype=torch.float64)
+    for column in categorical or []:
+        x[:, column] = (x[:, column] * 3).floor()
     y = torch.sin(5 * x).sum(-1, keepdim=True) + 0.01 * torch.randn(
         n, 1, generator=generator, dtype=torch.float64
     )
@@ -44,13 +51,24 @@ def gpytorch_loss_and_gradient(model: SingleTaskGP) -> tuple[float, np.ndarray]:
     return float(loss), gradient.numpy()
 
 
-KERNELS = pytest.mark.parametrize("kernel", ["matern52", "rbf"])
+def cases(shapes: list[tuple[int, int, int, list[int]]]) -> pytest.MarkDecorator:
+    """Each shape (n, d, seed, categorical columns) with each kernel; with categorical
+    columns the surrogate is always Matern-5/2."""
+    return pytest.mark.parametrize(
+        ("n", "d", "seed", "categorical", "kernel"),
+        [
+            (*shape, kernel)
+            for shape in shapes
+            for kernel in (("matern52",) if shape[3] else ("matern52", "rbf"))
+        ],
+    )
 
 
-@KERNELS
-@pytest.mark.parametrize(("n", "d", "seed"), [(5, 1, 0), (40, 3, 1), (150, 6, 2)])
-def test_loss_and_gradient_match_gpytorch(n: int, d: int, seed: int, kernel: str) -> None:
-    model = _surrogate(*data(n, d, seed), [], kernel)
+@cases([(5, 1, 0, []), (40, 3, 1, []), (150, 6, 2, []), (40, 3, 8, [1]), (90, 5, 9, [0, 4])])
+def test_loss_and_gradient_match_gpytorch(
+    n: int, d: int, seed: int, categorical: list[int], kernel: str
+) -> None:
+    model = _surrogate(*data(n, d, seed, categorical), categorical, kernel)
     generator = torch.Generator().manual_seed(seed + 10)
     with torch.no_grad():
         model.covar_module.raw_lengthscale.copy_(
@@ -66,11 +84,12 @@ def test_loss_and_gradient_match_gpytorch(n: int, d: int, seed: int, kernel: str
     np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-5, atol=1e-7)
 
 
-@KERNELS
-@pytest.mark.parametrize(("n", "d", "seed"), [(12, 2, 3), (60, 6, 4)])
-def test_fit_ends_as_low_as_botorchs(n: int, d: int, seed: int, kernel: str) -> None:
-    x, y = data(n, d, seed)
-    ours, theirs = _surrogate(x, y, [], kernel), _surrogate(x, y, [], kernel)
+@cases([(12, 2, 3, []), (60, 6, 4, []), (60, 4, 11, [2])])
+def test_fit_ends_as_low_as_botorchs(
+    n: int, d: int, seed: int, categorical: list[int], kernel: str
+) -> None:
+    x, y = data(n, d, seed, categorical)
+    ours, theirs = _surrogate(x, y, categorical, kernel), _surrogate(x, y, categorical, kernel)
     start, _ = gpytorch_loss_and_gradient(ours)
     fit_model(ours)
     with warnings.catch_warnings():
@@ -83,6 +102,7 @@ def test_fit_ends_as_low_as_botorchs(n: int, d: int, seed: int, kernel: str) -> 
     assert not ours.training  # ready for predictions
     # The same optimum of the same objective: the same predictions.
     points = torch.rand(50, d, dtype=torch.float64, generator=torch.Generator().manual_seed(7))
+    points[:, categorical] = (points[:, categorical] * 3).floor()
     with torch.no_grad():
         ours_mean, theirs_mean = ours.posterior(points).mean, theirs.posterior(points).mean
     torch.testing.assert_close(ours_mean, theirs_mean, atol=1e-2, rtol=0)
@@ -99,9 +119,8 @@ def test_a_failed_fit_leaves_the_model_unchanged() -> None:
 
 def test_other_models_are_fitted_by_botorch() -> None:
     x, y = data(20, 3, 6)
-    x[:, 2] = (x[:, 2] * 3).floor()
-    model = _surrogate(x, y, [2])
-    assert isinstance(model, MixedSingleTaskGP) and not is_plain_gp(model)
+    model = SingleTaskGP(x, y, covar_module=MaternKernel(nu=1.5, ard_num_dims=3))
+    assert not is_plain_gp(model)
     before = {name: value.clone() for name, value in model.named_parameters()}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
