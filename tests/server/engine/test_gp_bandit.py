@@ -138,6 +138,20 @@ def test_a_batch_is_diverse_and_valid_in_a_mixed_space() -> None:
     assert len({tuple(sorted(p.items())) for p in points}) == 3
 
 
+def test_the_model_learns_which_category_is_best() -> None:
+    spec = gp_spec((*X, ParameterSpec.categorical("opt", ["sgd", "adam", "rmsprop"])), LOSS)
+    penalty = {"sgd": 0.5, "adam": 0.0, "rmsprop": 0.3}
+
+    def loss(p: dict) -> dict[str, float]:
+        return {"loss": (p["x"] - 0.3) ** 2 + penalty[p["opt"]]}
+
+    completed = observe(spec, loss, 12)
+    [suggestion] = suggest(spec, completed).suggestions
+    assert suggestion.metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
+    assert suggestion.parameters["opt"] == "adam"
+    assert abs(suggestion.parameters["x"] - 0.3) < 0.15
+
+
 def test_pending_trials_push_the_next_point_elsewhere() -> None:
     spec = gp_spec(X, LOSS)
     completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
