@@ -63,6 +63,8 @@ class CategoricalMaternKernel(MaternKernel):
     def forward(
         self, x1: torch.Tensor, x2: torch.Tensor, diag: bool = False, **params: Any
     ) -> torch.Tensor:
+        if params.get("last_dim_is_batch"):
+            raise NotImplementedError("CategoricalMaternKernel with last_dim_is_batch")
         lengthscale = self.lengthscale.unsqueeze(-2)  # ... x 1 x 1 x d
         if diag:
             difference = categorical_differences(x1 - x2, self.categorical)
