@@ -506,11 +506,15 @@ def _reference_point(spec: StudySpec, data: TrainingSet, tensors: _Tensors) -> t
 
 
 def _subset(completed: Sequence[Observation], spec: StudySpec, limit: int) -> Sequence[Observation]:
-    """At most `limit` trials for an exact GP: the best half, the newest, a spread.
+    """At most `limit` trials for an exact GP: the best half, the newest, a sample.
 
     Exact GP fits cost O(n^3); beyond `limit` a study keeps its best trials (where the
     optimum is being refined), its newest (what the pending ones were chosen against)
-    and an evenly spaced sample of the rest (the global shape).
+    and a sample of the rest (the global shape). The sample is the rest's trials of
+    lowest `_sample_rank`, a fixed pseudo-random rank per trial number, so that one new
+    trial changes the subset by a trial or two and the warm-started fit has little to
+    move: an evenly spaced sample shifted almost every pick at every step, and the fit
+    on 400 of 1000 trials took 0.42 s instead of 0.11 s (benchmarks/gp_scaling.py).
     """
     if len(completed) <= limit:
         return completed
@@ -523,11 +527,14 @@ def _subset(completed: Sequence[Observation], spec: StudySpec, limit: int) -> Se
     best = [i for i, _ in sorted(scored, key=lambda item: -item[1])[: limit // 2]]
     newest = list(range(len(completed) - limit // 4, len(completed)))
     chosen = set(best) | set(newest)
-    rest = [i for i in range(len(completed)) if i not in chosen]
-    needed = limit - len(chosen)
-    if needed > 0 and rest:
-        chosen |= {rest[int(k)] for k in np.linspace(0, len(rest) - 1, needed)}
+    rest = sorted((i for i in range(len(completed)) if i not in chosen), key=_sample_rank)
+    chosen |= set(rest[: max(limit - len(chosen), 0)])
     return [completed[i] for i in sorted(chosen)]
+
+
+def _sample_rank(index: int) -> int:
+    """A fixed pseudo-random rank of a trial number (Knuth's multiplicative hash)."""
+    return (index * 2654435761) % 2**32
 
 
 def _step_seed(request: SuggestionRequest) -> int:

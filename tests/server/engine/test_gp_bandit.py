@@ -7,6 +7,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pytest
 import torch
 
@@ -333,6 +334,17 @@ def test_large_studies_fit_a_subset_with_the_best_and_newest_trials() -> None:
     assert len(subset) == 200
     assert completed[700] in subset and completed[-1] in subset
     assert _subset(completed[:150], spec, 200) == completed[:150]
+
+
+def test_one_more_trial_changes_the_subset_by_a_few_trials() -> None:
+    """So that the next step's fit, warm-started from this one's, has little to move."""
+    spec = gp_spec(X, LOSS)
+    rng = np.random.default_rng(0)
+    completed = [Observation({"x": float(x)}, {"loss": float(x)}) for x in rng.uniform(size=1001)]
+    before = {id(o) for o in _subset(completed[:-1], spec, 400)}
+    after = {id(o) for o in _subset(completed, spec, 400)}
+    assert len(after) == 400
+    assert len(before ^ after) <= 6
 
 
 def test_a_large_study_is_suggested_from_the_subset() -> None:
