@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="*", type=int, default=list(SIZES))
     parser.add_argument("--exact-up-to", type=int, default=1000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument(
         "--optuna-up-to", type=int, default=1000, help="time Optuna's GPSampler up to this n"
     )
@@ -147,9 +147,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "suggestion (median of "
         f"{args.repeats}), d = 6. Default: exact GP up to "
         f"{default.max_exact_observations} trials, that many chosen above (best half, "
-        "newest quarter, an even spread of the rest). Both Sibyl and Optuna's GPSampler "
-        "are timed on the n-th trial's step, warm-started from their step on n - 1 "
-        "trials; same thread count."
+        "newest quarter, a fixed pseudo-random sample of the rest). Both Sibyl and "
+        "Optuna's GPSampler are timed on the n-th trial's step, warm-started from their "
+        "step on n - 1 trials; same thread count."
     )
     headers = [
         "n",
