@@ -18,10 +18,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
-from botorch.models.utils.gpytorch_modules import SQRT2, SQRT3
-from gpytorch.constraints import GreaterThan
+from botorch.models.utils.gpytorch_modules import get_covar_module_with_dim_scaled_prior
 from gpytorch.kernels import Kernel, MaternKernel, RBFKernel
-from gpytorch.priors import LogNormalPrior
 
 Profile = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
 SQRT5 = math.sqrt(5.0)
@@ -65,22 +63,22 @@ class CategoricalMaternKernel(MaternKernel):
     ) -> torch.Tensor:
         if params.get("last_dim_is_batch"):
             raise NotImplementedError("CategoricalMaternKernel with last_dim_is_batch")
-        lengthscale = self.lengthscale.unsqueeze(-2)  # ... x 1 x 1 x d
         if diag:
             difference = categorical_differences(x1 - x2, self.categorical)
             return matern52(squared_distances(difference, self.lengthscale))[0]
+        lengthscale = self.lengthscale.unsqueeze(-2)  # ... x 1 x 1 x d
         return matern52(squared_distances(differences(x1, x2, self.categorical), lengthscale))[0]
 
 
 def dim_scaled_categorical_kernel(dims: int, categorical: Sequence[int]) -> CategoricalMaternKernel:
-    """`CategoricalMaternKernel` with BoTorch's dimension-scaled lengthscale prior and
-    bound (`get_covar_module_with_dim_scaled_prior`), on every column alike."""
-    prior = LogNormalPrior(loc=SQRT2 + math.log(dims) * 0.5, scale=SQRT3)
+    """`CategoricalMaternKernel` with the lengthscale prior and bound of BoTorch's
+    `get_covar_module_with_dim_scaled_prior`, on every column alike."""
+    continuous = get_covar_module_with_dim_scaled_prior(dims, use_rbf_kernel=False)
     return CategoricalMaternKernel(
         categorical,
         ard_num_dims=dims,
-        lengthscale_prior=prior,
-        lengthscale_constraint=GreaterThan(2.5e-2, transform=None, initial_value=prior.mode),
+        lengthscale_prior=continuous.lengthscale_prior,
+        lengthscale_constraint=continuous.raw_lengthscale_constraint,
     )
 
 
