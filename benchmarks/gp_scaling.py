@@ -4,9 +4,11 @@ d = 6 (Hartmann6 on uniformly random points, seeded). For each n: the time of on
 suggestion split into fit and acquisition, with the default engine options (an exact GP
 up to `max_exact_observations`, a subset of that size above it); up to --exact-up-to,
 with the exact GP on all n points for comparison; up to --optuna-up-to, the time of one
-`ask` of Optuna's GPSampler on the same trials, side by side. Each cell is the median of --repeats
-suggestions (different seeds), each warm-started from a fit on the same trials but
-the last, as a study's step is.
+`ask` of Optuna's GPSampler on the same trials, side by side; and, end to end, one
+suggestion through a `sibyl serve` process on SQLite and the Python client (what a
+worker waits for: the store read, the engine step, the store write and the RPC). Each
+cell is the median of --repeats suggestions (different seeds), each warm-started from
+a fit on the same trials but the last, as a study's step is.
 
     python -m benchmarks.gp_scaling [--sizes 50 100 ...] [--device cpu] [--smoke]
 """
@@ -16,13 +18,16 @@ from __future__ import annotations
 import argparse
 import platform
 import statistics
+import tempfile
 import time
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import torch
 
+from benchmarks.gp.methods import client_parameter
 from benchmarks.gp.problems import PROBLEMS
 from benchmarks.tables import save_table
 from sibyl_server.domain.study import Algorithm, Goal, MetricSpec, StudySpec
@@ -70,6 +75,52 @@ def time_suggestion(options: EngineOptions, n: int, repeats: int) -> tuple[float
     return statistics.median(fits), statistics.median(acquisitions), statistics.median(totals)
 
 
+def time_end_to_end(
+    sizes: Sequence[int], repeats: int, device: str, threads: int
+) -> dict[int, float]:
+    """Median seconds of one `study.suggest()` against a server, for each n in `sizes`.
+
+    Per repeat, one study on a fresh server grows through the sizes: the trials of
+    `observations` are added as completed ones (CreateTrial) up to n - 1, one
+    suggestion is answered and completed (the step the timed one warm-starts from),
+    and the next suggestion, on n completed trials, is timed.
+    """
+    import sibyl
+    from sibyl_server.local import LocalServer
+
+    problem = PROBLEMS["hartmann6"]
+    seconds: dict[int, list[float]] = {n: [] for n in sizes}
+    flags = {"device": device, "torch_threads": threads}
+    with tempfile.TemporaryDirectory() as directory:
+        store = f"sqlite:///{Path(directory) / 'scaling.db'}"
+        with (
+            LocalServer(store, Path(directory), **flags) as server,
+            sibyl.connect(server.address) as client,
+        ):
+            for repeat in range(repeats):
+                spec = sibyl.StudySpec(
+                    parameters=[client_parameter(p) for p in problem.parameters],
+                    metrics=[sibyl.Metric("y", goal="minimize")],
+                    seed=repeat,
+                )
+                study = client.create_study(f"scaling-{repeat}", spec)
+                points = iter(observations(max(sizes), repeat))
+                completed = 0
+                for n in sorted(sizes):
+                    while completed < n - 1:
+                        point = next(points)
+                        study.add_trial(dict(point.parameters), dict(point.metrics))
+                        completed += 1
+                    for timed in (False, True):
+                        started = time.perf_counter()
+                        (trial,) = study.suggest()
+                        if timed:
+                            seconds[n].append(time.perf_counter() - started)
+                        trial.complete({"y": problem.evaluate(dict(trial.parameters))})
+                        completed += 1
+    return {n: statistics.median(values) for n, values in seconds.items()}
+
+
 def time_optuna(n: int, repeats: int) -> float:
     """Optuna's GPSampler on the same n trials: median seconds of one ask.
 
@@ -113,12 +164,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--optuna-up-to", type=int, default=1000, help="time Optuna's GPSampler up to this n"
     )
+    parser.add_argument(
+        "--end-to-end-up-to", type=int, default=max(SIZES), help="time the server up to this n"
+    )
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=0, help="0 = the CPU quota")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, nothing saved")
     args = parser.parse_args(argv)
     if args.smoke:
         args.sizes, args.exact_up_to, args.repeats, args.optuna_up_to = [20, 40], 40, 1, 20
+        args.end_to_end_up_to = 20
     warnings.simplefilter("ignore")
     default = EngineOptions(device=args.device, torch_threads=args.threads)
     if args.smoke:
@@ -126,10 +181,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     exact = EngineOptions(
         device=args.device, torch_threads=args.threads, max_exact_observations=10**6
     )
+    end_to_end = time_end_to_end(
+        [n for n in args.sizes if n <= args.end_to_end_up_to],
+        args.repeats,
+        args.device,
+        args.threads,
+    )
     rows = []
     for n in args.sizes:
         fit, acquisition, total = time_suggestion(default, n, args.repeats)
         row: list[object] = [n, min(n, default.max_exact_observations), fit, acquisition, total]
+        row.append(end_to_end.get(n, "-"))
         if n <= args.exact_up_to:
             row += [*time_suggestion(exact, n, args.repeats)]
         else:
@@ -149,7 +211,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"{default.max_exact_observations} trials, that many chosen above (best half, "
         "newest quarter, a fixed pseudo-random sample of the rest). Both Sibyl and "
         "Optuna's GPSampler are timed on the n-th trial's step, warm-started from their "
-        "step on n - 1 trials; same thread count."
+        "step on n - 1 trials; same thread count. End to end: `study.suggest()` through "
+        "a `sibyl serve` process on SQLite and the Python client, same options."
     )
     headers = [
         "n",
@@ -157,6 +220,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "fit s",
         "acquisition s",
         "total s",
+        "end to end s",
         "exact fit s",
         "exact acquisition s",
         "exact total s",

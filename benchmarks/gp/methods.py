@@ -80,7 +80,7 @@ def sibyl_server(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
     from sibyl_server.local import LocalServer
 
     spec = sibyl.StudySpec(
-        parameters=[_client_parameter(p) for p in problem.parameters],
+        parameters=[client_parameter(p) for p in problem.parameters],
         metrics=[sibyl.Metric(METRIC, goal="minimize")],
         seed=seed,
     )
@@ -102,7 +102,7 @@ def sibyl_server(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
     return trace
 
 
-def _client_parameter(spec: ParameterSpec) -> Any:
+def client_parameter(spec: ParameterSpec) -> Any:
     import sibyl
 
     scale = "log" if spec.scale is ScaleType.LOG else "linear"

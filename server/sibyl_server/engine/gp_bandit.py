@@ -161,8 +161,7 @@ class GpBanditDesigner:
                 x = x_all[outcome.rows]
                 y = tensors(outcome.values).unsqueeze(-1)
                 model = _surrogate(x, y, cat_dims)
-                _warm_start(model, saved.get(outcome.name))
-                fit_model(model)
+                fit_model(model, warm_started=_warm_start(model, saved.get(outcome.name)))
                 models.append(model)
                 hyperparameters[outcome.name] = _hyperparameters(model)
         return models, hyperparameters
@@ -557,14 +556,15 @@ def _hyperparameters(model: Model) -> dict[str, Any]:
     }
 
 
-def _warm_start(model: Model, saved: Mapping[str, Any] | None) -> None:
-    """Starts the fit from the last fit's hyperparameters when they still fit the model.
+def _warm_start(model: Model, saved: Mapping[str, Any] | None) -> bool:
+    """Starts the fit from the last fit's hyperparameters when they still fit the model;
+    returns whether it did.
 
     The input/outcome transforms' statistics are never loaded: they belong to the new
     data (loading them would silently rescale it).
     """
     if not saved:
-        return
+        return False
     current = model.state_dict()
     update = {}
     for name, value in saved.items():
@@ -573,3 +573,4 @@ def _warm_start(model: Model, saved: Mapping[str, Any] | None) -> None:
             if tensor.shape == current[name].shape:
                 update[name] = tensor
     model.load_state_dict(update, strict=False)
+    return bool(update)

@@ -108,6 +108,29 @@ def test_fit_ends_as_low_as_botorchs(
     torch.testing.assert_close(ours_mean, theirs_mean, atol=1e-2, rtol=0)
 
 
+@cases([(40, 3, 5, []), (100, 6, 6, []), (60, 4, 12, [2])])
+def test_a_warm_started_fit_ends_where_a_full_one_does(
+    n: int, d: int, seed: int, categorical: list[int], kernel: str
+) -> None:
+    """A study's step: the fit on n trials starts from the fit on the first n - 1, and
+    its looser tolerance ends where scipy's default would from the same start."""
+    x, y = data(n, d, seed, categorical)
+    before = _surrogate(x[:-1], y[:-1], categorical, kernel)
+    fit_model(before)
+    warm, full = _surrogate(x, y, categorical, kernel), _surrogate(x, y, categorical, kernel)
+    for model in (warm, full):
+        model.covar_module.load_state_dict(before.covar_module.state_dict())
+        model.mean_module.load_state_dict(before.mean_module.state_dict())
+        model.likelihood.load_state_dict(before.likelihood.state_dict())
+    start, _ = gpytorch_loss_and_gradient(warm)
+    fit_model(warm, warm_started=True)
+    fit_model(full)  # scipy's default tolerance
+    warm_loss, _ = gpytorch_loss_and_gradient(warm)
+    full_loss, _ = gpytorch_loss_and_gradient(full)
+    assert warm_loss < start
+    assert warm_loss <= full_loss + 1e-4  # per trial
+
+
 def test_a_failed_fit_leaves_the_model_unchanged() -> None:
     model = _surrogate(*data(10, 2, 5), [])
     model.train_targets[3] = float("nan")  # a loss that is NaN everywhere
