@@ -17,17 +17,20 @@ transform, no input transform. Other models keep BoTorch's implementation.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import torch
 from botorch.acquisition import AcquisitionFunction
 from botorch.acquisition.analytic import _log_ei_helper
 from botorch.models import SingleTaskGP
 from botorch.models.model import Model
 from botorch.models.transforms.outcome import Standardize
+from botorch.optim.batched_lbfgs_b import fmin_l_bfgs_b_batched
 from botorch.utils.transforms import t_batch_mode_transform
 from linear_operator.utils.cholesky import psd_safe_cholesky
 
-from sibyl_server.engine.fit import is_plain_gp
+from sibyl_server.engine.fit import is_plain_gp, threadpools
 from sibyl_server.engine.kernels import (
     categorical_columns,
     differences,
@@ -99,6 +102,15 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         more than the products themselves.
         """
         x = X.detach().reshape(-1, X.shape[-1])
+        log_ei, gradient = self.value_and_gradient(x, with_gradient=X.requires_grad)
+        if gradient is not None:  # adds zero, with the gradient as its derivative in X
+            log_ei = log_ei + (gradient * (X.reshape(x.shape) - x)).sum(-1)
+        return log_ei.reshape(X.shape[:-2])
+
+    def value_and_gradient(
+        self, x: torch.Tensor, with_gradient: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """LogEI at `points x d` points, and (if asked) its gradient, `points x d`."""
         difference = differences(x, self.x, self.categorical)  # points x n x d
         cross, slope = self.profile(squared_distances(difference, self.lengthscale))
         mean = self.constant + (cross @ self.weights).squeeze(-1)
@@ -109,10 +121,9 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         z = (mean - self.best_f) / sigma
         log_h = _log_ei_helper(z)
         log_ei = log_h + sigma.log()
-        if X.requires_grad:  # adds zero, with the gradient as its derivative in X
-            gradient = self._gradient(difference, slope, solved, sigma, z, log_h)
-            log_ei = log_ei + (gradient * (X.reshape(x.shape) - x)).sum(-1)
-        return log_ei.reshape(X.shape[:-2])
+        if not with_gradient:
+            return log_ei, None
+        return log_ei, self._gradient(difference, slope, solved, sigma, z, log_h)
 
     def _gradient(
         self,
@@ -137,6 +148,52 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         # d log h(z) / dz = Phi(z) / h(z), with h(z) = phi(z) + z Phi(z)
         ratio = torch.exp(torch.special.log_ndtr(z) - log_h).unsqueeze(-1)
         return ratio * d_z + d_sigma / sigma.unsqueeze(-1)
+
+
+def gen_candidates_direct(
+    initial_conditions: torch.Tensor,
+    acquisition_function: AcquisitionFunction,
+    lower_bounds: float | torch.Tensor | None = None,
+    upper_bounds: float | torch.Tensor | None = None,
+    options: dict[str, Any] | None = None,
+    fixed_features: dict[int, float] | None = None,
+    **_: Any,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """BoTorch's `gen_candidates_scipy` for `CachedLogExpectedImprovement`: the same
+    batched L-BFGS-B from each starting point (`restarts x 1 x d`), with the same
+    stopping rules, given the closed-form value and gradient directly.
+
+    `gen_candidates_scipy` wraps every evaluation in autograd and feature fixing and
+    inspects the loaded BLAS libraries on every call: on Hartmann6 at 50 trials (7
+    seeds) the acquisition took 28-47 ms with it and 21-28 ms with this. Pass it to
+    `optimize_acqf` as `gen_candidates`.
+    """
+    assert isinstance(acquisition_function, CachedLogExpectedImprovement)
+    assert not fixed_features, "no fixed features on this path"
+    restarts, q, dims = initial_conditions.shape
+    assert q == 1, "one point at a time"
+    lower = torch.as_tensor(0.0 if lower_bounds is None else lower_bounds).expand(dims)
+    upper = torch.as_tensor(1.0 if upper_bounds is None else upper_bounds).expand(dims)
+    like = initial_conditions
+
+    def negative(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        value, gradient = acquisition_function.value_and_gradient(
+            torch.from_numpy(x).to(like).reshape(-1, dims)
+        )
+        assert gradient is not None
+        return -value.cpu().numpy(), -gradient.cpu().numpy()
+
+    with threadpools().limit(limits=1, user_api="blas"):
+        xs, _, _ = fmin_l_bfgs_b_batched(
+            func=negative,
+            x0=initial_conditions.detach().reshape(restarts, dims).cpu().numpy(),
+            bounds=list(zip(lower.tolist(), upper.tolist(), strict=True)),
+            maxiter=(options or {}).get("maxiter", 2000),
+        )
+    candidates = torch.from_numpy(np.asarray(xs)).to(like).reshape(restarts, 1, dims)
+    candidates = torch.minimum(torch.maximum(candidates, lower.to(like)), upper.to(like))
+    with torch.no_grad():
+        return candidates, acquisition_function(candidates)
 
 
 class ActiveSubspace(AcquisitionFunction):

@@ -203,7 +203,7 @@ class DirectMarginalLikelihood:
             start_loss, _ = self(start)
             # L-BFGS-B's own steps are tiny; multithreaded BLAS only adds contention
             # (measured 3x slower on 2 busy cores), as BoTorch's optimizers also find.
-            with _threadpools().limit(limits=1, user_api="blas"):
+            with threadpools().limit(limits=1, user_api="blas"):
                 result = minimize(
                     self,
                     start,
@@ -233,7 +233,7 @@ class DirectMarginalLikelihood:
 
 
 @functools.cache
-def _threadpools() -> ThreadpoolController:
+def threadpools() -> ThreadpoolController:
     """One controller per process: making one inspects every loaded library (2-3 ms)."""
     return ThreadpoolController()
 

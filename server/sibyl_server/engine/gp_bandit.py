@@ -51,7 +51,11 @@ from gpytorch.likelihoods import GaussianLikelihood
 from gpytorch.priors import GammaPrior
 
 from sibyl_server.domain.study import Algorithm, MetricSpec, StudySpec
-from sibyl_server.engine.acquisition import ActiveSubspace, CachedLogExpectedImprovement
+from sibyl_server.engine.acquisition import (
+    ActiveSubspace,
+    CachedLogExpectedImprovement,
+    gen_candidates_direct,
+)
 from sibyl_server.engine.encoding import INACTIVE, SearchSpaceEncoding
 from sibyl_server.engine.fit import fit_model
 from sibyl_server.engine.interface import (
@@ -254,6 +258,11 @@ class GpBanditDesigner:
                     num_restarts=restarts,
                     raw_samples=raw_samples,
                     sequential=q > 1,
+                    gen_candidates=(
+                        gen_candidates_direct
+                        if isinstance(acquisition, CachedLogExpectedImprovement)
+                        else None
+                    ),
                 )
         return candidates.detach()
 
