@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 ParameterValue = float | int | str
@@ -138,6 +139,11 @@ class ParameterSpec:
         return len(self.categories)
 
 
+def has_conditions(parameters: Sequence[ParameterSpec]) -> bool:
+    """Whether some parameter exists only under a condition on its parent."""
+    return any(p.condition is not None for p in parameters)
+
+
 @dataclass(frozen=True)
 class OutcomeConstraint:
     """Bounds a constraint metric must satisfy (an unset bound does not apply)."""
@@ -257,7 +263,7 @@ class StudySpec:
 
     @property
     def is_conditional(self) -> bool:
-        return any(p.condition is not None for p in self.parameters)
+        return has_conditions(self.parameters)
 
     def initial_trials(self) -> int:
         if self.num_initial_trials is not None:

@@ -22,7 +22,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sibyl_server.domain.conditions import active_names, keep_active
-from sibyl_server.domain.study import ParameterSpec, ParameterType, ParameterValue, ScaleType
+from sibyl_server.domain.study import (
+    ParameterSpec,
+    ParameterType,
+    ParameterValue,
+    ScaleType,
+    has_conditions,
+)
 
 INACTIVE = 0.0
 """The encoding of a parameter that a trial does not have."""
@@ -71,7 +77,7 @@ class SearchSpaceEncoding:
 
     @property
     def is_conditional(self) -> bool:
-        return any(p.condition is not None for p in self.parameters)
+        return has_conditions(self.parameters)
 
     def active_mask(self, rows: Sequence[Sequence[float]]) -> list[list[bool]]:
         """For each encoded row, which columns are active given its parents' columns."""
