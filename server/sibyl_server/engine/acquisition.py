@@ -172,9 +172,9 @@ def gen_candidates_direct(
     assert not fixed_features, "no fixed features on this path"
     restarts, q, dims = initial_conditions.shape
     assert q == 1, "one point at a time"
-    lower = torch.as_tensor(0.0 if lower_bounds is None else lower_bounds).expand(dims)
-    upper = torch.as_tensor(1.0 if upper_bounds is None else upper_bounds).expand(dims)
     like = initial_conditions
+    lower = torch.as_tensor(0.0 if lower_bounds is None else lower_bounds).to(like).expand(dims)
+    upper = torch.as_tensor(1.0 if upper_bounds is None else upper_bounds).to(like).expand(dims)
 
     def negative(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         value, gradient = acquisition_function.value_and_gradient(
@@ -191,7 +191,7 @@ def gen_candidates_direct(
             maxiter=(options or {}).get("maxiter", 2000),
         )
     candidates = torch.from_numpy(np.asarray(xs)).to(like).reshape(restarts, 1, dims)
-    candidates = torch.minimum(torch.maximum(candidates, lower.to(like)), upper.to(like))
+    candidates = candidates.clamp(lower, upper)
     with torch.no_grad():
         return candidates, acquisition_function(candidates)
 

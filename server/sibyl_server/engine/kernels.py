@@ -13,6 +13,7 @@ the marginal likelihood and the acquisition.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -106,10 +107,18 @@ def categorical_differences(difference: torch.Tensor, categorical: Sequence[int]
     """`difference` with its `categorical` columns replaced by 1 (differ) or 0 (agree)."""
     if not categorical:
         return difference
-    mask = torch.zeros(difference.shape[-1], dtype=torch.bool, device=difference.device)
-    mask[list(categorical)] = True
+    mask = _column_mask(difference.shape[-1], tuple(categorical), difference.device)
     # Category indices are whole numbers; half a unit apart is already "different".
     return torch.where(mask, (difference.abs() > 0.5).to(difference), difference)
+
+
+@functools.lru_cache(maxsize=64)
+def _column_mask(dims: int, columns: tuple[int, ...], device: torch.device) -> torch.Tensor:
+    """A boolean vector, True at `columns`: made once, not at every kernel evaluation
+    (the acquisition's optimizer evaluates some 40 times a suggestion)."""
+    mask = torch.zeros(dims, dtype=torch.bool, device=device)
+    mask[list(columns)] = True
+    return mask
 
 
 def squared_distances(differences: torch.Tensor, lengthscale: torch.Tensor) -> torch.Tensor:
