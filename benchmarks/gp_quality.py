@@ -160,6 +160,8 @@ def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
     preamble = (
         f"`python -m benchmarks.gp_quality --seeds {seeds} --budget {budget}` on "
         f"{platform.machine()}, {platform.python_version()}, one torch thread per run. "
+        "Runs are kept across invocations, so a row may hold more seeds than the last "
+        "command asked for: its `seeds` column says how many (seeds 0 to seeds - 1). "
         "Cells: median [25th, 75th percentile] over seeds of log10 simple regret "
         "(svc-digits: best 3-fold CV error). Lower is better."
     )
