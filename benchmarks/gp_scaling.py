@@ -205,13 +205,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(rows[-1], flush=True)
     preamble = (
         f"`python -m benchmarks.gp_scaling --device {args.device}` on {platform.machine()}, "
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads. Seconds per "
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads: Sibyl's steps "
+        f"fitting up to {default.threaded_observations} trials use one of them "
+        "(EngineOptions.threads_for), larger ones all, Optuna's GPSampler all. Seconds per "
         "suggestion (median of "
         f"{args.repeats}), d = 6. Default: exact GP up to "
         f"{default.max_exact_observations} trials, that many chosen above (best half, "
         "newest quarter, a fixed pseudo-random sample of the rest). Both Sibyl and "
         "Optuna's GPSampler are timed on the n-th trial's step, warm-started from their "
-        "step on n - 1 trials; same thread count. End to end: `study.suggest()` through "
+        "step on n - 1 trials. End to end: `study.suggest()` through "
         "a `sibyl serve` process on SQLite and the Python client, same options."
     )
     headers = [

@@ -23,7 +23,8 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -133,7 +134,10 @@ class GpBanditDesigner:
         tensors = _Tensors(device)
         x_all = tensors(data.x)
         step_seed = _step_seed(request)
-        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+        with (
+            torch.random.fork_rng(devices=[device] if device.type == "cuda" else []),
+            _torch_threads(self.options.threads_for(len(completed))),
+        ):
             torch.manual_seed(step_seed)
             started = time.perf_counter()
             saved = request.state.get(STATE_KEY, {}).get("hyperparameters", {})
@@ -290,6 +294,22 @@ class GpBanditDesigner:
             )
             suggestions += extra
         return suggestions, state
+
+
+@contextmanager
+def _torch_threads(count: int) -> Iterator[None]:
+    """torch's CPU threads set to `count` for a step, then restored.
+
+    The setting is per process: with several engine workers, steps overlapping in
+    time may run with each other's count, which changes their speed (and, through the
+    order of floating-point sums, possibly their last digits).
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _quasi_random_points(

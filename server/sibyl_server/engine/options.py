@@ -25,6 +25,8 @@ class EngineOptions:
             0.03 goes the other way; benchmarks/gp_quality.py). About 8 ms more per
             suggestion at 100 trials.
         mc_samples: Quasi-Monte-Carlo samples of the acquisition function.
+        threaded_observations: Training sets larger than this use `torch_threads`
+            CPU threads; smaller ones one thread (see `threads_for`).
     """
 
     device: str = "auto"
@@ -33,6 +35,7 @@ class EngineOptions:
     num_restarts: int = 10
     raw_samples: int = 1024
     mc_samples: int = 128
+    threaded_observations: int = 1000
 
     def resolved_device(self) -> str:
         """The torch device name this configuration runs on."""
@@ -41,6 +44,21 @@ class EngineOptions:
         import torch
 
         return "cuda" if torch.cuda.is_available() else "cpu"
+
+    def threads_for(self, observations: int) -> int:
+        """CPU threads for a step that fits this many observations.
+
+        A GP step on a few hundred trials is thousands of small tensor operations, and
+        each parallel one waits for every thread at its end: when other processes keep
+        the cores busy, each wait can last a scheduler time slice. On two cores beside
+        two busy processes, a suggestion at n = 100 took 4.0 s with two threads and
+        0.04 s with one (n = 400: 7.5 s and 0.10 s). On idle cores two threads were at
+        most 1.3x faster (n = 400: 0.069 s and 0.091 s; an exact fit on 1000 trials:
+        0.47 s and 0.60 s; benchmarks/gp_scaling.py's setting).
+        """
+        if observations <= self.threaded_observations:
+            return 1
+        return self.torch_threads or cpu_quota()
 
     def restarts_for(self, observations: int) -> tuple[int, int]:
         """(restarts, raw samples) for a study of this size.

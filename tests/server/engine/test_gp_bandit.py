@@ -6,10 +6,12 @@ import itertools
 import math
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
+from botorch.models.model import Model
 
 from sibyl_server.domain.study import (
     Algorithm,
@@ -21,6 +23,7 @@ from sibyl_server.domain.study import (
     StudySpec,
 )
 from sibyl_server.domain.validation import check_parameters
+from sibyl_server.engine import gp_bandit
 from sibyl_server.engine.encoding import INACTIVE, SearchSpaceEncoding
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.gp_bandit import _subset
@@ -356,6 +359,34 @@ def test_a_large_study_is_suggested_from_the_subset() -> None:
     suggestion = suggest(spec, completed, options=options).suggestions[0]
     assert suggestion.metadata[METADATA_ALGORITHM] == "GP_BANDIT"
     assert abs(suggestion.parameters["x"] - 0.3) < 0.1
+
+
+@pytest.mark.parametrize(("threaded_observations", "expected"), [(1000, 1), (10, 2)])
+def test_a_step_uses_one_cpu_thread_unless_its_training_set_is_large(
+    monkeypatch: pytest.MonkeyPatch, threaded_observations: int, expected: int
+) -> None:
+    """Small steps run single-threaded (EngineOptions.threads_for); the process's
+    thread count is restored after the step."""
+    fit = gp_bandit.fit_model
+    seen: list[int] = []
+
+    def recording_fit(model: Model, warm_started: bool = False) -> None:
+        seen.append(torch.get_num_threads())
+        fit(model, warm_started)
+
+    monkeypatch.setattr(gp_bandit, "fit_model", recording_fit)
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 12)
+    original = torch.get_num_threads()
+    try:
+        options = replace(FAST, torch_threads=2, threaded_observations=threaded_observations)
+        engine = Engine(options)
+        result = engine.suggest(SuggestionRequest(spec, completed, [], 1, 7, {}))
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(original)
+    assert result.suggestions[0].metadata[METADATA_ALGORITHM] == "GP_BANDIT"
+    assert seen == [expected]
 
 
 @pytest.mark.cuda
