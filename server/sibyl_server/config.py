@@ -53,7 +53,9 @@ class ServerConfig:
     engine_workers: int = _option(
         1, "suggestions computed at once; each uses --torch-threads CPU threads"
     )
-    torch_threads: int = _option(0, "CPU threads per computation; 0 = from the CPU quota")
+    torch_threads: int = _option(
+        0, "CPU threads per computation fitting over 1000 trials (smaller: one); 0 = CPU quota"
+    )
     device: str = _option("auto", "where models run: auto (CUDA if present), cpu, cuda, cuda:N")
     max_message_bytes: int = _option(4 * 1024 * 1024, "largest request or response accepted")
     max_connection_age_seconds: float = _option(
