@@ -8,7 +8,7 @@ from sibyl_server.domain.study import Algorithm
 from sibyl_server.engine.gp_bandit import GpBanditDesigner
 from sibyl_server.engine.grid_search import GridSearchDesigner
 from sibyl_server.engine.interface import Designer, SuggestionRequest, SuggestionResult
-from sibyl_server.engine.options import EngineOptions, cpu_quota
+from sibyl_server.engine.options import EngineOptions
 from sibyl_server.engine.quasi_random import QuasiRandomDesigner
 from sibyl_server.engine.random_search import RandomSearchDesigner
 
@@ -19,7 +19,7 @@ class Engine:
     def __init__(self, options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()
         # One computation at a time per engine worker; each uses this many threads.
-        torch.set_num_threads(self.options.torch_threads or cpu_quota())
+        torch.set_num_threads(self.options.cpu_threads())
         torch.device(self.options.resolved_device())  # a bad name fails at start
         self._designers: dict[Algorithm, Designer] = {
             Algorithm.RANDOM_SEARCH: RandomSearchDesigner(),

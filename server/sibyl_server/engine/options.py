@@ -56,8 +56,10 @@ class EngineOptions:
         most 1.3x faster (n = 400: 0.069 s and 0.091 s; an exact fit on 1000 trials:
         0.47 s and 0.60 s; benchmarks/gp_scaling.py's setting).
         """
-        if observations <= self.threaded_observations:
-            return 1
+        return 1 if observations <= self.threaded_observations else self.cpu_threads()
+
+    def cpu_threads(self) -> int:
+        """`torch_threads`, or the process's CPU quota when it is 0."""
         return self.torch_threads or cpu_quota()
 
     def restarts_for(self, observations: int) -> tuple[int, int]:
