@@ -7,7 +7,10 @@ resumed; the tables go to results/gp_quality*.md/.csv.
 
 Tables:
 - quality: median [25th, 75th percentile] over seeds of log10 simple regret (synthetic
-  problems) or best cross-validated error (svc-digits), after k evaluations;
+  problems) or best cross-validated error (svc-digits), after k evaluations; the
+  rows `sibyl-gp-from-optuna-start` and `optuna-gp-from-sibyl-start` run each GP
+  method from the other's initial design, which separates the GP steps from the luck
+  of the initial points;
 - latency: p50/p90 of one ask once every method is past its initial design, and each
   method's p50 as a ratio to Sibyl GP's;
 - batch: Sibyl GP asked for q = 1, 4, 8 points at once, same total budget.
@@ -26,7 +29,7 @@ from dataclasses import asdict
 
 import numpy as np
 
-from benchmarks.gp.methods import METHODS
+from benchmarks.gp.methods import METHODS, SWAPPED_STARTS
 from benchmarks.gp.problems import PROBLEMS, Problem
 from benchmarks.runs import load_runs, run_in_pool
 from benchmarks.tables import DEFAULT_BUDGET, RESULTS, budget_table_name, save_table
@@ -118,7 +121,7 @@ def latency_rows(records: list[dict]) -> list[list[object]]:
     for problem in PROBLEMS:
         base = np.percentile(seconds.get((problem, "sibyl-gp"), [math.nan]), 50)
         for method in METHODS:
-            if not seconds.get((problem, method)):
+            if method in SWAPPED_STARTS or not seconds.get((problem, method)):
                 continue
             p50, p90 = np.percentile(seconds[(problem, method)], [50, 90]) * 1000
             ratio = float(f"{p50 / (base * 1000):.2g}")

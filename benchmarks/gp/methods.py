@@ -49,29 +49,69 @@ class Trace:
 
 Method = Callable[[Problem, int, int, int], Trace]
 METRIC = "value"
+OPTUNA_STARTUP = 10
+"""GPSampler's random trials before its first GP step (`n_startup_trials`' default)."""
 
 
 def sibyl_engine(algorithm: Algorithm) -> Method:
     """Sibyl's engine called directly (no server), as the service calls it."""
 
     def run(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
-        spec = StudySpec(
-            problem.parameters, (MetricSpec(METRIC, Goal.MINIMIZE),), algorithm, seed=seed
-        )
-        engine = Engine(EngineOptions(device="cpu", torch_threads=1))
-        trace, completed, state = Trace(), [], {}
-        while len(trace.values) < budget:
-            count = min(batch, budget - len(trace.values))
-            request = SuggestionRequest(spec, completed, [], count, seed, state)
-            result = trace.timed_ask(lambda r=request: engine.suggest(r))
-            state = result.state
-            for suggestion in result.suggestions:
-                value = problem.evaluate(dict(suggestion.parameters))
-                completed.append(Observation(suggestion.parameters, {METRIC: value}))
-                trace.values.append(value)
+        trace = Trace()
+        _sibyl_steps(_sibyl_spec(problem, algorithm, seed), problem, budget, batch, trace, [])
         return trace
 
     return run
+
+
+def sibyl_from_optuna_start(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
+    """Sibyl's GP_BANDIT continuing from the random points GPSampler starts from.
+
+    With `optuna_from_sibyl_start`, it compares the two GP steps from one start: on
+    Hartmann6 whether a run finds the global optimum depends mostly on where its
+    initial design happened to fall.
+    """
+    study, distributions = _optuna_study(problem, "gp", seed)
+    trace = Trace()
+    trials = _optuna_steps(study, distributions, problem, OPTUNA_STARTUP, batch, trace)
+    completed = [Observation(dict(t.params), {METRIC: t.value}) for t in trials]
+    spec = _sibyl_spec(problem, Algorithm.GP_BANDIT, seed, initial_trials=OPTUNA_STARTUP)
+    _sibyl_steps(spec, problem, budget, batch, trace, completed)
+    return trace
+
+
+def _sibyl_spec(
+    problem: Problem, algorithm: Algorithm, seed: int, initial_trials: int | None = None
+) -> StudySpec:
+    return StudySpec(
+        problem.parameters,
+        (MetricSpec(METRIC, Goal.MINIMIZE),),
+        algorithm,
+        seed=seed,
+        num_initial_trials=initial_trials,
+    )
+
+
+def _sibyl_steps(
+    spec: StudySpec,
+    problem: Problem,
+    budget: int,
+    batch: int,
+    trace: Trace,
+    completed: list[Observation],
+) -> None:
+    """Asks the engine and evaluates until `budget` evaluations are in `trace`."""
+    engine = Engine(EngineOptions(device="cpu", torch_threads=1))
+    state: dict[str, Any] = {}
+    while len(trace.values) < budget:
+        count = min(batch, budget - len(trace.values))
+        request = SuggestionRequest(spec, completed, [], count, spec.seed, state)
+        result = trace.timed_ask(lambda r=request: engine.suggest(r))
+        state = result.state
+        for suggestion in result.suggestions:
+            value = problem.evaluate(dict(suggestion.parameters))
+            completed.append(Observation(suggestion.parameters, {METRIC: value}))
+            trace.values.append(value)
 
 
 def sibyl_server(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
@@ -119,28 +159,67 @@ def optuna_sampler(kind: str) -> Method:
     """Optuna's TPESampler or GPSampler through its ask/tell interface."""
 
     def run(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
-        import optuna
-
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
-        torch.set_num_threads(1)
-        sampler = (
-            optuna.samplers.TPESampler(seed=seed)
-            if kind == "tpe"
-            else optuna.samplers.GPSampler(seed=seed)
-        )
-        study = optuna.create_study(sampler=sampler)
-        distributions = {p.name: _optuna_distribution(p) for p in problem.parameters}
+        study, distributions = _optuna_study(problem, kind, seed)
         trace = Trace()
-        while len(trace.values) < budget:
-            count = min(batch, budget - len(trace.values))
-            trials = trace.timed_ask(lambda c=count: [study.ask(distributions) for _ in range(c)])
-            for trial in trials:
-                value = problem.evaluate(dict(trial.params))
-                study.tell(trial, value)
-                trace.values.append(value)
+        _optuna_steps(study, distributions, problem, budget, batch, trace)
         return trace
 
     return run
+
+
+def optuna_from_sibyl_start(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
+    """Optuna's GPSampler continuing from Sibyl's initial design (its 2d+2 Sobol points,
+    the ones `sibyl-gp` starts from); see `sibyl_from_optuna_start`."""
+    spec = _sibyl_spec(problem, Algorithm.GP_BANDIT, seed)
+    start = min(spec.initial_trials(), budget)
+    initial = Engine(EngineOptions(device="cpu", torch_threads=1)).suggest(
+        SuggestionRequest(spec, [], [], start, seed, {})
+    )
+    study, distributions = _optuna_study(problem, "gp", seed, startup=start)
+    for suggestion in initial.suggestions:
+        study.enqueue_trial(dict(suggestion.parameters))
+    trace = Trace()
+    _optuna_steps(study, distributions, problem, budget, batch, trace)
+    return trace
+
+
+def _optuna_study(
+    problem: Problem, kind: str, seed: int, startup: int = OPTUNA_STARTUP
+) -> tuple[Any, dict[str, Any]]:
+    """A study with Optuna's TPESampler or GPSampler (its first `startup` trials
+    random, as by default), and the problem's parameters as Optuna distributions."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    torch.set_num_threads(1)
+    sampler = (
+        optuna.samplers.TPESampler(seed=seed)
+        if kind == "tpe"
+        else optuna.samplers.GPSampler(seed=seed, n_startup_trials=startup)
+    )
+    distributions = {p.name: _optuna_distribution(p) for p in problem.parameters}
+    return optuna.create_study(sampler=sampler), distributions
+
+
+def _optuna_steps(
+    study: Any,
+    distributions: dict[str, Any],
+    problem: Problem,
+    budget: int,
+    batch: int,
+    trace: Trace,
+) -> list[Any]:
+    """Asks, evaluates and tells until `budget` evaluations are in `trace`; returns
+    the trials."""
+    told = []
+    while len(trace.values) < budget:
+        count = min(batch, budget - len(trace.values))
+        trials = trace.timed_ask(lambda c=count: [study.ask(distributions) for _ in range(c)])
+        for trial in trials:
+            value = problem.evaluate(dict(trial.params))
+            told.append(study.tell(trial, value))
+            trace.values.append(value)
+    return told
 
 
 def _optuna_distribution(spec: ParameterSpec) -> Any:
@@ -219,4 +298,9 @@ METHODS: dict[str, Method] = {
     "optuna-tpe": optuna_sampler("tpe"),
     "optuna-gp": optuna_sampler("gp"),
     "botorch-reference": botorch_reference,
+    "sibyl-gp-from-optuna-start": sibyl_from_optuna_start,
+    "optuna-gp-from-sibyl-start": optuna_from_sibyl_start,
 }
+SWAPPED_STARTS = ("sibyl-gp-from-optuna-start", "optuna-gp-from-sibyl-start")
+"""The two GP methods, each from the other's initial design: rows of the quality table
+only (their asks are those of `sibyl-gp` and `optuna-gp`)."""

@@ -56,7 +56,15 @@ def test_searchcv() -> None:
 @pytest.mark.slow
 def test_gp_quality() -> None:
     output = run_module("benchmarks.gp_quality")
-    for method in ("sibyl-gp", "sibyl-gp-server", "optuna-gp", "optuna-tpe", "botorch-reference"):
+    for method in (
+        "sibyl-gp",
+        "sibyl-gp-server",
+        "optuna-gp",
+        "optuna-tpe",
+        "botorch-reference",
+        "sibyl-gp-from-optuna-start",
+        "optuna-gp-from-sibyl-start",
+    ):
         assert f"| branin | {method} | 1 |" in output
     assert "| svc-digits | sibyl-gp | 1 |" in output
     assert "| branin | 8 | 1 |" in output
