@@ -73,7 +73,8 @@ def sibyl_from_optuna_start(problem: Problem, budget: int, seed: int, batch: int
     """
     study, distributions = _optuna_study(problem, "gp", seed)
     trace = Trace()
-    trials = _optuna_steps(study, distributions, problem, OPTUNA_STARTUP, batch, trace)
+    start = min(OPTUNA_STARTUP, budget)
+    trials = _optuna_steps(study, distributions, problem, start, batch, trace)
     completed = [Observation(dict(t.params), {METRIC: t.value}) for t in trials]
     spec = _sibyl_spec(problem, Algorithm.GP_BANDIT, seed, initial_trials=OPTUNA_STARTUP)
     _sibyl_steps(spec, problem, budget, batch, trace, completed)
