@@ -58,7 +58,7 @@ def sibyl_engine(algorithm: Algorithm) -> Method:
 
     def run(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
         trace = Trace()
-        _sibyl_steps(_sibyl_spec(problem, algorithm, seed), problem, budget, batch, trace, [])
+        _sibyl_steps(sibyl_spec(problem, algorithm, seed), problem, budget, batch, trace, [])
         return trace
 
     return run
@@ -76,14 +76,15 @@ def sibyl_from_optuna_start(problem: Problem, budget: int, seed: int, batch: int
     start = min(OPTUNA_STARTUP, budget)
     trials = _optuna_steps(study, distributions, problem, start, batch, trace)
     completed = [Observation(dict(t.params), {METRIC: t.value}) for t in trials]
-    spec = _sibyl_spec(problem, Algorithm.GP_BANDIT, seed, initial_trials=OPTUNA_STARTUP)
+    spec = sibyl_spec(problem, Algorithm.GP_BANDIT, seed, initial_trials=OPTUNA_STARTUP)
     _sibyl_steps(spec, problem, budget, batch, trace, completed)
     return trace
 
 
-def _sibyl_spec(
+def sibyl_spec(
     problem: Problem, algorithm: Algorithm, seed: int, initial_trials: int | None = None
 ) -> StudySpec:
+    """The study spec Sibyl's methods run `problem` as (its one metric minimized)."""
     return StudySpec(
         problem.parameters,
         (MetricSpec(METRIC, Goal.MINIMIZE),),
@@ -171,7 +172,7 @@ def optuna_sampler(kind: str) -> Method:
 def optuna_from_sibyl_start(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
     """Optuna's GPSampler continuing from Sibyl's initial design (its 2d+2 Sobol points,
     the ones `sibyl-gp` starts from); see `sibyl_from_optuna_start`."""
-    spec = _sibyl_spec(problem, Algorithm.GP_BANDIT, seed)
+    spec = sibyl_spec(problem, Algorithm.GP_BANDIT, seed)
     start = min(spec.initial_trials(), budget)
     initial = Engine(EngineOptions(device="cpu", torch_threads=1)).suggest(
         SuggestionRequest(spec, [], [], start, seed, {})

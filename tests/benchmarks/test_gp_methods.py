@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.gp.methods import METHODS, OPTUNA_STARTUP
+from benchmarks.gp.methods import METHODS, OPTUNA_STARTUP, sibyl_spec
 from benchmarks.gp.problems import PROBLEMS
+from sibyl_server.domain.study import Algorithm
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("problem", ["branin", "svc-digits"])
 def test_each_gp_method_can_start_from_the_others_initial_design(problem: str) -> None:
-    spec_start = 2 * len(PROBLEMS[problem].parameters) + 2
+    spec_start = sibyl_spec(PROBLEMS[problem], Algorithm.GP_BANDIT, 3).initial_trials()
     budget = max(OPTUNA_STARTUP, spec_start) + 2
 
     def values(method: str) -> list[float]:
