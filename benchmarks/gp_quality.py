@@ -13,7 +13,10 @@ Tables:
   of the initial points;
 - latency: p50/p90 of one ask once every method is past its initial design, and each
   method's p50 as a ratio to Sibyl GP's;
-- batch: Sibyl GP asked for q = 1, 4, 8 points at once, same total budget.
+- parallel: Sibyl GP with q = 1, 4, 8 parallel workers, same total budget, two ways:
+  `batch` asks for q points at once whenever the last q have finished; `async` has each
+  worker ask for one point as soon as its own evaluation finishes (evaluations take
+  seeded random times), the other workers' trials pending.
 
     python -m benchmarks.gp_quality [--seeds 10] [--budget 50] [--jobs 2] [--smoke]
 """
@@ -29,13 +32,14 @@ from dataclasses import asdict
 
 import numpy as np
 
-from benchmarks.gp.methods import METHODS, SWAPPED_STARTS
+from benchmarks.gp.methods import METHODS, PARALLEL_ONLY, SWAPPED_STARTS
 from benchmarks.gp.problems import PROBLEMS, Problem
 from benchmarks.runs import load_runs, run_in_pool
 from benchmarks.tables import DEFAULT_BUDGET, RESULTS, budget_table_name, save_table
 
 CHECKPOINTS = (10, 25, 50, 100)
 BATCH_PROBLEMS = ("branin", "hartmann6")
+PARALLEL_MODES = {"batch": "sibyl-gp", "async": "sibyl-gp-workers"}
 RAW = RESULTS / "raw" / "gp_quality.jsonl"
 Run = tuple[str, str, int, int]  # problem, method, seed, batch
 
@@ -46,11 +50,16 @@ def planned_runs(
     runs = []
     for problem in problems:
         for method in methods:
-            if method == "botorch-reference" and not PROBLEMS[problem].continuous:
+            if method in PARALLEL_ONLY or (
+                method == "botorch-reference" and not PROBLEMS[problem].continuous
+            ):
                 continue
             runs += [(problem, method, seed, 1) for seed in range(seeds)]
-        if problem in BATCH_PROBLEMS and "sibyl-gp" in methods:
-            runs += [(problem, "sibyl-gp", s, q) for q in batches if q > 1 for s in range(seeds)]
+        if problem not in BATCH_PROBLEMS:
+            continue
+        for method in PARALLEL_MODES.values():
+            if method in methods:
+                runs += [(problem, method, s, q) for q in batches if q > 1 for s in range(seeds)]
     return runs
 
 
@@ -139,21 +148,26 @@ def latency_rows(records: list[dict]) -> list[list[object]]:
 
 
 def batch_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[object]]:
+    """Sequential (q = 1), then each parallel mode at each q, per problem."""
     rows = []
     for problem in BATCH_PROBLEMS:
-        for batch in sorted({r["batch"] for r in records}):
-            runs = [
-                r
-                for r in records
-                if (r["problem"], r["method"], r["batch"]) == (problem, "sibyl-gp", batch)
-            ]
-            if runs:
-                cells = [
-                    summary(score(PROBLEMS[problem], r["values"], k) for r in runs)
-                    for k in checkpoints
+        for mode, method in PARALLEL_MODES.items():
+            for batch in sorted({r["batch"] for r in records}):
+                if batch == 1 and mode != "batch":
+                    continue  # one worker: the same run either way
+                runs = [
+                    r
+                    for r in records
+                    if (r["problem"], r["method"], r["batch"]) == (problem, method, batch)
                 ]
-                seconds = np.median([sum(r["ask_seconds"]) for r in runs])
-                rows.append([problem, batch, len(runs), *cells, round(float(seconds), 1)])
+                if runs:
+                    cells = [
+                        summary(score(PROBLEMS[problem], r["values"], k) for r in runs)
+                        for k in checkpoints
+                    ]
+                    seconds = round(float(np.median([sum(r["ask_seconds"]) for r in runs])), 1)
+                    label = "sequential" if batch == 1 else mode
+                    rows.append([problem, label, batch, len(runs), *cells, seconds])
     return rows
 
 
@@ -191,7 +205,7 @@ def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
     print(
         save_table(
             budget_table_name("gp_batch", budget),
-            ["problem", "q", "seeds", *at, "ask seconds per run"],
+            ["problem", "mode", "q", "seeds", *at, "ask seconds per run"],
             batch_rows(records, checkpoints),
             preamble,
             save,

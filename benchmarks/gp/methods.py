@@ -7,6 +7,8 @@ value of every evaluation in order, and the seconds each ask took.
 
 from __future__ import annotations
 
+import heapq
+import random
 import tempfile
 import time
 import warnings
@@ -28,7 +30,7 @@ from sibyl_server.domain.study import (
     StudySpec,
 )
 from sibyl_server.engine.engine import Engine
-from sibyl_server.engine.interface import Observation, SuggestionRequest
+from sibyl_server.engine.interface import Observation, Parameters, SuggestionRequest
 from sibyl_server.engine.options import EngineOptions
 
 
@@ -111,9 +113,47 @@ def _sibyl_steps(
         result = trace.timed_ask(lambda r=request: engine.suggest(r))
         state = result.state
         for suggestion in result.suggestions:
-            value = problem.evaluate(dict(suggestion.parameters))
-            completed.append(Observation(suggestion.parameters, {METRIC: value}))
-            trace.values.append(value)
+            _evaluate(problem, suggestion.parameters, completed, trace)
+
+
+def sibyl_workers(problem: Problem, budget: int, seed: int, workers: int) -> Trace:
+    """Sibyl's GP_BANDIT asked by `workers` asynchronous workers, as a service is.
+
+    Each evaluation takes a random time (uniform on 0.5 to 1.5, seeded); whenever one
+    finishes, its worker reports it and asks for one point with the other workers'
+    trials pending. Unlike a batch (`workers` points asked at once), the model learns
+    from every result as it arrives.
+    """
+    spec = sibyl_spec(problem, Algorithm.GP_BANDIT, seed)
+    engine = Engine(EngineOptions(device="cpu", torch_threads=1))
+    durations = random.Random(seed)
+    trace = Trace()
+    completed: list[Observation] = []
+    running: list[tuple[float, int, Parameters]] = []  # finish time, ask order, point
+    state: dict[str, Any] = {}
+    now = 0.0
+    for order in range(budget):
+        if len(running) == workers:
+            now, _, parameters = heapq.heappop(running)
+            _evaluate(problem, parameters, completed, trace)
+        pending = [parameters for *_, parameters in running]
+        request = SuggestionRequest(spec, completed, pending, 1, seed, state)
+        result = trace.timed_ask(lambda r=request: engine.suggest(r))
+        state = result.state
+        point = result.suggestions[0].parameters
+        heapq.heappush(running, (now + durations.uniform(0.5, 1.5), order, point))
+    while running:
+        _, _, parameters = heapq.heappop(running)
+        _evaluate(problem, parameters, completed, trace)
+    return trace
+
+
+def _evaluate(
+    problem: Problem, parameters: Parameters, completed: list[Observation], trace: Trace
+) -> None:
+    value = problem.evaluate(dict(parameters))
+    completed.append(Observation(parameters, {METRIC: value}))
+    trace.values.append(value)
 
 
 def sibyl_server(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
@@ -302,7 +342,10 @@ METHODS: dict[str, Method] = {
     "botorch-reference": botorch_reference,
     "sibyl-gp-from-optuna-start": sibyl_from_optuna_start,
     "optuna-gp-from-sibyl-start": optuna_from_sibyl_start,
+    "sibyl-gp-workers": sibyl_workers,
 }
 SWAPPED_STARTS = ("sibyl-gp-from-optuna-start", "optuna-gp-from-sibyl-start")
 """The two GP methods, each from the other's initial design: rows of the quality table
 only (their asks are those of `sibyl-gp` and `optuna-gp`)."""
+PARALLEL_ONLY = ("sibyl-gp-workers",)
+"""Methods run with several workers only (with one, they are `sibyl-gp`)."""

@@ -25,3 +25,11 @@ def test_each_gp_method_can_start_from_the_others_initial_design(problem: str) -
     assert optuna_from_sibyl[:spec_start] == sibyl[:spec_start]
     assert sibyl[:spec_start] != optuna[:spec_start]  # the two designs do differ
     assert len(sibyl_from_optuna) == len(optuna_from_sibyl) == budget
+
+
+@pytest.mark.slow
+def test_async_workers_ask_as_each_evaluation_finishes() -> None:
+    trace = METHODS["sibyl-gp-workers"](PROBLEMS["branin"], 12, 3, 4)
+    assert len(trace.values) == 12
+    # Four asks before anything finished, then one ask per finished evaluation.
+    assert trace.ask_after == [0, 0, 0, 0, *range(1, 9)]

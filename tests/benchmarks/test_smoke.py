@@ -67,7 +67,8 @@ def test_gp_quality() -> None:
     ):
         assert f"| branin | {method} | 1 |" in output
     assert "| svc-digits | sibyl-gp | 1 |" in output
-    assert "| branin | 8 | 1 |" in output
+    assert "| branin | batch | 8 | 1 |" in output
+    assert "| branin | async | 8 | 1 |" in output
 
 
 @pytest.mark.slow

@@ -49,7 +49,7 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         model: A fitted model for which `supports(model)` holds.
         best_f: The incumbent, in the model's (untransformed) outcome units.
         x_believed: Points (k x d) to condition on as if observed, or None.
-        y_believed: The value believed at every one of them (untransformed units).
+        y_believed: The values (k) believed at them, in untransformed units.
     """
 
     def __init__(
@@ -57,7 +57,7 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         model: SingleTaskGP,
         best_f: float,
         x_believed: torch.Tensor | None = None,
-        y_believed: float = 0.0,
+        y_believed: torch.Tensor | None = None,
     ) -> None:
         super().__init__(model)
         transform = model.outcome_transform
@@ -75,10 +75,10 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         self.constant = model.mean_module.constant.detach().reshape(())
         x = model.train_inputs[0].detach()
         y = model.train_targets.detach()
-        if x_believed is not None:
+        if x_believed is not None and y_believed is not None:
             x = torch.cat([x, x_believed.to(x)])
-            believed = (y_believed - self.offset) / self.scale
-            y = torch.cat([y, believed.expand(len(x_believed)).to(y)])
+            believed = (y_believed.to(y).reshape(-1) - self.offset) / self.scale
+            y = torch.cat([y, believed.expand(len(x_believed))])
         noise = model.likelihood.noise.detach().reshape(())
         correlation, _ = self.profile(
             squared_distances(differences(x, x, self.categorical), self.lengthscale)

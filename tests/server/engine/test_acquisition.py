@@ -108,16 +108,18 @@ def test_believed_points_match_a_conditioned_model() -> None:
     pending = torch.rand(3, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(5))
     worst = float(model.outcome_transform.untransform(model.train_targets.unsqueeze(-1))[0].min())
     best = worst + 5.0
+    # A value of its own at each point, as GP_BANDIT believes pending trials.
+    believed = torch.tensor([worst, worst + 0.5, worst + 1.0], dtype=torch.float64)
     points = torch.rand(32, 1, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(6))
-    expected = LogExpectedImprovement(_believe(model, pending, worst), best_f=best)(points)
-    actual = CachedLogExpectedImprovement(model, best, pending, worst)(points)
+    expected = LogExpectedImprovement(_believe(model, pending, believed), best_f=best)(points)
+    actual = CachedLogExpectedImprovement(model, best, pending, believed)(points)
     # GPyTorch conditions by a low-rank update of its caches, this by a new Cholesky
     # factor; at a noise of 1e-6 they agree to about six digits.
     torch.testing.assert_close(actual, expected, rtol=1e-5, atol=1e-5)
     at_pending = pending.unsqueeze(-2)
-    believed = CachedLogExpectedImprovement(model, best, pending, worst)(at_pending)
+    at_believed = CachedLogExpectedImprovement(model, best, pending, believed)(at_pending)
     plain = CachedLogExpectedImprovement(model, best)(at_pending)
-    assert bool((believed < plain - 1.0).all()), "a believed point promises far less"
+    assert bool((at_believed < plain - 1.0).all()), "a believed point promises far less"
 
 
 def test_other_models_keep_botorch() -> None:

@@ -167,6 +167,47 @@ def test_pending_trials_push_the_next_point_elsewhere() -> None:
     assert abs(beside.parameters["x"] - alone["x"]) > 1e-3
 
 
+def test_pending_trials_where_the_model_expects_poor_values_do_not_draw_the_next_point() -> None:
+    # Workers still evaluating early quasi-random points far from the optimum (x = 0.3):
+    # believed at a good value, they would make their corner look promising.
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
+    pending = [{"x": x} for x in (0.97, 0.98, 0.99)]
+    [suggestion] = suggest(spec, completed, pending=pending).suggestions
+    assert suggestion.metadata[METADATA_ALGORITHM] == "GP_BANDIT"
+    assert abs(suggestion.parameters["x"] - 0.3) < 0.15
+
+
+def test_pending_and_batch_points_are_believed_at_their_mean_capped() -> None:
+    x = torch.linspace(0, 1, 9, dtype=torch.float64).unsqueeze(-1)
+    y = -((x - 0.3) ** 2)  # maximized
+    model = gp_bandit._surrogate(x, y, [])
+    gp_bandit.fit_model(model, warm_started=False)
+    ceiling = float(np.quantile(y.squeeze(-1).tolist(), gp_bandit.BELIEVED_QUANTILE))
+    best = float(y.max())  # 0.3 lies between two trials: the model expects better there
+    points = torch.tensor([[0.3], [0.95]], dtype=torch.float64)
+    mean = model.posterior(points).mean.reshape(-1).tolist()
+    assert mean[0] > best > ceiling and mean[1] == pytest.approx(-(0.65**2), abs=0.02)
+    _, as_pending = gp_bandit._believed_points(model, points, [], best, ceiling)
+    assert as_pending.tolist() == pytest.approx([best, mean[1]])
+    _, as_chosen = gp_bandit._believed_points(model, None, [points], best, ceiling)
+    assert as_chosen.tolist() == pytest.approx([ceiling, mean[1]])
+    x_both, both = gp_bandit._believed_points(model, points, [points[:1]], best, ceiling)
+    assert x_both.shape == (3, 1) and both.tolist() == pytest.approx([best, mean[1], ceiling])
+
+
+def test_the_initial_design_counts_pending_trials() -> None:
+    spec = gp_spec(X, LOSS)  # 2d+2 = 4 initial trials
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 2)
+    pending = [{"x": 0.1}, {"x": 0.9}]
+    [with_pending] = suggest(spec, completed, pending=pending).suggestions
+    assert with_pending.metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
+    [alone] = suggest(spec, completed).suggestions
+    assert alone.metadata == {METADATA_ALGORITHM: "QUASI_RANDOM_SEARCH"}
+    [one_finished] = suggest(spec, completed[:1], pending=pending * 2).suggestions
+    assert one_finished.metadata == {METADATA_ALGORITHM: "QUASI_RANDOM_SEARCH"}
+
+
 def test_a_batch_holds_distinct_model_points() -> None:
     spec = gp_spec(X, LOSS)
     completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
@@ -236,6 +277,20 @@ def test_outcome_constraints_steer_to_the_feasible_optimum() -> None:
     suggestion = suggest(spec, completed).suggestions[0]
     assert suggestion.metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
     assert 0.25 < suggestion.parameters["x"] < 0.5
+
+
+def test_once_a_constraint_bound_is_known_the_next_point_stays_inside_it() -> None:
+    # Maximize x subject to memory = x <= 0.4, with trials already on both sides of the
+    # bound: a point just past it would score better but is infeasible.
+    memory = MetricSpec("memory", constraint=OutcomeConstraint(upper_bound=0.4))
+    spec = gp_spec(X, (MetricSpec("score", Goal.MAXIMIZE), memory))
+    near = [0.39, 0.395, 0.398, 0.399, 0.3995, 0.4005, 0.401, 0.402, 0.405]
+    completed = observe(spec, lambda p: {"score": p["x"], "memory": p["x"]}, 10) + [
+        Observation({"x": x}, {"score": x, "memory": x}) for x in near
+    ]
+    suggestion = suggest(spec, completed).suggestions[0]
+    assert suggestion.metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
+    assert 0.39 < suggestion.parameters["x"] <= 0.4
 
 
 @pytest.mark.parametrize("reference", [None, -2.0])
