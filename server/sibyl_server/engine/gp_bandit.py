@@ -79,17 +79,6 @@ GP_BANDIT = Algorithm.GP_BANDIT.value
 BELIEVED_QUANTILE = 0.9
 """Points of a batch are believed to score at most this quantile of the trials' values
 (see _believed_points)."""
-CONSTRAINT_TEMPERATURE = 1e-6
-"""How sharply the acquisition's smoothed feasibility indicator falls at a constraint's
-bound, per unit of the spread (standard deviation) of the constraint's observed values.
-
-BoTorch's default is 1e-3 in the metric's own units. On ConstrainedGramacy, whose
-optimum lies on a constraint's bound, that still counted a point 5e-4 past the bound
-as 40% feasible: once the model knew the bound precisely, GP_BANDIT asked for one
-just-infeasible point after another, and its best feasible value stopped improving
-after 25 trials (log10 regret -3.4 at 25 and at 50). Where the model is unsure of a
-constraint, its samples spread across the bound and the indicator stays smooth
-whatever this temperature."""
 FEASIBILITY = "sibyl.feasible"
 """The indicator outcome (1 feasible, 0 infeasible) modelled when trials failed."""
 
@@ -111,8 +100,6 @@ class TrainingSet:
     outcomes: list[Outcome]
     constraints: list[Callable[[torch.Tensor], torch.Tensor]]
     objective_count: int
-    constraint_spreads: list[float]
-    """Per constraint callable, the standard deviation of its outcome's values."""
 
 
 class GpBanditDesigner:
@@ -505,27 +492,18 @@ def training_set(
         objective = outcomes[0]
         outcomes[0] = Outcome(objective.name, objective.rows, warp_objective(objective.values))
     constraints: list[Callable[[torch.Tensor], torch.Tensor]] = []
-    spreads: list[float] = []
     for metric in spec.constraints:
-        bounds = _metric_constraints(metric, len(outcomes))
+        constraints += _metric_constraints(metric, len(outcomes))
         outcomes.append(_outcome(metric.name, completed, 1.0))
-        constraints += bounds
-        spreads += [_spread(outcomes[-1].values)] * len(bounds)
     if any(o.infeasible for o in completed):
         index = len(outcomes)
         values = [0.0 if o.infeasible else 1.0 for o in completed]
         outcomes.append(Outcome(FEASIBILITY, list(range(len(completed))), values))
         constraints.append(lambda z, i=index: 0.5 - z[..., i])
-        spreads.append(_spread(values))
     for outcome in outcomes:
         if len(outcome.rows) < 2:
             raise ValueError(f"fewer than 2 finite values of {outcome.name!r}")
-    return TrainingSet(x, outcomes, constraints, len(spec.objectives), spreads)
-
-
-def _spread(values: Sequence[float]) -> float:
-    """The standard deviation of `values`, or 1 where they are all equal."""
-    return float(np.std(values)) or 1.0
+    return TrainingSet(x, outcomes, constraints, len(spec.objectives))
 
 
 def _outcome(name: str, completed: Sequence[Observation], sign: float) -> Outcome:
@@ -562,7 +540,6 @@ def _acquisition(
     tensors: _Tensors,
 ) -> AcquisitionFunction:
     constraints = data.constraints or None
-    eta = tensors([CONSTRAINT_TEMPERATURE * s for s in data.constraint_spreads] or [1e-3])
     if data.objective_count == 1:
         objective = None
         if len(data.outcomes) > 1:
@@ -574,7 +551,6 @@ def _acquisition(
             objective=objective,
             X_pending=x_pending,
             constraints=constraints,
-            eta=eta,
             prune_baseline=True,
         )
     return qLogNoisyExpectedHypervolumeImprovement(
@@ -584,7 +560,6 @@ def _acquisition(
         sampler=sampler,
         objective=IdentityMCMultiOutputObjective(outcomes=list(range(data.objective_count))),
         constraints=constraints,
-        eta=eta,
         X_pending=x_pending,
         prune_baseline=True,
     )

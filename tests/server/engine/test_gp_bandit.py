@@ -279,20 +279,6 @@ def test_outcome_constraints_steer_to_the_feasible_optimum() -> None:
     assert 0.25 < suggestion.parameters["x"] < 0.5
 
 
-def test_once_a_constraint_bound_is_known_the_next_point_stays_inside_it() -> None:
-    # Maximize x subject to memory = x <= 0.4, with trials already on both sides of the
-    # bound: a point just past it would score better but is infeasible.
-    memory = MetricSpec("memory", constraint=OutcomeConstraint(upper_bound=0.4))
-    spec = gp_spec(X, (MetricSpec("score", Goal.MAXIMIZE), memory))
-    near = [0.39, 0.395, 0.398, 0.399, 0.3995, 0.4005, 0.401, 0.402, 0.405]
-    completed = observe(spec, lambda p: {"score": p["x"], "memory": p["x"]}, 10) + [
-        Observation({"x": x}, {"score": x, "memory": x}) for x in near
-    ]
-    suggestion = suggest(spec, completed).suggestions[0]
-    assert suggestion.metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
-    assert 0.39 < suggestion.parameters["x"] <= 0.4
-
-
 @pytest.mark.parametrize("reference", [None, -2.0])
 def test_several_objectives_use_the_hypervolume_acquisition(reference: float | None) -> None:
     parameters = (ParameterSpec.double("a", 0.0, 1.0), ParameterSpec.double("b", 0.0, 1.0))
