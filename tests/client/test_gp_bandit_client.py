@@ -57,7 +57,10 @@ def test_parallel_workers_get_distinct_points_from_the_model(
     held = [study.suggest(client_id=f"worker-{i}")[0] for i in range(3)]
     assert [t.proto.metadata["sibyl.algorithm"] for t in held] == ["GP_BANDIT"] * 3
     points = sorted(t.parameters["x"] for t in held)
-    assert min(b - a for a, b in itertools.pairwise(points)) > 1e-3
+    # Held trials are believed at the model's mean (capped at the best trial), so the
+    # workers refine the optimum at 0.3 together: close, yet each a point of its own.
+    assert min(b - a for a, b in itertools.pairwise(points)) > 1e-4
+    assert all(abs(x - 0.3) < 0.1 for x in points)
 
 
 def test_several_objectives_a_constraint_and_conditional_parameters(
