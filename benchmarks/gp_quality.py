@@ -149,25 +149,22 @@ def latency_rows(records: list[dict]) -> list[list[object]]:
 
 def batch_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[object]]:
     """Sequential (q = 1), then each parallel mode at each q, per problem."""
+    parallel = sorted({r["batch"] for r in records if r["batch"] > 1})
+    series = [("sequential", "sibyl-gp", 1)] + [
+        (mode, method, q) for mode, method in PARALLEL_MODES.items() for q in parallel
+    ]
     rows = []
     for problem in BATCH_PROBLEMS:
-        for mode, method in PARALLEL_MODES.items():
-            for batch in sorted({r["batch"] for r in records}):
-                if batch == 1 and mode != "batch":
-                    continue  # one worker: the same run either way
-                runs = [
-                    r
-                    for r in records
-                    if (r["problem"], r["method"], r["batch"]) == (problem, method, batch)
+        for label, method, q in series:
+            key = (problem, method, q)
+            runs = [r for r in records if (r["problem"], r["method"], r["batch"]) == key]
+            if runs:
+                cells = [
+                    summary(score(PROBLEMS[problem], r["values"], k) for r in runs)
+                    for k in checkpoints
                 ]
-                if runs:
-                    cells = [
-                        summary(score(PROBLEMS[problem], r["values"], k) for r in runs)
-                        for k in checkpoints
-                    ]
-                    seconds = round(float(np.median([sum(r["ask_seconds"]) for r in runs])), 1)
-                    label = "sequential" if batch == 1 else mode
-                    rows.append([problem, label, batch, len(runs), *cells, seconds])
+                seconds = round(float(np.median([sum(r["ask_seconds"]) for r in runs])), 1)
+                rows.append([problem, label, q, len(runs), *cells, seconds])
     return rows
 
 

@@ -96,6 +96,11 @@ def sibyl_spec(
     )
 
 
+def _engine() -> Engine:
+    """The engine as the benchmark runs it: on the CPU, one torch thread per run."""
+    return Engine(EngineOptions(device="cpu", torch_threads=1))
+
+
 def _sibyl_steps(
     spec: StudySpec,
     problem: Problem,
@@ -105,7 +110,7 @@ def _sibyl_steps(
     completed: list[Observation],
 ) -> None:
     """Asks the engine and evaluates until `budget` evaluations are in `trace`."""
-    engine = Engine(EngineOptions(device="cpu", torch_threads=1))
+    engine = _engine()
     state: dict[str, Any] = {}
     while len(trace.values) < budget:
         count = min(batch, budget - len(trace.values))
@@ -125,7 +130,7 @@ def sibyl_workers(problem: Problem, budget: int, seed: int, workers: int) -> Tra
     from every result as it arrives.
     """
     spec = sibyl_spec(problem, Algorithm.GP_BANDIT, seed)
-    engine = Engine(EngineOptions(device="cpu", torch_threads=1))
+    engine = _engine()
     durations = random.Random(seed)
     trace = Trace()
     completed: list[Observation] = []
@@ -214,9 +219,7 @@ def optuna_from_sibyl_start(problem: Problem, budget: int, seed: int, batch: int
     the ones `sibyl-gp` starts from); see `sibyl_from_optuna_start`."""
     spec = sibyl_spec(problem, Algorithm.GP_BANDIT, seed)
     start = min(spec.initial_trials(), budget)
-    initial = Engine(EngineOptions(device="cpu", torch_threads=1)).suggest(
-        SuggestionRequest(spec, [], [], start, seed, {})
-    )
+    initial = _engine().suggest(SuggestionRequest(spec, [], [], start, seed, {}))
     study, distributions = _optuna_study(problem, "gp", seed, startup=start)
     for suggestion in initial.suggestions:
         study.enqueue_trial(dict(suggestion.parameters))

@@ -78,7 +78,7 @@ STATE_KEY = "gp"
 GP_BANDIT = Algorithm.GP_BANDIT.value
 BELIEVED_QUANTILE = 0.9
 """Points of a batch are believed to score at most this quantile of the trials' values
-(see _believed_points)."""
+(see _believed_values)."""
 FEASIBILITY = "sibyl.feasible"
 """The indicator outcome (1 feasible, 0 infeasible) modelled when trials failed."""
 
@@ -219,10 +219,22 @@ class GpBanditDesigner:
         baseline), so the optimizer converges further in less time than with qLogNEI.
         """
         best, ceiling = max(values), float(np.quantile(values, BELIEVED_QUANTILE))
+        x_believed: list[torch.Tensor] = []
+        believed: list[torch.Tensor] = []
+        if x_pending is not None:
+            x_believed.append(x_pending)
+            believed.append(_believed_values(model, x_pending, best))
         chosen: list[torch.Tensor] = []
         for _ in range(count):
-            x_believed, believed = _believed_points(model, x_pending, chosen, best, ceiling)
-            acquisition = _log_expected_improvement(model, best, x_believed, believed)
+            if chosen:  # each chosen point's belief is computed once, when it joins
+                x_believed.append(chosen[-1])
+                believed.append(_believed_values(model, chosen[-1], ceiling))
+            acquisition = _log_expected_improvement(
+                model,
+                best,
+                torch.cat(x_believed) if x_believed else None,
+                torch.cat(believed) if believed else None,
+            )
             chosen.append(self._optimize(acquisition, encoding, tensors, 1, observations))
         return torch.cat(chosen)
 
@@ -406,21 +418,16 @@ def _log_expected_improvement(
     return LogExpectedImprovement(believed, best_f=best)
 
 
-def _believed_points(
-    model: Model,
-    x_pending: torch.Tensor | None,
-    chosen: list[torch.Tensor],
-    best: float,
-    ceiling: float,
-) -> tuple[torch.Tensor | None, torch.Tensor | None]:
-    """The points the next one must stay away from, and the value believed at each.
+def _believed_values(model: Model, x: torch.Tensor, cap: float) -> torch.Tensor:
+    """What points x the next one must stay away from are believed to score: the GP's
+    mean there, capped at `cap`.
 
-    - Other workers' pending trials: the GP's mean there (the "Kriging believer"),
-      capped at the best observed value `best`: the model expects no news from them
-      beyond what it predicts, and no improvement at them, so the next point is not
-      a near copy of a pending one.
-    - Points already chosen in this batch: the mean capped at `ceiling`, the 0.9
-      quantile of the observed values (BELIEVED_QUANTILE). Where the model expects a
+    - Other workers' pending trials are capped at the best observed value (the
+      "Kriging believer", with no improvement expected at them): the model expects no
+      news from them beyond what it predicts, and the next point is not a near copy of
+      a pending one.
+    - Points already chosen in this batch are capped at the 0.9 quantile of the
+      observed values (BELIEVED_QUANTILE). Where the model expects a
       good value, the cap is a pessimistic lie: the next point goes elsewhere, while
       around the chosen one the GP still expects good values, so a batch can refine
       the incumbent's region.
@@ -449,22 +456,12 @@ def _believed_points(
     (the best value packs a batch tighter: 4 points 4e-4 apart on a 1-d quadratic,
     against 3e-3).
     """
-    points, values = [], []
     with torch.no_grad():
-        if x_pending is not None:
-            points.append(x_pending)
-            values.append(model.posterior(x_pending).mean.reshape(-1).clamp_max(best))
-        if chosen:
-            x_chosen = torch.cat(chosen)
-            points.append(x_chosen)
-            values.append(model.posterior(x_chosen).mean.reshape(-1).clamp_max(ceiling))
-    if not points:
-        return None, None
-    return torch.cat(points), torch.cat(values)
+        return model.posterior(x).mean.reshape(-1).clamp_max(cap)
 
 
 def _believe(model: Model, x: torch.Tensor, values: torch.Tensor) -> Model:
-    """The model conditioned on `values` observed at x (see _believed_points)."""
+    """The model conditioned on `values` observed at x (see _believed_values)."""
     with torch.no_grad():
         model.posterior(x)  # conditioning updates the prediction caches this builds
     return model.condition_on_observations(x, values.reshape(-1, 1).to(x))

@@ -188,12 +188,10 @@ def test_pending_and_batch_points_are_believed_at_their_mean_capped() -> None:
     points = torch.tensor([[0.3], [0.95]], dtype=torch.float64)
     mean = model.posterior(points).mean.reshape(-1).tolist()
     assert mean[0] > best > ceiling and mean[1] == pytest.approx(-(0.65**2), abs=0.02)
-    _, as_pending = gp_bandit._believed_points(model, points, [], best, ceiling)
+    as_pending = gp_bandit._believed_values(model, points, best)  # other workers' trials
     assert as_pending.tolist() == pytest.approx([best, mean[1]])
-    _, as_chosen = gp_bandit._believed_points(model, None, [points], best, ceiling)
+    as_chosen = gp_bandit._believed_values(model, points, ceiling)  # this batch's points
     assert as_chosen.tolist() == pytest.approx([ceiling, mean[1]])
-    x_both, both = gp_bandit._believed_points(model, points, [points[:1]], best, ceiling)
-    assert x_both.shape == (3, 1) and both.tolist() == pytest.approx([best, mean[1], ceiling])
 
 
 def test_the_initial_design_counts_pending_trials() -> None:
