@@ -1,4 +1,4 @@
-"""Analytic LogEI on GP_BANDIT's GP, with its solves done once.
+"""Analytic LogEI (and constrained LogEI) on GP_BANDIT's GPs, with their solves done once.
 
 BoTorch's `LogExpectedImprovement` asks the model for a posterior at every evaluation,
 and each of those calls goes through GPyTorch's lazy kernels and caches: a few
@@ -8,15 +8,19 @@ time at 100 trials (benchmarks/results/gp_scaling.md). Here the Cholesky factor 
 the weights are computed once, and each evaluation is three tensor products, with the
 gradient the optimizer needs in closed form rather than by autograd.
 
-It computes exactly what `LogExpectedImprovement` computes on the same model (the
-tests compare them) for the one model it supports: `SingleTaskGP` with a kernel of
+It computes exactly what `LogExpectedImprovement` (and, for one-sided bounds,
+`LogConstrainedExpectedImprovement`) computes on the same models (the tests compare
+them) for the one model it supports: `SingleTaskGP` with a kernel of
 engine/kernels.py, constant mean, Gaussian likelihood and `Standardize` outcome
 transform, no input transform. Other models keep BoTorch's implementation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from abc import abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -42,12 +46,22 @@ MIN_VARIANCE = 1e-12
 """The floor BoTorch's analytic acquisitions put under the posterior variance."""
 
 
-class CachedLogExpectedImprovement(AcquisitionFunction):
-    """log E[max(f(x) - best_f, 0)] under the GP posterior, maximized.
+@dataclass(frozen=True)
+class Moments:
+    """A posterior's mean and standard deviation at `points` points (untransformed
+    units), and their gradients in x (`points x d`) when asked for."""
+
+    mean: torch.Tensor
+    sigma: torch.Tensor
+    d_mean: torch.Tensor | None = None
+    d_sigma: torch.Tensor | None = None
+
+
+class CachedPosterior:
+    """A plain GP's posterior mean and standard deviation, with its solves done once.
 
     Args:
-        model: A fitted model for which `supports(model)` holds.
-        best_f: The incumbent, in the model's (untransformed) outcome units.
+        model: A fitted model for which `is_plain_gp(model)` holds.
         x_believed: Points (k x d) to condition on as if observed, or None.
         y_believed: The values (k) believed at them, in untransformed units.
     """
@@ -55,16 +69,13 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
     def __init__(
         self,
         model: SingleTaskGP,
-        best_f: float,
         x_believed: torch.Tensor | None = None,
         y_believed: torch.Tensor | None = None,
     ) -> None:
-        super().__init__(model)
         transform = model.outcome_transform
         assert isinstance(transform, Standardize)
         self.offset = transform.means.detach().reshape(())
         self.scale = transform.stdvs.detach().reshape(())
-        self.best_f = best_f
         self.lengthscale = model.covar_module.lengthscale.detach().reshape(-1)
         self.profile = profile_of(model.covar_module)
         assert self.profile is not None
@@ -88,29 +99,8 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         self.cholesky = psd_safe_cholesky(covariance)
         self.weights = torch.cholesky_solve((y - self.constant).unsqueeze(-1), self.cholesky)
 
-    @staticmethod
-    def supports(model: Model) -> bool:
-        """Whether `model` is the one GP this computes exactly."""
-        return is_plain_gp(model)
-
-    @t_batch_mode_transform(expected_q=1)
-    def forward(self, X: torch.Tensor) -> torch.Tensor:
-        """LogEI at a `batch x 1 x d` tensor of points; returns `batch` values.
-
-        When X requires a gradient, the gradient is computed in closed form and
-        attached to the value: autograd's backward pass through these products cost
-        more than the products themselves.
-        """
-        x = X.detach().reshape(-1, X.shape[-1])
-        log_ei, gradient = self.value_and_gradient(x, with_gradient=X.requires_grad)
-        if gradient is not None:  # adds zero, with the gradient as its derivative in X
-            log_ei = log_ei + (gradient * (X.reshape(x.shape) - x)).sum(-1)
-        return log_ei.reshape(X.shape[:-2])
-
-    def value_and_gradient(
-        self, x: torch.Tensor, with_gradient: bool = True
-    ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """LogEI at `points x d` points, and (if asked) its gradient, `points x d`."""
+    def moments(self, x: torch.Tensor, with_gradient: bool = True) -> Moments:
+        """Mean and standard deviation at `points x d` points (and their gradients)."""
         difference = differences(x, self.x, self.categorical)  # points x n x d
         cross, slope = self.profile(squared_distances(difference, self.lengthscale))
         mean = self.constant + (cross @ self.weights).squeeze(-1)
@@ -118,23 +108,8 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         variance = (1.0 - solved.pow(2).sum(0)) * self.scale**2
         sigma = variance.clamp_min(MIN_VARIANCE).sqrt()
         mean = mean * self.scale + self.offset
-        z = (mean - self.best_f) / sigma
-        log_h = _log_ei_helper(z)
-        log_ei = log_h + sigma.log()
         if not with_gradient:
-            return log_ei, None
-        return log_ei, self._gradient(difference, slope, solved, sigma, z, log_h)
-
-    def _gradient(
-        self,
-        difference: torch.Tensor,
-        slope: torch.Tensor,
-        solved: torch.Tensor,
-        sigma: torch.Tensor,
-        z: torch.Tensor,
-        log_h: torch.Tensor,
-    ) -> torch.Tensor:
-        """d LogEI / d x (points x d), by the chain rule through mean and sigma."""
+            return Moments(mean, sigma)
         # d k(x, x_i) / dx = slope_i * d r^2 / dx = slope_i * 2 (x - x_i) / l^2
         d_cross = 2 * difference * self.continuous / self.lengthscale.pow(2)  # over slope_i
         d_mean = self.scale * torch.einsum("pn,pnd->pd", slope * self.weights.T, d_cross)
@@ -144,10 +119,149 @@ class CachedLogExpectedImprovement(AcquisitionFunction):
         )
         unclamped = (sigma.pow(2) > MIN_VARIANCE).to(sigma)
         d_sigma = unclamped.unsqueeze(-1) * d_variance / (2 * sigma.unsqueeze(-1))
-        d_z = (d_mean - z.unsqueeze(-1) * d_sigma) / sigma.unsqueeze(-1)
-        # d log h(z) / dz = Phi(z) / h(z), with h(z) = phi(z) + z Phi(z)
-        ratio = torch.exp(torch.special.log_ndtr(z) - log_h).unsqueeze(-1)
-        return ratio * d_z + d_sigma / sigma.unsqueeze(-1)
+        return Moments(mean, sigma, d_mean, d_sigma)
+
+
+class CachedAnalyticAcquisition(AcquisitionFunction):
+    """An analytic acquisition on cached posteriors, one point at a time, with its
+    gradient in closed form (see gen_candidates_direct)."""
+
+    @t_batch_mode_transform(expected_q=1)
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        """The value at a `batch x 1 x d` tensor of points; returns `batch` values.
+
+        When X requires a gradient, the gradient is computed in closed form and
+        attached to the value: autograd's backward pass through these products cost
+        more than the products themselves.
+        """
+        x = X.detach().reshape(-1, X.shape[-1])
+        value, gradient = self.value_and_gradient(x, with_gradient=X.requires_grad)
+        if gradient is not None:  # adds zero, with the gradient as its derivative in X
+            value = value + (gradient * (X.reshape(x.shape) - x)).sum(-1)
+        return value.reshape(X.shape[:-2])
+
+    @abstractmethod
+    def value_and_gradient(
+        self, x: torch.Tensor, with_gradient: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The value at `points x d` points, and (if asked) its gradient, `points x d`."""
+
+
+class CachedLogExpectedImprovement(CachedAnalyticAcquisition):
+    """log E[max(f(x) - best_f, 0)] under the GP posterior, maximized.
+
+    Args:
+        model: A fitted model for which `supports(model)` holds.
+        best_f: The incumbent, in the model's (untransformed) outcome units.
+        x_believed: Points (k x d) to condition on as if observed, or None.
+        y_believed: The values (k) believed at them, in untransformed units.
+    """
+
+    def __init__(
+        self,
+        model: SingleTaskGP,
+        best_f: float,
+        x_believed: torch.Tensor | None = None,
+        y_believed: torch.Tensor | None = None,
+    ) -> None:
+        super().__init__(model)
+        self.best_f = best_f
+        self.posterior = CachedPosterior(model, x_believed, y_believed)
+
+    @staticmethod
+    def supports(model: Model) -> bool:
+        """Whether `model` is the one GP this computes exactly."""
+        return is_plain_gp(model)
+
+    def value_and_gradient(
+        self, x: torch.Tensor, with_gradient: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        return log_expected_improvement(self.posterior.moments(x, with_gradient), self.best_f)
+
+
+class CachedLogConstrainedExpectedImprovement(CachedAnalyticAcquisition):
+    """LogEI of the objective plus the log-probability that each constraint holds,
+    each outcome's GP taken as independent: BoTorch's LogConstrainedExpectedImprovement
+    for one-sided bounds.
+
+    A metric with both bounds counts as two one-sided constraints, the product of their
+    probabilities (exact when the interval is wide against the posterior's spread).
+
+    Args:
+        objective: The objective's model (`supports` holds), maximized.
+        best_f: The best feasible value observed, in the objective's units.
+        constraints: (model, bound, upper) for each constraint: the metric's model, its
+            bound, and whether the bound is an upper one (feasible where below it).
+        x_believed: Points (k x d) to condition the objective on, or None.
+        y_believed: The objective values (k) believed at them.
+    """
+
+    def __init__(
+        self,
+        objective: SingleTaskGP,
+        best_f: float,
+        constraints: Sequence[tuple[SingleTaskGP, float, bool]],
+        x_believed: torch.Tensor | None = None,
+        y_believed: torch.Tensor | None = None,
+    ) -> None:
+        super().__init__(objective)
+        self.best_f = best_f
+        self.objective = CachedPosterior(objective, x_believed, y_believed)
+        # Several bounds on one metric share the metric's posterior.
+        posteriors: dict[int, CachedPosterior] = {}
+        self.constraints = [
+            (posteriors.setdefault(id(model), CachedPosterior(model)), bound, upper)
+            for model, bound, upper in constraints
+        ]
+
+    def value_and_gradient(
+        self, x: torch.Tensor, with_gradient: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        value, gradient = log_expected_improvement(
+            self.objective.moments(x, with_gradient), self.best_f
+        )
+        moments: dict[int, Moments] = {}
+        for posterior, bound, upper in self.constraints:
+            at_x = moments.setdefault(id(posterior), posterior.moments(x, with_gradient))
+            log_p, d_log_p = log_probability_below(at_x, bound, upper)
+            value = value + log_p
+            if gradient is not None and d_log_p is not None:
+                gradient = gradient + d_log_p
+        return value, gradient
+
+
+def log_expected_improvement(
+    moments: Moments, best_f: float
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """log E[max(f - best_f, 0)] for f ~ N(mean, sigma^2), and its gradient in x."""
+    sigma = moments.sigma
+    z = (moments.mean - best_f) / sigma
+    log_h = _log_ei_helper(z)
+    log_ei = log_h + sigma.log()
+    if moments.d_mean is None or moments.d_sigma is None:
+        return log_ei, None
+    d_sigma = moments.d_sigma / sigma.unsqueeze(-1)
+    d_z = moments.d_mean / sigma.unsqueeze(-1) - z.unsqueeze(-1) * d_sigma
+    # d log h(z) / dz = Phi(z) / h(z), with h(z) = phi(z) + z Phi(z)
+    ratio = torch.exp(torch.special.log_ndtr(z) - log_h).unsqueeze(-1)
+    return log_ei, ratio * d_z + d_sigma
+
+
+def log_probability_below(
+    moments: Moments, bound: float, upper: bool
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """log P(f <= bound) (or P(f >= bound) when not `upper`) for f ~ N(mean, sigma^2),
+    and its gradient in x."""
+    sign = 1.0 if upper else -1.0
+    sigma = moments.sigma
+    z = sign * (bound - moments.mean) / sigma
+    log_p = torch.special.log_ndtr(z)
+    if moments.d_mean is None or moments.d_sigma is None:
+        return log_p, None
+    d_z = (-sign * moments.d_mean - z.unsqueeze(-1) * moments.d_sigma) / sigma.unsqueeze(-1)
+    # d log Phi(z) / dz = phi(z) / Phi(z)
+    log_phi = -0.5 * z.pow(2) - 0.5 * math.log(2 * math.pi)
+    return log_p, torch.exp(log_phi - log_p).unsqueeze(-1) * d_z
 
 
 def gen_candidates_direct(
@@ -159,7 +273,7 @@ def gen_candidates_direct(
     fixed_features: dict[int, float] | None = None,
     **_: Any,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """BoTorch's `gen_candidates_scipy` for `CachedLogExpectedImprovement`: the same
+    """BoTorch's `gen_candidates_scipy` for a `CachedAnalyticAcquisition`: the same
     batched L-BFGS-B from each starting point (`restarts x 1 x d`), with the same
     stopping rules, given the closed-form value and gradient directly.
 
@@ -168,7 +282,7 @@ def gen_candidates_direct(
     seeds) the acquisition took 28-47 ms with it and 21-28 ms with this. Pass it to
     `optimize_acqf` as `gen_candidates`.
     """
-    assert isinstance(acquisition_function, CachedLogExpectedImprovement)
+    assert isinstance(acquisition_function, CachedAnalyticAcquisition)
     assert not fixed_features, "no fixed features on this path"
     restarts, q, dims = initial_conditions.shape
     assert q == 1, "one point at a time"

@@ -6,13 +6,15 @@ Outcomes are the objectives (turned into "larger is better" here, once), the
 outcome-constraint metrics, and, when some trials were infeasible, a feasibility
 indicator that steers suggestions away from their region.
 
-- One objective and nothing else modelled: analytic LogExpectedImprovement, one point
-  at a time; pending and already chosen points are "believed" to score nearly as well
-  as the best trial (a constant liar), which leaves no improvement at them.
-- Several outcomes: qLogNoisyExpectedImprovement (one objective with constraints) or
-  qLogNoisyExpectedHypervolumeImprovement (several objectives, with the spec's
-  reference point or one inferred from the data), pending trials as X_pending.
-- Constraints (metric bounds, feasibility) enter both as smooth constraint callables.
+- One objective: analytic LogExpectedImprovement, one point at a time; pending and
+  already chosen points are "believed" to score what the GP expects there, capped
+  (see _believed_values), which leaves little improvement at them. With constraints
+  (metric bounds, the feasibility indicator) and a trial that meets them all, LogEI
+  over the best feasible trial plus each constraint's log-probability under its GP.
+- Otherwise: qLogNoisyExpectedImprovement (one objective, constraints, no feasible trial
+  yet) or qLogNoisyExpectedHypervolumeImprovement (several objectives, with the spec's
+  reference point or one inferred from the data), pending trials as X_pending, and
+  constraints as smooth constraint callables.
 - Until `initial_trials` trials have completed, and whenever a step fails, points come
   from the study's scrambled Sobol sequence; a failure is recorded in the trial's
   metadata and logged, never raised.
@@ -42,6 +44,7 @@ from botorch.models import ModelListGP, SingleTaskGP
 from botorch.models.model import Model
 from botorch.models.utils.gpytorch_modules import get_covar_module_with_dim_scaled_prior
 from botorch.optim import optimize_acqf
+from botorch.optim.initializers import gen_batch_initial_conditions
 from botorch.optim.optimize_mixed import optimize_acqf_mixed_alternating
 from botorch.sampling import SobolQMCNormalSampler
 from botorch.utils.multi_objective.hypervolume import infer_reference_point
@@ -54,11 +57,13 @@ from gpytorch.priors import GammaPrior
 from sibyl_server.domain.study import Algorithm, MetricSpec, StudySpec
 from sibyl_server.engine.acquisition import (
     ActiveSubspace,
+    CachedAnalyticAcquisition,
+    CachedLogConstrainedExpectedImprovement,
     CachedLogExpectedImprovement,
     gen_candidates_direct,
 )
 from sibyl_server.engine.encoding import INACTIVE, SearchSpaceEncoding
-from sibyl_server.engine.fit import fit_model
+from sibyl_server.engine.fit import fit_model, is_plain_gp
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
     METADATA_FALLBACK_REASON,
@@ -93,13 +98,52 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Bound:
+    """A constraint on a modelled outcome: feasible at or below `value` when `upper`,
+    at or above it otherwise."""
+
+    outcome: int
+    value: float
+    upper: bool
+
+    def holds(self, value: float) -> bool:
+        return value <= self.value if self.upper else value >= self.value
+
+    def as_callable(self) -> Callable[[torch.Tensor], torch.Tensor]:
+        """BoTorch's form: a callable of model outputs, feasible where <= 0."""
+        i, b = self.outcome, self.value
+        if self.upper:
+            return lambda z: z[..., i] - b
+        return lambda z: b - z[..., i]
+
+
+@dataclass(frozen=True)
 class TrainingSet:
     """Encoded completed trials and the outcomes observed on them."""
 
     x: list[list[float]]
     outcomes: list[Outcome]
-    constraints: list[Callable[[torch.Tensor], torch.Tensor]]
+    constraints: list[Bound]
     objective_count: int
+
+    def best_feasible(self) -> float | None:
+        """The first objective's best value among trials that meet every constraint."""
+        row = self.best_feasible_row()
+        return None if row is None else self.outcomes[0].values[self.outcomes[0].rows.index(row)]
+
+    def best_feasible_row(self) -> int | None:
+        """The row of the trial with the first objective's best feasible value."""
+        objective = self.outcomes[0]
+        feasible = dict(zip(objective.rows, objective.values, strict=True))
+        for bound in self.constraints:
+            outcome = self.outcomes[bound.outcome]
+            observed = dict(zip(outcome.rows, outcome.values, strict=True))
+            feasible = {
+                row: value
+                for row, value in feasible.items()
+                if row in observed and bound.holds(observed[row])
+            }
+        return max(feasible, key=feasible.__getitem__, default=None)
 
 
 class GpBanditDesigner:
@@ -185,15 +229,9 @@ class GpBanditDesigner:
     ) -> torch.Tensor:
         pending = [encoding.encode(p) for p in request.pending]
         x_pending = tensors(pending) if pending else None
-        if data.objective_count == 1 and len(models) == 1:
+        if _analytic(data, models):
             return self._expected_improvement(
-                request.count,
-                encoding,
-                len(data.x),
-                tensors,
-                models[0],
-                data.outcomes[0].values,
-                x_pending,
+                request.count, encoding, data, tensors, models, x_pending
             ).cpu()
         model = ModelListGP(*models) if len(models) > 1 else models[0]
         x_baseline = torch.unique(x_all, dim=0)
@@ -207,18 +245,25 @@ class GpBanditDesigner:
         self,
         count: int,
         encoding: SearchSpaceEncoding,
-        observations: int,
+        data: TrainingSet,
         tensors: _Tensors,
-        model: Model,
-        values: Sequence[float],
+        models: list[Model],
         x_pending: torch.Tensor | None,
     ) -> torch.Tensor:
-        """`count` points by analytic LogEI, each chosen with the earlier ones believed.
+        """`count` points by analytic LogEI, each chosen with the earlier ones believed;
+        with constraints, LogEI over the best feasible trial plus the log-probability
+        of each constraint (see _analytic).
 
         Analytic EI is exact and cheap to evaluate (no Monte-Carlo samples over the
         baseline), so the optimizer converges further in less time than with qLogNEI.
         """
-        best, ceiling = max(values), float(np.quantile(values, BELIEVED_QUANTILE))
+        model, values = models[0], data.outcomes[0].values
+        best = data.best_feasible()
+        assert best is not None
+        ceiling = float(np.quantile(values, BELIEVED_QUANTILE))
+        constraints = [(models[b.outcome], b.value, b.upper) for b in data.constraints]
+        # With constraints, one start of the optimizer is the incumbent (see _optimize).
+        start = tensors(data.x[data.best_feasible_row()]) if constraints else None  # type: ignore[index]
         x_believed: list[torch.Tensor] = []
         believed: list[torch.Tensor] = []
         if x_pending is not None:
@@ -234,8 +279,9 @@ class GpBanditDesigner:
                 best,
                 torch.cat(x_believed) if x_believed else None,
                 torch.cat(believed) if believed else None,
+                constraints,
             )
-            chosen.append(self._optimize(acquisition, encoding, tensors, 1, observations))
+            chosen.append(self._optimize(acquisition, encoding, tensors, 1, len(data.x), start))
         return torch.cat(chosen)
 
     def _optimize(
@@ -245,8 +291,17 @@ class GpBanditDesigner:
         tensors: _Tensors,
         q: int,
         observations: int,
+        start: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """The acquisition's maximizer over the space (valid values for discrete dims)."""
+        """The acquisition's maximizer over the space (valid values for discrete dims).
+
+        `start`, a point of a continuous space, replaces the last of the starting points
+        drawn from the raw samples. Given the incumbent under constraints: the best
+        feasible point often lies on a constraint's bound, where the acquisition's
+        maximum is a thin sliver that raw samples rarely hit. Median log10 regret at
+        50 evaluations, ConstrainedGramacy (10 seeds) / ConstrainedHartmann6 (20 seeds):
+        -4.39 / -2.50 from raw samples only, -5.25 / -3.08 with the incumbent.
+        """
         bounds = tensors([[0.0] * encoding.dims, encoding.upper_bounds()])
         restarts, raw_samples = self.options.restarts_for(observations)
         discrete, categorical = encoding.discrete_dims, encoding.categorical_dims
@@ -264,16 +319,23 @@ class GpBanditDesigner:
                     raw_samples=raw_samples,
                 )
             else:
+                starts = None
+                if start is not None and not encoding.is_conditional:
+                    starts = gen_batch_initial_conditions(
+                        acquisition, bounds, q=q, num_restarts=restarts, raw_samples=raw_samples
+                    )
+                    starts[-1] = start
                 candidates, _ = optimize_acqf(
                     acquisition,
                     bounds,
                     q=q,
                     num_restarts=restarts,
                     raw_samples=raw_samples,
+                    batch_initial_conditions=starts,
                     sequential=q > 1,
                     gen_candidates=(
                         gen_candidates_direct
-                        if isinstance(acquisition, CachedLogExpectedImprovement)
+                        if isinstance(acquisition, CachedAnalyticAcquisition)
                         else None
                     ),
                 )
@@ -406,10 +468,44 @@ def _surrogate(
     return SingleTaskGP(x, y, likelihood=likelihood, covar_module=covar_module)
 
 
+def _analytic(data: TrainingSet, models: Sequence[Model]) -> bool:
+    """Whether a step uses analytic LogEI rather than qLogNoisyExpectedImprovement.
+
+    One objective alone always does. With constraints (metric bounds, the feasibility
+    indicator), when a trial meets them all and every model is a plain GP: LogEI over
+    the best feasible trial plus each constraint's log-probability under its GP, as
+    Optuna's GPSampler does. qLogNEI smooths each constraint with a sigmoid whose
+    temperature (1e-3) is in the metric's own units: on ConstrainedGramacy it counted
+    points 5e-4 past a bound as 40% feasible, and suggested them again and again.
+    Median log10 regret at 50 evaluations (benchmarks/results/rich_constrained.md):
+    Gramacy -3.43 with qLogNEI, -5.25 now (GPSampler -5.04); a step at 20-50 trials
+    took 0.69-0.75 s on Gramacy and 0.99-1.36 s on Hartmann6 (d = 6), now 0.11-0.13 s
+    and 0.17-0.27 s.
+    """
+    if data.objective_count != 1:
+        return False
+    if len(models) == 1:
+        return True
+    return data.best_feasible() is not None and all(map(is_plain_gp, models))
+
+
 def _log_expected_improvement(
-    model: Model, best: float, x_believed: torch.Tensor | None, values: torch.Tensor | None
+    model: Model,
+    best: float,
+    x_believed: torch.Tensor | None,
+    values: torch.Tensor | None,
+    constraints: Sequence[tuple[Model, float, bool]] = (),
 ) -> AcquisitionFunction:
-    """LogEI over `best`, with `values` believed at x_believed; cached where it can be."""
+    """LogEI over `best`, with `values` believed at x_believed, plus each constraint's
+    log-probability (its model, bound, and whether the bound is an upper one)."""
+    if constraints:
+        return CachedLogConstrainedExpectedImprovement(
+            model,  # type: ignore[arg-type]
+            best,
+            constraints,  # type: ignore[arg-type]
+            x_believed,
+            values,
+        )
     if CachedLogExpectedImprovement.supports(model):
         return CachedLogExpectedImprovement(model, best, x_believed, values)  # type: ignore[arg-type]
     believed = model
@@ -490,15 +586,15 @@ def training_set(
     if len(outcomes) == 1:
         objective = outcomes[0]
         outcomes[0] = Outcome(objective.name, objective.rows, warp_objective(objective.values))
-    constraints: list[Callable[[torch.Tensor], torch.Tensor]] = []
+    constraints: list[Bound] = []
     for metric in spec.constraints:
-        constraints += _metric_constraints(metric, len(outcomes))
+        constraints += _metric_bounds(metric, len(outcomes))
         outcomes.append(_outcome(metric.name, completed, 1.0))
     if any(o.infeasible for o in completed):
         index = len(outcomes)
         values = [0.0 if o.infeasible else 1.0 for o in completed]
         outcomes.append(Outcome(FEASIBILITY, list(range(len(completed))), values))
-        constraints.append(lambda z, i=index: 0.5 - z[..., i])
+        constraints.append(Bound(index, 0.5, upper=False))
     for outcome in outcomes:
         if len(outcome.rows) < 2:
             raise ValueError(f"fewer than 2 finite values of {outcome.name!r}")
@@ -515,18 +611,16 @@ def _outcome(name: str, completed: Sequence[Observation], sign: float) -> Outcom
     return Outcome(name, rows, values)
 
 
-def _metric_constraints(
-    metric: MetricSpec, index: int
-) -> list[Callable[[torch.Tensor], torch.Tensor]]:
-    """BoTorch constraint callables (feasible where <= 0) for a metric's bounds."""
+def _metric_bounds(metric: MetricSpec, index: int) -> list[Bound]:
+    """The bounds of a metric modelled as outcome `index`."""
     assert metric.constraint is not None
     upper, lower = metric.constraint.upper_bound, metric.constraint.lower_bound
-    callables: list[Callable[[torch.Tensor], torch.Tensor]] = []
+    bounds: list[Bound] = []
     if upper is not None:
-        callables.append(lambda z, i=index, b=upper: z[..., i] - b)
+        bounds.append(Bound(index, upper, upper=True))
     if lower is not None:
-        callables.append(lambda z, i=index, b=lower: b - z[..., i])
-    return callables
+        bounds.append(Bound(index, lower, upper=False))
+    return bounds
 
 
 def _acquisition(
@@ -538,7 +632,7 @@ def _acquisition(
     sampler: SobolQMCNormalSampler,
     tensors: _Tensors,
 ) -> AcquisitionFunction:
-    constraints = data.constraints or None
+    constraints = [bound.as_callable() for bound in data.constraints] or None
     if data.objective_count == 1:
         objective = None
         if len(data.outcomes) > 1:

@@ -7,15 +7,19 @@ import warnings
 
 import pytest
 import torch
-from botorch.acquisition.analytic import LogExpectedImprovement
+from botorch.acquisition.analytic import (
+    LogConstrainedExpectedImprovement,
+    LogExpectedImprovement,
+)
 from botorch.fit import fit_gpytorch_mll
 from botorch.generation.gen import gen_candidates_scipy
-from botorch.models import MixedSingleTaskGP, SingleTaskGP
+from botorch.models import MixedSingleTaskGP, ModelListGP, SingleTaskGP
 from botorch.optim import optimize_acqf
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
 from sibyl_server.engine.acquisition import (
     ActiveSubspace,
+    CachedLogConstrainedExpectedImprovement,
     CachedLogExpectedImprovement,
     gen_candidates_direct,
 )
@@ -120,6 +124,47 @@ def test_believed_points_match_a_conditioned_model() -> None:
     at_believed = CachedLogExpectedImprovement(model, best, pending, believed)(at_pending)
     plain = CachedLogExpectedImprovement(model, best)(at_pending)
     assert bool((at_believed < plain - 1.0).all()), "a believed point promises far less"
+
+
+@pytest.mark.parametrize("believed", [False, True])
+def test_constrained_values_and_gradients_match_botorch(believed: bool) -> None:
+    """LogEI plus log P(constraint) per one-sided bound: LogConstrainedExpectedImprovement
+    on the list of the outcomes' GPs, the objective's conditioned on believed points."""
+    objective, upper, lower = fitted(40, 3, 10), fitted(40, 3, 11), fitted(40, 3, 12)
+    # Bounds inside each constraint's range, so that points fall on both sides.
+    upper_bound, lower_bound = -1.0, -1.5
+    best = -0.5
+    pending = torch.rand(3, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(13))
+    values = torch.tensor([-0.6, -0.7, -0.8], dtype=torch.float64)
+    x_believed, y_believed = (pending, values) if believed else (None, None)
+    conditioned = _believe(objective, pending, values) if believed else objective
+    expected_acquisition = LogConstrainedExpectedImprovement(
+        ModelListGP(conditioned, upper, lower),
+        best_f=best,
+        objective_index=0,
+        constraints={1: (None, upper_bound), 2: (lower_bound, None)},
+    )
+    actual_acquisition = CachedLogConstrainedExpectedImprovement(
+        objective,
+        best,
+        [(upper, upper_bound, True), (lower, lower_bound, False)],
+        x_believed,
+        y_believed,
+    )
+    points = torch.rand(64, 1, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(14))
+    expected_x = points.clone().requires_grad_(True)
+    expected = expected_acquisition(expected_x)
+    actual_x = points.clone().requires_grad_(True)
+    actual = actual_acquisition(actual_x)
+    torch.testing.assert_close(actual, expected, rtol=1e-5, atol=1e-5)
+    expected.sum().backward()
+    actual.sum().backward()
+    torch.testing.assert_close(actual_x.grad, expected_x.grad, rtol=1e-4, atol=1e-5)
+    # The probabilities matter: some points are likely feasible, some are not.
+    log_feasible = actual - CachedLogExpectedImprovement(objective, best, x_believed, y_believed)(
+        points
+    )
+    assert log_feasible.max() > -0.1 and log_feasible.min() < -5.0
 
 
 def test_other_models_keep_botorch() -> None:

@@ -277,6 +277,46 @@ def test_outcome_constraints_steer_to_the_feasible_optimum() -> None:
     assert 0.25 < suggestion.parameters["x"] < 0.5
 
 
+def test_suggestions_do_not_creep_past_a_constraint_bound() -> None:
+    # Maximize x subject to memory = x <= 0.4, with trials on both sides of the bound.
+    # qLogNEI's sigmoid (temperature 1e-3 in memory's units) counted 0.4005 as 40%
+    # feasible and suggested it; the GP's probability of feasibility does not.
+    memory = MetricSpec("memory", constraint=OutcomeConstraint(upper_bound=0.4))
+    spec = gp_spec(X, (MetricSpec("score", Goal.MAXIMIZE), memory))
+    completed = observe(spec, lambda p: {"score": p["x"], "memory": p["x"]}, 10)
+    completed += [
+        Observation({"x": x}, {"score": x, "memory": x}) for x in (0.399, 0.3995, 0.4005, 0.401)
+    ]
+    for count in (1, 3):
+        suggestions = suggest(spec, completed, count=count).suggestions
+        assert all(s.metadata == {METADATA_ALGORITHM: "GP_BANDIT"} for s in suggestions)
+        assert all(0.3 < s.parameters["x"] <= 0.4 for s in suggestions), suggestions
+
+
+def test_the_best_feasible_value_meets_every_bound() -> None:
+    metrics = (
+        MetricSpec("score", Goal.MAXIMIZE),
+        MetricSpec("memory", constraint=OutcomeConstraint(upper_bound=0.4)),
+        MetricSpec("recall", constraint=OutcomeConstraint(lower_bound=0.5)),
+    )
+    spec = gp_spec(X, metrics)
+    completed = [
+        Observation({"x": 0.9}, {"score": 9.0, "memory": 0.9, "recall": 0.9}),  # too big
+        Observation({"x": 0.2}, {"score": 8.0, "memory": 0.2, "recall": 0.1}),  # recalls too little
+        Observation({"x": 0.3}, {"score": 7.0, "memory": 0.3}),  # recall not reported
+        Observation({"x": 0.35}, {"score": 3.0, "memory": 0.35, "recall": 0.6}),
+        Observation({"x": 0.1}, {"score": 2.0, "memory": 0.1, "recall": 0.5}),
+        Observation({"x": 0.5}, {}, infeasible=True),
+    ]
+    data = gp_bandit.training_set(spec, SearchSpaceEncoding(X), completed)
+    # The objective is warped, which keeps its order: the best feasible is x = 0.35.
+    assert data.best_feasible() == data.outcomes[0].values[3]
+    assert data.best_feasible() < max(data.outcomes[0].values)
+    assert (
+        gp_bandit.training_set(spec, SearchSpaceEncoding(X), completed[:3]).best_feasible() is None
+    )
+
+
 @pytest.mark.parametrize("reference", [None, -2.0])
 def test_several_objectives_use_the_hypervolume_acquisition(reference: float | None) -> None:
     parameters = (ParameterSpec.double("a", 0.0, 1.0), ParameterSpec.double("b", 0.0, 1.0))
