@@ -207,12 +207,13 @@ class CachedLogConstrainedExpectedImprovement(CachedAnalyticAcquisition):
         super().__init__(objective)
         self.best_f = best_f
         self.objective = CachedPosterior(objective, x_believed, y_believed)
-        # Several bounds on one metric share the metric's posterior.
-        posteriors: dict[int, CachedPosterior] = {}
-        self.constraints = [
-            (posteriors.setdefault(id(model), CachedPosterior(model)), bound, upper)
-            for model, bound, upper in constraints
-        ]
+        # Bounds grouped by model: both bounds of a metric share one posterior.
+        grouped: dict[int, tuple[CachedPosterior, list[tuple[float, bool]]]] = {}
+        for model, bound, upper in constraints:
+            if id(model) not in grouped:
+                grouped[id(model)] = (CachedPosterior(model), [])
+            grouped[id(model)][1].append((bound, upper))
+        self.constraints = list(grouped.values())
 
     def value_and_gradient(
         self, x: torch.Tensor, with_gradient: bool = True
@@ -220,13 +221,13 @@ class CachedLogConstrainedExpectedImprovement(CachedAnalyticAcquisition):
         value, gradient = log_expected_improvement(
             self.objective.moments(x, with_gradient), self.best_f
         )
-        moments: dict[int, Moments] = {}
-        for posterior, bound, upper in self.constraints:
-            at_x = moments.setdefault(id(posterior), posterior.moments(x, with_gradient))
-            log_p, d_log_p = log_probability_below(at_x, bound, upper)
-            value = value + log_p
-            if gradient is not None and d_log_p is not None:
-                gradient = gradient + d_log_p
+        for posterior, bounds in self.constraints:
+            at_x = posterior.moments(x, with_gradient)
+            for bound, upper in bounds:
+                log_p, d_log_p = log_probability_below(at_x, bound, upper)
+                value = value + log_p
+                if gradient is not None and d_log_p is not None:
+                    gradient = gradient + d_log_p
         return value, gradient
 
 

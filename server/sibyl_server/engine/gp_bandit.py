@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -128,11 +129,13 @@ class TrainingSet:
 
     def best_feasible(self) -> float | None:
         """The first objective's best value among trials that meet every constraint."""
-        row = self.best_feasible_row()
+        row = self.best_feasible_row
         return None if row is None else self.outcomes[0].values[self.outcomes[0].rows.index(row)]
 
+    @cached_property
     def best_feasible_row(self) -> int | None:
-        """The row of the trial with the first objective's best feasible value."""
+        """The row of the trial with the first objective's best feasible value (found
+        once per step: both the choice of acquisition and the acquisition use it)."""
         objective = self.outcomes[0]
         feasible = dict(zip(objective.rows, objective.values, strict=True))
         for bound in self.constraints:
@@ -258,12 +261,12 @@ class GpBanditDesigner:
         baseline), so the optimizer converges further in less time than with qLogNEI.
         """
         model, values = models[0], data.outcomes[0].values
-        best = data.best_feasible()
-        assert best is not None
+        best, row = data.best_feasible(), data.best_feasible_row
+        assert best is not None and row is not None
         ceiling = float(np.quantile(values, BELIEVED_QUANTILE))
         constraints = [(models[b.outcome], b.value, b.upper) for b in data.constraints]
         # With constraints, one start of the optimizer is the incumbent (see _optimize).
-        start = tensors(data.x[data.best_feasible_row()]) if constraints else None  # type: ignore[index]
+        start = tensors(data.x[row]) if constraints else None
         x_believed: list[torch.Tensor] = []
         believed: list[torch.Tensor] = []
         if x_pending is not None:
