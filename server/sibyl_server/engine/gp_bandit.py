@@ -312,6 +312,7 @@ class GpBanditDesigner:
         discrete, categorical = encoding.discrete_dims, encoding.categorical_dims
         if encoding.is_conditional:
             acquisition = ActiveSubspace(acquisition, _active_mask(encoding), INACTIVE)
+            start = None  # its inactive values are not the optimizer's to move
         with gpytorch_settings.max_cholesky_size(self.options.max_exact_observations + 1):
             if discrete or categorical:
                 candidates, value = optimize_acqf_mixed_alternating(
@@ -323,12 +324,12 @@ class GpBanditDesigner:
                     num_restarts=restarts,
                     raw_samples=raw_samples,
                 )
-                if start is not None and q == 1 and not encoding.is_conditional:
+                if start is not None and q == 1:
                     held = [*discrete, *categorical]
                     candidates = _better_from(start, held, acquisition, bounds, candidates, value)
             else:
                 starts = None
-                if start is not None and not encoding.is_conditional:
+                if start is not None:
                     starts = gen_batch_initial_conditions(
                         acquisition, bounds, q=q, num_restarts=restarts, raw_samples=raw_samples
                     )
@@ -479,7 +480,7 @@ def _candidate_generator(acquisition: AcquisitionFunction) -> Callable[..., Any]
 
 def _better_from(
     start: torch.Tensor,
-    held: Sequence[int],
+    held: list[int],
     acquisition: AcquisitionFunction,
     bounds: torch.Tensor,
     candidates: torch.Tensor,
@@ -496,7 +497,7 @@ def _better_from(
     7 ms more per suggestion (62 to 70 ms).
     """
     pinned = bounds.clone()
-    pinned[:, list(held)] = start[list(held)]
+    pinned[:, held] = start[held]
     refined, refined_value = optimize_acqf(
         acquisition,
         pinned,
