@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -104,8 +105,12 @@ class DirectMarginalLikelihood:
         x = model.train_inputs[0].detach()
         self.y = model.train_targets.detach()
         self.dims = x.shape[-1]
-        self.squared_differences = differences(x, x, categorical_columns(self.kernel)).pow(2)
+        # (n * n) x d: the scaled distances and the lengthscale gradient are then two
+        # matrix-vector products (8 us each at n = 50, against 22 and 15 us broadcast).
+        squared = differences(x, x, categorical_columns(self.kernel)).pow(2)
+        self.squared_differences = squared.reshape(-1, self.dims)
         self.identity = torch.eye(len(x), dtype=x.dtype, device=x.device)
+        self.priors = _Priors.of(model, x)
 
     @staticmethod
     def supports(model: SingleTaskGP) -> bool:
@@ -142,7 +147,7 @@ class DirectMarginalLikelihood:
         theta = torch.from_numpy(np.asarray(vector, dtype=np.float64)).to(self.y)
         lengthscale, constant, noise = theta[: self.dims], theta[self.dims], theta[-1]
         n = len(self.y)
-        scaled = (self.squared_differences / lengthscale.pow(2)).sum(-1)
+        scaled = (self.squared_differences @ lengthscale.pow(-2)).reshape(n, n)
         correlation, slope = self.profile(scaled)
         cholesky = psd_safe_cholesky(correlation + noise * self.identity)
         residual = (self.y - constant).unsqueeze(-1)
@@ -155,11 +160,11 @@ class DirectMarginalLikelihood:
         # d log_likelihood / d theta = 0.5 tr((alpha alpha^T - K^-1) dK/d theta), and
         # dK/d lengthscale_k = slope * d r^2 / d lengthscale_k = slope * -2 diff_k^2 / l_k^3
         inner = alpha @ alpha.T - torch.cholesky_inverse(cholesky)
-        d_lengthscale = -torch.einsum("ij,ijk->k", inner * slope, self.squared_differences)
+        d_lengthscale = -(inner * slope).reshape(-1) @ self.squared_differences
         d_lengthscale = d_lengthscale / lengthscale.pow(3)
         d_constant = alpha.sum()
         d_noise = 0.5 * inner.diagonal().sum()
-        prior, d_prior_lengthscale, d_prior_noise = self._log_priors(lengthscale, noise)
+        prior, d_prior_lengthscale, d_prior_noise = self.priors(lengthscale, noise)
         loss = -(log_likelihood + prior) / n
         gradient = torch.cat(
             [
@@ -170,28 +175,6 @@ class DirectMarginalLikelihood:
         )
         return float(loss), (-gradient / n).cpu().numpy()
 
-    def _log_priors(
-        self, lengthscale: torch.Tensor, noise: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """log p(lengthscale) + log p(noise), and its derivatives in each."""
-        value = torch.zeros((), dtype=noise.dtype, device=noise.device)
-        d_lengthscale, d_noise = torch.zeros_like(lengthscale), torch.zeros_like(noise)
-        prior = getattr(self.kernel, "lengthscale_prior", None)
-        if prior is not None:
-            loc = prior.loc.to(lengthscale).reshape(-1)
-            scale = prior.scale.to(lengthscale).reshape(-1)
-            log_lengthscale = lengthscale.log()
-            z = (log_lengthscale - loc) / scale
-            density = -log_lengthscale - scale.log() - 0.5 * math.log(2 * math.pi) - 0.5 * z.pow(2)
-            value = value + density.sum()
-            d_lengthscale = -(1 + z / scale) / lengthscale
-        prior = getattr(self.noise_covar, "noise_prior", None)
-        if prior is not None:
-            a, b = prior.concentration.to(noise).reshape(()), prior.rate.to(noise).reshape(())
-            value = value + a * b.log() - torch.lgamma(a) + (a - 1) * noise.log() - b * noise
-            d_noise = (a - 1) / noise - b
-        return value, d_lengthscale, d_noise
-
     def fit(self, warm_started: bool = False) -> bool:
         """Minimizes the loss from the current parameters; sets them on the model.
 
@@ -200,12 +183,19 @@ class DirectMarginalLikelihood:
         """
         start = self.initial()
         try:
-            start_loss, _ = self(start)
+            start_loss, start_gradient = self(start)
+
+            def objective(vector: np.ndarray) -> tuple[float, np.ndarray]:
+                # L-BFGS-B evaluates the start first: that one is known already.
+                if np.array_equal(vector, start):
+                    return start_loss, start_gradient
+                return self(vector)
+
             # L-BFGS-B's own steps are tiny; multithreaded BLAS only adds contention
             # (measured 3x slower on 2 busy cores), as BoTorch's optimizers also find.
             with threadpools().limit(limits=1, user_api="blas"):
                 result = minimize(
-                    self,
+                    objective,
                     start,
                     jac=True,
                     method="L-BFGS-B",
@@ -230,6 +220,48 @@ class DirectMarginalLikelihood:
             noise.raw_noise.copy_(theta[-1:].reshape_as(noise.raw_noise))
         self.model.train()  # drops prediction caches built with the old parameters
         self.model.eval()
+
+
+@dataclass(frozen=True)
+class _Priors:
+    """The LogNormal lengthscale prior's and the Gamma noise prior's parameters, read
+    from the model once per fit rather than at every evaluation (their reading and
+    conversion were 77 of 371 us per evaluation at n = 50)."""
+
+    loc: torch.Tensor | None
+    scale: torch.Tensor | None
+    concentration: float | None
+    rate: float | None
+
+    @staticmethod
+    def of(model: SingleTaskGP, like: torch.Tensor) -> _Priors:
+        lengthscale = getattr(model.covar_module, "lengthscale_prior", None)
+        noise = getattr(model.likelihood.noise_covar, "noise_prior", None)  # type: ignore[attr-defined]
+        return _Priors(
+            None if lengthscale is None else lengthscale.loc.to(like).reshape(-1),
+            None if lengthscale is None else lengthscale.scale.to(like).reshape(-1),
+            None if noise is None else float(noise.concentration),
+            None if noise is None else float(noise.rate),
+        )
+
+    def __call__(
+        self, lengthscale: torch.Tensor, noise: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """log p(lengthscale) + log p(noise), and its derivatives in each."""
+        value = torch.zeros((), dtype=noise.dtype, device=noise.device)
+        d_lengthscale, d_noise = torch.zeros_like(lengthscale), torch.zeros_like(noise)
+        if self.loc is not None and self.scale is not None:
+            log_lengthscale = lengthscale.log()
+            z = (log_lengthscale - self.loc) / self.scale
+            density = -log_lengthscale - self.scale.log() - 0.5 * z.pow(2)
+            value = value + density.sum() - 0.5 * math.log(2 * math.pi) * len(lengthscale)
+            d_lengthscale = -(1 + z / self.scale) / lengthscale
+        if self.concentration is not None and self.rate is not None:
+            a, b = self.concentration, self.rate
+            constant = a * math.log(b) - math.lgamma(a)
+            value = value + constant + (a - 1) * noise.log() - b * noise
+            d_noise = (a - 1) / noise - b
+        return value, d_lengthscale, d_noise
 
 
 @functools.cache

@@ -14,6 +14,7 @@ from sibyl_server.engine.kernels import (
     differences,
     dim_scaled_categorical_kernel,
     matern52,
+    pairwise_squared_distances,
     profile_of,
     rbf,
     squared_distances,
@@ -100,3 +101,15 @@ def test_categories_have_no_order() -> None:
         near, far = kernel(base, next_category).to_dense(), kernel(base, far_category).to_dense()
     assert float(near) < 1.0
     torch.testing.assert_close(near, far)
+
+
+@pytest.mark.parametrize("categorical", [(), (1, 3)])
+def test_pairwise_squared_distances_are_those_of_the_differences(categorical) -> None:  # type: ignore[no-untyped-def]
+    generator = torch.Generator().manual_seed(2)
+    a, b = categorical_points(9, generator), categorical_points(4, generator)
+    b = torch.cat([b, a[:2]])  # pairs at distance zero
+    lengthscale = torch.tensor([0.3, 0.7, 1.1, 2.0], dtype=torch.float64)
+    expected = squared_distances(differences(a, b, categorical), lengthscale)
+    actual = pairwise_squared_distances(a, b, lengthscale, categorical)
+    torch.testing.assert_close(actual, expected, rtol=1e-12, atol=1e-12)
+    assert bool((actual >= 0).all())
