@@ -248,11 +248,15 @@ class DirectMarginalLikelihood:
 
 
 def _logs(vector: np.ndarray, logged: np.ndarray) -> np.ndarray:
-    return np.where(logged, np.log(np.where(logged, vector, 1.0)), vector)
+    result = vector.copy()
+    result[logged] = np.log(vector[logged])
+    return result
 
 
 def _exponentials(in_logs: np.ndarray, logged: np.ndarray) -> np.ndarray:
-    return np.where(logged, np.exp(np.where(logged, in_logs, 0.0)), in_logs)
+    result = in_logs.copy()
+    result[logged] = np.exp(in_logs[logged])
+    return result
 
 
 def _logs_of_bounds(
@@ -279,34 +283,40 @@ class _Priors:
     scale: torch.Tensor | None
     concentration: float | None
     rate: float | None
+    constant: float
+    """The log densities' terms free of the parameters, summed."""
 
     @staticmethod
     def of(model: SingleTaskGP, like: torch.Tensor) -> _Priors:
+        """`model`'s priors, for lengthscales of `like`'s last dimension."""
         lengthscale = getattr(model.covar_module, "lengthscale_prior", None)
         noise = getattr(model.likelihood.noise_covar, "noise_prior", None)  # type: ignore[attr-defined]
-        return _Priors(
-            None if lengthscale is None else lengthscale.loc.to(like).reshape(-1),
-            None if lengthscale is None else lengthscale.scale.to(like).reshape(-1),
-            None if noise is None else float(noise.concentration),
-            None if noise is None else float(noise.rate),
-        )
+        loc = scale = concentration = rate = None
+        constant = 0.0
+        if lengthscale is not None:
+            loc = lengthscale.loc.to(like).reshape(-1)
+            scale = lengthscale.scale.to(like).reshape(-1)
+            per_dim = -scale.log() - 0.5 * math.log(2 * math.pi)
+            constant += float(per_dim.expand(like.shape[-1]).sum())
+        if noise is not None:
+            concentration, rate = float(noise.concentration), float(noise.rate)
+            constant += concentration * math.log(rate) - math.lgamma(concentration)
+        return _Priors(loc, scale, concentration, rate, constant)
 
     def __call__(
         self, lengthscale: torch.Tensor, noise: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """log p(lengthscale) + log p(noise), and its derivatives in each."""
-        value = torch.zeros((), dtype=noise.dtype, device=noise.device)
+        value = torch.full((), self.constant, dtype=noise.dtype, device=noise.device)
         d_lengthscale, d_noise = torch.zeros_like(lengthscale), torch.zeros_like(noise)
         if self.loc is not None and self.scale is not None:
             log_lengthscale = lengthscale.log()
             z = (log_lengthscale - self.loc) / self.scale
-            density = -log_lengthscale - self.scale.log() - 0.5 * z.pow(2)
-            value = value + density.sum() - 0.5 * math.log(2 * math.pi) * len(lengthscale)
+            value = value - (log_lengthscale + 0.5 * z.pow(2)).sum()
             d_lengthscale = -(1 + z / self.scale) / lengthscale
         if self.concentration is not None and self.rate is not None:
             a, b = self.concentration, self.rate
-            constant = a * math.log(b) - math.lgamma(a)
-            value = value + constant + (a - 1) * noise.log() - b * noise
+            value = value + (a - 1) * noise.log() - b * noise
             d_noise = (a - 1) / noise - b
         return value, d_lengthscale, d_noise
 
