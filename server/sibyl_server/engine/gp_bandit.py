@@ -622,14 +622,16 @@ def training_set(
 ) -> TrainingSet:
     """Encodes the completed trials; objectives are flipped so that larger is better.
 
-    A single objective is also warped (see engine/warping.py); several objectives are
-    not, as their reference point is given or inferred in their own units.
+    A single objective is also warped (see engine/warping.py; its worse half by rank
+    only without outcome constraints); several objectives are not, as their reference
+    point is given or inferred in their own units.
     """
     x = [encoding.encode(o.parameters) for o in completed]
     outcomes = [_outcome(m.name, completed, m.sign()) for m in spec.objectives]
     if len(outcomes) == 1:
         objective = outcomes[0]
-        outcomes[0] = Outcome(objective.name, objective.rows, warp_objective(objective.values))
+        warped = warp_objective(objective.values, rank_worse_half=not spec.constraints)
+        outcomes[0] = Outcome(objective.name, objective.rows, warped)
     constraints: list[Bound] = []
     for metric in spec.constraints:
         constraints += _metric_bounds(metric, len(outcomes))

@@ -214,8 +214,11 @@ def test_a_batch_holds_distinct_model_points() -> None:
     batch = suggest(spec, completed, count=4).suggestions
     assert [s.metadata[METADATA_ALGORITHM] for s in batch] == ["GP_BANDIT"] * 4
     xs = sorted(s.parameters["x"] for s in batch)
-    # Close together (they refine one optimum), yet each a point of its own.
-    assert min(b - a for a, b in itertools.pairwise(xs)) > 1e-3
+    # Close together (they refine one optimum), yet each a point of its own. The GP
+    # fits some noise to the rank-warped worse half (engine/warping.py), so they sit
+    # closer than with the power transform alone: 1.7e-4 apart at the closest, against
+    # 2.9e-3; a batch of copies would be 0 apart.
+    assert min(b - a for a, b in itertools.pairwise(xs)) > 1e-4
 
 
 def test_same_data_same_seed_same_suggestions() -> None:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy.stats import skew, yeojohnson
+from scipy.stats import norm, skew, yeojohnson
 
 from sibyl_server.domain.study import Goal, MetricSpec, OutcomeConstraint
 from sibyl_server.engine.encoding import SearchSpaceEncoding
@@ -16,14 +16,25 @@ from sibyl_server.engine.warping import warp_objective
 from tests.server.engine.test_gp_bandit import X, gp_spec
 
 
+def reference_warp(values: np.ndarray) -> np.ndarray:
+    """SciPy's Yeo-Johnson fit, then the worse half replaced by Gaussian rank quantiles."""
+    transformed, _ = yeojohnson((values - values.mean()) / values.std())
+    median = np.median(transformed)
+    better = transformed[transformed >= median]
+    spread = np.sqrt(np.mean((better - median) ** 2))
+    worse = np.sort(transformed[transformed < median])  # distinct in these samples
+    quantiles = norm.ppf(np.arange(1, len(worse) + 1) / (2 * (len(worse) + 1)))
+    by_value = dict(zip(worse.tolist(), (median + spread * quantiles).tolist(), strict=True))
+    return np.array([by_value.get(v, v) for v in transformed.tolist()])
+
+
 @pytest.mark.parametrize("seed", range(6))
-def test_the_warp_is_scipys_yeo_johnson_fit(seed: int) -> None:
+def test_the_warp_is_scipys_yeo_johnson_fit_then_the_worse_half_by_rank(seed: int) -> None:
     rng = np.random.default_rng(seed)
     values = rng.standard_normal(5 + 40 * seed) * 2.0 ** (seed % 3 - 1)
     if seed % 2:
         values = -np.exp(values)  # a long tail towards low values
-    standardized = (values - values.mean()) / values.std()
-    expected, _ = yeojohnson(standardized)
+    expected = reference_warp(values)
     np.testing.assert_allclose(warp_objective(list(values)), expected, rtol=1e-6, atol=1e-6)
 
 
@@ -36,6 +47,30 @@ def test_the_warp_keeps_the_order_and_pulls_the_tail_in() -> None:
     assert np.argsort(warped).tolist() == np.argsort(SKEWED).tolist()
     assert all(math.isfinite(v) for v in warped)
     assert abs(skew(warped)) < abs(skew(SKEWED)) - 0.5  # 2.58 -> 1.57
+
+
+def test_a_plateau_of_failures_no_longer_sets_the_scale_of_the_good_trials() -> None:
+    # CV errors of an SVC search (negated: larger is better), as the GP steps see
+    # them: a third of the trials failed at chance level; the others differ by a few
+    # errors in 900.
+    good = [-0.0133, -0.0178, -0.0189, -0.02, -0.0211, -0.0244, -0.0278, -0.03, -0.0333]
+    failed = [-0.74, -0.76, -0.8, -0.83, -0.89]
+    values = good + failed
+    warped = np.array(warp_objective(values))
+    assert np.argsort(warped, kind="stable").tolist() == np.argsort(values, kind="stable").tolist()
+    # The best two trials' gap in units of the values' spread, which the GP's
+    # standardization sees: 0.029 after the Yeo-Johnson transform alone, 0.52 now.
+    yeo_johnson_only, _ = yeojohnson((np.array(values) - np.mean(values)) / np.std(values))
+    assert (yeo_johnson_only[0] - yeo_johnson_only[1]) / yeo_johnson_only.std() < 0.05
+    assert (warped[0] - warped[1]) / warped.std() > 0.3
+
+
+def test_the_worse_half_fills_the_lower_half_of_a_gaussian_as_wide_as_the_better() -> None:
+    warped = np.array(warp_objective([-50.0, -20.0, -10.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0]))
+    median = np.median(warped)
+    spread = np.sqrt(np.mean((warped[warped >= median] - median) ** 2))
+    expected = median + spread * norm.ppf(np.arange(1, 5) / 10)  # the four below it
+    np.testing.assert_allclose(np.sort(warped[warped < median]), expected, rtol=1e-9)
 
 
 def test_ties_stay_tied() -> None:
@@ -74,6 +109,11 @@ def test_constraint_metrics_and_several_objectives_keep_their_units() -> None:
         observations(points, {"loss": SKEWED, "memory": SKEWED}),
     )
     assert data.outcomes[1].values == SKEWED
+    # The incumbent is the best feasible trial: the objective's ranks are not the
+    # ones that matter, so only the power transform applies.
+    power_only = warp_objective([-v for v in SKEWED], rank_worse_half=False)
+    assert data.outcomes[0].values == pytest.approx(power_only)
+    assert power_only != pytest.approx(warp_objective([-v for v in SKEWED]))
 
     two = gp_spec(X, (MetricSpec("a", Goal.MAXIMIZE), MetricSpec("b", Goal.MAXIMIZE)))
     data = training_set(
