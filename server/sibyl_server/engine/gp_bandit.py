@@ -623,15 +623,12 @@ def training_set(
     """Encodes the completed trials; objectives are flipped so that larger is better.
 
     A single objective is also warped (see engine/warping.py; its worse half by rank
-    only without outcome constraints); several objectives are not, as their reference
-    point is given or inferred in their own units.
+    only when nothing constrains the incumbent: no outcome constraints and no
+    infeasible trial); several objectives are not, as their reference point is given
+    or inferred in their own units.
     """
     x = [encoding.encode(o.parameters) for o in completed]
     outcomes = [_outcome(m.name, completed, m.sign()) for m in spec.objectives]
-    if len(outcomes) == 1:
-        objective = outcomes[0]
-        warped = warp_objective(objective.values, rank_worse_half=not spec.constraints)
-        outcomes[0] = Outcome(objective.name, objective.rows, warped)
     constraints: list[Bound] = []
     for metric in spec.constraints:
         constraints += _metric_bounds(metric, len(outcomes))
@@ -641,6 +638,10 @@ def training_set(
         values = [0.0 if o.infeasible else 1.0 for o in completed]
         outcomes.append(Outcome(FEASIBILITY, list(range(len(completed))), values))
         constraints.append(Bound(index, 0.5, upper=False))
+    if len(spec.objectives) == 1:
+        objective = outcomes[0]
+        warped = warp_objective(objective.values, rank_worse_half=not constraints)
+        outcomes[0] = Outcome(objective.name, objective.rows, warped)
     for outcome in outcomes:
         if len(outcome.rows) < 2:
             raise ValueError(f"fewer than 2 finite values of {outcome.name!r}")

@@ -99,6 +99,18 @@ def test_a_single_objective_is_warped_and_larger_is_better() -> None:
     assert data.outcomes[0].values != pytest.approx([-v for v in SKEWED])
 
 
+def test_with_an_infeasible_trial_the_objective_is_not_rank_warped() -> None:
+    spec = gp_spec(X, (MetricSpec("loss", Goal.MINIMIZE),))
+    points = [i / len(SKEWED) for i in range(len(SKEWED))]
+    completed = [
+        *observations(points, {"loss": SKEWED}),
+        Observation({"x": 1.0}, {}, infeasible=True),
+    ]
+    data = training_set(spec, SearchSpaceEncoding(X), completed)
+    power_only = warp_objective([-v for v in SKEWED], rank_worse_half=False)
+    assert data.outcomes[0].values == pytest.approx(power_only)
+
+
 def test_constraint_metrics_and_several_objectives_keep_their_units() -> None:
     bounded = MetricSpec("memory", constraint=OutcomeConstraint(upper_bound=0.5))
     constrained = gp_spec(X, (MetricSpec("loss", Goal.MINIMIZE), bounded))
