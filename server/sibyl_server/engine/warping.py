@@ -24,8 +24,8 @@ Hartmann6, 20 seeds: -3.72 and -3.38).
 
 Measured (benchmarks/gp_quality.py, 40 seeds, 50 evaluations, median log10 regret;
 the Yeo-Johnson transform alone -> with the half-rank step after it, both run on one
-machine): SVC on digits, best CV error 0.0167 -> 0.0133 (runs ending at 12 errors in
-900 or fewer: 16 -> 26 of 40); Hartmann6 -2.54 -> -2.99; Rosenbrock4 1.04 -> 0.67;
+machine): SVC on digits, best CV error 0.0156 -> 0.0133 (runs ending at 12 errors in
+900 or fewer: 17 -> 26 of 40); Hartmann6 -2.54 -> -2.99; Rosenbrock4 1.04 -> 0.67;
 Ackley6 0.48 -> 0.46; Branin -4.72 -> -4.24 and Levy6 0.15 -> 0.30 go the other way.
 Before the Yeo-Johnson transform (10 seeds, the table before it -> with it): Branin
 -3.92 -> -4.74, Rosenbrock4 2.93 -> 1.62.
