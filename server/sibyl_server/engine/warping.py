@@ -76,8 +76,8 @@ def _half_rank(x: np.ndarray) -> np.ndarray:
     Gaussian as wide as the better half, whatever their distances were. Ties stay tied.
     """
     median = float(np.median(x))
-    spread = math.sqrt(float(np.mean((x[x >= median] - median) ** 2)))
     worse = x < median
+    spread = math.sqrt(float(np.mean((x[~worse] - median) ** 2)))
     if spread == 0.0 or not np.any(worse):
         return x
     distinct = np.unique(x[worse])
