@@ -22,73 +22,78 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from sibyl.v1 import study_pb2 as sibyl_dot_v1_dot_study__pb2
 from sibyl.v1 import trial_pb2 as sibyl_dot_v1_dot_trial__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1csibyl/v1/study_service.proto\x12\x08sibyl.v1\x1a\x14sibyl/v1/study.proto\x1a\x14sibyl/v1/trial.proto\"V\n\x12\x43reateStudyRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x10\n\x08study_id\x18\x02 \x01(\t\x12\x1e\n\x05study\x18\x03 \x01(\x0b\x32\x0f.sibyl.v1.Study\"5\n\x13\x43reateStudyResponse\x12\x1e\n\x05study\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Study\"\x1f\n\x0fGetStudyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"2\n\x10GetStudyResponse\x12\x1e\n\x05study\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Study\"K\n\x12ListStudiesRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"P\n\x13ListStudiesResponse\x12 \n\x07studies\x18\x01 \x03(\x0b\x32\x0f.sibyl.v1.Study\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\"\n\x12\x44\x65leteStudyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x15\n\x13\x44\x65leteStudyResponse\"L\n\x17UpdateStudyStateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12#\n\x05state\x18\x02 \x01(\x0e\x32\x14.sibyl.v1.StudyState\":\n\x18UpdateStudyStateResponse\x12\x1e\n\x05study\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Study\"H\n\x14SuggestTrialsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\x12\x11\n\tclient_id\x18\x03 \x01(\t\"c\n\x15SuggestTrialsResponse\x12\x1f\n\x06trials\x18\x01 \x03(\x0b\x32\x0f.sibyl.v1.Trial\x12)\n\x0bstudy_state\x18\x02 \x01(\x0e\x32\x14.sibyl.v1.StudyState\"X\n\x12\x43reateTrialRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x1e\n\x05trial\x18\x02 \x01(\x0b\x32\x0f.sibyl.v1.Trial\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"5\n\x13\x43reateTrialResponse\x12\x1e\n\x05trial\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Trial\"\x1f\n\x0fGetTrialRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"2\n\x10GetTrialResponse\x12\x1e\n\x05trial\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Trial\"p\n\x11ListTrialsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12$\n\x06states\x18\x02 \x03(\x0e\x32\x14.sibyl.v1.TrialState\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"N\n\x12ListTrialsResponse\x12\x1f\n\x06trials\x18\x01 \x03(\x0b\x32\x0f.sibyl.v1.Trial\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"V\n\x1a\x41\x64\x64TrialMeasurementRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12*\n\x0bmeasurement\x18\x02 \x01(\x0b\x32\x15.sibyl.v1.Measurement\"=\n\x1b\x41\x64\x64TrialMeasurementResponse\x12\x1e\n\x05trial\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Trial\"\x8e\x01\n\x14\x43ompleteTrialRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x30\n\x11\x66inal_measurement\x18\x02 \x01(\x0b\x32\x15.sibyl.v1.Measurement\x12\x18\n\x10trial_infeasible\x18\x03 \x01(\x08\x12\x1c\n\x14infeasibility_reason\x18\x04 \x01(\t\"7\n\x15\x43ompleteTrialResponse\x12\x1e\n\x05trial\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Trial\"*\n\x18ListOptimalTrialsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\"\x81\x01\n\x19ListOptimalTrialsResponse\x12\'\n\x0eoptimal_trials\x18\x01 \x03(\x0b\x32\x0f.sibyl.v1.Trial\x12\x1c\n\x14\x66\x65\x61sible_trial_count\x18\x02 \x01(\x03\x12\x1d\n\x15\x63ompleted_trial_count\x18\x03 \x01(\x03\".\n\x1e\x43heckTrialEarlyStoppingRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"f\n\x1f\x43heckTrialEarlyStoppingResponse\x12\x13\n\x0bshould_stop\x18\x01 \x01(\x08\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x1e\n\x05trial\x18\x03 \x01(\x0b\x32\x0f.sibyl.v1.Trial\" \n\x10StopTrialRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"3\n\x11StopTrialResponse\x12\x1e\n\x05trial\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Trial2\x84\t\n\x0cStudyService\x12J\n\x0b\x43reateStudy\x12\x1c.sibyl.v1.CreateStudyRequest\x1a\x1d.sibyl.v1.CreateStudyResponse\x12\x41\n\x08GetStudy\x12\x19.sibyl.v1.GetStudyRequest\x1a\x1a.sibyl.v1.GetStudyResponse\x12J\n\x0bListStudies\x12\x1c.sibyl.v1.ListStudiesRequest\x1a\x1d.sibyl.v1.ListStudiesResponse\x12J\n\x0b\x44\x65leteStudy\x12\x1c.sibyl.v1.DeleteStudyRequest\x1a\x1d.sibyl.v1.DeleteStudyResponse\x12Y\n\x10UpdateStudyState\x12!.sibyl.v1.UpdateStudyStateRequest\x1a\".sibyl.v1.UpdateStudyStateResponse\x12P\n\rSuggestTrials\x12\x1e.sibyl.v1.SuggestTrialsRequest\x1a\x1f.sibyl.v1.SuggestTrialsResponse\x12J\n\x0b\x43reateTrial\x12\x1c.sibyl.v1.CreateTrialRequest\x1a\x1d.sibyl.v1.CreateTrialResponse\x12\x41\n\x08GetTrial\x12\x19.sibyl.v1.GetTrialRequest\x1a\x1a.sibyl.v1.GetTrialResponse\x12G\n\nListTrials\x12\x1b.sibyl.v1.ListTrialsRequest\x1a\x1c.sibyl.v1.ListTrialsResponse\x12\x62\n\x13\x41\x64\x64TrialMeasurement\x12$.sibyl.v1.AddTrialMeasurementRequest\x1a%.sibyl.v1.AddTrialMeasurementResponse\x12P\n\rCompleteTrial\x12\x1e.sibyl.v1.CompleteTrialRequest\x1a\x1f.sibyl.v1.CompleteTrialResponse\x12\\\n\x11ListOptimalTrials\x12\".sibyl.v1.ListOptimalTrialsRequest\x1a#.sibyl.v1.ListOptimalTrialsResponse\x12n\n\x17\x43heckTrialEarlyStopping\x12(.sibyl.v1.CheckTrialEarlyStoppingRequest\x1a).sibyl.v1.CheckTrialEarlyStoppingResponse\x12\x44\n\tStopTrial\x12\x1a.sibyl.v1.StopTrialRequest\x1a\x1b.sibyl.v1.StopTrialResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1csibyl/v1/study_service.proto\x12\x08sibyl.v1\x1a google/protobuf/field_mask.proto\x1a\x14sibyl/v1/study.proto\x1a\x14sibyl/v1/trial.proto\"j\n\x12\x43reateStudyRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x10\n\x08study_id\x18\x02 \x01(\t\x12\x1e\n\x05study\x18\x03 \x01(\x0b\x32\x0f.sibyl.v1.Study\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"5\n\x13\x43reateStudyResponse\x12\x1e\n\x05study\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Study\"\x1f\n\x0fGetStudyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"2\n\x10GetStudyResponse\x12\x1e\n\x05study\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Study\"K\n\x12ListStudiesRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"P\n\x13ListStudiesResponse\x12 \n\x07studies\x18\x01 \x03(\x0b\x32\x0f.sibyl.v1.Study\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"9\n\x12\x44\x65leteStudyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x15\n\rallow_missing\x18\x02 \x01(\x08\"\x15\n\x13\x44\x65leteStudyResponse\"L\n\x17UpdateStudyStateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12#\n\x05state\x18\x02 \x01(\x0e\x32\x14.sibyl.v1.StudyState\":\n\x18UpdateStudyStateResponse\x12\x1e\n\x05study\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Study\"e\n\x12UpdateStudyRequest\x12\x1e\n\x05study\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Study\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"5\n\x13UpdateStudyResponse\x12\x1e\n\x05study\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Study\"H\n\x14SuggestTrialsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\r\n\x05\x63ount\x18\x02 \x01(\x05\x12\x11\n\tclient_id\x18\x03 \x01(\t\"c\n\x15SuggestTrialsResponse\x12\x1f\n\x06trials\x18\x01 \x03(\x0b\x32\x0f.sibyl.v1.Trial\x12)\n\x0bstudy_state\x18\x02 \x01(\x0e\x32\x14.sibyl.v1.StudyState\"X\n\x12\x43reateTrialRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x1e\n\x05trial\x18\x02 \x01(\x0b\x32\x0f.sibyl.v1.Trial\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"5\n\x13\x43reateTrialResponse\x12\x1e\n\x05trial\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Trial\"\x1f\n\x0fGetTrialRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"2\n\x10GetTrialResponse\x12\x1e\n\x05trial\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Trial\"p\n\x11ListTrialsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12$\n\x06states\x18\x02 \x03(\x0e\x32\x14.sibyl.v1.TrialState\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"N\n\x12ListTrialsResponse\x12\x1f\n\x06trials\x18\x01 \x03(\x0b\x32\x0f.sibyl.v1.Trial\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"i\n\x1a\x41\x64\x64TrialMeasurementRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12*\n\x0bmeasurement\x18\x02 \x01(\x0b\x32\x15.sibyl.v1.Measurement\x12\x11\n\tclient_id\x18\x03 \x01(\t\"=\n\x1b\x41\x64\x64TrialMeasurementResponse\x12\x1e\n\x05trial\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Trial\"\xa1\x01\n\x14\x43ompleteTrialRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x30\n\x11\x66inal_measurement\x18\x02 \x01(\x0b\x32\x15.sibyl.v1.Measurement\x12\x18\n\x10trial_infeasible\x18\x03 \x01(\x08\x12\x1c\n\x14infeasibility_reason\x18\x04 \x01(\t\x12\x11\n\tclient_id\x18\x05 \x01(\t\"7\n\x15\x43ompleteTrialResponse\x12\x1e\n\x05trial\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Trial\"*\n\x18ListOptimalTrialsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\"\x81\x01\n\x19ListOptimalTrialsResponse\x12\'\n\x0eoptimal_trials\x18\x01 \x03(\x0b\x32\x0f.sibyl.v1.Trial\x12\x1c\n\x14\x66\x65\x61sible_trial_count\x18\x02 \x01(\x03\x12\x1d\n\x15\x63ompleted_trial_count\x18\x03 \x01(\x03\"A\n\x1e\x43heckTrialEarlyStoppingRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\"z\n\x1f\x43heckTrialEarlyStoppingResponse\x12\x13\n\x0bshould_stop\x18\x01 \x01(\x08\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x1e\n\x05trial\x18\x03 \x01(\x0b\x32\x0f.sibyl.v1.Trial\x12\x12\n\nlease_lost\x18\x04 \x01(\x08\" \n\x10StopTrialRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"3\n\x11StopTrialResponse\x12\x1e\n\x05trial\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Trial2\xd0\t\n\x0cStudyService\x12J\n\x0b\x43reateStudy\x12\x1c.sibyl.v1.CreateStudyRequest\x1a\x1d.sibyl.v1.CreateStudyResponse\x12\x41\n\x08GetStudy\x12\x19.sibyl.v1.GetStudyRequest\x1a\x1a.sibyl.v1.GetStudyResponse\x12J\n\x0bListStudies\x12\x1c.sibyl.v1.ListStudiesRequest\x1a\x1d.sibyl.v1.ListStudiesResponse\x12J\n\x0b\x44\x65leteStudy\x12\x1c.sibyl.v1.DeleteStudyRequest\x1a\x1d.sibyl.v1.DeleteStudyResponse\x12Y\n\x10UpdateStudyState\x12!.sibyl.v1.UpdateStudyStateRequest\x1a\".sibyl.v1.UpdateStudyStateResponse\x12J\n\x0bUpdateStudy\x12\x1c.sibyl.v1.UpdateStudyRequest\x1a\x1d.sibyl.v1.UpdateStudyResponse\x12P\n\rSuggestTrials\x12\x1e.sibyl.v1.SuggestTrialsRequest\x1a\x1f.sibyl.v1.SuggestTrialsResponse\x12J\n\x0b\x43reateTrial\x12\x1c.sibyl.v1.CreateTrialRequest\x1a\x1d.sibyl.v1.CreateTrialResponse\x12\x41\n\x08GetTrial\x12\x19.sibyl.v1.GetTrialRequest\x1a\x1a.sibyl.v1.GetTrialResponse\x12G\n\nListTrials\x12\x1b.sibyl.v1.ListTrialsRequest\x1a\x1c.sibyl.v1.ListTrialsResponse\x12\x62\n\x13\x41\x64\x64TrialMeasurement\x12$.sibyl.v1.AddTrialMeasurementRequest\x1a%.sibyl.v1.AddTrialMeasurementResponse\x12P\n\rCompleteTrial\x12\x1e.sibyl.v1.CompleteTrialRequest\x1a\x1f.sibyl.v1.CompleteTrialResponse\x12\\\n\x11ListOptimalTrials\x12\".sibyl.v1.ListOptimalTrialsRequest\x1a#.sibyl.v1.ListOptimalTrialsResponse\x12n\n\x17\x43heckTrialEarlyStopping\x12(.sibyl.v1.CheckTrialEarlyStoppingRequest\x1a).sibyl.v1.CheckTrialEarlyStoppingResponse\x12\x44\n\tStopTrial\x12\x1a.sibyl.v1.StopTrialRequest\x1a\x1b.sibyl.v1.StopTrialResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sibyl.v1.study_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CREATESTUDYREQUEST']._serialized_start=86
-  _globals['_CREATESTUDYREQUEST']._serialized_end=172
-  _globals['_CREATESTUDYRESPONSE']._serialized_start=174
-  _globals['_CREATESTUDYRESPONSE']._serialized_end=227
-  _globals['_GETSTUDYREQUEST']._serialized_start=229
-  _globals['_GETSTUDYREQUEST']._serialized_end=260
-  _globals['_GETSTUDYRESPONSE']._serialized_start=262
-  _globals['_GETSTUDYRESPONSE']._serialized_end=312
-  _globals['_LISTSTUDIESREQUEST']._serialized_start=314
-  _globals['_LISTSTUDIESREQUEST']._serialized_end=389
-  _globals['_LISTSTUDIESRESPONSE']._serialized_start=391
-  _globals['_LISTSTUDIESRESPONSE']._serialized_end=471
-  _globals['_DELETESTUDYREQUEST']._serialized_start=473
-  _globals['_DELETESTUDYREQUEST']._serialized_end=507
-  _globals['_DELETESTUDYRESPONSE']._serialized_start=509
-  _globals['_DELETESTUDYRESPONSE']._serialized_end=530
-  _globals['_UPDATESTUDYSTATEREQUEST']._serialized_start=532
-  _globals['_UPDATESTUDYSTATEREQUEST']._serialized_end=608
-  _globals['_UPDATESTUDYSTATERESPONSE']._serialized_start=610
-  _globals['_UPDATESTUDYSTATERESPONSE']._serialized_end=668
-  _globals['_SUGGESTTRIALSREQUEST']._serialized_start=670
-  _globals['_SUGGESTTRIALSREQUEST']._serialized_end=742
-  _globals['_SUGGESTTRIALSRESPONSE']._serialized_start=744
-  _globals['_SUGGESTTRIALSRESPONSE']._serialized_end=843
-  _globals['_CREATETRIALREQUEST']._serialized_start=845
-  _globals['_CREATETRIALREQUEST']._serialized_end=933
-  _globals['_CREATETRIALRESPONSE']._serialized_start=935
-  _globals['_CREATETRIALRESPONSE']._serialized_end=988
-  _globals['_GETTRIALREQUEST']._serialized_start=990
-  _globals['_GETTRIALREQUEST']._serialized_end=1021
-  _globals['_GETTRIALRESPONSE']._serialized_start=1023
-  _globals['_GETTRIALRESPONSE']._serialized_end=1073
-  _globals['_LISTTRIALSREQUEST']._serialized_start=1075
-  _globals['_LISTTRIALSREQUEST']._serialized_end=1187
-  _globals['_LISTTRIALSRESPONSE']._serialized_start=1189
-  _globals['_LISTTRIALSRESPONSE']._serialized_end=1267
-  _globals['_ADDTRIALMEASUREMENTREQUEST']._serialized_start=1269
-  _globals['_ADDTRIALMEASUREMENTREQUEST']._serialized_end=1355
-  _globals['_ADDTRIALMEASUREMENTRESPONSE']._serialized_start=1357
-  _globals['_ADDTRIALMEASUREMENTRESPONSE']._serialized_end=1418
-  _globals['_COMPLETETRIALREQUEST']._serialized_start=1421
-  _globals['_COMPLETETRIALREQUEST']._serialized_end=1563
-  _globals['_COMPLETETRIALRESPONSE']._serialized_start=1565
-  _globals['_COMPLETETRIALRESPONSE']._serialized_end=1620
-  _globals['_LISTOPTIMALTRIALSREQUEST']._serialized_start=1622
-  _globals['_LISTOPTIMALTRIALSREQUEST']._serialized_end=1664
-  _globals['_LISTOPTIMALTRIALSRESPONSE']._serialized_start=1667
-  _globals['_LISTOPTIMALTRIALSRESPONSE']._serialized_end=1796
-  _globals['_CHECKTRIALEARLYSTOPPINGREQUEST']._serialized_start=1798
-  _globals['_CHECKTRIALEARLYSTOPPINGREQUEST']._serialized_end=1844
-  _globals['_CHECKTRIALEARLYSTOPPINGRESPONSE']._serialized_start=1846
-  _globals['_CHECKTRIALEARLYSTOPPINGRESPONSE']._serialized_end=1948
-  _globals['_STOPTRIALREQUEST']._serialized_start=1950
-  _globals['_STOPTRIALREQUEST']._serialized_end=1982
-  _globals['_STOPTRIALRESPONSE']._serialized_start=1984
-  _globals['_STOPTRIALRESPONSE']._serialized_end=2035
-  _globals['_STUDYSERVICE']._serialized_start=2038
-  _globals['_STUDYSERVICE']._serialized_end=3194
+  _globals['_CREATESTUDYREQUEST']._serialized_start=120
+  _globals['_CREATESTUDYREQUEST']._serialized_end=226
+  _globals['_CREATESTUDYRESPONSE']._serialized_start=228
+  _globals['_CREATESTUDYRESPONSE']._serialized_end=281
+  _globals['_GETSTUDYREQUEST']._serialized_start=283
+  _globals['_GETSTUDYREQUEST']._serialized_end=314
+  _globals['_GETSTUDYRESPONSE']._serialized_start=316
+  _globals['_GETSTUDYRESPONSE']._serialized_end=366
+  _globals['_LISTSTUDIESREQUEST']._serialized_start=368
+  _globals['_LISTSTUDIESREQUEST']._serialized_end=443
+  _globals['_LISTSTUDIESRESPONSE']._serialized_start=445
+  _globals['_LISTSTUDIESRESPONSE']._serialized_end=525
+  _globals['_DELETESTUDYREQUEST']._serialized_start=527
+  _globals['_DELETESTUDYREQUEST']._serialized_end=584
+  _globals['_DELETESTUDYRESPONSE']._serialized_start=586
+  _globals['_DELETESTUDYRESPONSE']._serialized_end=607
+  _globals['_UPDATESTUDYSTATEREQUEST']._serialized_start=609
+  _globals['_UPDATESTUDYSTATEREQUEST']._serialized_end=685
+  _globals['_UPDATESTUDYSTATERESPONSE']._serialized_start=687
+  _globals['_UPDATESTUDYSTATERESPONSE']._serialized_end=745
+  _globals['_UPDATESTUDYREQUEST']._serialized_start=747
+  _globals['_UPDATESTUDYREQUEST']._serialized_end=848
+  _globals['_UPDATESTUDYRESPONSE']._serialized_start=850
+  _globals['_UPDATESTUDYRESPONSE']._serialized_end=903
+  _globals['_SUGGESTTRIALSREQUEST']._serialized_start=905
+  _globals['_SUGGESTTRIALSREQUEST']._serialized_end=977
+  _globals['_SUGGESTTRIALSRESPONSE']._serialized_start=979
+  _globals['_SUGGESTTRIALSRESPONSE']._serialized_end=1078
+  _globals['_CREATETRIALREQUEST']._serialized_start=1080
+  _globals['_CREATETRIALREQUEST']._serialized_end=1168
+  _globals['_CREATETRIALRESPONSE']._serialized_start=1170
+  _globals['_CREATETRIALRESPONSE']._serialized_end=1223
+  _globals['_GETTRIALREQUEST']._serialized_start=1225
+  _globals['_GETTRIALREQUEST']._serialized_end=1256
+  _globals['_GETTRIALRESPONSE']._serialized_start=1258
+  _globals['_GETTRIALRESPONSE']._serialized_end=1308
+  _globals['_LISTTRIALSREQUEST']._serialized_start=1310
+  _globals['_LISTTRIALSREQUEST']._serialized_end=1422
+  _globals['_LISTTRIALSRESPONSE']._serialized_start=1424
+  _globals['_LISTTRIALSRESPONSE']._serialized_end=1502
+  _globals['_ADDTRIALMEASUREMENTREQUEST']._serialized_start=1504
+  _globals['_ADDTRIALMEASUREMENTREQUEST']._serialized_end=1609
+  _globals['_ADDTRIALMEASUREMENTRESPONSE']._serialized_start=1611
+  _globals['_ADDTRIALMEASUREMENTRESPONSE']._serialized_end=1672
+  _globals['_COMPLETETRIALREQUEST']._serialized_start=1675
+  _globals['_COMPLETETRIALREQUEST']._serialized_end=1836
+  _globals['_COMPLETETRIALRESPONSE']._serialized_start=1838
+  _globals['_COMPLETETRIALRESPONSE']._serialized_end=1893
+  _globals['_LISTOPTIMALTRIALSREQUEST']._serialized_start=1895
+  _globals['_LISTOPTIMALTRIALSREQUEST']._serialized_end=1937
+  _globals['_LISTOPTIMALTRIALSRESPONSE']._serialized_start=1940
+  _globals['_LISTOPTIMALTRIALSRESPONSE']._serialized_end=2069
+  _globals['_CHECKTRIALEARLYSTOPPINGREQUEST']._serialized_start=2071
+  _globals['_CHECKTRIALEARLYSTOPPINGREQUEST']._serialized_end=2136
+  _globals['_CHECKTRIALEARLYSTOPPINGRESPONSE']._serialized_start=2138
+  _globals['_CHECKTRIALEARLYSTOPPINGRESPONSE']._serialized_end=2260
+  _globals['_STOPTRIALREQUEST']._serialized_start=2262
+  _globals['_STOPTRIALREQUEST']._serialized_end=2294
+  _globals['_STOPTRIALRESPONSE']._serialized_start=2296
+  _globals['_STOPTRIALRESPONSE']._serialized_end=2347
+  _globals['_STUDYSERVICE']._serialized_start=2350
+  _globals['_STUDYSERVICE']._serialized_end=3582
 # @@protoc_insertion_point(module_scope)

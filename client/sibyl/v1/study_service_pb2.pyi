@@ -1,3 +1,4 @@
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from sibyl.v1 import study_pb2 as _study_pb2
 from sibyl.v1 import trial_pb2 as _trial_pb2
 from google.protobuf.internal import containers as _containers
@@ -9,14 +10,16 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateStudyRequest(_message.Message):
-    __slots__ = ("parent", "study_id", "study")
+    __slots__ = ("parent", "study_id", "study", "request_id")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     STUDY_ID_FIELD_NUMBER: _ClassVar[int]
     STUDY_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     parent: str
     study_id: str
     study: _study_pb2.Study
-    def __init__(self, parent: _Optional[str] = ..., study_id: _Optional[str] = ..., study: _Optional[_Union[_study_pb2.Study, _Mapping]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, parent: _Optional[str] = ..., study_id: _Optional[str] = ..., study: _Optional[_Union[_study_pb2.Study, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class CreateStudyResponse(_message.Message):
     __slots__ = ("study",)
@@ -55,10 +58,12 @@ class ListStudiesResponse(_message.Message):
     def __init__(self, studies: _Optional[_Iterable[_Union[_study_pb2.Study, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class DeleteStudyRequest(_message.Message):
-    __slots__ = ("name",)
+    __slots__ = ("name", "allow_missing")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    ALLOW_MISSING_FIELD_NUMBER: _ClassVar[int]
     name: str
-    def __init__(self, name: _Optional[str] = ...) -> None: ...
+    allow_missing: bool
+    def __init__(self, name: _Optional[str] = ..., allow_missing: _Optional[bool] = ...) -> None: ...
 
 class DeleteStudyResponse(_message.Message):
     __slots__ = ()
@@ -73,6 +78,20 @@ class UpdateStudyStateRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ..., state: _Optional[_Union[_study_pb2.StudyState, str]] = ...) -> None: ...
 
 class UpdateStudyStateResponse(_message.Message):
+    __slots__ = ("study",)
+    STUDY_FIELD_NUMBER: _ClassVar[int]
+    study: _study_pb2.Study
+    def __init__(self, study: _Optional[_Union[_study_pb2.Study, _Mapping]] = ...) -> None: ...
+
+class UpdateStudyRequest(_message.Message):
+    __slots__ = ("study", "update_mask")
+    STUDY_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    study: _study_pb2.Study
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, study: _Optional[_Union[_study_pb2.Study, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class UpdateStudyResponse(_message.Message):
     __slots__ = ("study",)
     STUDY_FIELD_NUMBER: _ClassVar[int]
     study: _study_pb2.Study
@@ -145,12 +164,14 @@ class ListTrialsResponse(_message.Message):
     def __init__(self, trials: _Optional[_Iterable[_Union[_trial_pb2.Trial, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class AddTrialMeasurementRequest(_message.Message):
-    __slots__ = ("name", "measurement")
+    __slots__ = ("name", "measurement", "client_id")
     NAME_FIELD_NUMBER: _ClassVar[int]
     MEASUREMENT_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     name: str
     measurement: _trial_pb2.Measurement
-    def __init__(self, name: _Optional[str] = ..., measurement: _Optional[_Union[_trial_pb2.Measurement, _Mapping]] = ...) -> None: ...
+    client_id: str
+    def __init__(self, name: _Optional[str] = ..., measurement: _Optional[_Union[_trial_pb2.Measurement, _Mapping]] = ..., client_id: _Optional[str] = ...) -> None: ...
 
 class AddTrialMeasurementResponse(_message.Message):
     __slots__ = ("trial",)
@@ -159,16 +180,18 @@ class AddTrialMeasurementResponse(_message.Message):
     def __init__(self, trial: _Optional[_Union[_trial_pb2.Trial, _Mapping]] = ...) -> None: ...
 
 class CompleteTrialRequest(_message.Message):
-    __slots__ = ("name", "final_measurement", "trial_infeasible", "infeasibility_reason")
+    __slots__ = ("name", "final_measurement", "trial_infeasible", "infeasibility_reason", "client_id")
     NAME_FIELD_NUMBER: _ClassVar[int]
     FINAL_MEASUREMENT_FIELD_NUMBER: _ClassVar[int]
     TRIAL_INFEASIBLE_FIELD_NUMBER: _ClassVar[int]
     INFEASIBILITY_REASON_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     name: str
     final_measurement: _trial_pb2.Measurement
     trial_infeasible: bool
     infeasibility_reason: str
-    def __init__(self, name: _Optional[str] = ..., final_measurement: _Optional[_Union[_trial_pb2.Measurement, _Mapping]] = ..., trial_infeasible: _Optional[bool] = ..., infeasibility_reason: _Optional[str] = ...) -> None: ...
+    client_id: str
+    def __init__(self, name: _Optional[str] = ..., final_measurement: _Optional[_Union[_trial_pb2.Measurement, _Mapping]] = ..., trial_infeasible: _Optional[bool] = ..., infeasibility_reason: _Optional[str] = ..., client_id: _Optional[str] = ...) -> None: ...
 
 class CompleteTrialResponse(_message.Message):
     __slots__ = ("trial",)
@@ -193,20 +216,24 @@ class ListOptimalTrialsResponse(_message.Message):
     def __init__(self, optimal_trials: _Optional[_Iterable[_Union[_trial_pb2.Trial, _Mapping]]] = ..., feasible_trial_count: _Optional[int] = ..., completed_trial_count: _Optional[int] = ...) -> None: ...
 
 class CheckTrialEarlyStoppingRequest(_message.Message):
-    __slots__ = ("name",)
+    __slots__ = ("name", "client_id")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     name: str
-    def __init__(self, name: _Optional[str] = ...) -> None: ...
+    client_id: str
+    def __init__(self, name: _Optional[str] = ..., client_id: _Optional[str] = ...) -> None: ...
 
 class CheckTrialEarlyStoppingResponse(_message.Message):
-    __slots__ = ("should_stop", "reason", "trial")
+    __slots__ = ("should_stop", "reason", "trial", "lease_lost")
     SHOULD_STOP_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     TRIAL_FIELD_NUMBER: _ClassVar[int]
+    LEASE_LOST_FIELD_NUMBER: _ClassVar[int]
     should_stop: bool
     reason: str
     trial: _trial_pb2.Trial
-    def __init__(self, should_stop: _Optional[bool] = ..., reason: _Optional[str] = ..., trial: _Optional[_Union[_trial_pb2.Trial, _Mapping]] = ...) -> None: ...
+    lease_lost: bool
+    def __init__(self, should_stop: _Optional[bool] = ..., reason: _Optional[str] = ..., trial: _Optional[_Union[_trial_pb2.Trial, _Mapping]] = ..., lease_lost: _Optional[bool] = ...) -> None: ...
 
 class StopTrialRequest(_message.Message):
     __slots__ = ("name",)

@@ -60,6 +60,11 @@ class StudyServiceStub:
                 request_serializer=sibyl_dot_v1_dot_study__service__pb2.UpdateStudyStateRequest.SerializeToString,
                 response_deserializer=sibyl_dot_v1_dot_study__service__pb2.UpdateStudyStateResponse.FromString,
                 _registered_method=True)
+        self.UpdateStudy = channel.unary_unary(
+                '/sibyl.v1.StudyService/UpdateStudy',
+                request_serializer=sibyl_dot_v1_dot_study__service__pb2.UpdateStudyRequest.SerializeToString,
+                response_deserializer=sibyl_dot_v1_dot_study__service__pb2.UpdateStudyResponse.FromString,
+                _registered_method=True)
         self.SuggestTrials = channel.unary_unary(
                 '/sibyl.v1.StudyService/SuggestTrials',
                 request_serializer=sibyl_dot_v1_dot_study__service__pb2.SuggestTrialsRequest.SerializeToString,
@@ -112,7 +117,9 @@ class StudyServiceServicer:
     """
 
     def CreateStudy(self, request, context):
-        """Creates a study. ALREADY_EXISTS if the team has a study with that id.
+        """Creates a study. ALREADY_EXISTS if the team has a study with that id,
+        unless it was created by a request with the same `request_id` (a retry),
+        which returns it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -133,14 +140,30 @@ class StudyServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteStudy(self, request, context):
-        """Deletes a study and all its trials. NOT_FOUND if it does not exist.
+        """Deletes a study and all its trials. NOT_FOUND if it does not exist, unless
+        `allow_missing` is set (what a retry sets, since its first attempt may have
+        deleted it).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def UpdateStudyState(self, request, context):
-        """Sets a study's state to ACTIVE, PAUSED or COMPLETED.
+        """Sets a study's state to ACTIVE, PAUSED or COMPLETED. Idempotent. Setting a
+        study ACTIVE whose trial budget or grid is used up is FAILED_PRECONDITION
+        (reason STUDY_EXHAUSTED): raise `max_trials` with UpdateStudy first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateStudy(self, request, context):
+        """Changes the fields of a study that may change after creation, named in
+        `update_mask`: `display_name`, `spec.max_trials` and `spec.trial_lease`.
+        Raising `max_trials` above the trials a study already has lets it suggest
+        again (a study COMPLETED by its budget becomes ACTIVE); lowering it below
+        that number is FAILED_PRECONDITION. Other paths are INVALID_ARGUMENT.
+        Idempotent.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -185,6 +208,8 @@ class StudyServiceServicer:
 
     def AddTrialMeasurement(self, request, context):
         """Records an intermediate measurement of an ACTIVE trial and renews its lease.
+        With `client_id` set, FAILED_PRECONDITION (reason LEASE_LOST) once the trial
+        was handed to another worker. Sending the last measurement again is a no-op.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -193,7 +218,9 @@ class StudyServiceServicer:
     def CompleteTrial(self, request, context):
         """Finishes a trial, with a final measurement or as infeasible. Completing a
         finished trial again with the same result returns it unchanged; with a
-        different result it is FAILED_PRECONDITION.
+        different result it is FAILED_PRECONDITION. With `client_id` set,
+        FAILED_PRECONDITION (reason LEASE_LOST) once the trial was handed to another
+        worker.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -214,7 +241,9 @@ class StudyServiceServicer:
         policy and the trial's intermediate measurements. When it should, the trial
         becomes STOPPING: the worker should complete it (with its last measurement,
         by leaving the final measurement unset). A STOPPING trial always answers yes.
-        Without a policy the answer is always no.
+        Without a policy the answer is always no. With `client_id` set, a worker
+        whose trial was handed to another worker is told to drop it (`lease_lost`),
+        and the trial is left as it is.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -255,6 +284,11 @@ def add_StudyServiceServicer_to_server(servicer, server):
                     servicer.UpdateStudyState,
                     request_deserializer=sibyl_dot_v1_dot_study__service__pb2.UpdateStudyStateRequest.FromString,
                     response_serializer=sibyl_dot_v1_dot_study__service__pb2.UpdateStudyStateResponse.SerializeToString,
+            ),
+            'UpdateStudy': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateStudy,
+                    request_deserializer=sibyl_dot_v1_dot_study__service__pb2.UpdateStudyRequest.FromString,
+                    response_serializer=sibyl_dot_v1_dot_study__service__pb2.UpdateStudyResponse.SerializeToString,
             ),
             'SuggestTrials': grpc.unary_unary_rpc_method_handler(
                     servicer.SuggestTrials,
@@ -438,6 +472,33 @@ class StudyService:
             '/sibyl.v1.StudyService/UpdateStudyState',
             sibyl_dot_v1_dot_study__service__pb2.UpdateStudyStateRequest.SerializeToString,
             sibyl_dot_v1_dot_study__service__pb2.UpdateStudyStateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateStudy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sibyl.v1.StudyService/UpdateStudy',
+            sibyl_dot_v1_dot_study__service__pb2.UpdateStudyRequest.SerializeToString,
+            sibyl_dot_v1_dot_study__service__pb2.UpdateStudyResponse.FromString,
             options,
             channel_credentials,
             insecure,

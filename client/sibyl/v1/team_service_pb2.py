@@ -26,15 +26,15 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsibyl/v1/team_service.proto\x12\x08sibyl.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"k\n\x04Team\x12\x0c\n\x04name\x18\x01 \x01(\t\x12$\n\x06quotas\x18\x02 \x01(\x0b\x32\x14.sibyl.v1.TeamQuotas\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"o\n\nTeamQuotas\x12\x1a\n\x12max_active_studies\x18\x01 \x01(\x03\x12\x1c\n\x14max_trials_per_study\x18\x02 \x01(\x03\x12\'\n\x1fmax_suggest_requests_per_second\x18\x03 \x01(\x01\"\xdb\x01\n\x05Token\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x1c\n\x04role\x18\x02 \x01(\x0e\x32\x0e.sibyl.v1.Role\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x65xpire_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brevoke_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1e\n\x0eGetTeamRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"/\n\x0fGetTeamResponse\x12\x1c\n\x04team\x18\x01 \x01(\x0b\x32\x0e.sibyl.v1.Team\"\x88\x01\n\x12\x43reateTokenRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x1c\n\x04role\x18\x02 \x01(\x0e\x32\x0e.sibyl.v1.Role\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12/\n\x0ctime_to_live\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\"E\n\x13\x43reateTokenResponse\x12\x1e\n\x05token\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Token\x12\x0e\n\x06secret\x18\x02 \x01(\t\"J\n\x11ListTokensRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"N\n\x12ListTokensResponse\x12\x1f\n\x06tokens\x18\x01 \x03(\x0b\x32\x0f.sibyl.v1.Token\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\"\n\x12RevokeTokenRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"5\n\x13RevokeTokenResponse\x12\x1e\n\x05token\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Token*N\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bROLE_READER\x10\x01\x12\x0f\n\x0bROLE_WRITER\x10\x02\x12\x0e\n\nROLE_ADMIN\x10\x03\x32\xae\x02\n\x0bTeamService\x12>\n\x07GetTeam\x12\x18.sibyl.v1.GetTeamRequest\x1a\x19.sibyl.v1.GetTeamResponse\x12J\n\x0b\x43reateToken\x12\x1c.sibyl.v1.CreateTokenRequest\x1a\x1d.sibyl.v1.CreateTokenResponse\x12G\n\nListTokens\x12\x1b.sibyl.v1.ListTokensRequest\x1a\x1c.sibyl.v1.ListTokensResponse\x12J\n\x0bRevokeToken\x12\x1c.sibyl.v1.RevokeTokenRequest\x1a\x1d.sibyl.v1.RevokeTokenResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsibyl/v1/team_service.proto\x12\x08sibyl.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"k\n\x04Team\x12\x0c\n\x04name\x18\x01 \x01(\t\x12$\n\x06quotas\x18\x02 \x01(\x0b\x32\x14.sibyl.v1.TeamQuotas\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"o\n\nTeamQuotas\x12\x1a\n\x12max_active_studies\x18\x01 \x01(\x03\x12\x1c\n\x14max_trials_per_study\x18\x02 \x01(\x03\x12\'\n\x1fmax_suggest_requests_per_second\x18\x03 \x01(\x01\"\xdb\x01\n\x05Token\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x1c\n\x04role\x18\x02 \x01(\x0e\x32\x0e.sibyl.v1.Role\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x65xpire_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brevoke_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1e\n\x0eGetTeamRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"/\n\x0fGetTeamResponse\x12\x1c\n\x04team\x18\x01 \x01(\x0b\x32\x0e.sibyl.v1.Team\"\x9c\x01\n\x12\x43reateTokenRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x1c\n\x04role\x18\x02 \x01(\x0e\x32\x0e.sibyl.v1.Role\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12/\n\x0ctime_to_live\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"E\n\x13\x43reateTokenResponse\x12\x1e\n\x05token\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Token\x12\x0e\n\x06secret\x18\x02 \x01(\t\"J\n\x11ListTokensRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"N\n\x12ListTokensResponse\x12\x1f\n\x06tokens\x18\x01 \x03(\x0b\x32\x0f.sibyl.v1.Token\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\"\n\x12RevokeTokenRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"5\n\x13RevokeTokenResponse\x12\x1e\n\x05token\x18\x01 \x01(\x0b\x32\x0f.sibyl.v1.Token*N\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bROLE_READER\x10\x01\x12\x0f\n\x0bROLE_WRITER\x10\x02\x12\x0e\n\nROLE_ADMIN\x10\x03\x32\xae\x02\n\x0bTeamService\x12>\n\x07GetTeam\x12\x18.sibyl.v1.GetTeamRequest\x1a\x19.sibyl.v1.GetTeamResponse\x12J\n\x0b\x43reateToken\x12\x1c.sibyl.v1.CreateTokenRequest\x1a\x1d.sibyl.v1.CreateTokenResponse\x12G\n\nListTokens\x12\x1b.sibyl.v1.ListTokensRequest\x1a\x1c.sibyl.v1.ListTokensResponse\x12J\n\x0bRevokeToken\x12\x1c.sibyl.v1.RevokeTokenRequest\x1a\x1d.sibyl.v1.RevokeTokenResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sibyl.v1.team_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ROLE']._serialized_start=1088
-  _globals['_ROLE']._serialized_end=1166
+  _globals['_ROLE']._serialized_start=1108
+  _globals['_ROLE']._serialized_end=1186
   _globals['_TEAM']._serialized_start=106
   _globals['_TEAM']._serialized_end=213
   _globals['_TEAMQUOTAS']._serialized_start=215
@@ -46,17 +46,17 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETTEAMRESPONSE']._serialized_start=582
   _globals['_GETTEAMRESPONSE']._serialized_end=629
   _globals['_CREATETOKENREQUEST']._serialized_start=632
-  _globals['_CREATETOKENREQUEST']._serialized_end=768
-  _globals['_CREATETOKENRESPONSE']._serialized_start=770
-  _globals['_CREATETOKENRESPONSE']._serialized_end=839
-  _globals['_LISTTOKENSREQUEST']._serialized_start=841
-  _globals['_LISTTOKENSREQUEST']._serialized_end=915
-  _globals['_LISTTOKENSRESPONSE']._serialized_start=917
-  _globals['_LISTTOKENSRESPONSE']._serialized_end=995
-  _globals['_REVOKETOKENREQUEST']._serialized_start=997
-  _globals['_REVOKETOKENREQUEST']._serialized_end=1031
-  _globals['_REVOKETOKENRESPONSE']._serialized_start=1033
-  _globals['_REVOKETOKENRESPONSE']._serialized_end=1086
-  _globals['_TEAMSERVICE']._serialized_start=1169
-  _globals['_TEAMSERVICE']._serialized_end=1471
+  _globals['_CREATETOKENREQUEST']._serialized_end=788
+  _globals['_CREATETOKENRESPONSE']._serialized_start=790
+  _globals['_CREATETOKENRESPONSE']._serialized_end=859
+  _globals['_LISTTOKENSREQUEST']._serialized_start=861
+  _globals['_LISTTOKENSREQUEST']._serialized_end=935
+  _globals['_LISTTOKENSRESPONSE']._serialized_start=937
+  _globals['_LISTTOKENSRESPONSE']._serialized_end=1015
+  _globals['_REVOKETOKENREQUEST']._serialized_start=1017
+  _globals['_REVOKETOKENREQUEST']._serialized_end=1051
+  _globals['_REVOKETOKENRESPONSE']._serialized_start=1053
+  _globals['_REVOKETOKENRESPONSE']._serialized_end=1106
+  _globals['_TEAMSERVICE']._serialized_start=1189
+  _globals['_TEAMSERVICE']._serialized_end=1491
 # @@protoc_insertion_point(module_scope)

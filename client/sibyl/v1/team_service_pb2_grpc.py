@@ -70,7 +70,7 @@ class TeamServiceServicer:
 
     def CreateToken(self, request, context):
         """Creates a token for the team and returns its secret, which is shown only
-        here. Role: admin.
+        here. Safe to retry with the same `request_id`. Role: admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

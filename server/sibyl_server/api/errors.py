@@ -12,6 +12,10 @@ from grpc_status import rpc_status
 from sibyl_server.domain import errors
 
 ERROR_DOMAIN = "sibyl"
+# Errors travel in trailers, which gRPC clients cap (8 KiB by default): the message
+# is sent twice (grpc-message and the details), so each piece is bounded.
+MAX_MESSAGE_CHARS = 1024
+MAX_DETAIL_CHARS = 256
 
 STATUS_CODES: dict[type[errors.SibylServerError], grpc.StatusCode] = {
     errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
@@ -36,22 +40,32 @@ def status_code(error: errors.SibylServerError) -> grpc.StatusCode:
 def rich_status(error: errors.SibylServerError) -> grpc.Status:
     """A status whose details carry ErrorInfo, and BadRequest for invalid arguments."""
     code = status_code(error)
+    metadata = {
+        _bounded(key, MAX_DETAIL_CHARS): _bounded(value, MAX_DETAIL_CHARS)
+        for key, value in error.metadata.items()
+    }
     details = [
-        error_details_pb2.ErrorInfo(
-            reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata
-        )
+        error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=metadata)
     ]
     if isinstance(error, errors.InvalidArgument):
         violation = error_details_pb2.BadRequest.FieldViolation(
-            field=error.field, description=error.description
+            field=_bounded(error.field, MAX_DETAIL_CHARS),
+            description=_bounded(error.description, MAX_MESSAGE_CHARS),
         )
         details.append(error_details_pb2.BadRequest(field_violations=[violation]))
     message = status_pb2.Status(
         code=getattr(code_pb2, code.name),
-        message=error.message,
+        message=_bounded(error.message, MAX_MESSAGE_CHARS),
         details=[_packed(detail) for detail in details],
     )
     return rpc_status.to_status(message)
+
+
+def _bounded(text: str, limit: int) -> str:
+    """`text`, cut to `limit` characters with a marker saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 32]}... ({len(text) - limit + 32} more characters)"
 
 
 def internal_status() -> grpc.Status:

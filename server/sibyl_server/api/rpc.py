@@ -3,10 +3,14 @@
     @rpc(Role.WRITER, lambda r: parse_study_name(r.parent, "parent"))
     async def SuggestTrials(self, request, name): ...
 
-The decorator parses the request's resource name, checks the caller may act on it
-with the given role, runs the handler, turns domain exceptions into statuses (one
-place: api/errors.py), and records metrics and logs. A handler cannot forget access
-control: it only ever receives a name that passed it.
+The decorator authenticates the caller, parses the request's resource name, checks
+the caller may act on it with the given role, runs the handler, turns domain
+exceptions into statuses (one place: api/errors.py), and records metrics and logs. A
+handler cannot forget access control: it only ever receives a name that passed it.
+
+Nothing is sent to the client before the handler finished: a call that fails with
+UNAVAILABLE then ends without response headers, which is what lets gRPC clients
+retry it (a call whose headers arrived is committed and never retried).
 """
 
 from __future__ import annotations
@@ -18,13 +22,16 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import grpc
+from google.protobuf import message, message_factory
+from google.protobuf.descriptor import ServiceDescriptor
 
 from sibyl_server.api.access import Access, Resource
 from sibyl_server.api.errors import internal_status, rich_status
-from sibyl_server.domain.errors import SibylServerError
+from sibyl_server.domain.errors import InvalidArgument, SibylServerError
 from sibyl_server.domain.team import Role
 from sibyl_server.observability.context import CallInfo, current_call, in_call_context
 from sibyl_server.observability.metrics import ServerMetrics
@@ -51,6 +58,50 @@ class Servicer:
         return await loop.run_in_executor(self.executor, in_call_context(function, *args))
 
 
+@dataclass(frozen=True)
+class Undecodable:
+    """A request body that is not a valid message of the method's request type.
+
+    The deserializer returns this instead of raising, so that the call is answered
+    like any other bad input (INVALID_ARGUMENT, after authentication, one log line)
+    rather than with UNKNOWN and a traceback from gRPC's own deserialization.
+    """
+
+    type_name: str
+    size: int
+
+
+def add_service(server: grpc.aio.Server, service: ServiceDescriptor, servicer: Any) -> None:
+    """Registers `servicer`'s methods for every RPC of `service`, read from its descriptor."""
+    handlers = {
+        method.name: grpc.unary_unary_rpc_method_handler(
+            getattr(servicer, method.name),
+            request_deserializer=_lenient_deserializer(
+                message_factory.GetMessageClass(method.input_type)
+            ),
+            response_serializer=_serialize,
+        )
+        for method in service.methods
+    }
+    server.add_generic_rpc_handlers(
+        (grpc.method_handlers_generic_handler(service.full_name, handlers),)
+    )
+
+
+def _lenient_deserializer(cls: type[message.Message]) -> Callable[[bytes], Any]:
+    def deserialize(data: bytes) -> Any:
+        try:
+            return cls.FromString(data)
+        except (message.DecodeError, RuntimeError, ValueError):
+            return Undecodable(cls.DESCRIPTOR.full_name, len(data))
+
+    return deserialize
+
+
+def _serialize(response: message.Message) -> bytes:
+    return response.SerializeToString()
+
+
 Handler = Callable[[Any, Any, Any], Awaitable[Any]]
 
 
@@ -63,8 +114,8 @@ def rpc(role: Role, resource: Callable[[Any], Resource]) -> Callable[[Handler], 
             started = time.perf_counter()
             status, response = None, None
             try:
-                await context.send_initial_metadata(((REQUEST_ID_KEY, call.request_id),))
                 principal = await self.run(self.access.authenticate, context.invocation_metadata())
+                _check_decoded(request)
                 name = resource(request)
                 call.team, call.study = name.team, getattr(name, "study", "")
                 self.access.authorize(principal, name, role)
@@ -78,13 +129,26 @@ def rpc(role: Role, resource: Callable[[Any], Resource]) -> Callable[[Handler], 
             finally:
                 _account(self, call, status, time.perf_counter() - started)
                 current_call.reset(reset)
+            request_id = ((REQUEST_ID_KEY, call.request_id),)
             if status is not None:
-                await context.abort(status.code, status.details, status.trailing_metadata)
+                await context.abort(
+                    status.code, status.details, (*status.trailing_metadata, *request_id)
+                )
+            context.set_trailing_metadata(request_id)
             return response
 
         return wrapper
 
     return decorate
+
+
+def _check_decoded(request: Any) -> None:
+    if isinstance(request, Undecodable):
+        raise InvalidArgument(
+            "request",
+            f"{request.size} bytes that are not a valid {request.type_name} message",
+            reason="UNDECODABLE_REQUEST",
+        )
 
 
 def _request_id(context: grpc.aio.ServicerContext) -> str:

@@ -15,14 +15,9 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from sibyl.v1 import (
-    study_service_pb2,
-    study_service_pb2_grpc,
-    team_service_pb2,
-    team_service_pb2_grpc,
-)
+from sibyl.v1 import study_service_pb2, team_service_pb2
 from sibyl_server.api.access import Access
-from sibyl_server.api.rpc import Servicer
+from sibyl_server.api.rpc import Servicer, add_service
 from sibyl_server.api.servicer import StudyServicer
 from sibyl_server.api.team_servicer import TeamServicer
 from sibyl_server.config import ServerConfig
@@ -39,10 +34,9 @@ from sibyl_server.store.database import Database, migrate, open_database
 from sibyl_server.store.repository import Store
 
 log = logging.getLogger(__name__)
-SERVICE_NAMES = (
-    study_service_pb2.DESCRIPTOR.services_by_name["StudyService"].full_name,
-    team_service_pb2.DESCRIPTOR.services_by_name["TeamService"].full_name,
-)
+STUDY_SERVICE = study_service_pb2.DESCRIPTOR.services_by_name["StudyService"]
+TEAM_SERVICE = team_service_pb2.DESCRIPTOR.services_by_name["TeamService"]
+SERVICE_NAMES = (STUDY_SERVICE.full_name, TEAM_SERVICE.full_name)
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 
@@ -99,7 +93,9 @@ async def build_server(config: ServerConfig) -> RunningServer:
         SuggestionSettings(config.lock_timeout_seconds, engine_slots=config.engine_workers),
     )
     server = grpc.aio.server(options=_server_options(config))
-    study_service_pb2_grpc.add_StudyServiceServicer_to_server(
+    add_service(
+        server,
+        STUDY_SERVICE,
         StudyServicer(
             base,
             StudyUseCases(store, time.time),
@@ -107,9 +103,8 @@ async def build_server(config: ServerConfig) -> RunningServer:
             suggestions,
             StoppingUseCases(store, time.time),
         ),
-        server,
     )
-    team_service_pb2_grpc.add_TeamServiceServicer_to_server(TeamServicer(base, teams), server)
+    add_service(server, TEAM_SERVICE, TeamServicer(base, teams))
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(

@@ -428,6 +428,10 @@ export const descriptor: Record<string, unknown> = {
                   "requestType": "UpdateStudyStateRequest",
                   "responseType": "UpdateStudyStateResponse"
                 },
+                "UpdateStudy": {
+                  "requestType": "UpdateStudyRequest",
+                  "responseType": "UpdateStudyResponse"
+                },
                 "SuggestTrials": {
                   "requestType": "SuggestTrialsRequest",
                   "responseType": "SuggestTrialsResponse"
@@ -479,6 +483,10 @@ export const descriptor: Record<string, unknown> = {
                 "study": {
                   "type": "Study",
                   "id": 3
+                },
+                "requestId": {
+                  "type": "string",
+                  "id": 4
                 }
               }
             },
@@ -540,6 +548,10 @@ export const descriptor: Record<string, unknown> = {
                 "name": {
                   "type": "string",
                   "id": 1
+                },
+                "allowMissing": {
+                  "type": "bool",
+                  "id": 2
                 }
               }
             },
@@ -559,6 +571,26 @@ export const descriptor: Record<string, unknown> = {
               }
             },
             "UpdateStudyStateResponse": {
+              "fields": {
+                "study": {
+                  "type": "Study",
+                  "id": 1
+                }
+              }
+            },
+            "UpdateStudyRequest": {
+              "fields": {
+                "study": {
+                  "type": "Study",
+                  "id": 1
+                },
+                "updateMask": {
+                  "type": "google.protobuf.FieldMask",
+                  "id": 2
+                }
+              }
+            },
+            "UpdateStudyResponse": {
               "fields": {
                 "study": {
                   "type": "Study",
@@ -678,6 +710,10 @@ export const descriptor: Record<string, unknown> = {
                 "measurement": {
                   "type": "Measurement",
                   "id": 2
+                },
+                "clientId": {
+                  "type": "string",
+                  "id": 3
                 }
               }
             },
@@ -706,6 +742,10 @@ export const descriptor: Record<string, unknown> = {
                 "infeasibilityReason": {
                   "type": "string",
                   "id": 4
+                },
+                "clientId": {
+                  "type": "string",
+                  "id": 5
                 }
               }
             },
@@ -747,6 +787,10 @@ export const descriptor: Record<string, unknown> = {
                 "name": {
                   "type": "string",
                   "id": 1
+                },
+                "clientId": {
+                  "type": "string",
+                  "id": 2
                 }
               }
             },
@@ -763,6 +807,10 @@ export const descriptor: Record<string, unknown> = {
                 "trial": {
                   "type": "Trial",
                   "id": 3
+                },
+                "leaseLost": {
+                  "type": "bool",
+                  "id": 4
                 }
               }
             },
@@ -1014,6 +1062,10 @@ export const descriptor: Record<string, unknown> = {
                 "timeToLive": {
                   "type": "google.protobuf.Duration",
                   "id": 4
+                },
+                "requestId": {
+                  "type": "string",
+                  "id": 5
                 }
               }
             },
@@ -1103,6 +1155,15 @@ export const descriptor: Record<string, unknown> = {
                 "nanos": {
                   "type": "int32",
                   "id": 2
+                }
+              }
+            },
+            "FieldMask": {
+              "fields": {
+                "paths": {
+                  "rule": "repeated",
+                  "type": "string",
+                  "id": 1
                 }
               }
             }

@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
+import type { FieldMask as _google_protobuf_FieldMask, FieldMask__Output as _google_protobuf_FieldMask__Output } from './google/protobuf/FieldMask';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
 import type { AddTrialMeasurementRequest as _sibyl_v1_AddTrialMeasurementRequest, AddTrialMeasurementRequest__Output as _sibyl_v1_AddTrialMeasurementRequest__Output } from './sibyl/v1/AddTrialMeasurementRequest';
 import type { AddTrialMeasurementResponse as _sibyl_v1_AddTrialMeasurementResponse, AddTrialMeasurementResponse__Output as _sibyl_v1_AddTrialMeasurementResponse__Output } from './sibyl/v1/AddTrialMeasurementResponse';
@@ -47,6 +48,8 @@ import type { SuccessiveHalvingRule as _sibyl_v1_SuccessiveHalvingRule, Successi
 import type { SuggestTrialsRequest as _sibyl_v1_SuggestTrialsRequest, SuggestTrialsRequest__Output as _sibyl_v1_SuggestTrialsRequest__Output } from './sibyl/v1/SuggestTrialsRequest';
 import type { SuggestTrialsResponse as _sibyl_v1_SuggestTrialsResponse, SuggestTrialsResponse__Output as _sibyl_v1_SuggestTrialsResponse__Output } from './sibyl/v1/SuggestTrialsResponse';
 import type { Trial as _sibyl_v1_Trial, Trial__Output as _sibyl_v1_Trial__Output } from './sibyl/v1/Trial';
+import type { UpdateStudyRequest as _sibyl_v1_UpdateStudyRequest, UpdateStudyRequest__Output as _sibyl_v1_UpdateStudyRequest__Output } from './sibyl/v1/UpdateStudyRequest';
+import type { UpdateStudyResponse as _sibyl_v1_UpdateStudyResponse, UpdateStudyResponse__Output as _sibyl_v1_UpdateStudyResponse__Output } from './sibyl/v1/UpdateStudyResponse';
 import type { UpdateStudyStateRequest as _sibyl_v1_UpdateStudyStateRequest, UpdateStudyStateRequest__Output as _sibyl_v1_UpdateStudyStateRequest__Output } from './sibyl/v1/UpdateStudyStateRequest';
 import type { UpdateStudyStateResponse as _sibyl_v1_UpdateStudyStateResponse, UpdateStudyStateResponse__Output as _sibyl_v1_UpdateStudyStateResponse__Output } from './sibyl/v1/UpdateStudyStateResponse';
 import type { ValueRange as _sibyl_v1_ValueRange, ValueRange__Output as _sibyl_v1_ValueRange__Output } from './sibyl/v1/ValueRange';
@@ -59,6 +62,7 @@ export interface ProtoGrpcType {
   google: {
     protobuf: {
       Duration: MessageTypeDefinition<_google_protobuf_Duration, _google_protobuf_Duration__Output>
+      FieldMask: MessageTypeDefinition<_google_protobuf_FieldMask, _google_protobuf_FieldMask__Output>
       Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
     }
   }
@@ -116,6 +120,8 @@ export interface ProtoGrpcType {
       SuggestTrialsResponse: MessageTypeDefinition<_sibyl_v1_SuggestTrialsResponse, _sibyl_v1_SuggestTrialsResponse__Output>
       Trial: MessageTypeDefinition<_sibyl_v1_Trial, _sibyl_v1_Trial__Output>
       TrialState: EnumTypeDefinition
+      UpdateStudyRequest: MessageTypeDefinition<_sibyl_v1_UpdateStudyRequest, _sibyl_v1_UpdateStudyRequest__Output>
+      UpdateStudyResponse: MessageTypeDefinition<_sibyl_v1_UpdateStudyResponse, _sibyl_v1_UpdateStudyResponse__Output>
       UpdateStudyStateRequest: MessageTypeDefinition<_sibyl_v1_UpdateStudyStateRequest, _sibyl_v1_UpdateStudyStateRequest__Output>
       UpdateStudyStateResponse: MessageTypeDefinition<_sibyl_v1_UpdateStudyStateResponse, _sibyl_v1_UpdateStudyStateResponse__Output>
       ValueRange: MessageTypeDefinition<_sibyl_v1_ValueRange, _sibyl_v1_ValueRange__Output>

@@ -14,6 +14,13 @@ export interface AddTrialMeasurementRequest {
    * measurement again unchanged is a no-op, so retries are safe.
    */
   'measurement'?: (_sibyl_v1_Measurement | null);
+  /**
+   * The worker reporting, as in SuggestTrials. Optional; when set, the call is
+   * refused with FAILED_PRECONDITION (reason LEASE_LOST) unless the trial is
+   * still assigned to this worker, so that a worker whose lease expired and
+   * moved to another worker cannot mix its measurements into the new holder's.
+   */
+  'clientId'?: (string);
 }
 
 export interface AddTrialMeasurementRequest__Output {
@@ -28,4 +35,11 @@ export interface AddTrialMeasurementRequest__Output {
    * measurement again unchanged is a no-op, so retries are safe.
    */
   'measurement': (_sibyl_v1_Measurement__Output | null);
+  /**
+   * The worker reporting, as in SuggestTrials. Optional; when set, the call is
+   * refused with FAILED_PRECONDITION (reason LEASE_LOST) unless the trial is
+   * still assigned to this worker, so that a worker whose lease expired and
+   * moved to another worker cannot mix its measurements into the new holder's.
+   */
+  'clientId': (string);
 }

@@ -13,9 +13,16 @@ export interface CheckTrialEarlyStoppingResponse {
    */
   'reason'?: (string);
   /**
-   * The trial after the decision (STOPPING when should_stop).
+   * The trial after the decision (STOPPING when should_stop, unless the lease
+   * was lost).
    */
   'trial'?: (_sibyl_v1_Trial | null);
+  /**
+   * True when the request's `client_id` no longer holds the trial: its lease
+   * expired and the trial went to another worker. The worker should drop the
+   * trial without completing it (`should_stop` is true too).
+   */
+  'leaseLost'?: (boolean);
 }
 
 export interface CheckTrialEarlyStoppingResponse__Output {
@@ -29,7 +36,14 @@ export interface CheckTrialEarlyStoppingResponse__Output {
    */
   'reason': (string);
   /**
-   * The trial after the decision (STOPPING when should_stop).
+   * The trial after the decision (STOPPING when should_stop, unless the lease
+   * was lost).
    */
   'trial': (_sibyl_v1_Trial__Output | null);
+  /**
+   * True when the request's `client_id` no longer holds the trial: its lease
+   * expired and the trial went to another worker. The worker should drop the
+   * trial without completing it (`should_stop` is true too).
+   */
+  'leaseLost': (boolean);
 }

@@ -22,6 +22,12 @@ export interface CompleteTrialRequest {
    * characters.
    */
   'infeasibilityReason'?: (string);
+  /**
+   * The worker completing the trial, as in SuggestTrials. Optional; when set,
+   * the call is refused with FAILED_PRECONDITION (reason LEASE_LOST) unless the
+   * trial is assigned to this worker (or it finished it itself).
+   */
+  'clientId'?: (string);
 }
 
 export interface CompleteTrialRequest__Output {
@@ -44,4 +50,10 @@ export interface CompleteTrialRequest__Output {
    * characters.
    */
   'infeasibilityReason': (string);
+  /**
+   * The worker completing the trial, as in SuggestTrials. Optional; when set,
+   * the call is refused with FAILED_PRECONDITION (reason LEASE_LOST) unless the
+   * trial is assigned to this worker (or it finished it itself).
+   */
+  'clientId': (string);
 }

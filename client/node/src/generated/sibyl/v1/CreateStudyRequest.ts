@@ -18,6 +18,12 @@ export interface CreateStudyRequest {
    * optional; output-only fields are ignored.
    */
   'study'?: (_sibyl_v1_Study | null);
+  /**
+   * Makes retries safe: a second request with the same id for the same team
+   * returns the study the first one created, where it would otherwise be
+   * ALREADY_EXISTS. Optional: up to 128 printable characters.
+   */
+  'requestId'?: (string);
 }
 
 export interface CreateStudyRequest__Output {
@@ -36,4 +42,10 @@ export interface CreateStudyRequest__Output {
    * optional; output-only fields are ignored.
    */
   'study': (_sibyl_v1_Study__Output | null);
+  /**
+   * Makes retries safe: a second request with the same id for the same team
+   * returns the study the first one created, where it would otherwise be
+   * ALREADY_EXISTS. Optional: up to 128 printable characters.
+   */
+  'requestId': (string);
 }

@@ -17,9 +17,17 @@ export interface CreateTokenRequest {
    */
   'description'?: (string);
   /**
-   * How long the token works. Unset: it never expires. At least 1 second.
+   * How long the token works. Unset: it never expires. At least 1 second, at
+   * most 100 years.
    */
   'timeToLive'?: (_google_protobuf_Duration | null);
+  /**
+   * Makes retries safe: a second request with the same id for the same team
+   * revokes the token the first one created (its secret was never delivered)
+   * and returns a new one, so that a retry never leaves a second working token
+   * behind. Optional: up to 128 printable characters.
+   */
+  'requestId'?: (string);
 }
 
 export interface CreateTokenRequest__Output {
@@ -36,7 +44,15 @@ export interface CreateTokenRequest__Output {
    */
   'description': (string);
   /**
-   * How long the token works. Unset: it never expires. At least 1 second.
+   * How long the token works. Unset: it never expires. At least 1 second, at
+   * most 100 years.
    */
   'timeToLive': (_google_protobuf_Duration__Output | null);
+  /**
+   * Makes retries safe: a second request with the same id for the same team
+   * revokes the token the first one created (its secret was never delivered)
+   * and returns a new one, so that a retry never leaves a second working token
+   * behind. Optional: up to 128 printable characters.
+   */
+  'requestId': (string);
 }

@@ -13,7 +13,8 @@ export interface ListStudiesRequest {
   'pageSize'?: (number);
   /**
    * `next_page_token` of the previous response, to get the next page; empty for
-   * the first page. Other request fields must be the same as in that call.
+   * the first page. Other request fields but `page_size` must be the same as in
+   * that call (INVALID_ARGUMENT otherwise).
    */
   'pageToken'?: (string);
 }
@@ -30,7 +31,8 @@ export interface ListStudiesRequest__Output {
   'pageSize': (number);
   /**
    * `next_page_token` of the previous response, to get the next page; empty for
-   * the first page. Other request fields must be the same as in that call.
+   * the first page. Other request fields but `page_size` must be the same as in
+   * that call (INVALID_ARGUMENT otherwise).
    */
   'pageToken': (string);
 }

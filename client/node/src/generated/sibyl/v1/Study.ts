@@ -19,7 +19,8 @@ export interface Study {
    */
   'displayName'?: (string);
   /**
-   * What to optimize and how. Required at creation and immutable afterwards.
+   * What to optimize and how. Required at creation; afterwards only
+   * `max_trials` and `trial_lease` change, with UpdateStudy.
    */
   'spec'?: (_sibyl_v1_StudySpec | null);
   /**
@@ -60,7 +61,8 @@ export interface Study__Output {
    */
   'displayName': (string);
   /**
-   * What to optimize and how. Required at creation and immutable afterwards.
+   * What to optimize and how. Required at creation; afterwards only
+   * `max_trials` and `trial_lease` change, with UpdateStudy.
    */
   'spec': (_sibyl_v1_StudySpec__Output | null);
   /**

@@ -28,6 +28,8 @@ import type { StopTrialRequest as _sibyl_v1_StopTrialRequest, StopTrialRequest__
 import type { StopTrialResponse as _sibyl_v1_StopTrialResponse, StopTrialResponse__Output as _sibyl_v1_StopTrialResponse__Output } from '../../sibyl/v1/StopTrialResponse';
 import type { SuggestTrialsRequest as _sibyl_v1_SuggestTrialsRequest, SuggestTrialsRequest__Output as _sibyl_v1_SuggestTrialsRequest__Output } from '../../sibyl/v1/SuggestTrialsRequest';
 import type { SuggestTrialsResponse as _sibyl_v1_SuggestTrialsResponse, SuggestTrialsResponse__Output as _sibyl_v1_SuggestTrialsResponse__Output } from '../../sibyl/v1/SuggestTrialsResponse';
+import type { UpdateStudyRequest as _sibyl_v1_UpdateStudyRequest, UpdateStudyRequest__Output as _sibyl_v1_UpdateStudyRequest__Output } from '../../sibyl/v1/UpdateStudyRequest';
+import type { UpdateStudyResponse as _sibyl_v1_UpdateStudyResponse, UpdateStudyResponse__Output as _sibyl_v1_UpdateStudyResponse__Output } from '../../sibyl/v1/UpdateStudyResponse';
 import type { UpdateStudyStateRequest as _sibyl_v1_UpdateStudyStateRequest, UpdateStudyStateRequest__Output as _sibyl_v1_UpdateStudyStateRequest__Output } from '../../sibyl/v1/UpdateStudyStateRequest';
 import type { UpdateStudyStateResponse as _sibyl_v1_UpdateStudyStateResponse, UpdateStudyStateResponse__Output as _sibyl_v1_UpdateStudyStateResponse__Output } from '../../sibyl/v1/UpdateStudyStateResponse';
 
@@ -37,6 +39,8 @@ import type { UpdateStudyStateResponse as _sibyl_v1_UpdateStudyStateResponse, Up
 export interface StudyServiceClient extends grpc.Client {
   /**
    * Records an intermediate measurement of an ACTIVE trial and renews its lease.
+   * With `client_id` set, FAILED_PRECONDITION (reason LEASE_LOST) once the trial
+   * was handed to another worker. Sending the last measurement again is a no-op.
    */
   AddTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
   AddTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
@@ -44,6 +48,8 @@ export interface StudyServiceClient extends grpc.Client {
   AddTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
   /**
    * Records an intermediate measurement of an ACTIVE trial and renews its lease.
+   * With `client_id` set, FAILED_PRECONDITION (reason LEASE_LOST) once the trial
+   * was handed to another worker. Sending the last measurement again is a no-op.
    */
   addTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
   addTrialMeasurement(argument: _sibyl_v1_AddTrialMeasurementRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_AddTrialMeasurementResponse__Output>): grpc.ClientUnaryCall;
@@ -55,7 +61,9 @@ export interface StudyServiceClient extends grpc.Client {
    * policy and the trial's intermediate measurements. When it should, the trial
    * becomes STOPPING: the worker should complete it (with its last measurement,
    * by leaving the final measurement unset). A STOPPING trial always answers yes.
-   * Without a policy the answer is always no.
+   * Without a policy the answer is always no. With `client_id` set, a worker
+   * whose trial was handed to another worker is told to drop it (`lease_lost`),
+   * and the trial is left as it is.
    */
   CheckTrialEarlyStopping(argument: _sibyl_v1_CheckTrialEarlyStoppingRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CheckTrialEarlyStoppingResponse__Output>): grpc.ClientUnaryCall;
   CheckTrialEarlyStopping(argument: _sibyl_v1_CheckTrialEarlyStoppingRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CheckTrialEarlyStoppingResponse__Output>): grpc.ClientUnaryCall;
@@ -66,7 +74,9 @@ export interface StudyServiceClient extends grpc.Client {
    * policy and the trial's intermediate measurements. When it should, the trial
    * becomes STOPPING: the worker should complete it (with its last measurement,
    * by leaving the final measurement unset). A STOPPING trial always answers yes.
-   * Without a policy the answer is always no.
+   * Without a policy the answer is always no. With `client_id` set, a worker
+   * whose trial was handed to another worker is told to drop it (`lease_lost`),
+   * and the trial is left as it is.
    */
   checkTrialEarlyStopping(argument: _sibyl_v1_CheckTrialEarlyStoppingRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CheckTrialEarlyStoppingResponse__Output>): grpc.ClientUnaryCall;
   checkTrialEarlyStopping(argument: _sibyl_v1_CheckTrialEarlyStoppingRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CheckTrialEarlyStoppingResponse__Output>): grpc.ClientUnaryCall;
@@ -76,7 +86,9 @@ export interface StudyServiceClient extends grpc.Client {
   /**
    * Finishes a trial, with a final measurement or as infeasible. Completing a
    * finished trial again with the same result returns it unchanged; with a
-   * different result it is FAILED_PRECONDITION.
+   * different result it is FAILED_PRECONDITION. With `client_id` set,
+   * FAILED_PRECONDITION (reason LEASE_LOST) once the trial was handed to another
+   * worker.
    */
   CompleteTrial(argument: _sibyl_v1_CompleteTrialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
   CompleteTrial(argument: _sibyl_v1_CompleteTrialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
@@ -85,7 +97,9 @@ export interface StudyServiceClient extends grpc.Client {
   /**
    * Finishes a trial, with a final measurement or as infeasible. Completing a
    * finished trial again with the same result returns it unchanged; with a
-   * different result it is FAILED_PRECONDITION.
+   * different result it is FAILED_PRECONDITION. With `client_id` set,
+   * FAILED_PRECONDITION (reason LEASE_LOST) once the trial was handed to another
+   * worker.
    */
   completeTrial(argument: _sibyl_v1_CompleteTrialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
   completeTrial(argument: _sibyl_v1_CompleteTrialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
@@ -93,14 +107,18 @@ export interface StudyServiceClient extends grpc.Client {
   completeTrial(argument: _sibyl_v1_CompleteTrialRequest, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Creates a study. ALREADY_EXISTS if the team has a study with that id.
+   * Creates a study. ALREADY_EXISTS if the team has a study with that id,
+   * unless it was created by a request with the same `request_id` (a retry),
+   * which returns it.
    */
   CreateStudy(argument: _sibyl_v1_CreateStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
   CreateStudy(argument: _sibyl_v1_CreateStudyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
   CreateStudy(argument: _sibyl_v1_CreateStudyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
   CreateStudy(argument: _sibyl_v1_CreateStudyRequest, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Creates a study. ALREADY_EXISTS if the team has a study with that id.
+   * Creates a study. ALREADY_EXISTS if the team has a study with that id,
+   * unless it was created by a request with the same `request_id` (a retry),
+   * which returns it.
    */
   createStudy(argument: _sibyl_v1_CreateStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
   createStudy(argument: _sibyl_v1_CreateStudyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CreateStudyResponse__Output>): grpc.ClientUnaryCall;
@@ -127,14 +145,18 @@ export interface StudyServiceClient extends grpc.Client {
   createTrial(argument: _sibyl_v1_CreateTrialRequest, callback: grpc.requestCallback<_sibyl_v1_CreateTrialResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Deletes a study and all its trials. NOT_FOUND if it does not exist.
+   * Deletes a study and all its trials. NOT_FOUND if it does not exist, unless
+   * `allow_missing` is set (what a retry sets, since its first attempt may have
+   * deleted it).
    */
   DeleteStudy(argument: _sibyl_v1_DeleteStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
   DeleteStudy(argument: _sibyl_v1_DeleteStudyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
   DeleteStudy(argument: _sibyl_v1_DeleteStudyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
   DeleteStudy(argument: _sibyl_v1_DeleteStudyRequest, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Deletes a study and all its trials. NOT_FOUND if it does not exist.
+   * Deletes a study and all its trials. NOT_FOUND if it does not exist, unless
+   * `allow_missing` is set (what a retry sets, since its first attempt may have
+   * deleted it).
    */
   deleteStudy(argument: _sibyl_v1_DeleteStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
   deleteStudy(argument: _sibyl_v1_DeleteStudyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_DeleteStudyResponse__Output>): grpc.ClientUnaryCall;
@@ -269,14 +291,43 @@ export interface StudyServiceClient extends grpc.Client {
   suggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Sets a study's state to ACTIVE, PAUSED or COMPLETED.
+   * Changes the fields of a study that may change after creation, named in
+   * `update_mask`: `display_name`, `spec.max_trials` and `spec.trial_lease`.
+   * Raising `max_trials` above the trials a study already has lets it suggest
+   * again (a study COMPLETED by its budget becomes ACTIVE); lowering it below
+   * that number is FAILED_PRECONDITION. Other paths are INVALID_ARGUMENT.
+   * Idempotent.
+   */
+  UpdateStudy(argument: _sibyl_v1_UpdateStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyResponse__Output>): grpc.ClientUnaryCall;
+  UpdateStudy(argument: _sibyl_v1_UpdateStudyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyResponse__Output>): grpc.ClientUnaryCall;
+  UpdateStudy(argument: _sibyl_v1_UpdateStudyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyResponse__Output>): grpc.ClientUnaryCall;
+  UpdateStudy(argument: _sibyl_v1_UpdateStudyRequest, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Changes the fields of a study that may change after creation, named in
+   * `update_mask`: `display_name`, `spec.max_trials` and `spec.trial_lease`.
+   * Raising `max_trials` above the trials a study already has lets it suggest
+   * again (a study COMPLETED by its budget becomes ACTIVE); lowering it below
+   * that number is FAILED_PRECONDITION. Other paths are INVALID_ARGUMENT.
+   * Idempotent.
+   */
+  updateStudy(argument: _sibyl_v1_UpdateStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyResponse__Output>): grpc.ClientUnaryCall;
+  updateStudy(argument: _sibyl_v1_UpdateStudyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyResponse__Output>): grpc.ClientUnaryCall;
+  updateStudy(argument: _sibyl_v1_UpdateStudyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyResponse__Output>): grpc.ClientUnaryCall;
+  updateStudy(argument: _sibyl_v1_UpdateStudyRequest, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Sets a study's state to ACTIVE, PAUSED or COMPLETED. Idempotent. Setting a
+   * study ACTIVE whose trial budget or grid is used up is FAILED_PRECONDITION
+   * (reason STUDY_EXHAUSTED): raise `max_trials` with UpdateStudy first.
    */
   UpdateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
   UpdateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
   UpdateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
   UpdateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Sets a study's state to ACTIVE, PAUSED or COMPLETED.
+   * Sets a study's state to ACTIVE, PAUSED or COMPLETED. Idempotent. Setting a
+   * study ACTIVE whose trial budget or grid is used up is FAILED_PRECONDITION
+   * (reason STUDY_EXHAUSTED): raise `max_trials` with UpdateStudy first.
    */
   updateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
   updateStudyState(argument: _sibyl_v1_UpdateStudyStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyStateResponse__Output>): grpc.ClientUnaryCall;
@@ -291,6 +342,8 @@ export interface StudyServiceClient extends grpc.Client {
 export interface StudyServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
    * Records an intermediate measurement of an ACTIVE trial and renews its lease.
+   * With `client_id` set, FAILED_PRECONDITION (reason LEASE_LOST) once the trial
+   * was handed to another worker. Sending the last measurement again is a no-op.
    */
   AddTrialMeasurement: grpc.handleUnaryCall<_sibyl_v1_AddTrialMeasurementRequest__Output, _sibyl_v1_AddTrialMeasurementResponse>;
   
@@ -299,19 +352,25 @@ export interface StudyServiceHandlers extends grpc.UntypedServiceImplementation 
    * policy and the trial's intermediate measurements. When it should, the trial
    * becomes STOPPING: the worker should complete it (with its last measurement,
    * by leaving the final measurement unset). A STOPPING trial always answers yes.
-   * Without a policy the answer is always no.
+   * Without a policy the answer is always no. With `client_id` set, a worker
+   * whose trial was handed to another worker is told to drop it (`lease_lost`),
+   * and the trial is left as it is.
    */
   CheckTrialEarlyStopping: grpc.handleUnaryCall<_sibyl_v1_CheckTrialEarlyStoppingRequest__Output, _sibyl_v1_CheckTrialEarlyStoppingResponse>;
   
   /**
    * Finishes a trial, with a final measurement or as infeasible. Completing a
    * finished trial again with the same result returns it unchanged; with a
-   * different result it is FAILED_PRECONDITION.
+   * different result it is FAILED_PRECONDITION. With `client_id` set,
+   * FAILED_PRECONDITION (reason LEASE_LOST) once the trial was handed to another
+   * worker.
    */
   CompleteTrial: grpc.handleUnaryCall<_sibyl_v1_CompleteTrialRequest__Output, _sibyl_v1_CompleteTrialResponse>;
   
   /**
-   * Creates a study. ALREADY_EXISTS if the team has a study with that id.
+   * Creates a study. ALREADY_EXISTS if the team has a study with that id,
+   * unless it was created by a request with the same `request_id` (a retry),
+   * which returns it.
    */
   CreateStudy: grpc.handleUnaryCall<_sibyl_v1_CreateStudyRequest__Output, _sibyl_v1_CreateStudyResponse>;
   
@@ -323,7 +382,9 @@ export interface StudyServiceHandlers extends grpc.UntypedServiceImplementation 
   CreateTrial: grpc.handleUnaryCall<_sibyl_v1_CreateTrialRequest__Output, _sibyl_v1_CreateTrialResponse>;
   
   /**
-   * Deletes a study and all its trials. NOT_FOUND if it does not exist.
+   * Deletes a study and all its trials. NOT_FOUND if it does not exist, unless
+   * `allow_missing` is set (what a retry sets, since its first attempt may have
+   * deleted it).
    */
   DeleteStudy: grpc.handleUnaryCall<_sibyl_v1_DeleteStudyRequest__Output, _sibyl_v1_DeleteStudyResponse>;
   
@@ -374,7 +435,19 @@ export interface StudyServiceHandlers extends grpc.UntypedServiceImplementation 
   SuggestTrials: grpc.handleUnaryCall<_sibyl_v1_SuggestTrialsRequest__Output, _sibyl_v1_SuggestTrialsResponse>;
   
   /**
-   * Sets a study's state to ACTIVE, PAUSED or COMPLETED.
+   * Changes the fields of a study that may change after creation, named in
+   * `update_mask`: `display_name`, `spec.max_trials` and `spec.trial_lease`.
+   * Raising `max_trials` above the trials a study already has lets it suggest
+   * again (a study COMPLETED by its budget becomes ACTIVE); lowering it below
+   * that number is FAILED_PRECONDITION. Other paths are INVALID_ARGUMENT.
+   * Idempotent.
+   */
+  UpdateStudy: grpc.handleUnaryCall<_sibyl_v1_UpdateStudyRequest__Output, _sibyl_v1_UpdateStudyResponse>;
+  
+  /**
+   * Sets a study's state to ACTIVE, PAUSED or COMPLETED. Idempotent. Setting a
+   * study ACTIVE whose trial budget or grid is used up is FAILED_PRECONDITION
+   * (reason STUDY_EXHAUSTED): raise `max_trials` with UpdateStudy first.
    */
   UpdateStudyState: grpc.handleUnaryCall<_sibyl_v1_UpdateStudyStateRequest__Output, _sibyl_v1_UpdateStudyStateResponse>;
   
@@ -394,5 +467,6 @@ export interface StudyServiceDefinition extends grpc.ServiceDefinition {
   ListTrials: MethodDefinition<_sibyl_v1_ListTrialsRequest, _sibyl_v1_ListTrialsResponse, _sibyl_v1_ListTrialsRequest__Output, _sibyl_v1_ListTrialsResponse__Output>
   StopTrial: MethodDefinition<_sibyl_v1_StopTrialRequest, _sibyl_v1_StopTrialResponse, _sibyl_v1_StopTrialRequest__Output, _sibyl_v1_StopTrialResponse__Output>
   SuggestTrials: MethodDefinition<_sibyl_v1_SuggestTrialsRequest, _sibyl_v1_SuggestTrialsResponse, _sibyl_v1_SuggestTrialsRequest__Output, _sibyl_v1_SuggestTrialsResponse__Output>
+  UpdateStudy: MethodDefinition<_sibyl_v1_UpdateStudyRequest, _sibyl_v1_UpdateStudyResponse, _sibyl_v1_UpdateStudyRequest__Output, _sibyl_v1_UpdateStudyResponse__Output>
   UpdateStudyState: MethodDefinition<_sibyl_v1_UpdateStudyStateRequest, _sibyl_v1_UpdateStudyStateResponse, _sibyl_v1_UpdateStudyStateRequest__Output, _sibyl_v1_UpdateStudyStateResponse__Output>
 }

@@ -36,7 +36,8 @@ export interface StudySpec {
   'maxTrials'?: (number | string | Long);
   /**
    * Seed for every random choice the algorithm makes, so a study can be replayed.
-   * Unset: the server picks one at creation and reports it here.
+   * Unset: the server picks one at creation and reports it here. Between 0 and
+   * 2^63 - 1.
    */
   'seed'?: (number | string | Long);
   /**
@@ -95,7 +96,8 @@ export interface StudySpec__Output {
   'maxTrials': (string);
   /**
    * Seed for every random choice the algorithm makes, so a study can be replayed.
-   * Unset: the server picks one at creation and reports it here.
+   * Unset: the server picks one at creation and reports it here. Between 0 and
+   * 2^63 - 1.
    */
   'seed'?: (string);
   /**

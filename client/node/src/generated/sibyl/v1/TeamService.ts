@@ -17,7 +17,7 @@ import type { RevokeTokenResponse as _sibyl_v1_RevokeTokenResponse, RevokeTokenR
 export interface TeamServiceClient extends grpc.Client {
   /**
    * Creates a token for the team and returns its secret, which is shown only
-   * here. Role: admin.
+   * here. Safe to retry with the same `request_id`. Role: admin.
    */
   CreateToken(argument: _sibyl_v1_CreateTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
   CreateToken(argument: _sibyl_v1_CreateTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
@@ -25,7 +25,7 @@ export interface TeamServiceClient extends grpc.Client {
   CreateToken(argument: _sibyl_v1_CreateTokenRequest, callback: grpc.requestCallback<_sibyl_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
   /**
    * Creates a token for the team and returns its secret, which is shown only
-   * here. Role: admin.
+   * here. Safe to retry with the same `request_id`. Role: admin.
    */
   createToken(argument: _sibyl_v1_CreateTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
   createToken(argument: _sibyl_v1_CreateTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CreateTokenResponse__Output>): grpc.ClientUnaryCall;
@@ -87,7 +87,7 @@ export interface TeamServiceClient extends grpc.Client {
 export interface TeamServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
    * Creates a token for the team and returns its secret, which is shown only
-   * here. Role: admin.
+   * here. Safe to retry with the same `request_id`. Role: admin.
    */
   CreateToken: grpc.handleUnaryCall<_sibyl_v1_CreateTokenRequest__Output, _sibyl_v1_CreateTokenResponse>;
   
