@@ -12,6 +12,7 @@ import enum
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from google.protobuf.duration_pb2 import Duration
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -77,6 +78,28 @@ def timestamp(seconds: float | None) -> Timestamp | None:
     return result
 
 
+# google.protobuf.Duration's own range: about 10,000 years either way.
+MAX_DURATION_SECONDS = 315_576_000_000
+
+
+def duration_from_proto(message: Duration, field: str) -> float:
+    """Seconds of a Duration, or InvalidArgument if it is not a valid Duration.
+
+    A Duration's nanos lie in (-1e9, 1e9) and share the sign of its seconds; the
+    decoder accepts any values, and converting invalid ones fails deep inside.
+    """
+    seconds, nanos = message.seconds, message.nanos
+    if abs(seconds) > MAX_DURATION_SECONDS:
+        raise InvalidArgument(f"{field}.seconds", f"must be within +/-{MAX_DURATION_SECONDS}")
+    if not -999_999_999 <= nanos <= 999_999_999 or (
+        seconds and nanos and (seconds > 0) != (nanos > 0)
+    ):
+        raise InvalidArgument(
+            f"{field}.nanos", "must be between -999999999 and 999999999, with the sign of seconds"
+        )
+    return seconds + nanos / 1e9
+
+
 def _set_timestamp(message: Message, field: str, seconds: float | None) -> None:
     value = timestamp(seconds)
     if value is not None:
@@ -89,7 +112,7 @@ def _set_timestamp(message: Message, field: str, seconds: float | None) -> None:
 def spec_from_proto(message: study_pb2.StudySpec, field: str) -> StudySpec:
     lease = DEFAULT_LEASE_SECONDS
     if message.HasField("trial_lease"):
-        lease = message.trial_lease.ToTimedelta().total_seconds()
+        lease = duration_from_proto(message.trial_lease, f"{field}.trial_lease")
     if message.max_trials < 0:
         raise InvalidArgument(f"{field}.max_trials", "must be 0 (no budget) or more")
     return StudySpec(

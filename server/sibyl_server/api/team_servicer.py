@@ -27,7 +27,7 @@ class TeamServicer(Servicer, pb_grpc.TeamServiceServicer):
     async def CreateToken(self, request: pb.CreateTokenRequest, parent: TeamName) -> Any:
         role = convert.role_from_proto(request.role, "role")
         ttl = (
-            request.time_to_live.ToTimedelta().total_seconds()
+            convert.duration_from_proto(request.time_to_live, "time_to_live")
             if request.HasField("time_to_live")
             else None
         )
