@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from google.protobuf.duration_pb2 import Duration
+from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -39,6 +40,7 @@ from sibyl_server.domain.study import (
 )
 from sibyl_server.domain.team import Role, Team, Token
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
+from sibyl_server.service.studies import StudyUpdate
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -110,9 +112,7 @@ def _set_timestamp(message: Message, field: str, seconds: float | None) -> None:
 
 
 def spec_from_proto(message: study_pb2.StudySpec, field: str) -> StudySpec:
-    lease = DEFAULT_LEASE_SECONDS
-    if message.HasField("trial_lease"):
-        lease = duration_from_proto(message.trial_lease, f"{field}.trial_lease")
+    lease = _lease_seconds(message, field)
     if message.max_trials < 0:
         raise InvalidArgument(f"{field}.max_trials", "must be 0 (no budget) or more")
     return StudySpec(
@@ -437,3 +437,35 @@ def token_to_proto(token: Token) -> team_service_pb2.Token:
     _set_timestamp(message, "expire_time", token.expire_time)
     _set_timestamp(message, "revoke_time", token.revoke_time)
     return message
+
+
+# The study fields UpdateStudy may change, by their update_mask path.
+UPDATABLE_STUDY_PATHS = ("display_name", "spec.max_trials", "spec.trial_lease")
+
+
+def study_update_from_proto(study: study_pb2.Study, mask: FieldMask) -> StudyUpdate:
+    """The changes an UpdateStudy request asks for; unknown or missing paths are errors."""
+    paths = list(mask.paths)
+    if not paths:
+        raise InvalidArgument("update_mask", f"required: some of {list(UPDATABLE_STUDY_PATHS)}")
+    for index, path in enumerate(paths):
+        if path not in UPDATABLE_STUDY_PATHS:
+            raise InvalidArgument(
+                f"update_mask.paths[{index}]",
+                f"cannot change {path[:64]!r}; changeable: {list(UPDATABLE_STUDY_PATHS)}",
+            )
+    if study.spec.max_trials < 0:
+        raise InvalidArgument("study.spec.max_trials", "must be 0 (no budget) or more")
+    return StudyUpdate(
+        display_name=study.display_name if "display_name" in paths else None,
+        max_trials=study.spec.max_trials if "spec.max_trials" in paths else None,
+        lease_seconds=(
+            _lease_seconds(study.spec, "study.spec") if "spec.trial_lease" in paths else None
+        ),
+    )
+
+
+def _lease_seconds(spec: study_pb2.StudySpec, field: str) -> float:
+    if not spec.HasField("trial_lease"):
+        return DEFAULT_LEASE_SECONDS
+    return duration_from_proto(spec.trial_lease, f"{field}.trial_lease")

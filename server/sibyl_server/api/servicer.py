@@ -20,7 +20,7 @@ from sibyl_server.domain.names import (
 from sibyl_server.domain.study import StudyState
 from sibyl_server.domain.team import Role
 from sibyl_server.domain.trial import TrialState
-from sibyl_server.domain.validation import MAX_CLIENT_ID_LENGTH, MAX_SUGGEST_COUNT
+from sibyl_server.domain.validation import MAX_SUGGEST_COUNT, check_client_id, check_request_id
 from sibyl_server.service.stopping import StoppingUseCases
 from sibyl_server.service.studies import StudyUseCases
 from sibyl_server.service.suggestions import SuggestionUseCase
@@ -70,7 +70,12 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
             raise InvalidArgument("study.spec", "required")
         spec = convert.spec_from_proto(request.study.spec, "study.spec")
         study = await self.run(
-            self._studies.create_study, parent, request.study_id, spec, request.study.display_name
+            self._studies.create_study,
+            parent,
+            request.study_id,
+            spec,
+            request.study.display_name,
+            request.request_id,
         )
         return pb.CreateStudyResponse(study=convert.study_to_proto(study))
 
@@ -91,7 +96,7 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
 
     @rpc(WRITE, _study)
     async def DeleteStudy(self, request: pb.DeleteStudyRequest, name: StudyName) -> Any:
-        await self.run(self._studies.delete_study, name)
+        await self.run(self._studies.delete_study, name, request.allow_missing)
         return pb.DeleteStudyResponse()
 
     @rpc(WRITE, _study)
@@ -100,11 +105,17 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
         study = await self.run(self._studies.update_study_state, name, state)
         return pb.UpdateStudyStateResponse(study=convert.study_to_proto(study))
 
+    @rpc(WRITE, lambda r: parse_study_name(r.study.name, "study.name"))
+    async def UpdateStudy(self, request: pb.UpdateStudyRequest, name: StudyName) -> Any:
+        update = convert.study_update_from_proto(request.study, request.update_mask)
+        study = await self.run(self._studies.update_study, name, update)
+        return pb.UpdateStudyResponse(study=convert.study_to_proto(study))
+
     @rpc(WRITE, _parent_study)
     async def SuggestTrials(self, request: pb.SuggestTrialsRequest, name: StudyName) -> Any:
         if not 1 <= request.count <= MAX_SUGGEST_COUNT:
             raise InvalidArgument("count", f"must be between 1 and {MAX_SUGGEST_COUNT}")
-        _check_client_id(request.client_id)
+        check_client_id(request.client_id, required=True)
         suggested = await self._suggestions.suggest(name, request.count, request.client_id)
         self.metrics.observe_suggestion(suggested.timings)
         return pb.SuggestTrialsResponse(
@@ -114,8 +125,7 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
 
     @rpc(WRITE, _parent_study)
     async def CreateTrial(self, request: pb.CreateTrialRequest, parent: StudyName) -> Any:
-        if len(request.request_id) > 128:
-            raise InvalidArgument("request_id", "at most 128 characters")
+        check_request_id(request.request_id)
         trial = request.trial
         new = NewTrial(
             parameters=convert.parameters_from_proto(trial.parameters, "trial.parameters"),
@@ -158,7 +168,8 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
         if not request.HasField("measurement"):
             raise InvalidArgument("measurement", "required")
         measurement = convert.measurement_from_proto(request.measurement)
-        trial = await self.run(self._trials.add_measurement, name, measurement)
+        client_id = check_client_id(request.client_id, required=False)
+        trial = await self.run(self._trials.add_measurement, name, measurement, client_id)
         return pb.AddTrialMeasurementResponse(trial=convert.trial_to_proto(name.parent, trial))
 
     @rpc(WRITE, _trial)
@@ -174,6 +185,7 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
             final,
             request.trial_infeasible,
             request.infeasibility_reason,
+            check_client_id(request.client_id, required=False),
         )
         return pb.CompleteTrialResponse(trial=convert.trial_to_proto(name.parent, trial))
 
@@ -192,21 +204,16 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
     async def CheckTrialEarlyStopping(
         self, request: pb.CheckTrialEarlyStoppingRequest, name: TrialName
     ) -> Any:
-        check = await self.run(self._stopping.check, name)
+        client_id = check_client_id(request.client_id, required=False)
+        check = await self.run(self._stopping.check, name, client_id)
         return pb.CheckTrialEarlyStoppingResponse(
             should_stop=check.should_stop,
             reason=check.reason,
             trial=convert.trial_to_proto(name.parent, check.trial),
+            lease_lost=check.lease_lost,
         )
 
     @rpc(WRITE, _trial)
     async def StopTrial(self, request: pb.StopTrialRequest, name: TrialName) -> Any:
         trial = await self.run(self._stopping.stop, name)
         return pb.StopTrialResponse(trial=convert.trial_to_proto(name.parent, trial))
-
-
-def _check_client_id(client_id: str) -> None:
-    if not client_id or len(client_id) > MAX_CLIENT_ID_LENGTH or not client_id.isprintable():
-        raise InvalidArgument(
-            "client_id", f"required: 1 to {MAX_CLIENT_ID_LENGTH} printable characters"
-        )

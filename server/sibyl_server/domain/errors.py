@@ -89,3 +89,11 @@ def team_not_found(name: object) -> NotFound:
 
 def token_not_found(name: object) -> NotFound:
     return NotFound(f"token {name} does not exist", reason="TOKEN_NOT_FOUND")
+
+
+def lease_lost(name: object) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"trial {name} is no longer held by this worker: its lease expired and the trial "
+        "went to another worker; drop it without reporting",
+        reason="LEASE_LOST",
+    )

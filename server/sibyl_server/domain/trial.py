@@ -70,3 +70,11 @@ class Trial:
     start_time: float | None = None
     complete_time: float | None = None
     update_time: float = 0.0
+
+    def moved_away_from(self, client_id: str) -> bool:
+        """Whether a worker reporting as `client_id` lost this trial to another worker.
+
+        Fencing: once a lease moved, the old holder's writes are refused. A caller
+        that does not say who it is (""), and trials no worker ever held, pass.
+        """
+        return bool(client_id and self.client_id and self.client_id != client_id)

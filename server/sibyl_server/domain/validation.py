@@ -413,3 +413,25 @@ def check_text(value: str, limit: int, field: str) -> str:
     if len(value) > limit:
         raise InvalidArgument(field, f"at most {limit} characters are allowed")
     return value
+
+
+MAX_REQUEST_ID_LENGTH = 128
+
+
+def check_request_id(value: str, field: str = "request_id") -> str:
+    """An optional request id: up to 128 printable characters ("" when unset)."""
+    if len(value) > MAX_REQUEST_ID_LENGTH or not value.isprintable():
+        raise InvalidArgument(field, f"at most {MAX_REQUEST_ID_LENGTH} printable characters")
+    return value
+
+
+def check_client_id(value: str, field: str = "client_id", *, required: bool) -> str:
+    """A worker's id: 1 to 128 printable characters (or "" where it is optional)."""
+    if (required or value) and not (
+        0 < len(value) <= MAX_CLIENT_ID_LENGTH and value.isprintable()
+    ):
+        qualifier = "required: " if required else ""
+        raise InvalidArgument(
+            field, f"{qualifier}1 to {MAX_CLIENT_ID_LENGTH} printable characters"
+        )
+    return value

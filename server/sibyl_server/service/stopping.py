@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sibyl_server.domain.errors import FailedPrecondition
+from sibyl_server.domain.errors import FailedPrecondition, lease_lost
 from sibyl_server.domain.names import TrialName
 from sibyl_server.domain.study import StudySpec
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
@@ -21,6 +21,7 @@ class StoppingCheck:
     should_stop: bool
     reason: str
     trial: Trial
+    lease_lost: bool = False
 
 
 class StoppingUseCases:
@@ -28,12 +29,18 @@ class StoppingUseCases:
         self._store = store
         self._clock = clock
 
-    def check(self, name: TrialName) -> StoppingCheck:
-        """Decides by the study's policy; a trial told to stop becomes STOPPING."""
+    def check(self, name: TrialName, client_id: str = "") -> StoppingCheck:
+        """Decides by the study's policy; a trial told to stop becomes STOPPING.
+
+        A `client_id` that no longer holds the trial is told to drop it, and nothing
+        changes.
+        """
         with self._store.transaction(write=True) as tx:
             record = tx.study(name.parent)
             trial_record = tx.trial(record.pk, name, lock=True)
             trial = trial_record.trial
+            if trial.moved_away_from(client_id):
+                return StoppingCheck(True, lease_lost(name).message, trial, lease_lost=True)
             if trial.state is TrialState.STOPPING:
                 return StoppingCheck(True, "the trial was asked to stop", trial)
             policy = record.study.spec.early_stopping

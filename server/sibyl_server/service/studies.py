@@ -6,10 +6,21 @@ import dataclasses
 import secrets
 from collections.abc import Callable
 
+from sibyl_server.domain.errors import FailedPrecondition, NotFound
 from sibyl_server.domain.names import StudyName, TeamName, check_resource_id
 from sibyl_server.domain.study import Study, StudySpec, StudyState
-from sibyl_server.domain.validation import MAX_DISPLAY_NAME_LENGTH, check_spec, check_text
-from sibyl_server.service.lifecycle import complete_if_done
+from sibyl_server.domain.validation import (
+    MAX_DISPLAY_NAME_LENGTH,
+    check_request_id,
+    check_spec,
+    check_text,
+)
+from sibyl_server.service.lifecycle import (
+    MAX_TRIALS_REACHED,
+    PENDING_STATES,
+    complete_if_done,
+    exhausted_reason_after,
+)
 from sibyl_server.service.pagination import (
     decode_page_token,
     encode_page_token,
@@ -17,7 +28,7 @@ from sibyl_server.service.pagination import (
     page_size,
 )
 from sibyl_server.service.quotas import check_active_studies
-from sibyl_server.store.repository import Store
+from sibyl_server.store.repository import Store, StudyRecord, Transaction
 
 DEFAULT_STUDY_PAGE_SIZE = 50
 Clock = Callable[[], float]
@@ -29,17 +40,38 @@ class StudyPage:
     next_page_token: str
 
 
+@dataclasses.dataclass(frozen=True)
+class StudyUpdate:
+    """What UpdateStudy may change; None leaves a field as it is.
+
+    Attributes:
+        display_name: The new display name.
+        max_trials: The new trial budget; 0 removes the budget.
+        lease_seconds: The new trial lease.
+    """
+
+    display_name: str | None = None
+    max_trials: int | None = None
+    lease_seconds: float | None = None
+
+
 class StudyUseCases:
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
 
     def create_study(
-        self, parent: TeamName, study_id: str, spec: StudySpec, display_name: str = ""
+        self,
+        parent: TeamName,
+        study_id: str,
+        spec: StudySpec,
+        display_name: str = "",
+        request_id: str = "",
     ) -> Study:
         check_resource_id(study_id, "study_id")
         check_spec(spec, "study.spec")
         check_text(display_name, MAX_DISPLAY_NAME_LENGTH, "study.display_name")
+        check_request_id(request_id)
         if spec.seed is None:
             spec = dataclasses.replace(spec, seed=secrets.randbits(31))
         now = self._clock()
@@ -53,8 +85,12 @@ class StudyUseCases:
             update_time=now,
         )
         with self._store.transaction(write=True) as tx:
+            if request_id:
+                earlier = tx.study_by_request_id(parent.team, request_id)
+                if earlier is not None:
+                    return earlier.study
             check_active_studies(tx, parent.team)
-            return tx.insert_study(study).study
+            return tx.insert_study(study, request_id or None).study
 
     def get_study(self, name: StudyName) -> Study:
         with self._store.transaction(write=False) as tx:
@@ -72,18 +108,96 @@ class StudyUseCases:
             next_token = encode_page_token(records[-1].pk, request_fingerprint)
         return StudyPage([r.study for r in records], next_token)
 
-    def delete_study(self, name: StudyName) -> None:
+    def delete_study(self, name: StudyName, allow_missing: bool = False) -> None:
         with self._store.transaction(write=True) as tx:
-            tx.delete_study(tx.study(name).pk)
+            try:
+                record = tx.study(name)
+            except NotFound:
+                if allow_missing:
+                    return
+                raise
+            tx.delete_study(record.pk)
 
     def update_study_state(self, name: StudyName, state: StudyState) -> Study:
         now = self._clock()
         with self._store.transaction(write=True) as tx:
             record = tx.study(name, lock=True)
             if state is StudyState.ACTIVE and record.study.state is not StudyState.ACTIVE:
+                _check_can_resume(tx, record)
                 check_active_studies(tx, name.team)
             tx.update_study(record.pk, now, state=state, state_reason="")
-            if state is StudyState.ACTIVE:
-                # An exhausted study set ACTIVE again has nothing left to hand out.
-                complete_if_done(tx, tx.study(name), record.exhausted_reason, now)
             return tx.study(name).study
+
+    def update_study(self, name: StudyName, update: StudyUpdate) -> Study:
+        """Changes the display name, the trial budget or the lease of a study.
+
+        A budget raised above the study's trial count lets it suggest again: a study
+        that its budget completed becomes ACTIVE.
+        """
+        if update.display_name is not None:
+            check_text(update.display_name, MAX_DISPLAY_NAME_LENGTH, "study.display_name")
+        now = self._clock()
+        with self._store.transaction(write=True) as tx:
+            record = tx.study(name, lock=True)
+            spec = _updated_spec(record.study.spec, update)
+            check_spec(spec, "study.spec")
+            _check_budget_fits(record, spec)
+            changes: dict[str, object] = {"spec": spec}
+            if update.display_name is not None:
+                changes["display_name"] = update.display_name
+            tx.update_study(record.pk, now, **changes)
+            self._rebudget(tx, record, spec, now)
+            return tx.study(name).study
+
+    def _rebudget(self, tx: Transaction, record: StudyRecord, spec: StudySpec, now: float) -> None:
+        """Re-derives whether the budget is used up after `spec` replaced the spec."""
+        count = record.study.trial_count
+        budget_exhausted = exhausted_reason_after(spec, count, "") == MAX_TRIALS_REACHED
+        reason = record.exhausted_reason
+        if reason == MAX_TRIALS_REACHED and not budget_exhausted:
+            tx.update_study(record.pk, now, exhausted_reason="")
+            if (
+                record.study.state is StudyState.COMPLETED
+                and record.study.state_reason == MAX_TRIALS_REACHED
+            ):
+                check_active_studies(tx, record.name.team)
+                tx.update_study(record.pk, now, state=StudyState.ACTIVE, state_reason="")
+        elif not reason and budget_exhausted:
+            tx.update_study(record.pk, now, exhausted_reason=MAX_TRIALS_REACHED)
+            complete_if_done(tx, tx.study(record.name), MAX_TRIALS_REACHED, now)
+
+
+def _updated_spec(spec: StudySpec, update: StudyUpdate) -> StudySpec:
+    if update.max_trials is not None:
+        spec = dataclasses.replace(spec, max_trials=update.max_trials or None)
+    if update.lease_seconds is not None:
+        spec = dataclasses.replace(spec, lease_seconds=update.lease_seconds)
+    return spec
+
+
+def _check_budget_fits(record: StudyRecord, spec: StudySpec) -> None:
+    count = record.study.trial_count
+    if spec.max_trials is not None and spec.max_trials < count:
+        raise FailedPrecondition(
+            f"study {record.name} has {count} trials already: max_trials must be at least {count}",
+            reason="MAX_TRIALS_BELOW_TRIAL_COUNT",
+            metadata={"trial_count": str(count)},
+        )
+
+
+def _check_can_resume(tx: Transaction, record: StudyRecord) -> None:
+    """An exhausted study with nothing pending would complete at once: say why instead."""
+    reason = record.exhausted_reason
+    if not reason or tx.count_trials(record.pk, PENDING_STATES):
+        return
+    remedy = (
+        "raise max_trials first (UpdateStudy; `sibyl update-study --max-trials`)"
+        if reason == MAX_TRIALS_REACHED
+        else "a grid search has no configuration left to suggest"
+    )
+    raise FailedPrecondition(
+        f"study {record.name} cannot resume: {reason} "
+        f"({record.study.trial_count} trials); {remedy}",
+        reason="STUDY_EXHAUSTED",
+        metadata={"exhausted_reason": reason},
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Collection, Mapping
 
-from sibyl_server.domain.errors import FailedPrecondition, InvalidArgument
+from sibyl_server.domain.errors import FailedPrecondition, InvalidArgument, lease_lost
 from sibyl_server.domain.names import StudyName, TrialName
 from sibyl_server.domain.optimality import is_feasible, optimal_trials
 from sibyl_server.domain.study import ParameterValue, StudySpec, StudyState
@@ -152,12 +152,20 @@ class TrialUseCases:
             next_token = encode_page_token(records[-1].trial.number, request_fingerprint)
         return TrialPage([r.trial for r in records], next_token)
 
-    def add_measurement(self, name: TrialName, measurement: Measurement) -> Trial:
+    def add_measurement(
+        self, name: TrialName, measurement: Measurement, client_id: str = ""
+    ) -> Trial:
+        """Records an intermediate measurement and renews the lease.
+
+        With `client_id`, only the worker holding the trial may report (fencing).
+        """
         now = self._clock()
         with self._store.transaction(write=True) as tx:
             record = tx.study(name.parent)
             trial_record = tx.trial(record.pk, name, lock=True)
             trial = trial_record.trial
+            if trial.moved_away_from(client_id):
+                raise lease_lost(name)
             if trial.state not in (TrialState.ACTIVE, TrialState.STOPPING):
                 raise FailedPrecondition(
                     f"trial {name} is {trial.state.value}: only ACTIVE or STOPPING trials "
@@ -181,6 +189,7 @@ class TrialUseCases:
         final: Measurement | None,
         infeasible: bool,
         infeasibility_reason: str = "",
+        client_id: str = "",
     ) -> Trial:
         check_text(infeasibility_reason, MAX_REASON_LENGTH, "infeasibility_reason")
         if infeasible and final is not None:
@@ -192,6 +201,8 @@ class TrialUseCases:
             record = tx.study(name.parent)
             trial_record = tx.trial(record.pk, name, lock=True)
             trial = trial_record.trial
+            if trial.moved_away_from(client_id):
+                raise lease_lost(name)
             spec = record.study.spec
             if not infeasible:
                 final = _resolve_final(spec, trial, final)

@@ -136,8 +136,9 @@ class Transaction:
 
     # Studies -------------------------------------------------------------------------
 
-    def insert_study(self, study: Study) -> StudyRecord:
+    def insert_study(self, study: Study, request_id: str | None = None) -> StudyRecord:
         values = {
+            "request_id": request_id,
             "team": study.team,
             "study_id": study.study_id,
             "display_name": study.display_name,
@@ -176,6 +177,14 @@ class Transaction:
             raise study_not_found(name)
         return _study_record(row)
 
+    def study_by_request_id(self, team: str, request_id: str) -> StudyRecord | None:
+        """The study a CreateStudy call with this request id created, if any."""
+        query = select(studies).where(
+            and_(studies.c.team == team, studies.c.request_id == request_id)
+        )
+        row = self._connection.execute(query).first()
+        return None if row is None else _study_record(row)
+
     def studies(self, team: str, after_pk: int, limit: int) -> list[StudyRecord]:
         query = (
             select(studies)
@@ -190,9 +199,12 @@ class Transaction:
         self._connection.execute(delete(studies).where(studies.c.pk == study_pk))
 
     def update_study(self, study_pk: int, now: float, **values: Any) -> None:
-        """Sets columns of the study: state, state_reason, exhausted_reason, engine_state."""
+        """Sets columns of the study: state, state_reason, exhausted_reason, engine_state,
+        spec, display_name."""
         if "state" in values:
             values["state"] = StudyState(values["state"]).value
+        if "spec" in values:
+            values["spec"] = codec.spec_to_json(values["spec"])
         if "engine_state" in values:
             values["engine_state"] = codec.dump_json(values["engine_state"])
         values["update_time"] = codec.to_micros(now)

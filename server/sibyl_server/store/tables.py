@@ -45,7 +45,10 @@ studies = Table(
     Column("engine_state", Text, nullable=False),
     Column("create_time", BigInteger, nullable=False),
     Column("update_time", BigInteger, nullable=False),
+    # The CreateStudy request that created the study, so that its retry finds it.
+    Column("request_id", String(128), nullable=True),
     UniqueConstraint("team", "study_id", name="uq_studies_team_study_id"),
+    Index("uq_studies_team_request_id", "team", "request_id", unique=True),
 )
 
 trials = Table(
