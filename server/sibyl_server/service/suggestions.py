@@ -358,7 +358,12 @@ def _take_over(
     now: float,
 ) -> list[Trial]:
     """Assigns queued or abandoned trials to `client_id`; those another caller took
-    first (the compare-and-set failed) are skipped."""
+    first (the compare-and-set failed) are skipped.
+
+    An abandoned trial starts over: the new worker trains from scratch, so the old
+    worker's intermediate measurements are dropped and a trial's learning curve
+    always comes from one worker.
+    """
     taken = []
     for candidate in candidates:
         if tx.claim_trial(
@@ -368,6 +373,8 @@ def _take_over(
             lease_expire_time=lease,
             now=now,
         ):
+            if candidate.trial.measurements:
+                tx.delete_measurements(candidate.pk)
             trial = candidate.trial
             taken.append(
                 dataclasses.replace(
@@ -375,6 +382,7 @@ def _take_over(
                     state=TrialState.ACTIVE,
                     client_id=client_id,
                     lease_expire_time=lease,
+                    measurements=(),
                     start_time=trial.start_time if trial.start_time is not None else now,
                     update_time=now,
                 )

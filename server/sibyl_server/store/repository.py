@@ -475,6 +475,9 @@ class Transaction:
             )
         )
 
+    def delete_measurements(self, trial_pk: int) -> None:
+        self._connection.execute(delete(measurements).where(measurements.c.trial_pk == trial_pk))
+
     def insert_measurement(self, trial_pk: int, measurement: Measurement) -> None:
         self._connection.execute(
             insert(measurements).values(
