@@ -17,7 +17,8 @@ Needs only grpcio and protobuf. The integrations (`sibyl.integrations.sklearn`,
 `.optuna`, `.ray`) and `sibyl.lr_range_test` import their libraries only when used.
 """
 
-from sibyl.client import Client, ConnectConfig, RetryConfig, connect
+from sibyl.calls import CallOptions, RetryConfig
+from sibyl.client import Client, ConnectConfig, connect
 from sibyl.errors import (
     AbortedError,
     AlreadyExistsError,
@@ -25,6 +26,7 @@ from sibyl.errors import (
     FailedPreconditionError,
     InternalError,
     InvalidArgumentError,
+    LeaseLostError,
     NotFoundError,
     PermissionDeniedError,
     ResourceExhaustedError,
@@ -52,6 +54,7 @@ from sibyl.study import Optimum, Study, Trial
 __all__ = [
     "AbortedError",
     "AlreadyExistsError",
+    "CallOptions",
     "Categorical",
     "Client",
     "ConnectConfig",
@@ -64,6 +67,7 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "LearningCurveStopping",
+    "LeaseLostError",
     "LrRange",
     "MedianStopping",
     "Metric",

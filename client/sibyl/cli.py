@@ -1,9 +1,13 @@
-"""The `sibyl` command: run a server, or look at studies and trials as tables.
+"""The `sibyl` command: run a server, look at studies and trials as tables, change a budget.
 
 sibyl serve --store sqlite:///sibyl.db
 sibyl studies
 sibyl study my-study
 sibyl trials my-study --state completed
+sibyl update-study my-study --max-trials 100
+
+The connection flags (--address, --team, --token, --tls-ca-file) go before or after the
+command; `serve` and `admin` come first and take their own flags.
 """
 
 from __future__ import annotations
@@ -11,11 +15,21 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from sibyl.client import connect
+from sibyl.client import Client, connect
 from sibyl.errors import SibylError
 from sibyl.study import Study, Trial
+from sibyl.v1 import study_pb2, trial_pb2
+
+# Commands that hand their arguments to the server package's own parser.
+DELEGATED = ("serve", "admin")
+TRIAL_STATES = tuple(
+    state.name.removeprefix("TRIAL_STATE_").lower()
+    for state in trial_pb2.TrialState.DESCRIPTOR.values
+    if state.number != trial_pb2.TRIAL_STATE_UNSPECIFIED
+)
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -35,53 +49,147 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sibyl", description=__doc__.split("\n")[0])
-    parser.add_argument(
+# The parser ------------------------------------------------------------------------------
+
+
+def _connection_flags(defaults: bool) -> argparse.ArgumentParser:
+    """The flags every client command takes, before or after the command's name.
+
+    The top-level parser holds the defaults; each command's copy uses SUPPRESS, so a
+    flag given before the command is not overwritten by that copy's default.
+    """
+
+    def default(value: str | None) -> str | None:
+        return value if defaults else argparse.SUPPRESS
+
+    flags = argparse.ArgumentParser(add_help=False)
+    group = flags.add_argument_group("connection")
+    group.add_argument(
         "--address",
-        default=os.environ.get("SIBYL_ADDRESS", "127.0.0.1:50051"),
+        default=default(os.environ.get("SIBYL_ADDRESS", "127.0.0.1:50051")),
         help="server host:port [SIBYL_ADDRESS]",
     )
-    parser.add_argument(
-        "--team", default=os.environ.get("SIBYL_TEAM", "default"), help="team [SIBYL_TEAM]"
+    group.add_argument(
+        "--team", default=default(os.environ.get("SIBYL_TEAM", "default")), help="team [SIBYL_TEAM]"
     )
-    parser.add_argument(
-        "--token", default=os.environ.get("SIBYL_TOKEN"), help="bearer token [SIBYL_TOKEN]"
+    group.add_argument(
+        "--token", default=default(os.environ.get("SIBYL_TOKEN")), help="bearer token [SIBYL_TOKEN]"
     )
-    parser.add_argument("--tls-ca-file", default=os.environ.get("SIBYL_TLS_CA_FILE"))
-    commands = parser.add_subparsers(dest="command", required=True)
+    group.add_argument(
+        "--tls-ca-file",
+        default=default(os.environ.get("SIBYL_TLS_CA_FILE")),
+        help="PEM file of the certificate authorities to trust; implies TLS [SIBYL_TLS_CA_FILE]",
+    )
+    return flags
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sibyl",
+        description=__doc__.split("\n")[0],
+        parents=[_connection_flags(defaults=True)],
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    flags = [_connection_flags(defaults=False)]
     commands.add_parser("serve", help="run a server (needs: pip install 'sibyl[server]')")
     commands.add_parser("admin", help="operator commands: teams, tokens, quotas (server extra)")
-    commands.add_parser("studies", help="list the team's studies")
-    show = commands.add_parser("study", help="show a study and its best trial")
+    commands.add_parser("studies", help="list the team's studies", parents=flags)
+    show = commands.add_parser("study", help="show a study and its best trial", parents=flags)
     show.add_argument("study_id")
-    trials = commands.add_parser("trials", help="list a study's trials")
+    trials = commands.add_parser("trials", help="list a study's trials", parents=flags)
     trials.add_argument("study_id")
-    trials.add_argument("--state", action="append", default=[], help="only this state (repeatable)")
+    trials.add_argument(
+        "--state",
+        action="append",
+        default=[],
+        type=str.lower,
+        choices=TRIAL_STATES,
+        help="only trials in this state (repeatable; any case)",
+    )
+    _add_update_parser(commands, flags)
     return parser
 
 
+def _add_update_parser(commands: Any, flags: list[argparse.ArgumentParser]) -> None:
+    update = commands.add_parser(
+        "update-study",
+        help="change a study's budget, trial lease or display name",
+        description="Change what may change after creation; give at least one option.",
+        parents=flags,
+    )
+    update.add_argument("study_id")
+    update.add_argument(
+        "--max-trials",
+        type=_at_least(0, int),
+        help="the trial budget; 0 removes it (it cannot go below the study's trials)",
+    )
+    update.add_argument(
+        "--trial-lease-seconds",
+        type=_at_least(1, float),
+        help="how long a silent worker keeps its trial (1 second to 30 days)",
+    )
+    update.add_argument("--display-name", help="the name tools show")
+    update.set_defaults(usage_error=update.error)
+
+
+def _at_least(low: float, kind: Callable[[str], float]) -> Callable[[str], float]:
+    """An argparse type: a number of `kind` that is at least `low`."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            expected = "an integer" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low:g}, got {text}")
+        return value
+
+    return parse
+
+
+# Running ---------------------------------------------------------------------------------
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the command in `argv` (default: the process's arguments); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["serve"]:
         return _serve(argv[1:])
     if argv[:1] == ["admin"]:
         return _admin(argv[1:])
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command in DELEGATED:
+        parser.error(f"'{args.command}' must come first: sibyl {args.command} --help")
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "update-study" and not _updates(args):
+        args.usage_error("give --max-trials, --trial-lease-seconds or --display-name")
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Connects, runs the command and prints its output; failures are one line on stderr."""
     try:
         options = {"token": args.token, "tls_ca_file": args.tls_ca_file}
         with connect(args.address, team=args.team, **options) as client:
-            if args.command == "studies":
-                print(_studies_table(list(client.list_studies())))
-            elif args.command == "study":
-                print(_study_text(client.get_study(args.study_id)))
-            else:
-                study = client.get_study(args.study_id)
-                print(_trials_table(study, list(study.trials(tuple(args.state)))))
-    except SibylError as error:
-        print(f"sibyl: {error}", file=sys.stderr)
-        return 1
+            print(COMMANDS[args.command](client, args))
+    except SibylError as error:  # an unreachable server too: UnavailableError
+        return _fail(str(error))
+    except OSError as error:  # e.g. an unreadable --tls-ca-file
+        return _fail(
+            f"cannot read {error.filename}: {error.strerror}" if error.filename else str(error)
+        )
+    except KeyboardInterrupt:
+        return 130
     return 0
+
+
+def _fail(message: str) -> int:
+    # One line, so that scripts and people see the cause, not a traceback.
+    print(f"sibyl: {' '.join(message.split())}", file=sys.stderr)
+    return 1
 
 
 def _serve(argv: list[str]) -> int:
@@ -102,7 +210,11 @@ def _admin(argv: list[str]) -> int:
     return admin_main(argv)
 
 
-def _studies_table(studies: list[Study]) -> str:
+# The commands ----------------------------------------------------------------------------
+
+
+def _list_studies(client: Client, args: argparse.Namespace) -> str:
+    studies = list(client.list_studies())
     rows = [
         (s.study_id, s.state, s.proto.trial_count, _algorithm(s), "/".join(s.objective))
         for s in studies
@@ -110,25 +222,66 @@ def _studies_table(studies: list[Study]) -> str:
     return format_table(("STUDY", "STATE", "TRIALS", "ALGORITHM", "OBJECTIVE"), rows)
 
 
-def _algorithm(study: Study) -> str:
-    from sibyl.v1 import study_pb2
+def _show_study(client: Client, args: argparse.Namespace) -> str:
+    return _study_text(client.get_study(args.study_id))
 
+
+def _list_trials(client: Client, args: argparse.Namespace) -> str:
+    study = client.get_study(args.study_id)
+    return _trials_table(study, list(study.trials(tuple(args.state))))
+
+
+def _update_study(client: Client, args: argparse.Namespace) -> str:
+    client.get_study(args.study_id).update(**_updates(args))
+    return _study_text(client.get_study(args.study_id))
+
+
+def _updates(args: argparse.Namespace) -> dict[str, Any]:
+    """The update-study options given, as `Study.update` keyword arguments."""
+    given = {
+        "max_trials": args.max_trials,
+        "trial_lease_seconds": args.trial_lease_seconds,
+        "display_name": args.display_name,
+    }
+    return {name: value for name, value in given.items() if value is not None}
+
+
+COMMANDS: dict[str, Callable[[Client, argparse.Namespace], str]] = {
+    "studies": _list_studies,
+    "study": _show_study,
+    "trials": _list_trials,
+    "update-study": _update_study,
+}
+
+
+# Output ----------------------------------------------------------------------------------
+
+
+def _algorithm(study: Study) -> str:
     return study_pb2.Algorithm.Name(study.proto.spec.algorithm).removeprefix("ALGORITHM_")
 
 
 def _study_text(study: Study) -> str:
+    spec = study.proto.spec
+    lease = spec.trial_lease.ToTimedelta().total_seconds() if spec.HasField("trial_lease") else 0
     lines = [
         f"study:      {study.name}",
+        f"display:    {study.proto.display_name}" if study.proto.display_name else "",
         f"state:      {study.state} {study.proto.state_reason}".rstrip(),
         f"algorithm:  {_algorithm(study)}",
         f"objective:  {' '.join(study.objective)}",
-        f"trials:     {study.proto.trial_count}",
-        f"parameters: {', '.join(p.name for p in study.proto.spec.parameters)}",
+        f"trials:     {study.proto.trial_count} ({_budget(spec.max_trials)})",
+        f"lease:      {lease:g} s" if lease else "",
+        f"parameters: {', '.join(p.name for p in spec.parameters)}",
     ]
     best = study.best_trial()
     if best is not None:
         lines.append(f"best:       trial {best.id} {best.metrics} {best.parameters}")
-    return "\n".join(lines)
+    return "\n".join(line for line in lines if line)
+
+
+def _budget(max_trials: int) -> str:
+    return f"budget {max_trials}" if max_trials else "no budget"
 
 
 def _trials_table(study: Study, trials: list[Trial]) -> str:

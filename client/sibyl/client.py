@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import threading
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,8 +16,10 @@ from typing import Any, TypeVar
 import grpc
 from google.protobuf.message import Message
 
-from sibyl.errors import AlreadyExistsError, from_rpc_error
+from sibyl.calls import Caller, CallOptions, RetryConfig
+from sibyl.errors import AlreadyExistsError
 from sibyl.spec import StudySpec, as_spec
+from sibyl.spec_diff import mismatch_message, spec_differences
 from sibyl.study import Study
 from sibyl.v1 import (
     study_pb2,
@@ -28,24 +31,7 @@ from sibyl.v1 import (
 
 R = TypeVar("R", bound=Message)
 SERVICES = ("sibyl.v1.StudyService", "sibyl.v1.TeamService")
-
-
-@dataclass(frozen=True)
-class RetryConfig:
-    """Retries of calls that failed with UNAVAILABLE, the only code retried.
-
-    Every Sibyl call is safe to retry (see the proto), so this covers all of them.
-    gRPC allows at most 5 attempts.
-    """
-
-    max_attempts: int = 5
-    """Attempts in all, the first included (2 to 5)."""
-    initial_backoff_seconds: float = 0.2
-    """Wait before the first retry; later waits grow by `backoff_multiplier`."""
-    max_backoff_seconds: float = 5.0
-    """Longest wait between two attempts."""
-    backoff_multiplier: float = 2.0
-    """Growth of the wait from one retry to the next."""
+RECONNECT_BACKOFF_MS = 2000
 
 
 @dataclass(frozen=True)
@@ -65,7 +51,7 @@ class ConnectConfig:
     unfinished trials back. None: `host-pid-thread`, so that threads sharing a client
     never share trials (set an id for workers that should resume after a restart)."""
     retry: RetryConfig = field(default_factory=RetryConfig)
-    """Retries of UNAVAILABLE calls."""
+    """Retries of calls that failed with UNAVAILABLE or ABORTED (see `RetryConfig`)."""
     max_message_bytes: int = 4 * 1024 * 1024
     """Largest message sent or received."""
     token: str | None = None
@@ -81,27 +67,10 @@ class ConnectConfig:
     "pick_first". With round_robin, a replica that dies is skipped."""
 
 
-def _service_config(retry: RetryConfig, load_balancing: str) -> str:
-    return json.dumps(
-        {
-            "loadBalancingConfig": [{load_balancing: {}}],
-            "methodConfig": [
-                {
-                    "name": [{"service": service} for service in SERVICES],
-                    "retryPolicy": {
-                        "maxAttempts": retry.max_attempts,
-                        "initialBackoff": f"{retry.initial_backoff_seconds}s",
-                        "maxBackoff": f"{retry.max_backoff_seconds}s",
-                        "backoffMultiplier": retry.backoff_multiplier,
-                        "retryableStatusCodes": ["UNAVAILABLE"],
-                    },
-                },
-                # The one call that is not safe to retry: a retried CreateToken whose
-                # first answer was lost would mint a second token nobody saw.
-                {"name": [{"service": "sibyl.v1.TeamService", "method": "CreateToken"}]},
-            ],
-        }
-    )
+def _service_config(load_balancing: str) -> str:
+    # No retry policy here: gRPC's stops after 5 attempts and never retries a call
+    # whose headers arrived; sibyl.calls retries instead.
+    return json.dumps({"loadBalancingConfig": [{load_balancing: {}}]})
 
 
 class Client:
@@ -112,7 +81,8 @@ class Client:
         self._channel = _open_channel(config)
         self.stub = study_service_pb2_grpc.StudyServiceStub(self._channel)
         self.team_stub = team_service_pb2_grpc.TeamServiceStub(self._channel)
-        self._metadata = (("authorization", f"Bearer {config.token}"),) if config.token else ()
+        metadata = (("authorization", f"Bearer {config.token}"),) if config.token else ()
+        self._caller = Caller(config.address, config.timeout_seconds, config.retry, metadata)
 
     @property
     def client_id(self) -> str:
@@ -131,11 +101,7 @@ class Client:
         return self._invoke(getattr(self.stub, method), request, timeout)
 
     def _invoke(self, stub_method: Any, request: Message, timeout: float | None) -> Any:
-        deadline = timeout if timeout is not None else self.config.timeout_seconds
-        try:
-            return stub_method(request, timeout=deadline, metadata=self._metadata)
-        except grpc.RpcError as error:
-            raise from_rpc_error(error) from None
+        return self._caller.invoke(stub_method, request, CallOptions(timeout_seconds=timeout))
 
     # The team --------------------------------------------------------------------------
 
@@ -152,6 +118,7 @@ class Client:
             parent=self.team_name,
             role=team_service_pb2.Role.Value("ROLE_" + role.upper()),
             description=description,
+            request_id=uuid.uuid4().hex,
         )
         if ttl_seconds is not None:
             request.time_to_live.FromTimedelta(timedelta(seconds=ttl_seconds))
@@ -183,6 +150,7 @@ class Client:
             parent=self.team_name,
             study_id=study_id,
             study=study_pb2.Study(display_name=display_name, spec=as_spec(spec).to_proto()),
+            request_id=uuid.uuid4().hex,
         )
         return Study(self, self.call("CreateStudy", request).study)
 
@@ -196,17 +164,18 @@ class Client:
         """Creates the study, or loads it if it exists with the same search space.
 
         Every worker of a job can call this with the same arguments. Raises
-        ValueError if an existing study's parameters, metrics, algorithm or budget
-        differ from `spec`.
+        ValueError if an existing study's parameters, metrics, algorithm, budget or
+        early stopping differ from `spec`; its message lists each difference with the
+        stored and the given value (see `sibyl.spec_diff`).
         """
         spec = as_spec(spec)
         try:
             return self.create_study(study_id, spec, display_name)
         except AlreadyExistsError:
             study = self.get_study(study_id)
-        difference = _spec_difference(spec.to_proto(), study.proto.spec)
-        if difference:
-            raise ValueError(f"study {study.name} exists with a different {difference}")
+        differences = spec_differences(spec.to_proto(), study.proto.spec)
+        if differences:
+            raise ValueError(mismatch_message(study.name, study_id, differences))
         return study
 
     def list_studies(self, page_size: int = 0) -> Iterator[Study]:
@@ -235,8 +204,10 @@ class Client:
 
 def _open_channel(config: ConnectConfig) -> grpc.Channel:
     options = [
-        ("grpc.enable_retries", 1),
-        ("grpc.service_config", _service_config(config.retry, config.load_balancing)),
+        ("grpc.service_config", _service_config(config.load_balancing)),
+        # gRPC waits up to 120 s between reconnection attempts by default: a server
+        # back after a 30 s outage would stay unseen until the retry window ran out.
+        ("grpc.max_reconnect_backoff_ms", RECONNECT_BACKOFF_MS),
         ("grpc.max_receive_message_length", config.max_message_bytes),
         ("grpc.max_send_message_length", config.max_message_bytes),
     ]
@@ -245,37 +216,6 @@ def _open_channel(config: ConnectConfig) -> grpc.Channel:
     roots = Path(config.tls_ca_file).read_bytes() if config.tls_ca_file else None
     credentials = grpc.ssl_channel_credentials(root_certificates=roots)
     return grpc.secure_channel(config.address, credentials, options=options)
-
-
-def _spec_difference(wanted: study_pb2.StudySpec, stored: study_pb2.StudySpec) -> str:
-    """Names the first of parameters/metrics/algorithm/max_trials/early_stopping that
-    differ, or ""."""
-    for item in wanted.parameters:
-        if item.HasField("discrete_values"):
-            item.discrete_values.values[:] = sorted(item.discrete_values.values)
-    for name in ("parameters", "metrics", "algorithm", "max_trials"):
-        if getattr(wanted, name) != getattr(stored, name):
-            return name
-    if _policy_with_defaults(wanted) != _policy_with_defaults(stored):
-        return "early_stopping"
-    return ""
-
-
-def _policy_with_defaults(spec: study_pb2.StudySpec) -> study_pb2.EarlyStoppingPolicy:
-    """The spec's early-stopping policy with unset fields at the values the server uses."""
-    policy = study_pb2.EarlyStoppingPolicy()
-    policy.CopyFrom(spec.early_stopping)
-    rule = policy.WhichOneof("rule")
-    if rule == "median":
-        policy.median.min_trials = policy.median.min_trials or 3
-    elif rule == "successive_halving":
-        halving = policy.successive_halving
-        halving.reduction_factor = halving.reduction_factor or 3.0
-    elif rule == "learning_curve":
-        curve = policy.learning_curve
-        curve.min_step = curve.min_step or 3
-        curve.min_trials = curve.min_trials or 3
-    return policy
 
 
 def connect(address: str, team: str = "default", **options: Any) -> Client:

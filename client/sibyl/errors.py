@@ -52,6 +52,11 @@ class FailedPreconditionError(SibylError):
     code = grpc.StatusCode.FAILED_PRECONDITION
 
 
+class LeaseLostError(FailedPreconditionError):
+    """This worker no longer holds the trial: its lease expired and the trial went to
+    another worker. Drop the trial; `with trial:` does so silently."""
+
+
 class AbortedError(SibylError):
     code = grpc.StatusCode.ABORTED
 
@@ -98,10 +103,15 @@ _BY_CODE: dict[grpc.StatusCode, type[SibylError]] = {
 }
 
 
+# Reasons that have a class of their own, a subclass of their code's.
+_BY_REASON: dict[str, type[SibylError]] = {"LEASE_LOST": LeaseLostError}
+
+
 def from_rpc_error(error: grpc.RpcError) -> SibylError:
     """The typed error for a failed call, with the server's details decoded."""
     code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
     message = error.details() if hasattr(error, "details") else str(error)
     trailers = error.trailing_metadata() if hasattr(error, "trailing_metadata") else ()
-    cls = _BY_CODE.get(code, SibylError)
-    return cls(message or code.name, code, decode_details(trailers))
+    details = decode_details(trailers)
+    cls = _BY_REASON.get(details.reason) or _BY_CODE.get(code, SibylError)
+    return cls(message or code.name, code, details)

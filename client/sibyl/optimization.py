@@ -13,6 +13,12 @@
 
 Each finished trial prints a line with the best value so far (or calls `progress`).
 
+Faults: calls that fail because the server or its database is away are retried by
+the client (see `sibyl.RetryConfig`); an error of the service is never recorded as a
+trial's result. Only an exception of the objective makes its trial infeasible. A trial
+whose lease went to another worker (the objective outran `trial_lease_seconds` without
+reporting) is dropped, and the worker goes on.
+
 Ctrl-C (KeyboardInterrupt) loses nothing: the trials being evaluated stay ACTIVE,
 assigned to their worker's client id, and are never marked infeasible. Calling
 `optimize` again with the same client id (`sibyl.connect(..., client_id="job-1")`)
@@ -32,6 +38,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from sibyl.errors import LeaseLostError, SibylError
 from sibyl.study import Study, Trial
 
 ObjectiveResult = float | Mapping[str, float] | None
@@ -233,6 +240,14 @@ class _Run:
         began = time.monotonic()
         try:
             result = self.objective(trial)
+            outcome = self._finish(trial, result)
+        except LeaseLostError:
+            self._drop(trial, worker)
+            return
+        except SibylError:
+            # The service's error, not the configuration's: the trial stays ACTIVE.
+            self.stopping.set()
+            raise
         except self.catch as error:
             trial.complete_infeasible(f"{type(error).__name__}: {error}")
             self._tell(trial, worker, began, f"{type(error).__name__}: {error}")
@@ -241,12 +256,22 @@ class _Run:
             trial.complete_infeasible(f"{type(error).__name__}: {error}")
             self.stopping.set()
             raise
-        self._tell(trial, worker, began, self._finish(trial, result))
+        self._tell(trial, worker, began, outcome)
+
+    @staticmethod
+    def _drop(trial: Trial, worker: str) -> None:
+        print(
+            f"sibyl: trial {trial.id} dropped: its lease went to another worker [{worker}]",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def _finish(self, trial: Trial, result: ObjectiveResult) -> str:
         """Completes `trial` with the objective's result; returns why it is infeasible, or ""."""
         if trial.state in ("COMPLETED", "INFEASIBLE"):
             return ""
+        if trial.lease_lost:
+            raise LeaseLostError(f"trial {trial.name} went to another worker")
         metrics = {self.metric: result} if isinstance(result, (int, float)) else result
         bad = [k for k, v in (metrics or {}).items() if not math.isfinite(float(v))]
         if bad:

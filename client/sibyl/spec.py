@@ -12,27 +12,149 @@
     )
 
 or the same as a dict (see `StudySpec.from_dict`).
+
+Every class checks its arguments when it is built and raises ValueError naming the
+parameter or metric, what is wrong and what is valid, so that a mistake shows where it
+was made rather than when the study is created. The server checks every spec again and
+stays the authority (e.g. on conditions that form a cycle).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+import math
+import numbers
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from functools import partial
+from typing import Any, NoReturn
 
 from sibyl.v1 import study_pb2
 
 ALGORITHMS = ("gp_bandit", "random_search", "quasi_random_search", "grid_search")
+SCALES = ("linear", "log")
+GOALS = ("minimize", "maximize")
+
+# Limits of the contract (proto/sibyl/v1/study.proto) that are cheap to check here.
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
+MAX_PARAMETERS = 100
+MAX_METRICS = 16
+MAX_OBJECTIVES = 4
+MAX_DISCRETE_VALUES = 10_000
+MAX_CATEGORIES = 1_000
+MAX_CATEGORY_LENGTH = 256
+MAX_INTEGER = 2**53
+MAX_TRIALS = 1_000_000
+MAX_SEED = 2**63 - 1
+LEASE_SECONDS = (1.0, 30 * 24 * 3600.0)
+GRID_RESOLUTION = (2, 1000)
+INITIAL_TRIALS = (1, 10_000)
+
+
+# Checks shared by the classes ------------------------------------------------------------
+
+
+def _refuse(owner: str, problem: str) -> NoReturn:
+    raise ValueError(f"{owner}: {problem}")
+
+
+def _is_number(value: object) -> bool:
+    # bool is an int to Python, but True as a bound is always a mistake.
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _check_name(owner: str, name: object) -> None:
+    if not isinstance(name, str) or not NAME.match(name):
+        _refuse(
+            owner,
+            "name must be 1 to 64 letters, digits, '_', '-' or '.', starting with a letter "
+            f"or '_', got {name!r}",
+        )
+
+
+def _check_number(owner: str, field: str, value: Any) -> None:
+    if not _is_number(value) or not math.isfinite(value):
+        _refuse(owner, f"{field} must be a finite number, got {value!r}")
+
+
+def _check_integer(owner: str, field: str, value: Any, low: int, high: int | None) -> None:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        _refuse(owner, f"{field} must be an integer, got {value!r}")
+    if value < low or (high is not None and value > high):
+        span = f"at least {low}" if high is None else f"between {low} and {high}"
+        _refuse(owner, f"{field} must be {span}, got {value!r}")
+
+
+def _check_optional_integer(owner: str, field: str, value: Any, bounds: tuple[int, int]) -> None:
+    if value is not None:
+        _check_integer(owner, field, value, *bounds)
+
+
+def _items(
+    owner: str, values: Any, limit: int, kind: str, check: Callable[[Any], None]
+) -> tuple[Any, ...]:
+    """`values` as a tuple of 1 to `limit` distinct items, each passed to `check`."""
+    # A str is iterable, but Categorical("optimizer", "sgd") is a mistake, not 3 letters.
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        _refuse(owner, f"values must be a list of {kind}, got {values!r}")
+    items = tuple(values)
+    if not 1 <= len(items) <= limit:
+        _refuse(owner, f"values must have 1 to {limit} {kind}, got {len(items)}")
+    for item in items:
+        check(item)
+    if len(set(items)) != len(items):
+        repeated = sorted({v for v in items if items.count(v) > 1}, key=str)
+        _refuse(owner, f"values must be distinct, got {repeated} more than once")
+    return items
+
+
+def _freeze(instance: object, field: str, value: object) -> None:
+    # The dataclasses are frozen; a list given by the caller is kept as a tuple so that
+    # a later change to that list cannot slip past the checks.
+    object.__setattr__(instance, field, value)
+
+
+def _check_bounds(owner: str, low: Any, high: Any, scale: Any, integral: bool) -> None:
+    for field, value in (("low", low), ("high", high)):
+        if integral:
+            _check_integer(owner, field, value, -MAX_INTEGER, MAX_INTEGER)
+        else:
+            _check_number(owner, field, value)
+    if not low < high:
+        _refuse(owner, f"low must be less than high, got low={low!r}, high={high!r}")
+    if not isinstance(scale, str) or scale.lower() not in SCALES:
+        _refuse(owner, f"scale must be 'linear' or 'log', got {scale!r}")
+    if scale.lower() == "log" and integral and low < 1:
+        _refuse(owner, f"low must be at least 1 with scale 'log', got {low!r}")
+    if scale.lower() == "log" and not integral and low <= 0:
+        _refuse(owner, f"low must be greater than 0 with scale 'log', got {low!r}")
+
+
+def _check_choice(owner: str, value: Any) -> None:
+    if not isinstance(value, str):
+        _check_number(owner, "each value", value)
+
+
+def _check_category(owner: str, value: Any) -> None:
+    if not isinstance(value, str) or not 1 <= len(value) <= MAX_CATEGORY_LENGTH:
+        _refuse(
+            owner,
+            f"values must be strings of 1 to {MAX_CATEGORY_LENGTH} characters, got {value!r}",
+        )
+
+
+def _check_when(owner: str, when: object) -> None:
+    if when is not None and not isinstance(when, When):
+        _refuse(owner, f"when must be a When(...) or None, got {when!r}")
 
 
 def _scale(scale: str) -> int:
-    try:
-        return {"linear": study_pb2.SCALE_TYPE_LINEAR, "log": study_pb2.SCALE_TYPE_LOG}[
-            scale.lower()
-        ]
-    except KeyError:
-        raise ValueError(f"scale must be 'linear' or 'log', not {scale!r}") from None
+    return {"linear": study_pb2.SCALE_TYPE_LINEAR, "log": study_pb2.SCALE_TYPE_LOG}[scale.lower()]
+
+
+# Parameters ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -50,6 +172,32 @@ class When:
     values: Sequence[str | float] = ()
     at_least: float | None = None
     at_most: float | None = None
+
+    def __post_init__(self) -> None:
+        owner = f"When(parent={self.parent!r})"
+        _check_name(owner, self.parent)
+        bounded = self.at_least is not None or self.at_most is not None
+        if self.values is None or (isinstance(self.values, (list, tuple)) and not self.values):
+            _freeze(self, "values", ())
+            self._check_range(owner, bounded)
+            return
+        if bounded:
+            _refuse(owner, "give values, or at_least / at_most, not both")
+        check = partial(_check_choice, owner)
+        values = _items(owner, self.values, MAX_DISCRETE_VALUES, "strings or numbers", check)
+        if len({isinstance(v, str) for v in values}) > 1:
+            _refuse(owner, f"values must be all strings or all numbers, got {list(values)}")
+        _freeze(self, "values", values)
+
+    def _check_range(self, owner: str, bounded: bool) -> None:
+        if not bounded:
+            _refuse(owner, "give values=[...] of the parent, or at_least / at_most")
+        for field in ("at_least", "at_most"):
+            if getattr(self, field) is not None:
+                _check_number(owner, field, getattr(self, field))
+        low, high = self.at_least, self.at_most
+        if low is not None and high is not None and low > high:
+            _refuse(owner, f"at_least must not exceed at_most, got {low!r} > {high!r}")
 
     def to_proto(self) -> study_pb2.ParentCondition:
         message = study_pb2.ParentCondition(parent=self.parent)
@@ -82,6 +230,12 @@ class Double:
     scale: str = "linear"
     when: When | None = None
 
+    def __post_init__(self) -> None:
+        owner = f"Double {self.name!r}"
+        _check_name(owner, self.name)
+        _check_bounds(owner, self.low, self.high, self.scale, integral=False)
+        _check_when(owner, self.when)
+
     def to_proto(self) -> study_pb2.ParameterSpec:
         message = study_pb2.ParameterSpec(
             name=self.name,
@@ -101,6 +255,12 @@ class Integer:
     high: int
     scale: str = "linear"
     when: When | None = None
+
+    def __post_init__(self) -> None:
+        owner = f"Integer {self.name!r}"
+        _check_name(owner, self.name)
+        _check_bounds(owner, self.low, self.high, self.scale, integral=True)
+        _check_when(owner, self.when)
 
     def to_proto(self) -> study_pb2.ParameterSpec:
         message = study_pb2.ParameterSpec(
@@ -123,6 +283,13 @@ class Discrete:
     values: Sequence[float]
     when: When | None = None
 
+    def __post_init__(self) -> None:
+        owner = f"Discrete {self.name!r}"
+        _check_name(owner, self.name)
+        check = partial(_check_number, owner, "each value")
+        _freeze(self, "values", _items(owner, self.values, MAX_DISCRETE_VALUES, "numbers", check))
+        _check_when(owner, self.when)
+
     def to_proto(self) -> study_pb2.ParameterSpec:
         message = study_pb2.ParameterSpec(
             name=self.name,
@@ -139,6 +306,14 @@ class Categorical:
     values: Sequence[str]
     when: When | None = None
 
+    def __post_init__(self) -> None:
+        owner = f"Categorical {self.name!r}"
+        _check_name(owner, self.name)
+        check = partial(_check_category, owner)
+        values = _items(owner, self.values, MAX_CATEGORIES, "strings", check)
+        _freeze(self, "values", values)
+        _check_when(owner, self.when)
+
     def to_proto(self) -> study_pb2.ParameterSpec:
         message = study_pb2.ParameterSpec(
             name=self.name,
@@ -150,6 +325,9 @@ class Categorical:
 Parameter = Double | Integer | Discrete | Categorical
 
 
+# Metrics ---------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Metric:
     """An objective: goal "minimize" or "maximize". Several make a multi-objective
@@ -159,10 +337,16 @@ class Metric:
     goal: str = "minimize"
     reference_value: float | None = None
 
+    def __post_init__(self) -> None:
+        owner = f"Metric {self.name!r}"
+        _check_name(owner, self.name)
+        if not isinstance(self.goal, str) or self.goal.lower() not in GOALS:
+            _refuse(owner, f"goal must be 'minimize' or 'maximize', got {self.goal!r}")
+        if self.reference_value is not None:
+            _check_number(owner, "reference_value", self.reference_value)
+
     def to_proto(self) -> study_pb2.MetricSpec:
         goals = {"minimize": study_pb2.GOAL_MINIMIZE, "maximize": study_pb2.GOAL_MAXIMIZE}
-        if self.goal.lower() not in goals:
-            raise ValueError(f"goal must be 'minimize' or 'maximize', not {self.goal!r}")
         message = study_pb2.MetricSpec(name=self.name, goal=goals[self.goal.lower()])
         if self.reference_value is not None:
             message.reference_value = self.reference_value
@@ -180,6 +364,19 @@ class Constraint:
     at_most: float | None = None
     at_least: float | None = None
 
+    def __post_init__(self) -> None:
+        owner = f"Constraint {self.name!r}"
+        _check_name(owner, self.name)
+        if self.at_most is None and self.at_least is None:
+            _refuse(owner, "give at_most, at_least or both")
+        for field in ("at_most", "at_least"):
+            if getattr(self, field) is not None:
+                _check_number(owner, field, getattr(self, field))
+        if self.at_most is not None and self.at_least is not None and self.at_least > self.at_most:
+            _refuse(
+                owner, f"at_least must not exceed at_most, got {self.at_least} > {self.at_most}"
+            )
+
     def to_proto(self) -> study_pb2.MetricSpec:
         message = study_pb2.MetricSpec(name=self.name)
         message.constraint.SetInParent()
@@ -190,12 +387,19 @@ class Constraint:
         return message
 
 
+# Early stopping --------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class MedianStopping:
     """Stop trials whose best value is below the median of others' running averages."""
 
     min_step: int = 0
     min_trials: int = 3
+
+    def __post_init__(self) -> None:
+        _check_integer("MedianStopping", "min_step", self.min_step, 0, None)
+        _check_integer("MedianStopping", "min_trials", self.min_trials, 1, None)
 
     def to_proto(self) -> study_pb2.EarlyStoppingPolicy:
         rule = study_pb2.MedianStoppingRule(min_step=self.min_step, min_trials=self.min_trials)
@@ -208,6 +412,15 @@ class SuccessiveHalving:
 
     min_step: int = 1
     reduction_factor: float = 3.0
+
+    def __post_init__(self) -> None:
+        _check_integer("SuccessiveHalving", "min_step", self.min_step, 1, None)
+        _check_number("SuccessiveHalving", "reduction_factor", self.reduction_factor)
+        if self.reduction_factor < 2:
+            _refuse(
+                "SuccessiveHalving",
+                f"reduction_factor must be at least 2, got {self.reduction_factor!r}",
+            )
 
     def to_proto(self) -> study_pb2.EarlyStoppingPolicy:
         rule = study_pb2.SuccessiveHalvingRule(
@@ -224,6 +437,18 @@ class LearningCurveStopping:
     min_step: int = 3
     min_trials: int = 3
 
+    def __post_init__(self) -> None:
+        owner = "LearningCurveStopping"
+        _check_integer(owner, "final_step", self.final_step, 2, None)
+        _check_integer(owner, "min_step", self.min_step, 0, None)
+        _check_integer(owner, "min_trials", self.min_trials, 1, None)
+        if self.final_step <= self.min_step:
+            _refuse(
+                owner,
+                f"final_step must be above min_step, got final_step={self.final_step}, "
+                f"min_step={self.min_step}",
+            )
+
     def to_proto(self) -> study_pb2.EarlyStoppingPolicy:
         rule = study_pb2.LearningCurveRule(
             final_step=self.final_step, min_step=self.min_step, min_trials=self.min_trials
@@ -234,22 +459,27 @@ class LearningCurveStopping:
 StoppingPolicy = MedianStopping | SuccessiveHalving | LearningCurveStopping
 
 
+# The spec --------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class StudySpec:
     """What to optimize and how. See proto/sibyl/v1/study.proto for every field's meaning.
 
     Attributes:
-        parameters: The search space.
-        metrics: The objectives (one, or several for a Pareto front) and outcome
-            constraints.
+        parameters: The search space: 1 to 100 parameters with distinct names.
+        metrics: The objectives (one, or up to 4 for a Pareto front) and outcome
+            constraints; at most 16 in all.
         algorithm: "gp_bandit" (default), "random_search", "quasi_random_search" or
             "grid_search".
-        max_trials: Trial budget; None for none.
+        max_trials: Trial budget, at most 1,000,000; None (or 0) for none.
         seed: Seed for the algorithm; None lets the server pick (and report) one.
-        trial_lease_seconds: How long a silent worker keeps its trial; None = 1 hour.
-        grid_resolution: Grid points per DOUBLE parameter (grid_search); None = 5.
-        initial_trials: Quasi-random trials before the GP model (gp_bandit); None =
-            2 * parameters + 2.
+        trial_lease_seconds: How long a silent worker keeps its trial, 1 second to 30
+            days; None = 1 hour.
+        grid_resolution: Grid points per DOUBLE parameter (grid_search), 2 to 1000;
+            None = 5.
+        initial_trials: Quasi-random trials before the GP model (gp_bandit), 1 to
+            10,000; None = 2 * parameters + 2.
         early_stopping: MedianStopping, SuccessiveHalving or LearningCurveStopping; None
             never stops a trial early.
     """
@@ -264,9 +494,12 @@ class StudySpec:
     initial_trials: int | None = None
     early_stopping: StoppingPolicy | None = None
 
+    def __post_init__(self) -> None:
+        _freeze(self, "parameters", _check_parameters(self.parameters))
+        _freeze(self, "metrics", _check_metrics(self.metrics, self.parameters))
+        _check_options(self)
+
     def to_proto(self) -> study_pb2.StudySpec:
-        if self.algorithm.lower() not in ALGORITHMS:
-            raise ValueError(f"algorithm must be one of {ALGORITHMS}, not {self.algorithm!r}")
         message = study_pb2.StudySpec(
             parameters=[p.to_proto() for p in self.parameters],
             metrics=[m.to_proto() for m in self.metrics],
@@ -296,11 +529,24 @@ class StudySpec:
          },
          "metrics": {"accuracy": "maximize"},
          "algorithm": "gp_bandit", "max_trials": 50}
+
+        Raises:
+            ValueError: naming the key, parameter or metric that is wrong.
         """
-        known = set(StudySpec.__dataclass_fields__)
-        unknown = set(data) - known
+        if not isinstance(data, Mapping):
+            raise ValueError(f"spec: must be a dict or a StudySpec, got {type(data).__name__}")
+        unknown = set(data) - set(StudySpec.__dataclass_fields__)
         if unknown:
-            raise ValueError(f"unknown spec keys {sorted(unknown)}")
+            raise ValueError(
+                f"spec: unknown spec keys {sorted(unknown)}; valid keys are "
+                f"{sorted(StudySpec.__dataclass_fields__)}"
+            )
+        for key in ("parameters", "metrics"):
+            if not isinstance(data.get(key), Mapping):
+                problem = "is missing" if key not in data else f"is {data[key]!r}"
+                raise ValueError(
+                    f"spec: {key!r} {problem}; it must be a dict from names to definitions"
+                )
         options = {
             k: v for k, v in data.items() if k not in ("parameters", "metrics", "early_stopping")
         }
@@ -312,18 +558,128 @@ class StudySpec:
         )
 
 
+def _check_parameters(parameters: object) -> tuple[Parameter, ...]:
+    items = _sequence("parameters", parameters, MAX_PARAMETERS)
+    names: set[str] = set()
+    for item in items:
+        if not isinstance(item, (Double, Integer, Discrete, Categorical)):
+            _refuse(
+                "StudySpec",
+                f"parameters must be Double, Integer, Discrete or Categorical, got {item!r}",
+            )
+        if item.name in names:
+            _refuse("StudySpec", f"parameter name {item.name!r} is used twice")
+        names.add(item.name)
+    for item in items:
+        _check_parent(item, names)
+    return items
+
+
+def _check_parent(parameter: Parameter, names: set[str]) -> None:
+    if parameter.when is None:
+        return
+    owner = f"{type(parameter).__name__} {parameter.name!r}"
+    parent = parameter.when.parent
+    if parent == parameter.name:
+        _refuse(owner, "a parameter cannot be its own parent (when.parent)")
+    if parent not in names:
+        _refuse(
+            owner, f"when.parent {parent!r} is not a parameter of the spec; it has {sorted(names)}"
+        )
+
+
+def _check_metrics(metrics: object, parameters: Sequence[Parameter]) -> tuple[Any, ...]:
+    items = _sequence("metrics", metrics, MAX_METRICS)
+    names: set[str] = set()
+    for item in items:
+        if not isinstance(item, (Metric, Constraint)):
+            _refuse("StudySpec", f"metrics must be Metric or Constraint, got {item!r}")
+        if item.name in names:
+            _refuse("StudySpec", f"metric name {item.name!r} is used twice")
+        if item.name in {p.name for p in parameters}:
+            _refuse("StudySpec", f"{item.name!r} is both a parameter and a metric")
+        names.add(item.name)
+    objectives = sum(isinstance(item, Metric) for item in items)
+    if not 1 <= objectives <= MAX_OBJECTIVES:
+        _refuse(
+            "StudySpec",
+            f"metrics must include 1 to {MAX_OBJECTIVES} objectives (Metric), got {objectives}",
+        )
+    return items
+
+
+def _sequence(field: str, values: object, limit: int) -> tuple[Any, ...]:
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        _refuse("StudySpec", f"{field} must be a list, got {values!r}")
+    items = tuple(values)
+    if not 1 <= len(items) <= limit:
+        _refuse("StudySpec", f"{field} must have 1 to {limit} items, got {len(items)}")
+    return items
+
+
+def _check_options(spec: StudySpec) -> None:
+    owner = "StudySpec"
+    if not isinstance(spec.algorithm, str) or spec.algorithm.lower() not in ALGORITHMS:
+        _refuse(owner, f"algorithm must be one of {', '.join(ALGORITHMS)}, got {spec.algorithm!r}")
+    _check_optional_integer(owner, "max_trials", spec.max_trials, (0, MAX_TRIALS))
+    _check_optional_integer(owner, "seed", spec.seed, (0, MAX_SEED))
+    _check_optional_integer(owner, "grid_resolution", spec.grid_resolution, GRID_RESOLUTION)
+    _check_optional_integer(owner, "initial_trials", spec.initial_trials, INITIAL_TRIALS)
+    lease = spec.trial_lease_seconds
+    if lease is not None:
+        _check_number(owner, "trial_lease_seconds", lease)
+        if not LEASE_SECONDS[0] <= lease <= LEASE_SECONDS[1]:
+            _refuse(
+                owner,
+                "trial_lease_seconds must be between 1 second and 30 days "
+                f"({LEASE_SECONDS[1]:.0f} seconds), got {lease!r}",
+            )
+    policies = (MedianStopping, SuccessiveHalving, LearningCurveStopping)
+    if spec.early_stopping is not None and not isinstance(spec.early_stopping, policies):
+        _refuse(
+            owner,
+            "early_stopping must be MedianStopping, SuccessiveHalving, LearningCurveStopping "
+            f"or None, got {spec.early_stopping!r}",
+        )
+
+
+# The plain-data form ---------------------------------------------------------------------
+
+
+def _build(cls: type, owner: str, options: Mapping[str, Any], **given: Any) -> Any:
+    """`cls(**given, **options)`, with unknown and missing keys named in a ValueError."""
+    fields = dataclasses.fields(cls)
+    accepted = [f.name for f in fields if f.name not in given]
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise ValueError(f"{owner}: unknown keys {unknown}; valid keys are {accepted}")
+    required = [
+        f.name
+        for f in fields
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    missing = [name for name in required if name not in options and name not in given]
+    if missing:
+        raise ValueError(f"{owner}: missing keys {missing}")
+    return cls(**given, **options)
+
+
 def _metric(name: str, value: Any) -> Metric | Constraint:
     """ "maximize" / "minimize", or a dict: {"goal": ...} or {"at_most": 8, "at_least": 1}."""
+    owner = f"metric {name!r}"
     if isinstance(value, str):
         return Metric(name, value)
-    if isinstance(value, Mapping) and "goal" in value:
-        return Metric(name, **value)
+    if isinstance(value, Mapping) and ("goal" in value or "reference_value" in value):
+        return _build(Metric, owner, value, name=name)  # type: ignore[no-any-return]
     if isinstance(value, Mapping):
-        return Constraint(name, **value)
-    raise ValueError(f"metric {name!r}: use 'minimize', 'maximize' or a dict")
+        return _build(Constraint, owner, value, name=name)  # type: ignore[no-any-return]
+    raise ValueError(
+        f"{owner}: use 'minimize', 'maximize', {{'goal': ..., 'reference_value': ...}} or "
+        f"{{'at_most': ..., 'at_least': ...}}, got {value!r}"
+    )
 
 
-def _policy(value: Mapping[str, Any] | None) -> StoppingPolicy | None:
+def _policy(value: Any) -> StoppingPolicy | None:
     """{"rule": "median" | "successive_halving" | "learning_curve", ...its fields}."""
     if value is None:
         return None
@@ -332,37 +688,44 @@ def _policy(value: Mapping[str, Any] | None) -> StoppingPolicy | None:
         "successive_halving": SuccessiveHalving,
         "learning_curve": LearningCurveStopping,
     }
-    rest = {k: v for k, v in value.items() if k != "rule"}
-    rule = str(value.get("rule", "")).lower()
+    rule = str(value.get("rule", "")).lower() if isinstance(value, Mapping) else ""
     if rule not in rules:
-        raise ValueError(f"early_stopping rule must be one of {sorted(rules)}")
-    return rules[rule](**rest)  # type: ignore[no-any-return]
+        raise ValueError(
+            f"early_stopping: must be a dict with a 'rule' of {sorted(rules)}, got {value!r}"
+        )
+    rest = {k: v for k, v in value.items() if k != "rule"}
+    return _build(rules[rule], f"early_stopping ({rule})", rest)  # type: ignore[no-any-return]
 
 
 def _parameter(name: str, value: Any) -> Parameter:
+    owner = f"parameter {name!r}"
+    builders = {
+        "double": Double,
+        "integer": Integer,
+        "discrete": Discrete,
+        "categorical": Categorical,
+    }
     if isinstance(value, Mapping):
         kind = str(value.get("type", "")).lower()
+        if kind not in builders:
+            raise ValueError(
+                f"{owner}: 'type' must be one of {sorted(builders)}, got {value.get('type')!r}"
+            )
         rest = {k: v for k, v in value.items() if k != "type"}
         if isinstance(rest.get("when"), Mapping):
-            rest["when"] = When(**rest["when"])
-        builders = {
-            "double": Double,
-            "integer": Integer,
-            "discrete": Discrete,
-            "categorical": Categorical,
-        }
-        if kind not in builders:
-            raise ValueError(f"parameter {name!r}: type must be one of {sorted(builders)}")
-        return builders[kind](name, **rest)  # type: ignore[no-any-return]
+            rest["when"] = _build(When, f"{owner}: when", rest["when"])
+        return _build(builders[kind], owner, rest, name=name)  # type: ignore[no-any-return]
     if isinstance(value, (list, tuple)) and value:
         if all(isinstance(v, str) for v in value):
             return Categorical(name, list(value))
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        if all(_is_number(v) for v in value):
             return Discrete(name, list(value))
     raise ValueError(
-        f"parameter {name!r}: use a dict with a 'type', or a list of numbers or strings"
+        f"{owner}: use a dict with a 'type', or a non-empty list of numbers (discrete) or "
+        f"of strings (categorical), got {value!r}"
     )
 
 
 def as_spec(spec: StudySpec | Mapping[str, Any]) -> StudySpec:
+    """`spec` itself, or the StudySpec of its plain-data form (see `StudySpec.from_dict`)."""
     return spec if isinstance(spec, StudySpec) else StudySpec.from_dict(spec)

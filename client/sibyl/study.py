@@ -6,16 +6,24 @@ for trial in study.suggest():
             loss = train_one_epoch(**trial.parameters)
             trial.report({"loss": loss}, step=epoch)
         trial.complete({"loss": loss})
+
+A trial's calls say which worker makes them (its client id), so that once a slow
+worker's lease expired and the trial went to another worker, the slow worker's
+reports are refused (`LeaseLostError`) instead of mixing into the new holder's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sibyl.errors import FailedPreconditionError
+from google.protobuf import field_mask_pb2
+
+from sibyl.errors import FailedPreconditionError, LeaseLostError, SibylError
 from sibyl.v1 import study_pb2, study_service_pb2, trial_pb2
 
 if TYPE_CHECKING:
@@ -181,8 +189,43 @@ class Study:
         request = study_service_pb2.UpdateStudyStateRequest(name=self.name, state=state)
         self.proto = self.client.call("UpdateStudyState", request).study
 
+    def update(
+        self,
+        *,
+        max_trials: int | None = None,
+        trial_lease_seconds: float | None = None,
+        display_name: str | None = None,
+    ) -> None:
+        """Changes what may change after creation; None leaves a field as it is.
+
+        Raising `max_trials` (0: no budget) lets a study that used its budget suggest
+        again; it cannot go below the trials the study already has.
+        """
+        study = study_pb2.Study(name=self.name)
+        paths = []
+        if max_trials is not None:
+            study.spec.max_trials = max_trials
+            paths.append("spec.max_trials")
+        if trial_lease_seconds is not None:
+            study.spec.trial_lease.FromTimedelta(timedelta(seconds=trial_lease_seconds))
+            paths.append("spec.trial_lease")
+        if display_name is not None:
+            study.display_name = display_name
+            paths.append("display_name")
+        if not paths:
+            raise ValueError(
+                "nothing to update: give max_trials, trial_lease_seconds or display_name"
+            )
+        request = study_service_pb2.UpdateStudyRequest(
+            study=study, update_mask=field_mask_pb2.FieldMask(paths=paths)
+        )
+        self.proto = self.client.call("UpdateStudy", request).study
+        self._codec = _ValueCodec(self.proto.spec)
+
     def delete(self) -> None:
-        self.client.call("DeleteStudy", study_service_pb2.DeleteStudyRequest(name=self.name))
+        """Deletes the study and its trials (a study already gone is not an error)."""
+        request = study_service_pb2.DeleteStudyRequest(name=self.name, allow_missing=True)
+        self.client.call("DeleteStudy", request)
 
     def python_value(self, name: str, value: trial_pb2.ParameterValue) -> ParameterValue:
         return self._codec.to_python(name, value)
@@ -199,6 +242,8 @@ class Trial:
         self.proto = proto
         self.stop_reason = ""
         """Why the last should_stop() said yes."""
+        self.lease_lost = False
+        """Whether this worker lost the trial to another (see `LeaseLostError`)."""
 
     @property
     def name(self) -> str:
@@ -238,34 +283,45 @@ class Trial:
             metrics=dict(metrics), step=step, elapsed_seconds=elapsed_seconds
         )
         request = study_service_pb2.AddTrialMeasurementRequest(
-            name=self.name, measurement=measurement
+            name=self.name, measurement=measurement, client_id=self.proto.client_id
         )
-        self.proto = self.study.client.call("AddTrialMeasurement", request).trial
+        self.proto = self._call("AddTrialMeasurement", request).trial
 
     def complete(self, metrics: Mapping[str, float] | None = None) -> None:
         """Finishes the trial with `metrics`, or with its last reported measurement."""
-        request = study_service_pb2.CompleteTrialRequest(name=self.name)
+        request = study_service_pb2.CompleteTrialRequest(
+            name=self.name, client_id=self.proto.client_id
+        )
         if metrics is not None:
             request.final_measurement.metrics.update(metrics)
-        self.proto = self.study.client.call("CompleteTrial", request).trial
+        self.proto = self._call("CompleteTrial", request).trial
 
     def complete_infeasible(self, reason: str = "") -> None:
         """Finishes the trial as INFEASIBLE: the algorithms avoid such configurations."""
         request = study_service_pb2.CompleteTrialRequest(
-            name=self.name, trial_infeasible=True, infeasibility_reason=reason[:4096]
+            name=self.name,
+            trial_infeasible=True,
+            infeasibility_reason=reason[:4096],
+            client_id=self.proto.client_id,
         )
-        self.proto = self.study.client.call("CompleteTrial", request).trial
+        self.proto = self._call("CompleteTrial", request).trial
 
     def should_stop(self) -> bool:
         """Whether the training loop should stop this trial now (then complete it: with
         no metrics, its last reported measurement is used). Asks the server, which
-        applies the study's early-stopping policy; a STOPPING trial answers True."""
-        if self.proto.state == trial_pb2.TRIAL_STATE_STOPPING:
+        applies the study's early-stopping policy; a STOPPING trial answers True.
+        True too once this worker lost the trial (`lease_lost`): then drop it."""
+        if self.proto.state == trial_pb2.TRIAL_STATE_STOPPING or self.lease_lost:
             return True
-        request = study_service_pb2.CheckTrialEarlyStoppingRequest(name=self.name)
+        request = study_service_pb2.CheckTrialEarlyStoppingRequest(
+            name=self.name, client_id=self.proto.client_id
+        )
         response = self.study.client.call("CheckTrialEarlyStopping", request)
-        self.proto = response.trial
         self.stop_reason = response.reason
+        if response.lease_lost:
+            self.lease_lost = True
+            return True
+        self.proto = response.trial
         return bool(response.should_stop)
 
     def stop(self) -> None:
@@ -281,11 +337,31 @@ class Trial:
     def __enter__(self) -> Trial:
         return self
 
-    def __exit__(self, exc_type: Any, exc: BaseException | None, traceback: Any) -> None:
-        # Only errors of the evaluation mark the trial: on Ctrl-C (KeyboardInterrupt)
-        # the trial stays ACTIVE, for this worker to resume or the lease to reassign.
-        if isinstance(exc, Exception) and self.state in ("ACTIVE", "STOPPING", "REQUESTED"):
-            self.complete_infeasible(f"{type(exc).__name__}: {exc}")
+    def _call(self, method: str, request: Any) -> Any:
+        if self.lease_lost:
+            raise LeaseLostError(f"trial {self.name} went to another worker; drop it")
+        try:
+            return self.study.client.call(method, request)
+        except LeaseLostError:
+            self.lease_lost = True
+            raise
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, traceback: Any) -> bool:
+        """Marks the trial infeasible if the evaluation raised; drops a lost trial.
+
+        Only errors of the evaluation mark the trial. A `SibylError` is the service's,
+        not the configuration's: it propagates and the trial stays ACTIVE (this worker
+        resumes it, or its lease expires). On Ctrl-C (KeyboardInterrupt) the same. A
+        trial this worker lost to another (`LeaseLostError`) is dropped silently.
+        """
+        if isinstance(exc, LeaseLostError) or (exc is None and self.lease_lost):
+            return True
+        if isinstance(exc, SibylError) or not isinstance(exc, Exception) or self.lease_lost:
+            return False
+        if self.state in ("ACTIVE", "STOPPING", "REQUESTED"):
+            with contextlib.suppress(LeaseLostError):  # the user's error matters more
+                self.complete_infeasible(f"{type(exc).__name__}: {exc}")
+        return False
 
     def __repr__(self) -> str:
         return f"Trial({self.name!r}, state={self.state}, parameters={self.parameters})"

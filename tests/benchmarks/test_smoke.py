@@ -39,6 +39,12 @@ def test_load(postgres_url: str) -> None:
 
 
 @pytest.mark.slow
+def test_faults() -> None:
+    output = run_module("benchmarks.faults")
+    assert "| PostgreSQL restart | 16 | 0 | 0 | 0 | 0 | 0 |" in output
+
+
+@pytest.mark.slow
 def test_early_stopping() -> None:
     output = run_module("benchmarks.early_stopping")
     assert "| Sibyl learning curve |" in output

@@ -1,12 +1,23 @@
-"""The `sibyl` command shows studies and trials as tables."""
+"""The `sibyl` command shows studies and trials as tables and changes a study's budget."""
 
 from __future__ import annotations
+
+import socket
 
 import pytest
 
 import sibyl
 from sibyl.cli import format_table, main
 from tests.support.servers import ServerThread
+
+SPEC = sibyl.StudySpec(
+    parameters=[
+        sibyl.Double("lr", 0.001, 0.1, scale="log"),
+        sibyl.Categorical("opt", ["sgd", "adam"]),
+    ],
+    metrics=[sibyl.Metric("loss")],
+    algorithm="random_search",
+)
 
 
 def test_format_table_aligns_columns() -> None:
@@ -19,17 +30,7 @@ def test_studies_study_and_trials_commands(
 ) -> None:
     team = "cli-" + unique_id[2:10]
     with sibyl.connect(server.address, team=team) as client:
-        study = client.create_study(
-            unique_id,
-            sibyl.StudySpec(
-                parameters=[
-                    sibyl.Double("lr", 0.001, 0.1, scale="log"),
-                    sibyl.Categorical("opt", ["sgd", "adam"]),
-                ],
-                metrics=[sibyl.Metric("loss")],
-                algorithm="random_search",
-            ),
-        )
+        study = client.create_study(unique_id, SPEC)
         for loss, trial in zip((0.5, 0.25), study.suggest(count=2), strict=True):
             trial.complete({"loss": loss})
     base = ["--address", server.address, "--team", team]
@@ -40,6 +41,7 @@ def test_studies_study_and_trials_commands(
     assert main([*base, "study", unique_id]) == 0
     shown = capsys.readouterr().out
     assert "best:       trial 2 {'loss': 0.25}" in shown
+    assert "trials:     2 (no budget)" in shown
     assert main([*base, "trials", unique_id, "--state", "completed"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert rows[0].split() == ["ID", "STATE", "LOSS", "lr", "opt"]
@@ -47,5 +49,115 @@ def test_studies_study_and_trials_commands(
         ["1", "COMPLETED", "0.5"],
         ["2", "COMPLETED", "0.25"],
     ]
-    assert main([*base, "study", "missing-study"]) == 1
-    assert "STUDY_NOT_FOUND" in capsys.readouterr().err
+
+
+def test_connection_flags_go_before_or_after_the_command(
+    server: ServerThread, unique_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = "cli-" + unique_id[2:10]
+    with sibyl.connect(server.address, team=team) as client:
+        client.create_study(unique_id, SPEC)
+    after = ["studies", "--address", server.address, "--team", team]
+    mixed = ["--address", server.address, "studies", "--team", team]
+    for argv in (after, mixed):
+        assert main(argv) == 0
+        assert capsys.readouterr().out.splitlines()[2].split()[0] == unique_id
+    trials = ["trials", unique_id, "--state", "ACTIVE", "--team", team]
+    assert main([*trials, "--address", server.address]) == 0, "states in any case"
+    assert capsys.readouterr().out.split()[:3] == ["ID", "STATE", "LOSS"]
+
+
+def test_state_must_be_one_of_the_trial_states(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["trials", "my-study", "--state", "stopped"])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err
+    assert "invalid choice: 'stopped'" in error
+    assert "'requested', 'active', 'stopping', 'completed', 'infeasible'" in error
+    assert "Traceback" not in error
+
+
+def test_server_errors_are_one_line_without_a_traceback(
+    server: ServerThread, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["study", "missing-study", "--address", server.address]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("sibyl: STUDY_NOT_FOUND: ")
+    assert error.count("\n") == 1
+
+
+def test_an_unreachable_server_is_one_line_without_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket() as probe:  # a port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{probe.getsockname()[1]}"
+    assert main(["studies", "--address", address]) == 1
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    last = error.splitlines()[-1]
+    assert last.startswith("sibyl: ") and "UNAVAILABLE" in last and address in last
+
+
+def test_an_unreadable_tls_file_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["studies", "--tls-ca-file", "/no/such/ca.pem"]) == 1
+    assert (
+        capsys.readouterr().err == "sibyl: cannot read /no/such/ca.pem: No such file or directory\n"
+    )
+
+
+def test_update_study_needs_something_to_change(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["update-study", "s"], ["update-study", "s", "--max-trials", "-1"]):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        assert exit_.value.code == 2
+    errors = capsys.readouterr().err
+    assert "give --max-trials, --trial-lease-seconds or --display-name" in errors
+    assert "argument --max-trials: must be at least 0, got -1" in errors
+
+
+def test_update_study_raises_the_budget_of_a_finished_study(
+    server: ServerThread, unique_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = "cli-" + unique_id[2:10]
+    with sibyl.connect(server.address, team=team) as client:
+        study = client.create_study(unique_id, {**_as_dict(), "max_trials": 2})
+        for trial in study.suggest(count=2):
+            trial.complete({"loss": 1.0})
+        assert study.refresh().state == "COMPLETED"
+        argv = ["update-study", unique_id, "--max-trials", "5", "--trial-lease-seconds", "120"]
+        assert (
+            main([*argv, "--display-name", "More", "--address", server.address, "--team", team])
+            == 0
+        )
+        shown = capsys.readouterr().out
+        assert "trials:     2 (budget 5)" in shown and "display:    More" in shown
+        updated = study.refresh()
+        assert updated.state == "ACTIVE"
+        assert updated.proto.spec.max_trials == 5
+        assert updated.proto.spec.trial_lease.seconds == 120
+        assert len(updated.suggest(count=3)) == 3
+    assert (
+        main(
+            [
+                "update-study",
+                unique_id,
+                "--max-trials",
+                "1",
+                "--address",
+                server.address,
+                "--team",
+                team,
+            ]
+        )
+        == 1
+    )
+    assert capsys.readouterr().err.startswith("sibyl: ")
+
+
+def _as_dict() -> dict[str, object]:
+    return {
+        "parameters": {"lr": {"type": "double", "low": 0.001, "high": 0.1, "scale": "log"}},
+        "metrics": {"loss": "minimize"},
+        "algorithm": "random_search",
+    }

@@ -143,11 +143,18 @@ def test_study_lifecycle(client: sibyl.Client, unique_id: str) -> None:
 
 
 def test_typed_errors_name_the_field(client: sibyl.Client, unique_id: str) -> None:
-    bad = sibyl.StudySpec(parameters=[sibyl.Double("x", 1, 0)], metrics=[sibyl.Metric("y")])
+    # A condition on a category the parent lacks: only the server can judge it.
+    bad = sibyl.StudySpec(
+        parameters=[
+            sibyl.Categorical("opt", ["sgd"]),
+            sibyl.Double("m", 0, 1, when=sibyl.When("opt", ["rmsprop"])),
+        ],
+        metrics=[sibyl.Metric("y")],
+    )
     with pytest.raises(sibyl.InvalidArgumentError) as caught:
         client.create_study(unique_id, bad)
     error = caught.value
-    assert error.field == "study.spec.parameters[0].double_range.min_value"
+    assert error.field == "study.spec.parameters[1].condition.categories.values[0]"
     assert error.reason == "INVALID_ARGUMENT"
     assert isinstance(error, sibyl.SibylError)
     study = client.create_study(unique_id, SPEC)

@@ -1,15 +1,21 @@
 /** Connecting to a Sibyl server: the channel, the calls, and study-level operations. */
-import { isDeepStrictEqual } from "node:util";
+import { randomUUID } from "node:crypto";
 
 import * as grpc from "@grpc/grpc-js";
 
-import { CancelledError, AlreadyExistsError, SpecMismatchError, fromServiceError } from "./errors";
-import type { StudySpec__Output } from "./generated/sibyl/v1/StudySpec";
+import { Caller } from "./calls";
+import { CancelledError, AlreadyExistsError } from "./errors";
 import type { StudyServiceClient } from "./generated/sibyl/v1/StudyService";
 import type { TeamServiceClient } from "./generated/sibyl/v1/TeamService";
-import { callMetadata, channelCredentials, channelOptions, resolveOptions } from "./options";
-import type { ConnectOptions, ResolvedOptions } from "./options";
-import { normalized, sibylV1 } from "./proto";
+import {
+  callMetadata,
+  channelCredentials,
+  channelOptions,
+  resolveOptions,
+  resolveRetry,
+} from "./options";
+import type { ConnectOptions, ResolvedOptions, RetryOptions } from "./options";
+import { sibylV1 } from "./proto";
 import type {
   MethodName,
   RequestOf,
@@ -20,22 +26,34 @@ import type {
 } from "./proto";
 import { specToMessage } from "./spec";
 import type { StudySpec } from "./spec";
+import { mismatchError, specDifferences } from "./specDiff";
 import { Study } from "./study";
 import { roleEnum, teamOf, tokenOf } from "./team";
 import type { CreatedToken, Role, Team, Token } from "./team";
 
 /** Options every call takes. */
 export interface CallOptions {
-  /** Deadline of this call in ms, instead of the client's `timeoutMs` (or `suggestTimeoutMs`). */
+  /**
+   * Deadline of each attempt of this call in ms, instead of the client's `timeoutMs`
+   * (or `suggestTimeoutMs`).
+   */
   readonly timeoutMs?: number;
-  /** Cancels the call when aborted; it then fails with CancelledError. */
+  /** Cancels the call (or its retries) when aborted; it then fails with CancelledError. */
   readonly signal?: AbortSignal;
+  /** Retries of this call, over the client's `retry`; `{ windowMs: 0, connectWindowMs: 0 }` turns them off. */
+  readonly retry?: RetryOptions;
 }
 
 /** Options of createStudy and createOrLoadStudy. */
 export interface CreateStudyOptions extends CallOptions {
   /** Human-readable name shown by tools; at most 256 characters. */
   readonly displayName?: string;
+  /**
+   * Makes retries safe: a second CreateStudy with the same id returns the study the
+   * first created instead of AlreadyExistsError. Default: a random UUID per call, the
+   * same for all of its retries.
+   */
+  readonly requestId?: string;
 }
 
 /** Options of createToken. */
@@ -67,6 +85,7 @@ export class Client {
   readonly stub: StudyServiceClient;
   /** The generated grpc-js stub of TeamService, on the same channel. */
   readonly teamStub: TeamServiceClient;
+  private readonly caller: Caller;
 
   constructor(address: string, options: ConnectOptions = {}) {
     this.options = resolveOptions(address, options);
@@ -79,6 +98,7 @@ export class Client {
     this.teamStub = new sibylV1.TeamService(address, credentials, {
       channelOverride: this.stub.getChannel(),
     });
+    this.caller = new Caller(address, this.options.retry);
   }
 
   /** `teams/{team}`: the parent of this client's studies. */
@@ -87,8 +107,8 @@ export class Client {
   }
 
   /**
-   * Calls a StudyService method with the client's deadline and metadata; failures
-   * reject with a SibylError subclass. SuggestTrials gets `suggestTimeoutMs`.
+   * Calls a StudyService method with the client's deadline, metadata and retries;
+   * failures reject with a SibylError subclass. SuggestTrials gets `suggestTimeoutMs`.
    */
   call<M extends MethodName>(
     method: M,
@@ -97,7 +117,7 @@ export class Client {
   ): Promise<ResponseOf<M>> {
     const fallback =
       method === "SuggestTrials" ? this.options.suggestTimeoutMs : this.options.timeoutMs;
-    return this.invoke(this.stub, method, request, options.timeoutMs ?? fallback, options.signal);
+    return this.invoke(this.stub, method, request, options.timeoutMs ?? fallback, options);
   }
 
   /** Calls a TeamService method, as `call` does StudyService ones. */
@@ -107,10 +127,24 @@ export class Client {
     options: CallOptions = {},
   ): Promise<TeamResponseOf<M>> {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-    return this.invoke(this.teamStub, method, request, timeoutMs, options.signal);
+    return this.invoke(this.teamStub, method, request, timeoutMs, options);
   }
 
   private invoke<R>(
+    stub: grpc.Client,
+    method: string,
+    request: unknown,
+    timeoutMs: number,
+    options: CallOptions,
+  ): Promise<R> {
+    const retry = options.retry ? resolveRetry(options.retry, this.options.retry) : undefined;
+    const attempt = (): Promise<R> =>
+      this.attempt(stub, method, request, timeoutMs, options.signal);
+    return this.caller.invoke(method, attempt, retry, options.signal);
+  }
+
+  /** One attempt of a call: rejects with grpc-js's error, or CancelledError if `signal` is aborted. */
+  private attempt<R>(
     stub: grpc.Client,
     method: string,
     request: unknown,
@@ -132,7 +166,7 @@ export class Client {
         (error, response) => {
           signal?.removeEventListener("abort", cancel);
           if (error) {
-            reject(fromServiceError(error));
+            reject(error);
           } else {
             resolve(response as R);
           }
@@ -142,7 +176,10 @@ export class Client {
     });
   }
 
-  /** Creates a study; AlreadyExistsError if the team has one with that id. */
+  /**
+   * Creates a study; AlreadyExistsError if the team has one with that id (unless an
+   * earlier attempt of this very call created it: retries return it).
+   */
   async createStudy(
     studyId: string,
     spec: StudySpec,
@@ -152,6 +189,7 @@ export class Client {
       parent: this.teamName,
       studyId,
       study: { displayName: options.displayName ?? "", spec: specToMessage(spec) },
+      requestId: options.requestId ?? randomUUID(),
     };
     const response = await this.call("CreateStudy", request, options);
     return new Study(this, response.study!);
@@ -171,8 +209,9 @@ export class Client {
    * Creates the study, or loads it if it exists with the same search space.
    *
    * Every worker of a job can call this with the same arguments. Throws
-   * SpecMismatchError if an existing study's parameters, metrics, algorithm or
-   * budget differ from `spec`.
+   * SpecMismatchError if an existing study's parameters, metrics, algorithm, budget or
+   * early stopping differ from `spec`; its message lists each difference with the
+   * stored and the given value (see `specDifferences`).
    */
   async createOrLoadStudy(
     studyId: string,
@@ -188,9 +227,9 @@ export class Client {
       }
       study = await this.getStudy(studyId, options);
     }
-    const difference = specDifference(spec, study.proto.spec!);
-    if (difference) {
-      throw new SpecMismatchError(study.name, difference);
+    const differences = specDifferences(spec, study.proto.spec!);
+    if (differences.length > 0) {
+      throw mismatchError(study.name, studyId, differences);
     }
     return study;
   }
@@ -224,13 +263,15 @@ export class Client {
 
   /**
    * Creates a token for the team ("reader", "writer" or "admin") and returns it with
-   * its secret, which is shown only here. Needs an admin token.
+   * its secret, which is shown only here. Needs an admin token. Safe to retry: a retry
+   * whose first answer was lost revokes the token that attempt created.
    */
   async createToken(role: Role, options: CreateTokenOptions = {}): Promise<CreatedToken> {
     const request: TeamRequestOf<"CreateToken"> = {
       parent: this.teamName,
       role: roleEnum(role),
       description: options.description ?? "",
+      requestId: randomUUID(),
     };
     if (options.ttlSeconds !== undefined) {
       const seconds = Math.floor(options.ttlSeconds);
@@ -272,22 +313,7 @@ export class Client {
   }
 }
 
-/**
- * Names the first of parameters/metrics/algorithm/maxTrials where `wanted` and the
- * stored spec differ, or "" when they agree.
- */
-export function specDifference(wanted: StudySpec, stored: StudySpec__Output): string {
-  const asStored = normalized<StudySpec__Output>("sibyl.v1.StudySpec", specToMessage(wanted));
-  for (const parameter of asStored.parameters) {
-    parameter.discreteValues?.values.sort((a, b) => a - b); // the server stores them ascending
-  }
-  for (const key of ["parameters", "metrics", "algorithm", "maxTrials"] as const) {
-    if (!isDeepStrictEqual(asStored[key], stored[key])) {
-      return key;
-    }
-  }
-  return "";
-}
+export { specDifference } from "./specDiff";
 
 /**
  * Connects to a Sibyl server (no call is made until the first request).

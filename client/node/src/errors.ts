@@ -76,7 +76,28 @@ export class FailedPreconditionError extends SibylError {
   static override readonly code = status.FAILED_PRECONDITION;
 }
 
-/** ABORTED: a concurrency conflict; retrying the call is expected to work. */
+/**
+ * FAILED_PRECONDITION with reason LEASE_LOST: this worker no longer holds the trial.
+ * Its lease expired and the trial went to another worker, so the call was refused
+ * (the new holder's results stay its own). Drop the trial; `trial.run` does so silently.
+ */
+export class LeaseLostError extends FailedPreconditionError {
+  /** The reason the server sends with it. */
+  static readonly reason = "LEASE_LOST";
+
+  /** `errorDetails` default to reason LEASE_LOST, for the error the client throws itself. */
+  constructor(details: string, code?: status, errorDetails: ErrorDetails = LEASE_LOST) {
+    super(details, code, errorDetails);
+  }
+}
+
+const LEASE_LOST: ErrorDetails = Object.freeze({
+  ...NO_DETAILS,
+  reason: LeaseLostError.reason,
+  domain: "sibyl",
+});
+
+/** ABORTED: a concurrency conflict, retried by the client until its retry window ends. */
 export class AbortedError extends SibylError {
   static override readonly code = status.ABORTED;
 }
@@ -96,7 +117,10 @@ export class PermissionDeniedError extends SibylError {
   static override readonly code = status.PERMISSION_DENIED;
 }
 
-/** UNAVAILABLE: the server (or its database) could not be reached, after retries. */
+/**
+ * UNAVAILABLE: the server (or its database) could not be reached, after retries; the
+ * message names the address.
+ */
 export class UnavailableError extends SibylError {
   static override readonly code = status.UNAVAILABLE;
 }
@@ -133,13 +157,35 @@ const BY_CODE: ReadonlyMap<status, typeof SibylError> = new Map(
   ].map((cls) => [cls.code, cls] as const),
 );
 
-/** The typed error for a failed call, with the server's details decoded. */
+/** Reasons that have a class of their own, a subclass of their code's. */
+const BY_REASON: ReadonlyMap<string, typeof SibylError> = new Map([
+  [LeaseLostError.reason, LeaseLostError],
+]);
+
+/**
+ * The typed error for a failed call, with the server's details decoded: the class of
+ * its reason (e.g. LeaseLostError), else of its code, else SibylError.
+ */
 export function fromServiceError(error: Partial<ServiceError>): SibylError {
   const code = typeof error.code === "number" ? error.code : status.UNKNOWN;
   const details = error.details || error.message || statusName(code);
   const trailers = error.metadata instanceof Metadata ? error.metadata : undefined;
-  const cls = BY_CODE.get(code) ?? SibylError;
-  return new cls(details, code, decodeDetails(trailers));
+  const errorDetails = decodeDetails(trailers);
+  const byReason = BY_REASON.get(errorDetails.reason);
+  const cls = byReason?.code === code ? byReason : (BY_CODE.get(code) ?? SibylError);
+  return new cls(details, code, errorDetails);
+}
+
+/**
+ * Whether `error` is the service's rather than the caller's: a SibylError, or the
+ * error of a call made with the grpc-js stubs.
+ */
+export function isServiceFailure(error: unknown): boolean {
+  if (error instanceof SibylError) {
+    return true;
+  }
+  const candidate = error as Partial<ServiceError> | null;
+  return typeof candidate?.code === "number" && candidate.metadata instanceof Metadata;
 }
 
 /**

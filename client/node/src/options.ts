@@ -4,23 +4,32 @@ import { hostname } from "node:os";
 
 import * as grpc from "@grpc/grpc-js";
 
-import { SERVICE_NAME, TEAM_SERVICE_NAME } from "./proto";
-
 /**
- * Retries of calls that failed with UNAVAILABLE, the only code retried.
+ * Retries of calls that failed with UNAVAILABLE (the server or its database is away)
+ * or ABORTED (a conflict worth retrying).
  *
- * Every Sibyl call is safe to retry (see the proto), so this covers all of them,
- * TeamService's included. The retries are done by grpc-js from the channel's service
- * config.
+ * Every Sibyl call is safe to retry (see the proto), so this covers all of them. The
+ * client retries them itself, with exponential backoff and full jitter, for up to a
+ * window of time: gRPC's own retry policy stops after 5 attempts and never retries a
+ * call once response headers arrived. `timeoutMs` bounds each attempt, not the window.
  */
 export interface RetryOptions {
-  /** Attempts in all, the first included: 2 to 5 (gRPC's limit); 1 turns retries off. Default 5. */
-  readonly maxAttempts?: number;
-  /** Upper bound of the random wait before the first retry, in ms; later bounds grow by `backoffMultiplier`. Default 200. */
+  /**
+   * How long after its first attempt a call keeps being retried, in ms, once this
+   * client has reached the server: a server restart or a database outage is ridden
+   * out. 0 turns retries off. Default 60,000.
+   */
+  readonly windowMs?: number;
+  /**
+   * The same before this client ever reached the server, in ms: a wrong address fails
+   * within this time, with a message that names it. Default 10,000.
+   */
+  readonly connectWindowMs?: number;
+  /** Upper bound of the random wait before the first retry, in ms; later bounds grow by `backoffMultiplier`. Default 100. */
   readonly initialBackoffMs?: number;
-  /** Longest wait between two attempts, in ms. Default 5000. */
+  /** Longest wait between two attempts, in ms. Default 2,000. */
   readonly maxBackoffMs?: number;
-  /** Growth of the wait from one retry to the next. Default 2. */
+  /** Growth of the wait bound from one retry to the next (at least 1). Default 2. */
   readonly backoffMultiplier?: number;
 }
 
@@ -36,11 +45,11 @@ export interface ConnectOptions {
    * sharing an id are handed the same trials.
    */
   readonly clientId?: string;
-  /** Deadline of each call but SuggestTrials, in ms. Default 30,000. */
+  /** Deadline of each attempt of a call but SuggestTrials, in ms. Default 30,000. */
   readonly timeoutMs?: number;
-  /** Deadline of SuggestTrials, which may fit a model and wait for other workers, in ms. Default 600,000. */
+  /** Deadline of each attempt of SuggestTrials, which may fit a model and wait for other workers, in ms. Default 600,000. */
   readonly suggestTimeoutMs?: number;
-  /** Retries of UNAVAILABLE calls. */
+  /** Retries of calls that failed with UNAVAILABLE or ABORTED; each call may override them. */
   readonly retry?: RetryOptions;
   /** Largest message sent or received, in bytes. Default 4 MiB. */
   readonly maxMessageBytes?: number;
@@ -78,12 +87,38 @@ export interface ResolvedOptions {
   readonly token: string | undefined;
 }
 
-const DEFAULT_RETRY: Required<RetryOptions> = {
-  maxAttempts: 5,
-  initialBackoffMs: 200,
-  maxBackoffMs: 5000,
+/** The retries of a client that sets none. */
+export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = Object.freeze({
+  windowMs: 60_000,
+  connectWindowMs: 10_000,
+  initialBackoffMs: 100,
+  maxBackoffMs: 2_000,
   backoffMultiplier: 2,
-};
+});
+
+/** `retry` over `base`, checked: RangeError for a negative time or a multiplier below 1. */
+export function resolveRetry(
+  retry: RetryOptions = {},
+  base: Required<RetryOptions> = DEFAULT_RETRY,
+): Required<RetryOptions> {
+  const resolved = { ...base };
+  for (const [key, value] of Object.entries(retry) as [keyof RetryOptions, number][]) {
+    if (value !== undefined) {
+      resolved[key] = value;
+    }
+  }
+  for (const key of ["windowMs", "connectWindowMs", "initialBackoffMs", "maxBackoffMs"] as const) {
+    if (!(resolved[key] >= 0)) {
+      throw new RangeError(`retry.${key} must be 0 or more, not ${resolved[key]}`);
+    }
+  }
+  if (!(resolved.backoffMultiplier >= 1)) {
+    throw new RangeError(
+      `retry.backoffMultiplier must be at least 1, not ${resolved.backoffMultiplier}`,
+    );
+  }
+  return resolved;
+}
 
 /** `options` with the defaults filled in. */
 export function resolveOptions(address: string, options: ConnectOptions = {}): ResolvedOptions {
@@ -93,41 +128,19 @@ export function resolveOptions(address: string, options: ConnectOptions = {}): R
     clientId: options.clientId ?? `${hostname()}-${process.pid}`,
     timeoutMs: options.timeoutMs ?? 30_000,
     suggestTimeoutMs: options.suggestTimeoutMs ?? 600_000,
-    retry: { ...DEFAULT_RETRY, ...options.retry },
+    retry: resolveRetry(options.retry),
     loadBalancing: options.loadBalancing ?? "round_robin",
     maxMessageBytes: options.maxMessageBytes ?? 4 * 1024 * 1024,
     token: options.token,
   };
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(3)}s`;
-}
-
 /**
- * The channel's service config: the load-balancing policy, and retries of UNAVAILABLE
- * (and only it) on every StudyService and TeamService method.
+ * The channel's service config: the load-balancing policy only. It carries no retry
+ * policy, since the client retries calls itself (see RetryOptions).
  */
-export function serviceConfig(resolved: Pick<ResolvedOptions, "retry" | "loadBalancing">): object {
-  const { retry } = resolved;
-  const methodConfig: Record<string, unknown> = {
-    name: [{ service: SERVICE_NAME }, { service: TEAM_SERVICE_NAME }],
-  };
-  if (retry.maxAttempts > 1) {
-    methodConfig.retryPolicy = {
-      maxAttempts: Math.min(retry.maxAttempts, 5),
-      initialBackoff: seconds(retry.initialBackoffMs),
-      maxBackoff: seconds(retry.maxBackoffMs),
-      backoffMultiplier: retry.backoffMultiplier,
-      retryableStatusCodes: ["UNAVAILABLE"],
-    };
-  }
-  return {
-    loadBalancingConfig: [{ [resolved.loadBalancing]: {} }],
-    // CreateToken is the one call not safe to retry: a retry whose first answer was
-    // lost would mint a second token nobody saw.
-    methodConfig: [methodConfig, { name: [{ service: TEAM_SERVICE_NAME, method: "CreateToken" }] }],
-  };
+export function serviceConfig(resolved: Pick<ResolvedOptions, "loadBalancing">): object {
+  return { loadBalancingConfig: [{ [resolved.loadBalancing]: {} }] };
 }
 
 /** The grpc-js channel options of a client. */
@@ -136,8 +149,10 @@ export function channelOptions(
   options: ConnectOptions = {},
 ): grpc.ChannelOptions {
   return {
-    "grpc.enable_retries": 1,
     "grpc.service_config": JSON.stringify(serviceConfig(resolved)),
+    // grpc-js waits up to 120 s between reconnections by default: a server back after
+    // an outage would only be seen after the retry window ran out.
+    "grpc.max_reconnect_backoff_ms": Math.max(resolved.retry.maxBackoffMs, 1_000),
     "grpc.max_receive_message_length": resolved.maxMessageBytes,
     "grpc.max_send_message_length": resolved.maxMessageBytes,
     "grpc.primary_user_agent": "sibyl-node",

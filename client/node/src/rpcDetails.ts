@@ -88,6 +88,15 @@ interface AnyLike {
   value: Uint8Array;
 }
 
+/**
+ * Whether a failed call's trailing metadata carries a google.rpc.Status: a Sibyl
+ * server sends one with every error, gRPC's own errors (e.g. a refused connection)
+ * none, so it tells that the server itself answered.
+ */
+export function carriesDetails(trailers: Metadata | undefined): boolean {
+  return (trailers?.get(DETAILS_KEY).length ?? 0) > 0;
+}
+
 /** Reads ErrorInfo and BadRequest from a call's trailing metadata, if present. */
 export function decodeDetails(trailers: Metadata | undefined): ErrorDetails {
   const raw = trailers?.get(DETAILS_KEY)[0];

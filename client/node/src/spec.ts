@@ -17,6 +17,11 @@
  * ```
  *
  * or the same with `parameters` and `metrics` keyed by name (see `StudySpec`).
+ *
+ * The builders check their arguments, and `specToMessage` checks plain data the same
+ * way: a wrong kind of value throws a TypeError, a wrong value a RangeError, with a
+ * message naming the parameter or metric, what is wrong and what is valid, e.g.
+ * `integer "layers": low must be an integer, got 1.5`.
  */
 import type { StudySpec as StudySpecMessage } from "./generated/sibyl/v1/StudySpec";
 import type { ParameterSpec as ParameterSpecMessage } from "./generated/sibyl/v1/ParameterSpec";
@@ -249,6 +254,373 @@ export interface StudySpec {
   readonly earlyStopping?: EarlyStopping;
 }
 
+// Limits of the contract (proto/sibyl/v1/study.proto) cheap enough to check here. The
+// server checks every spec again and stays the authority (e.g. on conditions that form
+// a cycle); these checks only make a mistake show where it was made.
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const PARAMETER_TYPES = ["double", "integer", "discrete", "categorical"] as const;
+const MAX_PARAMETERS = 100;
+const MAX_METRICS = 16;
+const MAX_OBJECTIVES = 4;
+const MAX_DISCRETE_VALUES = 10_000;
+const MAX_CATEGORIES = 1_000;
+const MAX_CATEGORY_LENGTH = 256;
+const MAX_INTEGER = 2 ** 53;
+const MAX_TRIALS = 1_000_000;
+const LEASE_SECONDS = [1, 30 * 24 * 3600] as const;
+const GRID_RESOLUTION = [2, 1000] as const;
+const INITIAL_TRIALS = [1, 10_000] as const;
+
+/** `value` as it would be written in code, for error messages. */
+function shown(value: unknown): string {
+  if (typeof value === "number" || typeof value === "bigint" || value === undefined) {
+    return String(value);
+  }
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value); // e.g. a cycle
+  }
+}
+
+function checkName(owner: string, name: unknown): void {
+  if (typeof name !== "string") {
+    throw new TypeError(`${owner}: name must be a string, got ${shown(name)}`);
+  }
+  if (!NAME.test(name)) {
+    throw new RangeError(
+      `${owner}: name must be 1 to 64 letters, digits, "_", "-" or ".", starting with a ` +
+        `letter or "_", got ${shown(name)}`,
+    );
+  }
+}
+
+/** TypeError unless `value` is a number; RangeError unless it is finite. */
+function checkNumber(owner: string, field: string, value: unknown): asserts value is number {
+  if (typeof value !== "number") {
+    throw new TypeError(`${owner}: ${field} must be a number, got ${shown(value)}`);
+  }
+  if (!Number.isFinite(value)) {
+    throw new RangeError(`${owner}: ${field} must be finite, got ${value}`);
+  }
+}
+
+function checkInteger(
+  owner: string,
+  field: string,
+  value: unknown,
+  low: number,
+  high?: number,
+): void {
+  checkNumber(owner, field, value);
+  if (!Number.isInteger(value)) {
+    throw new RangeError(`${owner}: ${field} must be an integer, got ${value}`);
+  }
+  if (value < low || (high !== undefined && value > high)) {
+    const span = high === undefined ? `at least ${low}` : `between ${low} and ${high}`;
+    throw new RangeError(`${owner}: ${field} must be ${span}, got ${value}`);
+  }
+}
+
+function checkOptionalInteger(
+  owner: string,
+  field: string,
+  value: unknown,
+  [low, high]: readonly [number, number],
+): void {
+  if (value !== undefined) {
+    checkInteger(owner, field, value, low, high);
+  }
+}
+
+/** A list of 1 to `limit` distinct items, each passed to `checkItem`. */
+function checkList(
+  owner: string,
+  values: unknown,
+  limit: number,
+  kind: string,
+  checkItem: (value: unknown) => void,
+): void {
+  if (!Array.isArray(values)) {
+    throw new TypeError(`${owner}: values must be a list of ${kind}, got ${shown(values)}`);
+  }
+  if (values.length < 1 || values.length > limit) {
+    throw new RangeError(`${owner}: values must have 1 to ${limit} ${kind}, got ${values.length}`);
+  }
+  values.forEach(checkItem);
+  const repeated = values.filter((value, index) => values.indexOf(value) !== index);
+  if (repeated.length > 0) {
+    throw new RangeError(
+      `${owner}: values must be distinct, got ${shown([...new Set(repeated)])} more than once`,
+    );
+  }
+}
+
+function checkBounds(owner: string, parameter: DoubleParameter | IntegerParameter): void {
+  const { low, high } = parameter;
+  for (const [field, value] of [
+    ["low", low],
+    ["high", high],
+  ] as const) {
+    if (parameter.type === "integer") {
+      checkInteger(owner, field, value, -MAX_INTEGER, MAX_INTEGER);
+    } else {
+      checkNumber(owner, field, value);
+    }
+  }
+  if (!(low < high)) {
+    throw new RangeError(`${owner}: low must be less than high, got low=${low}, high=${high}`);
+  }
+  const scale = parameter.scale ?? "linear";
+  if (typeof scale !== "string" || !["linear", "log"].includes(scale.toLowerCase())) {
+    throw new RangeError(`${owner}: scale must be "linear" or "log", got ${shown(scale)}`);
+  }
+  if (scale.toLowerCase() === "log" && parameter.type === "integer" && low < 1) {
+    throw new RangeError(`${owner}: low must be at least 1 with scale "log", got ${low}`);
+  }
+  if (scale.toLowerCase() === "log" && parameter.type === "double" && low <= 0) {
+    throw new RangeError(`${owner}: low must be greater than 0 with scale "log", got ${low}`);
+  }
+}
+
+function checkCategory(owner: string, value: unknown): void {
+  if (typeof value !== "string") {
+    throw new TypeError(`${owner}: values must be strings, got ${shown(value)}`);
+  }
+  if (value.length < 1 || value.length > MAX_CATEGORY_LENGTH) {
+    throw new RangeError(
+      `${owner}: values must be 1 to ${MAX_CATEGORY_LENGTH} characters, got ${shown(value)}`,
+    );
+  }
+}
+
+const PARAMETER_KEYS = {
+  double: ["type", "name", "low", "high", "scale", "when"],
+  integer: ["type", "name", "low", "high", "scale", "when"],
+  discrete: ["type", "name", "values", "when"],
+  categorical: ["type", "name", "values", "when"],
+} as const;
+
+/**
+ * Throws a TypeError (wrong kind of value) or RangeError (wrong value) naming the
+ * parameter, what is wrong and what is valid. The builders call it; so does
+ * `specToMessage`, for parameters written as plain data.
+ */
+export function checkParameter(parameter: Parameter): void {
+  const { type, name } = parameter as { type: unknown; name: unknown };
+  if (!(PARAMETER_TYPES as readonly unknown[]).includes(type)) {
+    throw new TypeError(
+      `parameter ${shown(name)}: type must be one of ${PARAMETER_TYPES.join(", ")}, ` +
+        `got ${shown(type)}`,
+    );
+  }
+  const owner = `${parameter.type} ${shown(name)}`;
+  checkName(owner, name);
+  checkKeys(owner, parameter, PARAMETER_KEYS[parameter.type]);
+  if (parameter.type === "double" || parameter.type === "integer") {
+    checkBounds(owner, parameter);
+  } else if (parameter.type === "discrete") {
+    const check = (value: unknown) => checkNumber(owner, "each value", value);
+    checkList(owner, parameter.values, MAX_DISCRETE_VALUES, "numbers", check);
+  } else {
+    const check = (value: unknown) => checkCategory(owner, value);
+    checkList(owner, parameter.values, MAX_CATEGORIES, "strings", check);
+  }
+  if (parameter.when !== undefined) {
+    checkWhen(`parameter ${shown(name)}: when`, parameter.when);
+  }
+}
+
+function checkWhen(what: string, when: When): void {
+  if (when === null || typeof when !== "object" || typeof when.parent !== "string") {
+    throw new TypeError(
+      `${what} needs a parent: { parent, values } or { parent, atLeast, atMost }`,
+    );
+  }
+  checkKeys(what, when, ["parent", "values", "atLeast", "atMost"]);
+  checkName(what, when.parent);
+  const { values, atLeast, atMost } = when as WhenValues & WhenRange;
+  if (values !== undefined) {
+    if (atLeast !== undefined || atMost !== undefined) {
+      throw new TypeError(`${what}: give values, or atLeast/atMost, not both`);
+    }
+    const list: readonly unknown[] = Array.isArray(values) ? values : [];
+    const strings = list.every((v) => typeof v === "string");
+    if (list.length === 0 || !(strings || list.every((v) => typeof v === "number"))) {
+      throw new TypeError(`${what}: values must be a non-empty list of strings or of numbers`);
+    }
+    if (!strings) {
+      list.forEach((value) => checkNumber(what, "each value", value));
+    }
+    return;
+  }
+  if (atLeast === undefined && atMost === undefined) {
+    throw new TypeError(`${what}: give values, atLeast or atMost`);
+  }
+  for (const [field, value] of Object.entries({ atLeast, atMost })) {
+    if (value !== undefined) {
+      checkNumber(what, field, value);
+    }
+  }
+  if (atLeast !== undefined && atMost !== undefined && atLeast > atMost) {
+    throw new RangeError(`${what}: atLeast must not exceed atMost, got ${atLeast} > ${atMost}`);
+  }
+}
+
+/** As `checkParameter`, for an objective or an outcome constraint. */
+export function checkMetric(item: Metric | Constraint): void {
+  const name = (item as { name: unknown } | null)?.name;
+  if (item === null || typeof item !== "object") {
+    throw new TypeError(`metric ${shown(name)}: must be an object, got ${shown(item)}`);
+  }
+  const what = `metric ${shown(name)}`;
+  checkName(what, name);
+  if (isConstraint(item)) {
+    if ("goal" in item || "referenceValue" in item) {
+      throw new TypeError(
+        `${what}: an objective (goal, referenceValue) or a constraint (atMost, atLeast), not both`,
+      );
+    }
+    checkKeys(`${what} (a constraint)`, item, ["name", "atMost", "atLeast"]);
+    for (const [field, value] of Object.entries({ atMost: item.atMost, atLeast: item.atLeast })) {
+      if (value !== undefined) {
+        checkNumber(what, field, value);
+      }
+    }
+    if (item.atLeast !== undefined && item.atMost !== undefined && item.atLeast > item.atMost) {
+      throw new RangeError(
+        `${what}: atLeast must not exceed atMost, got ${item.atLeast} > ${item.atMost}`,
+      );
+    }
+    return;
+  }
+  checkKeys(what, item, ["name", "goal", "referenceValue"]);
+  goalEnum(what, item.goal);
+  if (item.referenceValue !== undefined) {
+    checkNumber(what, "referenceValue", item.referenceValue);
+  }
+}
+
+const RULE_KEYS = {
+  median: ["rule", "minStep", "minTrials"],
+  successive_halving: ["rule", "minStep", "reductionFactor"],
+  learning_curve: ["rule", "finalStep", "minStep", "minTrials"],
+} as const;
+
+/** As `checkParameter`, for an early-stopping policy. */
+export function checkPolicy(policy: EarlyStopping): void {
+  const rule = (policy as { rule?: unknown } | null)?.rule;
+  if (typeof rule !== "string" || !(rule in RULE_KEYS)) {
+    throw new RangeError(
+      `earlyStopping.rule must be one of ${Object.keys(RULE_KEYS).join(", ")}, ` +
+        `got ${shown(rule)}`,
+    );
+  }
+  const what = `earlyStopping (${rule})`;
+  checkKeys(what, policy, RULE_KEYS[rule as EarlyStopping["rule"]]);
+  const optional = (field: string, value: number | undefined, low: number): void => {
+    if (value !== undefined) {
+      checkInteger(what, field, value, low);
+    }
+  };
+  switch (policy.rule) {
+    case "median":
+      optional("minStep", policy.minStep, 0);
+      optional("minTrials", policy.minTrials, 1);
+      return;
+    case "successive_halving":
+      optional("minStep", policy.minStep, 1);
+      if (policy.reductionFactor !== undefined) {
+        checkNumber(what, "reductionFactor", policy.reductionFactor);
+        if (policy.reductionFactor < 2) {
+          throw new RangeError(
+            `${what}: reductionFactor must be at least 2, got ${policy.reductionFactor}`,
+          );
+        }
+      }
+      return;
+    case "learning_curve":
+      checkInteger(what, "finalStep", policy.finalStep, 2);
+      optional("minStep", policy.minStep, 0);
+      optional("minTrials", policy.minTrials, 1);
+      if (policy.finalStep <= (policy.minStep ?? 3)) {
+        throw new RangeError(
+          `${what}: finalStep must be above minStep (default 3), got finalStep=` +
+            `${policy.finalStep}, minStep=${policy.minStep ?? 3}`,
+        );
+      }
+  }
+}
+
+/** The spec-wide checks: sizes, distinct names, parents that exist, option ranges. */
+function checkSpec(spec: StudySpec, parameters: Parameter[], metrics: (Metric | Constraint)[]) {
+  const counted = [
+    ["parameters", parameters.length, MAX_PARAMETERS],
+    ["metrics", metrics.length, MAX_METRICS],
+  ] as const;
+  for (const [field, count, limit] of counted) {
+    if (count < 1 || count > limit) {
+      throw new RangeError(`spec: ${field} must have 1 to ${limit} items, got ${count}`);
+    }
+  }
+  const names = parameters.map((p) => p.name);
+  const metricNames = metrics.map((m) => m.name);
+  for (const [kind, list] of [
+    ["parameter", names],
+    ["metric", metricNames],
+  ] as const) {
+    const twice = list.find((name, index) => list.indexOf(name) !== index);
+    if (twice !== undefined) {
+      throw new RangeError(`spec: ${kind} name ${shown(twice)} is used twice`);
+    }
+  }
+  const both = metricNames.find((name) => names.includes(name));
+  if (both !== undefined) {
+    throw new RangeError(`spec: ${shown(both)} is both a parameter and a metric`);
+  }
+  for (const parameter of parameters) {
+    checkParent(parameter, names);
+  }
+  const objectives = metrics.filter((m) => !isConstraint(m)).length;
+  if (objectives < 1 || objectives > MAX_OBJECTIVES) {
+    throw new RangeError(
+      `spec: metrics must include 1 to ${MAX_OBJECTIVES} objectives (metric), got ${objectives}`,
+    );
+  }
+  checkOptions(spec);
+}
+
+function checkParent(parameter: Parameter, names: readonly string[]): void {
+  const parent = parameter.when?.parent;
+  const owner = `${parameter.type} ${shown(parameter.name)}`;
+  if (parent === parameter.name) {
+    throw new RangeError(`${owner}: a parameter cannot be its own parent (when.parent)`);
+  }
+  if (parent !== undefined && !names.includes(parent)) {
+    throw new RangeError(
+      `${owner}: when.parent ${shown(parent)} is not a parameter of the spec; it has ` +
+        names.map(shown).join(", "),
+    );
+  }
+}
+
+function checkOptions(spec: StudySpec): void {
+  checkOptionalInteger("spec", "maxTrials", spec.maxTrials, [0, MAX_TRIALS]);
+  checkOptionalInteger("spec", "seed", spec.seed, [0, Number.MAX_SAFE_INTEGER]);
+  checkOptionalInteger("spec", "gridResolution", spec.gridResolution, GRID_RESOLUTION);
+  checkOptionalInteger("spec", "initialTrials", spec.initialTrials, INITIAL_TRIALS);
+  const lease = spec.trialLeaseSeconds;
+  if (lease !== undefined) {
+    checkNumber("spec", "trialLeaseSeconds", lease);
+    if (lease < LEASE_SECONDS[0] || lease > LEASE_SECONDS[1]) {
+      throw new RangeError(
+        `spec: trialLeaseSeconds must be between 1 second and 30 days (${LEASE_SECONDS[1]} ` +
+          `seconds), got ${lease}`,
+      );
+    }
+  }
+}
+
 function numericOptions(
   scaleOrOptions: Scale | NumericParameterOptions | undefined,
   options: ParameterOptions,
@@ -258,6 +630,12 @@ function numericOptions(
       ? { ...options, ...scaleOrOptions }
       : { ...options, scale: scaleOrOptions };
   return withWhen({ scale: merged.scale ?? "linear" }, merged.when);
+}
+
+/** `parameter`, once `checkParameter` found nothing wrong with it. */
+function checked<P extends Parameter>(parameter: P): P {
+  checkParameter(parameter);
+  return parameter;
 }
 
 function withWhen<T extends object>(parameter: T, when: When | undefined): T & { when?: When } {
@@ -279,7 +657,7 @@ export function double(
   scale?: Scale | NumericParameterOptions,
   options: ParameterOptions = {},
 ): DoubleParameter {
-  return { type: "double", name, low, high, ...numericOptions(scale, options) };
+  return checked({ type: "double", name, low, high, ...numericOptions(scale, options) });
 }
 
 /** An INTEGER parameter in [low, high], both included; options as for `double`. */
@@ -290,7 +668,7 @@ export function integer(
   scale?: Scale | NumericParameterOptions,
   options: ParameterOptions = {},
 ): IntegerParameter {
-  return { type: "integer", name, low, high, ...numericOptions(scale, options) };
+  return checked({ type: "integer", name, low, high, ...numericOptions(scale, options) });
 }
 
 /** A DISCRETE parameter: one of `values`. */
@@ -299,7 +677,8 @@ export function discrete(
   values: readonly number[],
   options: ParameterOptions = {},
 ): DiscreteParameter {
-  return withWhen({ type: "discrete", name, values: [...values] } as const, options.when);
+  const copy = Array.isArray(values) ? [...values] : values; // checkParameter names a non-list
+  return checked(withWhen({ type: "discrete", name, values: copy } as const, options.when));
 }
 
 /** A CATEGORICAL parameter: one of `values`. */
@@ -308,7 +687,8 @@ export function categorical(
   values: readonly string[],
   options: ParameterOptions = {},
 ): CategoricalParameter {
-  return withWhen({ type: "categorical", name, values: [...values] } as const, options.when);
+  const copy = Array.isArray(values) ? [...values] : values; // checkParameter names a non-list
+  return checked(withWhen({ type: "categorical", name, values: copy } as const, options.when));
 }
 
 /**
@@ -320,9 +700,12 @@ export function metric(
   goal: Goal = "minimize",
   options: { readonly referenceValue?: number } = {},
 ): Metric {
-  return options.referenceValue === undefined
-    ? { name, goal }
-    : { name, goal, referenceValue: options.referenceValue };
+  const result: Metric =
+    options.referenceValue === undefined
+      ? { name, goal }
+      : { name, goal, referenceValue: options.referenceValue };
+  checkMetric(result);
+  return result;
 }
 
 /** An outcome constraint, e.g. `constraint("memory_gb", { atMost: 8 })`. */
@@ -340,6 +723,7 @@ export function constraint(
   if (bounds.atLeast !== undefined) {
     result.atLeast = bounds.atLeast;
   }
+  checkMetric(result);
   return result;
 }
 
@@ -347,14 +731,14 @@ export function constraint(
 export function medianStopping(
   options: { readonly minStep?: number; readonly minTrials?: number } = {},
 ): MedianStopping {
-  return { rule: "median", ...options };
+  return checkedPolicy({ rule: "median", ...options });
 }
 
 /** Asynchronous successive halving (see `SuccessiveHalving`). */
 export function successiveHalving(
   options: { readonly minStep?: number; readonly reductionFactor?: number } = {},
 ): SuccessiveHalving {
-  return { rule: "successive_halving", ...options };
+  return checkedPolicy({ rule: "successive_halving", ...options });
 }
 
 /** Learning-curve extrapolation to `finalStep` (see `LearningCurveStopping`). */
@@ -362,7 +746,12 @@ export function learningCurveStopping(
   finalStep: number,
   options: { readonly minStep?: number; readonly minTrials?: number } = {},
 ): LearningCurveStopping {
-  return { rule: "learning_curve", finalStep, ...options };
+  return checkedPolicy({ rule: "learning_curve", finalStep, ...options });
+}
+
+function checkedPolicy<P extends EarlyStopping>(policy: P): P {
+  checkPolicy(policy);
+  return policy;
 }
 
 function scaleType(scale: string | undefined): "SCALE_TYPE_LINEAR" | "SCALE_TYPE_LOG" {
@@ -374,20 +763,20 @@ function scaleType(scale: string | undefined): "SCALE_TYPE_LINEAR" | "SCALE_TYPE
   return scales[key as Scale];
 }
 
-function goalEnum(goal: string | undefined): "GOAL_MINIMIZE" | "GOAL_MAXIMIZE" {
+function goalEnum(what: string, goal: unknown): "GOAL_MINIMIZE" | "GOAL_MAXIMIZE" {
   const goals = { minimize: "GOAL_MINIMIZE", maximize: "GOAL_MAXIMIZE" } as const;
-  const key = (goal ?? "minimize").toLowerCase();
+  const key = typeof goal === "string" ? goal.toLowerCase() : goal === undefined ? "minimize" : "";
   if (!(key in goals)) {
-    throw new RangeError(`goal must be "minimize" or "maximize", not ${JSON.stringify(goal)}`);
+    throw new RangeError(`${what}: goal must be "minimize" or "maximize", got ${shown(goal)}`);
   }
   return goals[key as Goal];
 }
 
 function algorithmEnum(algorithm: string | undefined): string {
-  const key = (algorithm ?? "gp_bandit").toLowerCase();
+  const key = typeof algorithm === "string" ? algorithm.toLowerCase() : "gp_bandit";
   if (!(ALGORITHMS as readonly string[]).includes(key)) {
     throw new RangeError(
-      `algorithm must be one of ${ALGORITHMS.join(", ")}, not ${JSON.stringify(algorithm)}`,
+      `spec: algorithm must be one of ${ALGORITHMS.join(", ")}, got ${shown(algorithm)}`,
     );
   }
   return `ALGORITHM_${key.toUpperCase()}`;
@@ -446,8 +835,17 @@ export function isConstraint(item: Metric | Constraint): item is Constraint {
   return bounds.atMost !== undefined || bounds.atLeast !== undefined;
 }
 
+function checkCollection(field: string, value: unknown): void {
+  if (value === null || typeof value !== "object") {
+    throw new TypeError(
+      `spec: ${field} must be a list, or an object from names to definitions, got ${shown(value)}`,
+    );
+  }
+}
+
 /** The spec's parameters as a list, in the order given. */
 export function parameterList(spec: StudySpec): Parameter[] {
+  checkCollection("parameters", spec.parameters);
   if (Array.isArray(spec.parameters)) {
     return [...(spec.parameters as readonly Parameter[])];
   }
@@ -459,6 +857,7 @@ export function parameterList(spec: StudySpec): Parameter[] {
 
 /** The spec's objectives and constraints as a list, in the order given. */
 export function metricList(spec: StudySpec): (Metric | Constraint)[] {
+  checkCollection("metrics", spec.metrics);
   if (Array.isArray(spec.metrics)) {
     return [...(spec.metrics as readonly (Metric | Constraint)[])];
   }
@@ -466,30 +865,14 @@ export function metricList(spec: StudySpec): (Metric | Constraint)[] {
   return Object.entries(keyed).map(([name, definition]) => metricFromDefinition(name, definition));
 }
 
-function conditionToMessage(parameter: string, when: When): ParentConditionMessage {
-  const what = `parameter ${JSON.stringify(parameter)}: when`;
-  if (when === null || typeof when !== "object" || typeof when.parent !== "string") {
-    throw new TypeError(
-      `${what} needs a parent: { parent, values } or { parent, atLeast, atMost }`,
-    );
-  }
-  checkKeys(what, when, ["parent", "values", "atLeast", "atMost"]);
+/** The condition message of a `when` that `checkParameter` accepted. */
+function conditionToMessage(when: When): ParentConditionMessage {
   const { parent, values, atLeast, atMost } = when as WhenValues & WhenRange;
-  if (values !== undefined) {
-    if (atLeast !== undefined || atMost !== undefined) {
-      throw new TypeError(`${what}: give values, or atLeast/atMost, not both`);
-    }
-    const list: readonly unknown[] = Array.isArray(values) ? values : [];
-    if (list.length > 0 && list.every((v) => typeof v === "string")) {
-      return { parent, categories: { values: [...(list as string[])] } };
-    }
-    if (list.length > 0 && list.every((v) => typeof v === "number")) {
-      return { parent, numbers: { values: [...(list as number[])] } };
-    }
-    throw new TypeError(`${what}: values must be a non-empty list of strings or of numbers`);
+  if (values !== undefined && values.every((v) => typeof v === "string")) {
+    return { parent, categories: { values: [...(values as string[])] } };
   }
-  if (atLeast === undefined && atMost === undefined) {
-    throw new TypeError(`${what}: give values, atLeast or atMost`);
+  if (values !== undefined) {
+    return { parent, numbers: { values: [...(values as number[])] } };
   }
   const range: { minValue?: number; maxValue?: number } = {};
   if (atLeast !== undefined) {
@@ -504,7 +887,7 @@ function conditionToMessage(parameter: string, when: When): ParentConditionMessa
 function parameterToMessage(parameter: Parameter): ParameterSpecMessage {
   const message = unconditionalParameterToMessage(parameter);
   if (parameter.when !== undefined) {
-    message.condition = conditionToMessage(parameter.name, parameter.when);
+    message.condition = conditionToMessage(parameter.when);
   }
   return message;
 }
@@ -540,15 +923,9 @@ function unconditionalParameterToMessage(parameter: Parameter): ParameterSpecMes
   }
 }
 
+/** The metric message of an objective or constraint that `checkMetric` accepted. */
 function metricToMessage(item: Metric | Constraint): MetricSpecMessage {
-  const what = `metric ${JSON.stringify(item.name)}`;
   if (isConstraint(item)) {
-    if ("goal" in item || "referenceValue" in item) {
-      throw new TypeError(
-        `${what}: an objective (goal, referenceValue) or a constraint (atMost, atLeast), not both`,
-      );
-    }
-    checkKeys(`${what} (a constraint)`, item, ["name", "atMost", "atLeast"]);
     const bounds: { upperBound?: number; lowerBound?: number } = {};
     if (item.atMost !== undefined) {
       bounds.upperBound = item.atMost;
@@ -558,30 +935,16 @@ function metricToMessage(item: Metric | Constraint): MetricSpecMessage {
     }
     return { name: item.name, constraint: bounds };
   }
-  checkKeys(what, item, ["name", "goal", "referenceValue"]);
-  const message: MetricSpecMessage = { name: item.name, goal: goalEnum(item.goal) };
+  const what = `metric ${shown(item.name)}`;
+  const message: MetricSpecMessage = { name: item.name, goal: goalEnum(what, item.goal) };
   if (item.referenceValue !== undefined) {
     message.referenceValue = item.referenceValue;
   }
   return message;
 }
 
-const RULE_KEYS = {
-  median: ["rule", "minStep", "minTrials"],
-  successive_halving: ["rule", "minStep", "reductionFactor"],
-  learning_curve: ["rule", "finalStep", "minStep", "minTrials"],
-} as const;
-
 /** The policy message, with the documented defaults filled in (as the server stores it). */
 function policyToMessage(policy: EarlyStopping): EarlyStoppingPolicyMessage {
-  const rule = (policy as { rule?: unknown } | null)?.rule;
-  if (typeof rule !== "string" || !(rule in RULE_KEYS)) {
-    throw new RangeError(
-      `earlyStopping.rule must be one of ${Object.keys(RULE_KEYS).join(", ")}, ` +
-        `not ${JSON.stringify(rule)}`,
-    );
-  }
-  checkKeys(`earlyStopping (${rule})`, policy, RULE_KEYS[rule as EarlyStopping["rule"]]);
   switch (policy.rule) {
     case "median":
       return { median: { minStep: policy.minStep ?? 0, minTrials: policy.minTrials ?? 3 } };
@@ -615,15 +978,27 @@ const SPEC_KEYS = new Set([
   "earlyStopping",
 ]);
 
-/** The StudySpec message of `spec`. Throws RangeError/TypeError on what the client can tell is wrong. */
+/**
+ * The StudySpec message of `spec`. Throws a TypeError (wrong kind of value) or a
+ * RangeError (wrong value) naming the parameter or metric, on what the client can tell
+ * is wrong; the server checks the rest.
+ */
 export function specToMessage(spec: StudySpec): StudySpecMessage {
   const unknown = Object.keys(spec).filter((key) => !SPEC_KEYS.has(key));
   if (unknown.length > 0) {
     throw new TypeError(`unknown spec keys ${unknown.sort().join(", ")}`);
   }
+  const parameters = parameterList(spec);
+  parameters.forEach(checkParameter);
+  const metrics = metricList(spec);
+  metrics.forEach(checkMetric);
+  if (spec.earlyStopping !== undefined) {
+    checkPolicy(spec.earlyStopping);
+  }
+  checkSpec(spec, parameters, metrics);
   const message: StudySpecMessage = {
-    parameters: parameterList(spec).map(parameterToMessage),
-    metrics: metricList(spec).map(metricToMessage),
+    parameters: parameters.map(parameterToMessage),
+    metrics: metrics.map(metricToMessage),
     algorithm: algorithmEnum(spec.algorithm) as StudySpecMessage["algorithm"],
     maxTrials: spec.maxTrials ?? 0,
     gridResolution: spec.gridResolution ?? 0,

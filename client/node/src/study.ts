@@ -3,7 +3,7 @@
  *
  * ```ts
  * for (const trial of await study.suggest()) {
- *   await trial.run(async () => {          // marks the trial infeasible if this throws
+ *   await trial.run(async () => {          // a throw of this code marks the trial infeasible
  *     let loss = 0;
  *     for (let epoch = 0; epoch < 10; epoch++) {
  *       loss = await trainOneEpoch(trial.parameters);
@@ -14,15 +14,20 @@
  *   });
  * }
  * ```
+ *
+ * A trial's calls say which worker makes them (its client id), so that once a slow
+ * worker's lease expired and the trial went to another worker, the slow worker's
+ * reports are refused (`LeaseLostError`) instead of mixing into the new holder's.
  */
 import { randomUUID } from "node:crypto";
 
 import type { CallOptions, Client, ListOptions } from "./client";
-import { FailedPreconditionError } from "./errors";
-import type { Study__Output } from "./generated/sibyl/v1/Study";
+import { FailedPreconditionError, LeaseLostError, isServiceFailure } from "./errors";
+import type { Study as StudyMessage, Study__Output } from "./generated/sibyl/v1/Study";
 import type { Trial as TrialMessage, Trial__Output } from "./generated/sibyl/v1/Trial";
 import type { Measurement__Output } from "./generated/sibyl/v1/Measurement";
 import type { TrialState } from "./generated/sibyl/v1/TrialState";
+import type { RequestOf } from "./proto";
 import { ValueCodec } from "./values";
 import type { ParameterValue, Parameters } from "./values";
 
@@ -68,6 +73,20 @@ export interface AddTrialOptions extends CallOptions {
   readonly metadata?: Readonly<Record<string, string>>;
   /** Makes retries safe: the same id returns the trial already created. Default: a random UUID. */
   readonly requestId?: string;
+}
+
+/** What `study.update` changes; a field left out stays as it is. */
+export interface StudyChanges {
+  /**
+   * The trial budget: 0 for none. Raising it above the trials the study has lets a
+   * study that used its budget suggest again (a COMPLETED one becomes ACTIVE); it
+   * cannot go below that number (FailedPreconditionError).
+   */
+  readonly maxTrials?: number;
+  /** How long a silent worker keeps its trial, in seconds (more than 0). */
+  readonly trialLeaseSeconds?: number;
+  /** Human-readable name shown by tools; at most 256 characters. */
+  readonly displayName?: string;
 }
 
 /** Options of report. */
@@ -291,7 +310,10 @@ export class Study {
     return this.setState("STUDY_STATE_PAUSED", options);
   }
 
-  /** Makes a paused (or completed) study ACTIVE again. */
+  /**
+   * Makes a paused (or completed) study ACTIVE again. FailedPreconditionError (reason
+   * STUDY_EXHAUSTED) if its trial budget is used up: raise it with `update` instead.
+   */
   resume(options: CallOptions = {}): Promise<void> {
     return this.setState("STUDY_STATE_ACTIVE", options);
   }
@@ -307,9 +329,23 @@ export class Study {
     ).study!;
   }
 
-  /** Deletes the study and all its trials. */
+  /**
+   * Changes what may change after creation: the trial budget, the trial lease and the
+   * display name. Raising `maxTrials` lets a study that used its budget suggest again.
+   * RangeError if `changes` names nothing.
+   */
+  async update(changes: StudyChanges, options: CallOptions = {}): Promise<void> {
+    const { study, paths } = studyUpdate(changes);
+    if (paths.length === 0) {
+      throw new RangeError("nothing to update: give maxTrials, trialLeaseSeconds or displayName");
+    }
+    const request = { study: { ...study, name: this.name }, updateMask: { paths } };
+    this.proto = (await this.client.call("UpdateStudy", request, options)).study!;
+  }
+
+  /** Deletes the study and all its trials (a study already gone is not an error). */
   async delete(options: CallOptions = {}): Promise<void> {
-    await this.client.call("DeleteStudy", { name: this.name }, options);
+    await this.client.call("DeleteStudy", { name: this.name, allowMissing: true }, options);
   }
 
   /** The plain value of one of this study's parameter values. */
@@ -328,6 +364,12 @@ export class Trial {
   proto: Trial__Output;
   /** Why the last `shouldStop()` that asked the server said yes; "" until then. */
   stopReason = "";
+  /**
+   * Whether this worker lost the trial to another: its lease expired and the trial was
+   * handed to another worker. Its calls then throw LeaseLostError without reaching the
+   * server, and `shouldStop()` answers true: drop the trial.
+   */
+  leaseLost = false;
 
   constructor(
     readonly study: Study,
@@ -383,7 +425,15 @@ export class Trial {
     return this.proto.infeasibilityReason;
   }
 
-  /** Records an intermediate measurement (steps must increase) and renews the lease. */
+  /** The worker the trial was handed to: its calls say so, and fail once it lost the trial. */
+  get clientId(): string {
+    return this.proto.clientId;
+  }
+
+  /**
+   * Records an intermediate measurement (steps must increase) and renews the lease.
+   * LeaseLostError once the trial went to another worker.
+   */
   async report(
     metrics: Readonly<Metrics>,
     step: number,
@@ -394,28 +444,47 @@ export class Trial {
       step,
       elapsedSeconds: options.elapsedSeconds ?? 0,
     };
-    this.proto = (
-      await this.study.client.call("AddTrialMeasurement", { name: this.name, measurement }, options)
-    ).trial!;
+    const request = { name: this.name, measurement, clientId: this.clientId };
+    await this.write(() => this.study.client.call("AddTrialMeasurement", request, options));
   }
 
-  /** Finishes the trial with `metrics`, or with its last reported measurement. */
+  /**
+   * Finishes the trial with `metrics`, or with its last reported measurement.
+   * LeaseLostError once the trial went to another worker.
+   */
   async complete(metrics?: Readonly<Metrics>, options: CallOptions = {}): Promise<void> {
-    const request =
-      metrics === undefined
-        ? { name: this.name }
-        : { name: this.name, finalMeasurement: { metrics: { ...metrics } } };
-    this.proto = (await this.study.client.call("CompleteTrial", request, options)).trial!;
+    const request: RequestOf<"CompleteTrial"> = { name: this.name, clientId: this.clientId };
+    if (metrics !== undefined) {
+      request.finalMeasurement = { metrics: { ...metrics } };
+    }
+    await this.write(() => this.study.client.call("CompleteTrial", request, options));
   }
 
-  /** Finishes the trial as INFEASIBLE: the algorithms avoid such configurations. */
+  /**
+   * Finishes the trial as INFEASIBLE: the algorithms avoid such configurations.
+   * LeaseLostError once the trial went to another worker.
+   */
   async completeInfeasible(reason = "", options: CallOptions = {}): Promise<void> {
     const request = {
       name: this.name,
       trialInfeasible: true,
       infeasibilityReason: reason.slice(0, 4096),
+      clientId: this.clientId,
     };
-    this.proto = (await this.study.client.call("CompleteTrial", request, options)).trial!;
+    await this.write(() => this.study.client.call("CompleteTrial", request, options));
+  }
+
+  /** Sends a write about the trial and keeps the trial it returns; notes a lost lease. */
+  private async write(send: () => Promise<{ trial: Trial__Output | null }>): Promise<void> {
+    if (this.leaseLost) {
+      throw new LeaseLostError(`trial ${this.name} went to another worker; drop it`);
+    }
+    try {
+      this.proto = (await send()).trial!;
+    } catch (error) {
+      this.leaseLost ||= error instanceof LeaseLostError;
+      throw error;
+    }
   }
 
   /**
@@ -423,17 +492,24 @@ export class Trial {
    * metrics, its last reported measurement is the result). Asks the server, which
    * applies the study's early-stopping policy to the reported measurements and, when
    * it says yes, makes the trial STOPPING; `stopReason` keeps its explanation. A
-   * STOPPING trial (stopped by a rule or by `stop()`) always answers true.
+   * STOPPING trial (stopped by a rule or by `stop()`) always answers true. True too
+   * once this worker lost the trial to another (`leaseLost`): then drop it, without
+   * completing it.
    */
   async shouldStop(options: CallOptions = {}): Promise<boolean> {
-    if (this.state === "STOPPING") {
+    if (this.state === "STOPPING" || this.leaseLost) {
       return true;
     }
     const response = await this.study.client.call(
       "CheckTrialEarlyStopping",
-      { name: this.name },
+      { name: this.name, clientId: this.clientId },
       options,
     );
+    if (response.leaseLost) {
+      this.leaseLost = true;
+      this.stopReason = response.reason;
+      return true;
+    }
     this.proto = response.trial!;
     if (response.shouldStop) {
       this.stopReason = response.reason;
@@ -450,14 +526,25 @@ export class Trial {
   }
 
   /**
-   * Runs `evaluate(this)`; if it throws while the trial is unfinished, marks the
-   * trial INFEASIBLE with the error as reason, then rethrows.
+   * Runs `evaluate(this)` and resolves with what it returns, looking after the trial
+   * when it throws:
+   *
+   * - an error of the evaluation itself, while the trial is unfinished, marks the
+   *   trial INFEASIBLE (with the error as reason) and is rethrown;
+   * - a SibylError (or an error of a grpc-js call) is the service's, not the
+   *   configuration's: it is rethrown and the trial stays as it is (this worker
+   *   resumes it, or its lease expires);
+   * - LeaseLostError: the trial went to another worker, and is dropped silently
+   *   (resolves undefined).
    */
-  async run<T>(evaluate: (trial: this) => Promise<T> | T): Promise<T> {
+  async run<T>(evaluate: (trial: this) => Promise<T> | T): Promise<T | undefined> {
     try {
       return await evaluate(this);
     } catch (error) {
-      if (UNFINISHED.includes(this.state)) {
+      if (error instanceof LeaseLostError) {
+        return undefined;
+      }
+      if (!isServiceFailure(error) && !this.leaseLost && UNFINISHED.includes(this.state)) {
         await this.completeInfeasible(describe(error));
       }
       throw error;
@@ -473,6 +560,27 @@ export class Trial {
   toString(): string {
     return `Trial(${this.name}, state=${this.state}, parameters=${JSON.stringify(this.parameters)})`;
   }
+}
+
+/** The Study fields and update_mask paths of `changes`. */
+function studyUpdate(changes: StudyChanges): { study: StudyMessage; paths: string[] } {
+  const spec: NonNullable<StudyMessage["spec"]> = {};
+  const study: StudyMessage = { spec };
+  const paths: string[] = [];
+  if (changes.displayName !== undefined) {
+    study.displayName = changes.displayName;
+    paths.push("display_name");
+  }
+  if (changes.maxTrials !== undefined) {
+    spec.maxTrials = changes.maxTrials;
+    paths.push("spec.max_trials");
+  }
+  if (changes.trialLeaseSeconds !== undefined) {
+    const seconds = Math.floor(changes.trialLeaseSeconds);
+    spec.trialLease = { seconds, nanos: Math.round((changes.trialLeaseSeconds - seconds) * 1e9) };
+    paths.push("spec.trial_lease");
+  }
+  return { study, paths };
 }
 
 function measurementMessage(input: MeasurementInput): {

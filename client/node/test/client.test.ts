@@ -255,17 +255,24 @@ test("createOrLoadStudy loads the same spec and refuses a different one", async 
 });
 
 test("errors are typed and name the wrong field", async () => {
-  const bad: StudySpec = { parameters: [double("x", 1, 0)], metrics: [metric("y")] };
+  // A condition on a category the parent lacks: only the server can judge it.
+  const bad: StudySpec = {
+    parameters: [
+      categorical("opt", ["sgd"]),
+      double("m", 0, 1, { when: { parent: "opt", values: ["rmsprop"] } }),
+    ],
+    metrics: [metric("y")],
+  };
   const error = await rejection(client.createStudy(uniqueId(), bad));
   assert.ok(error instanceof InvalidArgumentError);
   assert.ok(error instanceof SibylError);
   assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
   assert.equal(error.codeName, "INVALID_ARGUMENT");
-  assert.equal(error.field, "study.spec.parameters[0].double_range.min_value");
+  assert.equal(error.field, "study.spec.parameters[1].condition.categories.values[0]");
   assert.equal(error.reason, "INVALID_ARGUMENT");
   assert.equal(error.domain, "sibyl");
   assert.equal(error.metadata.field, error.field);
-  assert.match(error.message, /^INVALID_ARGUMENT: study\.spec\.parameters\[0\]/);
+  assert.match(error.message, /^INVALID_ARGUMENT: study\.spec\.parameters\[1\]/);
 
   const badId = await rejection(client.createStudy("Not_An_Id", SPEC));
   assert.ok(badId instanceof InvalidArgumentError);

@@ -1,13 +1,13 @@
 /**
- * What the channel does, against a stand-in server: retries only UNAVAILABLE,
- * deadlines per method, bearer tokens, TLS and cancellation.
+ * What the channel does, against a stand-in server: retries of UNAVAILABLE and ABORTED
+ * within their window, deadlines per method, bearer tokens, TLS and cancellation.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, test } from "node:test";
+import { afterEach, mock, test } from "node:test";
 
 import * as grpc from "@grpc/grpc-js";
 
@@ -24,6 +24,7 @@ import { failing, startFakeServer } from "./support/fakeServer";
 import type { FakeServer } from "./support/fakeServer";
 
 const FAST_RETRY = { initialBackoffMs: 10, maxBackoffMs: 50 };
+const NO_RETRY = { windowMs: 0, connectWindowMs: 0 };
 const STUDY = {
   name: "teams/default/studies/s",
   spec: { parameters: [], metrics: [] },
@@ -58,58 +59,109 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   assert.fail("expected the call to fail");
 }
 
-test("UNAVAILABLE is retried until the server answers", async () => {
+test("UNAVAILABLE is retried until the server answers, and said once", async () => {
   let calls = 0;
   const server = await serve({
     ListStudies: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
       calls += 1;
-      if (calls < 3) {
+      if (calls < 4) {
         callback({ code: grpc.status.UNAVAILABLE, details: "draining" });
       } else {
         callback(null, { studies: [], nextPageToken: "" });
       }
     },
   });
+  const warn = mock.method(console, "warn", () => undefined);
+  cleanups.push(() => warn.mock.restore());
   assert.deepEqual(await open(server.address).listStudies(), []);
-  assert.equal(calls, 3);
+  assert.equal(calls, 4);
+  assert.equal(warn.mock.callCount(), 1, "the first retry of a call is logged, once");
+  assert.match(
+    String(warn.mock.calls[0]!.arguments[0]),
+    /UNAVAILABLE at 127\.0\.0\.1:\d+ \(draining\)/,
+  );
 });
 
-test("retries stop after maxAttempts, with UnavailableError", async () => {
+test("retries stop once the window is used up, with UnavailableError naming the address", async () => {
   const counter = { calls: 0 };
   const server = await serve({ GetStudy: failing(grpc.status.UNAVAILABLE, counter) });
-  const client = open(server.address, { retry: { ...FAST_RETRY, maxAttempts: 3 } });
-  assert.ok((await rejection(client.getStudy("s"))) instanceof UnavailableError);
-  assert.equal(counter.calls, 3);
+  const warn = mock.method(console, "warn", () => undefined);
+  cleanups.push(() => warn.mock.restore());
+  const client = open(server.address, {
+    retry: { ...FAST_RETRY, windowMs: 400, connectWindowMs: 400 },
+  });
+  const began = Date.now();
+  const error = await rejection(client.getStudy("s"));
+  const elapsed = Date.now() - began;
+  assert.ok(error instanceof UnavailableError, String(error));
+  assert.ok(elapsed >= 390 && elapsed < 2_000, `gave up after ${elapsed} ms`);
+  assert.ok(counter.calls > 3, `${counter.calls} attempts`);
+  assert.ok(error.message.includes(server.address), error.message);
+  assert.match(error.message, /fake UNAVAILABLE/, "the last answer is kept");
 });
 
-test("retries can be turned off", async () => {
+test("retries can be turned off, for the client or for one call", async () => {
   const counter = { calls: 0 };
   const server = await serve({ GetStudy: failing(grpc.status.UNAVAILABLE, counter) });
-  const client = open(server.address, { retry: { maxAttempts: 1 } });
+  const client = open(server.address, { retry: NO_RETRY });
   assert.ok((await rejection(client.getStudy("s"))) instanceof UnavailableError);
   assert.equal(counter.calls, 1);
+  const retrying = open(server.address);
+  assert.ok(
+    (await rejection(retrying.getStudy("s", { retry: NO_RETRY }))) instanceof UnavailableError,
+  );
+  assert.equal(counter.calls, 2, "a call's retry options win over the client's");
 });
 
-test("other codes are not retried", async () => {
+test("ABORTED is retried too; other codes are not", async () => {
   const internal = { calls: 0 };
-  const aborted = { calls: 0 };
+  let aborted = 0;
   const server = await serve({
     GetStudy: failing(grpc.status.INTERNAL, internal),
-    DeleteStudy: failing(grpc.status.ABORTED, aborted),
+    DeleteStudy: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
+      aborted += 1;
+      callback(aborted < 3 ? { code: grpc.status.ABORTED, details: "conflict" } : null, {});
+    },
   });
+  const warn = mock.method(console, "warn", () => undefined);
+  cleanups.push(() => warn.mock.restore());
   const client = open(server.address);
   assert.ok((await rejection(client.getStudy("s"))) instanceof InternalError);
-  const study = await rejection(client.call("DeleteStudy", { name: "teams/default/studies/s" }));
-  assert.ok(study instanceof AbortedError);
-  assert.deepEqual([internal.calls, aborted.calls], [1, 1]);
+  await client.call("DeleteStudy", { name: "teams/default/studies/s" });
+  assert.deepEqual([internal.calls, aborted], [1, 3]);
+  const stubborn = await serve({ DeleteStudy: failing(grpc.status.ABORTED, { calls: 0 }) });
+  const request = { name: "teams/default/studies/s" };
+  const options = { retry: { windowMs: 100, connectWindowMs: 100 } };
+  const error = await rejection(open(stubborn.address).call("DeleteStudy", request, options));
+  assert.ok(error instanceof AbortedError, "ABORTED once its window is used up");
 });
 
-test("an unreachable server is UnavailableError once the retries are spent", async () => {
+test("an unreachable server is UnavailableError after the connect window, naming the address", async () => {
   const server = await serve({});
   const { address } = server;
   server.stop(); // nothing listens on the port any more
-  const error = await rejection(open(address, { timeoutMs: 10_000 }).getStudy("s"));
+  const warn = mock.method(console, "warn", () => undefined);
+  cleanups.push(() => warn.mock.restore());
+  const retry = { connectWindowMs: 500, windowMs: 60_000 };
+  const began = Date.now();
+  const error = await rejection(open(address, { retry }).getStudy("s"));
+  const elapsed = Date.now() - began;
   assert.ok(error instanceof UnavailableError, String(error));
+  assert.ok(elapsed < 5_000, `a server never reached gets the connect window, not ${elapsed} ms`);
+  assert.ok(error.message.includes(`could not reach a Sibyl server at ${address}`), error.message);
+  assert.match(error.message, /Is `sibyl serve` running there/);
+});
+
+test("an aborted signal ends the retries with CancelledError", async () => {
+  const counter = { calls: 0 };
+  const server = await serve({ GetStudy: failing(grpc.status.UNAVAILABLE, counter) });
+  const warn = mock.method(console, "warn", () => undefined);
+  cleanups.push(() => warn.mock.restore());
+  const error = await rejection(
+    open(server.address).getStudy("s", { signal: AbortSignal.timeout(200) }),
+  );
+  assert.ok(error instanceof CancelledError, String(error));
+  assert.ok(counter.calls > 1);
 });
 
 test("SuggestTrials gets suggestTimeoutMs, other calls timeoutMs", async () => {
@@ -214,7 +266,7 @@ test(
     assert.equal((await withFile.getStudy("s")).name, STUDY.name);
     const withPem = open(server.address, { rootCerts: cert, channelOptions });
     assert.equal((await withPem.getStudy("s")).name, STUDY.name);
-    const plaintext = open(server.address, { timeoutMs: 2_000, retry: { maxAttempts: 1 } });
+    const plaintext = open(server.address, { timeoutMs: 2_000, retry: NO_RETRY });
     assert.ok((await rejection(plaintext.getStudy("s"))) instanceof UnavailableError);
   },
 );

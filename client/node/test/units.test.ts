@@ -291,29 +291,13 @@ test("teams and tokens: roles, dates, plain objects", () => {
   });
 });
 
-test("service config: only UNAVAILABLE is retried, on every method of both services", () => {
-  const config = serviceConfig(resolveOptions("x:1")) as {
-    loadBalancingConfig: unknown;
-    methodConfig: { name: unknown; retryPolicy?: Record<string, unknown> }[];
-  };
-  assert.deepEqual(config.loadBalancingConfig, [{ round_robin: {} }]);
-  assert.deepEqual(config.methodConfig[0]!.name, [
-    { service: "sibyl.v1.StudyService" },
-    { service: "sibyl.v1.TeamService" },
-  ]);
-  assert.deepEqual(config.methodConfig[0]!.retryPolicy, {
-    maxAttempts: 5,
-    initialBackoff: "0.200s",
-    maxBackoff: "5.000s",
-    backoffMultiplier: 2,
-    retryableStatusCodes: ["UNAVAILABLE"],
-  });
-  const single = resolveOptions("x:1", { retry: { maxAttempts: 1 }, loadBalancing: "pick_first" });
-  const off = serviceConfig(single) as typeof config;
-  assert.equal(off.methodConfig[0]!.retryPolicy, undefined, "maxAttempts 1: no retries");
-  assert.deepEqual(off.loadBalancingConfig, [{ pick_first: {} }]);
+test("service config: the load-balancing policy, and no retry policy", () => {
+  const config = serviceConfig(resolveOptions("x:1"));
+  assert.deepEqual(config, { loadBalancingConfig: [{ round_robin: {} }] });
+  const single = resolveOptions("x:1", { loadBalancing: "pick_first" });
+  assert.deepEqual(serviceConfig(single), { loadBalancingConfig: [{ pick_first: {} }] });
   const options = channelOptions(resolveOptions("x:1"), { channelOptions: { "grpc.x": 1 } });
-  assert.equal(options["grpc.enable_retries"], 1);
+  assert.equal(options["grpc.enable_retries"], undefined, "the client retries, not grpc-js");
   assert.equal(options["grpc.x"], 1, "extra channel options are passed on");
   assert.deepEqual(JSON.parse(options["grpc.service_config"] as string), config);
 });

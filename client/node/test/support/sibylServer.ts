@@ -1,7 +1,7 @@
 /**
  * A real Sibyl server for the tests: `python -m sibyl_server` on a fresh SQLite file
- * and a free loopback port, exactly as an operator would start it (extra flags, e.g.
- * `--auth token`, as `start({ args })`; operator commands with `admin`).
+ * and a free loopback port (or a chosen one), exactly as an operator would start it
+ * (extra flags, e.g. `--auth token`, as `start({ args })`; operator commands with `admin`).
  *
  * The interpreter is $SIBYL_PYTHON (default `python3`); it must have the server
  * installed (`pip install 'sibyl[server]'`).
@@ -9,6 +9,7 @@
 import { execFile, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -21,6 +22,17 @@ const PYTHON = process.env.SIBYL_PYTHON || "python3";
 export interface StartOptions {
   /** Extra flags of `python -m sibyl_server`, e.g. ["--auth", "token"]. */
   readonly args?: readonly string[];
+  /** The loopback port to listen on, e.g. from `freePort()`. Default: one the server picks. */
+  readonly port?: number;
+}
+
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 export class SibylServer {
@@ -40,7 +52,7 @@ export class SibylServer {
     const logPath = join(directory, "server.log");
     const log = openSync(logPath, "w");
     const store = `sqlite:///${join(directory, "sibyl.db")}`;
-    const args = ["-m", "sibyl_server", "--address", "127.0.0.1:0"];
+    const args = ["-m", "sibyl_server", "--address", `127.0.0.1:${options.port ?? 0}`];
     args.push("--store", store, "--port-file", portFile, ...(options.args ?? []));
     const child = spawn(PYTHON, args, { stdio: ["ignore", log, log] });
     closeSync(log);

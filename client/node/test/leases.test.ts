@@ -1,0 +1,152 @@
+/**
+ * Leases against a real server: a worker that outran its trial's lease loses the
+ * trial to another and its writes are refused (fencing); and a study's budget and
+ * lease changed after creation with `update`.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { after, afterEach, before, test } from "node:test";
+
+import {
+  FailedPreconditionError,
+  InvalidArgumentError,
+  LeaseLostError,
+  Trial,
+  connect,
+  double,
+  metric,
+} from "../src/index";
+import type { Client, ConnectOptions, Study, StudySpec } from "../src/index";
+import { startProxy } from "./support/proxy";
+import { SibylServer } from "./support/sibylServer";
+
+const SPEC: StudySpec = {
+  parameters: [double("x", 0, 1)],
+  metrics: [metric("loss")],
+  algorithm: "random_search",
+  trialLeaseSeconds: 1,
+};
+
+let server: SibylServer;
+before(async () => {
+  server = await SibylServer.start();
+});
+after(async () => {
+  await server?.stop();
+});
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) {
+    cleanup();
+  }
+});
+
+function open(address: string, options: ConnectOptions = {}): Client {
+  const client = connect(address, { team: "node-leases", ...options });
+  cleanups.push(() => client.close());
+  return client;
+}
+
+function uniqueId(): string {
+  return `l-${randomUUID().slice(0, 8)}`;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail("expected the call to fail");
+}
+
+/** Worker A's trial, and the same trial as worker B took it over once A's lease expired. */
+async function takenOver(studyA: Study): Promise<{ trialA: Trial; trialB: Trial; studyB: Study }> {
+  const [trialA] = await studyA.suggest();
+  assert.ok(trialA);
+  assert.equal(trialA.clientId, studyA.client.options.clientId);
+  await sleep(1_500); // past the 1 s lease, with no report to renew it
+  const studyB = await open(server.address, { clientId: "worker-b" }).getStudy(studyA.studyId);
+  const [trialB] = await studyB.suggest();
+  assert.ok(trialB);
+  assert.equal(trialB.id, trialA.id, "an expired trial goes to the next worker that asks");
+  assert.equal(trialB.clientId, "worker-b");
+  return { trialA, trialB, studyB };
+}
+
+test("a worker that lost its trial's lease is refused; the new holder's results count", async () => {
+  const front = await startProxy(server.address); // to count worker A's calls
+  cleanups.push(() => front.stop());
+  const studyA = await open(front.address, { clientId: "worker-a" }).createStudy(uniqueId(), SPEC);
+  const { trialA, trialB, studyB } = await takenOver(studyA);
+
+  const asking = new Trial(studyA, trialA.proto); // A's trial, as another loop of A holds it
+  assert.equal(await asking.shouldStop(), true, "the server tells A to drop the trial");
+  assert.equal(asking.leaseLost, true);
+
+  const refused = await rejection(trialA.report({ loss: 1 }, 1));
+  assert.ok(refused instanceof LeaseLostError, String(refused));
+  assert.ok(refused instanceof FailedPreconditionError);
+  assert.equal(refused.reason, "LEASE_LOST");
+  assert.equal(trialA.leaseLost, true);
+  const sent = front.received.length;
+  assert.ok((await rejection(trialA.complete({ loss: 1 }))) instanceof LeaseLostError);
+  assert.ok((await rejection(trialA.completeInfeasible("oom"))) instanceof LeaseLostError);
+  assert.equal(await trialA.shouldStop(), true);
+  assert.equal(front.received.length, sent, "a lost trial's calls never reach the server");
+
+  await trialB.report({ loss: 0.5 }, 1);
+  assert.equal(await trialB.shouldStop(), false);
+  await trialB.complete();
+  const stored = await studyB.getTrial(trialB.id);
+  assert.equal(stored.state, "COMPLETED");
+  assert.equal(stored.clientId, "worker-b");
+  assert.deepEqual(stored.measurements, [{ metrics: { loss: 0.5 }, step: 1, elapsedSeconds: 0 }]);
+  assert.deepEqual(stored.metrics, { loss: 0.5 }, "only B's measurements");
+});
+
+test("run() drops a lost trial and leaves a trial alone on a service error", async () => {
+  const studyA = await open(server.address, { clientId: "worker-a" }).createStudy(uniqueId(), SPEC);
+  const { trialA, trialB, studyB } = await takenOver(studyA);
+  const dropped = await trialA.run(async (trial) => {
+    await trial.report({ loss: 1 }, 1);
+    return "unreachable";
+  });
+  assert.equal(dropped, undefined, "dropped silently");
+  assert.equal((await studyB.getTrial(trialB.id)).state, "ACTIVE", "not marked infeasible");
+
+  const thrown = await rejection(trialB.run((trial) => trial.report({ accuracy: 1 }, 1)));
+  assert.ok(thrown instanceof InvalidArgumentError, "the service's error comes back");
+  const kept = await studyB.getTrial(trialB.id);
+  assert.equal(kept.state, "ACTIVE", "a service error is not the configuration's fault");
+});
+
+test("update: a higher maxTrials lets a completed study suggest again", async () => {
+  const client = open(server.address, { clientId: "worker-u" });
+  const study = await client.createStudy(uniqueId(), { ...SPEC, maxTrials: 1 });
+  const [first] = await study.suggest();
+  assert.ok(first);
+  await first.complete({ loss: 1 });
+  await study.refresh();
+  assert.equal(study.state, "COMPLETED", "its budget is used up");
+  const exhausted = await rejection(study.resume());
+  assert.ok(exhausted instanceof FailedPreconditionError);
+  assert.equal(exhausted.reason, "STUDY_EXHAUSTED");
+
+  await study.update({ maxTrials: 2 });
+  assert.equal(study.state, "ACTIVE");
+  assert.equal(study.proto.spec!.maxTrials, "2");
+  const [second] = await study.suggest();
+  assert.ok(second, "it suggests again");
+  assert.equal(second.id, 2);
+
+  await study.update({ trialLeaseSeconds: 90.5, displayName: "renamed" });
+  assert.deepEqual(study.proto.spec!.trialLease, { seconds: "90", nanos: 500_000_000 });
+  assert.equal(study.proto.displayName, "renamed");
+  assert.equal(study.proto.spec!.maxTrials, "2", "fields left out stay");
+  const below = await rejection(study.update({ maxTrials: 1 }));
+  assert.ok(below instanceof FailedPreconditionError, "not below the trials it has");
+  await assert.rejects(study.update({}), RangeError);
+});

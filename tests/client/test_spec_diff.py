@@ -1,0 +1,127 @@
+"""A spec mismatch lists each differing field with the stored and the given value."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+
+import sibyl
+from sibyl.spec_diff import mismatch_message, spec_differences
+from tests.support.servers import ServerThread
+
+STORED = sibyl.StudySpec(
+    parameters=[
+        sibyl.Categorical("optimizer", ["sgd", "adam"]),
+        sibyl.Double("lr", 1e-5, 0.1, scale="log"),
+        sibyl.Discrete("batch", [16, 32, 64]),  # as the server stores them: ascending
+        sibyl.Double("momentum", 0.0, 0.99, when=sibyl.When("optimizer", ["sgd"])),
+    ],
+    metrics=[sibyl.Metric("accuracy", "maximize"), sibyl.Constraint("memory_gb", at_most=8)],
+    max_trials=50,
+)
+
+
+def differences(**changes: object) -> list[str]:
+    given = dataclasses.replace(STORED, **changes)
+    return spec_differences(given.to_proto(), STORED.to_proto())
+
+
+def test_the_same_spec_has_no_differences() -> None:
+    assert differences() == []
+    reordered = [
+        *STORED.parameters[:2],
+        sibyl.Discrete("batch", [64, 16, 32]),
+        STORED.parameters[3],
+    ]
+    assert differences(parameters=reordered) == [], "the server stores discrete values ascending"
+    unset = dataclasses.replace(STORED, early_stopping=sibyl.MedianStopping(min_trials=3))
+    stored = STORED.to_proto()
+    stored.early_stopping.median.SetInParent()  # min_trials unset: the server's default, 3
+    assert spec_differences(unset.to_proto(), stored) == []
+
+
+def test_each_difference_names_the_field_and_both_values() -> None:
+    parameters = list(STORED.parameters)
+    parameters[1] = sibyl.Double("lr", 1e-5, 1, scale="log")
+    assert differences(parameters=parameters, max_trials=100) == [
+        "parameters[1] 'lr': stored double 1e-05..0.1 log, given double 1e-05..1 log",
+        "max_trials: stored 50, given 100",
+    ]
+    assert differences(algorithm="random_search", max_trials=None) == [
+        "algorithm: stored gp_bandit, given random_search",
+        "max_trials: stored 50, given none",
+    ]
+    assert differences(early_stopping=sibyl.SuccessiveHalving()) == [
+        "early_stopping: stored none, given successive_halving(min_step=1, reduction_factor=3)"
+    ]
+
+
+def test_parameters_added_removed_changed_and_moved() -> None:
+    optimizer, lr, batch, _ = STORED.parameters
+    changed = [
+        lr,
+        optimizer,
+        sibyl.Integer("batch", 16, 64),
+        sibyl.Double("momentum", 0.0, 0.99, when=sibyl.When("optimizer", ["adam"])),
+        sibyl.Integer("layers", 1, 4, when=sibyl.When("lr", at_most=0.01)),
+    ]
+    assert differences(parameters=changed) == [
+        "parameters[2] 'batch': stored discrete [16, 32, 64], given integer 16..64 linear",
+        "parameters[3] 'momentum': stored double 0..0.99 linear when optimizer in ['sgd'], "
+        "given double 0..0.99 linear when optimizer in ['adam']",
+        "parameters[4] 'layers': stored none, given integer 1..4 linear when lr <= 0.01",
+        "parameters order: stored ['optimizer', 'lr', 'batch', 'momentum'], "
+        "given ['lr', 'optimizer', 'batch', 'momentum']",
+    ]
+    assert differences(parameters=[optimizer, lr, batch]) == [
+        "parameters 'momentum': stored double 0..0.99 linear when optimizer in ['sgd'], given none"
+    ]
+
+
+def test_metrics_goals_references_and_constraints() -> None:
+    metrics = [
+        sibyl.Metric("accuracy", "maximize", reference_value=0.5),
+        sibyl.Constraint("memory_gb", at_least=1, at_most=8),
+    ]
+    assert differences(metrics=metrics) == [
+        "metrics[0] 'accuracy': stored maximize, given maximize (reference_value=0.5)",
+        "metrics[1] 'memory_gb': stored constraint at_most=8, given constraint at_least=1, "
+        "at_most=8",
+    ]
+
+
+def test_the_message_says_how_to_go_on() -> None:
+    lines = ["parameters[1] 'lr': stored double 1e-05..0.1 log", "max_trials: stored 50, given 9"]
+    message = mismatch_message("teams/t/studies/s", "s", lines)
+    assert message.splitlines() == [
+        "study teams/t/studies/s exists with different parameters and max_trials:",
+        "  parameters[1] 'lr': stored double 1e-05..0.1 log",
+        "  max_trials: stored 50, given 9",
+        "Use another study id for this spec, or use the stored study as it is: "
+        "client.get_study('s'), or pass its stored spec.",
+        "The budget of a study can change: client.get_study('s').update(max_trials=N), "
+        "or `sibyl update-study s --max-trials N`.",
+    ]
+
+
+@pytest.fixture(scope="module")
+def client(server: ServerThread) -> Iterator[sibyl.Client]:
+    with sibyl.connect(server.address, team="spec-diff-tests") as connected:
+        yield connected
+
+
+def test_create_or_load_study_lists_the_differences(client: sibyl.Client, unique_id: str) -> None:
+    stored = client.create_or_load_study(unique_id, STORED)
+    assert client.create_or_load_study(unique_id, STORED).name == stored.name
+    given = dataclasses.replace(STORED, max_trials=100, algorithm="quasi_random_search")
+    with pytest.raises(ValueError) as caught:
+        client.create_or_load_study(unique_id, given)
+    lines = str(caught.value).splitlines()
+    assert lines[:3] == [
+        f"study {stored.name} exists with different algorithm and max_trials:",
+        "  algorithm: stored gp_bandit, given quasi_random_search",
+        "  max_trials: stored 50, given 100",
+    ]
+    assert f"client.get_study({unique_id!r})" in lines[3]
