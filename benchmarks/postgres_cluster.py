@@ -38,7 +38,9 @@ def postgres_bin_dir() -> Path | None:
 class ThrowawayPostgres:
     """A started PostgreSQL cluster on a free loopback port, trust authentication."""
 
-    def __init__(self, max_connections: int = 300) -> None:
+    def __init__(self, max_connections: int = 300, **settings: object) -> None:
+        """Creates and starts the cluster; `settings` are more server settings
+        (e.g. superuser_reserved_connections=2)."""
         bin_dir = postgres_bin_dir()
         if bin_dir is None:
             raise RuntimeError("PostgreSQL's initdb/pg_ctl are not installed")
@@ -51,11 +53,9 @@ class ThrowawayPostgres:
             shutil.chown(self.directory, UNPRIVILEGED_USER)
         self._run("initdb", "-D", str(self._data), "-A", "trust", "-U", "postgres",
                   "--no-sync", "-E", "UTF8")  # fmt: skip
-        options = (
-            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
-            f"-c max_connections={max_connections} -c fsync=off"
-        )
-        self._options = options
+        settings = {"max_connections": max_connections, "fsync": "off", **settings}
+        self._options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
+        self._options += " ".join(f"-c {key}={value}" for key, value in settings.items())
         self.start()
 
     @property

@@ -8,19 +8,36 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sibyl_server.api.server import serve
 from sibyl_server.config import load_config, unknown_variables
-from sibyl_server.observability.logs import configure_logging
+from sibyl_server.observability.logs import configure_logging, log_uncaught_exceptions
+
+log = logging.getLogger(__name__)
 
 
 def serve_main(argv: Sequence[str] | None = None) -> int:
+    """Runs the server; returns the exit code (1 when it cannot start, 2 for bad settings)."""
     try:
         config = load_config(argv)
     except ValueError as error:
         print(f"sibyl serve: {error}", file=sys.stderr)
         return 2
     configure_logging(config.log_level, config.log_format)
+    log_uncaught_exceptions()
     for name in unknown_variables(os.environ):
-        logging.getLogger("sibyl_server").warning("ignoring unknown setting %s", name)
-    asyncio.run(serve(config))
+        log.warning("ignoring unknown setting %s", name)
+    # At once: loading the server (torch, BoTorch) takes seconds before anything listens.
+    log.info(
+        "starting on %s: store %s; loading, then connecting and migrating",
+        config.address,
+        config.store_for_logs(),
+    )
+    try:
+        from sibyl_server.api.server import StartupError, serve
+
+        asyncio.run(serve(config))
+    except KeyboardInterrupt:  # Ctrl-C before the server handles signals itself
+        return 130
+    except StartupError as error:
+        log.error("cannot start: %s", error)
+        return 1
     return 0

@@ -63,7 +63,14 @@ class ServerConfig:
         "close client connections after this long (gracefully), so that clients "
         "balancing over replicas find new ones; 0 = never",
     )
-    grace_seconds: float = _option(10.0, "how long SIGTERM waits for calls in flight")
+    grace_seconds: float = _option(
+        10.0, "how long the drain after SIGTERM waits for calls in flight before cancelling them"
+    )
+    shutdown_delay_seconds: float = _option(
+        5.0,
+        "after SIGTERM, health is NOT_SERVING at once but calls are still answered for this "
+        "long, so that load balancers and probes move away before the drain; SIGINT skips it",
+    )
     lock_timeout_seconds: float = _option(
         120.0, "how long SuggestTrials waits for another computation on the same study"
     )
@@ -73,7 +80,9 @@ class ServerConfig:
         "(keep replicas x this under PostgreSQL's max_connections)",
     )
     port_file: str = _option(
-        "", "write the bound port to this file once serving (for supervisors and tests)"
+        "",
+        "write the bound port to this file once serving, i.e. after the store was reached "
+        "and migrated (for supervisors and tests)",
     )
     health_check_seconds: float = _option(
         2.0, "how often the database is checked; health is NOT_SERVING while it is down"
@@ -92,9 +101,24 @@ class ServerConfig:
         for name in ("workers", "engine_workers"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        for name in ("grace_seconds", "shutdown_delay_seconds", "db_pool_size"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
 
     def pool_size(self) -> int:
+        """Database connections this replica may open (see docs/operations.md, Database)."""
         return self.db_pool_size or self.workers + self.engine_workers + 4
+
+    def store_for_logs(self) -> str:
+        """The store URL with its password hidden."""
+        # Imported here, so that `sibyl serve --help` stays quick.
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            return make_url(self.store).render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):  # not repeated: a malformed URL may hold a secret
+            return "(not a valid database URL)"
 
 
 def load_config(

@@ -36,6 +36,8 @@ class LocalServer:
         port_file.unlink(missing_ok=True)
         self.log_path = directory / f"{name}.log"
         arguments = ["--address", "127.0.0.1:0", "--port-file", str(port_file)]
+        # No load balancer watches a local server's health: SIGTERM need not wait for one.
+        flags.setdefault("shutdown_delay_seconds", 0)
         if store is not None:  # None: the server's default store
             arguments += ["--store", store]
         for key, value in flags.items():

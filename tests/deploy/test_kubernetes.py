@@ -136,8 +136,9 @@ def test_termination_outlasts_the_drain(variant: str) -> None:
     pod = the(rendered(variant), "Deployment")["spec"]["template"]["spec"]
     pre_stop = container(variant)["lifecycle"]["preStop"]["exec"]["command"]
     assert pre_stop[0] == "sleep"
-    grace = float(env_values(variant)["SIBYL_GRACE_SECONDS"])
-    assert pod["terminationGracePeriodSeconds"] >= float(pre_stop[1]) + grace + 5
+    config = check_configuration(env_values(variant))
+    drain = config.shutdown_delay_seconds + config.grace_seconds
+    assert pod["terminationGracePeriodSeconds"] >= float(pre_stop[1]) + drain + 5
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import ipaddress
 import json
 import logging
+import socket
+import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -21,6 +25,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import sibyl
 from sibyl_server.admin import main as admin_main
+from sibyl_server.api.server import StartupError, build_server
+from sibyl_server.config import ServerConfig
 from sibyl_server.local import scratch_postgres_schema
 from sibyl_server.store.database import Database, migrate, open_database
 from tests.support.servers import ServerThread
@@ -84,6 +90,70 @@ def test_tls_with_tokens(
             anonymous.team()
     finally:
         server.stop()
+
+
+def _other_key(directory: Path) -> Path:
+    path = directory / "other.key"
+    path.write_bytes(
+        ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("key of another certificate", "other.key is not the key of the certificate in"),
+        ("missing key", "cannot read the TLS key file"),
+        ("key file as certificate", "server.key holds no PEM certificate"),
+        ("certificate as key", "server.pem holds no usable PEM private key"),
+    ],
+)
+def test_unusable_tls_files_are_refused_naming_the_file(
+    tmp_path: Path, tmp_sqlite_url: str, case: str, expected: str
+) -> None:
+    cert, key = _certificate(tmp_path)
+    cert, key = {
+        "key of another certificate": (cert, _other_key(tmp_path)),
+        "missing key": (cert, tmp_path / "missing.key"),
+        "key file as certificate": (key, key),
+        "certificate as key": (cert, cert),
+    }[case]
+    config = ServerConfig(
+        address="127.0.0.1:0", store=tmp_sqlite_url, tls_cert_file=str(cert), tls_key_file=str(key)
+    )
+    with pytest.raises(StartupError) as refused:
+        asyncio.run(build_server(config))
+    assert expected in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_a_mismatched_tls_key_exits_with_one_line(tmp_path: Path, tmp_sqlite_url: str) -> None:
+    cert, _ = _certificate(tmp_path)
+    key = _other_key(tmp_path)
+    flags = ["--store", tmp_sqlite_url, "--address", "127.0.0.1:0", "--log-format", "json"]
+    flags += ["--tls-cert-file", str(cert), "--tls-key-file", str(key)]
+    done = subprocess.run(
+        [sys.executable, "-m", "sibyl_server", *flags], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    records = [json.loads(line) for line in (done.stdout + done.stderr).splitlines()]
+    assert records[0]["message"].startswith("starting on 127.0.0.1:0")
+    error = f"cannot start: the TLS key file {key} is not the key of the certificate in {cert}"
+    assert records[1:] == [{**records[-1], "level": "ERROR", "message": error}]
+    assert "exception" not in records[-1]
+
+
+def test_a_busy_address_is_refused_in_one_line(tmp_sqlite_url: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        with pytest.raises(StartupError, match=f"cannot listen on {address}"):
+            asyncio.run(build_server(ServerConfig(address=address, store=tmp_sqlite_url)))
 
 
 def test_quotas_answer_resource_exhausted_naming_the_quota(

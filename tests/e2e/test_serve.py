@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -12,6 +14,19 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import sibyl
+
+
+def _wait_for_port(process: subprocess.Popen[str], port_file: Path) -> str:
+    deadline = time.monotonic() + 60
+    while not port_file.exists():
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    return f"127.0.0.1:{int(port_file.read_text())}"
+
+
+def _json_lines(text: str) -> list[dict[str, object]]:
+    """Every line parsed as JSON (fails on the first that is not)."""
+    return [json.loads(line) for line in text.splitlines()]
 
 
 def test_serve_from_environment_then_sigterm(tmp_path: Path, unique_id: str) -> None:
@@ -22,16 +37,19 @@ def test_serve_from_environment_then_sigterm(tmp_path: Path, unique_id: str) -> 
         "SIBYL_STORE": f"sqlite:///{tmp_path / 'env.db'}",
         "SIBYL_PORT_FILE": str(port_file),
         "SIBYL_LOG_FORMAT": "json",
+        "SIBYL_SHUTDOWN_DELAY_SECONDS": "0",
+        # Every warning shown (libraries warn as they load): each must be a JSON line too.
+        "PYTHONWARNINGS": "always",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "sibyl.cli", "serve"], env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "sibyl.cli", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not port_file.exists():
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
-        address = f"127.0.0.1:{int(port_file.read_text())}"
+        address = _wait_for_port(process, port_file)
         with grpc.insecure_channel(address) as channel:
             check = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest())
             assert check.status == health_pb2.HealthCheckResponse.SERVING
@@ -44,7 +62,51 @@ def test_serve_from_environment_then_sigterm(tmp_path: Path, unique_id: str) -> 
             assert len(client.create_study(unique_id, spec).suggest(count=5)) == 2
     finally:
         process.terminate()
-        _, stderr = process.communicate(timeout=30)
+        stdout, stderr = process.communicate(timeout=30)
     assert process.returncode == 0, stderr
     assert (tmp_path / "env.db").exists()
-    assert '"message": "stopped"' in stderr, "JSON logs, and a clean drain"
+    messages = [line["message"] for line in _json_lines(stdout + stderr)]
+    assert str(messages[0]).startswith("starting on 127.0.0.1:0: store sqlite:///")
+    assert f"sibyl serving on {address} (auth none, tls off)" in " ".join(map(str, messages))
+    assert messages[-1] == "stopped", "a clean drain"
+
+
+# The server, with a Python warning issued inside it once it serves (as a library would).
+WARNING_SERVER = """
+import runpy, sys, threading, time, warnings
+from pathlib import Path
+
+def warn_once_serving(port_file):
+    while not port_file.exists():
+        time.sleep(0.01)
+    warnings.warn("a warning while serving", UserWarning)
+
+threading.Thread(target=warn_once_serving, args=(Path(sys.argv[1]),), daemon=True).start()
+sys.argv = ["sibyl_server", "--port-file", *sys.argv[1:]]
+runpy.run_module("sibyl_server", run_name="__main__")
+"""
+
+
+def test_python_warnings_are_json_log_lines(tmp_path: Path) -> None:
+    port_file, log = tmp_path / "port", tmp_path / "server.log"
+    flags = ["--address", "127.0.0.1:0", "--store", f"sqlite:///{tmp_path / 'w.db'}"]
+    flags += ["--log-format", "json", "--shutdown-delay-seconds", "0"]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(WARNING_SERVER), str(port_file), *flags],
+            stdout=output,
+            stderr=output,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "py.warnings" not in log.read_text():
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+    finally:
+        process.terminate()
+        process.wait(30)
+    assert process.returncode == 0, log.read_text()
+    lines = _json_lines(log.read_text())
+    warned = [line for line in lines if line["logger"] == "py.warnings"]
+    assert len(warned) == 1 and "UserWarning: a warning while serving" in str(warned[0]["message"])
+    assert warned[0]["level"] == "WARNING"

@@ -46,3 +46,18 @@ def test_bad_values_are_refused(argv: list[str], environ: dict[str, str]) -> Non
 def test_unknown_variables_are_reported() -> None:
     environ = {"SIBYL_STORE": "x", "SIBYL_STROE": "typo", "SIBYL_TOKEN": "client", "HOME": "/"}
     assert unknown_variables(environ) == ["SIBYL_STROE"]
+
+
+def test_shutdown_delay_from_environment_and_never_negative() -> None:
+    assert ServerConfig().shutdown_delay_seconds > 0, "a balancer gets time to move away"
+    config = load_config([], environ={"SIBYL_SHUTDOWN_DELAY_SECONDS": "0"})
+    assert config.shutdown_delay_seconds == 0
+    for name in ("shutdown_delay_seconds", "grace_seconds", "db_pool_size"):
+        with pytest.raises(ValueError, match=f"{name} must not be negative"):
+            ServerConfig(**{name: -1})
+
+
+def test_the_store_url_is_logged_without_its_password() -> None:
+    config = ServerConfig(store="postgresql://sibyl:hunter2@db:5432/sibyl")
+    assert config.store_for_logs() == "postgresql://sibyl:***@db:5432/sibyl"
+    assert "hunter2" not in ServerConfig(store="postgresql://x:hunter2@").store_for_logs()

@@ -78,6 +78,12 @@ def internal_status() -> grpc.Status:
     return rpc_status.to_status(message)
 
 
+def cancelled_status() -> grpc.Status:
+    """What a call cancelled before it finished counts as (it is never sent)."""
+    message = status_pb2.Status(code=code_pb2.CANCELLED, message="the call was cancelled")
+    return rpc_status.to_status(message)
+
+
 def _packed(detail: Any) -> any_pb2.Any:
     item = any_pb2.Any()
     item.Pack(detail)

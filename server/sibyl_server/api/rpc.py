@@ -30,7 +30,7 @@ from google.protobuf import message, message_factory
 from google.protobuf.descriptor import ServiceDescriptor
 
 from sibyl_server.api.access import Access, Resource
-from sibyl_server.api.errors import internal_status, rich_status
+from sibyl_server.api.errors import cancelled_status, internal_status, rich_status
 from sibyl_server.domain.errors import InvalidArgument, SibylServerError
 from sibyl_server.domain.team import Role
 from sibyl_server.observability.context import CallInfo, current_call, in_call_context
@@ -123,6 +123,10 @@ def rpc(role: Role, resource: Callable[[Any], Resource]) -> Callable[[Handler], 
             except SibylServerError as error:
                 status = rich_status(error)
                 call.extra["reason"] = error.reason
+            except asyncio.CancelledError:
+                # The client went away, or a drain ended the call: counted as such.
+                status = cancelled_status()
+                raise
             except Exception:
                 log.exception("unhandled error")
                 status = internal_status()

@@ -8,13 +8,17 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import QueuePool
 
 from sibyl_server.store.locks import FileLocks, LockFactory, PostgresLocks
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+POSTGRES_CONNECT_TIMEOUT_S = 10
+"""Unless the URL sets connect_timeout: without one, a host that drops packets holds a
+connection attempt (and the call waiting for it) for minutes."""
 WRITE_OPTION = "sibyl_write"
 """Execution option marking a connection whose transaction will write (see begin())."""
 
@@ -88,8 +92,12 @@ def _begin_sqlite_transaction(connection: Connection) -> None:
 
 def _open_postgres(url: str, pool_size: int) -> Database:
     parsed = make_url(url).set(drivername="postgresql+psycopg")
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
     engine = create_engine(
         parsed,
+        connect_args=connect_args,
         # No overflow: replicas x pool_size must stay under the server's max_connections,
         # so a replica never opens more than it was sized for.
         pool_size=pool_size,
@@ -110,3 +118,51 @@ def migrate(database: Database, revision: str = "head") -> None:
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+@dataclass(frozen=True)
+class ConnectionBudget:
+    """What a PostgreSQL server lets this replica's user open, read once at start.
+
+    `limit` is the smallest of: max_connections, less the slots reserved for superusers
+    (and, from PostgreSQL 16, for roles with pg_use_reserved_connections) unless the user
+    is a superuser; the role's CONNECTION LIMIT; the database's. `others` counts the
+    connections open now that are not this replica's (other replicas, tools, ...).
+    """
+
+    max_connections: int
+    limit: int
+    others: int
+
+
+def connection_budget(database: Database) -> ConnectionBudget | None:
+    """The server's connection limits, or None for SQLite (no such limit)."""
+    if database.dialect != "postgresql":
+        return None
+    with database.engine.connect() as connection:
+        settings = {name: value for name, value in connection.execute(text(_SETTINGS_QUERY))}
+        superuser, role_limit, database_limit, open_now = connection.execute(
+            text(_LIMITS_QUERY)
+        ).one()
+    maximum = int(settings["max_connections"])
+    reserved = sum(
+        int(settings.get(name, 0))
+        for name in ("superuser_reserved_connections", "reserved_connections")
+        if not superuser
+    )
+    limits = [maximum - reserved, *(n for n in (role_limit, database_limit) if n >= 0)]
+    pool = database.engine.pool
+    own = pool.checkedin() + pool.checkedout() if isinstance(pool, QueuePool) else 1
+    return ConnectionBudget(maximum, min(limits), max(int(open_now) - own, 0))
+
+
+_SETTINGS_QUERY = """
+SELECT name, setting FROM pg_settings WHERE name IN
+  ('max_connections', 'superuser_reserved_connections', 'reserved_connections')
+"""
+_LIMITS_QUERY = """
+SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
+       (SELECT rolconnlimit FROM pg_roles WHERE rolname = current_user),
+       (SELECT datconnlimit FROM pg_database WHERE datname = current_database()),
+       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')
+"""

@@ -53,7 +53,9 @@ export class SibylServer {
     const log = openSync(logPath, "w");
     const store = `sqlite:///${join(directory, "sibyl.db")}`;
     const args = ["-m", "sibyl_server", "--address", `127.0.0.1:${options.port ?? 0}`];
-    args.push("--store", store, "--port-file", portFile, ...(options.args ?? []));
+    // No balancer watches a test server's health: SIGTERM need not wait for one.
+    args.push("--store", store, "--port-file", portFile, "--shutdown-delay-seconds", "0");
+    args.push(...(options.args ?? []));
     const child = spawn(PYTHON, args, { stdio: ["ignore", log, log] });
     closeSync(log);
     const killOnExit = (): void => void child.kill("SIGKILL");

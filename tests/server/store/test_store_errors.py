@@ -1,0 +1,74 @@
+"""Store outages name their cause: the client's UNAVAILABLE message and a WARNING line."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from pathlib import Path
+
+import pytest
+
+from sibyl_server.domain.errors import Unavailable
+from sibyl_server.store.database import migrate, open_database
+from sibyl_server.store.repository import Store, store_error_cause, store_error_line
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_unreachable_postgres_names_the_cause_without_address_or_password(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    port = _closed_port()
+    database = open_database(f"postgresql://sibyl:s3cret@127.0.0.1:{port}/sibyl", pool_size=2)
+    try:
+        with caplog.at_level(logging.WARNING), pytest.raises(Unavailable) as caught:
+            Store(database).ping()
+    finally:
+        database.dispose()
+    assert caught.value.message == "the store is unavailable: Connection refused"
+    assert caught.value.reason == "STORE_UNAVAILABLE"
+    assert caught.value.metadata == {"cause": "Connection refused"}
+    (logged,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert f"port {port} failed: Connection refused (OperationalError)" in logged
+    assert "s3cret" not in logged
+
+
+def test_the_same_cause_is_logged_once_not_per_call(caplog: pytest.LogCaptureFixture) -> None:
+    database = open_database(f"postgresql://sibyl@127.0.0.1:{_closed_port()}/x", pool_size=2)
+    try:
+        with caplog.at_level(logging.WARNING):
+            for _ in range(3):
+                with pytest.raises(Unavailable):
+                    Store(database).ping()
+    finally:
+        database.dispose()
+    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
+
+
+def test_an_unopenable_sqlite_file_names_the_cause(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    database = open_database(f"sqlite:///{path}", pool_size=2)
+    try:
+        migrate(database)
+        database.dispose()
+        path.rename(tmp_path / "moved.db")
+        path.mkdir()  # a folder where the file was: SQLite cannot open it
+        with pytest.raises(Unavailable) as caught:
+            Store(database).ping()
+    finally:
+        database.dispose()
+    assert caught.value.message == "the store is unavailable: unable to open database file"
+
+
+def test_error_lines_keep_the_first_line_and_mask_credentials() -> None:
+    error = RuntimeError(
+        "could not use postgresql://sibyl:hunter2@db:5432/sibyl or password=hunter2\n\tDETAIL: more"
+    )
+    line = store_error_line(error)
+    assert line == "could not use postgresql://***@db:5432/sibyl or password=***"
+    assert store_error_cause(RuntimeError("x " * 400)).endswith("...")
+    assert len(store_error_line(RuntimeError("x " * 400))) == 300
