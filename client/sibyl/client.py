@@ -16,17 +16,16 @@ from typing import Any, TypeVar
 import grpc
 from google.protobuf.message import Message
 
-from sibyl.calls import Caller, CallOptions, RetryConfig
+from sibyl.calls import Caller, RetryConfig
 from sibyl.errors import AlreadyExistsError
+from sibyl.rpcs import StudyServiceRpcs, TeamServiceRpcs
 from sibyl.spec import StudySpec, as_spec
 from sibyl.spec_diff import mismatch_message, spec_differences
 from sibyl.study import Study
 from sibyl.v1 import (
     study_pb2,
     study_service_pb2,
-    study_service_pb2_grpc,
     team_service_pb2,
-    team_service_pb2_grpc,
 )
 
 R = TypeVar("R", bound=Message)
@@ -79,10 +78,12 @@ class Client:
     def __init__(self, config: ConnectConfig) -> None:
         self.config = config
         self._channel = _open_channel(config)
-        self.stub = study_service_pb2_grpc.StudyServiceStub(self._channel)
-        self.team_stub = team_service_pb2_grpc.TeamServiceStub(self._channel)
         metadata = (("authorization", f"Bearer {config.token}"),) if config.token else ()
-        self._caller = Caller(config.address, config.timeout_seconds, config.retry, metadata)
+        caller = Caller(config.address, config.timeout_seconds, config.retry, metadata)
+        self.study_service = StudyServiceRpcs(self._channel, caller)
+        """A typed method per StudyService RPC, for what the helpers here do not cover."""
+        self.team_service = TeamServiceRpcs(self._channel, caller)
+        """A typed method per TeamService RPC."""
 
     @property
     def client_id(self) -> str:
@@ -96,19 +97,12 @@ class Client:
     def team_name(self) -> str:
         return f"teams/{self.config.team}"
 
-    def call(self, method: str, request: Message, timeout: float | None = None) -> Any:
-        """Calls a StudyService method; failures raise a `SibylError` subclass."""
-        return self._invoke(getattr(self.stub, method), request, timeout)
-
-    def _invoke(self, stub_method: Any, request: Message, timeout: float | None) -> Any:
-        return self._caller.invoke(stub_method, request, CallOptions(timeout_seconds=timeout))
-
     # The team --------------------------------------------------------------------------
 
     def team(self) -> team_service_pb2.Team:
         """The team with its quotas."""
         request = team_service_pb2.GetTeamRequest(name=self.team_name)
-        return self._invoke(self.team_stub.GetTeam, request, None).team
+        return self.team_service.get_team(request).team
 
     def create_token(
         self, role: str, description: str = "", ttl_seconds: float | None = None
@@ -122,14 +116,14 @@ class Client:
         )
         if ttl_seconds is not None:
             request.time_to_live.FromTimedelta(timedelta(seconds=ttl_seconds))
-        response = self._invoke(self.team_stub.CreateToken, request, None)
+        response = self.team_service.create_token(request)
         return response.token, response.secret
 
     def list_tokens(self) -> list[team_service_pb2.Token]:
         tokens, token = [], ""
         while True:
             request = team_service_pb2.ListTokensRequest(parent=self.team_name, page_token=token)
-            response = self._invoke(self.team_stub.ListTokens, request, None)
+            response = self.team_service.list_tokens(request)
             tokens += list(response.tokens)
             token = response.next_page_token
             if not token:
@@ -138,7 +132,7 @@ class Client:
     def revoke_token(self, name: str) -> team_service_pb2.Token:
         """Revokes a token by name (`teams/{team}/tokens/{id}`)."""
         request = team_service_pb2.RevokeTokenRequest(name=name)
-        return self._invoke(self.team_stub.RevokeToken, request, None).token
+        return self.team_service.revoke_token(request).token
 
     # Studies -----------------------------------------------------------------------------
 
@@ -152,11 +146,11 @@ class Client:
             study=study_pb2.Study(display_name=display_name, spec=as_spec(spec).to_proto()),
             request_id=uuid.uuid4().hex,
         )
-        return Study(self, self.call("CreateStudy", request).study)
+        return Study(self, self.study_service.create_study(request).study)
 
     def get_study(self, study_id: str) -> Study:
         request = study_service_pb2.GetStudyRequest(name=f"{self.team_name}/studies/{study_id}")
-        return Study(self, self.call("GetStudy", request).study)
+        return Study(self, self.study_service.get_study(request).study)
 
     def create_or_load_study(
         self, study_id: str, spec: StudySpec | Mapping[str, Any], display_name: str = ""
@@ -185,7 +179,7 @@ class Client:
             request = study_service_pb2.ListStudiesRequest(
                 parent=self.team_name, page_size=page_size, page_token=token
             )
-            response = self.call("ListStudies", request)
+            response = self.study_service.list_studies(request)
             for study in response.studies:
                 yield Study(self, study)
             token = response.next_page_token

@@ -16,20 +16,24 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from google.protobuf import field_mask_pb2
 
+from sibyl.calls import CallOptions
 from sibyl.errors import FailedPreconditionError, LeaseLostError, SibylError
+from sibyl.rpcs import StudyServiceRpcs
 from sibyl.v1 import study_pb2, study_service_pb2, trial_pb2
 
 if TYPE_CHECKING:
     from sibyl.client import Client
 
 ParameterValue = float | int | str
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ class Study:
 
     def refresh(self) -> Study:
         request = study_service_pb2.GetStudyRequest(name=self.name)
-        self.proto = self.client.call("GetStudy", request).study
+        self.proto = self.client.study_service.get_study(request).study
         return self
 
     def suggest(self, count: int = 1, client_id: str | None = None) -> list[Trial]:
@@ -91,9 +95,9 @@ class Study:
         request = study_service_pb2.SuggestTrialsRequest(
             parent=self.name, count=count, client_id=client_id or self.client.client_id
         )
-        timeout = self.client.config.suggest_timeout_seconds
+        options = CallOptions(timeout_seconds=self.client.config.suggest_timeout_seconds)
         try:
-            response = self.client.call("SuggestTrials", request, timeout=timeout)
+            response = self.client.study_service.suggest_trials(request, options)
         except FailedPreconditionError as error:
             if error.metadata.get("state") != "COMPLETED":
                 raise
@@ -138,11 +142,11 @@ class Study:
         request = study_service_pb2.CreateTrialRequest(
             parent=self.name, trial=trial, request_id=uuid.uuid4().hex
         )
-        return Trial(self, self.client.call("CreateTrial", request).trial)
+        return Trial(self, self.client.study_service.create_trial(request).trial)
 
     def get_trial(self, trial_id: int) -> Trial:
         request = study_service_pb2.GetTrialRequest(name=f"{self.name}/trials/{trial_id}")
-        return Trial(self, self.client.call("GetTrial", request).trial)
+        return Trial(self, self.client.study_service.get_trial(request).trial)
 
     def trials(self, states: tuple[str, ...] = (), page_size: int = 0) -> Iterator[Trial]:
         """The study's trials by id, optionally only some states (e.g. ("COMPLETED",))."""
@@ -152,7 +156,7 @@ class Study:
             request = study_service_pb2.ListTrialsRequest(
                 parent=self.name, states=numbers, page_size=page_size, page_token=token
             )
-            response = self.client.call("ListTrials", request)
+            response = self.client.study_service.list_trials(request)
             for trial in response.trials:
                 yield Trial(self, trial)
             token = response.next_page_token
@@ -163,7 +167,7 @@ class Study:
         """The best feasible completed trials: one for a single objective, the Pareto
         front for several; with how many completed trials were feasible."""
         request = study_service_pb2.ListOptimalTrialsRequest(parent=self.name)
-        response = self.client.call("ListOptimalTrials", request)
+        response = self.client.study_service.list_optimal_trials(request)
         return Optimum(
             [Trial(self, t) for t in response.optimal_trials],
             response.feasible_trial_count,
@@ -187,7 +191,7 @@ class Study:
 
     def _set_state(self, state: int) -> None:
         request = study_service_pb2.UpdateStudyStateRequest(name=self.name, state=state)
-        self.proto = self.client.call("UpdateStudyState", request).study
+        self.proto = self.client.study_service.update_study_state(request).study
 
     def update(
         self,
@@ -219,13 +223,13 @@ class Study:
         request = study_service_pb2.UpdateStudyRequest(
             study=study, update_mask=field_mask_pb2.FieldMask(paths=paths)
         )
-        self.proto = self.client.call("UpdateStudy", request).study
+        self.proto = self.client.study_service.update_study(request).study
         self._codec = _ValueCodec(self.proto.spec)
 
     def delete(self) -> None:
         """Deletes the study and its trials (a study already gone is not an error)."""
         request = study_service_pb2.DeleteStudyRequest(name=self.name, allow_missing=True)
-        self.client.call("DeleteStudy", request)
+        self.client.study_service.delete_study(request)
 
     def python_value(self, name: str, value: trial_pb2.ParameterValue) -> ParameterValue:
         return self._codec.to_python(name, value)
@@ -285,7 +289,7 @@ class Trial:
         request = study_service_pb2.AddTrialMeasurementRequest(
             name=self.name, measurement=measurement, client_id=self.proto.client_id
         )
-        self.proto = self._call("AddTrialMeasurement", request).trial
+        self.proto = self._fenced(self._rpcs.add_trial_measurement, request).trial
 
     def complete(self, metrics: Mapping[str, float] | None = None) -> None:
         """Finishes the trial with `metrics`, or with its last reported measurement."""
@@ -294,7 +298,7 @@ class Trial:
         )
         if metrics is not None:
             request.final_measurement.metrics.update(metrics)
-        self.proto = self._call("CompleteTrial", request).trial
+        self.proto = self._fenced(self._rpcs.complete_trial, request).trial
 
     def complete_infeasible(self, reason: str = "") -> None:
         """Finishes the trial as INFEASIBLE: the algorithms avoid such configurations."""
@@ -304,7 +308,7 @@ class Trial:
             infeasibility_reason=reason[:4096],
             client_id=self.proto.client_id,
         )
-        self.proto = self._call("CompleteTrial", request).trial
+        self.proto = self._fenced(self._rpcs.complete_trial, request).trial
 
     def should_stop(self) -> bool:
         """Whether the training loop should stop this trial now (then complete it: with
@@ -316,7 +320,7 @@ class Trial:
         request = study_service_pb2.CheckTrialEarlyStoppingRequest(
             name=self.name, client_id=self.proto.client_id
         )
-        response = self.study.client.call("CheckTrialEarlyStopping", request)
+        response = self._rpcs.check_trial_early_stopping(request)
         self.stop_reason = response.reason
         if response.lease_lost:
             self.lease_lost = True
@@ -327,21 +331,26 @@ class Trial:
     def stop(self) -> None:
         """Asks this trial's worker to stop it (it becomes STOPPING)."""
         request = study_service_pb2.StopTrialRequest(name=self.name)
-        self.proto = self.study.client.call("StopTrial", request).trial
+        self.proto = self._rpcs.stop_trial(request).trial
 
     def refresh(self) -> Trial:
         request = study_service_pb2.GetTrialRequest(name=self.name)
-        self.proto = self.study.client.call("GetTrial", request).trial
+        self.proto = self._rpcs.get_trial(request).trial
         return self
 
     def __enter__(self) -> Trial:
         return self
 
-    def _call(self, method: str, request: Any) -> Any:
+    @property
+    def _rpcs(self) -> StudyServiceRpcs:
+        return self.study.client.study_service
+
+    def _fenced(self, call: Callable[[R], T], request: R) -> T:
+        """`call(request)`, unless this worker lost the trial (then LeaseLostError)."""
         if self.lease_lost:
             raise LeaseLostError(f"trial {self.name} went to another worker; drop it")
         try:
-            return self.study.client.call(method, request)
+            return call(request)
         except LeaseLostError:
             self.lease_lost = True
             raise
