@@ -53,7 +53,8 @@ class FaultSettings:
     outage_seconds: float = 30.0
     lease_seconds: float = 2.0
     slow_every: int = 8
-    """In the lease scenario, every this many workers is slow on its first trial."""
+    """In the lease scenario, one in this many workers of a study is slow on its first
+    trial."""
     seed: int = 0
 
 
@@ -227,7 +228,9 @@ def _start_workers(
     ledgers = [Ledger(f"worker-{i}", i) for i in range(settings.workers)]
     threads = []
     for ledger in ledgers:
-        slow = slow_seconds if slow_seconds and ledger.index % settings.slow_every == 0 else 0.0
+        # The first of every `slow_every` workers of each study is slow.
+        turn = ledger.index // settings.studies
+        slow = slow_seconds if turn % settings.slow_every == 0 else 0.0
         study_id = f"faults-{ledger.index % settings.studies}"
         work = lambda lg=ledger, s=study_id, sl=slow: readme_worker(  # noqa: E731
             target, s, study_spec, settings, lg, sl

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from sibyl_server.domain.study import Algorithm
-from sibyl_server.engine.gp_bandit import GpBanditDesigner
+from sibyl_server.engine.gp.designer import GpBanditDesigner
 from sibyl_server.engine.grid_search import GridSearchDesigner
 from sibyl_server.engine.interface import Designer, SuggestionRequest, SuggestionResult
 from sibyl_server.engine.options import EngineOptions
@@ -14,13 +14,16 @@ from sibyl_server.engine.random_search import RandomSearchDesigner
 
 
 class Engine:
-    """Computes suggestions from study snapshots. Thread-safe; holds no study state."""
+    """Computes suggestions from study snapshots. Thread-safe; holds no study state.
+
+    Args:
+        options: How GP_BANDIT computes, resolved by the caller at start (see
+            `EngineOptions`).
+    """
 
     def __init__(self, options: EngineOptions | None = None) -> None:
-        self.options = options or EngineOptions()
-        # One computation at a time per engine worker; each uses this many threads.
-        torch.set_num_threads(self.options.cpu_threads())
-        torch.device(self.options.resolved_device())  # a bad name fails at start
+        self.options = _resolved(options or EngineOptions())
+        torch.device(self.options.device)  # a bad name fails at start
         self._designers: dict[Algorithm, Designer] = {
             Algorithm.RANDOM_SEARCH: RandomSearchDesigner(),
             Algorithm.QUASI_RANDOM_SEARCH: QuasiRandomDesigner(),
@@ -36,3 +39,12 @@ class Engine:
         if request.count < 1:
             raise ValueError("count must be at least 1")
         return self._designers[request.spec.algorithm].suggest(request)
+
+
+def _resolved(options: EngineOptions) -> EngineOptions:
+    """`options`, resolved here, once, for callers that do not resolve them at start."""
+    if options.resolved:
+        return options
+    from sibyl_server.runtime import resolve_engine_options  # reads system state, once
+
+    return resolve_engine_options(options)

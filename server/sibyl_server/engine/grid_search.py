@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,8 +24,14 @@ from sibyl_server.engine.interface import (
     SuggestionRequest,
     SuggestionResult,
 )
+from sibyl_server.engine.state import SequenceState
 
-STATE_KEY = "grid_search"
+
+@dataclass(frozen=True)
+class GridSearchState(SequenceState):
+    """How many grid points the study has been given."""
+
+    key = "grid_search"
 
 
 def grid_values(spec: ParameterSpec, resolution: int) -> list[ParameterValue]:
@@ -92,14 +99,13 @@ class GridSearchDesigner:
     uses_history = False
 
     def suggest(self, request: SuggestionRequest) -> SuggestionResult:
-        position = int(request.state.get(STATE_KEY, {}).get("position", 0))
+        position = GridSearchState.read(request.state)
+        start = position.position
         # One point beyond the batch tells whether the grid ends with it.
-        window = list(
-            itertools.islice(grid_points(request.spec), position, position + request.count + 1)
-        )
+        window = list(itertools.islice(grid_points(request.spec), start, start + request.count + 1))
         batch = window[: request.count]
         suggestions = [
             Suggestion(point, {METADATA_ALGORITHM: Algorithm.GRID_SEARCH.value}) for point in batch
         ]
-        state = {**request.state, STATE_KEY: {"position": position + len(batch)}}
+        state = position.advanced(len(batch)).write(request.state)
         return SuggestionResult(suggestions, state, exhausted=len(window) <= request.count)

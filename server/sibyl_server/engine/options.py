@@ -3,33 +3,39 @@
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
-from pathlib import Path
+
+AUTO = "auto"
+"""A device not resolved yet: CUDA when present, else CPU."""
 
 
 @dataclass(frozen=True)
 class EngineOptions:
     """How GP_BANDIT computes (the sampling designers need none of it).
 
+    The caller resolves the device and thread count once, at start
+    (`sibyl_server.runtime.resolve_engine_options`): the engine reads no system state.
+    Options left unresolved ("auto", 0 threads) are resolved once when an `Engine` is
+    made, for callers that do not resolve them yet.
+
     Attributes:
-        device: "auto" (CUDA when present, else CPU), "cpu", "cuda" or "cuda:N".
-        torch_threads: CPU threads per computation; 0 = from the process's CPU quota.
+        device: "cpu", "cuda" or "cuda:N"; or "auto" (CUDA when present, else CPU).
+        cpu_threads: CPU threads of a step fitting more than `threaded_observations`
+            trials; 0 = the process's CPU quota.
+        torch_threads: The former name of `cpu_threads`, used when that is 0.
         max_exact_observations: Largest training set fitted exactly; above it a subset
-            of this size is used (see gp_bandit._subset), so a step stays bounded.
+            of this size is used (see gp.data.exact_subset), so a step stays bounded.
         num_restarts: Acquisition-optimization restarts for small studies.
-        raw_samples: Raw samples that pick those restarts' starting points. 1024
-            rather than 512: late in a study the improvement is a narrow peak near the
-            best trial, which more samples find more often (Branin, 20 seeds, median
-            log10 regret at 50 evaluations -4.58 against -3.99; Levy6 0.25 against
-            0.03 goes the other way; benchmarks/gp_quality.py). About 8 ms more per
-            suggestion at 100 trials.
+        raw_samples: Raw samples that pick those restarts' starting points; 1024 rather
+            than 512 finds the narrow peak near the best trial more often
+            (docs/engine.md#raw-samples).
         mc_samples: Quasi-Monte-Carlo samples of the acquisition function.
-        threaded_observations: Training sets larger than this use `torch_threads`
-            CPU threads; smaller ones one thread (see `threads_for`).
+        threaded_observations: Training sets larger than this use `cpu_threads` CPU
+            threads; smaller ones one thread (see `threads_for`).
     """
 
-    device: str = "auto"
+    device: str = AUTO
+    cpu_threads: int = 0
     torch_threads: int = 0
     max_exact_observations: int = 400
     num_restarts: int = 10
@@ -37,30 +43,20 @@ class EngineOptions:
     mc_samples: int = 128
     threaded_observations: int = 1000
 
-    def resolved_device(self) -> str:
-        """The torch device name this configuration runs on."""
-        if self.device != "auto":
-            return self.device
-        import torch
-
-        return "cuda" if torch.cuda.is_available() else "cpu"
+    @property
+    def resolved(self) -> bool:
+        """Whether the device and thread count are settled."""
+        return self.device != AUTO and self.cpu_threads > 0
 
     def threads_for(self, observations: int) -> int:
         """CPU threads for a step that fits this many observations.
 
-        A GP step on a few hundred trials is thousands of small tensor operations, and
-        each parallel one waits for every thread at its end: when other processes keep
-        the cores busy, each wait can last a scheduler time slice. On two cores beside
-        two busy processes, a suggestion at n = 100 took 4.0 s with two threads and
-        0.04 s with one (n = 400: 7.5 s and 0.10 s). On idle cores two threads were at
-        most 1.3x faster (n = 400: 0.069 s and 0.091 s; an exact fit on 1000 trials:
-        0.47 s and 0.60 s; benchmarks/gp_scaling.py's setting).
+        A GP step on a few hundred trials is thousands of small tensor operations, each
+        parallel one waiting for every thread at its end: on busy cores one thread is
+        many times faster, on idle ones two threads barely help
+        (docs/engine.md#threads).
         """
-        return 1 if observations <= self.threaded_observations else self.cpu_threads()
-
-    def cpu_threads(self) -> int:
-        """`torch_threads`, or the process's CPU quota when it is 0."""
-        return self.torch_threads or cpu_quota()
+        return 1 if observations <= self.threaded_observations else self.cpu_threads
 
     def restarts_for(self, observations: int) -> tuple[int, int]:
         """(restarts, raw samples) for a study of this size.
@@ -73,18 +69,3 @@ class EngineOptions:
         if observations <= 300:
             return max(2, math.ceil(self.num_restarts / 2)), max(64, self.raw_samples // 2)
         return max(2, math.ceil(self.num_restarts / 4)), max(64, self.raw_samples // 4)
-
-
-def cpu_quota() -> int:
-    """CPUs this process may use: the cgroup quota when set, else the affinity mask."""
-    try:
-        available = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        available = os.cpu_count() or 1
-    try:
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
-    except (OSError, ValueError):
-        return available
-    if quota == "max":
-        return available
-    return max(1, min(available, math.floor(int(quota) / int(period))))

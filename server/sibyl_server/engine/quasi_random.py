@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import qmc
@@ -13,18 +13,25 @@ from sibyl_server.domain.conditions import keep_active
 from sibyl_server.domain.study import Algorithm, StudySpec
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
-    EngineState,
     Suggestion,
     SuggestionRequest,
     SuggestionResult,
 )
 from sibyl_server.engine.sampling import decode_unit_point
+from sibyl_server.engine.state import SequenceState
 
-STATE_KEY = "quasi_random"
+
+@dataclass(frozen=True)
+class QuasiRandomState(SequenceState):
+    """The study's position in its Sobol sequence (GP_BANDIT's initial design and
+    fallback continue the same one)."""
+
+    key = "quasi_random"
 
 
 def sobol_points(dims: int, seed: int, position: int, count: int) -> np.ndarray:
-    """Points position .. position+count-1 of the study's scrambled Sobol sequence."""
+    """Points position .. position+count-1 (`count x dims`) of the study's scrambled
+    Sobol sequence."""
     engine = qmc.Sobol(d=dims, scramble=True, seed=seed)
     if position:
         engine.fast_forward(position)
@@ -38,39 +45,37 @@ def sobol_points(dims: int, seed: int, position: int, count: int) -> np.ndarray:
 def draw_quasi_random(
     spec: StudySpec,
     seed: int,
-    state: Mapping[str, Any],
+    position: QuasiRandomState,
     count: int,
     algorithm: Algorithm,
     metadata: Mapping[str, str] | None = None,
-) -> tuple[list[Suggestion], EngineState]:
-    """Draws `count` Sobol points and returns them with the advanced state.
+) -> list[Suggestion]:
+    """`count` Sobol points from `position` on (the caller advances it).
 
-    Shared by QUASI_RANDOM_SEARCH and the model-based designers' initial design and
-    fallback, so all of them continue one sequence per study. Every parameter gets a
-    coordinate; those inactive under their parents' values are then dropped.
-    `metadata` is added to each point's (e.g. why a model-based step fell back).
+    Every parameter gets a coordinate; those inactive under their parents' values are
+    then dropped. `metadata` is added to each point's (e.g. why a model-based step fell
+    back).
     """
-    position = int(state.get(STATE_KEY, {}).get("position", 0))
-    points = sobol_points(len(spec.parameters), seed, position, count)
-    suggestions = [
+    points = sobol_points(len(spec.parameters), seed, position.position, count)
+    return [
         Suggestion(
             keep_active(spec.parameters, decode_unit_point(spec.parameters, point)),
             {METADATA_ALGORITHM: algorithm.value, **(metadata or {})},
         )
         for point in points
     ]
-    return suggestions, {**state, STATE_KEY: {"position": position + count}}
 
 
 class QuasiRandomDesigner:
     uses_history = False
 
     def suggest(self, request: SuggestionRequest) -> SuggestionResult:
-        suggestions, state = draw_quasi_random(
+        position = QuasiRandomState.read(request.state)
+        suggestions = draw_quasi_random(
             request.spec,
             request.seed,
-            request.state,
+            position,
             request.count,
             Algorithm.QUASI_RANDOM_SEARCH,
         )
-        return SuggestionResult(suggestions, state)
+        return SuggestionResult(suggestions, position.advanced(request.count).write(request.state))

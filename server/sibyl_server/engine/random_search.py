@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from sibyl_server.domain.conditions import keep_active
@@ -13,8 +15,14 @@ from sibyl_server.engine.interface import (
     SuggestionResult,
 )
 from sibyl_server.engine.sampling import decode_unit_point
+from sibyl_server.engine.state import SequenceState
 
-STATE_KEY = "random_search"
+
+@dataclass(frozen=True)
+class RandomSearchState(SequenceState):
+    """How many draws the study has made."""
+
+    key = "random_search"
 
 
 class RandomSearchDesigner:
@@ -27,15 +35,15 @@ class RandomSearchDesigner:
     uses_history = False
 
     def suggest(self, request: SuggestionRequest) -> SuggestionResult:
-        position = int(request.state.get(STATE_KEY, {}).get("position", 0))
+        position = RandomSearchState.read(request.state)
         dims = len(request.spec.parameters)
         suggestions = []
-        for index in range(position, position + request.count):
+        for index in range(position.position, position.position + request.count):
             point = np.random.default_rng([request.seed, index]).random(dims)
             parameters = keep_active(
                 request.spec.parameters, decode_unit_point(request.spec.parameters, point)
             )
             metadata = {METADATA_ALGORITHM: Algorithm.RANDOM_SEARCH.value}
             suggestions.append(Suggestion(parameters, metadata))
-        state = {**request.state, STATE_KEY: {"position": position + request.count}}
+        state = position.advanced(request.count).write(request.state)
         return SuggestionResult(suggestions, state)

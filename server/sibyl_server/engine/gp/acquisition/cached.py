@@ -1,25 +1,24 @@
 """Analytic LogEI (and constrained LogEI) on GP_BANDIT's GPs, with their solves done once.
 
 BoTorch's `LogExpectedImprovement` asks the model for a posterior at every evaluation,
-and each of those calls goes through GPyTorch's lazy kernels and caches: a few
-milliseconds of Python per call, whatever the batch. The optimizer calls it some 40
-times per restart batch, so that overhead, not arithmetic, was most of a suggestion's
-time at 100 trials (benchmarks/results/gp_scaling.md). Here the Cholesky factor and
-the weights are computed once, and each evaluation is three tensor products, with the
-gradient the optimizer needs in closed form rather than by autograd.
+through GPyTorch's lazy kernels and caches: milliseconds of Python per call, which was
+most of a suggestion's time at 100 trials (docs/engine.md#cached-acquisition). Here
+the Cholesky factor and the weights are computed once, and each evaluation is three
+tensor products, with the gradient the optimizer needs in closed form rather than by
+autograd.
 
 It computes exactly what `LogExpectedImprovement` (and, for one-sided bounds,
 `LogConstrainedExpectedImprovement`) computes on the same models (the tests compare
-them) for the one model it supports: `SingleTaskGP` with a kernel of
-engine/kernels.py, constant mean, Gaussian likelihood and `Standardize` outcome
-transform, no input transform. Other models keep BoTorch's implementation.
+them) for the one model it supports: `SingleTaskGP` with a kernel of gp/kernels.py,
+constant mean, Gaussian likelihood and `Standardize` outcome transform, no input
+transform. Other models keep BoTorch's implementation.
 """
 
 from __future__ import annotations
 
 import math
 from abc import abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,13 +33,14 @@ from botorch.optim.batched_lbfgs_b import fmin_l_bfgs_b_batched
 from botorch.utils.transforms import t_batch_mode_transform
 from linear_operator.utils.cholesky import psd_safe_cholesky
 
-from sibyl_server.engine.fit import is_plain_gp, threadpools
-from sibyl_server.engine.kernels import (
+from sibyl_server.engine.gp.fit import is_plain_gp
+from sibyl_server.engine.gp.kernels import (
     categorical_columns,
     differences,
     profile_of,
     squared_distances,
 )
+from sibyl_server.engine.gp.threads import threadpools
 
 MIN_VARIANCE = 1e-12
 """The floor BoTorch's analytic acquisitions put under the posterior variance."""
@@ -279,9 +279,9 @@ def gen_candidates_direct(
     stopping rules, given the closed-form value and gradient directly.
 
     `gen_candidates_scipy` wraps every evaluation in autograd and feature fixing and
-    inspects the loaded BLAS libraries on every call: on Hartmann6 at 50 trials (7
-    seeds) the acquisition took 28-47 ms with it and 21-28 ms with this. Pass it to
-    `optimize_acqf` as `gen_candidates`.
+    inspects the loaded BLAS libraries on every call, which cost more than the
+    acquisition (docs/engine.md#cached-acquisition). Pass it to `optimize_acqf` as
+    `gen_candidates`.
     """
     assert isinstance(acquisition_function, CachedAnalyticAcquisition)
     assert not fixed_features, "no fixed features on this path"
@@ -309,45 +309,3 @@ def gen_candidates_direct(
     candidates = candidates.clamp(lower, upper)
     with torch.no_grad():
         return candidates, acquisition_function(candidates)
-
-
-class ActiveSubspace(AcquisitionFunction):
-    """An acquisition evaluated with each point's inactive columns set to INACTIVE.
-
-    Trials encode a parameter their parents switch off at INACTIVE, so the model has
-    seen such columns only there. Left free, the optimizer would move them to where
-    the model is unsure and count that uncertainty as promise, yet the trial it
-    suggests is recorded at INACTIVE again: a step spent exploring a parameter the
-    trial does not have (measured on the hierarchical problem in
-    benchmarks/results/rich_conditional.md).
-
-    Args:
-        acquisition: The acquisition to evaluate.
-        active_mask: Maps a (... x d) tensor to a boolean tensor of the same shape,
-            True where the column is active for that point.
-        inactive: The value inactive columns are encoded at.
-    """
-
-    def __init__(
-        self,
-        acquisition: AcquisitionFunction,
-        active_mask: Callable[[torch.Tensor], torch.Tensor],
-        inactive: float,
-    ) -> None:
-        super().__init__(model=acquisition.model)
-        self.acquisition = acquisition
-        self.active_mask = active_mask
-        self.inactive = inactive
-
-    @property
-    def X_pending(self) -> torch.Tensor | None:
-        return getattr(self.acquisition, "X_pending", None)
-
-    def set_X_pending(self, X_pending: torch.Tensor | None = None) -> None:
-        self.acquisition.set_X_pending(None if X_pending is None else self.project(X_pending))
-
-    def project(self, X: torch.Tensor) -> torch.Tensor:
-        return torch.where(self.active_mask(X), X, torch.full_like(X, self.inactive))
-
-    def forward(self, X: torch.Tensor) -> torch.Tensor:
-        return self.acquisition(self.project(X))

@@ -9,7 +9,7 @@ import pytest
 import torch
 from gpytorch.kernels import MaternKernel, RBFKernel
 
-from sibyl_server.engine.kernels import (
+from sibyl_server.engine.gp.kernels import (
     CategoricalMaternKernel,
     differences,
     dim_scaled_categorical_kernel,

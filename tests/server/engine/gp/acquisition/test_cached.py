@@ -1,5 +1,5 @@
-"""GP_BANDIT's own acquisitions: the cached LogEI (what BoTorch's LogExpectedImprovement
-computes) and the projection onto a point's active parameters."""
+"""GP_BANDIT's cached LogEI: what BoTorch's LogExpectedImprovement (and constrained
+LogEI) computes, and the optimizer's candidates on it."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ from botorch.models import MixedSingleTaskGP, ModelListGP, SingleTaskGP
 from botorch.optim import optimize_acqf
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
-from sibyl_server.engine.acquisition import (
-    ActiveSubspace,
+from sibyl_server.engine.gp.acquisition.analytic import believe
+from sibyl_server.engine.gp.acquisition.cached import (
     CachedLogConstrainedExpectedImprovement,
     CachedLogExpectedImprovement,
     gen_candidates_direct,
 )
-from sibyl_server.engine.gp_bandit import _believe, _surrogate
+from sibyl_server.engine.gp.model import surrogate
 
 
 def fitted(
@@ -36,7 +36,7 @@ def fitted(
     y = (x - 0.3).pow(2).sum(-1, keepdim=True) * -10 + 0.01 * torch.randn(
         n, 1, generator=generator, dtype=torch.float64
     )
-    model = _surrogate(x, y, categorical or [], kernel)
+    model = surrogate(x, y, categorical or [], kernel)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model))
@@ -115,7 +115,7 @@ def test_believed_points_match_a_conditioned_model() -> None:
     # A value of its own at each point, as GP_BANDIT believes pending trials.
     believed = torch.tensor([worst, worst + 0.5, worst + 1.0], dtype=torch.float64)
     points = torch.rand(32, 1, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(6))
-    expected = LogExpectedImprovement(_believe(model, pending, believed), best_f=best)(points)
+    expected = LogExpectedImprovement(believe(model, pending, believed), best_f=best)(points)
     actual = CachedLogExpectedImprovement(model, best, pending, believed)(points)
     # GPyTorch conditions by a low-rank update of its caches, this by a new Cholesky
     # factor; at a noise of 1e-6 they agree to about six digits.
@@ -137,7 +137,7 @@ def test_constrained_values_and_gradients_match_botorch(believed: bool) -> None:
     pending = torch.rand(3, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(13))
     values = torch.tensor([-0.6, -0.7, -0.8], dtype=torch.float64)
     x_believed, y_believed = (pending, values) if believed else (None, None)
-    conditioned = _believe(objective, pending, values) if believed else objective
+    conditioned = believe(objective, pending, values) if believed else objective
     expected_acquisition = LogConstrainedExpectedImprovement(
         ModelListGP(conditioned, upper, lower),
         best_f=best,
@@ -171,32 +171,5 @@ def test_other_models_keep_botorch() -> None:
     x = torch.rand(6, 2, dtype=torch.float64)
     x[:, 1] = torch.tensor([0.0, 1.0, 2.0, 0.0, 1.0, 2.0])
     y = torch.rand(6, 1, dtype=torch.float64)
-    assert CachedLogExpectedImprovement.supports(_surrogate(x, y, []))
+    assert CachedLogExpectedImprovement.supports(surrogate(x, y, []))
     assert not CachedLogExpectedImprovement.supports(MixedSingleTaskGP(x, y, cat_dims=[1]))
-
-
-def test_inactive_columns_are_evaluated_at_the_inactive_value() -> None:
-    model = fitted(30, 3, 7)
-    inner = CachedLogExpectedImprovement(model, 0.0)
-
-    def column_2_off_when_column_0_low(x: torch.Tensor) -> torch.Tensor:
-        mask = torch.ones_like(x, dtype=torch.bool)
-        mask[..., 2] = x[..., 0] >= 0.5
-        return mask
-
-    projected = ActiveSubspace(inner, column_2_off_when_column_0_low, inactive=0.0)
-    points = torch.rand(16, 1, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(8))
-    points[:8, :, 0] = 0.2  # column 2 inactive in the first half
-    points[8:, :, 0] = 0.8
-    points.requires_grad_(True)
-    values = projected(points)
-    values.sum().backward()
-    assert points.grad is not None
-    off = points.detach()[:8].clone()
-    off[..., 2] = 0.0
-    torch.testing.assert_close(values[:8], inner(off))
-    torch.testing.assert_close(values[8:], inner(points.detach()[8:]))
-    assert bool((points.grad[:8, :, 2] == 0).all()) and bool((points.grad[8:, :, 2] != 0).all())
-    projected.set_X_pending(points.detach()[:2, 0])
-    assert projected.X_pending is not None
-    assert bool((projected.X_pending[:, 2] == 0).all())

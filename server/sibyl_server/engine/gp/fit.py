@@ -1,23 +1,17 @@
 """Fitting GP_BANDIT's GPs: BoTorch's fit, with a direct path for the plain GP.
 
-`fit_gpytorch_mll` evaluates the marginal likelihood through GPyTorch's lazy kernels,
-distributions and parameter closures: some 3 ms of Python per evaluation whatever the
-data size, and a warm-started fit still takes 30-90 evaluations as each new trial
-moves the optimum. On studies of up to a few hundred trials that overhead, not
-arithmetic, was most of a suggestion's time (benchmarks/results/gp_scaling.md).
-
-For the one model GP_BANDIT builds (`SingleTaskGP` with a kernel of engine/kernels.py:
-Matern-5/2 or RBF, categorical columns or none; constant mean, homoskedastic Gaussian
-noise, no input transform) the same objective
-is written here in a few tensor operations on a flat parameter vector, using the
-model's own priors and constraint transforms, and minimized with the same L-BFGS-B
-(BoTorch's bounds, a looser tolerance). Every other model, and any fit that does not end
-at a finite loss no worse than where it started, goes through `fit_gpytorch_mll`.
+`fit_gpytorch_mll` spends milliseconds of Python per evaluation whatever the data size
+(docs/engine.md#direct-fit). For the one model GP_BANDIT builds (`SingleTaskGP` with a
+kernel of gp/kernels.py: Matern-5/2 or RBF, categorical columns or none; constant
+mean, homoskedastic Gaussian noise, no input transform) the same objective is written
+here in a few tensor operations on a flat parameter vector, using the model's own
+priors and constraint transforms, and minimized with the same L-BFGS-B (BoTorch's
+bounds, a looser tolerance). Every other model, and any fit that does not end at a
+finite loss no worse than where it started, goes through `fit_gpytorch_mll`.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
@@ -34,9 +28,9 @@ from gpytorch.mlls import ExactMarginalLogLikelihood
 from gpytorch.priors import GammaPrior, LogNormalPrior
 from linear_operator.utils.cholesky import psd_safe_cholesky
 from scipy.optimize import minimize
-from threadpoolctl import ThreadpoolController
 
-from sibyl_server.engine.kernels import categorical_columns, differences, profile_of
+from sibyl_server.engine.gp.kernels import categorical_columns, differences, profile_of
+from sibyl_server.engine.gp.threads import threadpools
 
 LENGTHSCALE = "covar_module.raw_lengthscale"
 CONSTANT = "mean_module.raw_constant"
@@ -45,13 +39,9 @@ PRIORS = {"covar_module.lengthscale_prior", "likelihood.noise_covar.noise_prior"
 WARM_START_TOLERANCE = 1e-7
 """A warm-started fit stops when a step improves the loss (per trial) by less than this.
 
-It starts at the last step's optimum, which one new trial moves a little, and scipy's
-default (2.2e-9) spent most of it on digits that do not move the model: on Hartmann6
-at 100 trials (10 seeds) 24-71 evaluations, against 7-36 with 1e-7, ending within
-6e-5 of the same loss per trial. 1e-6 took 6-31 but once stopped 1e-3 short, on a
-flat stretch; so does a cold start from the priors' initial values, which keeps the
-default. (Measured with L-BFGS-B on the values themselves; in the log coordinates the
-fit now uses, see DirectMarginalLikelihood.positive, it takes fewer evaluations.)"""
+It starts near the optimum, which one new trial moves a little; scipy's default
+(2.2e-9) spent most of it on digits that do not move the model
+(docs/engine.md#warm-start-tolerance). A cold start keeps the default."""
 
 
 def fit_model(model: Model, warm_started: bool = False) -> None:
@@ -71,7 +61,7 @@ def fit_model(model: Model, warm_started: bool = False) -> None:
 
 def is_plain_gp(model: Model) -> bool:
     """Whether `model` is the single-output `SingleTaskGP` that GP_BANDIT builds: a
-    kernel of engine/kernels.py, a constant mean, its priors, outcome standardization
+    kernel of gp/kernels.py, a constant mean, its priors, outcome standardization
     and no input transform."""
     return (
         type(model) is SingleTaskGP  # not a subclass such as MixedSingleTaskGP
@@ -225,12 +215,8 @@ class DirectMarginalLikelihood:
         moves in log coordinates.
 
         Lengthscales span 0.03 to 30 and the noise 1e-6 to 1: a step in their logs is
-        a step of the same relative size for each, where L-BFGS-B on the values
-        themselves started every warm fit with steps far too large for the noise and
-        too small for long lengthscales. Same objective, same optimum: on Hartmann6
-        (benchmarks/gp_scaling.py's setting, 9 seeds, warm-started) a fit on 50 / 100 /
-        200 trials took 6-19 / 7-23 / 4-18 evaluations against 15-58 / 7-39 / 4-26,
-        and ended at the same loss or a lower one in every case.
+        a step of the same relative size for each, so warm fits take fewer evaluations
+        to the same optimum (docs/engine.md#log-coordinates).
         """
         mask = np.ones(self.dims + 2, dtype=bool)
         mask[self.dims] = False
@@ -276,8 +262,8 @@ def _logs_of_bounds(
 @dataclass(frozen=True)
 class _Priors:
     """The LogNormal lengthscale prior's and the Gamma noise prior's parameters, read
-    from the model once per fit rather than at every evaluation (their reading and
-    conversion were 77 of 371 us per evaluation at n = 50)."""
+    from the model once per fit rather than at every evaluation, where their reading
+    and conversion cost a fifth of it (docs/engine.md#direct-fit)."""
 
     loc: torch.Tensor | None
     scale: torch.Tensor | None
@@ -319,12 +305,6 @@ class _Priors:
             value = value + (a - 1) * noise.log() - b * noise
             d_noise = (a - 1) / noise - b
         return value, d_lengthscale, d_noise
-
-
-@functools.cache
-def threadpools() -> ThreadpoolController:
-    """One controller per process: making one inspects every loaded library (2-3 ms)."""
-    return ThreadpoolController()
 
 
 def _positive_lower_bound(constraint: Interval) -> bool:

@@ -14,8 +14,8 @@ from botorch.models import SingleTaskGP
 from gpytorch.kernels import MaternKernel
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
-from sibyl_server.engine.fit import DirectMarginalLikelihood, fit_model, is_plain_gp
-from sibyl_server.engine.gp_bandit import _surrogate
+from sibyl_server.engine.gp.fit import DirectMarginalLikelihood, fit_model, is_plain_gp
+from sibyl_server.engine.gp.model import surrogate
 
 
 def data(
@@ -68,7 +68,7 @@ def cases(shapes: list[tuple[int, int, int, list[int]]]) -> pytest.MarkDecorator
 def test_loss_and_gradient_match_gpytorch(
     n: int, d: int, seed: int, categorical: list[int], kernel: str
 ) -> None:
-    model = _surrogate(*data(n, d, seed, categorical), categorical, kernel)
+    model = surrogate(*data(n, d, seed, categorical), categorical, kernel)
     generator = torch.Generator().manual_seed(seed + 10)
     with torch.no_grad():
         model.covar_module.raw_lengthscale.copy_(
@@ -89,7 +89,7 @@ def test_fit_ends_as_low_as_botorchs(
     n: int, d: int, seed: int, categorical: list[int], kernel: str
 ) -> None:
     x, y = data(n, d, seed, categorical)
-    ours, theirs = _surrogate(x, y, categorical, kernel), _surrogate(x, y, categorical, kernel)
+    ours, theirs = surrogate(x, y, categorical, kernel), surrogate(x, y, categorical, kernel)
     start, _ = gpytorch_loss_and_gradient(ours)
     fit_model(ours)
     with warnings.catch_warnings():
@@ -115,9 +115,9 @@ def test_a_warm_started_fit_ends_where_a_full_one_does(
     """A study's step: the fit on n trials starts from the fit on the first n - 1, and
     its looser tolerance ends where scipy's default would from the same start."""
     x, y = data(n, d, seed, categorical)
-    before = _surrogate(x[:-1], y[:-1], categorical, kernel)
+    before = surrogate(x[:-1], y[:-1], categorical, kernel)
     fit_model(before)
-    warm, full = _surrogate(x, y, categorical, kernel), _surrogate(x, y, categorical, kernel)
+    warm, full = surrogate(x, y, categorical, kernel), surrogate(x, y, categorical, kernel)
     for model in (warm, full):
         model.covar_module.load_state_dict(before.covar_module.state_dict())
         model.mean_module.load_state_dict(before.mean_module.state_dict())
@@ -132,7 +132,7 @@ def test_a_warm_started_fit_ends_where_a_full_one_does(
 
 
 def test_a_failed_fit_leaves_the_model_unchanged() -> None:
-    model = _surrogate(*data(10, 2, 5), [])
+    model = surrogate(*data(10, 2, 5), [])
     model.train_targets[3] = float("nan")  # a loss that is NaN everywhere
     before = {name: value.clone() for name, value in model.named_parameters()}
     assert not DirectMarginalLikelihood(model).fit()

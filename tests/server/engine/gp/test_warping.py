@@ -1,4 +1,4 @@
-"""The objective's warping: monotone, safe on degenerate values, single objective only."""
+"""The objective's warping: monotone, safe on degenerate values."""
 
 from __future__ import annotations
 
@@ -8,12 +8,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm, skew, yeojohnson
 
-from sibyl_server.domain.study import Goal, MetricSpec, OutcomeConstraint
-from sibyl_server.engine.encoding import SearchSpaceEncoding
-from sibyl_server.engine.gp_bandit import training_set
-from sibyl_server.engine.interface import Observation
-from sibyl_server.engine.warping import warp_objective
-from tests.server.engine.test_gp_bandit import X, gp_spec
+from sibyl_server.engine.gp.warping import warp_objective
 
 
 def reference_warp(values: np.ndarray) -> np.ndarray:
@@ -81,54 +76,3 @@ def test_ties_stay_tied() -> None:
 @pytest.mark.parametrize("values", [[], [1.0], [1.0, 2.0], [3.0, 3.0, 3.0, 3.0]])
 def test_nothing_to_fit_leaves_the_values_unchanged(values: list[float]) -> None:
     assert warp_objective(values) == values
-
-
-def observations(points: list[float], metrics: dict[str, list[float]]) -> list[Observation]:
-    return [
-        Observation({"x": x}, {name: values[i] for name, values in metrics.items()})
-        for i, x in enumerate(points)
-    ]
-
-
-def test_a_single_objective_is_warped_and_larger_is_better() -> None:
-    spec = gp_spec(X, (MetricSpec("loss", Goal.MINIMIZE),))
-    points = [i / len(SKEWED) for i in range(len(SKEWED))]
-    data = training_set(spec, SearchSpaceEncoding(X), observations(points, {"loss": SKEWED}))
-    expected = warp_objective([-v for v in SKEWED])
-    assert data.outcomes[0].values == pytest.approx(expected)
-    assert data.outcomes[0].values != pytest.approx([-v for v in SKEWED])
-
-
-def test_with_an_infeasible_trial_the_objective_is_not_rank_warped() -> None:
-    spec = gp_spec(X, (MetricSpec("loss", Goal.MINIMIZE),))
-    points = [i / len(SKEWED) for i in range(len(SKEWED))]
-    completed = [
-        *observations(points, {"loss": SKEWED}),
-        Observation({"x": 1.0}, {}, infeasible=True),
-    ]
-    data = training_set(spec, SearchSpaceEncoding(X), completed)
-    power_only = warp_objective([-v for v in SKEWED], rank_worse_half=False)
-    assert data.outcomes[0].values == pytest.approx(power_only)
-
-
-def test_constraint_metrics_and_several_objectives_keep_their_units() -> None:
-    bounded = MetricSpec("memory", constraint=OutcomeConstraint(upper_bound=0.5))
-    constrained = gp_spec(X, (MetricSpec("loss", Goal.MINIMIZE), bounded))
-    points = [i / len(SKEWED) for i in range(len(SKEWED))]
-    data = training_set(
-        constrained,
-        SearchSpaceEncoding(X),
-        observations(points, {"loss": SKEWED, "memory": SKEWED}),
-    )
-    assert data.outcomes[1].values == SKEWED
-    # The incumbent is the best feasible trial: the objective's ranks are not the
-    # ones that matter, so only the power transform applies.
-    power_only = warp_objective([-v for v in SKEWED], rank_worse_half=False)
-    assert data.outcomes[0].values == pytest.approx(power_only)
-    assert power_only != pytest.approx(warp_objective([-v for v in SKEWED]))
-
-    two = gp_spec(X, (MetricSpec("a", Goal.MAXIMIZE), MetricSpec("b", Goal.MAXIMIZE)))
-    data = training_set(
-        two, SearchSpaceEncoding(X), observations(points, {"a": SKEWED, "b": SKEWED})
-    )
-    assert [o.values for o in data.outcomes] == [SKEWED, SKEWED]

@@ -17,18 +17,8 @@ where the good trials are. Two steps, each keeping the order of every pair of va
 
 The second step is left out under outcome constraints (and once a trial was
 infeasible, which adds a feasibility constraint), where the incumbent is the best
-feasible trial and infeasible trials may hold the better half of the values: on
-constrained Gramacy (benchmarks/rich_studies.py, 10 seeds, 50 evaluations, one
-machine) the median log10 regret was -5.22 without it and -3.71 with it (constrained
-Hartmann6, 20 seeds: -3.72 and -3.38).
-
-Measured (benchmarks/gp_quality.py, 40 seeds, 50 evaluations, median log10 regret;
-the Yeo-Johnson transform alone -> with the half-rank step after it, both run on one
-machine): SVC on digits, best CV error 0.0156 -> 0.0133 (runs ending at 12 errors in
-900 or fewer: 17 -> 26 of 40); Hartmann6 -2.54 -> -2.99; Rosenbrock4 1.04 -> 0.67;
-Ackley6 0.48 -> 0.46; Branin -4.72 -> -4.24 and Levy6 0.15 -> 0.30 go the other way.
-Before the Yeo-Johnson transform (10 seeds, the table before it -> with it): Branin
--3.92 -> -4.74, Rosenbrock4 2.93 -> 1.62.
+feasible trial and infeasible trials may hold the better half of the values.
+Measured in docs/engine.md#warping.
 """
 
 from __future__ import annotations
@@ -98,8 +88,8 @@ def _same_order(before: np.ndarray, after: np.ndarray) -> bool:
 def _fitted_exponent(x: np.ndarray) -> float:
     """The maximum-likelihood Yeo-Johnson exponent, as `scipy.stats.yeojohnson` fits it
     (same bounds, same bounded Brent search), with a plain NumPy likelihood: SciPy's
-    public `yeojohnson_llf` costs 0.5 ms of argument handling per evaluation, some
-    12 ms per fit, a tenth of a suggestion at 50 trials."""
+    public `yeojohnson_llf` spends most of its time on argument handling
+    (docs/engine.md#warping)."""
     log1p_max = math.log1p(20 * float(np.max(np.abs(x))))
     log_tiny = (math.log(FLOAT.tiny) - math.log(FLOAT.eps)) / 2
     log_max = (math.log(FLOAT.max) + math.log(FLOAT.eps)) / 2

@@ -1,0 +1,204 @@
+"""A study snapshot as a GP training set: encoded trials and the outcomes observed.
+
+Outcomes are the objectives (turned into "larger is better" here, once), the
+outcome-constraint metrics, and, when some trials were infeasible, a feasibility
+indicator that steers suggestions away from their region.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import torch
+
+from sibyl_server.domain.study import MetricSpec, StudySpec
+from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
+from sibyl_server.engine.gp.warping import warp_objective
+from sibyl_server.engine.interface import Observation, SuggestionRequest
+
+FEASIBILITY = "sibyl.feasible"
+"""The indicator outcome (1 feasible, 0 infeasible) modelled when trials failed."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One modelled output: its name, rows of the training set, values (maximized)."""
+
+    name: str
+    rows: list[int]
+    values: list[float]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A constraint on a modelled outcome: feasible at or below `value` when `upper`,
+    at or above it otherwise."""
+
+    outcome: int
+    value: float
+    upper: bool
+
+    def holds(self, value: float) -> bool:
+        return value <= self.value if self.upper else value >= self.value
+
+    def as_callable(self) -> Callable[[torch.Tensor], torch.Tensor]:
+        """BoTorch's form: a callable of model outputs (`... x m`), feasible where <= 0."""
+        i, b = self.outcome, self.value
+        if self.upper:
+            return lambda z: z[..., i] - b
+        return lambda z: b - z[..., i]
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Encoded completed trials and the outcomes observed on them."""
+
+    x: list[list[float]]
+    outcomes: list[Outcome]
+    constraints: list[Bound]
+    objective_count: int
+
+    def best_feasible(self) -> float | None:
+        """The first objective's best value among trials that meet every constraint."""
+        row = self.best_feasible_row
+        return None if row is None else self.outcomes[0].values[self.outcomes[0].rows.index(row)]
+
+    @cached_property
+    def best_feasible_row(self) -> int | None:
+        """The row of the trial with the first objective's best feasible value (found
+        once per step: both the choice of acquisition and the acquisition use it)."""
+        objective = self.outcomes[0]
+        feasible = dict(zip(objective.rows, objective.values, strict=True))
+        for bound in self.constraints:
+            outcome = self.outcomes[bound.outcome]
+            observed = dict(zip(outcome.rows, outcome.values, strict=True))
+            feasible = {
+                row: value
+                for row, value in feasible.items()
+                if row in observed and bound.holds(observed[row])
+            }
+        return max(feasible, key=feasible.__getitem__, default=None)
+
+
+@dataclass(frozen=True)
+class StepData:
+    """What a model-based step learns from and must stay away from.
+
+    Attributes:
+        encoding: The study's search space as model inputs.
+        training: The training set.
+        x: `n x d` float64 tensor of the training set's encoded trials, on the device.
+        x_pending: `p x d` tensor of the pending trials' encodings, or None when none.
+    """
+
+    encoding: SearchSpaceEncoding
+    training: TrainingSet
+    x: torch.Tensor
+    x_pending: torch.Tensor | None
+
+    def tensor(self, values: Sequence[object]) -> torch.Tensor:
+        """`values` as a float64 tensor on the step's device."""
+        return torch.tensor(values, dtype=torch.float64, device=self.x.device)
+
+
+def step_data(request: SuggestionRequest, limit: int, device: torch.device) -> StepData:
+    """Encodes the snapshot: at most `limit` completed trials (see `exact_subset`).
+
+    Raises:
+        ValueError: An outcome has fewer than 2 finite values (no GP can be fitted).
+    """
+    encoding = SearchSpaceEncoding(request.spec.parameters)
+    completed = exact_subset(request.completed, request.spec, limit)
+    training = training_set(request.spec, encoding, completed)
+    x = torch.tensor(training.x, dtype=torch.float64, device=device)
+    pending = [encoding.encode(p) for p in request.pending]
+    x_pending = torch.tensor(pending, dtype=torch.float64, device=device) if pending else None
+    return StepData(encoding, training, x, x_pending)
+
+
+def training_set(
+    spec: StudySpec, encoding: SearchSpaceEncoding, completed: Sequence[Observation]
+) -> TrainingSet:
+    """Encodes the completed trials; objectives are flipped so that larger is better.
+
+    A single objective is also warped (see gp/warping.py; its worse half by rank only
+    when nothing constrains the incumbent: no outcome constraints and no infeasible
+    trial); several objectives are not, as their reference point is given or inferred
+    in their own units.
+    """
+    x = [encoding.encode(o.parameters) for o in completed]
+    outcomes = [_outcome(m.name, completed, m.sign()) for m in spec.objectives]
+    constraints: list[Bound] = []
+    for metric in spec.constraints:
+        constraints += _metric_bounds(metric, len(outcomes))
+        outcomes.append(_outcome(metric.name, completed, 1.0))
+    if any(o.infeasible for o in completed):
+        index = len(outcomes)
+        values = [0.0 if o.infeasible else 1.0 for o in completed]
+        outcomes.append(Outcome(FEASIBILITY, list(range(len(completed))), values))
+        constraints.append(Bound(index, 0.5, upper=False))
+    if len(spec.objectives) == 1:
+        objective = outcomes[0]
+        warped = warp_objective(objective.values, rank_worse_half=not constraints)
+        outcomes[0] = Outcome(objective.name, objective.rows, warped)
+    for outcome in outcomes:
+        if len(outcome.rows) < 2:
+            raise ValueError(f"fewer than 2 finite values of {outcome.name!r}")
+    return TrainingSet(x, outcomes, constraints, len(spec.objectives))
+
+
+def _outcome(name: str, completed: Sequence[Observation], sign: float) -> Outcome:
+    rows, values = [], []
+    for i, observation in enumerate(completed):
+        value = observation.metrics.get(name)
+        if not observation.infeasible and value is not None and math.isfinite(value):
+            rows.append(i)
+            values.append(sign * value)
+    return Outcome(name, rows, values)
+
+
+def _metric_bounds(metric: MetricSpec, index: int) -> list[Bound]:
+    """The bounds of a metric modelled as outcome `index`."""
+    assert metric.constraint is not None
+    upper, lower = metric.constraint.upper_bound, metric.constraint.lower_bound
+    bounds: list[Bound] = []
+    if upper is not None:
+        bounds.append(Bound(index, upper, upper=True))
+    if lower is not None:
+        bounds.append(Bound(index, lower, upper=False))
+    return bounds
+
+
+def exact_subset(
+    completed: Sequence[Observation], spec: StudySpec, limit: int
+) -> Sequence[Observation]:
+    """At most `limit` trials for an exact GP: the best half, the newest, a sample.
+
+    Exact GP fits cost O(n^3); beyond `limit` a study keeps its best trials (where the
+    optimum is being refined), its newest (what the pending ones were chosen against)
+    and, for the global shape, the rest's trials of lowest `sample_rank`: one new trial
+    changes the subset by a trial or two, so the warm-started fit has little to move
+    (docs/engine.md#subset).
+    """
+    if len(completed) <= limit:
+        return completed
+    objective = spec.objective
+    scored = [
+        (i, objective.sign() * o.metrics[objective.name])
+        for i, o in enumerate(completed)
+        if not o.infeasible and objective.name in o.metrics
+    ]
+    best = [i for i, _ in sorted(scored, key=lambda item: -item[1])[: limit // 2]]
+    newest = list(range(len(completed) - limit // 4, len(completed)))
+    chosen = set(best) | set(newest)
+    rest = sorted((i for i in range(len(completed)) if i not in chosen), key=sample_rank)
+    chosen |= set(rest[: max(limit - len(chosen), 0)])
+    return [completed[i] for i in sorted(chosen)]
+
+
+def sample_rank(index: int) -> int:
+    """A fixed pseudo-random rank of a trial number (Knuth's multiplicative hash)."""
+    return (index * 2654435761) % 2**32

@@ -1,0 +1,171 @@
+"""GP_BANDIT's step: initial design, then data -> model -> acquisition -> optimize -> decode.
+
+Until enough trials have finished (`in_initial_design`), and whenever a model-based
+step fails, points come from the study's scrambled Sobol sequence; a failure is
+recorded in the points' metadata and logged, never raised.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+
+import torch
+
+from sibyl_server.domain.study import Algorithm
+from sibyl_server.engine.gp.acquisition import STRATEGIES, choose_strategy
+from sibyl_server.engine.gp.acquisition.strategy import AcquisitionContext, AcquisitionStrategy
+from sibyl_server.engine.gp.data import step_data
+from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
+from sibyl_server.engine.gp.model import fit_models
+from sibyl_server.engine.gp.optimize import AcquisitionOptimizer
+from sibyl_server.engine.gp.state import GpBanditState
+from sibyl_server.engine.gp.threads import step_threads
+from sibyl_server.engine.interface import (
+    METADATA_ALGORITHM,
+    METADATA_FALLBACK_REASON,
+    Suggestion,
+    SuggestionRequest,
+    SuggestionResult,
+)
+from sibyl_server.engine.options import EngineOptions
+from sibyl_server.engine.quasi_random import draw_quasi_random
+
+logger = logging.getLogger(__name__)
+
+GP_BANDIT = Algorithm.GP_BANDIT.value
+
+
+class GpBanditDesigner:
+    """Suggests points of a study by Bayesian optimization.
+
+    Args:
+        options: How the step computes, its device and threads resolved.
+        strategies: The acquisition strategies, in the order they are tried.
+    """
+
+    uses_history = True
+
+    def __init__(
+        self, options: EngineOptions, strategies: Sequence[AcquisitionStrategy] = STRATEGIES
+    ) -> None:
+        self.options = options
+        self.strategies = tuple(strategies)
+
+    def suggest(self, request: SuggestionRequest) -> SuggestionResult:
+        state = GpBanditState.read(request.state)
+        if in_initial_design(request):
+            return self._quasi_random(request, state)
+        try:
+            return self._model_based(request, state)
+        except Exception as error:
+            reason = f"{type(error).__name__}: {error}"[:500]
+            logger.warning(
+                "GP step failed, falling back to quasi-random",
+                extra={"reason": reason, "completed": len(request.completed)},
+            )
+            return self._quasi_random(request, state, reason)
+
+    def _quasi_random(
+        self, request: SuggestionRequest, state: GpBanditState, reason: str = ""
+    ) -> SuggestionResult:
+        suggestions = _sobol_points(request, state, request.count, reason)
+        return SuggestionResult(suggestions, state.drew(request.count).write(request.state))
+
+    def _model_based(self, request: SuggestionRequest, state: GpBanditState) -> SuggestionResult:
+        device = torch.device(self.options.device)
+        data = step_data(request, self.options.max_exact_observations, device)
+        seed = step_seed(request)
+        with (
+            torch.random.fork_rng(devices=[device] if device.type == "cuda" else []),
+            step_threads(self.options.threads_for(len(data.x))),
+        ):
+            torch.manual_seed(seed)
+            started = time.perf_counter()
+            fitted = fit_models(
+                data, state.saved_hyperparameters(), self.options.max_exact_observations
+            )
+            state = state.fitted(fitted.hyperparameters)
+            done_fitting = time.perf_counter()
+            context = AcquisitionContext(
+                spec=request.spec,
+                data=data,
+                models=fitted.models,
+                count=request.count,
+                seed=seed,
+                mc_samples=self.options.mc_samples,
+                optimizer=AcquisitionOptimizer(data.encoding, self.options, len(data.x), device),
+            )
+            candidates = choose_strategy(context, self.strategies).candidates(context)
+            acquired = time.perf_counter()
+        suggestions, state = _decode(request, data.encoding, candidates, state)
+        return SuggestionResult(
+            suggestions,
+            state.write(request.state),
+            timings={"fit": done_fitting - started, "acquisition": acquired - done_fitting},
+        )
+
+
+def _decode(
+    request: SuggestionRequest,
+    encoding: SearchSpaceEncoding,
+    candidates: torch.Tensor,
+    state: GpBanditState,
+) -> tuple[list[Suggestion], GpBanditState]:
+    """Decoded `count x d` candidates; a repeat of a pending or failed trial is replaced."""
+    taken = [dict(p) for p in request.pending]
+    taken += [dict(o.parameters) for o in request.completed if o.infeasible]
+    suggestions: list[Suggestion] = []
+    replacements = 0
+    for row in candidates.tolist():
+        parameters = encoding.decode(row)
+        if parameters in taken:
+            replacements += 1
+            continue
+        taken.append(parameters)
+        suggestions.append(Suggestion(parameters, {METADATA_ALGORITHM: GP_BANDIT}))
+    if replacements:
+        # Discrete spaces can round two optima to one point; a repeat would waste a
+        # worker, so those slots get the study's next quasi-random points instead.
+        reason = "GP candidate repeated a trial"
+        suggestions += _sobol_points(request, state, replacements, reason)
+        state = state.drew(replacements)
+    return suggestions, state
+
+
+def _sobol_points(
+    request: SuggestionRequest, state: GpBanditState, count: int, reason: str
+) -> list[Suggestion]:
+    """The study's next `count` Sobol points, with `reason` (if any) in their metadata."""
+    return draw_quasi_random(
+        request.spec,
+        request.seed,
+        state.sobol_position(),
+        count,
+        Algorithm.QUASI_RANDOM_SEARCH,
+        {METADATA_FALLBACK_REASON: reason} if reason else None,
+    )
+
+
+def in_initial_design(request: SuggestionRequest) -> bool:
+    """Whether the next points still come from the study's Sobol initial design.
+
+    The design is the study's first `initial_trials` trials, finished or still pending,
+    and the GP takes over once half of them have finished (and at least two): counting
+    finished trials only, asynchronous workers asked for many more Sobol points than
+    the design has (docs/engine.md#initial-design).
+    """
+    finished = sum(not o.infeasible for o in request.completed)
+    initial = request.spec.initial_trials()
+    if finished >= initial:
+        return False
+    asked = len(request.completed) + len(request.pending)
+    return asked < initial or 2 * finished < initial or finished < 2
+
+
+def step_seed(request: SuggestionRequest) -> int:
+    """A seed for this step: same study, same data -> same suggestions (on CPU)."""
+    return (request.seed * 1_000_003 + len(request.completed) * 131 + len(request.pending)) % (
+        2**31
+    )

@@ -1,0 +1,43 @@
+"""What the process runs on: its CPU quota and torch device, read once at start."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from sibyl_server.engine.options import AUTO, EngineOptions
+
+
+def resolve_engine_options(options: EngineOptions) -> EngineOptions:
+    """`options` with its device and CPU thread count resolved for this process.
+
+    Call once at start: it reads the cgroup's CPU quota and asks torch for CUDA.
+    """
+    threads = options.cpu_threads or options.torch_threads or cpu_quota()
+    return replace(options, device=resolve_device(options.device), cpu_threads=threads)
+
+
+def resolve_device(device: str) -> str:
+    """The torch device name `device` runs on ("auto": CUDA when present, else CPU)."""
+    if device != AUTO:
+        return device
+    import torch  # slow to import, and only "auto" needs it
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def cpu_quota() -> int:
+    """CPUs this process may use: the cgroup quota when set, else the affinity mask."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        available = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+    except (OSError, ValueError):
+        return available
+    if quota == "max":
+        return available
+    return max(1, min(available, math.floor(int(quota) / int(period))))

@@ -1,0 +1,127 @@
+"""The training set: outcomes maximized and warped, the best feasible trial, the subset
+that large studies fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from sibyl_server.domain.study import Goal, MetricSpec, OutcomeConstraint
+from sibyl_server.engine.gp.data import exact_subset, sample_rank, step_data, training_set
+from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
+from sibyl_server.engine.gp.warping import warp_objective
+from sibyl_server.engine.interface import Observation, SuggestionRequest
+from tests.server.engine.gp.studies import LOSS, X, gp_spec
+from tests.server.engine.gp.test_warping import SKEWED
+
+
+def observations(points: list[float], metrics: dict[str, list[float]]) -> list[Observation]:
+    return [
+        Observation({"x": x}, {name: values[i] for name, values in metrics.items()})
+        for i, x in enumerate(points)
+    ]
+
+
+def test_a_single_objective_is_warped_and_larger_is_better() -> None:
+    spec = gp_spec(X, (MetricSpec("loss", Goal.MINIMIZE),))
+    points = [i / len(SKEWED) for i in range(len(SKEWED))]
+    data = training_set(spec, SearchSpaceEncoding(X), observations(points, {"loss": SKEWED}))
+    expected = warp_objective([-v for v in SKEWED])
+    assert data.outcomes[0].values == pytest.approx(expected)
+    assert data.outcomes[0].values != pytest.approx([-v for v in SKEWED])
+
+
+def test_with_an_infeasible_trial_the_objective_is_not_rank_warped() -> None:
+    spec = gp_spec(X, (MetricSpec("loss", Goal.MINIMIZE),))
+    points = [i / len(SKEWED) for i in range(len(SKEWED))]
+    completed = [
+        *observations(points, {"loss": SKEWED}),
+        Observation({"x": 1.0}, {}, infeasible=True),
+    ]
+    data = training_set(spec, SearchSpaceEncoding(X), completed)
+    power_only = warp_objective([-v for v in SKEWED], rank_worse_half=False)
+    assert data.outcomes[0].values == pytest.approx(power_only)
+
+
+def test_constraint_metrics_and_several_objectives_keep_their_units() -> None:
+    bounded = MetricSpec("memory", constraint=OutcomeConstraint(upper_bound=0.5))
+    constrained = gp_spec(X, (MetricSpec("loss", Goal.MINIMIZE), bounded))
+    points = [i / len(SKEWED) for i in range(len(SKEWED))]
+    data = training_set(
+        constrained,
+        SearchSpaceEncoding(X),
+        observations(points, {"loss": SKEWED, "memory": SKEWED}),
+    )
+    assert data.outcomes[1].values == SKEWED
+    # The incumbent is the best feasible trial: the objective's ranks are not the
+    # ones that matter, so only the power transform applies.
+    power_only = warp_objective([-v for v in SKEWED], rank_worse_half=False)
+    assert data.outcomes[0].values == pytest.approx(power_only)
+    assert power_only != pytest.approx(warp_objective([-v for v in SKEWED]))
+
+    two = gp_spec(X, (MetricSpec("a", Goal.MAXIMIZE), MetricSpec("b", Goal.MAXIMIZE)))
+    data = training_set(
+        two, SearchSpaceEncoding(X), observations(points, {"a": SKEWED, "b": SKEWED})
+    )
+    assert [o.values for o in data.outcomes] == [SKEWED, SKEWED]
+
+
+def test_the_best_feasible_value_meets_every_bound() -> None:
+    metrics = (
+        MetricSpec("score", Goal.MAXIMIZE),
+        MetricSpec("memory", constraint=OutcomeConstraint(upper_bound=0.4)),
+        MetricSpec("recall", constraint=OutcomeConstraint(lower_bound=0.5)),
+    )
+    spec = gp_spec(X, metrics)
+    completed = [
+        Observation({"x": 0.9}, {"score": 9.0, "memory": 0.9, "recall": 0.9}),  # too big
+        Observation({"x": 0.2}, {"score": 8.0, "memory": 0.2, "recall": 0.1}),  # recalls too little
+        Observation({"x": 0.3}, {"score": 7.0, "memory": 0.3}),  # recall not reported
+        Observation({"x": 0.35}, {"score": 3.0, "memory": 0.35, "recall": 0.6}),
+        Observation({"x": 0.1}, {"score": 2.0, "memory": 0.1, "recall": 0.5}),
+        Observation({"x": 0.5}, {}, infeasible=True),
+    ]
+    data = training_set(spec, SearchSpaceEncoding(X), completed)
+    # The objective is warped, which keeps its order: the best feasible is x = 0.35.
+    assert data.best_feasible() == data.outcomes[0].values[3]
+    assert data.best_feasible() < max(data.outcomes[0].values)
+    assert training_set(spec, SearchSpaceEncoding(X), completed[:3]).best_feasible() is None
+
+
+def test_large_studies_fit_a_subset_with_the_best_and_newest_trials() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = [Observation({"x": i / 1000}, {"loss": abs(i - 700) / 1000}) for i in range(1000)]
+    subset = exact_subset(completed, spec, 200)
+    assert len(subset) == 200
+    assert completed[700] in subset and completed[-1] in subset
+    assert exact_subset(completed[:150], spec, 200) == completed[:150]
+
+
+def test_one_more_trial_changes_the_subset_by_a_few_trials() -> None:
+    """So that the next step's fit, warm-started from this one's, has little to move."""
+    spec = gp_spec(X, LOSS)
+    rng = np.random.default_rng(0)
+    completed = [Observation({"x": float(x)}, {"loss": float(x)}) for x in rng.uniform(size=1001)]
+    before = {id(o) for o in exact_subset(completed[:-1], spec, 400)}
+    after = {id(o) for o in exact_subset(completed, spec, 400)}
+    assert len(after) == 400
+    assert len(before ^ after) <= 6
+
+
+def test_the_sample_rank_is_a_fixed_permutation_of_trial_numbers() -> None:
+    ranks = [sample_rank(i) for i in range(1000)]
+    assert len(set(ranks)) == 1000
+    assert ranks == [sample_rank(i) for i in range(1000)]
+
+
+def test_a_step_encodes_the_subset_and_the_pending_trials() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = [Observation({"x": i / 100}, {"loss": abs(i - 70) / 100}) for i in range(100)]
+    request = SuggestionRequest(spec, completed, [{"x": 0.25}, {"x": 0.5}], 1, 7, {})
+    data = step_data(request, 40, torch.device("cpu"))
+    assert data.x.shape == (40, 1) and data.x.dtype == torch.float64
+    assert data.x[:, 0].tolist() == [o.parameters["x"] for o in exact_subset(completed, spec, 40)]
+    assert data.x_pending is not None and data.x_pending[:, 0].tolist() == [0.25, 0.5]
+    alone = step_data(SuggestionRequest(spec, completed, [], 1, 7, {}), 40, torch.device("cpu"))
+    assert alone.x_pending is None

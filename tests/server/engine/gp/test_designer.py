@@ -1,0 +1,173 @@
+"""GP_BANDIT's step without a server: initial design, model-based points, fallbacks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pytest
+import torch
+
+from sibyl_server.domain.study import Goal, MetricSpec, OutcomeConstraint
+from sibyl_server.domain.validation import check_parameters
+from sibyl_server.engine.interface import (
+    METADATA_ALGORITHM,
+    METADATA_FALLBACK_REASON,
+    Observation,
+)
+from sibyl_server.engine.options import EngineOptions
+from tests.server.engine.gp.studies import (
+    LOSS,
+    MIXED,
+    X,
+    conditional_space,
+    gp_spec,
+    observe,
+    suggest,
+)
+
+
+def test_the_initial_design_is_quasi_random() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": p["x"]}, spec.initial_trials() - 1)
+    result = suggest(spec, completed)
+    assert result.suggestions[0].metadata[METADATA_ALGORITHM] == "QUASI_RANDOM_SEARCH"
+
+
+@pytest.mark.parametrize("goal", [Goal.MINIMIZE, Goal.MAXIMIZE])
+def test_suggests_near_the_optimum_for_either_goal(goal: Goal) -> None:
+    sign = 1.0 if goal is Goal.MINIMIZE else -1.0
+    spec = gp_spec(X, (MetricSpec("loss", goal),))
+    completed = observe(spec, lambda p: {"loss": sign * (p["x"] - 0.3) ** 2}, 8)
+    result = suggest(spec, completed)
+    suggestion = result.suggestions[0]
+    assert suggestion.metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
+    assert abs(suggestion.parameters["x"] - 0.3) < 0.1
+    assert set(result.timings) == {"fit", "acquisition"}
+
+
+def test_a_batch_is_diverse_and_valid_in_a_mixed_space() -> None:
+    spec = gp_spec(MIXED, LOSS)
+
+    def loss(p: dict) -> dict[str, float]:
+        penalty = {"sgd": 0.5, "adam": 0.0, "rmsprop": 0.2}[p["opt"]]
+        return {"loss": (math.log10(p["lr"]) + 2.5) ** 2 + p["dropout"] + penalty}
+
+    result = suggest(spec, observe(spec, loss, 16), count=3)
+    points = [s.parameters for s in result.suggestions]
+    assert len(points) == 3
+    assert all(s.metadata[METADATA_ALGORITHM] == "GP_BANDIT" for s in result.suggestions)
+    assert all(check_parameters(spec, p, "p") == p for p in points)
+    assert len({tuple(sorted(p.items())) for p in points}) == 3
+
+
+def test_the_initial_design_counts_pending_trials() -> None:
+    spec = gp_spec(X, LOSS)  # 2d+2 = 4 initial trials
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 2)
+    pending = [{"x": 0.1}, {"x": 0.9}]
+    [with_pending] = suggest(spec, completed, pending=pending).suggestions
+    assert with_pending.metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
+    [alone] = suggest(spec, completed).suggestions
+    assert alone.metadata == {METADATA_ALGORITHM: "QUASI_RANDOM_SEARCH"}
+    [one_finished] = suggest(spec, completed[:1], pending=pending * 2).suggestions
+    assert one_finished.metadata == {METADATA_ALGORITHM: "QUASI_RANDOM_SEARCH"}
+
+
+def test_same_data_same_seed_same_suggestions() -> None:
+    spec = gp_spec(MIXED, LOSS)
+    completed = observe(spec, lambda p: {"loss": p["dropout"] + math.log(p["lr"]) ** 2}, 14)
+    first = suggest(spec, completed, count=2).suggestions
+    again = suggest(spec, completed, count=2).suggestions
+    assert [s.parameters for s in first] == [s.parameters for s in again]
+
+
+def test_a_failed_step_falls_back_to_quasi_random_and_says_why() -> None:
+    # Only one trial reports the objective: no model can be fitted on it.
+    spec = gp_spec(X, (*LOSS, MetricSpec("memory", constraint=OutcomeConstraint(8.0))))
+    completed = observe(spec, lambda p: {"memory": 1.0}, 6)
+    completed[0] = Observation(completed[0].parameters, {"loss": 1.0, "memory": 1.0})
+    suggestion = suggest(spec, completed).suggestions[0]
+    assert suggestion.metadata[METADATA_ALGORITHM] == "QUASI_RANDOM_SEARCH"
+    assert "fewer than 2 finite values of 'loss'" in suggestion.metadata[METADATA_FALLBACK_REASON]
+
+
+@pytest.mark.parametrize(
+    "make_loss",
+    [lambda p: 1.0, lambda p: round(p["x"])],
+    ids=["all-equal", "two-values"],
+)
+def test_degenerate_data_never_fails_the_call(make_loss: Callable[[dict], float]) -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": make_loss(p)}, 6)
+    completed += completed  # exact duplicates too
+    result = suggest(spec, completed, count=2)
+    assert len(result.suggestions) == 2
+    assert all(0.0 <= s.parameters["x"] <= 1.0 for s in result.suggestions)
+
+
+def test_infeasible_regions_are_avoided_and_never_repeated() -> None:
+    spec = gp_spec(X, LOSS)
+
+    def run(p: dict) -> Observation:
+        if p["x"] < 0.5:
+            return Observation(p, {}, infeasible=True)
+        return Observation(p, {"loss": p["x"]})
+
+    completed = [run(o.parameters) for o in observe(spec, lambda p: {}, 12)]
+    failed = [o.parameters for o in completed if o.infeasible]
+    # The best feasible value lies on the boundary of the infeasible region (x = 0.5).
+    first = suggest(spec, completed).suggestions[0]
+    assert first.metadata[METADATA_ALGORITHM] == "GP_BANDIT"
+    assert 0.4 < first.parameters["x"] < 0.6
+    # Later points of a batch explore, but never repeat a trial that failed.
+    batch = suggest(spec, completed, count=4).suggestions
+    assert all(s.parameters not in failed for s in batch)
+
+
+def test_conditional_suggestions_hold_only_active_parameters() -> None:
+    spec = gp_spec(conditional_space(), LOSS)
+
+    def loss(p: dict) -> dict[str, float]:
+        if p["optimizer"] == "sgd":
+            return {"loss": 1.0 - p["momentum"]}
+        return {"loss": 0.5 + abs(p["beta1"] - 0.9)}
+
+    result = suggest(spec, observe(spec, loss, 10), count=3)
+    for suggestion in result.suggestions:
+        assert suggestion.metadata[METADATA_ALGORITHM] == "GP_BANDIT"
+        parameters = suggestion.parameters
+        assert check_parameters(spec, parameters, "p") == parameters
+        expected = {"sgd": "momentum", "adam": "beta1"}[parameters["optimizer"]]
+        assert set(parameters) == {"optimizer", expected}
+
+
+def test_a_large_study_is_suggested_from_the_subset() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 60)
+    options = EngineOptions(
+        device="cpu", max_exact_observations=30, num_restarts=2, raw_samples=64, mc_samples=32
+    )
+    suggestion = suggest(spec, completed, options=options).suggestions[0]
+    assert suggestion.metadata[METADATA_ALGORITHM] == "GP_BANDIT"
+    assert abs(suggestion.parameters["x"] - 0.3) < 0.1
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_and_cpu_agree() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
+    cpu = suggest(spec, completed).suggestions[0].parameters["x"]
+    cuda_options = EngineOptions(device="cuda", num_restarts=3, raw_samples=128, mc_samples=64)
+    cuda = suggest(spec, completed, options=cuda_options).suggestions[0].parameters["x"]
+    assert cuda == pytest.approx(cpu, abs=0.02)
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_batches_beside_pending_trials_are_model_points() -> None:
+    spec = gp_spec(X, LOSS)
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
+    cuda_options = EngineOptions(device="cuda", num_restarts=3, raw_samples=128, mc_samples=64)
+    batch = suggest(spec, completed, pending=[{"x": 0.3}], count=2, options=cuda_options)
+    assert [s.metadata[METADATA_ALGORITHM] for s in batch.suggestions] == ["GP_BANDIT"] * 2
