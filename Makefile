@@ -9,7 +9,7 @@ TORCH := torch==2.13.0
 TORCH_INDEX ?=
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: venv demo test lint serve proto bench bench-latency clean
+.PHONY: venv demo test lint serve proto bench bench-latency clean fuzz
 
 venv: $(VENV)/.installed
 
@@ -25,6 +25,9 @@ demo: venv  ## A server on the default SQLite store, and a real tuning job again
 
 test: venv lint  ## The whole test suite (PostgreSQL tests need 127.0.0.1:5432, see README).
 	$(BIN)/python -m pytest
+
+fuzz: venv  ## Every RPC fed many more generated requests than `make test` sends (about 30 min).
+	SIBYL_FUZZ_PROFILE=long $(BIN)/python -m pytest tests/fuzz
 
 lint: venv
 	$(BIN)/ruff check .

@@ -21,8 +21,8 @@ from sibyl_server.domain.errors import SibylServerError
 from sibyl_server.domain.names import TeamName, parse_token_name
 from sibyl_server.domain.team import Role, TeamQuotas
 from sibyl_server.service.teams import TeamUseCases
-from sibyl_server.store.database import migrate, open_database
-from sibyl_server.store.repository import Store
+from sibyl_server.store import open_store
+from sibyl_server.store.interface import StoreProblem
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,15 +52,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    database = open_database(args.store, pool_size=2)
+    store = open_store(args.store, pool_size=2)
     try:
-        migrate(database)
-        print(_run(args, TeamUseCases(Store(database), time.time)))
+        store.migrate()
+        print(_run(args, TeamUseCases(store, time.time)))
     except SibylServerError as error:
         print(f"sibyl admin: {error.message}", file=sys.stderr)
         return 1
+    except StoreProblem as problem:
+        print(f"sibyl admin: the store refused: {problem.line}", file=sys.stderr)
+        return 1
     finally:
-        database.dispose()
+        store.close()
     return 0
 
 

@@ -39,7 +39,8 @@ class ServerConfig:
     store: str = _option(
         "sqlite:///sibyl.db",
         "database URL: sqlite:///path/to/file.db (one machine) or "
-        "postgresql://user:password@host:5432/database (shared by replicas)",
+        "postgresql://user:password@host:5432/database (shared by replicas), or "
+        "memory:// (this process only, nothing kept: for trying things out)",
     )
     auth: str = _option(
         "none", "none (single-user: no tokens) or token (bearer tokens per team and role)"

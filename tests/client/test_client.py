@@ -12,8 +12,7 @@ import pytest
 
 import sibyl
 from sibyl_server.domain.names import StudyName
-from sibyl_server.store.database import open_database
-from sibyl_server.store.repository import Store
+from sibyl_server.store import open_store
 from tests.support.servers import ServerThread
 
 SPEC = sibyl.StudySpec(
@@ -169,8 +168,7 @@ def test_deadlines_apply_and_a_cancelled_wait_leaks_no_lock(
 ) -> None:
     client = sibyl.connect(server.address, team="client-tests", suggest_timeout_seconds=0.5)
     study = client.create_study(unique_id, SPEC)
-    database = open_database(store_url, pool_size=2)
-    store = Store(database)
+    store = open_store(store_url, pool_size=2)
     with store.transaction(write=False) as tx:
         study_pk = tx.study(StudyName("client-tests", unique_id)).pk
     held = store.study_lock(study_pk)
@@ -182,7 +180,7 @@ def test_deadlines_apply_and_a_cancelled_wait_leaks_no_lock(
         assert 0.4 < time.monotonic() - began < 5
     finally:
         held.release()
-        database.dispose()
+        store.close()
     client.close()
     with sibyl.connect(server.address, team="client-tests") as patient:
         resumed = patient.get_study(unique_id)

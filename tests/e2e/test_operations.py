@@ -270,7 +270,7 @@ def test_health_follows_the_database(tmp_path: Path) -> None:
         moved = tmp_path / "moved.db"
         database_file.rename(moved)
         database_file.mkdir()
-        server.running.database.engine.dispose()
+        server.running.store.close()  # drops pooled connections; the next ping reopens
         wait_for(health_pb2.HealthCheckResponse.NOT_SERVING)
         database_file.rmdir()
         moved.rename(database_file)

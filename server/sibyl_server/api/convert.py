@@ -18,7 +18,7 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from sibyl.v1 import study_pb2, team_service_pb2, trial_pb2
-from sibyl_server.domain.errors import InvalidArgument
+from sibyl_server.domain.errors import InvalidArgument, quoted
 from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import (
     DEFAULT_GRID_RESOLUTION,
@@ -349,7 +349,9 @@ def study_to_proto(study: Study) -> study_pb2.Study:
 def parameters_from_proto(
     values: Mapping[str, trial_pb2.ParameterValue], field: str
 ) -> dict[str, ParameterValue]:
-    return {name: value_from_proto(value, f"{field}[{name!r}]") for name, value in values.items()}
+    return {
+        name: value_from_proto(value, f"{field}[{quoted(name)}]") for name, value in values.items()
+    }
 
 
 def value_from_proto(message: trial_pb2.ParameterValue, field: str) -> ParameterValue:
@@ -452,7 +454,7 @@ def study_update_from_proto(study: study_pb2.Study, mask: FieldMask) -> StudyUpd
         if path not in UPDATABLE_STUDY_PATHS:
             raise InvalidArgument(
                 f"update_mask.paths[{index}]",
-                f"cannot change {path[:64]!r}; changeable: {list(UPDATABLE_STUDY_PATHS)}",
+                f"cannot change {quoted(path)}; changeable: {list(UPDATABLE_STUDY_PATHS)}",
             )
     if study.spec.max_trials < 0:
         raise InvalidArgument("study.spec.max_trials", "must be 0 (no budget) or more")

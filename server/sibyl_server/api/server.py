@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError
 
 from sibyl.v1 import study_service_pb2, team_service_pb2
 from sibyl_server.api.access import Access
@@ -44,13 +44,8 @@ from sibyl_server.service.studies import StudyUseCases
 from sibyl_server.service.suggestions import SuggestionSettings, SuggestionUseCase
 from sibyl_server.service.teams import TeamUseCases
 from sibyl_server.service.trials import TrialUseCases
-from sibyl_server.store.database import Database, connection_budget, migrate, open_database
-from sibyl_server.store.repository import (
-    Store,
-    is_store_unavailable,
-    store_error_cause,
-    store_error_line,
-)
+from sibyl_server.store import Store, open_store
+from sibyl_server.store.interface import StoreProblem
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -128,7 +123,7 @@ class RunningServer:
     server: grpc.aio.Server
     port: int
     health: health.aio.HealthServicer
-    database: Database
+    store: Store
     metrics: ServerMetrics
     executors: tuple[ThreadPoolExecutor, ...]
     gate: CallGate
@@ -168,7 +163,7 @@ class RunningServer:
         for executor in self.executors:
             executor.shutdown(wait=False, cancel_futures=True)
         self.metrics.close()
-        self.database.dispose()
+        self.store.close()
 
 
 async def build_server(config: ServerConfig) -> RunningServer:
@@ -195,14 +190,13 @@ async def start_server(config: ServerConfig) -> RunningServer:
     """
     if config.tls_cert_file:
         check_tls_files(config.tls_cert_file, config.tls_key_file)
-    database = _open_store(config)
+    store = _open_store(config)
     gate = CallGate()
-    store = Store(database)
     executors = (
         ThreadPoolExecutor(config.workers, thread_name_prefix="sibyl-store"),
         ThreadPoolExecutor(config.engine_workers, thread_name_prefix="sibyl-engine"),
     )
-    metrics = ServerMetrics(database.engine)
+    metrics = ServerMetrics(store)
     server = grpc.aio.server(options=_server_options(config))
     _add_services(server, config, store, metrics, executors, gate)
     health_servicer = health.aio.HealthServicer()
@@ -215,17 +209,17 @@ async def start_server(config: ServerConfig) -> RunningServer:
     try:
         port = _bind(server, config)
     except StartupError:
-        database.dispose()
+        store.close()
         raise
     await server.start()
-    running = RunningServer(server, port, health_servicer, database, metrics, executors, gate)
-    running.startup = asyncio.create_task(_get_ready(running, store, config))
+    running = RunningServer(server, port, health_servicer, store, metrics, executors, gate)
+    running.startup = asyncio.create_task(_get_ready(running, config))
     return running
 
 
-def _open_store(config: ServerConfig) -> Database:
+def _open_store(config: ServerConfig) -> Store:
     try:
-        return open_database(config.store, pool_size=config.pool_size())
+        return open_store(config.store, pool_size=config.pool_size())
     except ArgumentError:  # its message quotes the URL, password included
         raise StartupError(
             "--store is not a database URL: sqlite:///path/to/file.db or "
@@ -325,19 +319,19 @@ def _tls_key_problem(cert_file: str, key_file: str, error: ssl.SSLError) -> str:
     return f"the TLS key file {key_file} holds no usable PEM private key ({error.reason or error})"
 
 
-async def _get_ready(running: RunningServer, store: Store, config: ServerConfig) -> None:
+async def _get_ready(running: RunningServer, config: ServerConfig) -> None:
     """Migrates once the store answers, then opens the gate and turns health SERVING."""
-    await _migrate_when_reachable(running.database, running.gate)
-    await _in_daemon_thread(_check_connection_budget, running.database, config.pool_size())
+    await _migrate_when_reachable(running.store, running.gate)
+    await _in_daemon_thread(_check_connection_budget, running.store, config.pool_size())
     if config.metrics_address:
         running.metrics_port = _serve_metrics(running.metrics, config.metrics_address)
     running.gate.ready = True
     await _set_health(running.health, SERVING)
-    watch = _watch_database(store, running.health, running.executors[0], config)
+    watch = _watch_database(running.store, running.health, running.executors[0], config)
     running.tasks.append(asyncio.create_task(watch))
 
 
-async def _migrate_when_reachable(database: Database, gate: CallGate) -> None:
+async def _migrate_when_reachable(store: Store, gate: CallGate) -> None:
     """Migrates the schema; while the store cannot be reached, retries with backoff.
 
     Logs one line when the store turns out unreachable (and again when the cause
@@ -346,15 +340,14 @@ async def _migrate_when_reachable(database: Database, gate: CallGate) -> None:
     delay, cause = RETRY_FIRST_SECONDS, ""
     while True:
         try:
-            await _in_daemon_thread(migrate, database)
-        except DBAPIError as error:
-            if not is_store_unavailable(error):
-                line = store_error_line(error)
-                raise StartupError(f"cannot migrate the store: {line}") from None
-            if store_error_line(error) != cause:
-                cause = store_error_line(error)
+            await _in_daemon_thread(store.migrate)
+        except StoreProblem as problem:
+            if problem.reachable:
+                raise StartupError(f"cannot migrate the store: {problem.line}") from None
+            if problem.line != cause:
+                cause = problem.line
                 log.warning("store unreachable, retrying (health NOT_SERVING): %s", cause)
-            gate.waiting_for = f"waiting for the store ({store_error_cause(error)})"
+            gate.waiting_for = f"waiting for the store ({problem.cause})"
             await asyncio.sleep(delay * random.uniform(0.8, 1.2))  # jitter: replicas spread
             delay = min(2 * delay, RETRY_MAX_SECONDS)
         else:
@@ -363,12 +356,12 @@ async def _migrate_when_reachable(database: Database, gate: CallGate) -> None:
             return
 
 
-def _check_connection_budget(database: Database, pool_size: int) -> None:
+def _check_connection_budget(store: Store, pool_size: int) -> None:
     """Warns when this replica's pool cannot fit under PostgreSQL's connection limit."""
     try:
-        budget = connection_budget(database)
-    except DBAPIError as error:
-        log.warning("could not read the store's connection limits: %s", store_error_line(error))
+        budget = store.connection_budget()
+    except StoreProblem as problem:
+        log.warning("could not read the store's connection limits: %s", problem.line)
         return
     if budget is None:
         return

@@ -32,7 +32,7 @@ class TeamServicer(Servicer, pb_grpc.TeamServiceServicer):
             else None
         )
         token, secret = await self.run(
-            self._teams.create_token, parent, role, request.description, ttl
+            self._teams.create_token, parent, role, request.description, ttl, request.request_id
         )
         return pb.CreateTokenResponse(token=convert.token_to_proto(token), secret=secret)
 

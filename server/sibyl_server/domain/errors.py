@@ -6,7 +6,7 @@ gRPC status codes with `google.rpc` details.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 
 class SibylServerError(Exception):
@@ -97,3 +97,25 @@ def lease_lost(name: object) -> FailedPrecondition:
         "went to another worker; drop it without reporting",
         reason="LEASE_LOST",
     )
+
+
+QUOTED_CHARS = 64
+"""How much of a user's input an error message quotes."""
+
+
+def quoted(value: str, limit: int = QUOTED_CHARS) -> str:
+    """`value` as error messages quote user input: repr'd, and only its beginning.
+
+    Errors travel in trailers that clients cap (8 KiB by default), so a message never
+    echoes a whole input; repr shows control characters and surrounding spaces.
+    """
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}... ({len(value)} characters)"
+
+
+def quoted_list(values: Sequence[object], limit: int = 10) -> str:
+    """The first `limit` of `values` (e.g. a spec's categories), as a bracketed list."""
+    shown = [quoted(v) if isinstance(v, str) else repr(v) for v in values[:limit]]
+    more = f", ... ({len(values)} values)" if len(values) > limit else ""
+    return f"[{', '.join(shown)}{more}]"

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sibyl_server.domain.errors import InvalidArgument
+from sibyl_server.domain.errors import InvalidArgument, quoted
 
-RESOURCE_ID = re.compile(r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
+# Ids are matched whole (fullmatch): `$` alone also matches before a final newline.
+RESOURCE_ID = re.compile(r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
 """Team and study ids: lowercase letters, digits and '-', 1 to 63 characters."""
-_TRIAL_ID = re.compile(r"^[1-9][0-9]{0,17}$")
+_TRIAL_ID = re.compile(r"[1-9][0-9]{0,17}")
 
 
 @dataclass(frozen=True, order=True)
@@ -63,15 +64,15 @@ class TokenName:
         return f"teams/{self.team}/tokens/{self.token_id}"
 
 
-_TOKEN_ID = re.compile(r"^[0-9a-f]{16}$")
+_TOKEN_ID = re.compile(r"[0-9a-f]{16}")
 
 
 def check_resource_id(value: str, field: str) -> str:
     """Returns `value` if it is a valid team or study id, else raises InvalidArgument."""
-    if not RESOURCE_ID.match(value):
+    if not RESOURCE_ID.fullmatch(value):
         raise InvalidArgument(
             field,
-            f"{value!r} is not a valid id: use 1 to 63 lowercase letters, digits and '-', "
+            f"{quoted(value)} is not a valid id: use 1 to 63 lowercase letters, digits and '-', "
             "starting with a letter and not ending with '-'",
         )
     return value
@@ -91,15 +92,15 @@ def parse_trial_name(value: str, field: str) -> TrialName:
     team, study, trial = _segments(value, field, ("teams", "studies", "trials"))
     check_resource_id(team, field)
     check_resource_id(study, field)
-    if not _TRIAL_ID.match(trial):
-        raise InvalidArgument(field, f"{trial!r} is not a trial id (a positive integer)")
+    if not _TRIAL_ID.fullmatch(trial):
+        raise InvalidArgument(field, f"{quoted(trial)} is not a trial id (a positive integer)")
     return TrialName(team, study, int(trial))
 
 
 def parse_token_name(value: str, field: str) -> TokenName:
     team, token_id = _segments(value, field, ("teams", "tokens"))
-    if not _TOKEN_ID.match(token_id):
-        raise InvalidArgument(field, f"{token_id!r} is not a token id (16 hex digits)")
+    if not _TOKEN_ID.fullmatch(token_id):
+        raise InvalidArgument(field, f"{quoted(token_id)} is not a token id (16 hex digits)")
     return TokenName(check_resource_id(team, field), token_id)
 
 
@@ -111,5 +112,5 @@ def _segments(value: str, field: str, collections: tuple[str, ...]) -> list[str]
         raise InvalidArgument(field, f"required: a resource name of the form {pattern}")
     parts = value.split("/")
     if len(parts) != 2 * len(collections) or tuple(parts[0::2]) != collections:
-        raise InvalidArgument(field, f"{value!r} is not of the form {pattern}")
+        raise InvalidArgument(field, f"{quoted(value)} is not of the form {pattern}")
     return parts[1::2]

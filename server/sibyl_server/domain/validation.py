@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from sibyl_server.domain.conditions import parents_first
-from sibyl_server.domain.errors import InvalidArgument
+from sibyl_server.domain.errors import InvalidArgument, quoted, quoted_list
 from sibyl_server.domain.study import (
     EarlyStoppingPolicy,
     EarlyStoppingRule,
@@ -24,8 +25,10 @@ from sibyl_server.domain.study import (
     ScaleType,
     StudySpec,
 )
+from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.domain.trial import Measurement
 
+# Matched whole (fullmatch): `$` alone also matches before a final newline.
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 MAX_PARAMETERS = 100
 MAX_METRICS = 16
@@ -44,6 +47,15 @@ MAX_METADATA_LENGTH = 4096
 MAX_CLIENT_ID_LENGTH = 128
 MAX_SUGGEST_COUNT = 1000
 MAX_DISPLAY_NAME_LENGTH = 256
+MAX_DESCRIPTION_LENGTH = 256
+MAX_INT64 = 2**63 - 1
+SEED_RANGE = (0, MAX_INT64)
+YEAR_SECONDS = 365.25 * 24 * 3600
+TOKEN_TTL_SECONDS_RANGE = (1.0, 100 * YEAR_SECONDS)
+# Free text may hold tabs and line breaks (e.g. an error message as a reason); no
+# other control character, which would corrupt logs and terminals (and NUL cannot
+# be stored in PostgreSQL text).
+LINE_BREAKS = frozenset("\t\n\r")
 RESERVED_METADATA_PREFIX = "sibyl."
 DISCRETE_TOLERANCE = 1e-9
 
@@ -54,6 +66,8 @@ def check_spec(spec: StudySpec, field: str) -> None:
     _check_metrics(spec, f"{field}.metrics")
     if spec.max_trials is not None and not 1 <= spec.max_trials <= MAX_TRIALS:
         raise InvalidArgument(f"{field}.max_trials", f"must be between 0 and {MAX_TRIALS}")
+    if spec.seed is not None and not SEED_RANGE[0] <= spec.seed <= SEED_RANGE[1]:
+        raise InvalidArgument(f"{field}.seed", "must be between 0 and 2^63 - 1")
     _check_range(spec.lease_seconds, LEASE_SECONDS_RANGE, f"{field}.trial_lease", "seconds")
     _check_range(spec.grid_resolution, GRID_RESOLUTION_RANGE, f"{field}.grid_resolution", "")
     if spec.num_initial_trials is not None:
@@ -78,7 +92,9 @@ def _check_parameters_list(spec: StudySpec, field: str) -> None:
         item = f"{field}[{index}]"
         check_name(parameter.name, f"{item}.name")
         if parameter.name in seen:
-            raise InvalidArgument(f"{item}.name", f"duplicate parameter name {parameter.name!r}")
+            raise InvalidArgument(
+                f"{item}.name", f"duplicate parameter name {quoted(parameter.name)}"
+            )
         seen.add(parameter.name)
         _check_domain(parameter, item)
     for index, parameter in enumerate(spec.parameters):
@@ -88,10 +104,10 @@ def _check_parameters_list(spec: StudySpec, field: str) -> None:
 
 
 def check_name(name: str, field: str) -> None:
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise InvalidArgument(
             field,
-            f"{name!r} is not a valid name: 1 to 64 letters, digits, '_', '-' or '.', "
+            f"{quoted(name)} is not a valid name: 1 to 64 letters, digits, '_', '-' or '.', "
             "starting with a letter or '_'",
         )
 
@@ -119,6 +135,9 @@ def _check_bounds(parameter: ParameterSpec, field: str) -> None:
         raise InvalidArgument(
             f"{field}.min_value", f"must be less than max_value ({low:g} >= {high:g})"
         )
+    if not math.isfinite(high - low):
+        # The algorithms scale by the width: an infinite one makes every point NaN.
+        raise InvalidArgument(f"{field}.max_value", "max_value - min_value must be finite")
     if parameter.scale is ScaleType.LOG:
         if parameter.type is ParameterType.DOUBLE and low <= 0:
             raise InvalidArgument(f"{field}.min_value", "must be positive with SCALE_TYPE_LOG")
@@ -144,9 +163,10 @@ def _check_categories(values: tuple[str, ...], field: str) -> None:
     if len(values) > MAX_CATEGORIES:
         raise InvalidArgument(field, f"at most {MAX_CATEGORIES} values are allowed")
     for index, value in enumerate(values):
-        if not value or len(value) > MAX_CATEGORY_LENGTH:
+        if not value or len(value) > MAX_CATEGORY_LENGTH or _has_control(value):
             raise InvalidArgument(
-                f"{field}[{index}]", f"must be 1 to {MAX_CATEGORY_LENGTH} characters"
+                f"{field}[{index}]",
+                f"must be 1 to {MAX_CATEGORY_LENGTH} characters, no control characters",
             )
     if len(set(values)) != len(values):
         raise InvalidArgument(field, "values must be distinct")
@@ -165,9 +185,9 @@ def _check_metrics(spec: StudySpec, field: str) -> None:
         item = f"{field}[{index}]"
         check_name(metric.name, f"{item}.name")
         if metric.name in seen:
-            raise InvalidArgument(f"{item}.name", f"duplicate metric {metric.name!r}")
+            raise InvalidArgument(f"{item}.name", f"duplicate metric {quoted(metric.name)}")
         if metric.name in names:
-            raise InvalidArgument(f"{item}.name", f"{metric.name!r} is also a parameter name")
+            raise InvalidArgument(f"{item}.name", f"{quoted(metric.name)} is also a parameter name")
         seen.add(metric.name)
         _check_metric_role(metric, item)
 
@@ -176,7 +196,7 @@ def _check_metric_role(metric: MetricSpec, field: str) -> None:
     if metric.goal is not None and metric.constraint is not None:
         raise InvalidArgument(
             f"{field}.constraint",
-            f"metric {metric.name!r} has a goal and a constraint: an objective cannot also "
+            f"metric {quoted(metric.name)} has a goal and a constraint: an objective cannot also "
             "be a constraint (use two metrics)",
         )
     if metric.goal is None and metric.constraint is None:
@@ -212,7 +232,7 @@ def _check_condition(spec: StudySpec, child: ParameterSpec, field: str) -> None:
         parent = spec.parameter(condition.parent)
     except KeyError:
         raise InvalidArgument(
-            f"{field}.parent", f"{condition.parent!r} is not a parameter of the spec"
+            f"{field}.parent", f"{quoted(condition.parent)} is not a parameter of the spec"
         ) from None
     if parent.name == child.name:
         raise InvalidArgument(f"{field}.parent", "a parameter cannot be its own parent")
@@ -230,7 +250,7 @@ def _check_category_condition(parent: ParameterSpec, values: tuple[str, ...], fi
     for index, value in enumerate(values):
         if value not in parent.categories:
             raise InvalidArgument(
-                f"{field}[{index}]", f"{value!r} is not a value of parent {parent.name!r}"
+                f"{field}[{index}]", f"{quoted(value)} is not a value of parent {parent.name!r}"
             )
 
 
@@ -283,22 +303,28 @@ def _check_no_cycles(spec: StudySpec, field: str) -> None:
             seen.add(name)
 
 
+_RULE_FIELDS = {
+    EarlyStoppingRule.MEDIAN: "median",
+    EarlyStoppingRule.SUCCESSIVE_HALVING: "successive_halving",
+    EarlyStoppingRule.LEARNING_CURVE: "learning_curve",
+}
+
+
 def _check_early_stopping(policy: EarlyStoppingPolicy, field: str) -> None:
+    rule = f"{field}.{_RULE_FIELDS[policy.rule]}"
     if policy.min_step < 0:
-        raise InvalidArgument(f"{field}.min_step", "must be 0 or more")
+        raise InvalidArgument(f"{rule}.min_step", "must be 0 or more")
     if policy.min_trials < 1:
-        raise InvalidArgument(f"{field}.min_trials", "must be at least 1")
+        raise InvalidArgument(f"{rule}.min_trials", "must be at least 1")
     if policy.rule is EarlyStoppingRule.SUCCESSIVE_HALVING:
         if policy.min_step < 1:
-            raise InvalidArgument(f"{field}.successive_halving.min_step", "must be at least 1")
+            raise InvalidArgument(f"{rule}.min_step", "must be at least 1")
         if not (math.isfinite(policy.reduction_factor) and policy.reduction_factor >= 2):
-            raise InvalidArgument(f"{field}.successive_halving.reduction_factor", "at least 2")
+            raise InvalidArgument(f"{rule}.reduction_factor", "at least 2")
     if policy.rule is EarlyStoppingRule.LEARNING_CURVE and policy.final_step <= max(
         policy.min_step, 1
     ):
-        raise InvalidArgument(
-            f"{field}.learning_curve.final_step", "must be at least 2 and above min_step"
-        )
+        raise InvalidArgument(f"{rule}.final_step", "must be at least 2 and above min_step")
 
 
 def check_parameters(
@@ -314,7 +340,7 @@ def check_parameters(
     known = {p.name for p in spec.parameters}
     for name in parameters:
         if name not in known:
-            raise InvalidArgument(f"{field}[{name!r}]", f"unknown parameter {name!r}")
+            raise InvalidArgument(f"{field}[{quoted(name)}]", f"unknown parameter {quoted(name)}")
     result: dict[str, ParameterValue] = {}
     for parameter in parents_first(spec.parameters):
         item = f"{field}[{parameter.name!r}]"
@@ -336,7 +362,9 @@ def _inactive_reason(parameter: ParameterSpec, values: Mapping[str, ParameterVal
     parent = parameter.condition.parent
     if parent not in values:
         return f"{parameter.name!r} is inactive: its parent {parent!r} is inactive"
-    return f"{parameter.name!r} is inactive when {parent!r} is {values[parent]!r}"
+    value = values[parent]
+    shown = quoted(value) if isinstance(value, str) else repr(value)
+    return f"{parameter.name!r} is inactive when {parent!r} is {shown}"
 
 
 def check_value(parameter: ParameterSpec, value: ParameterValue, field: str) -> ParameterValue:
@@ -345,30 +373,33 @@ def check_value(parameter: ParameterSpec, value: ParameterValue, field: str) -> 
         if not isinstance(value, str):
             raise InvalidArgument(field, "must be a string_value (CATEGORICAL parameter)")
         if value not in parameter.categories:
-            raise InvalidArgument(field, f"{value!r} is not one of {list(parameter.categories)}")
+            raise InvalidArgument(
+                field, f"{quoted(value)} is not one of {quoted_list(parameter.categories)}"
+            )
         return value
     if isinstance(value, (str, bool)):
         raise InvalidArgument(field, f"must be a number ({parameter.type.value} parameter)")
-    number = float(value)
-    if not math.isfinite(number):
+    if not math.isfinite(value):
         raise InvalidArgument(field, "must be finite")
     if parameter.type is ParameterType.DISCRETE:
-        return _snap_discrete(parameter, number, field)
+        return _snap_discrete(parameter, float(value), field)
     assert parameter.min_value is not None and parameter.max_value is not None
-    if parameter.type is ParameterType.INTEGER and number != round(number):
-        raise InvalidArgument(field, f"{number!r} is not an integer (INTEGER parameter)")
-    if not parameter.min_value <= number <= parameter.max_value:
+    if parameter.type is ParameterType.INTEGER and not float(value).is_integer():
+        raise InvalidArgument(field, f"{value!r} is not an integer (INTEGER parameter)")
+    # Compared as given: Python compares ints and floats exactly, where float() of a
+    # large int_value would round it into the range.
+    if not parameter.min_value <= value <= parameter.max_value:
         raise InvalidArgument(
-            field, f"{number!r} is outside [{parameter.min_value:g}, {parameter.max_value:g}]"
+            field, f"{value!r} is outside [{parameter.min_value:g}, {parameter.max_value:g}]"
         )
-    return int(round(number)) if parameter.type is ParameterType.INTEGER else number
+    return int(value) if parameter.type is ParameterType.INTEGER else float(value)
 
 
 def _snap_discrete(parameter: ParameterSpec, number: float, field: str) -> float:
     for allowed in parameter.values:
         if abs(allowed - number) <= DISCRETE_TOLERANCE * max(1.0, abs(allowed)):
             return allowed
-    raise InvalidArgument(field, f"{number!r} is not one of {list(parameter.values)}")
+    raise InvalidArgument(field, f"{number!r} is not one of {quoted_list(parameter.values)}")
 
 
 def check_measurement(
@@ -377,9 +408,11 @@ def check_measurement(
     """Checks metric names and values; a final measurement needs every metric."""
     known = {m.name for m in spec.metrics}
     for name, value in measurement.metrics.items():
-        item = f"{field}.metrics[{name!r}]"
+        item = f"{field}.metrics[{quoted(name)}]"
         if name not in known:
-            raise InvalidArgument(item, f"unknown metric {name!r}; the study has {sorted(known)}")
+            raise InvalidArgument(
+                item, f"unknown metric {quoted(name)}; the study has {quoted_list(sorted(known))}"
+            )
         if not math.isfinite(value):
             raise InvalidArgument(
                 item, f"{value!r} is not finite; complete the trial as infeasible instead"
@@ -397,22 +430,62 @@ def check_measurement(
 
 
 def check_metadata(metadata: Mapping[str, str], field: str) -> None:
-    """User-supplied trial metadata: bounded, and not in the server's namespace."""
+    """User-supplied trial metadata: bounded, and not in the server's namespace.
+
+    Keys are one line of text; values are free text (see `check_text`).
+    """
     if len(metadata) > MAX_METADATA_ENTRIES:
         raise InvalidArgument(field, f"at most {MAX_METADATA_ENTRIES} entries are allowed")
     for key, value in metadata.items():
+        item = f"{field}[{quoted(key)}]"
         if key.startswith(RESERVED_METADATA_PREFIX):
-            raise InvalidArgument(f"{field}[{key!r}]", "keys starting with 'sibyl.' are reserved")
-        if not key or len(key) > MAX_METADATA_LENGTH or len(value) > MAX_METADATA_LENGTH:
+            raise InvalidArgument(item, "keys starting with 'sibyl.' are reserved")
+        if not key or len(key) > MAX_METADATA_LENGTH or _has_control(key):
             raise InvalidArgument(
-                f"{field}[{key!r}]", f"keys and values must be 1 to {MAX_METADATA_LENGTH} chars"
+                item, f"keys must be 1 to {MAX_METADATA_LENGTH} characters, no control characters"
             )
+        check_text(value, MAX_METADATA_LENGTH, item)
 
 
-def check_text(value: str, limit: int, field: str) -> str:
+def check_text(value: str, limit: int, field: str, *, single_line: bool = False) -> str:
+    """Free text (display names, descriptions, reasons): at most `limit` characters,
+    no control characters but tabs and line breaks (none at all if `single_line`)."""
     if len(value) > limit:
         raise InvalidArgument(field, f"at most {limit} characters are allowed")
+    if _has_control(value, allowed=frozenset() if single_line else LINE_BREAKS):
+        kind = (
+            "control characters" if single_line else "control characters but tabs and line breaks"
+        )
+        raise InvalidArgument(field, f"no {kind} are allowed")
     return value
+
+
+def _has_control(value: str, allowed: frozenset[str] = frozenset()) -> bool:
+    """Whether `value` holds a control character (Unicode category Cc) not in `allowed`."""
+    return any(unicodedata.category(c) == "Cc" and c not in allowed for c in value)
+
+
+def check_token_ttl(seconds: float, field: str) -> float:
+    """A token's time to live: at least 1 second, at most 100 years (so that its expiry
+    is a valid timestamp, and exact in the store's integer microseconds)."""
+    low, high = TOKEN_TTL_SECONDS_RANGE
+    if not low <= seconds <= high:
+        raise InvalidArgument(field, "must be at least 1 second and at most 100 years")
+    return seconds
+
+
+def check_quotas(quotas: TeamQuotas) -> TeamQuotas:
+    """A team's quotas: whole numbers and a rate, each 0 (no limit) or more."""
+    for name in ("max_active_studies", "max_trials_per_study"):
+        value = getattr(quotas, name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INT64:
+            raise InvalidArgument(name, "must be a whole number, 0 (no limit) or more")
+    rate = quotas.max_suggest_requests_per_second
+    if not (math.isfinite(rate) and rate >= 0):
+        raise InvalidArgument(
+            "max_suggest_requests_per_second", "must be finite, 0 (no limit) or more"
+        )
+    return quotas
 
 
 MAX_REQUEST_ID_LENGTH = 128
@@ -427,11 +500,7 @@ def check_request_id(value: str, field: str = "request_id") -> str:
 
 def check_client_id(value: str, field: str = "client_id", *, required: bool) -> str:
     """A worker's id: 1 to 128 printable characters (or "" where it is optional)."""
-    if (required or value) and not (
-        0 < len(value) <= MAX_CLIENT_ID_LENGTH and value.isprintable()
-    ):
+    if (required or value) and not (0 < len(value) <= MAX_CLIENT_ID_LENGTH and value.isprintable()):
         qualifier = "required: " if required else ""
-        raise InvalidArgument(
-            field, f"{qualifier}1 to {MAX_CLIENT_ID_LENGTH} printable characters"
-        )
+        raise InvalidArgument(field, f"{qualifier}1 to {MAX_CLIENT_ID_LENGTH} printable characters")
     return value

@@ -100,7 +100,10 @@ def successive_halving_rule(
     if rung is None:
         return CONTINUE
     mine = trial.value_at(rung)
-    assert mine is not None
+    if mine is None:
+        # First measured after its highest rung (reports every k steps): nothing to
+        # compare there yet; the next rung judges it.
+        return CONTINUE
     competitors = [
         v for o in others if o.steps and o.steps[-1] >= rung and (v := o.value_at(rung)) is not None
     ]

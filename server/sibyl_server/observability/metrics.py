@@ -7,18 +7,19 @@ not sum(), across replicas). Everything else is per replica.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import Engine, and_, func, select
 
-from sibyl_server.domain.study import StudyState
+from sibyl_server.domain.errors import Unavailable
 from sibyl_server.domain.trial import TrialState
-from sibyl_server.store.tables import studies, trials
+from sibyl_server.store.interface import Store, TrialStateCount
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ SUGGESTION_PHASES = ("lock_wait", "store_read", "fit", "acquisition", "engine", 
 class ServerMetrics:
     """The server's metrics, in a registry of their own (so tests can build several)."""
 
-    def __init__(self, engine: Engine | None = None) -> None:
+    def __init__(self, store: Store | None = None) -> None:
         self.registry = CollectorRegistry()
         self.rpc_requests = Counter(
             "sibyl_rpc_requests",
@@ -53,8 +54,8 @@ class ServerMetrics:
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
-        if engine is not None:
-            self.registry.register(DatabaseCollector(engine))
+        if store is not None:
+            self.registry.register(StoreCollector(store))
 
     def observe_call(self, method: str, code: str, seconds: float) -> None:
         self.rpc_requests.labels(method, code).inc()
@@ -79,68 +80,50 @@ class ServerMetrics:
             http.server_close()
 
 
-class DatabaseCollector(Collector):
+class StoreCollector(Collector):
     """Per-study trial counts and connection-pool usage, read at scrape time."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     def collect(self) -> Iterator[Any]:
         yield from self._pool()
         try:
-            yield from self._studies()
-        except Exception:  # a scrape must not fail because the database is down
-            log.warning("could not read study metrics from the database", exc_info=True)
+            counts = self._store.trial_state_counts()
+        except Unavailable as error:  # a scrape must not fail because the database is down
+            log.warning("could not read study metrics: %s", error.message)
+            return
+        yield from _study_gauges(counts)
 
     def _pool(self) -> Iterator[Any]:
-        pool = self._engine.pool
+        status = self._store.pool_status()
+        if status is None:
+            return
         usage = GaugeMetricFamily(
             "sibyl_db_pool_connections", "Database connections of this replica.", labels=["state"]
         )
-        for state, method in (
-            ("checked_out", "checkedout"),
-            ("idle", "checkedin"),
-            ("overflow", "overflow"),
-        ):
-            reading = getattr(pool, method, None)
-            if reading is not None:
-                usage.add_metric([state], float(reading()))
+        for state, count in dataclasses.asdict(status).items():
+            usage.add_metric([state], float(count))
         yield usage
 
-    def _studies(self) -> Iterator[Any]:
-        observations = GaugeMetricFamily(
-            "sibyl_study_observations",
-            "Finished (COMPLETED or INFEASIBLE) trials per ACTIVE study.",
-            labels=["team", "study"],
-        )
-        active = GaugeMetricFamily(
-            "sibyl_study_active_trials", "ACTIVE trials per ACTIVE study.", labels=["team", "study"]
-        )
-        query = (
-            select(studies.c.team, studies.c.study_id, trials.c.state, func.count())
-            .join(trials, trials.c.study_pk == studies.c.pk)
-            .where(
-                and_(
-                    studies.c.state == StudyState.ACTIVE.value,
-                    trials.c.state.in_(
-                        [
-                            TrialState.ACTIVE.value,
-                            TrialState.COMPLETED.value,
-                            TrialState.INFEASIBLE.value,
-                        ]
-                    ),
-                )
-            )
-            .group_by(studies.c.team, studies.c.study_id, trials.c.state)
-        )
-        finished: dict[tuple[str, str], float] = {}
-        with self._engine.connect() as connection:
-            for team, study, state, count in connection.execute(query):
-                if state == TrialState.ACTIVE.value:
-                    active.add_metric([team, study], float(count))
-                else:
-                    finished[(team, study)] = finished.get((team, study), 0.0) + count
-        for (team, study), count in finished.items():
-            observations.add_metric([team, study], count)
-        yield observations
-        yield active
+
+def _study_gauges(counts: list[TrialStateCount]) -> Iterator[Any]:
+    observations = GaugeMetricFamily(
+        "sibyl_study_observations",
+        "Finished (COMPLETED or INFEASIBLE) trials per ACTIVE study.",
+        labels=["team", "study"],
+    )
+    active = GaugeMetricFamily(
+        "sibyl_study_active_trials", "ACTIVE trials per ACTIVE study.", labels=["team", "study"]
+    )
+    finished: dict[tuple[str, str], float] = defaultdict(float)
+    for count in counts:
+        key = (count.team, count.study_id)
+        if count.state is TrialState.ACTIVE:
+            active.add_metric(list(key), float(count.count))
+        elif count.state in (TrialState.COMPLETED, TrialState.INFEASIBLE):
+            finished[key] += count.count
+    for key, value in finished.items():
+        observations.add_metric(list(key), value)
+    yield observations
+    yield active

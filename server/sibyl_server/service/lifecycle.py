@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sibyl_server.domain.study import StudySpec, StudyState
 from sibyl_server.domain.trial import TrialState
-from sibyl_server.store.repository import StudyRecord, Transaction
+from sibyl_server.store.interface import StudyChanges, StudyRecord, Transaction
 
 PENDING_STATES = (TrialState.REQUESTED, TrialState.ACTIVE, TrialState.STOPPING)
 FINISHED_STATES = (TrialState.COMPLETED, TrialState.INFEASIBLE)
@@ -40,5 +40,7 @@ def complete_if_done(
         return state
     if tx.count_trials(record.pk, PENDING_STATES):
         return state
-    tx.update_study(record.pk, now, state=StudyState.COMPLETED, state_reason=exhausted_reason)
+    tx.update_study(
+        record.pk, now, StudyChanges(state=StudyState.COMPLETED, state_reason=exhausted_reason)
+    )
     return StudyState.COMPLETED

@@ -12,6 +12,7 @@ import hashlib
 import json
 
 from sibyl_server.domain.errors import InvalidArgument
+from sibyl_server.domain.validation import MAX_INT64
 
 MAX_PAGE_SIZE = 1000
 
@@ -32,15 +33,26 @@ def encode_page_token(after: int, request_fingerprint: str) -> str:
 
 
 def decode_page_token(token: str, request_fingerprint: str, field: str = "page_token") -> int:
-    """The position after which the page starts: 0 for an empty token."""
+    """The position after which the page starts: 0 for an empty token.
+
+    Tokens come back from clients, so anything may arrive: only a JSON object with a
+    string fingerprint and an integer position that fits the store's BIGINT keys is one.
+    """
     if not token:
         return 0
     try:
         padded = token + "=" * (-len(token) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        after, token_fingerprint = int(payload["after"]), str(payload["f"])
-    except (binascii.Error, ValueError, KeyError, TypeError) as error:
+        after, token_fingerprint = payload["after"], payload["f"]
+    except (binascii.Error, ValueError, KeyError, TypeError, RecursionError) as error:
         raise InvalidArgument(field, "not a page token returned by this method") from error
+    valid = (
+        isinstance(after, int)
+        and not isinstance(after, bool)
+        and isinstance(token_fingerprint, str)
+    )
+    if not valid or not 0 <= after <= MAX_INT64:
+        raise InvalidArgument(field, "not a page token returned by this method")
     if token_fingerprint != request_fingerprint:
         raise InvalidArgument(field, "the page token belongs to a request with other filters")
     return after

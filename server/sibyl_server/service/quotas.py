@@ -7,12 +7,7 @@ import math
 from sibyl_server.domain.errors import ResourceExhausted
 from sibyl_server.domain.study import StudyState
 from sibyl_server.domain.team import TeamQuotas
-from sibyl_server.store.repository import Transaction
-
-
-def team_quotas(tx: Transaction, team: str) -> TeamQuotas:
-    row = tx.team(team)
-    return row[1].quotas if row else TeamQuotas()
+from sibyl_server.store.interface import Transaction
 
 
 def _exhausted(quota: str, limit: float, team: str) -> ResourceExhausted:
@@ -25,7 +20,7 @@ def _exhausted(quota: str, limit: float, team: str) -> ResourceExhausted:
 
 def check_active_studies(tx: Transaction, team: str) -> None:
     """Raises if one more ACTIVE study would exceed the team's quota."""
-    limit = team_quotas(tx, team).max_active_studies
+    limit = tx.quotas(team).max_active_studies
     if limit and tx.count_studies(team, StudyState.ACTIVE) >= limit:
         raise _exhausted("max_active_studies", limit, team)
 

@@ -10,7 +10,7 @@ from sibyl_server.domain.names import TrialName
 from sibyl_server.domain.study import StudySpec
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
 from sibyl_server.engine.stopping import Curve, decide
-from sibyl_server.store.repository import Store, Transaction, TrialRecord
+from sibyl_server.store.interface import Store, Transaction, TrialRecord
 
 Clock = Callable[[], float]
 COMPARED_STATES = (TrialState.ACTIVE, TrialState.STOPPING, TrialState.COMPLETED)
@@ -74,7 +74,7 @@ class StoppingUseCases:
     def _mark_stopping(
         self, tx: Transaction, study_pk: int, trial_record: TrialRecord, name: TrialName
     ) -> Trial:
-        tx.update_trial(trial_record.pk, self._clock(), state=TrialState.STOPPING)
+        tx.mark_stopping(trial_record.pk, self._clock())
         return tx.trial(study_pk, name).trial
 
 
@@ -83,14 +83,16 @@ def _curves(tx: Transaction, study_pk: int, spec: StudySpec) -> list[Curve]:
     objective = spec.objective
     sign = objective.sign()
     curves = []
-    for number, state, final, history in tx.histories(study_pk, COMPARED_STATES):
+    for history in tx.histories(study_pk, COMPARED_STATES):
         points = [
-            (m.step, m.metrics[objective.name]) for m in history if objective.name in m.metrics
+            (m.step, m.metrics[objective.name])
+            for m in history.measurements
+            if objective.name in m.metrics
         ]
-        final_value = _final_value(state, final, objective.name)
+        final_value = _final_value(history.state, history.final, objective.name)
         curves.append(
             Curve(
-                number=number,
+                number=history.number,
                 steps=tuple(step for step, _ in points),
                 values=tuple(sign * value for _, value in points),
                 final=None if final_value is None else sign * final_value,

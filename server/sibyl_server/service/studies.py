@@ -28,7 +28,7 @@ from sibyl_server.service.pagination import (
     page_size,
 )
 from sibyl_server.service.quotas import check_active_studies
-from sibyl_server.store.repository import Store, StudyRecord, Transaction
+from sibyl_server.store.interface import Store, StudyChanges, StudyRecord, Transaction
 
 DEFAULT_STUDY_PAGE_SIZE = 50
 Clock = Callable[[], float]
@@ -125,7 +125,7 @@ class StudyUseCases:
             if state is StudyState.ACTIVE and record.study.state is not StudyState.ACTIVE:
                 _check_can_resume(tx, record)
                 check_active_studies(tx, name.team)
-            tx.update_study(record.pk, now, state=state, state_reason="")
+            tx.update_study(record.pk, now, StudyChanges(state=state, state_reason=""))
             return tx.study(name).study
 
     def update_study(self, name: StudyName, update: StudyUpdate) -> Study:
@@ -142,10 +142,8 @@ class StudyUseCases:
             spec = _updated_spec(record.study.spec, update)
             check_spec(spec, "study.spec")
             _check_budget_fits(record, spec)
-            changes: dict[str, object] = {"spec": spec}
-            if update.display_name is not None:
-                changes["display_name"] = update.display_name
-            tx.update_study(record.pk, now, **changes)
+            changes = StudyChanges(spec=spec, display_name=update.display_name)
+            tx.update_study(record.pk, now, changes)
             self._rebudget(tx, record, spec, now)
             return tx.study(name).study
 
@@ -155,15 +153,17 @@ class StudyUseCases:
         budget_exhausted = exhausted_reason_after(spec, count, "") == MAX_TRIALS_REACHED
         reason = record.exhausted_reason
         if reason == MAX_TRIALS_REACHED and not budget_exhausted:
-            tx.update_study(record.pk, now, exhausted_reason="")
+            tx.update_study(record.pk, now, StudyChanges(exhausted_reason=""))
             if (
                 record.study.state is StudyState.COMPLETED
                 and record.study.state_reason == MAX_TRIALS_REACHED
             ):
                 check_active_studies(tx, record.name.team)
-                tx.update_study(record.pk, now, state=StudyState.ACTIVE, state_reason="")
+                tx.update_study(
+                    record.pk, now, StudyChanges(state=StudyState.ACTIVE, state_reason="")
+                )
         elif not reason and budget_exhausted:
-            tx.update_study(record.pk, now, exhausted_reason=MAX_TRIALS_REACHED)
+            tx.update_study(record.pk, now, StudyChanges(exhausted_reason=MAX_TRIALS_REACHED))
             complete_if_done(tx, tx.study(record.name), MAX_TRIALS_REACHED, now)
 
 

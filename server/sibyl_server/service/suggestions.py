@@ -46,8 +46,16 @@ from sibyl_server.service.lifecycle import (
     exhausted_reason_after,
 )
 from sibyl_server.service.quotas import check_suggest_rate, trials_allowed
+from sibyl_server.store.interface import (
+    Store,
+    StudyChanges,
+    StudyRecord,
+    Transaction,
+    TrialClaim,
+    TrialOutcome,
+    TrialRecord,
+)
 from sibyl_server.store.locks import StudyLock
-from sibyl_server.store.repository import Store, StudyRecord, Transaction, TrialRecord
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -121,7 +129,7 @@ class SuggestionUseCase:
         with self._store.transaction(write=True) as tx:
             record = tx.study(name)
             _check_active(record)
-            check_suggest_rate(tx, record.quotas, name.team, now)
+            check_suggest_rate(tx, tx.quotas(name.team), name.team, now)
             lease = now + record.study.spec.lease_seconds
             held = tx.held_or_abandoned(record.pk, client_id, now)
             own = [
@@ -188,7 +196,7 @@ class SuggestionUseCase:
                 spec=record.study.spec,
                 completed=_observations(tx, record.pk) if with_history else [],
                 pending=(
-                    [p for p, _, _ in tx.trial_results(record.pk, PENDING_STATES)]
+                    [r.parameters for r in tx.trial_results(record.pk, PENDING_STATES)]
                     if with_history
                     else []
                 ),
@@ -210,11 +218,11 @@ class SuggestionUseCase:
             suggestions = result.suggestions if left is None else result.suggestions[:left]
             if suggestions:
                 allowed = trials_allowed(
-                    record.quotas, name.team, record.study.trial_count, len(suggestions)
+                    tx.quotas(name.team), name.team, record.study.trial_count, len(suggestions)
                 )
                 suggestions = suggestions[:allowed]
             trials = _insert_trials(tx, record, suggestions, client_id, now)
-            tx.update_study(record.pk, now, engine_state=result.state)
+            tx.update_study(record.pk, now, StudyChanges(engine_state=result.state))
             reason = GRID_EXHAUSTED if result.exhausted else ""
             trial_count = record.study.trial_count + len(trials)
             return trials, self._mark_exhausted_in(tx, record, trial_count, reason, now)
@@ -233,7 +241,7 @@ class SuggestionUseCase:
             record.study.spec, trial_count, record.exhausted_reason or reason
         )
         if exhausted and exhausted != record.exhausted_reason:
-            tx.update_study(record.pk, now, exhausted_reason=exhausted)
+            tx.update_study(record.pk, now, StudyChanges(exhausted_reason=exhausted))
         return complete_if_done(tx, record, exhausted, now)
 
     # Plumbing ---------------------------------------------------------------------------
@@ -366,13 +374,7 @@ def _take_over(
     """
     taken = []
     for candidate in candidates:
-        if tx.claim_trial(
-            candidate.pk,
-            expected_state=expected_state,
-            client_id=client_id,
-            lease_expire_time=lease,
-            now=now,
-        ):
+        if tx.claim_trial(candidate.pk, TrialClaim(expected_state, client_id, lease), now):
             if candidate.trial.measurements:
                 tx.delete_measurements(candidate.pk)
             trial = candidate.trial
@@ -402,17 +404,16 @@ def _finish_abandoned_stopping(
     for abandoned in abandoned_trials:
         last = abandoned.trial.measurements[-1] if abandoned.trial.measurements else None
         complete = last is not None and all(m.name in last.metrics for m in spec.metrics)
-        tx.update_trial(
-            abandoned.pk,
-            now,
-            state=TrialState.COMPLETED if complete else TrialState.INFEASIBLE,
-            final_measurement=last if complete else None,
-            infeasibility_reason=""
+        outcome = (
+            TrialOutcome(TrialState.COMPLETED, last)
             if complete
-            else "stopped early; its worker left without a measurement of every metric",
-            complete_time=now,
-            lease_expire_time=None,
+            else TrialOutcome(
+                TrialState.INFEASIBLE,
+                infeasibility_reason="stopped early; its worker left without a measurement "
+                "of every metric",
+            )
         )
+        tx.finish_trial(abandoned.pk, outcome, now)
 
 
 def _check_active(record: StudyRecord) -> None:
@@ -427,9 +428,9 @@ def _check_active(record: StudyRecord) -> None:
 def _observations(tx: Transaction, study_pk: int) -> list[Observation]:
     return [
         Observation(
-            parameters=parameters,
-            metrics=final.metrics if final else {},
-            infeasible=state is TrialState.INFEASIBLE,
+            parameters=result.parameters,
+            metrics=result.final.metrics if result.final else {},
+            infeasible=result.state is TrialState.INFEASIBLE,
         )
-        for parameters, state, final in tx.trial_results(study_pk, FINISHED_STATES)
+        for result in tx.trial_results(study_pk, FINISHED_STATES)
     ]

@@ -10,26 +10,30 @@ import secrets
 from collections.abc import Callable
 
 from sibyl_server.domain.errors import (
-    InvalidArgument,
     Unauthenticated,
     team_not_found,
     token_not_found,
 )
 from sibyl_server.domain.names import TeamName, TokenName, check_resource_id
 from sibyl_server.domain.team import Principal, Role, Team, TeamQuotas, Token
-from sibyl_server.domain.validation import check_text
+from sibyl_server.domain.validation import (
+    MAX_DESCRIPTION_LENGTH,
+    check_quotas,
+    check_request_id,
+    check_text,
+    check_token_ttl,
+)
 from sibyl_server.service.pagination import (
     decode_page_token,
     encode_page_token,
     fingerprint,
     page_size,
 )
-from sibyl_server.store.repository import Store, Transaction
+from sibyl_server.store.interface import Store, TeamRecord, Transaction
 
 Clock = Callable[[], float]
 DEFAULT_TOKEN_PAGE_SIZE = 100
-MAX_DESCRIPTION_LENGTH = 256
-_SECRET = re.compile(r"^sibyl_([0-9a-f]{16})_[A-Za-z0-9_-]{43}$")
+_SECRET = re.compile(r"sibyl_([0-9a-f]{16})_[A-Za-z0-9_-]{43}")
 
 
 def new_secret() -> tuple[str, str]:
@@ -58,20 +62,22 @@ class TeamUseCases:
     def create_team(self, team: str, quotas: TeamQuotas) -> tuple[Team, str]:
         """Creates a team and its first admin token; returns the team and the secret."""
         check_resource_id(team, "team")
+        check_quotas(quotas)
         now = self._clock()
         created = Team(team, quotas, now)
         token_id, secret = new_secret()
         token = Token(team, token_id, Role.ADMIN, "first admin token", now)
         with self._store.transaction(write=True) as tx:
             team_pk = tx.insert_team(created)
-            tx.insert_token(team_pk, token, hash_secret(secret))
+            tx.insert_token(team_pk, token, hash_secret(secret), None)
         return created, secret
 
     def set_quotas(self, team: str, quotas: TeamQuotas) -> Team:
+        check_quotas(quotas)
         with self._store.transaction(write=True) as tx:
-            pk, _ = self._team_row(tx, TeamName(team))
+            pk = self._team_record(tx, TeamName(team)).pk
             tx.update_team_quotas(pk, quotas)
-            return self._team_row(tx, TeamName(team))[1]
+            return self._team_record(tx, TeamName(team)).team
 
     def list_teams(self) -> list[Team]:
         with self._store.transaction(write=False) as tx:
@@ -82,22 +88,33 @@ class TeamUseCases:
     def get_team(self, name: TeamName) -> Team:
         """The team; a team without a record (authentication off) has no quotas."""
         with self._store.transaction(write=False) as tx:
-            row = tx.team(name.team)
-        return row[1] if row else Team(name.team, TeamQuotas())
+            record = tx.team(name.team)
+        return record.team if record else Team(name.team, TeamQuotas())
 
     def create_token(
-        self, parent: TeamName, role: Role, description: str, ttl_seconds: float | None
+        self,
+        parent: TeamName,
+        role: Role,
+        description: str,
+        ttl_seconds: float | None,
+        request_id: str = "",
     ) -> tuple[Token, str]:
-        check_text(description, MAX_DESCRIPTION_LENGTH, "description")
-        if ttl_seconds is not None and ttl_seconds < 1:
-            raise InvalidArgument("time_to_live", "must be at least 1 second")
+        """A new token and its secret. A retry with the same `request_id` revokes the token
+        the first call created (its secret never arrived) and returns a new one."""
+        check_text(description, MAX_DESCRIPTION_LENGTH, "description", single_line=True)
+        check_request_id(request_id)
+        if ttl_seconds is not None:
+            check_token_ttl(ttl_seconds, "time_to_live")
         now = self._clock()
         token_id, secret = new_secret()
         expire = None if ttl_seconds is None else now + ttl_seconds
         token = Token(parent.team, token_id, role, description, now, expire)
         with self._store.transaction(write=True) as tx:
-            team_pk, _ = self._team_row(tx, parent)
-            tx.insert_token(team_pk, token, hash_secret(secret))
+            team_pk = self._team_record(tx, parent).pk
+            earlier = tx.token_by_request_id(team_pk, request_id) if request_id else None
+            if earlier is not None:
+                tx.revoke_token(earlier.token.token_id, now)
+            tx.insert_token(team_pk, token, hash_secret(secret), request_id or None)
         return token, secret
 
     def list_tokens(self, parent: TeamName, requested_size: int, token: str) -> TokenPage:
@@ -106,29 +123,29 @@ class TeamUseCases:
         after = decode_page_token(token, request_fingerprint)
         with self._store.transaction(write=False) as tx:
             # A team without a record (authentication off) simply has no tokens.
-            rows = tx.tokens(parent.team, after, size + 1)
+            records = tx.tokens(parent.team, after, size + 1)
         next_token = ""
-        if len(rows) > size:
-            rows = rows[:size]
-            next_token = encode_page_token(rows[-1][0], request_fingerprint)
-        return TokenPage([t for _, t in rows], next_token)
+        if len(records) > size:
+            records = records[:size]
+            next_token = encode_page_token(records[-1].pk, request_fingerprint)
+        return TokenPage([r.token for r in records], next_token)
 
     def revoke_token(self, name: TokenName) -> Token:
         with self._store.transaction(write=True) as tx:
             found = tx.token(name.token_id)
-            if found is None or found[0].team != name.team:
+            if found is None or found.token.team != name.team:
                 raise token_not_found(name)
             tx.revoke_token(name.token_id, self._clock())
             revoked = tx.token(name.token_id)
         assert revoked is not None
-        return revoked[0]
+        return revoked.token
 
     @staticmethod
-    def _team_row(tx: Transaction, name: TeamName) -> tuple[int, Team]:
-        row = tx.team(name.team)
-        if row is None:
+    def _team_record(tx: Transaction, name: TeamName) -> TeamRecord:
+        record = tx.team(name.team)
+        if record is None:
             raise team_not_found(name)
-        return row
+        return record
 
     # Every call, with authentication on --------------------------------------------------
 
@@ -139,14 +156,14 @@ class TeamUseCases:
                 "missing credentials: send `authorization: Bearer <token>`",
                 reason="TOKEN_MISSING",
             )
-        match = _SECRET.match(secret)
+        match = _SECRET.fullmatch(secret)
         found = None
         if match:
             with self._store.transaction(write=False) as tx:
                 found = tx.token(match.group(1))
-        if found is None or not hmac.compare_digest(found[1], hash_secret(secret)):
+        if found is None or not hmac.compare_digest(found.secret_hash, hash_secret(secret)):
             raise Unauthenticated("invalid token", reason="TOKEN_INVALID")
-        token, now = found[0], self._clock()
+        token, now = found.token, self._clock()
         if token.revoke_time is not None:
             raise Unauthenticated("the token was revoked", reason="TOKEN_REVOKED")
         if token.expire_time is not None and token.expire_time <= now:

@@ -30,7 +30,14 @@ from sibyl_server.service.pagination import (
     page_size,
 )
 from sibyl_server.service.quotas import trials_allowed
-from sibyl_server.store.repository import Store, StudyRecord, Transaction, TrialRecord
+from sibyl_server.store.interface import (
+    Store,
+    StudyChanges,
+    StudyRecord,
+    Transaction,
+    TrialOutcome,
+    TrialRecord,
+)
 
 DEFAULT_TRIAL_PAGE_SIZE = 100
 USER_ALGORITHM = "USER"
@@ -82,7 +89,7 @@ class TrialUseCases:
                     f"study {parent} takes no more trials ({record.exhausted_reason})",
                     reason="STUDY_EXHAUSTED",
                 )
-            trials_allowed(record.quotas, parent.team, record.study.trial_count, 1)
+            trials_allowed(tx.quotas(parent.team), parent.team, record.study.trial_count, 1)
             number = tx.allocate_trial_numbers(record.pk, 1)
             trial = dataclasses.replace(trial, number=number)
             trial_pk = tx.insert_trial(record.pk, trial, request_id or None)
@@ -90,7 +97,7 @@ class TrialUseCases:
                 tx.insert_measurement(trial_pk, measurement)
             exhausted = exhausted_reason_after(record.study.spec, number, "")
             if exhausted:
-                tx.update_study(record.pk, now, exhausted_reason=exhausted)
+                tx.update_study(record.pk, now, StudyChanges(exhausted_reason=exhausted))
                 complete_if_done(tx, record, exhausted, now)
             return trial
 
@@ -179,7 +186,7 @@ class TrialUseCases:
                 trial = dataclasses.replace(trial, measurements=(*trial.measurements, measurement))
             if trial.state is TrialState.ACTIVE:
                 lease = now + record.study.spec.lease_seconds
-                tx.update_trial(trial_record.pk, now, lease_expire_time=lease)
+                tx.renew_lease(trial_record.pk, lease, now)
                 trial = dataclasses.replace(trial, lease_expire_time=lease, update_time=now)
             return trial
 
@@ -222,15 +229,19 @@ class TrialUseCases:
         reason: str,
         now: float,
     ) -> Trial:
-        changes = {
-            "state": TrialState.INFEASIBLE if infeasible else TrialState.COMPLETED,
-            "final_measurement": final,
-            "infeasibility_reason": reason,
-            "complete_time": now,
-            "lease_expire_time": None,
-        }
-        tx.update_trial(trial_record.pk, now, **changes)
-        return dataclasses.replace(trial_record.trial, **changes, update_time=now)
+        outcome = TrialOutcome(
+            TrialState.INFEASIBLE if infeasible else TrialState.COMPLETED, final, reason
+        )
+        tx.finish_trial(trial_record.pk, outcome, now)
+        return dataclasses.replace(
+            trial_record.trial,
+            state=outcome.state,
+            final_measurement=final,
+            infeasibility_reason=reason,
+            complete_time=now,
+            lease_expire_time=None,
+            update_time=now,
+        )
 
     def optimal_trials(self, parent: StudyName) -> OptimalTrials:
         """The best feasible COMPLETED trials (see domain.optimality), with counts."""

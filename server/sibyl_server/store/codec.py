@@ -31,6 +31,10 @@ def from_micros(micros: int | None) -> float | None:
     return None if micros is None else micros / 1_000_000
 
 
+def micros_or_none(seconds: float | None) -> int | None:
+    return None if seconds is None else to_micros(seconds)
+
+
 def dump_json(value: Any) -> str:
     # allow_nan=False: a NaN must never reach the store (validation rejects it).
     return json.dumps(value, separators=(",", ":"), allow_nan=False)

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
+from sibyl_server.store.interface import ConnectionBudget
 from sibyl_server.store.locks import FileLocks, LockFactory, PostgresLocks
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -118,21 +119,6 @@ def migrate(database: Database, revision: str = "head") -> None:
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
-
-
-@dataclass(frozen=True)
-class ConnectionBudget:
-    """What a PostgreSQL server lets this replica's user open, read once at start.
-
-    `limit` is the smallest of: max_connections, less the slots reserved for superusers
-    (and, from PostgreSQL 16, for roles with pg_use_reserved_connections) unless the user
-    is a superuser; the role's CONNECTION LIMIT; the database's. `others` counts the
-    connections open now that are not this replica's (other replicas, tools, ...).
-    """
-
-    max_connections: int
-    limit: int
-    others: int
 
 
 def connection_budget(database: Database) -> ConnectionBudget | None:

@@ -126,7 +126,11 @@ tokens = Table(
     Column("create_time", BigInteger, nullable=False),
     Column("expire_time", BigInteger, nullable=True),
     Column("revoke_time", BigInteger, nullable=True),
+    # The CreateToken call that made it, while the token is not revoked (a retry finds
+    # and replaces it); unique per team, like a study's.
+    Column("request_id", String(128), nullable=True),
     UniqueConstraint("token_id", name="uq_tokens_token_id"),
+    Index("uq_tokens_team_request_id", "team_pk", "request_id", unique=True),
 )
 
 # Calls per team per whole second, for rate quotas that hold across replicas.

@@ -22,8 +22,7 @@ from sibyl.v1.team_service_pb2_grpc import TeamServiceStub
 from sibyl_server.domain.names import TeamName, TokenName
 from sibyl_server.domain.team import Role, TeamQuotas
 from sibyl_server.service.teams import TeamUseCases
-from sibyl_server.store.database import open_database
-from sibyl_server.store.repository import Store
+from sibyl_server.store import open_store
 from tests.server.api.conftest import GOOD_VALUES, make_spec, values
 from tests.support.servers import ServerThread
 
@@ -172,8 +171,8 @@ def bearer(secret: str) -> tuple[tuple[str, str], ...]:
 
 @pytest.fixture(scope="module")
 def world(store_url: str) -> Iterator[World]:
-    database = open_database(store_url, pool_size=2)
-    teams = TeamUseCases(Store(database), time.time)
+    store = open_store(store_url, pool_size=2)
+    teams = TeamUseCases(store, time.time)
     server = ServerThread(store_url, auth="token")
     try:
         suffix = uuid.uuid4().hex[:6]
@@ -181,7 +180,7 @@ def world(store_url: str) -> Iterator[World]:
         yield World(server.address, _make_tokens(teams, alpha, f"beta-{suffix}"), teams, alpha)
     finally:
         server.stop()
-        database.dispose()
+        store.close()
 
 
 def _make_tokens(teams: TeamUseCases, alpha: str, beta: str) -> dict[str, str]:

@@ -90,7 +90,7 @@ def test_an_expired_lease_nobody_took_over_still_belongs_to_its_worker(
     [trial] = suggest(stub, study.name, client="slow").trials
     time.sleep(LEASE_SECONDS + 0.2)
     renewed = _measure(stub, trial.name, 1, 0.5, "slow")
-    assert renewed.lease_expire_time.ToSeconds() > time.time()
+    assert renewed.lease_expire_time.ToMicroseconds() / 1e6 > time.time()
     [other] = suggest(stub, study.name, client="fast").trials
     assert other.name != trial.name, "the renewed lease keeps the trial with its worker"
     done = stub.CompleteTrial(_complete("slow", trial.name, 0.5), timeout=30).trial

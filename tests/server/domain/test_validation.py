@@ -5,16 +5,27 @@ import math
 
 import pytest
 
-from sibyl_server.domain.errors import InvalidArgument
+from sibyl_server.domain.errors import InvalidArgument, quoted, quoted_list
 from sibyl_server.domain.study import (
+    EarlyStoppingPolicy,
+    EarlyStoppingRule,
     Goal,
     MetricSpec,
     ParameterSpec,
     ScaleType,
     StudySpec,
 )
+from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.domain.trial import Measurement
-from sibyl_server.domain.validation import check_measurement, check_parameters, check_spec
+from sibyl_server.domain.validation import (
+    check_measurement,
+    check_metadata,
+    check_parameters,
+    check_quotas,
+    check_spec,
+    check_text,
+    check_token_ttl,
+)
 
 LOG = ScaleType.LOG
 
@@ -183,4 +194,134 @@ def test_missing_parameter_is_rejected() -> None:
 def test_bad_measurements(measurement: Measurement, final: bool, field: str) -> None:
     with pytest.raises(InvalidArgument) as caught:
         check_measurement(FULL, measurement, "m", final=final)
+    assert caught.value.field == field
+
+
+# Hostile input: what the fuzz suite (tests/fuzz) found ---------------------------------
+
+
+@pytest.mark.parametrize("name", ["x\n", "x ", " x", "x\x00", "x\t", "é", "x" * 65])
+def test_names_are_matched_whole(name: str) -> None:
+    spec = make_spec(ParameterSpec.double(name, 0, 1))
+    assert field_of(spec) == "study.spec.parameters[0].name"
+
+
+def test_seeds_are_between_0_and_2_to_the_63() -> None:
+    assert field_of(make_spec(seed=-1)) == "study.spec.seed"
+    check_spec(make_spec(seed=0), "study.spec")
+    check_spec(make_spec(seed=2**63 - 1), "study.spec")
+
+
+def test_a_range_too_wide_for_doubles_is_refused() -> None:
+    spec = make_spec(ParameterSpec.double("x", -1e308, 1e308))
+    assert field_of(spec) == "study.spec.parameters[0].double_range.max_value"
+
+
+@pytest.mark.parametrize(
+    ("policy", "field"),
+    [
+        (EarlyStoppingPolicy(EarlyStoppingRule.MEDIAN, min_trials=0), "median.min_trials"),
+        (EarlyStoppingPolicy(EarlyStoppingRule.MEDIAN, min_step=-1), "median.min_step"),
+        (
+            EarlyStoppingPolicy(EarlyStoppingRule.SUCCESSIVE_HALVING, min_step=0),
+            "successive_halving.min_step",
+        ),
+        (
+            EarlyStoppingPolicy(EarlyStoppingRule.LEARNING_CURVE, min_trials=-3, final_step=9),
+            "learning_curve.min_trials",
+        ),
+    ],
+)
+def test_early_stopping_errors_name_the_rule(policy: EarlyStoppingPolicy, field: str) -> None:
+    assert field_of(make_spec(early_stopping=policy)) == f"study.spec.early_stopping.{field}"
+
+
+def test_int_values_are_compared_without_rounding() -> None:
+    spec = make_spec(ParameterSpec.integer("n", 0, 2**53))
+    assert check_parameters(spec, {"n": 2**53}, "p") == {"n": 2**53}
+    with pytest.raises(InvalidArgument):
+        check_parameters(spec, {"n": 2**53 + 1}, "p")  # 2^53 as a double
+
+
+def test_unknown_names_are_quoted_short() -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        check_parameters(FULL, {"é" * 5000: 1.0}, "p")
+    assert len(caught.value.message) < 400
+    assert caught.value.field.startswith("p['éééé") and "(5000 characters)" in caught.value.field
+    with pytest.raises(InvalidArgument) as caught:
+        check_measurement(FULL, Measurement({"m" * 5000: 1.0}), "m", final=False)
+    assert len(caught.value.message) < 400
+
+
+def test_quoted_shows_the_beginning_and_control_characters() -> None:
+    assert quoted("lr") == "'lr'"
+    assert quoted("default\n") == "'default\\n'"
+    assert quoted("x" * 100) == repr("x" * 64) + "... (100 characters)"
+    assert quoted_list([f"c{i}" for i in range(30)]).endswith("... (30 values)]")
+
+
+@pytest.mark.parametrize(
+    ("text", "single_line", "ok"),
+    [
+        ("two\nlines\tand a tab\r\n", False, True),
+        ("two\nlines", True, False),
+        ("nul\x00", False, False),
+        ("escape\x1b[0m", False, False),
+        ("del\x7f", False, False),
+        ("c1\x85", False, False),
+        ("unicode é 😀", True, True),
+    ],
+)
+def test_free_text_control_characters(text: str, single_line: bool, ok: bool) -> None:
+    if ok:
+        assert check_text(text, 100, "t", single_line=single_line) == text
+    else:
+        with pytest.raises(InvalidArgument):
+            check_text(text, 100, "t", single_line=single_line)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "field"),
+    [
+        ({"k\n": "v"}, "md['k\\n']"),
+        ({"": "v"}, "md['']"),
+        ({"k": "v\x00"}, "md['k']"),
+        ({"sibyl.x": "v"}, "md['sibyl.x']"),
+    ],
+)
+def test_metadata_keys_are_single_line(metadata: dict[str, str], field: str) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        check_metadata(metadata, "md")
+    assert caught.value.field == field
+
+
+def test_metadata_values_may_span_lines() -> None:
+    check_metadata({"command": "train.py \\\n  --lr 0.1"}, "md")
+
+
+@pytest.mark.parametrize("seconds", [0.5, 3_155_760_001, 1e11, math.inf, math.nan, -1])
+def test_token_lifetimes_out_of_range(seconds: float) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        check_token_ttl(seconds, "time_to_live")
+    assert caught.value.field == "time_to_live"
+
+
+def test_token_lifetimes_in_range() -> None:
+    assert check_token_ttl(1, "t") == 1
+    assert check_token_ttl(100 * 365.25 * 86400, "t") == 3_155_760_000
+
+
+@pytest.mark.parametrize(
+    ("quotas", "field"),
+    [
+        (TeamQuotas(max_active_studies=-1), "max_active_studies"),
+        (TeamQuotas(max_trials_per_study=2**63), "max_trials_per_study"),
+        (TeamQuotas(max_suggest_requests_per_second=math.nan), "max_suggest_requests_per_second"),
+        (TeamQuotas(max_suggest_requests_per_second=math.inf), "max_suggest_requests_per_second"),
+        (TeamQuotas(max_suggest_requests_per_second=-0.5), "max_suggest_requests_per_second"),
+    ],
+)
+def test_bad_quotas(quotas: TeamQuotas, field: str) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        check_quotas(quotas)
     assert caught.value.field == field

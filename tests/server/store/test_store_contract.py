@@ -1,4 +1,4 @@
-"""The store contract: every test runs on SQLite and on PostgreSQL."""
+"""The store contract: every test runs on SQLite, PostgreSQL and the in-memory store."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from sibyl_server.domain.errors import Aborted, AlreadyExists, NotFound, Unavail
 from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import Goal, MetricSpec, ParameterSpec, Study, StudySpec, StudyState
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
-from sibyl_server.store.database import migrate, open_database
-from sibyl_server.store.repository import Store
+from sibyl_server.store import MEMORY_URL, Store, open_store
+from sibyl_server.store.interface import StudyChanges, TrialClaim, TrialOutcome
 
 SPEC = StudySpec(
     parameters=(ParameterSpec.double("x", 0, 1), ParameterSpec.categorical("c", ["a", "b"])),
@@ -25,21 +25,31 @@ SPEC = StudySpec(
 )
 
 
+@pytest.fixture(scope="module", params=["sql", "memory"])
+def backend_url(request: pytest.FixtureRequest, store_url: str) -> str:
+    """Each SQL backend, and the in-memory store once (it has no SQL dialects)."""
+    if request.param == "memory":
+        if "postgresql" in store_url:
+            pytest.skip("the in-memory store runs once, beside SQLite")
+        return MEMORY_URL
+    return store_url
+
+
 @pytest.fixture(scope="module")
-def store(store_url: str) -> Iterator[Store]:
-    database = open_database(store_url, pool_size=8)
-    migrate(database)
+def store(backend_url: str) -> Iterator[Store]:
+    opened = open_store(backend_url, pool_size=8)
+    opened.migrate()
     try:
-        yield Store(database)
+        yield opened
     finally:
-        database.dispose()
+        opened.close()
 
 
 def new_study(store: Store, team: str = "team-a") -> tuple[int, StudyName]:
     name = StudyName(team, "s-" + uuid.uuid4().hex[:12])
     study = Study(team, name.study, SPEC, StudyState.ACTIVE, create_time=1.0, update_time=1.0)
     with store.transaction(write=True) as tx:
-        return tx.insert_study(study).pk, name
+        return tx.insert_study(study, None).pk, name
 
 
 def add_trials(store: Store, study_pk: int, states: list[TrialState]) -> list[int]:
@@ -71,7 +81,7 @@ def test_duplicate_study_is_already_exists_and_writes_nothing(store: Store) -> N
     _, name = new_study(store, team="dup-team")
     study = Study(name.team, name.study, SPEC, StudyState.ACTIVE)
     with pytest.raises(AlreadyExists), store.transaction(write=True) as tx:
-        tx.insert_study(study)
+        tx.insert_study(study, None)
     with store.transaction(write=False) as tx:
         assert len(tx.studies("dup-team", 0, 10)) == 1
 
@@ -90,7 +100,7 @@ def test_failed_transaction_leaves_nothing(store: Store) -> None:
     pk, name = new_study(store)
     with pytest.raises(RuntimeError), store.transaction(write=True) as tx:
         tx.allocate_trial_numbers(pk, 3)
-        tx.update_study(pk, 5.0, state=StudyState.PAUSED)
+        tx.update_study(pk, 5.0, StudyChanges(state=StudyState.PAUSED))
         raise RuntimeError("boom")
     with store.transaction(write=False) as tx:
         record = tx.study(name)
@@ -120,18 +130,17 @@ def test_trial_filters(store: Store) -> None:
     with store.transaction(write=True) as tx:
         tx.claim_trial(
             tx.trials(pk, states=(TrialState.REQUESTED,))[0].pk,
-            expected_state=TrialState.REQUESTED,
-            client_id="w1",
-            lease_expire_time=500.0,
+            TrialClaim(TrialState.REQUESTED, client_id="w1", lease_expire_time=500.0),
             now=50.0,
         )
     with store.transaction(write=False) as tx:
         assert [r.trial.number for r in tx.trials(pk)] == [1, 2, 3, 4]
         active = tx.trials(pk, states=(TrialState.ACTIVE,))
         assert [r.trial.number for r in active] == [1, 3, 4]
-        assert [r.trial.number for r in tx.trials(pk, client_id="w1")] == [3]
-        expired = tx.trials(pk, states=(TrialState.ACTIVE,), lease_expired_before=200.0)
-        assert [r.trial.number for r in expired] == [1, 4]
+        held = tx.held_or_abandoned(pk, "w1", now=200.0)
+        assert [r.trial.number for r in held] == [1, 3, 4]  # 1 and 4: lease ended at 100
+        held = tx.held_or_abandoned(pk, "w1", now=50.0)
+        assert [r.trial.number for r in held] == [3]
         assert [r.trial.number for r in tx.trials(pk, after_number=2, limit=1)] == [3]
         assert tx.count_trials(pk, (TrialState.ACTIVE, TrialState.REQUESTED)) == 3
         trial = tx.trial(pk, name.trial(3)).trial
@@ -148,13 +157,7 @@ def test_only_one_concurrent_claim_wins(store: Store) -> None:
     def claim(client: str) -> bool:
         barrier.wait()
         with store.transaction(write=True) as tx:
-            return tx.claim_trial(
-                trial_pk,
-                expected_state=TrialState.REQUESTED,
-                client_id=client,
-                lease_expire_time=10.0,
-                now=1.0,
-            )
+            return tx.claim_trial(trial_pk, TrialClaim(TrialState.REQUESTED, client, 10.0), 1.0)
 
     with ThreadPoolExecutor(6) as pool:
         wins = list(pool.map(claim, [f"w{i}" for i in range(6)]))
@@ -165,12 +168,8 @@ def test_expired_lease_claim_needs_an_expired_lease(store: Store) -> None:
     pk, _ = new_study(store)
     [trial_pk] = add_trials(store, pk, [TrialState.ACTIVE])  # lease expires at t=100
     with store.transaction(write=True) as tx:
-        early = tx.claim_trial(
-            trial_pk, expected_state=TrialState.ACTIVE, client_id="b", lease_expire_time=0, now=99
-        )
-        late = tx.claim_trial(
-            trial_pk, expected_state=TrialState.ACTIVE, client_id="b", lease_expire_time=0, now=101
-        )
+        early = tx.claim_trial(trial_pk, TrialClaim(TrialState.ACTIVE, "b", 0), now=99)
+        late = tx.claim_trial(trial_pk, TrialClaim(TrialState.ACTIVE, "b", 0), now=101)
     assert (early, late) == (False, True)
 
 
@@ -179,13 +178,7 @@ def test_renew_leases_touches_only_that_clients_active_trials(store: Store) -> N
     pks = add_trials(store, pk, [TrialState.REQUESTED, TrialState.REQUESTED])
     with store.transaction(write=True) as tx:
         for trial_pk, client in zip(pks, ("a", "b"), strict=True):
-            tx.claim_trial(
-                trial_pk,
-                expected_state=TrialState.REQUESTED,
-                client_id=client,
-                lease_expire_time=10,
-                now=1,
-            )
+            tx.claim_trial(trial_pk, TrialClaim(TrialState.REQUESTED, client, 10), now=1)
         tx.renew_leases(pk, "a", 99.0, 2.0)
     with store.transaction(write=False) as tx:
         leases = [tx.trial(pk, name.trial(n)).trial.lease_expire_time for n in (1, 2)]
@@ -220,14 +213,8 @@ def test_measurements_and_final_measurement(store: Store) -> None:
     with store.transaction(write=True) as tx:
         tx.insert_measurement(trial_pk, Measurement({"loss": 2.0}, step=2, elapsed_seconds=1.5))
         tx.insert_measurement(trial_pk, Measurement({"loss": 3.0}, step=1))
-        tx.update_trial(
-            trial_pk,
-            9.0,
-            state=TrialState.COMPLETED,
-            final_measurement=Measurement({"loss": 0.25}, step=3),
-            complete_time=9.0,
-            lease_expire_time=None,
-        )
+        final = Measurement({"loss": 0.25}, step=3)
+        tx.finish_trial(trial_pk, TrialOutcome(TrialState.COMPLETED, final), 9.0)
     with store.transaction(write=False) as tx:
         trial = tx.trial(pk, name.trial(1)).trial
     assert [m.step for m in trial.measurements] == [1, 2]
@@ -255,7 +242,7 @@ def test_engine_state_round_trip(store: Store) -> None:
     state = {"quasi_random": {"position": 12}, "gp": {"lengthscales": [0.1, 2.5]}}
     with store.transaction(write=True) as tx:
         assert tx.engine_state(pk) == {}
-        tx.update_study(pk, 2.0, engine_state=state)
+        tx.update_study(pk, 2.0, StudyChanges(engine_state=state))
     with store.transaction(write=False) as tx:
         assert tx.engine_state(pk) == state
 
@@ -276,18 +263,19 @@ def test_study_lock_is_exclusive_between_holders(store: Store) -> None:
 
 
 def _hold_lock(store_url: str, study_pk: int, ready: multiprocessing.Event) -> None:
-    database = open_database(store_url, pool_size=1)
-    lock = Store(database).study_lock(study_pk)
+    lock = open_store(store_url, pool_size=1).study_lock(study_pk)
     assert lock.try_acquire()
     ready.set()
     time.sleep(600)
 
 
-def test_study_lock_of_a_killed_process_is_released(store: Store, store_url: str) -> None:
+def test_study_lock_of_a_killed_process_is_released(store: Store, backend_url: str) -> None:
+    if backend_url == MEMORY_URL:
+        pytest.skip("the in-memory store lives in one process")
     pk, _ = new_study(store)
     context = multiprocessing.get_context("spawn")
     ready = context.Event()
-    holder = context.Process(target=_hold_lock, args=(store_url, pk, ready), daemon=True)
+    holder = context.Process(target=_hold_lock, args=(backend_url, pk, ready), daemon=True)
     holder.start()
     try:
         assert ready.wait(60)
@@ -304,14 +292,14 @@ def test_study_lock_of_a_killed_process_is_released(store: Store, store_url: str
 
 
 def test_migrations_are_idempotent(store: Store) -> None:
-    migrate(store.database)
+    store.migrate()
     store.ping()
 
 
 def test_unreachable_database_is_unavailable() -> None:
-    database = open_database("postgresql://postgres@127.0.0.1:1/none", pool_size=1)
+    store = open_store("postgresql://postgres@127.0.0.1:1/none", pool_size=1)
     try:
         with pytest.raises(Unavailable):
-            Store(database).ping()
+            store.ping()
     finally:
-        database.dispose()
+        store.close()

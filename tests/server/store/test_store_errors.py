@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sibyl_server.domain.errors import Unavailable
-from sibyl_server.store.database import migrate, open_database
-from sibyl_server.store.repository import Store, store_error_cause, store_error_line
+from sibyl_server.store import open_store
+from sibyl_server.store.sql.errors import store_error_cause, store_error_line
 
 
 def _closed_port() -> int:
@@ -23,12 +23,12 @@ def test_an_unreachable_postgres_names_the_cause_without_address_or_password(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     port = _closed_port()
-    database = open_database(f"postgresql://sibyl:s3cret@127.0.0.1:{port}/sibyl", pool_size=2)
+    store = open_store(f"postgresql://sibyl:s3cret@127.0.0.1:{port}/sibyl", pool_size=2)
     try:
         with caplog.at_level(logging.WARNING), pytest.raises(Unavailable) as caught:
-            Store(database).ping()
+            store.ping()
     finally:
-        database.dispose()
+        store.close()
     assert caught.value.message == "the store is unavailable: Connection refused"
     assert caught.value.reason == "STORE_UNAVAILABLE"
     assert caught.value.metadata == {"cause": "Connection refused"}
@@ -38,29 +38,29 @@ def test_an_unreachable_postgres_names_the_cause_without_address_or_password(
 
 
 def test_the_same_cause_is_logged_once_not_per_call(caplog: pytest.LogCaptureFixture) -> None:
-    database = open_database(f"postgresql://sibyl@127.0.0.1:{_closed_port()}/x", pool_size=2)
+    store = open_store(f"postgresql://sibyl@127.0.0.1:{_closed_port()}/x", pool_size=2)
     try:
         with caplog.at_level(logging.WARNING):
             for _ in range(3):
                 with pytest.raises(Unavailable):
-                    Store(database).ping()
+                    store.ping()
     finally:
-        database.dispose()
+        store.close()
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
 
 
 def test_an_unopenable_sqlite_file_names_the_cause(tmp_path: Path) -> None:
     path = tmp_path / "store.db"
-    database = open_database(f"sqlite:///{path}", pool_size=2)
+    store = open_store(f"sqlite:///{path}", pool_size=2)
     try:
-        migrate(database)
-        database.dispose()
+        store.migrate()
+        store.close()
         path.rename(tmp_path / "moved.db")
         path.mkdir()  # a folder where the file was: SQLite cannot open it
         with pytest.raises(Unavailable) as caught:
-            Store(database).ping()
+            store.ping()
     finally:
-        database.dispose()
+        store.close()
     assert caught.value.message == "the store is unavailable: unable to open database file"
 
 

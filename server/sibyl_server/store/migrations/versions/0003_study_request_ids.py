@@ -17,9 +17,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("studies", sa.Column("request_id", sa.String(128), nullable=True))
-    op.create_index(
-        "uq_studies_team_request_id", "studies", ["team", "request_id"], unique=True
-    )
+    op.create_index("uq_studies_team_request_id", "studies", ["team", "request_id"], unique=True)
 
 
 def downgrade() -> None:

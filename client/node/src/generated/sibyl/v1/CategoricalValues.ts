@@ -7,7 +7,7 @@
 export interface CategoricalValues {
   /**
    * The allowed strings: 1 to 1,000 distinct non-empty values of at most 256
-   * characters each, kept in the given order.
+   * characters each, without control characters, kept in the given order.
    */
   'values'?: (string)[];
 }
@@ -18,7 +18,7 @@ export interface CategoricalValues {
 export interface CategoricalValues__Output {
   /**
    * The allowed strings: 1 to 1,000 distinct non-empty values of at most 256
-   * characters each, kept in the given order.
+   * characters each, without control characters, kept in the given order.
    */
   'values': (string)[];
 }

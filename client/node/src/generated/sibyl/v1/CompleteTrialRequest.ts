@@ -19,7 +19,7 @@ export interface CompleteTrialRequest {
   'trialInfeasible'?: (boolean);
   /**
    * Why the trial is infeasible (with `trial_infeasible`). At most 4096
-   * characters.
+   * characters, with no control characters but tabs and line breaks.
    */
   'infeasibilityReason'?: (string);
   /**
@@ -47,7 +47,7 @@ export interface CompleteTrialRequest__Output {
   'trialInfeasible': (boolean);
   /**
    * Why the trial is infeasible (with `trial_infeasible`). At most 4096
-   * characters.
+   * characters, with no control characters but tabs and line breaks.
    */
   'infeasibilityReason': (string);
   /**

@@ -13,7 +13,8 @@ export interface CreateTokenRequest {
    */
   'role'?: (_sibyl_v1_Role);
   /**
-   * Free text to recognise the token by. Optional, at most 256 characters.
+   * Text to recognise the token by. Optional: one line of at most 256
+   * characters, without control characters.
    */
   'description'?: (string);
   /**
@@ -40,7 +41,8 @@ export interface CreateTokenRequest__Output {
    */
   'role': (_sibyl_v1_Role__Output);
   /**
-   * Free text to recognise the token by. Optional, at most 256 characters.
+   * Text to recognise the token by. Optional: one line of at most 256
+   * characters, without control characters.
    */
   'description': (string);
   /**

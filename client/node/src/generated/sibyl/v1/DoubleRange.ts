@@ -12,7 +12,7 @@ export interface DoubleRange {
    */
   'minValue'?: (number | string);
   /**
-   * Inclusive upper bound. Finite.
+   * Inclusive upper bound. Finite, and so is max_value - min_value.
    */
   'maxValue'?: (number | string);
   /**
@@ -31,7 +31,7 @@ export interface DoubleRange__Output {
    */
   'minValue': (number);
   /**
-   * Inclusive upper bound. Finite.
+   * Inclusive upper bound. Finite, and so is max_value - min_value.
    */
   'maxValue': (number);
   /**

@@ -15,7 +15,8 @@ export interface Study {
    */
   'name'?: (string);
   /**
-   * Human-readable name shown by tools. Optional, at most 256 characters.
+   * Human-readable name shown by tools. Optional, at most 256 characters, with
+   * no control characters but tabs and line breaks.
    */
   'displayName'?: (string);
   /**
@@ -57,7 +58,8 @@ export interface Study__Output {
    */
   'name': (string);
   /**
-   * Human-readable name shown by tools. Optional, at most 256 characters.
+   * Human-readable name shown by tools. Optional, at most 256 characters, with
+   * no control characters but tabs and line breaks.
    */
   'displayName': (string);
   /**

@@ -17,7 +17,8 @@ export interface Token {
    */
   'role'?: (_sibyl_v1_Role);
   /**
-   * Free text to recognise the token by, e.g. "ci pipeline". At most 256 characters.
+   * Text to recognise the token by, e.g. "ci pipeline": one line of at most 256
+   * characters, without control characters.
    */
   'description'?: (string);
   /**
@@ -48,7 +49,8 @@ export interface Token__Output {
    */
   'role': (_sibyl_v1_Role__Output);
   /**
-   * Free text to recognise the token by, e.g. "ci pipeline". At most 256 characters.
+   * Text to recognise the token by, e.g. "ci pipeline": one line of at most 256
+   * characters, without control characters.
    */
   'description': (string);
   /**

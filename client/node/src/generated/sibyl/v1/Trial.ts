@@ -45,7 +45,7 @@ export interface Trial {
   'finalMeasurement'?: (_sibyl_v1_Measurement | null);
   /**
    * Why the trial could not be evaluated (INFEASIBLE trials only). At most 4096
-   * characters.
+   * characters, with no control characters but tabs and line breaks.
    */
   'infeasibilityReason'?: (string);
   /**
@@ -53,8 +53,9 @@ export interface Trial {
    * that produced the trial ("GP_BANDIT", "QUASI_RANDOM_SEARCH", ... or "USER"
    * for trials added with CreateTrial) and, when a model-based algorithm had to
    * fall back to quasi-random points, `sibyl.fallback_reason`. Keys starting with
-   * "sibyl." are reserved for the server. At most 64 entries of at most 4096
-   * characters.
+   * "sibyl." are reserved for the server. At most 64 entries; keys of 1 to 4096
+   * characters without control characters, values of at most 4096 characters
+   * with no control characters but tabs and line breaks.
    */
   'metadata'?: ({[key: string]: string});
   /**
@@ -116,7 +117,7 @@ export interface Trial__Output {
   'finalMeasurement': (_sibyl_v1_Measurement__Output | null);
   /**
    * Why the trial could not be evaluated (INFEASIBLE trials only). At most 4096
-   * characters.
+   * characters, with no control characters but tabs and line breaks.
    */
   'infeasibilityReason': (string);
   /**
@@ -124,8 +125,9 @@ export interface Trial__Output {
    * that produced the trial ("GP_BANDIT", "QUASI_RANDOM_SEARCH", ... or "USER"
    * for trials added with CreateTrial) and, when a model-based algorithm had to
    * fall back to quasi-random points, `sibyl.fallback_reason`. Keys starting with
-   * "sibyl." are reserved for the server. At most 64 entries of at most 4096
-   * characters.
+   * "sibyl." are reserved for the server. At most 64 entries; keys of 1 to 4096
+   * characters without control characters, values of at most 4096 characters
+   * with no control characters but tabs and line breaks.
    */
   'metadata': ({[key: string]: string});
   /**

@@ -1,0 +1,112 @@
+"""The SQL backend (SQLite and PostgreSQL): the `Store` Protocol over SQLAlchemy.
+
+A transaction is one connection in one database transaction; its repositories, one
+class per aggregate, share that connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from sqlalchemy import Connection, exc, func, select
+
+from sibyl_server.domain.study import StudyState
+from sibyl_server.domain.trial import TrialState
+from sibyl_server.store import database as schema
+from sibyl_server.store.database import WRITE_OPTION, Database
+from sibyl_server.store.interface import (
+    ConnectionBudget,
+    PoolStatus,
+    StoreProblem,
+    TrialStateCount,
+)
+from sibyl_server.store.locks import StudyLock
+from sibyl_server.store.sql.errors import (
+    TranslatedLock,
+    database_errors,
+    is_store_unavailable,
+    store_error_cause,
+    store_error_line,
+)
+from sibyl_server.store.sql.studies import SqlStudies
+from sibyl_server.store.sql.teams import SqlRates, SqlTeams
+from sibyl_server.store.sql.trials import SqlTrials
+from sibyl_server.store.tables import studies, trials
+
+
+class SqlTransaction(SqlStudies, SqlTrials, SqlTeams, SqlRates):
+    """Every repository, on one connection inside one database transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def ping(self) -> None:
+        self._connection.scalar(select(1))
+
+
+class SqlStore:
+    """Opens transactions and locks on one database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    @contextlib.contextmanager
+    def transaction(self, *, write: bool) -> Iterator[SqlTransaction]:
+        with database_errors():
+            connection = self.database.engine.connect().execution_options(**{WRITE_OPTION: write})
+            with connection, connection.begin():
+                yield SqlTransaction(connection)
+
+    def study_lock(self, study_pk: int) -> StudyLock:
+        return TranslatedLock(self.database.locks.study_lock(study_pk))
+
+    def ping(self) -> None:
+        with self.transaction(write=False) as tx:
+            tx.ping()
+
+    def trial_state_counts(self) -> list[TrialStateCount]:
+        query = (
+            select(studies.c.team, studies.c.study_id, trials.c.state, func.count())
+            .join(trials, trials.c.study_pk == studies.c.pk)
+            .where(studies.c.state == StudyState.ACTIVE.value)
+            .group_by(studies.c.team, studies.c.study_id, trials.c.state)
+        )
+        with database_errors(), self.database.engine.connect() as connection:
+            return [
+                TrialStateCount(team, study, TrialState(state), int(count))
+                for team, study, state, count in connection.execute(query)
+            ]
+
+    def pool_status(self) -> PoolStatus | None:
+        pool = self.database.engine.pool
+        readings = [getattr(pool, name, None) for name in ("checkedout", "checkedin", "overflow")]
+        if any(reading is None for reading in readings):
+            return None
+        return PoolStatus(*(int(reading()) for reading in readings))  # type: ignore[misc]
+
+    def migrate(self) -> None:
+        with _set_up_problems():
+            schema.migrate(self.database)
+
+    def connection_budget(self) -> ConnectionBudget | None:
+        with _set_up_problems():
+            return schema.connection_budget(self.database)
+
+    def close(self) -> None:
+        self.database.dispose()
+
+
+@contextlib.contextmanager
+def _set_up_problems() -> Iterator[None]:
+    try:
+        yield
+    except exc.DBAPIError as error:
+        raise StoreProblem(
+            store_error_line(error),
+            cause=store_error_cause(error),
+            reachable=not is_store_unavailable(error),
+        ) from error
+
+
+__all__ = ["SqlStore", "SqlTransaction"]

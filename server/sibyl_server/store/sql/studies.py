@@ -1,0 +1,138 @@
+"""Studies in SQL: the `StudyRepository` of a transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, delete, exc, func, insert, select, update
+
+from sibyl_server.domain.errors import AlreadyExists, study_not_found
+from sibyl_server.domain.names import StudyName
+from sibyl_server.domain.study import Study, StudyState
+from sibyl_server.store import codec
+from sibyl_server.store.interface import StudyChanges, StudyRecord
+from sibyl_server.store.tables import studies
+
+
+class SqlStudies:
+    _connection: Connection
+
+    def insert_study(self, study: Study, request_id: str | None) -> StudyRecord:
+        values = {
+            "request_id": request_id,
+            "team": study.team,
+            "study_id": study.study_id,
+            "display_name": study.display_name,
+            "spec": codec.spec_to_json(study.spec),
+            "state": study.state.value,
+            "state_reason": study.state_reason,
+            "trial_count": 0,
+            "exhausted_reason": "",
+            "engine_state": "{}",
+            "create_time": codec.to_micros(study.create_time),
+            "update_time": codec.to_micros(study.update_time),
+        }
+        try:
+            pk = self._connection.execute(insert(studies).values(values)).inserted_primary_key
+        except exc.IntegrityError as error:
+            raise AlreadyExists(
+                f"study teams/{study.team}/studies/{study.study_id} already exists",
+                reason="STUDY_ALREADY_EXISTS",
+            ) from error
+        assert pk is not None
+        return StudyRecord(int(pk[0]), study, "")
+
+    def study(self, name: StudyName, *, lock: bool = False) -> StudyRecord:
+        query = select(studies).where(
+            and_(studies.c.team == name.team, studies.c.study_id == name.study)
+        )
+        if lock:
+            # FOR NO KEY UPDATE: trial inserts (which take KEY SHARE on the study) still pass.
+            query = query.with_for_update(key_share=True)
+        row = self._connection.execute(query).first()
+        if row is None:
+            raise study_not_found(name)
+        return study_record(row)
+
+    def study_by_request_id(self, team: str, request_id: str) -> StudyRecord | None:
+        query = select(studies).where(
+            and_(studies.c.team == team, studies.c.request_id == request_id)
+        )
+        row = self._connection.execute(query).first()
+        return None if row is None else study_record(row)
+
+    def studies(self, team: str, after_pk: int, limit: int) -> list[StudyRecord]:
+        query = (
+            select(studies)
+            .where(and_(studies.c.team == team, studies.c.pk > after_pk))
+            .order_by(studies.c.pk)
+            .limit(limit)
+        )
+        return [study_record(row) for row in self._connection.execute(query)]
+
+    def delete_study(self, study_pk: int) -> None:
+        # Measurements and trials go with it (ON DELETE CASCADE).
+        self._connection.execute(delete(studies).where(studies.c.pk == study_pk))
+
+    def update_study(self, study_pk: int, now: float, changes: StudyChanges) -> None:
+        values = _study_columns(changes)
+        values["update_time"] = codec.to_micros(now)
+        self._connection.execute(update(studies).where(studies.c.pk == study_pk).values(values))
+
+    def engine_state(self, study_pk: int) -> dict[str, Any]:
+        text = self._connection.scalar(
+            select(studies.c.engine_state).where(studies.c.pk == study_pk)
+        )
+        return json.loads(text or "{}")
+
+    def allocate_trial_numbers(self, study_pk: int, count: int) -> int:
+        # The row stays locked until the transaction ends: concurrent allocations on
+        # one study queue up.
+        query = (
+            update(studies)
+            .where(studies.c.pk == study_pk)
+            .values(trial_count=studies.c.trial_count + count)
+            .returning(studies.c.trial_count)
+        )
+        last = self._connection.execute(query).scalar_one()
+        return int(last) - count + 1
+
+    def count_studies(self, team: str, state: StudyState) -> int:
+        query = select(func.count()).where(
+            and_(studies.c.team == team, studies.c.state == state.value)
+        )
+        return int(self._connection.scalar(query) or 0)
+
+
+def _study_columns(changes: StudyChanges) -> dict[str, Any]:
+    """The columns a change sets, in their stored form."""
+    columns: dict[str, Any] = {}
+    if changes.state is not None:
+        columns["state"] = changes.state.value
+    if changes.state_reason is not None:
+        columns["state_reason"] = changes.state_reason
+    if changes.exhausted_reason is not None:
+        columns["exhausted_reason"] = changes.exhausted_reason
+    if changes.engine_state is not None:
+        columns["engine_state"] = codec.dump_json(dict(changes.engine_state))
+    if changes.spec is not None:
+        columns["spec"] = codec.spec_to_json(changes.spec)
+    if changes.display_name is not None:
+        columns["display_name"] = changes.display_name
+    return columns
+
+
+def study_record(row: Row[Any]) -> StudyRecord:
+    study = Study(
+        team=row.team,
+        study_id=row.study_id,
+        spec=codec.spec_from_json(row.spec),
+        state=StudyState(row.state),
+        display_name=row.display_name,
+        state_reason=row.state_reason,
+        trial_count=row.trial_count,
+        create_time=codec.from_micros(row.create_time) or 0.0,
+        update_time=codec.from_micros(row.update_time) or 0.0,
+    )
+    return StudyRecord(row.pk, study, row.exhausted_reason)

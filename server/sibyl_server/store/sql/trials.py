@@ -1,0 +1,277 @@
+"""Trials and their measurements in SQL: the `TrialRepository` of a transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, delete, exc, func, insert, select, update
+
+from sibyl_server.domain.errors import Aborted, trial_not_found
+from sibyl_server.domain.names import TrialName
+from sibyl_server.domain.trial import Measurement, Trial, TrialState
+from sibyl_server.store import codec
+from sibyl_server.store.interface import (
+    TrialClaim,
+    TrialHistory,
+    TrialOutcome,
+    TrialRecord,
+    TrialResult,
+)
+from sibyl_server.store.tables import measurements, trials
+
+HELD_STATES = (TrialState.ACTIVE.value, TrialState.STOPPING.value)
+
+
+class SqlTrials:
+    _connection: Connection
+
+    def insert_trial(self, study_pk: int, trial: Trial, request_id: str | None) -> int:
+        values = {
+            "study_pk": study_pk,
+            "number": trial.number,
+            "parameters": codec.dump_json(dict(trial.parameters)),
+            "state": trial.state.value,
+            "client_id": trial.client_id,
+            "lease_expire_time": codec.micros_or_none(trial.lease_expire_time),
+            "final_measurement": (
+                codec.measurement_to_json(trial.final_measurement)
+                if trial.final_measurement
+                else None
+            ),
+            "infeasibility_reason": trial.infeasibility_reason,
+            "metadata": codec.dump_json(dict(trial.metadata)),
+            "request_id": request_id,
+            "create_time": codec.to_micros(trial.create_time),
+            "start_time": codec.micros_or_none(trial.start_time),
+            "complete_time": codec.micros_or_none(trial.complete_time),
+            "update_time": codec.to_micros(trial.update_time),
+        }
+        try:
+            pk = self._connection.execute(insert(trials).values(values)).inserted_primary_key
+        except exc.IntegrityError as error:
+            # Only a concurrent CreateTrial with the same request id can get here
+            # (numbers are allocated under the study row's lock): a retry finds it.
+            raise Aborted(
+                "concurrent request with the same request_id; retry", reason="CONCURRENT_REQUEST"
+            ) from error
+        assert pk is not None
+        return int(pk[0])
+
+    def trial(self, study_pk: int, name: TrialName, *, lock: bool = False) -> TrialRecord:
+        query = select(trials).where(
+            and_(trials.c.study_pk == study_pk, trials.c.number == name.number)
+        )
+        if lock:
+            query = query.with_for_update()
+        row = self._connection.execute(query).first()
+        if row is None:
+            raise trial_not_found(name)
+        return self._with_measurements([row])[0]
+
+    def trial_by_request_id(self, study_pk: int, request_id: str) -> TrialRecord | None:
+        query = select(trials).where(
+            and_(trials.c.study_pk == study_pk, trials.c.request_id == request_id)
+        )
+        rows = list(self._connection.execute(query))
+        return self._with_measurements(rows)[0] if rows else None
+
+    def trials(
+        self,
+        study_pk: int,
+        *,
+        states: Collection[TrialState] = (),
+        after_number: int = 0,
+        limit: int | None = None,
+        with_measurements: bool = True,
+    ) -> list[TrialRecord]:
+        query = select(trials).where(
+            and_(trials.c.study_pk == study_pk, trials.c.number > after_number)
+        )
+        if states:
+            query = query.where(trials.c.state.in_([s.value for s in states]))
+        query = query.order_by(trials.c.number)
+        if limit is not None:
+            query = query.limit(limit)
+        rows = list(self._connection.execute(query))
+        if with_measurements:
+            return self._with_measurements(rows)
+        return [trial_record(row, ()) for row in rows]
+
+    def trial_results(self, study_pk: int, states: Collection[TrialState]) -> list[TrialResult]:
+        # The suggestion path reads every trial of a study: only the columns it needs.
+        query = (
+            select(trials.c.parameters, trials.c.state, trials.c.final_measurement)
+            .where(_of_study_in(study_pk, states))
+            .order_by(trials.c.number)
+        )
+        return [
+            TrialResult(
+                json.loads(row.parameters),
+                TrialState(row.state),
+                codec.measurement_from_json(row.final_measurement),
+            )
+            for row in self._connection.execute(query)
+        ]
+
+    def histories(self, study_pk: int, states: Collection[TrialState]) -> list[TrialHistory]:
+        query = (
+            select(trials.c.pk, trials.c.number, trials.c.state, trials.c.final_measurement)
+            .where(_of_study_in(study_pk, states))
+            .order_by(trials.c.number)
+        )
+        rows = list(self._connection.execute(query))
+        series: dict[int, list[Measurement]] = {row.pk: [] for row in rows}
+        if rows:
+            measured = (
+                select(measurements)
+                .join(trials, trials.c.pk == measurements.c.trial_pk)
+                .where(_of_study_in(study_pk, states))
+                .order_by(measurements.c.trial_pk, measurements.c.step)
+            )
+            for m in self._connection.execute(measured):
+                if m.trial_pk in series:
+                    series[m.trial_pk].append(_measurement(m))
+        return [
+            TrialHistory(
+                row.number,
+                TrialState(row.state),
+                codec.measurement_from_json(row.final_measurement),
+                series[row.pk],
+            )
+            for row in rows
+        ]
+
+    def held_or_abandoned(self, study_pk: int, client_id: str, now: float) -> list[TrialRecord]:
+        # One query for what SuggestTrials hands back or takes over first.
+        cutoff = codec.to_micros(now)
+        query = (
+            select(trials)
+            .where(
+                and_(
+                    trials.c.study_pk == study_pk,
+                    trials.c.state.in_(HELD_STATES),
+                    (trials.c.client_id == client_id) | (trials.c.lease_expire_time < cutoff),
+                )
+            )
+            .order_by(trials.c.number)
+        )
+        return self._with_measurements(list(self._connection.execute(query)))
+
+    def count_trials(self, study_pk: int, states: Collection[TrialState]) -> int:
+        query = select(func.count()).where(_of_study_in(study_pk, states))
+        return int(self._connection.scalar(query) or 0)
+
+    def claim_trial(self, trial_pk: int, claim: TrialClaim, now: float) -> bool:
+        # A compare-and-set: the update applies only if the trial is still in the
+        # expected state (and, for ACTIVE trials, still past its lease), which the
+        # database checks atomically.
+        condition = and_(trials.c.pk == trial_pk, trials.c.state == claim.expected_state.value)
+        if claim.expected_state is TrialState.ACTIVE:
+            condition = and_(condition, trials.c.lease_expire_time < codec.to_micros(now))
+        query = (
+            update(trials)
+            .where(condition)
+            .values(
+                state=TrialState.ACTIVE.value,
+                client_id=claim.client_id,
+                lease_expire_time=codec.to_micros(claim.lease_expire_time),
+                start_time=func.coalesce(trials.c.start_time, codec.to_micros(now)),
+                update_time=codec.to_micros(now),
+            )
+        )
+        return self._connection.execute(query).rowcount == 1
+
+    def renew_leases(
+        self, study_pk: int, client_id: str, lease_expire_time: float, now: float
+    ) -> None:
+        self._connection.execute(
+            update(trials)
+            .where(
+                and_(
+                    trials.c.study_pk == study_pk,
+                    trials.c.client_id == client_id,
+                    trials.c.state == TrialState.ACTIVE.value,
+                )
+            )
+            .values(
+                lease_expire_time=codec.to_micros(lease_expire_time),
+                update_time=codec.to_micros(now),
+            )
+        )
+
+    def renew_lease(self, trial_pk: int, lease_expire_time: float, now: float) -> None:
+        self._update_trial(trial_pk, now, lease_expire_time=codec.to_micros(lease_expire_time))
+
+    def mark_stopping(self, trial_pk: int, now: float) -> None:
+        self._update_trial(trial_pk, now, state=TrialState.STOPPING.value)
+
+    def finish_trial(self, trial_pk: int, outcome: TrialOutcome, now: float) -> None:
+        final = outcome.final_measurement
+        self._update_trial(
+            trial_pk,
+            now,
+            state=outcome.state.value,
+            final_measurement=None if final is None else codec.measurement_to_json(final),
+            infeasibility_reason=outcome.infeasibility_reason,
+            complete_time=codec.to_micros(now),
+            lease_expire_time=None,
+        )
+
+    def _update_trial(self, trial_pk: int, now: float, **columns: Any) -> None:
+        columns["update_time"] = codec.to_micros(now)
+        self._connection.execute(update(trials).where(trials.c.pk == trial_pk).values(columns))
+
+    def insert_measurement(self, trial_pk: int, measurement: Measurement) -> None:
+        self._connection.execute(
+            insert(measurements).values(
+                trial_pk=trial_pk,
+                step=measurement.step,
+                elapsed_seconds=measurement.elapsed_seconds,
+                metrics=codec.dump_json(dict(measurement.metrics)),
+            )
+        )
+
+    def delete_measurements(self, trial_pk: int) -> None:
+        self._connection.execute(delete(measurements).where(measurements.c.trial_pk == trial_pk))
+
+    def _with_measurements(self, rows: list[Row[Any]]) -> list[TrialRecord]:
+        if not rows:
+            return []
+        query = (
+            select(measurements)
+            .where(measurements.c.trial_pk.in_([row.pk for row in rows]))
+            .order_by(measurements.c.trial_pk, measurements.c.step)
+        )
+        by_trial: dict[int, list[Measurement]] = {}
+        for m in self._connection.execute(query):
+            by_trial.setdefault(m.trial_pk, []).append(_measurement(m))
+        return [trial_record(row, tuple(by_trial.get(row.pk, ()))) for row in rows]
+
+
+def _of_study_in(study_pk: int, states: Collection[TrialState]) -> Any:
+    return and_(trials.c.study_pk == study_pk, trials.c.state.in_([s.value for s in states]))
+
+
+def _measurement(row: Row[Any]) -> Measurement:
+    return Measurement(json.loads(row.metrics), row.step, row.elapsed_seconds)
+
+
+def trial_record(row: Row[Any], trial_measurements: tuple[Measurement, ...]) -> TrialRecord:
+    trial = Trial(
+        number=row.number,
+        parameters=json.loads(row.parameters),
+        state=TrialState(row.state),
+        client_id=row.client_id,
+        lease_expire_time=codec.from_micros(row.lease_expire_time),
+        measurements=trial_measurements,
+        final_measurement=codec.measurement_from_json(row.final_measurement),
+        infeasibility_reason=row.infeasibility_reason,
+        metadata=json.loads(row.metadata),
+        create_time=codec.from_micros(row.create_time) or 0.0,
+        start_time=codec.from_micros(row.start_time),
+        complete_time=codec.from_micros(row.complete_time),
+        update_time=codec.from_micros(row.update_time) or 0.0,
+    )
+    return TrialRecord(row.pk, trial, row.request_id)

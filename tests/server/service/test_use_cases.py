@@ -1,0 +1,85 @@
+"""The use cases' rules, on the in-memory store (the gRPC tests cover the mapping)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+
+from sibyl_server.domain.errors import FailedPrecondition, InvalidArgument
+from sibyl_server.domain.names import StudyName
+from sibyl_server.domain.study import StudyState
+from sibyl_server.domain.team import Role, TeamQuotas
+from sibyl_server.domain.trial import Measurement, TrialState
+from sibyl_server.service.studies import StudyUpdate, StudyUseCases
+from sibyl_server.service.suggestions import SuggestionUseCase
+from sibyl_server.service.teams import TeamUseCases
+from sibyl_server.service.trials import TrialUseCases
+from tests.server.service.conftest import SPEC, TEAM, Clock
+
+
+def test_a_retried_create_study_returns_the_first_study(studies: StudyUseCases) -> None:
+    first = studies.create_study(TEAM, "s", SPEC, request_id="r-1")
+    again = studies.create_study(TEAM, "s", SPEC, request_id="r-1")
+    assert again == first
+    assert [s.study_id for s in studies.list_studies(TEAM, 10, "").studies] == ["s"]
+
+
+def test_a_bad_spec_writes_nothing(studies: StudyUseCases) -> None:
+    bad = dataclasses.replace(SPEC, lease_seconds=float("nan"))
+    with pytest.raises(InvalidArgument) as caught:
+        studies.create_study(TEAM, "s", bad)
+    assert caught.value.field.startswith("study.spec")
+    assert studies.list_studies(TEAM, 10, "").studies == []
+
+
+def test_raising_the_budget_of_a_completed_study_reactivates_it(
+    studies: StudyUseCases, trials: TrialUseCases, suggestions: SuggestionUseCase
+) -> None:
+    study = studies.create_study(TEAM, "s", dataclasses.replace(SPEC, max_trials=1))
+    name = StudyName(TEAM.team, study.study_id)
+    [trial] = asyncio.run(suggestions.suggest(name, 1, "w")).trials
+    trials.complete_trial(name.trial(trial.number), Measurement({"loss": 1.0}), False)
+    assert studies.get_study(name).state is StudyState.COMPLETED
+    with pytest.raises(FailedPrecondition) as caught:
+        studies.update_study_state(name, StudyState.ACTIVE)
+    assert caught.value.reason == "STUDY_EXHAUSTED"
+    assert studies.update_study(name, StudyUpdate(max_trials=3)).state is StudyState.ACTIVE
+    assert len(asyncio.run(suggestions.suggest(name, 2, "w")).trials) == 2
+
+
+def test_an_expired_lease_taken_over_shuts_the_old_holder_out(
+    studies: StudyUseCases, trials: TrialUseCases, suggestions: SuggestionUseCase, clock: Clock
+) -> None:
+    name = StudyName(TEAM.team, studies.create_study(TEAM, "s", SPEC).study_id)
+    [trial] = asyncio.run(suggestions.suggest(name, 1, "old")).trials
+    trial_name = name.trial(trial.number)
+    trials.add_measurement(trial_name, Measurement({"loss": 3.0}, step=1), "old")
+    clock.advance(SPEC.lease_seconds + 1)
+    [taken] = asyncio.run(suggestions.suggest(name, 1, "new")).trials
+    assert (taken.number, taken.client_id, taken.measurements) == (trial.number, "new", ())
+    with pytest.raises(FailedPrecondition) as caught:
+        trials.add_measurement(trial_name, Measurement({"loss": 2.0}, step=2), "old")
+    assert caught.value.reason == "LEASE_LOST"
+    with pytest.raises(FailedPrecondition):
+        trials.complete_trial(trial_name, Measurement({"loss": 0.1}), False, client_id="old")
+    done = trials.complete_trial(trial_name, Measurement({"loss": 0.5}), False, client_id="new")
+    assert done.state is TrialState.COMPLETED
+    assert done.final_measurement is not None and done.final_measurement.metrics == {"loss": 0.5}
+
+
+def test_a_retried_create_token_leaves_one_working_token(teams: TeamUseCases) -> None:
+    teams.create_team("acme", TeamQuotas())
+    first, first_secret = teams.create_token(TEAM, Role.READER, "ci", None, "req-7")
+    second, second_secret = teams.create_token(TEAM, Role.READER, "ci", None, "req-7")
+    assert second.token_id != first.token_id
+    tokens = {t.token_id: t for t in teams.list_tokens(TEAM, 10, "").tokens}
+    assert tokens[first.token_id].revoke_time is not None
+    assert tokens[second.token_id].revoke_time is None
+    assert teams.authenticate(second_secret).team == "acme"
+    with pytest.raises(Exception, match="revoked"):
+        teams.authenticate(first_secret)
+    # Another request id, or none, makes another token.
+    third, _ = teams.create_token(TEAM, Role.READER, "ci", None, "req-8")
+    assert third.token_id not in tokens
