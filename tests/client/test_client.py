@@ -56,6 +56,22 @@ def test_a_training_loop(client: sibyl.Client, unique_id: str) -> None:
     assert best.metrics["accuracy"] == max(t.metrics["accuracy"] for t in trials)
 
 
+def test_metrics_beside_the_objectives_are_kept(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_or_load_study(unique_id, SPEC)
+    [trial] = study.suggest()
+    trial.report({"accuracy": 0.5, "train_loss": 1.25, "samples_per_second": 900.0}, step=1)
+    trial.complete({"accuracy": 0.75, "train_loss": 0.5})
+    stored = study.get_trial(trial.id)
+    assert dict(stored.proto.measurements[0].metrics) == {
+        "accuracy": 0.5,
+        "train_loss": 1.25,
+        "samples_per_second": 900.0,
+    }
+    assert stored.metrics == {"accuracy": 0.75, "train_loss": 0.5}
+    with pytest.raises(sibyl.InvalidArgumentError, match="missing metrics .*accuracy"):
+        study.suggest()[0].complete({"train_loss": 0.5})  # the objective is still required
+
+
 def test_spec_as_a_dict(client: sibyl.Client, unique_id: str) -> None:
     spec = {
         "parameters": {

@@ -23,6 +23,7 @@ from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import (
     DEFAULT_GRID_RESOLUTION,
     DEFAULT_LEASE_SECONDS,
+    LEARNING_CURVE_MIN_STEP,
     Algorithm,
     EarlyStoppingPolicy,
     EarlyStoppingRule,
@@ -40,6 +41,7 @@ from sibyl_server.domain.study import (
 )
 from sibyl_server.domain.team import Role, Team, Token
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
+from sibyl_server.domain.validation import MAX_DURATION_SECONDS
 from sibyl_server.service.studies import StudyUpdate
 
 E = TypeVar("E", bound=enum.Enum)
@@ -78,10 +80,6 @@ def timestamp(seconds: float | None) -> Timestamp | None:
     result = Timestamp()
     result.FromMicroseconds(round(seconds * 1_000_000))
     return result
-
-
-# google.protobuf.Duration's own range: about 10,000 years either way.
-MAX_DURATION_SECONDS = 315_576_000_000
 
 
 def duration_from_proto(message: Duration, field: str) -> float:
@@ -172,25 +170,32 @@ def metric_to_proto(metric: MetricSpec) -> study_pb2.MetricSpec:
     return message
 
 
+_POLICY_DEFAULTS = EarlyStoppingPolicy(EarlyStoppingRule.MEDIAN)
+"""The domain's defaults, which unset (zero) proto fields take."""
+
+
 def policy_from_proto(message: study_pb2.EarlyStoppingPolicy, field: str) -> EarlyStoppingPolicy:
     rule = message.WhichOneof("rule")
+    defaults = _POLICY_DEFAULTS
     if rule == "median":
         m = message.median
-        return EarlyStoppingPolicy(EarlyStoppingRule.MEDIAN, m.min_step, m.min_trials or 3)
+        return EarlyStoppingPolicy(
+            EarlyStoppingRule.MEDIAN, m.min_step, m.min_trials or defaults.min_trials
+        )
     if rule == "successive_halving":
         h = message.successive_halving
         return EarlyStoppingPolicy(
             EarlyStoppingRule.SUCCESSIVE_HALVING,
             min_step=h.min_step,
             min_trials=1,
-            reduction_factor=h.reduction_factor or 3.0,
+            reduction_factor=h.reduction_factor or defaults.reduction_factor,
         )
     if rule == "learning_curve":
         c = message.learning_curve
         return EarlyStoppingPolicy(
             EarlyStoppingRule.LEARNING_CURVE,
-            min_step=c.min_step or 3,
-            min_trials=c.min_trials or 3,
+            min_step=c.min_step or LEARNING_CURVE_MIN_STEP,
+            min_trials=c.min_trials or defaults.min_trials,
             final_step=c.final_step,
         )
     raise InvalidArgument(field, "one of median, successive_halving, learning_curve is required")

@@ -210,6 +210,9 @@ class EarlyStoppingPolicy:
     final_step: int = 0
 
 
+LEARNING_CURVE_MIN_STEP = 3
+"""The learning-curve rule's default first step: a curve needs 3 points to be fitted."""
+
 DEFAULT_LEASE_SECONDS = 3600.0
 DEFAULT_GRID_RESOLUTION = 5
 

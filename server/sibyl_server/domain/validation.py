@@ -32,6 +32,8 @@ from sibyl_server.domain.trial import Measurement
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 MAX_PARAMETERS = 100
 MAX_METRICS = 16
+MAX_MEASUREMENT_METRICS = 64
+"""The spec's metrics and the others a measurement carries (a loss, a throughput)."""
 MAX_OBJECTIVES = 4
 MAX_DISCRETE_VALUES = 10_000
 MAX_CATEGORIES = 1_000
@@ -49,6 +51,9 @@ MAX_SUGGEST_COUNT = 1000
 MAX_DISPLAY_NAME_LENGTH = 256
 MAX_DESCRIPTION_LENGTH = 256
 MAX_INT64 = 2**63 - 1
+MAX_PAGE_SIZE = 1000
+MAX_DURATION_SECONDS = 315_576_000_000
+"""google.protobuf.Duration's own range: about 10,000 years either way."""
 SEED_RANGE = (0, MAX_INT64)
 YEAR_SECONDS = 365.25 * 24 * 3600
 TOKEN_TTL_SECONDS_RANGE = (1.0, 100 * YEAR_SECONDS)
@@ -405,14 +410,20 @@ def _snap_discrete(parameter: ParameterSpec, number: float, field: str) -> float
 def check_measurement(
     spec: StudySpec, measurement: Measurement, field: str, *, final: bool
 ) -> None:
-    """Checks metric names and values; a final measurement needs every metric."""
+    """Checks metric names and values; a final measurement needs every metric of the spec.
+
+    Metrics the spec does not name (a training loss, a throughput) are kept with the
+    measurement for people to look at; the algorithms read only the spec's.
+    """
     known = {m.name for m in spec.metrics}
+    if len(measurement.metrics) > MAX_MEASUREMENT_METRICS:
+        raise InvalidArgument(
+            f"{field}.metrics", f"at most {MAX_MEASUREMENT_METRICS} metrics per measurement"
+        )
     for name, value in measurement.metrics.items():
         item = f"{field}.metrics[{quoted(name)}]"
         if name not in known:
-            raise InvalidArgument(
-                item, f"unknown metric {quoted(name)}; the study has {quoted_list(sorted(known))}"
-            )
+            check_name(name, item)
         if not math.isfinite(value):
             raise InvalidArgument(
                 item, f"{value!r} is not finite; complete the trial as infeasible instead"

@@ -12,9 +12,7 @@ import hashlib
 import json
 
 from sibyl_server.domain.errors import InvalidArgument
-from sibyl_server.domain.validation import MAX_INT64
-
-MAX_PAGE_SIZE = 1000
+from sibyl_server.domain.validation import MAX_INT64, MAX_PAGE_SIZE
 
 
 def page_size(requested: int, default: int, field: str = "page_size") -> int:

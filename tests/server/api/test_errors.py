@@ -395,9 +395,14 @@ BAD_TRIALS: list[tuple[str, trial_pb2.Trial, str]] = [
     ("inf metric", completed_trial(loss=math.inf), "trial.final_measurement.metrics['loss']"),
     ("-inf metric", completed_trial(loss=-math.inf), "trial.final_measurement.metrics['loss']"),
     (
-        "unknown metric",
-        completed_trial(loss=1.0, acc=2.0),
-        "trial.final_measurement.metrics['acc']",
+        "extra metric with an invalid name",
+        completed_trial(loss=1.0, **{"1st": 2.0}),
+        "trial.final_measurement.metrics['1st']",
+    ),
+    (
+        "extra metric not finite",
+        completed_trial(loss=1.0, train_loss=math.nan),
+        "trial.final_measurement.metrics['train_loss']",
     ),
     ("missing metric", completed_trial(), "trial.final_measurement.metrics"),
     ("unknown parameter", with_values(momentum=0.9), "trial.parameters['momentum']"),
@@ -469,7 +474,7 @@ def test_bad_completions_and_measurements_change_nothing(
             pb.CompleteTrialRequest(
                 name=trial.name, final_measurement=trial_pb2.Measurement(metrics={"other": 1.0})
             ),
-            "final_measurement.metrics['other']",
+            "final_measurement.metrics",  # the objective is missing; "other" alone is fine
         ),
         (
             stub.CompleteTrial,

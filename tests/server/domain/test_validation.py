@@ -184,7 +184,9 @@ def test_missing_parameter_is_rejected() -> None:
     [
         (Measurement({"loss": math.nan}), True, "m.metrics['loss']"),
         (Measurement({"loss": -math.inf}), True, "m.metrics['loss']"),
-        (Measurement({"acc": 1.0}), False, "m.metrics['acc']"),
+        (Measurement({"1acc": 1.0}), False, "m.metrics['1acc']"),
+        (Measurement({"acc": 1.0}), True, "m.metrics"),
+        (Measurement({f"m{i}": 1.0 for i in range(65)}), False, "m.metrics"),
         (Measurement({}), True, "m.metrics"),
         (Measurement({}), False, "m.metrics"),
         (Measurement({"loss": 1.0}, step=-1), False, "m.step"),

@@ -7,10 +7,12 @@ import type { Long } from '@grpc/proto-loader';
  */
 export interface Measurement {
   /**
-   * Metric name to value. Names are metrics of the study's spec; values are
-   * finite (NaN and infinities are rejected: complete the trial as infeasible
-   * instead). A final measurement must include every metric of the spec,
-   * constraints included.
+   * Metric name to value, at most 64. Values are finite (NaN and infinities are
+   * rejected: complete the trial as infeasible instead). A final measurement
+   * must include every metric of the spec, constraints included. Metrics the
+   * spec does not name (a training loss, a throughput) are kept for people to
+   * look at; the algorithms read only the spec's. Names follow the spec's
+   * metric-name rules.
    */
   'metrics'?: ({[key: string]: number | string});
   /**
@@ -29,10 +31,12 @@ export interface Measurement {
  */
 export interface Measurement__Output {
   /**
-   * Metric name to value. Names are metrics of the study's spec; values are
-   * finite (NaN and infinities are rejected: complete the trial as infeasible
-   * instead). A final measurement must include every metric of the spec,
-   * constraints included.
+   * Metric name to value, at most 64. Values are finite (NaN and infinities are
+   * rejected: complete the trial as infeasible instead). A final measurement
+   * must include every metric of the spec, constraints included. Metrics the
+   * spec does not name (a training loss, a throughput) are kept for people to
+   * look at; the algorithms read only the spec's. Names follow the spec's
+   * metric-name rules.
    */
   'metrics': ({[key: string]: number});
   /**
