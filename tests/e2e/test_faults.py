@@ -9,10 +9,13 @@ nothing lost, duplicated or mixed, and no error reaching the workers' code.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+import sibyl
 from benchmarks.faults import (
     FaultRun,
     FaultSettings,
@@ -22,7 +25,8 @@ from benchmarks.faults import (
     restart_the_database,
     run_scenario,
 )
-from benchmarks.postgres_cluster import postgres_bin_dir
+from benchmarks.postgres_cluster import ThrowawayPostgres, postgres_bin_dir
+from sibyl_server.local import LocalServer
 
 SETTINGS = FaultSettings(
     replicas=2,
@@ -82,3 +86,44 @@ def test_a_slow_worker_loses_its_trial_cleanly(tmp_path: Path) -> None:
     )
     _assert_clean(run)
     assert sum(ledger.dropped for ledger in run.ledgers) > 0, "a lease moved, and was fenced"
+
+
+def test_optimize_rides_out_a_database_outage(tmp_path: Path) -> None:
+    """`sibyl.optimize` with workers, the database away for seconds mid-run: every trial
+    finishes, none is marked infeasible, nothing reaches the caller."""
+    database = ThrowawayPostgres()
+    server = LocalServer(database.url, tmp_path, name="optimize", health_check_seconds=0.5)
+    try:
+        client = sibyl.connect(server.address, team="faults")
+        spec = sibyl.StudySpec(
+            parameters=[sibyl.Double("x", 0.0, 1.0)],
+            metrics=[sibyl.Metric("loss", goal="minimize")],
+            algorithm="random_search",
+        )
+        study = client.create_study("optimize-outage", spec)
+
+        def objective(trial: sibyl.Trial) -> float:
+            for step in range(3):
+                time.sleep(0.1)
+                trial.report({"loss": trial.parameters["x"] + 1 / (step + 1)}, step=step)
+            return float(trial.parameters["x"])
+
+        went_down = threading.Event()
+        outage = threading.Timer(1.0, _outage, (database, 3.0, went_down))
+        outage.start()
+        result = sibyl.optimize(objective, study, n_trials=40, n_workers=4, progress=None)
+        assert went_down.is_set(), "the run ended before the outage began"
+        outage.join()
+        states = [t.state for t in study.trials()]
+        assert len(result.trials) == 40
+        assert states.count("COMPLETED") == 40 and "INFEASIBLE" not in states
+    finally:
+        server.terminate()
+        database.close()
+
+
+def _outage(database: ThrowawayPostgres, seconds: float, went_down: threading.Event) -> None:
+    database.stop()
+    went_down.set()
+    time.sleep(seconds)
+    database.start()
