@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import functools
 import json
+import types
+import typing
 from collections.abc import Mapping
 from typing import Any
 
-from sibyl_server.domain.study import (
-    Algorithm,
-    EarlyStoppingPolicy,
-    EarlyStoppingRule,
-    Goal,
-    MetricSpec,
-    OutcomeConstraint,
-    ParameterSpec,
-    ParameterType,
-    ParentCondition,
-    ScaleType,
-    StudySpec,
-)
+from sibyl_server.domain.study import StudySpec
 from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.domain.trial import Measurement
 
@@ -41,152 +34,71 @@ def dump_json(value: Any) -> str:
 
 
 def spec_to_json(spec: StudySpec) -> str:
-    return dump_json(
-        {
-            "parameters": [_parameter_to_dict(p) for p in spec.parameters],
-            "metrics": [_metric_to_dict(m) for m in spec.metrics],
-            "algorithm": spec.algorithm.value,
-            "max_trials": spec.max_trials,
-            "seed": spec.seed,
-            "lease_seconds": spec.lease_seconds,
-            "grid_resolution": spec.grid_resolution,
-            "num_initial_trials": spec.num_initial_trials,
-            "early_stopping": _policy_to_dict(spec.early_stopping),
-        }
-    )
-
-
-def _metric_to_dict(metric: MetricSpec) -> dict[str, Any]:
-    constraint = metric.constraint
-    return {
-        "name": metric.name,
-        "goal": metric.goal.value if metric.goal else None,
-        "constraint": None
-        if constraint is None
-        else {"upper_bound": constraint.upper_bound, "lower_bound": constraint.lower_bound},
-        "reference_value": metric.reference_value,
-    }
-
-
-def _metric_from_dict(data: Mapping[str, Any]) -> MetricSpec:
-    constraint = data.get("constraint")
-    return MetricSpec(
-        name=data["name"],
-        goal=Goal(data["goal"]) if data.get("goal") else None,
-        constraint=OutcomeConstraint(**constraint) if constraint else None,
-        reference_value=data.get("reference_value"),
-    )
-
-
-def _policy_to_dict(policy: EarlyStoppingPolicy | None) -> dict[str, Any] | None:
-    if policy is None:
-        return None
-    return {
-        "rule": policy.rule.value,
-        "min_step": policy.min_step,
-        "min_trials": policy.min_trials,
-        "reduction_factor": policy.reduction_factor,
-        "final_step": policy.final_step,
-    }
-
-
-def _policy_from_dict(data: Mapping[str, Any] | None) -> EarlyStoppingPolicy | None:
-    if data is None:
-        return None
-    return EarlyStoppingPolicy(**{**data, "rule": EarlyStoppingRule(data["rule"])})
-
-
-def _parameter_to_dict(parameter: ParameterSpec) -> dict[str, Any]:
-    return {
-        "name": parameter.name,
-        "type": parameter.type.value,
-        "min_value": parameter.min_value,
-        "max_value": parameter.max_value,
-        "scale": parameter.scale.value,
-        "values": list(parameter.values),
-        "categories": list(parameter.categories),
-        "condition": None
-        if parameter.condition is None
-        else _condition_to_dict(parameter.condition),
-    }
-
-
-def _condition_to_dict(condition: ParentCondition) -> dict[str, Any]:
-    return {
-        "parent": condition.parent,
-        "categories": list(condition.categories),
-        "numbers": list(condition.numbers),
-        "min_value": condition.min_value,
-        "max_value": condition.max_value,
-    }
-
-
-def _condition_from_dict(data: Mapping[str, Any] | None) -> ParentCondition | None:
-    if data is None:
-        return None
-    return ParentCondition(
-        parent=data["parent"],
-        categories=tuple(data["categories"]),
-        numbers=tuple(data["numbers"]),
-        min_value=data["min_value"],
-        max_value=data["max_value"],
-    )
+    return dump_json(to_plain(spec))
 
 
 def spec_from_json(text: str) -> StudySpec:
-    data = json.loads(text)
-    return StudySpec(
-        parameters=tuple(_parameter_from_dict(p) for p in data["parameters"]),
-        metrics=tuple(_metric_from_dict(m) for m in data["metrics"]),
-        algorithm=Algorithm(data["algorithm"]),
-        max_trials=data["max_trials"],
-        seed=data["seed"],
-        lease_seconds=data["lease_seconds"],
-        grid_resolution=data["grid_resolution"],
-        num_initial_trials=data["num_initial_trials"],
-        early_stopping=_policy_from_dict(data.get("early_stopping")),
-    )
-
-
-def _parameter_from_dict(data: Mapping[str, Any]) -> ParameterSpec:
-    return ParameterSpec(
-        name=data["name"],
-        type=ParameterType(data["type"]),
-        min_value=data["min_value"],
-        max_value=data["max_value"],
-        scale=ScaleType(data["scale"]),
-        values=tuple(data["values"]),
-        categories=tuple(data["categories"]),
-        condition=_condition_from_dict(data.get("condition")),
-    )
+    return from_plain(StudySpec, json.loads(text))
 
 
 def measurement_to_json(measurement: Measurement) -> str:
-    return dump_json(
-        {
-            "metrics": dict(measurement.metrics),
-            "step": measurement.step,
-            "elapsed_seconds": measurement.elapsed_seconds,
-        }
-    )
+    return dump_json(to_plain(measurement))
 
 
 def measurement_from_json(text: str | None) -> Measurement | None:
-    if text is None:
-        return None
-    data = json.loads(text)
-    return Measurement(data["metrics"], data["step"], data["elapsed_seconds"])
+    return None if text is None else from_plain(Measurement, json.loads(text))
 
 
 def quotas_to_json(quotas: TeamQuotas) -> str:
-    return dump_json(
-        {
-            "max_active_studies": quotas.max_active_studies,
-            "max_trials_per_study": quotas.max_trials_per_study,
-            "max_suggest_requests_per_second": quotas.max_suggest_requests_per_second,
-        }
-    )
+    return dump_json(to_plain(quotas))
 
 
 def quotas_from_json(text: str) -> TeamQuotas:
-    return TeamQuotas(**json.loads(text))
+    return from_plain(TeamQuotas, json.loads(text))
+
+
+# One mapping for every domain dataclass: a field is stored under its own name, so a new
+# field needs no code here. The stored form is part of the schema: renaming a field
+# means a migration (tests/server/store/test_codec.py pins the format).
+
+
+def to_plain(value: Any) -> Any:
+    """`value` as JSON-ready data: dataclasses as objects of their fields (in declared
+    order), enums as their values, tuples as lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [to_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: to_plain(item) for key, item in value.items()}
+    return value
+
+
+def from_plain(kind: Any, data: Any) -> Any:
+    """The inverse of `to_plain`, guided by `kind`'s type hints. A field missing from
+    `data` takes its default: rows written before the field existed still load."""
+    if data is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        return from_plain(inner, data)
+    if origin is tuple:
+        item_kind = typing.get_args(kind)[0]
+        return tuple(from_plain(item_kind, item) for item in data)
+    if origin in (dict, Mapping):
+        return dict(data)
+    if dataclasses.is_dataclass(kind):
+        hints = _hints(kind)
+        fields = [f.name for f in dataclasses.fields(kind) if f.name in data]
+        return kind(**{name: from_plain(hints[name], data[name]) for name in fields})
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind(data)
+    return data
+
+
+@functools.cache
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
