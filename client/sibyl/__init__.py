@@ -49,7 +49,7 @@ from sibyl.spec import (
     SuccessiveHalving,
     When,
 )
-from sibyl.study import Optimum, Study, Trial
+from sibyl.study import Importance, Optimum, ParameterImportance, Study, Trial
 
 __all__ = [
     "AbortedError",
@@ -63,6 +63,7 @@ __all__ = [
     "Discrete",
     "Double",
     "FailedPreconditionError",
+    "Importance",
     "Integer",
     "InternalError",
     "InvalidArgumentError",
@@ -74,6 +75,7 @@ __all__ = [
     "NotFoundError",
     "OptimizationResult",
     "Optimum",
+    "ParameterImportance",
     "PermissionDeniedError",
     "Progress",
     "ResourceExhaustedError",

@@ -107,6 +107,14 @@ def _parser() -> argparse.ArgumentParser:
         help="only trials in this state (repeatable; any case)",
     )
     _add_update_parser(commands, flags)
+    importance = commands.add_parser(
+        "importance",
+        help="how much each parameter moves a metric",
+        description="Computed by the server from the study's finished trials (seconds).",
+        parents=flags,
+    )
+    importance.add_argument("study_id")
+    importance.add_argument("--metric", default="", help="default: the first objective")
     return parser
 
 
@@ -246,7 +254,24 @@ def _updates(args: argparse.Namespace) -> dict[str, Any]:
     return {name: value for name, value in given.items() if value is not None}
 
 
+def _importance(client: Client, args: argparse.Namespace) -> str:
+    result = client.get_study(args.study_id).parameter_importance(args.metric)
+    rows = [
+        (
+            p.parameter,
+            f"{p.importance:.3f}",
+            f"{p.first_order:.3f}",
+            "" if p.total_effect is None else f"{p.total_effect:.3f}",
+        )
+        for p in result.parameters
+    ]
+    table = format_table(("PARAMETER", "IMPORTANCE", "FIRST ORDER", "TOTAL EFFECT"), rows)
+    heading = f"{result.metric}: {result.method} over {result.trial_count} trials"
+    return f"{heading}\n{table}"
+
+
 COMMANDS: dict[str, Callable[[Client, argparse.Namespace], str]] = {
+    "importance": _importance,
     "studies": _list_studies,
     "study": _show_study,
     "trials": _list_trials,

@@ -104,6 +104,11 @@ class StudyServiceRpcs:
     ) -> sp.StopTrialResponse:
         return self._caller.invoke(self._stub.StopTrial, request, options)
 
+    def compute_parameter_importance(
+        self, request: sp.ComputeParameterImportanceRequest, options: Options = None
+    ) -> sp.ComputeParameterImportanceResponse:
+        return self._caller.invoke(self._stub.ComputeParameterImportance, request, options)
+
 
 class TeamServiceRpcs:
     """sibyl.v1.TeamService: the caller's team and its tokens."""

@@ -37,6 +37,36 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class ParameterImportance:
+    """How much a parameter moves a metric (see `Study.parameter_importance`).
+
+    Attributes:
+        parameter: The parameter's name.
+        importance: Its share of the metric's variation; the shares sum to 1.
+        first_order: The share of the variance it explains alone.
+        total_effect: The share it takes part in, interactions included (None for the
+            model-free estimate).
+    """
+
+    parameter: str
+    importance: float
+    first_order: float
+    total_effect: float | None
+
+
+@dataclass(frozen=True)
+class Importance:
+    """Every parameter's importance for one metric, most important first."""
+
+    metric: str
+    method: str
+    """ "GP_SOBOL" (a variance decomposition of a GP fitted to the metric) or
+    "CORRELATION_RATIO" (model-free, with few trials)."""
+    parameters: list[ParameterImportance]
+    trial_count: int
+
+
+@dataclass(frozen=True)
 class Optimum:
     """The best trials of a study, and whether anything feasible was found yet."""
 
@@ -179,6 +209,30 @@ class Study:
         objectives); None before any feasible trial completes."""
         trials = self.optimal_trials().trials
         return trials[0] if trials else None
+
+    def parameter_importance(self, metric: str = "") -> Importance:
+        """How much each parameter moves `metric` (the first objective by default),
+        computed by the server from the study's finished trials; takes seconds."""
+        request = study_service_pb2.ComputeParameterImportanceRequest(
+            parent=self.name, metric=metric
+        )
+        response = self.client.study_service.compute_parameter_importance(request)
+        return Importance(
+            response.metric,
+            study_service_pb2.ImportanceMethod.Name(response.method).removeprefix(
+                "IMPORTANCE_METHOD_"
+            ),
+            [
+                ParameterImportance(
+                    p.parameter,
+                    p.importance,
+                    p.first_order,
+                    p.total_effect if p.HasField("total_effect") else None,
+                )
+                for p in response.importances
+            ],
+            response.trial_count,
+        )
 
     def pause(self) -> None:
         self._set_state(study_pb2.STUDY_STATE_PAUSED)

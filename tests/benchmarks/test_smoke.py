@@ -89,3 +89,9 @@ def test_rich_studies() -> None:
     assert "| dtlz2 | optuna-nsga2 | 1 |" in output
     assert "| constrained-hartmann6 | optuna-gp | 1 |" in output
     assert "| sklearn-model-choice | sibyl-gp | 1 |" in output
+
+
+def test_importance() -> None:
+    output = run_module("benchmarks.importance")
+    for method in ("Sibyl GP Sobol", "Sibyl correlation ratio", "Optuna fANOVA (default)"):
+        assert f"| two of six | 20 | {method} | " in output

@@ -20,6 +20,26 @@ SPEC = sibyl.StudySpec(
 )
 
 
+def test_importance_command(
+    server: ServerThread, unique_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = "cli-" + unique_id[2:10]
+    with sibyl.connect(server.address, team=team) as client:
+        study = client.create_study(unique_id, SPEC)
+        for trial in study.suggest(count=10):
+            # Only the learning rate matters.
+            trial.complete({"loss": trial.parameters["lr"] * 10, "wall": 1.0})
+    base = ["--address", server.address, "--team", team]
+    assert main([*base, "importance", unique_id]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "loss: GP_SOBOL over 10 trials"
+    assert lines[1].split() == ["PARAMETER", "IMPORTANCE", "FIRST", "ORDER", "TOTAL", "EFFECT"]
+    assert lines[3].split()[0] == "lr"
+    assert float(lines[3].split()[1]) > 0.9
+    assert main([*base, "importance", unique_id, "--metric", "nope"]) == 1
+    assert "'nope' is not a metric of the spec" in capsys.readouterr().err
+
+
 def test_format_table_aligns_columns() -> None:
     table = format_table(("ID", "VALUE"), [(1, 0.123456789), (10, "x")])
     assert table.splitlines() == ["ID  VALUE", "--  --------", "1   0.123457", "10  x"]

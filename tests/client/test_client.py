@@ -68,8 +68,30 @@ def test_metrics_beside_the_objectives_are_kept(client: sibyl.Client, unique_id:
         "samples_per_second": 900.0,
     }
     assert stored.metrics == {"accuracy": 0.75, "train_loss": 0.5}
-    with pytest.raises(sibyl.InvalidArgumentError, match="missing metrics .*accuracy"):
+    with pytest.raises(sibyl.InvalidArgumentError, match=r"missing metrics .*accuracy"):
         study.suggest()[0].complete({"train_loss": 0.5})  # the objective is still required
+
+
+def test_parameter_importance(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_or_load_study(unique_id, SPEC)
+    with pytest.raises(sibyl.FailedPreconditionError, match="2 are needed"):
+        study.parameter_importance()
+    for trial in study.suggest(count=12):
+        layers = trial.parameters["layers"]
+        trial.complete({"accuracy": 0.1 * layers, "train_loss": 1.0 / layers})
+    importance = study.parameter_importance()
+    assert (importance.metric, importance.method, importance.trial_count) == (
+        "accuracy",
+        "GP_SOBOL",
+        12,
+    )
+    assert importance.parameters[0].parameter == "layers"
+    assert importance.parameters[0].importance > 0.9
+    assert sum(p.importance for p in importance.parameters) == pytest.approx(1.0)
+    assert study.parameter_importance("train_loss").parameters[0].parameter == "layers"
+    with pytest.raises(sibyl.InvalidArgumentError) as caught:
+        study.parameter_importance("no_such_metric")
+    assert caught.value.field == "metric"
 
 
 def test_spec_as_a_dict(client: sibyl.Client, unique_id: str) -> None:

@@ -219,6 +219,9 @@ VALID: dict[str, Builder] = {
         name=t.active_trial, client_id=WORKER
     ),
     "StopTrial": lambda t: ss.StopTrialRequest(name=t.active_trial),
+    "ComputeParameterImportance": lambda t: ss.ComputeParameterImportanceRequest(
+        parent=t.study, metric="loss"
+    ),
     "GetTeam": lambda t: ts.GetTeamRequest(name=t.team),
     "CreateToken": lambda t: ts.CreateTokenRequest(
         parent=t.team,

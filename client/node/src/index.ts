@@ -78,11 +78,13 @@ export type {
 export { Study, Trial } from "./study";
 export type {
   AddTrialOptions,
+  Importance,
   Measurement,
   MeasurementInput,
   Metrics,
   Objective,
   OptimalTrials,
+  ParameterImportance,
   ReportOptions,
   StudyChanges,
   StudyStateName,

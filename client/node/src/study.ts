@@ -103,6 +103,26 @@ export interface Measurement {
 }
 
 /** The best trials of a study, and whether anything feasible was found yet. */
+/** How much one parameter moves a metric (see Study.parameterImportance). */
+export interface ParameterImportance {
+  readonly parameter: string;
+  /** Its share of the metric's variation; the shares sum to 1. */
+  readonly importance: number;
+  /** The share of the variance it explains alone. */
+  readonly firstOrder: number;
+  /** The share it takes part in, interactions included; undefined when model-free. */
+  readonly totalEffect?: number;
+}
+
+/** Every parameter's importance for one metric, most important first. */
+export interface Importance {
+  readonly metric: string;
+  /** "GP_SOBOL" or "CORRELATION_RATIO" (model-free, with few trials). */
+  readonly method: string;
+  readonly trialCount: number;
+  readonly parameters: ParameterImportance[];
+}
+
 export interface OptimalTrials {
   /** The best feasible completed trials: one for a single objective, the Pareto front (by id) for several. */
   readonly trials: Trial[];
@@ -303,6 +323,30 @@ export class Study {
    */
   async bestTrial(options: CallOptions = {}): Promise<Trial | undefined> {
     return (await this.optimalTrials(options)).trials[0];
+  }
+
+  /**
+   * How much each parameter moves `metric` (the first objective by default), computed by
+   * the server from the finished trials; takes seconds. FailedPreconditionError (reason
+   * NOT_ENOUGH_TRIALS) before 2 trials have a value.
+   */
+  async parameterImportance(metric = "", options: CallOptions = {}): Promise<Importance> {
+    const response = await this.client.call(
+      "ComputeParameterImportance",
+      { parent: this.name, metric },
+      options,
+    );
+    return {
+      metric: response.metric,
+      method: String(response.method).replace("IMPORTANCE_METHOD_", ""),
+      trialCount: Number(response.trialCount),
+      parameters: response.importances.map((p) => ({
+        parameter: p.parameter,
+        importance: p.importance,
+        firstOrder: p.firstOrder,
+        totalEffect: p.totalEffect ?? undefined,
+      })),
+    };
   }
 
   /** Stops suggestions; results of trials already handed out are still accepted. */

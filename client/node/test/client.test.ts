@@ -135,6 +135,23 @@ test("report and complete round-trip", async () => {
   assert.equal((await study.bestTrial())?.id, trial.id);
 });
 
+test("parameterImportance ranks the parameter that moves the metric first", async () => {
+  const study = await client.createStudy(uniqueId(), SPEC);
+  const early = await rejection(study.parameterImportance());
+  assert.ok(early instanceof FailedPreconditionError);
+  assert.equal(early.reason, "NOT_ENOUGH_TRIALS");
+  for (const trial of await study.suggest(12)) {
+    await trial.complete({ accuracy: 0.1 * Number(trial.parameters.layers) });
+  }
+  const importance = await study.parameterImportance();
+  assert.equal(importance.metric, "accuracy");
+  assert.equal(importance.method, "GP_SOBOL");
+  assert.equal(importance.trialCount, 12);
+  assert.equal(importance.parameters[0]?.parameter, "layers");
+  assert.ok((importance.parameters[0]?.importance ?? 0) > 0.9);
+  assert.equal(typeof importance.parameters[0]?.totalEffect, "number");
+});
+
 test("run() marks a trial infeasible when the evaluation throws", async () => {
   const study = await client.createStudy(uniqueId(), SPEC);
   const [trial] = await study.suggest();

@@ -2,12 +2,22 @@ from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from sibyl.v1 import study_pb2 as _study_pb2
 from sibyl.v1 import trial_pb2 as _trial_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class ImportanceMethod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    IMPORTANCE_METHOD_UNSPECIFIED: _ClassVar[ImportanceMethod]
+    IMPORTANCE_METHOD_GP_SOBOL: _ClassVar[ImportanceMethod]
+    IMPORTANCE_METHOD_CORRELATION_RATIO: _ClassVar[ImportanceMethod]
+IMPORTANCE_METHOD_UNSPECIFIED: ImportanceMethod
+IMPORTANCE_METHOD_GP_SOBOL: ImportanceMethod
+IMPORTANCE_METHOD_CORRELATION_RATIO: ImportanceMethod
 
 class CreateStudyRequest(_message.Message):
     __slots__ = ("parent", "study_id", "study", "request_id")
@@ -246,3 +256,35 @@ class StopTrialResponse(_message.Message):
     TRIAL_FIELD_NUMBER: _ClassVar[int]
     trial: _trial_pb2.Trial
     def __init__(self, trial: _Optional[_Union[_trial_pb2.Trial, _Mapping]] = ...) -> None: ...
+
+class ComputeParameterImportanceRequest(_message.Message):
+    __slots__ = ("parent", "metric")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    METRIC_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    metric: str
+    def __init__(self, parent: _Optional[str] = ..., metric: _Optional[str] = ...) -> None: ...
+
+class ParameterImportance(_message.Message):
+    __slots__ = ("parameter", "importance", "first_order", "total_effect")
+    PARAMETER_FIELD_NUMBER: _ClassVar[int]
+    IMPORTANCE_FIELD_NUMBER: _ClassVar[int]
+    FIRST_ORDER_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_EFFECT_FIELD_NUMBER: _ClassVar[int]
+    parameter: str
+    importance: float
+    first_order: float
+    total_effect: float
+    def __init__(self, parameter: _Optional[str] = ..., importance: _Optional[float] = ..., first_order: _Optional[float] = ..., total_effect: _Optional[float] = ...) -> None: ...
+
+class ComputeParameterImportanceResponse(_message.Message):
+    __slots__ = ("importances", "method", "metric", "trial_count")
+    IMPORTANCES_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    METRIC_FIELD_NUMBER: _ClassVar[int]
+    TRIAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    importances: _containers.RepeatedCompositeFieldContainer[ParameterImportance]
+    method: ImportanceMethod
+    metric: str
+    trial_count: int
+    def __init__(self, importances: _Optional[_Iterable[_Union[ParameterImportance, _Mapping]]] = ..., method: _Optional[_Union[ImportanceMethod, str]] = ..., metric: _Optional[str] = ..., trial_count: _Optional[int] = ...) -> None: ...

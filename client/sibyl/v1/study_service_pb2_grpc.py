@@ -110,6 +110,11 @@ class StudyServiceStub:
                 request_serializer=sibyl_dot_v1_dot_study__service__pb2.StopTrialRequest.SerializeToString,
                 response_deserializer=sibyl_dot_v1_dot_study__service__pb2.StopTrialResponse.FromString,
                 _registered_method=True)
+        self.ComputeParameterImportance = channel.unary_unary(
+                '/sibyl.v1.StudyService/ComputeParameterImportance',
+                request_serializer=sibyl_dot_v1_dot_study__service__pb2.ComputeParameterImportanceRequest.SerializeToString,
+                response_deserializer=sibyl_dot_v1_dot_study__service__pb2.ComputeParameterImportanceResponse.FromString,
+                _registered_method=True)
 
 
 class StudyServiceServicer:
@@ -257,6 +262,17 @@ class StudyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ComputeParameterImportance(self, request, context):
+        """How much each parameter moves a metric over the study's finished trials: a
+        variance decomposition (Sobol indices) of a Gaussian process fitted to the
+        metric, or, with fewer than 8 such trials or when the fit fails, each
+        parameter's correlation ratio (see `method`). Read-only; it may take seconds.
+        FAILED_PRECONDITION (reason NOT_ENOUGH_TRIALS) before 2 trials have a value.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StudyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -334,6 +350,11 @@ def add_StudyServiceServicer_to_server(servicer, server):
                     servicer.StopTrial,
                     request_deserializer=sibyl_dot_v1_dot_study__service__pb2.StopTrialRequest.FromString,
                     response_serializer=sibyl_dot_v1_dot_study__service__pb2.StopTrialResponse.SerializeToString,
+            ),
+            'ComputeParameterImportance': grpc.unary_unary_rpc_method_handler(
+                    servicer.ComputeParameterImportance,
+                    request_deserializer=sibyl_dot_v1_dot_study__service__pb2.ComputeParameterImportanceRequest.FromString,
+                    response_serializer=sibyl_dot_v1_dot_study__service__pb2.ComputeParameterImportanceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -742,6 +763,33 @@ class StudyService:
             '/sibyl.v1.StudyService/StopTrial',
             sibyl_dot_v1_dot_study__service__pb2.StopTrialRequest.SerializeToString,
             sibyl_dot_v1_dot_study__service__pb2.StopTrialResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ComputeParameterImportance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/sibyl.v1.StudyService/ComputeParameterImportance',
+            sibyl_dot_v1_dot_study__service__pb2.ComputeParameterImportanceRequest.SerializeToString,
+            sibyl_dot_v1_dot_study__service__pb2.ComputeParameterImportanceResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -17,7 +17,7 @@ from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from sibyl.v1 import study_pb2, team_service_pb2, trial_pb2
+from sibyl.v1 import study_pb2, study_service_pb2, team_service_pb2, trial_pb2
 from sibyl_server.domain.errors import InvalidArgument, quoted
 from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import (
@@ -42,6 +42,7 @@ from sibyl_server.domain.study import (
 from sibyl_server.domain.team import Role, Team, Token
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
 from sibyl_server.domain.validation import MAX_DURATION_SECONDS
+from sibyl_server.service.analysis import Importance
 from sibyl_server.service.studies import StudyUpdate
 
 E = TypeVar("E", bound=enum.Enum)
@@ -476,3 +477,23 @@ def _lease_seconds(spec: study_pb2.StudySpec, field: str) -> float:
     if not spec.HasField("trial_lease"):
         return DEFAULT_LEASE_SECONDS
     return duration_from_proto(spec.trial_lease, f"{field}.trial_lease")
+
+
+def importance_to_proto(
+    importance: Importance,
+) -> study_service_pb2.ComputeParameterImportanceResponse:
+    result = importance.result
+    return study_service_pb2.ComputeParameterImportanceResponse(
+        importances=[
+            study_service_pb2.ParameterImportance(
+                parameter=p.parameter,
+                importance=p.importance,
+                first_order=p.first_order,
+                total_effect=p.total_effect,
+            )
+            for p in result.importances
+        ],
+        method=study_service_pb2.ImportanceMethod.Value(f"IMPORTANCE_METHOD_{result.method.value}"),
+        metric=importance.metric,
+        trial_count=result.trial_count,
+    )

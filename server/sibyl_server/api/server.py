@@ -39,6 +39,9 @@ from sibyl_server.domain.errors import Unavailable
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.options import EngineOptions
 from sibyl_server.observability.metrics import ServerMetrics
+from sibyl_server.runtime import resolve_engine_options
+from sibyl_server.service.analysis import AnalysisUseCases
+from sibyl_server.service.runner import Runner
 from sibyl_server.service.stopping import StoppingUseCases
 from sibyl_server.service.studies import StudyUseCases
 from sibyl_server.service.suggestions import SuggestionSettings, SuggestionUseCase
@@ -242,12 +245,18 @@ def _add_services(
     base = Servicer(
         Access(teams, config.auth == "token"), metrics, store_executor, config.access_log
     )
+    runner = Runner(store_executor, engine_executor)
+    # Resolved once, here: the engine reads no system state (device, CPU quota).
+    engine = Engine(
+        resolve_engine_options(
+            EngineOptions(device=config.device, cpu_threads=config.torch_threads)
+        )
+    )
     suggestions = SuggestionUseCase(
         store,
-        Engine(EngineOptions(device=config.device, torch_threads=config.torch_threads)),
+        engine,
         time.time,
-        store_executor,
-        engine_executor,
+        runner,
         SuggestionSettings(config.lock_timeout_seconds, engine_slots=config.engine_workers),
     )
     studies = StudyServicer(
@@ -256,6 +265,7 @@ def _add_services(
         TrialUseCases(store, time.time),
         suggestions,
         StoppingUseCases(store, time.time),
+        AnalysisUseCases(store, engine, runner),
     )
     add_service(server, STUDY_SERVICE, gate.guard(studies))
     add_service(server, TEAM_SERVICE, gate.guard(TeamServicer(base, teams)))

@@ -21,6 +21,7 @@ from sibyl_server.domain.study import StudyState
 from sibyl_server.domain.team import Role
 from sibyl_server.domain.trial import TrialState
 from sibyl_server.domain.validation import MAX_SUGGEST_COUNT, check_client_id, check_request_id
+from sibyl_server.service.analysis import AnalysisUseCases
 from sibyl_server.service.stopping import StoppingUseCases
 from sibyl_server.service.studies import StudyUseCases
 from sibyl_server.service.suggestions import SuggestionUseCase
@@ -57,12 +58,14 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
         trials: TrialUseCases,
         suggestions: SuggestionUseCase,
         stopping: StoppingUseCases,
+        analysis: AnalysisUseCases,
     ) -> None:
         super().__init__(base.access, base.metrics, base.executor, base.access_log)
         self._studies = studies
         self._trials = trials
         self._suggestions = suggestions
         self._stopping = stopping
+        self._analysis = analysis
 
     @rpc(WRITE, _parent_team)
     async def CreateStudy(self, request: pb.CreateStudyRequest, parent: TeamName) -> Any:
@@ -217,3 +220,10 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
     async def StopTrial(self, request: pb.StopTrialRequest, name: TrialName) -> Any:
         trial = await self.run(self._stopping.stop, name)
         return pb.StopTrialResponse(trial=convert.trial_to_proto(name.parent, trial))
+
+    @rpc(READ, _parent_study)
+    async def ComputeParameterImportance(
+        self, request: pb.ComputeParameterImportanceRequest, parent: StudyName
+    ) -> Any:
+        importance = await self._analysis.parameter_importance(parent, request.metric)
+        return convert.importance_to_proto(importance)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 
-from sibyl_server.domain.study import Algorithm
+from sibyl_server.domain.study import Algorithm, StudySpec
 from sibyl_server.engine.gp.designer import GpBanditDesigner
+from sibyl_server.engine.gp.threads import step_threads
 from sibyl_server.engine.grid_search import GridSearchDesigner
-from sibyl_server.engine.interface import Designer, SuggestionRequest, SuggestionResult
+from sibyl_server.engine.importance import ImportanceResult, parameter_importance
+from sibyl_server.engine.interface import (
+    Designer,
+    Observation,
+    SuggestionRequest,
+    SuggestionResult,
+)
 from sibyl_server.engine.options import EngineOptions
 from sibyl_server.engine.quasi_random import QuasiRandomDesigner
 from sibyl_server.engine.random_search import RandomSearchDesigner
@@ -39,6 +48,13 @@ class Engine:
         if request.count < 1:
             raise ValueError("count must be at least 1")
         return self._designers[request.spec.algorithm].suggest(request)
+
+    def parameter_importance(
+        self, spec: StudySpec, completed: Sequence[Observation], metric: str, seed: int
+    ) -> ImportanceResult:
+        """See `engine.importance.parameter_importance`; on this engine's device."""
+        with step_threads(self.options.threads_for(len(completed))):
+            return parameter_importance(spec, completed, metric, seed, self.options.device)
 
 
 def _resolved(options: EngineOptions) -> EngineOptions:

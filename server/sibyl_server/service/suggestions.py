@@ -20,7 +20,6 @@ import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import Executor
 from typing import Any, TypeVar
 
 from sibyl_server.domain.errors import Aborted, FailedPrecondition, InvalidArgument
@@ -36,7 +35,6 @@ from sibyl_server.engine.interface import (
     SuggestionRequest,
     SuggestionResult,
 )
-from sibyl_server.observability.context import in_call_context
 from sibyl_server.service.lifecycle import (
     FINISHED_STATES,
     GRID_EXHAUSTED,
@@ -46,6 +44,7 @@ from sibyl_server.service.lifecycle import (
     exhausted_reason_after,
 )
 from sibyl_server.service.quotas import check_suggest_rate, trials_allowed
+from sibyl_server.service.runner import Runner
 from sibyl_server.store.interface import (
     Store,
     StudyChanges,
@@ -95,15 +94,13 @@ class SuggestionUseCase:
         store: Store,
         engine: Engine,
         clock: Clock,
-        store_executor: Executor,
-        engine_executor: Executor,
+        runner: Runner,
         settings: SuggestionSettings | None = None,
     ) -> None:
         self._store = store
         self._engine = engine
         self._clock = clock
-        self._store_executor = store_executor
-        self._engine_executor = engine_executor
+        self._runner = runner
         self._settings = settings or SuggestionSettings()
         # Calls in this process for one study queue here first, so that only one of
         # them polls the cross-process lock. Coordination only: no study state.
@@ -174,10 +171,7 @@ class SuggestionUseCase:
         if snapshot.request is None:
             state = await self._in_store(self._mark_exhausted, snapshot.record, "")
             return [], state, timings
-        loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(
-            self._engine_executor, in_call_context(self._engine.suggest, snapshot.request)
-        )
+        result = await self._runner.in_engine(self._engine.suggest, snapshot.request)
         timings["engine"] = clock.lap()
         trials, state = await self._in_store(self._write_suggestions, name, result, client_id)
         timings["store_write"] = clock.lap()
@@ -194,7 +188,7 @@ class SuggestionUseCase:
             with_history = self._engine.uses_history(record.study.spec.algorithm)
             request = SuggestionRequest(
                 spec=record.study.spec,
-                completed=_observations(tx, record.pk) if with_history else [],
+                completed=finished_observations(tx, record.pk) if with_history else [],
                 pending=(
                     [r.parameters for r in tx.trial_results(record.pk, PENDING_STATES)]
                     if with_history
@@ -247,8 +241,7 @@ class SuggestionUseCase:
     # Plumbing ---------------------------------------------------------------------------
 
     async def _in_store(self, function: Callable[..., T], *args: Any) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._store_executor, in_call_context(function, *args))
+        return await self._runner.in_store(function, *args)
 
     @contextlib.asynccontextmanager
     async def _study_lock(self, study_pk: int) -> AsyncIterator[None]:
@@ -291,7 +284,7 @@ class SuggestionUseCase:
         return lock
 
     async def _try_acquire(self, lock: StudyLock) -> bool:
-        future = asyncio.get_running_loop().run_in_executor(self._store_executor, lock.try_acquire)
+        future = self._runner.in_store(lock.try_acquire)
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
@@ -425,7 +418,8 @@ def _check_active(record: StudyRecord) -> None:
         )
 
 
-def _observations(tx: Transaction, study_pk: int) -> list[Observation]:
+def finished_observations(tx: Transaction, study_pk: int) -> list[Observation]:
+    """The study's COMPLETED and INFEASIBLE trials as the engine sees them, oldest first."""
     return [
         Observation(
             parameters=result.parameters,

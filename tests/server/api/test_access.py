@@ -54,6 +54,9 @@ class Call:
     method: str
     role: Role
     build: Callable[[Target], Any]
+    granted_reason: str = ""
+    """The reason a caller with the role gets when the call cannot succeed on a fresh
+    target; empty: the call succeeds."""
 
 
 CALLS = [
@@ -76,6 +79,9 @@ CALLS = [
     Call("study", "ListOptimalTrials", R, lambda t: pb.ListOptimalTrialsRequest(parent=t.study)),
     Call("study", "CheckTrialEarlyStopping", W, lambda t: pb.CheckTrialEarlyStoppingRequest(name=t.trial)),
     Call("study", "StopTrial", W, lambda t: pb.StopTrialRequest(name=t.trial)),
+    # The trial has no result yet: FAILED_PRECONDITION once access is granted.
+    Call("study", "ComputeParameterImportance", R, lambda t: pb.ComputeParameterImportanceRequest(
+        parent=t.study), "NOT_ENOUGH_TRIALS"),
     Call("team", "GetTeam", R, lambda t: team_service_pb2.GetTeamRequest(name=t.team)),
     Call("team", "CreateToken", A, lambda t: team_service_pb2.CreateTokenRequest(
         parent=t.team, role=team_service_pb2.ROLE_READER)),
@@ -219,7 +225,9 @@ def test_every_rpc_against_every_kind_of_caller(world: World, call: Call) -> Non
     }
     for role, credential in ((R, "reader"), (W, "writer"), (A, "admin")):
         error = world.call(call, credential, world.fresh_target())
-        if role >= call.role:
+        if role >= call.role and call.granted_reason:
+            assert error is not None and error.reason == call.granted_reason, credential
+        elif role >= call.role:
             assert error is None, f"{credential}: {error}"
         else:
             assert error is not None and error.code == grpc.StatusCode.PERMISSION_DENIED, credential

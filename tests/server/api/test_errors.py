@@ -278,6 +278,11 @@ MALFORMED_NAME_CALLS: list[tuple[str, Callable[[str], Any], str]] = [
     ("CreateTrial", lambda n: pb.CreateTrialRequest(parent=n), "parent"),
     ("ListTrials", lambda n: pb.ListTrialsRequest(parent=n), "parent"),
     ("ListOptimalTrials", lambda n: pb.ListOptimalTrialsRequest(parent=n), "parent"),
+    (
+        "ComputeParameterImportance",
+        lambda n: pb.ComputeParameterImportanceRequest(parent=n),
+        "parent",
+    ),
     ("ListStudies", lambda n: pb.ListStudiesRequest(parent=n + "/x"), "parent"),
     ("GetTrial", lambda n: pb.GetTrialRequest(name=n + "/trials/zero"), "name"),
     (
@@ -315,6 +320,11 @@ NOT_FOUND_CALLS: list[tuple[str, Any, str]] = [
     ),
     ("ListTrials", pb.ListTrialsRequest(parent=STUDY), "STUDY_NOT_FOUND"),
     ("ListOptimalTrials", pb.ListOptimalTrialsRequest(parent=STUDY), "STUDY_NOT_FOUND"),
+    (
+        "ComputeParameterImportance",
+        pb.ComputeParameterImportanceRequest(parent=STUDY),
+        "STUDY_NOT_FOUND",
+    ),
     ("GetTrial", pb.GetTrialRequest(name=STUDY + "/trials/1"), "STUDY_NOT_FOUND"),
     (
         "CreateTrial",

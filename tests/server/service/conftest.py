@@ -11,6 +11,7 @@ from sibyl_server.domain.names import TeamName
 from sibyl_server.domain.study import Algorithm, Goal, MetricSpec, ParameterSpec, StudySpec
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.options import EngineOptions
+from sibyl_server.service.runner import Runner
 from sibyl_server.service.studies import StudyUseCases
 from sibyl_server.service.suggestions import SuggestionUseCase
 from sibyl_server.service.teams import TeamUseCases
@@ -68,6 +69,5 @@ def teams(store: MemoryStore, clock: Clock) -> TeamUseCases:
 @pytest.fixture
 def suggestions(store: MemoryStore, clock: Clock) -> Iterator[SuggestionUseCase]:
     with ThreadPoolExecutor(2) as store_pool, ThreadPoolExecutor(1) as engine_pool:
-        yield SuggestionUseCase(
-            store, Engine(EngineOptions(device="cpu")), clock, store_pool, engine_pool
-        )
+        runner = Runner(store_pool, engine_pool)
+        yield SuggestionUseCase(store, Engine(EngineOptions(device="cpu")), clock, runner)

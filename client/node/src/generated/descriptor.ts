@@ -467,6 +467,10 @@ export const descriptor: Record<string, unknown> = {
                 "StopTrial": {
                   "requestType": "StopTrialRequest",
                   "responseType": "StopTrialResponse"
+                },
+                "ComputeParameterImportance": {
+                  "requestType": "ComputeParameterImportanceRequest",
+                  "responseType": "ComputeParameterImportanceResponse"
                 }
               }
             },
@@ -827,6 +831,76 @@ export const descriptor: Record<string, unknown> = {
                 "trial": {
                   "type": "Trial",
                   "id": 1
+                }
+              }
+            },
+            "ComputeParameterImportanceRequest": {
+              "fields": {
+                "parent": {
+                  "type": "string",
+                  "id": 1
+                },
+                "metric": {
+                  "type": "string",
+                  "id": 2
+                }
+              }
+            },
+            "ImportanceMethod": {
+              "values": {
+                "IMPORTANCE_METHOD_UNSPECIFIED": 0,
+                "IMPORTANCE_METHOD_GP_SOBOL": 1,
+                "IMPORTANCE_METHOD_CORRELATION_RATIO": 2
+              }
+            },
+            "ParameterImportance": {
+              "oneofs": {
+                "_totalEffect": {
+                  "oneof": [
+                    "totalEffect"
+                  ]
+                }
+              },
+              "fields": {
+                "parameter": {
+                  "type": "string",
+                  "id": 1
+                },
+                "importance": {
+                  "type": "double",
+                  "id": 2
+                },
+                "firstOrder": {
+                  "type": "double",
+                  "id": 3
+                },
+                "totalEffect": {
+                  "type": "double",
+                  "id": 4,
+                  "options": {
+                    "proto3_optional": true
+                  }
+                }
+              }
+            },
+            "ComputeParameterImportanceResponse": {
+              "fields": {
+                "importances": {
+                  "rule": "repeated",
+                  "type": "ParameterImportance",
+                  "id": 1
+                },
+                "method": {
+                  "type": "ImportanceMethod",
+                  "id": 2
+                },
+                "metric": {
+                  "type": "string",
+                  "id": 3
+                },
+                "trialCount": {
+                  "type": "int64",
+                  "id": 4
                 }
               }
             },

@@ -11,6 +11,8 @@ import type { CheckTrialEarlyStoppingRequest as _sibyl_v1_CheckTrialEarlyStoppin
 import type { CheckTrialEarlyStoppingResponse as _sibyl_v1_CheckTrialEarlyStoppingResponse, CheckTrialEarlyStoppingResponse__Output as _sibyl_v1_CheckTrialEarlyStoppingResponse__Output } from './sibyl/v1/CheckTrialEarlyStoppingResponse';
 import type { CompleteTrialRequest as _sibyl_v1_CompleteTrialRequest, CompleteTrialRequest__Output as _sibyl_v1_CompleteTrialRequest__Output } from './sibyl/v1/CompleteTrialRequest';
 import type { CompleteTrialResponse as _sibyl_v1_CompleteTrialResponse, CompleteTrialResponse__Output as _sibyl_v1_CompleteTrialResponse__Output } from './sibyl/v1/CompleteTrialResponse';
+import type { ComputeParameterImportanceRequest as _sibyl_v1_ComputeParameterImportanceRequest, ComputeParameterImportanceRequest__Output as _sibyl_v1_ComputeParameterImportanceRequest__Output } from './sibyl/v1/ComputeParameterImportanceRequest';
+import type { ComputeParameterImportanceResponse as _sibyl_v1_ComputeParameterImportanceResponse, ComputeParameterImportanceResponse__Output as _sibyl_v1_ComputeParameterImportanceResponse__Output } from './sibyl/v1/ComputeParameterImportanceResponse';
 import type { CreateStudyRequest as _sibyl_v1_CreateStudyRequest, CreateStudyRequest__Output as _sibyl_v1_CreateStudyRequest__Output } from './sibyl/v1/CreateStudyRequest';
 import type { CreateStudyResponse as _sibyl_v1_CreateStudyResponse, CreateStudyResponse__Output as _sibyl_v1_CreateStudyResponse__Output } from './sibyl/v1/CreateStudyResponse';
 import type { CreateTrialRequest as _sibyl_v1_CreateTrialRequest, CreateTrialRequest__Output as _sibyl_v1_CreateTrialRequest__Output } from './sibyl/v1/CreateTrialRequest';
@@ -36,6 +38,7 @@ import type { Measurement as _sibyl_v1_Measurement, Measurement__Output as _siby
 import type { MedianStoppingRule as _sibyl_v1_MedianStoppingRule, MedianStoppingRule__Output as _sibyl_v1_MedianStoppingRule__Output } from './sibyl/v1/MedianStoppingRule';
 import type { MetricSpec as _sibyl_v1_MetricSpec, MetricSpec__Output as _sibyl_v1_MetricSpec__Output } from './sibyl/v1/MetricSpec';
 import type { OutcomeConstraint as _sibyl_v1_OutcomeConstraint, OutcomeConstraint__Output as _sibyl_v1_OutcomeConstraint__Output } from './sibyl/v1/OutcomeConstraint';
+import type { ParameterImportance as _sibyl_v1_ParameterImportance, ParameterImportance__Output as _sibyl_v1_ParameterImportance__Output } from './sibyl/v1/ParameterImportance';
 import type { ParameterSpec as _sibyl_v1_ParameterSpec, ParameterSpec__Output as _sibyl_v1_ParameterSpec__Output } from './sibyl/v1/ParameterSpec';
 import type { ParameterValue as _sibyl_v1_ParameterValue, ParameterValue__Output as _sibyl_v1_ParameterValue__Output } from './sibyl/v1/ParameterValue';
 import type { ParentCondition as _sibyl_v1_ParentCondition, ParentCondition__Output as _sibyl_v1_ParentCondition__Output } from './sibyl/v1/ParentCondition';
@@ -76,6 +79,8 @@ export interface ProtoGrpcType {
       CheckTrialEarlyStoppingResponse: MessageTypeDefinition<_sibyl_v1_CheckTrialEarlyStoppingResponse, _sibyl_v1_CheckTrialEarlyStoppingResponse__Output>
       CompleteTrialRequest: MessageTypeDefinition<_sibyl_v1_CompleteTrialRequest, _sibyl_v1_CompleteTrialRequest__Output>
       CompleteTrialResponse: MessageTypeDefinition<_sibyl_v1_CompleteTrialResponse, _sibyl_v1_CompleteTrialResponse__Output>
+      ComputeParameterImportanceRequest: MessageTypeDefinition<_sibyl_v1_ComputeParameterImportanceRequest, _sibyl_v1_ComputeParameterImportanceRequest__Output>
+      ComputeParameterImportanceResponse: MessageTypeDefinition<_sibyl_v1_ComputeParameterImportanceResponse, _sibyl_v1_ComputeParameterImportanceResponse__Output>
       CreateStudyRequest: MessageTypeDefinition<_sibyl_v1_CreateStudyRequest, _sibyl_v1_CreateStudyRequest__Output>
       CreateStudyResponse: MessageTypeDefinition<_sibyl_v1_CreateStudyResponse, _sibyl_v1_CreateStudyResponse__Output>
       CreateTrialRequest: MessageTypeDefinition<_sibyl_v1_CreateTrialRequest, _sibyl_v1_CreateTrialRequest__Output>
@@ -90,6 +95,7 @@ export interface ProtoGrpcType {
       GetTrialRequest: MessageTypeDefinition<_sibyl_v1_GetTrialRequest, _sibyl_v1_GetTrialRequest__Output>
       GetTrialResponse: MessageTypeDefinition<_sibyl_v1_GetTrialResponse, _sibyl_v1_GetTrialResponse__Output>
       Goal: EnumTypeDefinition
+      ImportanceMethod: EnumTypeDefinition
       IntegerRange: MessageTypeDefinition<_sibyl_v1_IntegerRange, _sibyl_v1_IntegerRange__Output>
       LearningCurveRule: MessageTypeDefinition<_sibyl_v1_LearningCurveRule, _sibyl_v1_LearningCurveRule__Output>
       ListOptimalTrialsRequest: MessageTypeDefinition<_sibyl_v1_ListOptimalTrialsRequest, _sibyl_v1_ListOptimalTrialsRequest__Output>
@@ -102,6 +108,7 @@ export interface ProtoGrpcType {
       MedianStoppingRule: MessageTypeDefinition<_sibyl_v1_MedianStoppingRule, _sibyl_v1_MedianStoppingRule__Output>
       MetricSpec: MessageTypeDefinition<_sibyl_v1_MetricSpec, _sibyl_v1_MetricSpec__Output>
       OutcomeConstraint: MessageTypeDefinition<_sibyl_v1_OutcomeConstraint, _sibyl_v1_OutcomeConstraint__Output>
+      ParameterImportance: MessageTypeDefinition<_sibyl_v1_ParameterImportance, _sibyl_v1_ParameterImportance__Output>
       ParameterSpec: MessageTypeDefinition<_sibyl_v1_ParameterSpec, _sibyl_v1_ParameterSpec__Output>
       ParameterValue: MessageTypeDefinition<_sibyl_v1_ParameterValue, _sibyl_v1_ParameterValue__Output>
       ParentCondition: MessageTypeDefinition<_sibyl_v1_ParentCondition, _sibyl_v1_ParentCondition__Output>

@@ -8,6 +8,8 @@ import type { CheckTrialEarlyStoppingRequest as _sibyl_v1_CheckTrialEarlyStoppin
 import type { CheckTrialEarlyStoppingResponse as _sibyl_v1_CheckTrialEarlyStoppingResponse, CheckTrialEarlyStoppingResponse__Output as _sibyl_v1_CheckTrialEarlyStoppingResponse__Output } from '../../sibyl/v1/CheckTrialEarlyStoppingResponse';
 import type { CompleteTrialRequest as _sibyl_v1_CompleteTrialRequest, CompleteTrialRequest__Output as _sibyl_v1_CompleteTrialRequest__Output } from '../../sibyl/v1/CompleteTrialRequest';
 import type { CompleteTrialResponse as _sibyl_v1_CompleteTrialResponse, CompleteTrialResponse__Output as _sibyl_v1_CompleteTrialResponse__Output } from '../../sibyl/v1/CompleteTrialResponse';
+import type { ComputeParameterImportanceRequest as _sibyl_v1_ComputeParameterImportanceRequest, ComputeParameterImportanceRequest__Output as _sibyl_v1_ComputeParameterImportanceRequest__Output } from '../../sibyl/v1/ComputeParameterImportanceRequest';
+import type { ComputeParameterImportanceResponse as _sibyl_v1_ComputeParameterImportanceResponse, ComputeParameterImportanceResponse__Output as _sibyl_v1_ComputeParameterImportanceResponse__Output } from '../../sibyl/v1/ComputeParameterImportanceResponse';
 import type { CreateStudyRequest as _sibyl_v1_CreateStudyRequest, CreateStudyRequest__Output as _sibyl_v1_CreateStudyRequest__Output } from '../../sibyl/v1/CreateStudyRequest';
 import type { CreateStudyResponse as _sibyl_v1_CreateStudyResponse, CreateStudyResponse__Output as _sibyl_v1_CreateStudyResponse__Output } from '../../sibyl/v1/CreateStudyResponse';
 import type { CreateTrialRequest as _sibyl_v1_CreateTrialRequest, CreateTrialRequest__Output as _sibyl_v1_CreateTrialRequest__Output } from '../../sibyl/v1/CreateTrialRequest';
@@ -105,6 +107,29 @@ export interface StudyServiceClient extends grpc.Client {
   completeTrial(argument: _sibyl_v1_CompleteTrialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
   completeTrial(argument: _sibyl_v1_CompleteTrialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
   completeTrial(argument: _sibyl_v1_CompleteTrialRequest, callback: grpc.requestCallback<_sibyl_v1_CompleteTrialResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * How much each parameter moves a metric over the study's finished trials: a
+   * variance decomposition (Sobol indices) of a Gaussian process fitted to the
+   * metric, or, with fewer than 8 such trials or when the fit fails, each
+   * parameter's correlation ratio (see `method`). Read-only; it may take seconds.
+   * FAILED_PRECONDITION (reason NOT_ENOUGH_TRIALS) before 2 trials have a value.
+   */
+  ComputeParameterImportance(argument: _sibyl_v1_ComputeParameterImportanceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ComputeParameterImportanceResponse__Output>): grpc.ClientUnaryCall;
+  ComputeParameterImportance(argument: _sibyl_v1_ComputeParameterImportanceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_ComputeParameterImportanceResponse__Output>): grpc.ClientUnaryCall;
+  ComputeParameterImportance(argument: _sibyl_v1_ComputeParameterImportanceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ComputeParameterImportanceResponse__Output>): grpc.ClientUnaryCall;
+  ComputeParameterImportance(argument: _sibyl_v1_ComputeParameterImportanceRequest, callback: grpc.requestCallback<_sibyl_v1_ComputeParameterImportanceResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * How much each parameter moves a metric over the study's finished trials: a
+   * variance decomposition (Sobol indices) of a Gaussian process fitted to the
+   * metric, or, with fewer than 8 such trials or when the fit fails, each
+   * parameter's correlation ratio (see `method`). Read-only; it may take seconds.
+   * FAILED_PRECONDITION (reason NOT_ENOUGH_TRIALS) before 2 trials have a value.
+   */
+  computeParameterImportance(argument: _sibyl_v1_ComputeParameterImportanceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ComputeParameterImportanceResponse__Output>): grpc.ClientUnaryCall;
+  computeParameterImportance(argument: _sibyl_v1_ComputeParameterImportanceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_ComputeParameterImportanceResponse__Output>): grpc.ClientUnaryCall;
+  computeParameterImportance(argument: _sibyl_v1_ComputeParameterImportanceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_ComputeParameterImportanceResponse__Output>): grpc.ClientUnaryCall;
+  computeParameterImportance(argument: _sibyl_v1_ComputeParameterImportanceRequest, callback: grpc.requestCallback<_sibyl_v1_ComputeParameterImportanceResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Creates a study. ALREADY_EXISTS if the team has a study with that id,
@@ -368,6 +393,15 @@ export interface StudyServiceHandlers extends grpc.UntypedServiceImplementation 
   CompleteTrial: grpc.handleUnaryCall<_sibyl_v1_CompleteTrialRequest__Output, _sibyl_v1_CompleteTrialResponse>;
   
   /**
+   * How much each parameter moves a metric over the study's finished trials: a
+   * variance decomposition (Sobol indices) of a Gaussian process fitted to the
+   * metric, or, with fewer than 8 such trials or when the fit fails, each
+   * parameter's correlation ratio (see `method`). Read-only; it may take seconds.
+   * FAILED_PRECONDITION (reason NOT_ENOUGH_TRIALS) before 2 trials have a value.
+   */
+  ComputeParameterImportance: grpc.handleUnaryCall<_sibyl_v1_ComputeParameterImportanceRequest__Output, _sibyl_v1_ComputeParameterImportanceResponse>;
+  
+  /**
    * Creates a study. ALREADY_EXISTS if the team has a study with that id,
    * unless it was created by a request with the same `request_id` (a retry),
    * which returns it.
@@ -457,6 +491,7 @@ export interface StudyServiceDefinition extends grpc.ServiceDefinition {
   AddTrialMeasurement: MethodDefinition<_sibyl_v1_AddTrialMeasurementRequest, _sibyl_v1_AddTrialMeasurementResponse, _sibyl_v1_AddTrialMeasurementRequest__Output, _sibyl_v1_AddTrialMeasurementResponse__Output>
   CheckTrialEarlyStopping: MethodDefinition<_sibyl_v1_CheckTrialEarlyStoppingRequest, _sibyl_v1_CheckTrialEarlyStoppingResponse, _sibyl_v1_CheckTrialEarlyStoppingRequest__Output, _sibyl_v1_CheckTrialEarlyStoppingResponse__Output>
   CompleteTrial: MethodDefinition<_sibyl_v1_CompleteTrialRequest, _sibyl_v1_CompleteTrialResponse, _sibyl_v1_CompleteTrialRequest__Output, _sibyl_v1_CompleteTrialResponse__Output>
+  ComputeParameterImportance: MethodDefinition<_sibyl_v1_ComputeParameterImportanceRequest, _sibyl_v1_ComputeParameterImportanceResponse, _sibyl_v1_ComputeParameterImportanceRequest__Output, _sibyl_v1_ComputeParameterImportanceResponse__Output>
   CreateStudy: MethodDefinition<_sibyl_v1_CreateStudyRequest, _sibyl_v1_CreateStudyResponse, _sibyl_v1_CreateStudyRequest__Output, _sibyl_v1_CreateStudyResponse__Output>
   CreateTrial: MethodDefinition<_sibyl_v1_CreateTrialRequest, _sibyl_v1_CreateTrialResponse, _sibyl_v1_CreateTrialRequest__Output, _sibyl_v1_CreateTrialResponse__Output>
   DeleteStudy: MethodDefinition<_sibyl_v1_DeleteStudyRequest, _sibyl_v1_DeleteStudyResponse, _sibyl_v1_DeleteStudyRequest__Output, _sibyl_v1_DeleteStudyResponse__Output>
