@@ -13,6 +13,9 @@ command; `serve` and `admin` come first and take their own flags.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -93,10 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     flags = [_connection_flags(defaults=False)]
     commands.add_parser("serve", help="run a server (needs: pip install 'sibyl[server]')")
     commands.add_parser("admin", help="operator commands: teams, tokens, quotas (server extra)")
-    commands.add_parser("studies", help="list the team's studies", parents=flags)
+    listing = [_listing_flags()]
+    commands.add_parser("studies", help="list the team's studies", parents=flags + listing)
     show = commands.add_parser("study", help="show a study and its best trial", parents=flags)
     show.add_argument("study_id")
-    trials = commands.add_parser("trials", help="list a study's trials", parents=flags)
+    trials = commands.add_parser("trials", help="list a study's trials", parents=flags + listing)
     trials.add_argument("study_id")
     trials.add_argument(
         "--state",
@@ -115,6 +119,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     importance.add_argument("study_id")
     importance.add_argument("--metric", default="", help="default: the first objective")
+    return parser
+
+
+def _listing_flags() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help="table (default), csv or json"
+    )
+    parser.add_argument(
+        "--sort",
+        metavar="COLUMN",
+        help="sort by this column (its header, any case); --sort=-COLUMN sorts descending",
+    )
     return parser
 
 
@@ -185,6 +202,8 @@ def _run(args: argparse.Namespace) -> int:
             print(COMMANDS[args.command](client, args))
     except SibylError as error:  # an unreachable server too: UnavailableError
         return _fail(str(error))
+    except UsageError as error:
+        return _fail(str(error), code=2)
     except OSError as error:  # e.g. an unreadable --tls-ca-file
         return _fail(
             f"cannot read {error.filename}: {error.strerror}" if error.filename else str(error)
@@ -194,10 +213,14 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = 1) -> int:
     # One line, so that scripts and people see the cause, not a traceback.
     print(f"sibyl: {' '.join(message.split())}", file=sys.stderr)
-    return 1
+    return code
+
+
+class UsageError(Exception):
+    """A flag whose value only the server's answer shows to be wrong (e.g. --sort)."""
 
 
 def _serve(argv: list[str]) -> int:
@@ -227,7 +250,7 @@ def _list_studies(client: Client, args: argparse.Namespace) -> str:
         (s.study_id, s.state, s.proto.trial_count, _algorithm(s), "/".join(s.objective))
         for s in studies
     ]
-    return format_table(("STUDY", "STATE", "TRIALS", "ALGORITHM", "OBJECTIVE"), rows)
+    return _listing(("STUDY", "STATE", "TRIALS", "ALGORITHM", "OBJECTIVE"), rows, args)
 
 
 def _show_study(client: Client, args: argparse.Namespace) -> str:
@@ -236,7 +259,8 @@ def _show_study(client: Client, args: argparse.Namespace) -> str:
 
 def _list_trials(client: Client, args: argparse.Namespace) -> str:
     study = client.get_study(args.study_id)
-    return _trials_table(study, list(study.trials(tuple(args.state))))
+    headers, rows = _trial_rows(study, list(study.trials(tuple(args.state))))
+    return _listing(headers, rows, args)
 
 
 def _update_study(client: Client, args: argparse.Namespace) -> str:
@@ -294,7 +318,7 @@ def _study_text(study: Study) -> str:
         f"display:    {study.proto.display_name}" if study.proto.display_name else "",
         f"state:      {study.state} {study.proto.state_reason}".rstrip(),
         f"algorithm:  {_algorithm(study)}",
-        f"objective:  {' '.join(study.objective)}",
+        f"metrics:    {', '.join(_metric_text(m) for m in spec.metrics)}",
         f"trials:     {study.proto.trial_count} ({_budget(spec.max_trials)})",
         f"lease:      {lease:g} s" if lease else "",
         f"parameters: {', '.join(p.name for p in spec.parameters)}",
@@ -309,14 +333,82 @@ def _budget(max_trials: int) -> str:
     return f"budget {max_trials}" if max_trials else "no budget"
 
 
-def _trials_table(study: Study, trials: list[Trial]) -> str:
+def _metric_text(metric: study_pb2.MetricSpec) -> str:
+    """E.g. `loss (minimize)`, `memory_gb <= 8`."""
+    if metric.goal:
+        return f"{metric.name} ({study_pb2.Goal.Name(metric.goal).removeprefix('GOAL_').lower()})"
+    bounds = metric.constraint
+    parts = [f">= {bounds.lower_bound:g}"] if bounds.HasField("lower_bound") else []
+    parts += [f"<= {bounds.upper_bound:g}"] if bounds.HasField("upper_bound") else []
+    return f"{metric.name} {' and '.join(parts)}"
+
+
+def _trial_rows(study: Study, trials: list[Trial]) -> tuple[list[str], list[list[object]]]:
+    """ID, state, steps measured, each metric of the spec, each parameter, and a note
+    (where an early-stopped trial stopped and why, or why a trial was infeasible)."""
+    metrics = [m.name for m in study.proto.spec.metrics]
     names = [p.name for p in study.proto.spec.parameters]
-    metric = study.objective[0]
     rows = [
-        (t.id, t.state, t.metrics.get(metric, ""), *(t.parameters.get(n, "") for n in names))
+        [
+            t.id,
+            t.state,
+            len(t.proto.measurements),
+            *(t.metrics.get(m, "") for m in metrics),
+            *(t.parameters.get(n, "") for n in names),
+            _note(t),
+        ]
         for t in trials
     ]
-    return format_table(("ID", "STATE", metric.upper(), *names), rows)
+    return ["ID", "STATE", "STEPS", *(m.upper() for m in metrics), *names, "NOTE"], rows
+
+
+def _note(trial: Trial) -> str:
+    metadata = trial.metadata
+    if "sibyl.stop_reason" in metadata:
+        return (
+            f"stopped at step {metadata.get('sibyl.stop_step', '?')}: "
+            + metadata["sibyl.stop_reason"]
+        )
+    return trial.proto.infeasibility_reason
+
+
+FORMATS = ("table", "csv", "json")
+
+
+def _listing(headers: Sequence[str], rows: Sequence[Sequence[object]], args: Any) -> str:
+    """`rows` sorted as `--sort` says, in the `--format` asked for."""
+    if args.sort:
+        rows = _sorted(headers, rows, args.sort)
+    if args.format == "json":
+        return json.dumps([dict(zip(headers, row, strict=True)) for row in rows], indent=2)
+    if args.format == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(rows)
+        return out.getvalue().rstrip("\n")
+    return format_table(headers, rows)
+
+
+def _sorted(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], sort: str
+) -> list[Sequence[object]]:
+    column, descending = sort.removeprefix("-"), sort.startswith("-")
+    lowered = [h.lower() for h in headers]
+    if column.lower() not in lowered:
+        raise UsageError(f"--sort {column}: no such column; the columns are {', '.join(headers)}")
+    index = lowered.index(column.lower())
+    # Numbers before text, empty cells last whichever the direction.
+    present = [row for row in rows if row[index] != ""]
+    empty = [row for row in rows if row[index] == ""]
+    present.sort(key=lambda row: _sort_key(row[index]), reverse=descending)
+    return present + empty
+
+
+def _sort_key(value: object) -> tuple[int, float, str]:
+    if isinstance(value, (int, float)):
+        return (0, float(value), "")
+    return (1, 0.0, str(value))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import socket
 
 import pytest
@@ -62,13 +65,51 @@ def test_studies_study_and_trials_commands(
     shown = capsys.readouterr().out
     assert "best:       trial 2 {'loss': 0.25}" in shown
     assert "trials:     2 (no budget)" in shown
+    assert "metrics:    loss (minimize)" in shown
     assert main([*base, "trials", unique_id, "--state", "completed"]) == 0
     rows = capsys.readouterr().out.splitlines()
-    assert rows[0].split() == ["ID", "STATE", "LOSS", "lr", "opt"]
-    assert [r.split()[:3] for r in rows[2:]] == [
-        ["1", "COMPLETED", "0.5"],
-        ["2", "COMPLETED", "0.25"],
+    assert rows[0].split() == ["ID", "STATE", "STEPS", "LOSS", "lr", "opt", "NOTE"]
+    assert [r.split()[:4] for r in rows[2:]] == [
+        ["1", "COMPLETED", "0", "0.5"],
+        ["2", "COMPLETED", "0", "0.25"],
     ]
+
+
+def test_trials_as_csv_and_json_sorted_with_early_stops_noted(
+    server: ServerThread, unique_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = "cli-" + unique_id[2:10]
+    spec = sibyl.StudySpec(
+        parameters=SPEC.parameters,
+        metrics=[sibyl.Metric("loss"), sibyl.Constraint("memory_gb", at_most=8.0)],
+        algorithm="random_search",
+    )
+    with sibyl.connect(server.address, team=team) as client:
+        study = client.create_study(unique_id, spec)
+        first, second, third = study.suggest(count=3)
+        first.complete({"loss": 0.5, "memory_gb": 4.0})
+        second.report({"loss": 0.9, "memory_gb": 2.0}, step=3)
+        client.study_service.stop_trial(
+            sibyl.v1.study_service_pb2.StopTrialRequest(name=second.name)
+        )
+        second.complete()
+        third.complete({"loss": 0.1, "memory_gb": 6.0})
+    base = ["--address", server.address, "--team", team, "trials", unique_id]
+    assert main([*base, "--format", "json", "--sort=-loss"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["ID"], r["LOSS"], r["MEMORY_GB"], r["STEPS"]) for r in rows] == [
+        (2, 0.9, 2.0, 1),
+        (1, 0.5, 4.0, 0),
+        (3, 0.1, 6.0, 0),
+    ]
+    assert rows[0]["NOTE"] == "stopped at step 3: stopped with StopTrial"
+    assert main([*base, "--format", "csv", "--sort", "memory_gb"]) == 0
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [row["ID"] for row in table] == ["2", "1", "3"]
+    assert main([*base, "--sort", "nope"]) == 2
+    assert "--sort nope: no such column; the columns are ID, STATE" in capsys.readouterr().err
+    assert main(["--address", server.address, "--team", team, "study", unique_id]) == 0
+    assert "metrics:    loss (minimize), memory_gb <= 8" in capsys.readouterr().out
 
 
 def test_connection_flags_go_before_or_after_the_command(
@@ -84,7 +125,7 @@ def test_connection_flags_go_before_or_after_the_command(
         assert capsys.readouterr().out.splitlines()[2].split()[0] == unique_id
     trials = ["trials", unique_id, "--state", "ACTIVE", "--team", team]
     assert main([*trials, "--address", server.address]) == 0, "states in any case"
-    assert capsys.readouterr().out.split()[:3] == ["ID", "STATE", "LOSS"]
+    assert capsys.readouterr().out.split()[:4] == ["ID", "STATE", "STEPS", "LOSS"]
 
 
 def test_state_must_be_one_of_the_trial_states(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,6 +14,11 @@ from sibyl_server.store.interface import Store, Transaction, TrialRecord
 
 Clock = Callable[[], float]
 COMPARED_STATES = (TrialState.ACTIVE, TrialState.STOPPING, TrialState.COMPLETED)
+METADATA_STOP_REASON = "sibyl.stop_reason"
+"""Trial metadata: why the trial was stopped early, in words."""
+METADATA_STOP_STEP = "sibyl.stop_step"
+"""Trial metadata: the trial's last measured step when it was told to stop."""
+ASKED_TO_STOP = "stopped with StopTrial"
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,8 @@ class StoppingUseCases:
             if trial.moved_away_from(client_id):
                 return StoppingCheck(True, lease_lost(name).message, trial, lease_lost=True)
             if trial.state is TrialState.STOPPING:
-                return StoppingCheck(True, "the trial was asked to stop", trial)
+                reason = trial.metadata.get(METADATA_STOP_REASON, ASKED_TO_STOP)
+                return StoppingCheck(True, reason, trial)
             policy = record.study.spec.early_stopping
             if trial.state is not TrialState.ACTIVE or policy is None:
                 return StoppingCheck(False, "", trial)
@@ -54,7 +60,7 @@ class StoppingUseCases:
             decision = decide(policy, mine, others)
             if not decision.should_stop:
                 return StoppingCheck(False, "", trial)
-            stopped = self._mark_stopping(tx, record.pk, trial_record, name)
+            stopped = self._mark_stopping(tx, record.pk, trial_record, name, decision.reason)
             return StoppingCheck(True, decision.reason, stopped)
 
     def stop(self, name: TrialName) -> Trial:
@@ -69,12 +75,20 @@ class StoppingUseCases:
                     "can be stopped",
                     reason="TRIAL_NOT_ACTIVE",
                 )
-            return self._mark_stopping(tx, record.pk, trial_record, name)
+            return self._mark_stopping(tx, record.pk, trial_record, name, ASKED_TO_STOP)
 
     def _mark_stopping(
-        self, tx: Transaction, study_pk: int, trial_record: TrialRecord, name: TrialName
+        self,
+        tx: Transaction,
+        study_pk: int,
+        trial_record: TrialRecord,
+        name: TrialName,
+        reason: str,
     ) -> Trial:
-        tx.mark_stopping(trial_record.pk, self._clock())
+        trial = trial_record.trial
+        step = trial.measurements[-1].step if trial.measurements else 0
+        metadata = {**trial.metadata, METADATA_STOP_REASON: reason, METADATA_STOP_STEP: str(step)}
+        tx.mark_stopping(trial_record.pk, metadata, self._clock())
         return tx.trial(study_pk, name).trial
 
 

@@ -255,7 +255,9 @@ class TrialRepository(Protocol):
 
     def renew_lease(self, trial_pk: int, lease_expire_time: float, now: float) -> None: ...
 
-    def mark_stopping(self, trial_pk: int, now: float) -> None: ...
+    def mark_stopping(self, trial_pk: int, metadata: Mapping[str, str], now: float) -> None:
+        """STOPPING, with `metadata` in place of the trial's (it records why)."""
+        ...
 
     def finish_trial(self, trial_pk: int, outcome: TrialOutcome, now: float) -> None:
         """Sets the outcome, the completion time, and clears the lease."""

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -360,8 +360,10 @@ class MemoryTransaction:
     def renew_lease(self, trial_pk: int, lease_expire_time: float, now: float) -> None:
         self._replace_trial(trial_pk, now, lease_expire_time=_instant(lease_expire_time))
 
-    def mark_stopping(self, trial_pk: int, now: float) -> None:
-        self._replace_trial(trial_pk, now, state=TrialState.STOPPING)
+    def mark_stopping(self, trial_pk: int, metadata: Mapping[str, str], now: float) -> None:
+        self._replace_trial(
+            trial_pk, now, state=TrialState.STOPPING, metadata=_json_copy(dict(metadata))
+        )
 
     def finish_trial(self, trial_pk: int, outcome: TrialOutcome, now: float) -> None:
         self._replace_trial(

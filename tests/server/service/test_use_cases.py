@@ -83,3 +83,24 @@ def test_a_retried_create_token_leaves_one_working_token(teams: TeamUseCases) ->
     # Another request id, or none, makes another token.
     third, _ = teams.create_token(TEAM, Role.READER, "ci", None, "req-8")
     assert third.token_id not in tokens
+
+
+def test_a_stopped_trial_records_why_and_where(
+    studies: StudyUseCases, trials: TrialUseCases, suggestions: SuggestionUseCase, store
+) -> None:
+    from sibyl_server.service.stopping import StoppingUseCases
+
+    stopping = StoppingUseCases(store, Clock())
+    name = StudyName(TEAM.team, studies.create_study(TEAM, "s", SPEC).study_id)
+    [trial] = asyncio.run(suggestions.suggest(name, 1, "w")).trials
+    trial_name = name.trial(trial.number)
+    trials.add_measurement(trial_name, Measurement({"loss": 2.0}, step=4), "w")
+    stopped = stopping.stop(trial_name)
+    assert stopped.metadata["sibyl.stop_reason"] == "stopped with StopTrial"
+    assert stopped.metadata["sibyl.stop_step"] == "4"
+    assert stopped.metadata["sibyl.algorithm"] == "RANDOM_SEARCH"
+    check = stopping.check(trial_name, "w")
+    assert (check.should_stop, check.reason) == (True, "stopped with StopTrial")
+    done = trials.complete_trial(trial_name, None, False, client_id="w")
+    assert done.state is TrialState.COMPLETED
+    assert done.metadata["sibyl.stop_step"] == "4"

@@ -303,3 +303,14 @@ def test_unreachable_database_is_unavailable() -> None:
             store.ping()
     finally:
         store.close()
+
+
+def test_mark_stopping_records_its_metadata(store: Store) -> None:
+    pk, name = new_study(store)
+    [trial_pk] = add_trials(store, pk, [TrialState.ACTIVE])
+    metadata = {"sibyl.algorithm": "RANDOM_SEARCH", "sibyl.stop_reason": "median rule"}
+    with store.transaction(write=True) as tx:
+        tx.mark_stopping(trial_pk, metadata, 5.0)
+    with store.transaction(write=False) as tx:
+        trial = tx.trial(pk, name.trial(1)).trial
+    assert (trial.state, dict(trial.metadata)) == (TrialState.STOPPING, metadata)

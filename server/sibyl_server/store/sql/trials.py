@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, delete, exc, func, insert, select, update
@@ -204,8 +204,13 @@ class SqlTrials:
     def renew_lease(self, trial_pk: int, lease_expire_time: float, now: float) -> None:
         self._update_trial(trial_pk, now, lease_expire_time=codec.to_micros(lease_expire_time))
 
-    def mark_stopping(self, trial_pk: int, now: float) -> None:
-        self._update_trial(trial_pk, now, state=TrialState.STOPPING.value)
+    def mark_stopping(self, trial_pk: int, metadata: Mapping[str, str], now: float) -> None:
+        self._update_trial(
+            trial_pk,
+            now,
+            state=TrialState.STOPPING.value,
+            metadata=codec.dump_json(dict(metadata)),
+        )
 
     def finish_trial(self, trial_pk: int, outcome: TrialOutcome, now: float) -> None:
         final = outcome.final_measurement
