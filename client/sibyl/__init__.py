@@ -14,7 +14,9 @@
 Or let `sibyl.optimize(objective, study, n_trials=50, n_workers=4)` run the loop.
 
 Needs only grpcio and protobuf. The integrations (`sibyl.integrations.sklearn`,
-`.optuna`, `.ray`) and `sibyl.lr_range_test` import their libraries only when used.
+`.optuna`, `.ray`, and the training callbacks `.lightning`, `.keras`, `.xgboost`,
+`.lightgbm`, `.transformers`), `sibyl.lr_range_test` and `sibyl.ProgressBar` import their
+libraries only when used.
 """
 
 from sibyl.calls import CallOptions, RetryConfig
@@ -35,7 +37,13 @@ from sibyl.errors import (
     UnavailableError,
 )
 from sibyl.lr_range import LrRange, lr_range_test
-from sibyl.optimization import OptimizationResult, Progress, optimize, print_progress
+from sibyl.optimization import (
+    OptimizationResult,
+    Progress,
+    ProgressBar,
+    optimize,
+    print_progress,
+)
 from sibyl.spec import (
     Categorical,
     Constraint,
@@ -78,6 +86,7 @@ __all__ = [
     "ParameterImportance",
     "PermissionDeniedError",
     "Progress",
+    "ProgressBar",
     "ResourceExhaustedError",
     "RetryConfig",
     "SibylError",

@@ -11,7 +11,9 @@
 
     sibyl.optimize(objective, study, n_trials=50, n_workers=4)
 
-Each finished trial prints a line with the best value so far (or calls `progress`).
+Progress: on a terminal, a bar with the trials done, the time left and the best value
+so far (tqdm, `pip install 'sibyl[progress]'`); elsewhere, or without tqdm, one line per
+finished trial; or a callback of yours (`progress=`).
 
 Faults: calls that fail because the server or its database is away are retried by
 the client (see `sibyl.RetryConfig`); an error of the service is never recorded as a
@@ -37,6 +39,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import IO, Any, Literal
 
 from sibyl.errors import LeaseLostError, SibylError
 from sibyl.study import Study, Trial
@@ -102,6 +105,69 @@ def print_progress(progress: Progress) -> None:
     )
 
 
+class ProgressBar:
+    """A progress bar of finished trials, with elapsed time, time left and the best value.
+
+    A `progress` callback of `optimize` (its default on a terminal). Draws nothing when
+    its file is not a terminal. Needs tqdm (`pip install 'sibyl[progress]'`).
+
+    Args:
+        description: The bar's label.
+        file: Where it is drawn (stderr by default).
+    """
+
+    def __init__(self, description: str = "sibyl", file: IO[str] | None = None) -> None:
+        from tqdm.auto import tqdm
+
+        self._tqdm = tqdm
+        self.description = description
+        self.file = file
+        self._bar: Any = None
+        self.infeasible = 0
+
+    def start(self, total: int | None) -> None:
+        """Starts the clock and sets the number of trials (None: unknown, no time left)."""
+        self.close()
+        self._bar = self._tqdm(
+            total=total, desc=self.description, unit="trial", file=self.file or sys.stderr,
+            disable=None, dynamic_ncols=True,
+        )  # fmt: skip
+
+    def __call__(self, progress: Progress) -> None:
+        metric = progress.trial.study.objective[0]
+        self.infeasible += progress.value is None
+        best = (
+            f"best {metric}={progress.best_value:.6g} (trial {progress.best_trial_id})"
+            if progress.best_value is not None
+            else "no feasible trial yet"
+        )
+        self.advance(1, best)
+
+    def advance(self, count: int, status: str) -> None:
+        """Counts `count` more finished trials and shows `status` (e.g. the best value)."""
+        if self._bar is None:
+            self.start(None)
+        if self.infeasible:
+            status += f", {self.infeasible} infeasible"
+        self._bar.set_postfix_str(status, refresh=False)
+        self._bar.update(count)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def default_progress() -> Callable[[Progress], None]:
+    """A `ProgressBar` on a terminal with tqdm installed; `print_progress` otherwise."""
+    if not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return print_progress
+    try:
+        return ProgressBar()
+    except ImportError:
+        return print_progress
+
+
 def optimize(
     objective: Objective,
     study: Study,
@@ -110,7 +176,7 @@ def optimize(
     *,
     timeout_seconds: float | None = None,
     catch: tuple[type[Exception], ...] = (),
-    progress: Callable[[Progress], None] | None = print_progress,
+    progress: Callable[[Progress], None] | Literal["auto"] | None = "auto",
 ) -> OptimizationResult:
     """Runs trials of `study` until `n_trials` are done, time is up or the study completes.
 
@@ -128,7 +194,9 @@ def optimize(
             Any other exception also marks the trial infeasible, then stops every worker
             and is raised here.
         progress: Called after each finished trial (from worker threads, one at a time);
-            None prints nothing.
+            "auto": a `ProgressBar` on a terminal, else `print_progress`; None prints
+            nothing. A callback with `start(total)` and `close()` methods is started
+            before the first trial and closed at the end.
 
     Returns:
         The trials this call finished and the study's best trial.
@@ -139,9 +207,14 @@ def optimize(
     """
     if n_workers < 1:
         raise ValueError(f"n_workers must be at least 1, not {n_workers}")
+    if progress == "auto":
+        progress = default_progress()
     run = _Run(objective, study, n_trials, timeout_seconds, catch, progress)
     client_id = study.client.client_id
     workers = [client_id] + [f"{client_id}-{i}" for i in range(1, n_workers)]
+    if hasattr(progress, "start"):
+        progress.start(n_trials)
+    interrupted = False
     try:
         if n_workers == 1:
             run.work(workers[0])
@@ -149,8 +222,13 @@ def optimize(
             run.in_threads(workers)
     except KeyboardInterrupt:
         run.stopping.set()
-        _tell_interrupted(run)
+        interrupted = True
         raise
+    finally:
+        if hasattr(progress, "close"):
+            progress.close()  # before any message, which would land inside the bar's line
+        if interrupted:
+            _tell_interrupted(run)
     if run.error is not None:
         raise run.error
     return OptimizationResult(run.finished, study.best_trial(), time.monotonic() - run.began)

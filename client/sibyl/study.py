@@ -15,10 +15,11 @@ reports are refused (`LeaseLostError`) instead of mixing into the new holder's.
 from __future__ import annotations
 
 import contextlib
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import timedelta, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from google.protobuf import field_mask_pb2
@@ -29,6 +30,8 @@ from sibyl.rpcs import StudyServiceRpcs
 from sibyl.v1 import study_pb2, study_service_pb2, trial_pb2
 
 if TYPE_CHECKING:
+    import pandas
+
     from sibyl.client import Client
 
 ParameterValue = float | int | str
@@ -192,6 +195,31 @@ class Study:
             token = response.next_page_token
             if not token:
                 return
+
+    def to_dataframe(self, states: tuple[str, ...] = ()) -> pandas.DataFrame:
+        """The trials as a table, one row per trial by id (states as in `trials()`).
+
+        Columns: `id`, `state`, `params_<name>` per parameter (missing where a
+        conditional parameter is inactive), `metrics_<name>` per final metric (missing
+        unless COMPLETED), `infeasibility_reason`, `client_id`, and `create_time`,
+        `start_time`, `complete_time` (UTC). pandas is imported only here: the client
+        needs it only for this (`pip install 'sibyl[pandas]'`).
+        """
+        import pandas
+
+        rows = [_row(trial) for trial in self.trials(states)]
+        declared = [
+            "id",
+            "state",
+            *(f"params_{name}" for name in self.parameter_names),
+            *(f"metrics_{metric.name}" for metric in self.proto.spec.metrics),
+        ]
+        # Metrics beyond the declared ones, if a trial has any, after the declared ones.
+        extra = sorted({key for row in rows for key in row} - {*declared, *_TRIAL_COLUMNS})
+        frame = pandas.DataFrame(rows, columns=[*declared, *extra, *_TRIAL_COLUMNS])
+        for column in _TIME_COLUMNS:
+            frame[column] = pandas.to_datetime(frame[column], utc=True)
+        return frame
 
     def optimal_trials(self) -> Optimum:
         """The best feasible completed trials: one for a single objective, the Pareto
@@ -359,7 +387,7 @@ class Trial:
         request = study_service_pb2.CompleteTrialRequest(
             name=self.name,
             trial_infeasible=True,
-            infeasibility_reason=reason[:4096],
+            infeasibility_reason=_printable(reason)[:MAX_REASON_LENGTH],
             client_id=self.proto.client_id,
         )
         self.proto = self._fenced(self._rpcs.complete_trial, request).trial
@@ -428,6 +456,40 @@ class Trial:
 
     def __repr__(self) -> str:
         return f"Trial({self.name!r}, state={self.state}, parameters={self.parameters})"
+
+
+MAX_REASON_LENGTH = 4096
+
+
+def _printable(text: str) -> str:
+    """`text` with control characters other than tabs and line breaks escaped (as the
+    server requires): an exception's message may carry terminal colour codes."""
+    return "".join(
+        c if c in "\t\n\r" or unicodedata.category(c) != "Cc" else repr(c)[1:-1] for c in text
+    )
+
+
+_TIME_COLUMNS = ("create_time", "start_time", "complete_time")
+_TRIAL_COLUMNS = ("infeasibility_reason", "client_id", *_TIME_COLUMNS)
+
+
+def _row(trial: Trial) -> dict[str, Any]:
+    """One trial as `Study.to_dataframe` shows it."""
+    proto = trial.proto
+    return {
+        "id": trial.id,
+        "state": trial.state,
+        **{f"params_{name}": value for name, value in trial.parameters.items()},
+        **{f"metrics_{name}": value for name, value in trial.metrics.items()},
+        "infeasibility_reason": proto.infeasibility_reason,
+        "client_id": proto.client_id,
+        **{
+            column: getattr(proto, column).ToDatetime(timezone.utc)
+            if proto.HasField(column)
+            else None
+            for column in _TIME_COLUMNS
+        },
+    }
 
 
 class _ValueCodec:

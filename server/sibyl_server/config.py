@@ -50,6 +50,11 @@ class ServerConfig:
     metrics_address: str = _option(
         "", "host:port for Prometheus metrics at /metrics; empty: no metrics endpoint"
     )
+    http_address: str = _option(
+        "",
+        "host:port for the JSON/HTTP API (POST /sibyl.v1.StudyService/GetStudy etc., same "
+        "tokens and TLS as gRPC; see docs/http.md); empty: no HTTP, gRPC only",
+    )
     workers: int = _option(16, "threads for database work (every call uses one briefly)")
     engine_workers: int = _option(
         1, "suggestions computed at once; each uses --torch-threads CPU threads"

@@ -98,8 +98,9 @@ class InProcessServer:
     def _run(self, coroutine: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=120)
 
-    def stop(self) -> None:
-        self._run(self.running.stop(0))
+    def stop(self, grace: float = 0) -> None:
+        """Stops at once, or after a drain of at most `grace` s for the calls in flight."""
+        self._run(self.running.stop(grace))
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=10)
 

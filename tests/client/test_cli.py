@@ -102,7 +102,7 @@ def test_trials_as_csv_and_json_sorted_with_early_stops_noted(
         (1, 0.5, 4.0, 0),
         (3, 0.1, 6.0, 0),
     ]
-    assert rows[0]["NOTE"] == "stopped at step 3: stopped with StopTrial"
+    assert rows[0]["NOTE"] == "stopped at step 3: the trial was asked to stop (StopTrial)"
     assert main([*base, "--format", "csv", "--sort", "memory_gb"]) == 0
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [row["ID"] for row in table] == ["2", "1", "3"]

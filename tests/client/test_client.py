@@ -147,6 +147,19 @@ def test_context_manager_marks_failures_infeasible(client: sibyl.Client, unique_
     assert [t.id for t in study.suggest()] == [interrupted.id]
 
 
+def test_an_error_message_with_terminal_colours_still_marks_the_trial(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    study = client.create_study(unique_id, SPEC)
+    [trial] = study.suggest()
+    with pytest.raises(ValueError), trial:
+        raise ValueError("\x1b[31mloss diverged\x1b[0m\n" + "x" * 5000)
+    stored = study.get_trial(trial.id)
+    assert stored.state == "INFEASIBLE"
+    assert stored.proto.infeasibility_reason.startswith("ValueError: \\x1b[31mloss diverged")
+    assert len(stored.proto.infeasibility_reason) == 4096
+
+
 def test_warm_start_and_queued_trials(client: sibyl.Client, unique_id: str) -> None:
     study = client.create_study(unique_id, SPEC)
     params = {"learning_rate": 0.01, "layers": 2, "batch_size": 32, "optimizer": "adam"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import matplotlib
 import pytest
 import torch
 
@@ -25,8 +28,9 @@ def test_suggests_a_range_below_divergence_and_restores_the_model() -> None:
         model, optimizer, torch.nn.functional.cross_entropy, batches, end_lr=100.0, num_steps=80
     )
     assert found.diverged, "SGD with momentum blows up well before a rate of 100"
-    assert 1e-7 < found.low < found.steepest_lr <= found.min_loss_lr <= found.high
-    assert found.high < found.learning_rates[-1]
+    assert 1e-7 < found.low < found.steepest_lr <= found.min_loss_lr
+    assert found.low < found.high == pytest.approx(found.min_loss_lr / 10)
+    assert found.method == "valley" and found.low <= found.suggestion <= found.min_loss_lr
     assert len(found.learning_rates) == len(found.losses) == len(found.raw_losses) < 80
     assert min(found.losses) < found.losses[0]
     assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
@@ -70,3 +74,48 @@ def test_custom_losses_and_bad_arguments() -> None:
         sibyl.lr_range_test(model, optimizer, compute_loss, batches, start_lr=1.0, end_lr=0.1)
     with pytest.raises(ValueError, match="ran out"):
         sibyl.lr_range_test(model, optimizer, torch.nn.functional.cross_entropy, iter(batches[:2]))
+
+
+def test_the_suggestion_rules_read_one_curve() -> None:
+    model, batches = problem()
+    optimizer = torch.optim.Adam(model.parameters())
+    loss = torch.nn.functional.cross_entropy
+    found = sibyl.lr_range_test(model, optimizer, loss, batches, num_steps=60, suggest="steepest")
+    assert found.method == "steepest" and found.suggestion == found.steepest_lr
+    assert found.suggested("minimum") == pytest.approx(found.min_loss_lr / 10) == found.high
+    valley = found.suggested("valley")
+    assert found.learning_rates[0] < valley <= found.min_loss_lr
+    with pytest.raises(ValueError, match="suggest must be one of"):
+        sibyl.lr_range_test(model, optimizer, loss, batches, suggest="slide")
+
+
+def test_schedules_from_the_range_train_the_model() -> None:
+    model, batches = problem()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    found = sibyl.lr_range_test(model, optimizer, torch.nn.functional.cross_entropy, batches)
+    for scheduler, steps in (
+        (found.one_cycle(optimizer, total_steps=3 * len(batches)), 3 * len(batches)),
+        (found.cyclic(optimizer, step_size_up=len(batches)), 2 * len(batches)),
+    ):
+        rates, losses = [], []
+        for _, (inputs, targets) in zip(range(steps), batches * 3, strict=False):
+            optimizer.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(inputs), targets)
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+            rates.append(optimizer.param_groups[0]["lr"])
+            losses.append(loss.item())
+        assert max(rates) == pytest.approx(found.high, rel=0.05)
+        assert sum(losses[-8:]) < sum(losses[:8])
+    assert min(rates) == pytest.approx(found.low, rel=0.05)  # the cyclic one's floor
+
+
+def test_plots_the_curve_to_a_file(tmp_path: Path) -> None:
+    matplotlib.use("Agg")  # no display needed
+    model, batches = problem()
+    optimizer = torch.optim.Adam(model.parameters())
+    found = sibyl.lr_range_test(model, optimizer, torch.nn.functional.cross_entropy, batches)
+    ax = found.plot(tmp_path / "lr.png")
+    assert (tmp_path / "lr.png").read_bytes()[:4] == b"\x89PNG"
+    assert ax.get_xscale() == "log" and "valley" in ax.get_legend_handles_labels()[1][-1]

@@ -76,7 +76,7 @@ def test_a_service_error_inside_a_trial_does_not_make_it_infeasible(
         study = client.create_study(unique_id, _spec())
         [trial] = study.suggest()
         with pytest.raises(sibyl.InvalidArgumentError), trial:
-            trial.report({"lossy": 1.0}, step=1)  # not a metric of the study
+            trial.report({"loss": 1.0}, step=-1)  # steps are 0 or more
         assert study.get_trial(trial.id).state == "ACTIVE"
         with pytest.raises(ZeroDivisionError), trial:
             raise ZeroDivisionError("the configuration's own failure")
@@ -128,7 +128,7 @@ def test_optimize_drops_a_trial_that_moved_and_raises_service_errors(
     assert [t.state for t in result.trials] == ["COMPLETED", "COMPLETED"]
 
     def misreports(t: sibyl.Trial) -> float:
-        t.report({"lossy": 1.0}, step=1)
+        t.report({"loss": 1.0}, step=-1)
         return 0.5
 
     with pytest.raises(sibyl.InvalidArgumentError):

@@ -117,7 +117,7 @@ test("run() drops a lost trial and leaves a trial alone on a service error", asy
   assert.equal(dropped, undefined, "dropped silently");
   assert.equal((await studyB.getTrial(trialB.id)).state, "ACTIVE", "not marked infeasible");
 
-  const thrown = await rejection(trialB.run((trial) => trial.report({ accuracy: 1 }, 1)));
+  const thrown = await rejection(trialB.run((trial) => trial.report({ "not a name": 1 }, 1)));
   assert.ok(thrown instanceof InvalidArgumentError, "the service's error comes back");
   const kept = await studyB.getTrial(trialB.id);
   assert.equal(kept.state, "ACTIVE", "a service error is not the configuration's fault");

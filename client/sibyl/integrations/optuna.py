@@ -32,15 +32,27 @@ suggested or that were finished when its study was created), and Optuna pruners
 other than `SibylPruner` informing Sibyl (they still prune; Sibyl records such a
 trial with its last value).
 
+Studies: each Optuna study gets its own Sibyl studies, even when one sampler serves
+several (the study's name is part of the Sibyl study id's hash). `reseed_rng()`, which
+Optuna calls in each thread of `n_jobs > 1`, draws a new seed: the Sibyl studies opened
+after it are new ones with that seed, warm-started with the finished trials.
+
+Pickling: samplers and pruners pickle as Optuna's do; an unpickled sampler connects again
+(to the same address, or to the server its original started) when first used, and
+knows nothing of the trials its original was running.
+
 Without an address, a Sibyl server is started in this process on a temporary SQLite
-file (`pip install 'sibyl[server]'`); `close()` stops it.
+file (`pip install 'sibyl[server]'`); `close()` stops it and deletes the file, and so
+does the interpreter's exit for a sampler that was never closed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -85,7 +97,7 @@ class SibylPruner(BasePruner):
         sampler = study.sampler
         if not isinstance(sampler, SibylSampler):
             raise TypeError("SibylPruner needs the study's sampler to be a SibylSampler")
-        return sampler.should_stop(trial)
+        return sampler.should_stop(trial, study)
 
 
 class SibylSampler(BaseSampler):
@@ -127,11 +139,30 @@ class SibylSampler(BaseSampler):
         self.independent_sampler = independent_sampler or RandomSampler(seed=seed)
         self.connect_options = dict(connect_options or {})
         self._intersection = IntersectionSearchSpace(include_pruned=True)
+        self._reset_connection()
+
+    def _reset_connection(self) -> None:
+        """No client, server or open Sibyl study yet: they are made when first needed."""
         self._lock = threading.RLock()
         self._client: Client | None = None
         self._server: Any = None
+        self._server_address: str | None = None
+        self._stop_server: weakref.finalize | None = None
         self._spaces: dict[str, _Space] = {}
-        self._trials: dict[int, tuple[_Space, Trial, int]] = {}
+        self._trials: dict[tuple[str, int], tuple[_Space, Trial, int]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The settings, without the connection, the lock and the running trials."""
+        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        state["_intersection"] = self._intersection
+        state["_server_address"] = self._server_address  # the copy uses its original's server
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        server_address = state.pop("_server_address", None)
+        self.__dict__.update(state)
+        self._reset_connection()
+        self._server_address = server_address
 
     # The sampler interface ---------------------------------------------------------------
 
@@ -155,7 +186,7 @@ class SibylSampler(BaseSampler):
         if not suggested:  # the Sibyl study is complete: Optuna decides when to stop
             return {}
         with self._lock:
-            self._trials[trial._trial_id] = (space, suggested[0], -1)
+            self._trials[_key(study, trial)] = (space, suggested[0], -1)
         return space.decode(suggested[0].parameters)
 
     def sample_independent(
@@ -181,7 +212,7 @@ class SibylSampler(BaseSampler):
     ) -> None:
         self.independent_sampler.after_trial(study, trial, state, values)
         with self._lock:
-            entry = self._trials.pop(trial._trial_id, None)
+            entry = self._trials.pop(_key(study, trial), None)
         if entry is None:
             return
         space, sibyl_trial, _ = entry
@@ -194,15 +225,21 @@ class SibylSampler(BaseSampler):
         _finish(sibyl_trial, space, trial, state, values)
 
     def reseed_rng(self) -> None:
+        """A new seed for the independent sampler and for the Sibyl studies opened next
+        (new ones: a study's seed is fixed when it is created)."""
         self.independent_sampler.reseed_rng()
+        with self._lock:
+            self.seed = random.SystemRandom().randrange(2**31)
+            self._spaces.clear()
 
     # Pruning -----------------------------------------------------------------------------
 
-    def should_stop(self, trial: FrozenTrial) -> bool:
+    def should_stop(self, trial: FrozenTrial, study: OptunaStudy) -> bool:
         """Sends `trial`'s new intermediate values to its Sibyl trial, then asks whether
         the study's early-stopping policy stops it. False when Sibyl did not suggest it."""
+        key = _key(study, trial)
         with self._lock:
-            entry = self._trials.get(trial._trial_id)
+            entry = self._trials.get(key)
         if entry is None:
             return False
         space, sibyl_trial, last_step = entry
@@ -211,7 +248,7 @@ class SibylSampler(BaseSampler):
             sibyl_trial.report({metric: float(trial.intermediate_values[step])}, step=step)
             last_step = step
         with self._lock:
-            self._trials[trial._trial_id] = (space, sibyl_trial, last_step)
+            self._trials[key] = (space, sibyl_trial, last_step)
         return last_step >= 0 and sibyl_trial.should_stop()
 
     # Sibyl studies -----------------------------------------------------------------------
@@ -222,24 +259,32 @@ class SibylSampler(BaseSampler):
             if self._client is not None:
                 self._client.close()
                 self._client = None
-            if self._server is not None:
-                self._server.stop()
-                self._server = None
+            if self._stop_server is not None:
+                self._stop_server()
+                self._server = self._stop_server = self._server_address = None
 
     def _connected(self) -> Client:
         with self._lock:
             if self._client is None:
-                address = self.address
-                if address is None:
-                    from sibyl.local_server import TemporaryServer
-
-                    self._server = TemporaryServer()
-                    address = self._server.address
+                address = self.address or self._server_address or self._start_server()
                 self._client = connect(address, **self.connect_options)
             return self._client
 
+    def _start_server(self) -> str:
+        from sibyl.local_server import TemporaryServer
+
+        self._server = TemporaryServer()
+        self._server_address = self._server.address
+        # At exit (or when the sampler is collected) if close() was not called: the
+        # server's temporary folder would outlive the process otherwise.
+        self._stop_server = weakref.finalize(self, self._server.stop)
+        return self._server_address
+
     def _space(self, study: OptunaStudy, distributions: dict[str, BaseDistribution]) -> _Space:
+        # The study's name and the seed are part of the key, so that one sampler never
+        # feeds two Optuna studies (or two seeds) into one Sibyl study.
         key = repr(sorted(distributions.items())) + repr(study.directions)
+        key += f"|{study.study_name}|{self.seed}"
         with self._lock:
             if key not in self._spaces:
                 self._spaces[key] = self._open(study, distributions, key)
@@ -287,6 +332,11 @@ def _finish(
         sibyl_trial.complete_infeasible("pruned before reporting a value")
     else:
         sibyl_trial.complete_infeasible(f"the Optuna trial ended {state.name}")
+
+
+def _key(study: OptunaStudy, trial: FrozenTrial) -> tuple[str, int]:
+    """A running trial, told apart from those of another study the sampler serves."""
+    return study.study_name, trial._trial_id
 
 
 def _study_id(name: str) -> str:

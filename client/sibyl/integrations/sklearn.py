@@ -30,19 +30,32 @@ x folds on `n_jobs` joblib workers. Several processes given the same `address` a
 `study_id` share one study: the budget `n_iter` counts all of their trials, and each
 process's `cv_results_` holds the trials it ran.
 
+A grid: `SibylSearchCV(estimator, param_grid={...})`, or `SibylGridSearchCV`, which has
+GridSearchCV's signature, evaluates every candidate of a grid (lists of values) once,
+in a Sibyl study with the "grid_search" algorithm; with `n_iter` below the grid's size,
+Sibyl's default algorithm picks which candidates to evaluate.
+
+Studies: `study_id` names the study to create or join, which is kept. Without it, each
+`fit` creates one named from the estimator (`svc-<hex>`, `pipeline-svc-<hex>`) and
+deletes it when `fit` returns, unless `keep_study=True`; `study_name_` names it.
+
+Progress: on a terminal, a bar with the candidates evaluated, the time left and the
+best score (`progress_bar=False` hides it; needs tqdm, `pip install 'sibyl[sklearn]'`).
+
 Without `address`, `fit` starts a Sibyl server in this process on a temporary SQLite
 file, deleted when `fit` returns (`pip install 'sibyl[server]'`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import numbers
 import re
 import uuid
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -55,6 +68,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from sibyl.integrations._choices import Choices
 from sibyl.local_server import connect_or_start
+from sibyl.optimization import ProgressBar
 from sibyl.spec import (
     ALGORITHMS,
     Categorical,
@@ -80,16 +94,24 @@ class SibylSearchCV(BaseSearchCV):
         estimator: The estimator to tune, as for RandomizedSearchCV.
         param_distributions: A dict (or list of dicts) from parameter names to scipy.stats
             distributions, lists of values or Sibyl parameters (see the module's docstring).
-        n_iter: Candidates evaluated: the study's trial budget.
+        param_grid: Instead of `param_distributions`: a dict (or list of dicts) from
+            parameter names to lists of values, as for GridSearchCV.
+        n_iter: Candidates evaluated: the study's trial budget. None: 10, or with
+            `param_grid`, every candidate of the grid.
         scoring, n_jobs, refit, cv, verbose, pre_dispatch, error_score, return_train_score:
             As for RandomizedSearchCV. Sibyl maximizes the score (with several scorers,
             the one named by `refit`, or the first one when `refit` is not a name).
             `n_jobs` is also the number of trials asked for at once.
         random_state: Seed of the study's algorithm (int, RandomState or None).
         address: host:port of a Sibyl server; None starts one in this process.
-        study_id: The study to create or join; None makes a new one (`searchcv-<hex>`).
-        algorithm: The study's algorithm: "gp_bandit" (default), "random_search",
-            "quasi_random_search" or "grid_search".
+        study_id: The study to create or join; None makes a new one named from the
+            estimator (`svc-<hex>`).
+        keep_study: Whether the study outlives `fit`; None: kept when `study_id` is given,
+            deleted when it was made up.
+        algorithm: The study's algorithm: "gp_bandit", "random_search",
+            "quasi_random_search" or "grid_search". None: "grid_search" for a whole
+            `param_grid`, "gp_bandit" otherwise.
+        progress_bar: Whether to draw a progress bar (only ever on a terminal).
         connect_options: Keyword arguments of `sibyl.connect` (team, token, tls, ...).
 
     Attributes:
@@ -99,21 +121,25 @@ class SibylSearchCV(BaseSearchCV):
 
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
-        "param_distributions": [dict, list],
-        "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "param_distributions": [dict, list, None],
+        "param_grid": [dict, list, None],
+        "n_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
         "address": [str, None],
         "study_id": [str, None],
-        "algorithm": [StrOptions(set(ALGORITHMS))],
+        "keep_study": ["boolean", None],
+        "algorithm": [StrOptions(set(ALGORITHMS)), None],
+        "progress_bar": ["boolean"],
         "connect_options": [dict, None],
     }
 
     def __init__(
         self,
         estimator: Any,
-        param_distributions: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+        param_distributions: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
         *,
-        n_iter: int = 10,
+        param_grid: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+        n_iter: int | None = None,
         scoring: Any = None,
         n_jobs: int | None = None,
         refit: bool | str | Callable[..., int] = True,
@@ -125,15 +151,20 @@ class SibylSearchCV(BaseSearchCV):
         return_train_score: bool = False,
         address: str | None = None,
         study_id: str | None = None,
-        algorithm: str = "gp_bandit",
+        keep_study: bool | None = None,
+        algorithm: str | None = None,
+        progress_bar: bool = True,
         connect_options: dict[str, Any] | None = None,
     ) -> None:
         self.param_distributions = param_distributions
+        self.param_grid = param_grid
         self.n_iter = n_iter
         self.random_state = random_state
         self.address = address
         self.study_id = study_id
+        self.keep_study = keep_study
         self.algorithm = algorithm
+        self.progress_bar = progress_bar
         self.connect_options = connect_options
         super().__init__(
             estimator=estimator,
@@ -148,30 +179,59 @@ class SibylSearchCV(BaseSearchCV):
         )
 
     def _run_search(self, evaluate_candidates: Callable[..., dict], *, callback_ctx: Any = None):
-        space = SearchSpace(self.param_distributions)
-        budget = space.capped(self.n_iter)
+        space, budget, algorithm = self._plan()
         batch = max(1, effective_n_jobs(self.n_jobs))
-        with connect_or_start(self.address, **(self.connect_options or {})) as client:
-            study_id = self.study_id or f"searchcv-{uuid.uuid4().hex[:16]}"
-            study = client.create_or_load_study(study_id, self._spec(space, budget))
-            self.study_name_ = study.name
+        with (
+            connect_or_start(self.address, **(self.connect_options or {})) as client,
+            self._study(client, self._spec(space, budget, algorithm)) as study,
+            _SearchBar(self.progress_bar, type(self).__name__, budget) as bar,
+        ):
             done, evaluated, failure = 0, 0, None
             while done < budget and (trials := study.suggest(count=min(batch, budget - done))):
                 error = self._evaluate(study, trials, space, evaluate_candidates)
                 evaluated += len(trials) if error is None else 0
                 failure = error or failure
                 done += len(trials)
+                bar.advance(trials)
             if failure is not None and evaluated == 0:
                 raise failure  # every fit failed: give up, as GridSearchCV does
 
-    def _spec(self, space: SearchSpace, budget: int) -> StudySpec:
+    def _plan(self) -> tuple[SearchSpace, int, str]:
+        """The space, the trial budget and the algorithm of this search."""
+        grid = getattr(self, "param_grid", None)
+        distributions = getattr(self, "param_distributions", None)
+        if (grid is None) == (distributions is None):
+            raise ValueError("give exactly one of param_distributions and param_grid")
+        if grid is not None:
+            _check_grid(grid)
+        space = SearchSpace(grid if grid is not None else distributions)
+        whole_grid = grid is not None and (self.n_iter is None or self.n_iter >= space.size)
+        budget = int(space.size) if whole_grid else space.capped(self.n_iter or 10)
+        algorithm = self.algorithm or ("grid_search" if whole_grid else "gp_bandit")
+        return space, budget, algorithm
+
+    @contextlib.contextmanager
+    def _study(self, client: Any, spec: StudySpec) -> Iterator[Study]:
+        """The search's study, deleted at the end unless kept (see `keep_study`)."""
+        study_id = self.study_id or _study_id(self.estimator)
+        display_name = f"{type(self).__name__} of {_estimator_name(self.estimator)}"[:200]
+        study = client.create_or_load_study(study_id, spec, display_name=display_name)
+        self.study_name_ = study.name
+        keep = self.keep_study if self.keep_study is not None else self.study_id is not None
+        try:
+            yield study
+        finally:
+            if not keep:
+                study.delete()
+
+    def _spec(self, space: SearchSpace, budget: int, algorithm: str) -> StudySpec:
         seed = self.random_state
         if seed is not None and not isinstance(seed, numbers.Integral):
             seed = int(check_random_state(seed).randint(np.iinfo(np.int32).max))
         return StudySpec(
             parameters=space.parameters,
             metrics=[Metric(_metric_name(self._objective_key()), goal="maximize")],
-            algorithm=self.algorithm,
+            algorithm=algorithm,
             max_trials=budget,
             seed=None if seed is None else int(seed),
         )
@@ -219,6 +279,125 @@ class SibylSearchCV(BaseSearchCV):
         return None
 
 
+class SibylGridSearchCV(SibylSearchCV):
+    """GridSearchCV's signature, candidates evaluated through a Sibyl study.
+
+    Every candidate of `param_grid` is evaluated once (the "grid_search" algorithm); with
+    `n_iter` below the grid's size, Sibyl's default algorithm picks that many. The other
+    arguments are GridSearchCV's, then SibylSearchCV's (`random_state`, `address`,
+    `study_id`, `keep_study`, `algorithm`, `progress_bar`, `connect_options`).
+    """
+
+    _parameter_constraints: dict = {
+        k: v for k, v in SibylSearchCV._parameter_constraints.items() if k != "param_distributions"
+    }
+
+    def __init__(
+        self,
+        estimator: Any,
+        param_grid: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+        *,
+        scoring: Any = None,
+        n_jobs: int | None = None,
+        refit: bool | str | Callable[..., int] = True,
+        cv: Any = None,
+        verbose: int = 0,
+        pre_dispatch: int | str = "2*n_jobs",
+        error_score: Any = np.nan,
+        return_train_score: bool = False,
+        n_iter: int | None = None,
+        random_state: Any = None,
+        address: str | None = None,
+        study_id: str | None = None,
+        keep_study: bool | None = None,
+        algorithm: str | None = None,
+        progress_bar: bool = True,
+        connect_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.param_grid = param_grid
+        self.n_iter = n_iter
+        self.random_state = random_state
+        self.address = address
+        self.study_id = study_id
+        self.keep_study = keep_study
+        self.algorithm = algorithm
+        self.progress_bar = progress_bar
+        self.connect_options = connect_options
+        BaseSearchCV.__init__(
+            self,
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+
+
+def _check_grid(grid: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> None:
+    """A grid's values are lists, as GridSearchCV requires (no distributions)."""
+    for space in [grid] if isinstance(grid, Mapping) else grid:
+        for name, values in space.items():
+            if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
+                raise TypeError(
+                    f"param_grid[{name!r}] must be a list of values, not {values!r} (for "
+                    "distributions, use param_distributions)"
+                )
+            if len(values) == 0:
+                raise ValueError(f"param_grid[{name!r}] is empty")
+
+
+def _estimator_name(estimator: Any) -> str:
+    """`svc`; a pipeline's final step too (`pipeline-svc`)."""
+    name = type(estimator).__name__.lower()
+    steps = getattr(estimator, "steps", None)
+    if steps:
+        name += "-" + type(steps[-1][1]).__name__.lower()
+    return name
+
+
+def _study_id(estimator: Any) -> str:
+    """A new study id named from the estimator, e.g. `svc-3f9a0c1d2e4b`."""
+    name = re.sub(r"[^a-z0-9]+", "-", _estimator_name(estimator)).strip("-")[:40].strip("-")
+    name = name if name[:1].isalpha() else f"search-{name}".strip("-")
+    return f"{name}-{uuid.uuid4().hex[:12]}"
+
+
+class _SearchBar:
+    """A search's progress bar: candidates evaluated, and the best score so far.
+
+    Draws nothing when `enabled` is False, when stderr is not a terminal, or without tqdm.
+    """
+
+    def __init__(self, enabled: bool, description: str, total: int) -> None:
+        self.best = -math.inf
+        self.bar: ProgressBar | None = None
+        if enabled:
+            with contextlib.suppress(ImportError):  # tqdm is optional: no bar then
+                self.bar = ProgressBar(description)
+                self.bar.start(total)
+
+    def __enter__(self) -> _SearchBar:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def advance(self, trials: list[Trial]) -> None:
+        if self.bar is None:
+            return
+        completed = [t for t in trials if t.state == "COMPLETED"]
+        self.bar.infeasible += len(trials) - len(completed)
+        for trial in completed:
+            self.best = max(self.best, trial.metrics[trial.study.objective[0]])
+        found = math.isfinite(self.best)
+        self.bar.advance(len(trials), f"best score={self.best:.4g}" if found else "no score yet")
+
+
 def _metric_name(key: str) -> str:
     name = re.sub(r"[^A-Za-z0-9_.\-]", "_", key)[:64]
     return name if re.match(r"[A-Za-z_]", name) else "_" + name[:63]
@@ -255,11 +434,15 @@ class SearchSpace:
             if d.parameter is None or d.name in values
         }
 
+    @property
+    def size(self) -> float:
+        """The number of candidates (inf when a dimension is continuous)."""
+        return sum(math.prod(d.size for d in dims.values()) for dims in self.dimensions)
+
     def capped(self, n_iter: int) -> int:
         """`n_iter`, or the number of candidates when every dimension has finitely many
         and they are fewer (with a warning, as RandomizedSearchCV does)."""
-        sizes = [math.prod(d.size for d in dims.values()) for dims in self.dimensions]
-        size = sum(sizes)
+        size = self.size
         if size < n_iter:
             warnings.warn(
                 f"the parameter space has only {size} candidates, fewer than n_iter={n_iter}: "

@@ -21,7 +21,6 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -33,8 +32,9 @@ from sibyl_server.api.access import Access, Resource
 from sibyl_server.api.errors import cancelled_status, internal_status, rich_status
 from sibyl_server.domain.errors import InvalidArgument, SibylServerError
 from sibyl_server.domain.team import Role
-from sibyl_server.observability.context import CallInfo, current_call, in_call_context
+from sibyl_server.observability.context import CallInfo, current_call
 from sibyl_server.observability.metrics import ServerMetrics
+from sibyl_server.service.runner import Runner
 
 log = logging.getLogger("sibyl.rpc")
 T = TypeVar("T")
@@ -42,20 +42,19 @@ REQUEST_ID_KEY = "x-request-id"
 
 
 class Servicer:
-    """What the decorated handlers share: access control, metrics, the store pool."""
+    """What the decorated handlers share: access control, metrics, the runner."""
 
     def __init__(
-        self, access: Access, metrics: ServerMetrics, executor: Executor, access_log: bool
+        self, access: Access, metrics: ServerMetrics, runner: Runner, access_log: bool
     ) -> None:
         self.access = access
         self.metrics = metrics
-        self.executor = executor
+        self.runner = runner
         self.access_log = access_log
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
-        """Runs blocking work (database calls) on the store pool, in this call's context."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, in_call_context(function, *args))
+        """Runs a use case's blocking work (database calls) on a store thread."""
+        return await self.runner.in_store(function, *args)
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,8 @@ class Undecodable:
 
     type_name: str
     size: int
+    problem: str = ""
+    """What is wrong with it, where the decoder says (JSON over HTTP does)."""
 
 
 def add_service(server: grpc.aio.Server, service: ServiceDescriptor, servicer: Any) -> None:
@@ -150,7 +151,8 @@ def _check_decoded(request: Any) -> None:
     if isinstance(request, Undecodable):
         raise InvalidArgument(
             "request",
-            f"{request.size} bytes that are not a valid {request.type_name} message",
+            request.problem
+            or f"{request.size} bytes that are not a valid {request.type_name} message",
             reason="UNDECODABLE_REQUEST",
         )
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import grpc
+from google.protobuf.descriptor import ServiceDescriptor
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from sqlalchemy.exc import ArgumentError
@@ -31,6 +32,7 @@ from sqlalchemy.exc import ArgumentError
 from sibyl.v1 import study_service_pb2, team_service_pb2
 from sibyl_server.api.access import Access
 from sibyl_server.api.errors import rich_status
+from sibyl_server.api.http import HttpServer, http_app
 from sibyl_server.api.rpc import Servicer, add_service
 from sibyl_server.api.servicer import StudyServicer
 from sibyl_server.api.team_servicer import TeamServicer
@@ -54,6 +56,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 STUDY_SERVICE = study_service_pb2.DESCRIPTOR.services_by_name["StudyService"]
 TEAM_SERVICE = team_service_pb2.DESCRIPTOR.services_by_name["TeamService"]
+HEALTH_SERVICE = health_pb2.DESCRIPTOR.services_by_name["Health"]
 SERVICE_NAMES = (STUDY_SERVICE.full_name, TEAM_SERVICE.full_name)
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
@@ -133,6 +136,11 @@ class RunningServer:
     startup: asyncio.Task[None] | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     metrics_port: int | None = None
+    http: HttpServer | None = None
+
+    @property
+    def http_port(self) -> int | None:
+        return None if self.http is None else self.http.port
 
     @property
     def ready(self) -> bool:
@@ -153,7 +161,9 @@ class RunningServer:
     async def stop(self, grace: float | None) -> None:
         """NOT_SERVING, no new calls, `grace` s for those in flight, then cancels the rest."""
         await self.announce_shutdown()
-        stopping = asyncio.create_task(self.server.stop(grace))
+        stopping = asyncio.gather(
+            self.server.stop(grace), *([self.http.stop(grace)] if self.http else [])
+        )
         await asyncio.wait({stopping}, timeout=grace)
         if not stopping.done() and self.gate.in_flight:
             # gRPC cancels them now; one line here instead of a traceback per call.
@@ -201,8 +211,9 @@ async def start_server(config: ServerConfig) -> RunningServer:
     )
     metrics = ServerMetrics(store)
     server = grpc.aio.server(options=_server_options(config))
-    _add_services(server, config, store, metrics, executors, gate)
+    services = _add_services(server, config, store, metrics, executors, gate)
     health_servicer = health.aio.HealthServicer()
+    services.append((HEALTH_SERVICE, health_servicer))
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
         (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
@@ -211,11 +222,15 @@ async def start_server(config: ServerConfig) -> RunningServer:
     await _set_health(health_servicer, NOT_SERVING)
     try:
         port = _bind(server, config)
+        http = _bind_http(config, services)
     except StartupError:
         store.close()
         raise
     await server.start()
     running = RunningServer(server, port, health_servicer, store, metrics, executors, gate)
+    if http is not None:
+        running.http = http
+        http.start()  # answered like gRPC: UNAVAILABLE (503) until the store is ready
     running.startup = asyncio.create_task(_get_ready(running, config))
     return running
 
@@ -239,13 +254,12 @@ def _add_services(
     metrics: ServerMetrics,
     executors: tuple[ThreadPoolExecutor, ThreadPoolExecutor],
     gate: CallGate,
-) -> None:
+) -> list[tuple[ServiceDescriptor, Any]]:
+    """Registers the services; returns them, each with its gated servicer."""
     store_executor, engine_executor = executors
     teams = TeamUseCases(store, time.time)
-    base = Servicer(
-        Access(teams, config.auth == "token"), metrics, store_executor, config.access_log
-    )
     runner = Runner(store_executor, engine_executor)
+    base = Servicer(Access(teams, config.auth == "token"), metrics, runner, config.access_log)
     # Resolved once, here: the engine reads no system state (device, CPU quota).
     engine = Engine(
         resolve_engine_options(
@@ -267,8 +281,13 @@ def _add_services(
         StoppingUseCases(store, time.time),
         AnalysisUseCases(store, engine, runner),
     )
-    add_service(server, STUDY_SERVICE, gate.guard(studies))
-    add_service(server, TEAM_SERVICE, gate.guard(TeamServicer(base, teams)))
+    services = [
+        (STUDY_SERVICE, gate.guard(studies)),
+        (TEAM_SERVICE, gate.guard(TeamServicer(base, teams))),
+    ]
+    for descriptor, servicer in services:
+        add_service(server, descriptor, servicer)
+    return services
 
 
 def _server_options(config: ServerConfig) -> list[tuple[str, int]]:
@@ -298,6 +317,20 @@ def _bind(server: grpc.aio.Server, config: ServerConfig) -> int:
             f"cannot listen on {config.address}: the port is in use, or the host is not "
             "an address of this machine"
         ) from None
+
+
+def _bind_http(
+    config: ServerConfig, services: list[tuple[ServiceDescriptor, Any]]
+) -> HttpServer | None:
+    if not config.http_address:
+        return None
+    tls = (config.tls_cert_file, config.tls_key_file) if config.tls_cert_file else None
+    app = http_app(services, config.max_message_bytes)
+    try:
+        return HttpServer(app, config.http_address, tls)
+    except (OSError, ValueError) as error:
+        problem = getattr(error, "strerror", None) or error
+        raise StartupError(f"cannot serve HTTP on {config.http_address}: {problem}") from None
 
 
 def check_tls_files(cert_file: str, key_file: str) -> None:
@@ -494,6 +527,8 @@ async def serve(config: ServerConfig) -> None:
     signals = _StopSignals(asyncio.get_running_loop())
     running = await start_server(config)
     where = f"{config.address.rsplit(':', 1)[0]}:{running.port}"
+    if running.http_port is not None:
+        where += f", HTTP {config.http_address.rsplit(':', 1)[0]}:{running.http_port}"
     log.info("listening on %s; health NOT_SERVING until the store is ready", where)
     try:
         ready = await _ready_unless_stopped(running, signals)

@@ -60,7 +60,7 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
         stopping: StoppingUseCases,
         analysis: AnalysisUseCases,
     ) -> None:
-        super().__init__(base.access, base.metrics, base.executor, base.access_log)
+        super().__init__(base.access, base.metrics, base.runner, base.access_log)
         self._studies = studies
         self._trials = trials
         self._suggestions = suggestions

@@ -15,7 +15,7 @@ from sibyl_server.service.teams import TeamUseCases
 
 class TeamServicer(Servicer, pb_grpc.TeamServiceServicer):
     def __init__(self, base: Servicer, teams: TeamUseCases) -> None:
-        super().__init__(base.access, base.metrics, base.executor, base.access_log)
+        super().__init__(base.access, base.metrics, base.runner, base.access_log)
         self._teams = teams
 
     @rpc(Role.READER, lambda r: parse_team_name(r.name, "name"))

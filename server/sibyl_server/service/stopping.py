@@ -18,7 +18,7 @@ METADATA_STOP_REASON = "sibyl.stop_reason"
 """Trial metadata: why the trial was stopped early, in words."""
 METADATA_STOP_STEP = "sibyl.stop_step"
 """Trial metadata: the trial's last measured step when it was told to stop."""
-ASKED_TO_STOP = "stopped with StopTrial"
+ASKED_TO_STOP = "the trial was asked to stop (StopTrial)"
 
 
 @dataclass(frozen=True)

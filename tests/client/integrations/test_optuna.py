@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import math
+import pickle
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
+from pathlib import Path
 
 import optuna
 import pytest
@@ -145,3 +150,73 @@ def test_the_pruner_needs_the_sampler() -> None:
     trial.report(1.0, step=1)
     with pytest.raises(TypeError, match="SibylSampler"):
         trial.should_prune()
+
+
+def quadratic(trial: optuna.Trial) -> float:
+    return (trial.suggest_float("x", -2.0, 2.0) - 0.5) ** 2
+
+
+def test_one_sampler_for_two_studies_keeps_them_apart(
+    server: ServerThread, client: sibyl.Client, unique_id: str
+) -> None:
+    sampler = SibylSampler(server.address, study_id=unique_id, seed=0, algorithm="random_search")
+    first = optuna.create_study(study_name="first", sampler=sampler)
+    second = optuna.create_study(study_name="second", sampler=sampler)  # same space, direction
+    first.optimize(quadratic, n_trials=3)
+    second.optimize(lambda t: quadratic(t) + 1.0, n_trials=4)
+    studies = sibyl_studies(client, unique_id)
+    assert sorted(s.proto.display_name for s in studies) == ["first", "second"]
+    counts = {s.proto.display_name: len(list(s.trials())) for s in studies}
+    assert counts == {"first": 3, "second": 4}
+    sampler.close()
+
+
+def test_samplers_and_pruners_pickle_and_reconnect(
+    server: ServerThread, client: sibyl.Client, unique_id: str
+) -> None:
+    sampler = SibylSampler(server.address, study_id=unique_id, seed=0, algorithm="random_search")
+    study = optuna.create_study(sampler=sampler, pruner=SibylPruner(sibyl.MedianStopping()))
+    study.optimize(quadratic, n_trials=2)
+    copy = pickle.loads(pickle.dumps(sampler))
+    pruner = pickle.loads(pickle.dumps(study.pruner))
+    assert pruner.policy == sibyl.MedianStopping() and copy.seed == 0
+    again = optuna.create_study(study_name=study.study_name, sampler=copy, pruner=pruner)
+    for trial in study.trials:
+        again.add_trial(trial)
+    again.optimize(quadratic, n_trials=2)  # the copy loads the same Sibyl study
+    [sibyl_study] = sibyl_studies(client, unique_id)
+    assert [t.state for t in sibyl_study.trials()] == ["COMPLETED"] * 4
+    sampler.close()
+    copy.close()
+
+
+def test_a_sampler_never_closed_leaves_no_temporary_store(tmp_path: Path) -> None:
+    script = textwrap.dedent("""
+        import optuna
+        from sibyl.integrations.optuna import SibylSampler
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        sampler = SibylSampler(seed=0)
+        optuna.create_study(sampler=sampler).optimize(
+            lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+        print(sampler._server.directory)
+    """)
+    output = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    directory = Path(output.stdout.strip().splitlines()[-1])
+    assert directory.name.startswith("sibyl-") and not directory.exists()
+
+
+def test_reseeding_opens_studies_with_a_new_seed(
+    server: ServerThread, client: sibyl.Client, unique_id: str
+) -> None:
+    sampler = SibylSampler(server.address, study_id=unique_id, seed=0, algorithm="random_search")
+    study = optuna.create_study(sampler=sampler)
+    study.optimize(quadratic, n_trials=2)
+    sampler.reseed_rng()
+    assert sampler.seed != 0
+    study.optimize(quadratic, n_trials=2)
+    seeds = {s.proto.spec.seed: len(list(s.trials())) for s in sibyl_studies(client, unique_id)}
+    # The new study is warm-started with the two trials finished before the reseed.
+    assert seeds == {0: 2, sampler.seed: 4}
+    sampler.close()

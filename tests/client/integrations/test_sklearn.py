@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import textwrap
+
 import numpy as np
 import pytest
 from scipy.stats import beta, loguniform, norm, randint, uniform
@@ -9,13 +12,15 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import RandomizedSearchCV, train_test_split
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 import sibyl
-from sibyl.integrations.sklearn import SearchSpace, SibylSearchCV
+from sibyl.integrations.sklearn import SearchSpace, SibylGridSearchCV, SibylSearchCV
+from sibyl.v1 import study_pb2
+from tests.client.test_progress import on_a_terminal
 from tests.support.servers import ServerThread
 
 SVC_SPACE = {
@@ -69,7 +74,7 @@ def test_starts_its_own_server_without_an_address() -> None:
     )
     search.fit(X, y)
     assert search.best_score_ > 0.9
-    assert search.study_name_.startswith("teams/default/studies/searchcv-")
+    assert search.study_name_.startswith("teams/default/studies/pipeline-logisticregression-")
     assert clone(search).get_params()["n_iter"] == 3
 
 
@@ -177,3 +182,84 @@ def test_unbounded_distributions_are_refused_and_odd_shapes_warned_about() -> No
 def test_small_finite_spaces_cap_n_iter() -> None:
     with pytest.warns(UserWarning, match="only 4 candidates"):
         assert SearchSpace({"a": [1, 2], "b": ["x", "y"]}).capped(10) == 4
+
+
+GRID = {"C": [0.01, 0.1, 1.0], "fit_intercept": [True, False]}
+
+
+def test_a_grid_reproduces_grid_search_cv(server: ServerThread) -> None:
+    X, y = load_breast_cancer(return_X_y=True)
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500))
+    grid = {f"logisticregression__{k}": v for k, v in GRID.items()}
+    reference = GridSearchCV(model, grid, cv=3).fit(X, y)
+    for search in (
+        SibylGridSearchCV(model, grid, cv=3, address=server.address),
+        SibylSearchCV(model, param_grid=grid, cv=3, address=server.address),
+    ):
+        search.fit(X, y)
+        scores = dict(zip(map(repr, search.cv_results_["params"]),
+                          search.cv_results_["mean_test_score"], strict=True))  # fmt: skip
+        expected = dict(zip(map(repr, reference.cv_results_["params"]),
+                            reference.cv_results_["mean_test_score"], strict=True))  # fmt: skip
+        assert scores == pytest.approx(expected)  # every candidate once, same folds
+        assert search.best_params_ == reference.best_params_
+
+
+def test_the_grid_alias_has_grid_search_cvs_signature() -> None:
+    ours = list(inspect.signature(SibylGridSearchCV).parameters)
+    theirs = list(inspect.signature(GridSearchCV).parameters)
+    assert ours[: len(theirs)] == theirs
+    search = SibylGridSearchCV(SVC(), {"C": [1, 2]}, cv=2, n_jobs=1)
+    assert clone(search).get_params()["param_grid"] == {"C": [1, 2]}
+    with pytest.raises(TypeError, match="list of values"):
+        SibylGridSearchCV(SVC(), {"C": loguniform(1, 2)}).fit([[0], [1]], [0, 1])
+    with pytest.raises(ValueError, match="exactly one"):
+        SibylSearchCV(SVC(), {"C": [1]}, param_grid={"C": [1]}).fit([[0], [1]], [0, 1])
+
+
+def test_a_grid_larger_than_n_iter_is_searched_by_the_model(server: ServerThread) -> None:
+    X, y = load_breast_cancer(return_X_y=True)
+    search = SibylSearchCV(
+        make_pipeline(StandardScaler(), LogisticRegression()),
+        param_grid={"logisticregression__C": list(np.logspace(-3, 2, 12))},
+        n_iter=4, cv=2, address=server.address, keep_study=True, random_state=0,
+    )  # fmt: skip
+    search.fit(X, y)
+    study = sibyl.connect(server.address).get_study(search.study_name_.rsplit("/", 1)[-1])
+    assert study.proto.spec.algorithm == study_pb2.ALGORITHM_GP_BANDIT
+    assert len(list(study.trials())) == 4 == len(search.cv_results_["params"])
+    study.delete()
+
+
+def test_studies_are_named_from_the_estimator_and_deleted_unless_kept(
+    server: ServerThread, unique_id: str
+) -> None:
+    X, y = load_breast_cancer(return_X_y=True)
+    client = sibyl.connect(server.address)
+
+    def study_ids() -> set[str]:
+        return {s.study_id for s in client.list_studies()}
+
+    before = study_ids()
+    options = {"cv": 2, "address": server.address}
+    made_up = SibylGridSearchCV(SVC(), {"C": [1.0, 2.0]}, **options).fit(X, y)
+    assert made_up.study_name_.split("/")[-1].startswith("svc-")
+    assert study_ids() == before  # deleted when fit returned
+
+    kept = SibylGridSearchCV(SVC(), {"C": [1.0, 2.0]}, keep_study=True, **options).fit(X, y)
+    SibylGridSearchCV(SVC(), {"C": [1.0, 2.0]}, study_id=unique_id, **options).fit(X, y)
+    assert study_ids() - before == {kept.study_name_.split("/")[-1], unique_id}
+    client.get_study(unique_id).delete()
+    client.get_study(kept.study_name_.split("/")[-1]).delete()
+
+
+def test_a_terminal_shows_the_searchs_progress_bar(server: ServerThread) -> None:
+    code = textwrap.dedent(f"""
+        from sklearn.datasets import load_iris
+        from sklearn.tree import DecisionTreeClassifier
+        from sibyl.integrations.sklearn import SibylGridSearchCV
+        SibylGridSearchCV(DecisionTreeClassifier(random_state=0), {{"max_depth": [1, 2, 3]}},
+                          cv=2, address={server.address!r}).fit(*load_iris(return_X_y=True))
+    """)
+    output = on_a_terminal(code)
+    assert "SibylGridSearchCV" in output and "3/3" in output and "best score=0.9" in output

@@ -96,11 +96,11 @@ def test_a_stopped_trial_records_why_and_where(
     trial_name = name.trial(trial.number)
     trials.add_measurement(trial_name, Measurement({"loss": 2.0}, step=4), "w")
     stopped = stopping.stop(trial_name)
-    assert stopped.metadata["sibyl.stop_reason"] == "stopped with StopTrial"
+    assert stopped.metadata["sibyl.stop_reason"] == "the trial was asked to stop (StopTrial)"
     assert stopped.metadata["sibyl.stop_step"] == "4"
     assert stopped.metadata["sibyl.algorithm"] == "RANDOM_SEARCH"
     check = stopping.check(trial_name, "w")
-    assert (check.should_stop, check.reason) == (True, "stopped with StopTrial")
+    assert (check.should_stop, check.reason) == (True, "the trial was asked to stop (StopTrial)")
     done = trials.complete_trial(trial_name, None, False, client_id="w")
     assert done.state is TrialState.COMPLETED
     assert done.metadata["sibyl.stop_step"] == "4"

@@ -1,0 +1,84 @@
+"""`SibylCallback` for PyTorch Lightning: report, prune and complete from `Trainer.fit`.
+
+    from sibyl.integrations.lightning import SibylCallback
+
+    def objective(trial: sibyl.Trial) -> None:
+        trainer = lightning.Trainer(max_epochs=20, callbacks=[SibylCallback(trial, "val_loss")])
+        trainer.fit(Model(**trial.parameters), datamodule)
+
+    sibyl.optimize(objective, study, n_trials=30)
+
+After each training epoch (validation included) the monitored value, anything the
+module logs with `self.log(..., on_epoch=True)`, is reported to the trial as the
+study's objective; when the study's early-stopping policy stops the trial, the trainer
+stops (`trainer.should_stop`); when `fit` ends the trial is completed with the best
+value (or the last, `complete_with="last"`). Needs the `lightning` package
+(`pip install 'sibyl[lightning]'`; without it, the older `pytorch_lightning` is used).
+One process per trial: under distributed training, give the callback to rank 0 only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+try:
+    import lightning.pytorch as pl
+except ImportError:  # the package's name before 2.0, still installed on its own
+    import pytorch_lightning as pl  # type: ignore[no-redef]
+
+from sibyl.integrations._reporting import CompleteWith, TrialReporter, missing_monitor
+from sibyl.study import Trial
+
+
+class SibylCallback(pl.Callback):
+    """Reports `monitor` each epoch to `trial`, stops when Sibyl says so, completes the trial.
+
+    Args:
+        trial: The trial this `fit` trains.
+        monitor: The logged value to report ("val_loss" by default).
+        metric: The study metric it is reported as; None: the study's objective.
+        complete_with: "best" (by the metric's goal) or "last" value to complete with.
+        prune: Whether the study's early-stopping policy may stop the training.
+        complete: Whether to complete the trial when `fit` ends.
+    """
+
+    def __init__(
+        self,
+        trial: Trial,
+        monitor: str = "val_loss",
+        *,
+        metric: str | None = None,
+        complete_with: CompleteWith = "best",
+        prune: bool = True,
+        complete: bool = True,
+    ) -> None:
+        super().__init__()
+        self.reporter = TrialReporter(
+            trial, monitor, metric=metric, complete_with=complete_with, prune=prune,
+            complete=complete,
+        )  # fmt: skip
+        self._validated_epoch: int | None = None
+
+    @property
+    def pruned(self) -> bool:
+        """Whether the study's early-stopping policy stopped the training."""
+        return self.reporter.pruned
+
+    def on_validation_end(self, trainer: pl.Trainer, pl_module: Any) -> None:
+        if not trainer.sanity_checking:
+            self._validated_epoch = trainer.current_epoch
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: Any) -> None:
+        # An epoch without validation (check_val_every_n_epoch > 1) still holds the
+        # last validation's values: reporting them again would repeat a measurement.
+        stale = self._validated_epoch not in (None, trainer.current_epoch)
+        value = trainer.callback_metrics.get(self.reporter.monitor)
+        if stale or value is None:
+            return
+        if self.reporter.report(float(value), trainer.current_epoch):
+            trainer.should_stop = True
+
+    def on_fit_end(self, trainer: pl.Trainer, pl_module: Any) -> None:
+        if not self.reporter.values and not self.reporter.diverged:
+            raise missing_monitor(self.reporter.monitor, trainer.callback_metrics)
+        self.reporter.finish()

@@ -1,0 +1,91 @@
+"""The Trainer callback reports, prunes and completes during real (tiny) `Trainer.train` runs.
+
+The model is a small torch module built here (no weights are downloaded): the Trainer
+needs only a module whose forward returns a loss.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from transformers import Trainer, TrainingArguments
+
+import sibyl
+from sibyl.integrations.transformers import SibylCallback
+from tests.client.integrations.trials import doomed_trial, fresh_trial, reported
+from tests.support.servers import ServerThread
+
+
+class Regression(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.layer = torch.nn.Linear(4, 1)
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor) -> dict[str, torch.Tensor]:
+        prediction = self.layer(x)
+        return {"loss": torch.nn.functional.mse_loss(prediction, labels), "logits": prediction}
+
+
+def examples(count: int, seed: int) -> list[dict[str, torch.Tensor]]:
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(count, 4, generator=generator)
+    y = x @ torch.tensor([[1.0], [-2.0], [0.5], [0.0]])
+    return [{"x": a, "labels": b} for a, b in zip(x, y, strict=True)]
+
+
+def train(trial: sibyl.Trial, output: Path, epochs: int, **options) -> Trainer:
+    torch.manual_seed(0)
+    callback = SibylCallback(trial, **options)
+    args = TrainingArguments(
+        str(output), num_train_epochs=epochs, per_device_train_batch_size=32,
+        learning_rate=float(trial.parameters["learning_rate"]), eval_strategy="epoch",
+        save_strategy="no", report_to=[], use_cpu=True, disable_tqdm=True,
+        logging_strategy="no", dataloader_num_workers=0,
+    )  # fmt: skip
+    trainer = Trainer(Regression(), args, train_dataset=examples(128, 0),
+                      eval_dataset=examples(64, 1), callbacks=[callback])  # fmt: skip
+    trainer.train()
+    return trainer
+
+
+def callback_of(trainer: Trainer) -> SibylCallback:
+    return next(c for c in trainer.callback_handler.callbacks if isinstance(c, SibylCallback))
+
+
+@pytest.fixture(scope="module")
+def client(server: ServerThread):
+    with sibyl.connect(server.address) as connected:
+        yield connected
+
+
+def test_reports_each_evaluation_and_completes_with_the_best_value(
+    client: sibyl.Client, unique_id: str, tmp_path: Path
+) -> None:
+    trial = fresh_trial(client, unique_id)
+    trainer = train(trial, tmp_path, epochs=3)
+    values = reported(trial)
+    assert [m.step for m in trial.proto.measurements] == [4, 8, 12]  # global steps
+    assert values[-1] < values[0] and not callback_of(trainer).pruned
+    assert trial.state == "COMPLETED" and trial.metrics["loss"] == pytest.approx(min(values))
+    trainer.evaluate()  # after the trial completed: reports nothing, raises nothing
+    assert len(reported(trial)) == 3
+
+
+def test_stops_training_when_the_study_stops_the_trial(
+    client: sibyl.Client, unique_id: str, tmp_path: Path
+) -> None:
+    trial = doomed_trial(client, unique_id)
+    trainer = train(trial, tmp_path, epochs=10)
+    assert callback_of(trainer).pruned and len(reported(trial)) == 1  # step 4 >= min_step 1
+    assert trial.state == "COMPLETED"
+
+
+def test_an_unknown_metric_names_the_evaluated_ones(
+    client: sibyl.Client, unique_id: str, tmp_path: Path
+) -> None:
+    trial = fresh_trial(client, unique_id)
+    with pytest.raises(KeyError, match=r"'eval_accuracy' is not among .*'eval_loss'"), trial:
+        train(trial, tmp_path, epochs=1, monitor="eval_accuracy")
+    assert trial.state == "INFEASIBLE"
