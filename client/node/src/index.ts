@@ -88,6 +88,7 @@ export type {
   ReportOptions,
   StudyChanges,
   StudyStateName,
+  TrialRow,
   SuggestOptions,
   TrialStateName,
 } from "./study";

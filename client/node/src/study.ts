@@ -28,6 +28,7 @@ import type { Trial as TrialMessage, Trial__Output } from "./generated/sibyl/v1/
 import type { Measurement__Output } from "./generated/sibyl/v1/Measurement";
 import type { TrialState } from "./generated/sibyl/v1/TrialState";
 import type { RequestOf } from "./proto";
+import { dateOf } from "./team";
 import { ValueCodec } from "./values";
 import type { ParameterValue, Parameters } from "./values";
 
@@ -103,6 +104,25 @@ export interface Measurement {
 }
 
 /** The best trials of a study, and whether anything feasible was found yet. */
+/** One trial as `Study.rows` gives it. */
+export type TrialRow = Record<string, string | number | Date | undefined>;
+
+function rowOf(trial: Trial): TrialRow {
+  const row: TrialRow = { id: trial.id, state: trial.state };
+  for (const [name, value] of Object.entries(trial.parameters)) {
+    row[`params_${name}`] = value;
+  }
+  for (const [name, value] of Object.entries(trial.metrics)) {
+    row[`metrics_${name}`] = value;
+  }
+  row.infeasibilityReason = trial.infeasibilityReason;
+  row.clientId = trial.clientId;
+  row.createTime = dateOf(trial.proto.createTime);
+  row.startTime = dateOf(trial.proto.startTime);
+  row.completeTime = dateOf(trial.proto.completeTime);
+  return row;
+}
+
 /** How much one parameter moves a metric (see Study.parameterImportance). */
 export interface ParameterImportance {
   readonly parameter: string;
@@ -299,6 +319,17 @@ export class Study {
       trials.push(trial);
     }
     return trials;
+  }
+
+  /**
+   * The trials as plain rows, one per trial by id, for tables, CSV and plots: `id`,
+   * `state`, `params_<name>` per parameter (absent where a conditional parameter is
+   * inactive), `metrics_<name>` per final metric (absent unless COMPLETED),
+   * `infeasibilityReason`, `clientId`, and `createTime`, `startTime`, `completeTime`
+   * (Dates; absent when unset). The same columns as the Python client's `to_dataframe()`.
+   */
+  async rows(states: readonly string[] = [], options: ListOptions = {}): Promise<TrialRow[]> {
+    return (await this.trials(states, options)).map(rowOf);
   }
 
   /**

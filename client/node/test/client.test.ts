@@ -152,6 +152,30 @@ test("parameterImportance ranks the parameter that moves the metric first", asyn
   assert.equal(typeof importance.parameters[0]?.totalEffect, "number");
 });
 
+test("rows() gives the trials as plain rows with the Python client's columns", async () => {
+  const study = await client.createStudy(uniqueId(), SPEC);
+  const [done, failed, running] = await study.suggest(3);
+  assert.ok(done && failed && running);
+  await done.complete({ accuracy: 0.5 });
+  await failed.completeInfeasible("out of memory");
+  const rows = await study.rows();
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.state, r.metrics_accuracy, r.infeasibilityReason]),
+    [
+      [done.id, "COMPLETED", 0.5, ""],
+      [failed.id, "INFEASIBLE", undefined, "out of memory"],
+      [running.id, "ACTIVE", undefined, ""],
+    ],
+  );
+  assert.equal(rows[0]?.params_layers, done.parameters.layers);
+  assert.ok(rows[0]?.completeTime instanceof Date);
+  assert.equal(rows[2]?.completeTime, undefined);
+  assert.deepEqual(
+    (await study.rows(["completed"])).map((r) => r.id),
+    [done.id],
+  );
+});
+
 test("run() marks a trial infeasible when the evaluation throws", async () => {
   const study = await client.createStudy(uniqueId(), SPEC);
   const [trial] = await study.suggest();

@@ -168,11 +168,8 @@ class TrialUseCases:
         """
         now = self._clock()
         with self._store.transaction(write=True) as tx:
-            record = tx.study(name.parent)
-            trial_record = tx.trial(record.pk, name, lock=True)
+            record, trial_record = _held_trial(tx, name, client_id)
             trial = trial_record.trial
-            if trial.moved_away_from(client_id):
-                raise lease_lost(name)
             if trial.state not in (TrialState.ACTIVE, TrialState.STOPPING):
                 raise FailedPrecondition(
                     f"trial {name} is {trial.state.value}: only ACTIVE or STOPPING trials "
@@ -205,11 +202,8 @@ class TrialUseCases:
             raise InvalidArgument("infeasibility_reason", "only with trial_infeasible")
         now = self._clock()
         with self._store.transaction(write=True) as tx:
-            record = tx.study(name.parent)
-            trial_record = tx.trial(record.pk, name, lock=True)
+            record, trial_record = _held_trial(tx, name, client_id)
             trial = trial_record.trial
-            if trial.moved_away_from(client_id):
-                raise lease_lost(name)
             spec = record.study.spec
             if not infeasible:
                 final = _resolve_final(spec, trial, final)
@@ -284,6 +278,18 @@ def _check_step_increases(trial: Trial, measurement: Measurement) -> None:
             f"{trial.measurements[-1].step}",
             reason="MEASUREMENT_STEP_NOT_INCREASING",
         )
+
+
+def _held_trial(
+    tx: Transaction, name: TrialName, client_id: str
+) -> tuple[StudyRecord, TrialRecord]:
+    """The study and the trial, locked; LEASE_LOST when `client_id` no longer holds it
+    (fencing: a write from a worker whose trial moved on is refused)."""
+    record = tx.study(name.parent)
+    trial_record = tx.trial(record.pk, name, lock=True)
+    if trial_record.trial.moved_away_from(client_id):
+        raise lease_lost(name)
+    return record, trial_record
 
 
 def _resolve_final(spec: StudySpec, trial: Trial, final: Measurement | None) -> Measurement:
