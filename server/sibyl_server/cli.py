@@ -32,7 +32,7 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
         config.store_for_logs(),
     )
     try:
-        from sibyl_server.api.server import StartupError, serve
+        from sibyl_server.app import StartupError, serve
 
         asyncio.run(serve(config))
     except KeyboardInterrupt:  # Ctrl-C before the server handles signals itself

@@ -85,7 +85,7 @@ class InProcessServer:
     """A real server (build_server) on a loopback port, in a thread of this process."""
 
     def __init__(self, store: str, address: str = "127.0.0.1:0", **options: Any) -> None:
-        from sibyl_server.api.server import build_server
+        from sibyl_server.app import build_server
         from sibyl_server.config import ServerConfig
 
         self.loop = asyncio.new_event_loop()

@@ -241,7 +241,7 @@ def test_deadlines_apply_and_a_cancelled_wait_leaks_no_lock(
 def test_unavailable_calls_are_retried_until_the_server_is_up(store_url: str) -> None:
     # The server's first start in a process imports torch (seconds); do that before the
     # clock starts, so the retries only have to outlast the 0.8 s delay.
-    from sibyl_server.api.server import build_server  # noqa: F401
+    from sibyl_server.app import build_server  # noqa: F401
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -21,7 +21,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import sibyl
 from sibyl_server.admin import main as admin_main
-from sibyl_server.api.server import StartupError, build_server
+from sibyl_server.app import StartupError, build_server
 from sibyl_server.config import ServerConfig
 from sibyl_server.local import scratch_postgres_schema
 from sibyl_server.store.database import Database, migrate, open_database

@@ -65,7 +65,7 @@ def _percent_encoded_length(text: str) -> int:
 
 def implemented(method: MethodDescriptor) -> bool:
     """Whether the server's servicer overrides the generated stub's UNIMPLEMENTED."""
-    import sibyl_server.api.server  # noqa: F401 (defines the servicers)
+    import sibyl_server.app  # noqa: F401 (defines the servicers)
 
     service = method.containing_service
     module_name = service.file.name.removesuffix(".proto").replace("/", ".") + "_pb2_grpc"

@@ -19,7 +19,7 @@ import pytest
 from sibyl.v1 import study_service_pb2
 from sibyl.v1.study_service_pb2_grpc import StudyServiceServicer
 from sibyl_server.api.http import HttpServer, http_app
-from sibyl_server.api.server import StartupError, build_server, start_server
+from sibyl_server.app import StartupError, build_server, start_server
 from sibyl_server.config import ServerConfig
 from tests.server.api.http.support import JSON, JsonClient, Reply
 from tests.support.servers import ServerProcess as LocalServer

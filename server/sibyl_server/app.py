@@ -1,4 +1,6 @@
-"""Assembling and running the server: build_server() for tests, serve() for the CLI.
+"""The composition root: assembling and running the server (build_server() for tests,
+serve() for the CLI). The one module that knows every layer: it opens the store,
+resolves the engine's options, and builds the use cases and servicers once.
 
 Start-up: the port opens at once, health is NOT_SERVING (for "" and each service) and
 calls are answered UNAVAILABLE while the store is reached, retried with backoff, and
