@@ -1,7 +1,7 @@
 """How good are the learning-rate range test's suggestions? Train with each and see.
 
-For four setups on scikit-learn's bundled digits (an MLP and a small CNN, each with SGD
-with momentum 0.9 and with Adam), runs `sibyl.lr_range_test`, then trains the same
+For six setups on scikit-learn's bundled digits (a linear model, an MLP and a small CNN,
+each with SGD with momentum 0.9 and with Adam), runs `sibyl.lr_range_test`, then trains the same
 initial model for a few epochs at each rate it reads from the curve (the range's
 bounds, the three suggestion rules, and the rate of the lowest loss, which the range
 used to end at) and prints the validation accuracy, as a Markdown table.
@@ -31,6 +31,10 @@ def load_data() -> Data:
     return as_float(X_train), as_float(X_val), torch.tensor(y_train), torch.tensor(y_val)
 
 
+def linear() -> torch.nn.Module:
+    return torch.nn.Linear(64, 10)  # multinomial logistic regression
+
+
 def mlp() -> torch.nn.Module:
     return torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10))
 
@@ -45,6 +49,8 @@ def cnn() -> torch.nn.Module:
 
 
 SETUPS: dict[str, tuple[Callable[[], torch.nn.Module], Optimizer]] = {
+    "linear, SGD momentum 0.9": (linear, lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.9)),
+    "linear, Adam": (linear, lambda p, lr: torch.optim.Adam(p, lr=lr)),
     "MLP, SGD momentum 0.9": (mlp, lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.9)),
     "MLP, Adam": (mlp, lambda p, lr: torch.optim.Adam(p, lr=lr)),
     "CNN, SGD momentum 0.9": (cnn, lambda p, lr: torch.optim.SGD(p, lr=lr, momentum=0.9)),

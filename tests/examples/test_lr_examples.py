@@ -24,4 +24,4 @@ def test_one_cycle_tunes_the_schedule_within_the_range() -> None:
 def test_the_bounds_table_has_a_row_per_setup() -> None:
     output = run(sys.executable, "lr_range_bounds.py", "--epochs", "1", "--steps", "30")
     rows = [line for line in output.splitlines() if line.startswith("| ") and ": 0." in line]
-    assert len(rows) == 4, output
+    assert len(rows) == 6, output
