@@ -177,11 +177,10 @@ _POLICY_DEFAULTS = EarlyStoppingPolicy(EarlyStoppingRule.MEDIAN)
 
 def policy_from_proto(message: study_pb2.EarlyStoppingPolicy, field: str) -> EarlyStoppingPolicy:
     rule = message.WhichOneof("rule")
-    defaults = _POLICY_DEFAULTS
     if rule == "median":
         m = message.median
         return EarlyStoppingPolicy(
-            EarlyStoppingRule.MEDIAN, m.min_step, m.min_trials or defaults.min_trials
+            EarlyStoppingRule.MEDIAN, m.min_step, m.min_trials or _POLICY_DEFAULTS.min_trials
         )
     if rule == "successive_halving":
         h = message.successive_halving
@@ -189,14 +188,14 @@ def policy_from_proto(message: study_pb2.EarlyStoppingPolicy, field: str) -> Ear
             EarlyStoppingRule.SUCCESSIVE_HALVING,
             min_step=h.min_step,
             min_trials=1,
-            reduction_factor=h.reduction_factor or defaults.reduction_factor,
+            reduction_factor=h.reduction_factor or _POLICY_DEFAULTS.reduction_factor,
         )
     if rule == "learning_curve":
         c = message.learning_curve
         return EarlyStoppingPolicy(
             EarlyStoppingRule.LEARNING_CURVE,
             min_step=c.min_step or LEARNING_CURVE_MIN_STEP,
-            min_trials=c.min_trials or defaults.min_trials,
+            min_trials=c.min_trials or _POLICY_DEFAULTS.min_trials,
             final_step=c.final_step,
         )
     raise InvalidArgument(field, "one of median, successive_halving, learning_curve is required")

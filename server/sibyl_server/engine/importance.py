@@ -215,7 +215,7 @@ def _groups(parameter: ParameterSpec, column: Sequence[object]) -> dict[object, 
     """Row indices by bin: each category (or discrete value), quantile bins of a range
     (about 3 rows or more each); rows where the parameter is inactive form a group."""
     numeric = parameter.type in (ParameterType.DOUBLE, ParameterType.INTEGER)
-    present = [float(v) for v in column if v is not None and numeric]
+    present = [float(v) for v in column if v is not None] if numeric else []
     bins = max(2, min(BINS, len(present) // 3))
     quantiles = np.linspace(0, 1, bins + 1)[1:-1]
     edges = np.unique(np.quantile(present, quantiles)) if present else None

@@ -20,7 +20,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sibyl_server.domain.errors import Aborted, FailedPrecondition, InvalidArgument
 from sibyl_server.domain.names import StudyName
@@ -108,7 +108,7 @@ class SuggestionUseCase:
         self._engine_slots: asyncio.Semaphore | None = None
 
     async def suggest(self, name: StudyName, count: int, client_id: str) -> Suggested:
-        claimed, record = await self._in_store(self._claim_existing, name, count, client_id)
+        claimed, record = await self._runner.in_store(self._claim_existing, name, count, client_id)
         if len(claimed) >= count or record.exhausted_reason:
             return Suggested(claimed, record.study.state, {})
         waiting = time.perf_counter()
@@ -166,14 +166,16 @@ class SuggestionUseCase:
         self, name: StudyName, wanted: int, client_id: str
     ) -> tuple[list[Trial], StudyState, dict[str, float]]:
         clock = _Stopwatch()
-        snapshot = await self._in_store(self._read_snapshot, name, wanted)
+        snapshot = await self._runner.in_store(self._read_snapshot, name, wanted)
         timings = {"store_read": clock.lap()}
         if snapshot.request is None:
-            state = await self._in_store(self._mark_exhausted, snapshot.record, "")
+            state = await self._runner.in_store(self._mark_exhausted, snapshot.record, "")
             return [], state, timings
         result = await self._runner.in_engine(self._engine.suggest, snapshot.request)
         timings["engine"] = clock.lap()
-        trials, state = await self._in_store(self._write_suggestions, name, result, client_id)
+        trials, state = await self._runner.in_store(
+            self._write_suggestions, name, result, client_id
+        )
         timings["store_write"] = clock.lap()
         return trials, state, {**result.timings, **timings}
 
@@ -240,9 +242,6 @@ class SuggestionUseCase:
 
     # Plumbing ---------------------------------------------------------------------------
 
-    async def _in_store(self, function: Callable[..., T], *args: Any) -> T:
-        return await self._runner.in_store(function, *args)
-
     @contextlib.asynccontextmanager
     async def _study_lock(self, study_pk: int) -> AsyncIterator[None]:
         if self._engine_slots is None:  # created here: it belongs to the running loop
@@ -253,7 +252,7 @@ class SuggestionUseCase:
                 yield
             finally:
                 # Shielded: a cancelled call must still release the lock.
-                await asyncio.shield(self._in_store(lock.release))
+                await asyncio.shield(self._runner.in_store(lock.release))
 
     @contextlib.asynccontextmanager
     async def _local_lock(self, study_pk: int) -> AsyncIterator[None]:

@@ -6,8 +6,6 @@ PostgreSQL, `memory` in this process. `open_store` picks one from a URL.
 
 from __future__ import annotations
 
-from sqlalchemy.engine import make_url
-
 from sibyl_server.store.database import open_database
 from sibyl_server.store.interface import Store
 from sibyl_server.store.memory import MemoryStore
@@ -24,7 +22,6 @@ def open_store(url: str, pool_size: int = 10) -> Store:
     """
     if url == MEMORY_URL:
         return MemoryStore()
-    make_url(url)  # ArgumentError before anything is opened
     return SqlStore(open_database(url, pool_size=pool_size))
 
 
