@@ -9,7 +9,7 @@ TORCH := torch==2.13.0
 TORCH_INDEX ?=
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: venv demo test lint serve proto bench bench-latency clean fuzz
+.PHONY: venv demo test lint serve proto bench bench-latency clean fuzz browser
 
 venv: $(VENV)/.installed
 
@@ -23,8 +23,18 @@ $(VENV)/.installed: pyproject.toml
 demo: venv  ## A server on the default SQLite store, and a real tuning job against it.
 	$(BIN)/python examples/demo.py
 
-test: venv lint  ## The whole test suite (PostgreSQL tests need 127.0.0.1:5432, see README).
+test: venv lint browser  ## The whole test suite (PostgreSQL tests need 127.0.0.1:5432, see README).
 	$(BIN)/python -m pytest
+
+# The dashboard's browser tests drive Debian's chromium and chromedriver; installed here
+# when missing (as root, or through sudo). Elsewhere those tests skip, saying why.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:  ## Chromium and its WebDriver for the dashboard's tests (apt-get, if missing).
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif command -v apt-get >/dev/null; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; \
+	else echo "no apt-get: install chromium and chromedriver to run the dashboard's browser tests"; fi
 
 fuzz: venv  ## Every RPC fed many more generated requests than `make test` sends (about 30 min).
 	SIBYL_FUZZ_PROFILE=long $(BIN)/python -m pytest tests/fuzz

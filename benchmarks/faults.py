@@ -378,26 +378,21 @@ HEADERS = (
 )  # fmt: skip
 
 
+OPTIONS = ("replicas", "workers", "studies", "trials_per_study", "outage_seconds", "seed")
+"""The settings the command line may change (`--trials-per-study`, ...), FaultSettings'
+defaults by default."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--replicas", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=64)
-    parser.add_argument("--studies", type=int, default=8)
-    parser.add_argument("--trials-per-study", type=int, default=40)
-    parser.add_argument("--outage-seconds", type=float, default=30.0)
-    parser.add_argument("--seed", type=int, default=0)
+    for name in OPTIONS:
+        default = getattr(FaultSettings, name)
+        parser.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default)
     parser.add_argument("--smoke", action="store_true", help="a tiny run, to check it runs")
     args = parser.parse_args()
     if args.smoke:
         args.replicas, args.workers, args.studies, args.trials_per_study = 2, 4, 2, 8
-    settings = FaultSettings(
-        replicas=args.replicas,
-        workers=args.workers,
-        studies=args.studies,
-        trials_per_study=args.trials_per_study,
-        outage_seconds=args.outage_seconds,
-        seed=args.seed,
-    )
+    settings = FaultSettings(**{name: getattr(args, name) for name in OPTIONS})
     with tempfile.TemporaryDirectory() as scratch:
         runs = run_all(settings, Path(scratch), smoke=args.smoke)
     preamble = (

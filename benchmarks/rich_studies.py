@@ -243,6 +243,9 @@ def problems() -> dict[str, Problem]:
     return {p.name: p for p in listed}
 
 
+# One problem of each section: the smoke run goes through every method and section.
+SMOKE_PROBLEMS = ["dtlz2", "constrained-hartmann6", "sklearn-model-choice"]
+
 METHODS = {
     "multi-objective": ("sibyl-gp", "sibyl-random", "optuna-nsga2", "optuna-tpe"),
     "constrained": ("sibyl-gp", "sibyl-random", "optuna-tpe", "optuna-gp"),
@@ -367,7 +370,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.smoke:
         args.seeds, args.budget = 1, 12
-    names = args.problems or list(problems())
+    names = args.problems or (SMOKE_PROBLEMS if args.smoke else list(problems()))
     saved = [] if args.smoke else load_runs(RAW)
     records = [r for r in saved if r["budget"] == args.budget]
     if not args.report:

@@ -15,20 +15,11 @@ import argparse
 from collections.abc import Callable
 
 import torch
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+from digits import Data, batches, load_data, train_epoch, validation_accuracy
 
 import sibyl
 
-Data = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
 Optimizer = Callable[[object, float], torch.optim.Optimizer]
-
-
-def load_data() -> Data:
-    X, y = load_digits(return_X_y=True)
-    X_train, X_val, y_train, y_val = train_test_split(X / 16.0, y, test_size=0.3, random_state=0)
-    as_float = lambda a: torch.tensor(a, dtype=torch.float32)  # noqa: E731
-    return as_float(X_train), as_float(X_val), torch.tensor(y_train), torch.tensor(y_val)
 
 
 def linear() -> torch.nn.Module:
@@ -58,11 +49,6 @@ SETUPS: dict[str, tuple[Callable[[], torch.nn.Module], Optimizer]] = {
 }
 
 
-def batches(X: torch.Tensor, y: torch.Tensor, seed: int) -> list[tuple[torch.Tensor, ...]]:
-    order = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))
-    return [(X[order[i : i + 32]], y[order[i : i + 32]]) for i in range(0, len(X), 32)]
-
-
 def accuracy(build: Callable[[], torch.nn.Module], optimizer: Optimizer, lr: float,
              data: Data, epochs: int) -> float:  # fmt: skip
     """Validation accuracy after `epochs` epochs at the constant rate `lr`."""
@@ -71,14 +57,8 @@ def accuracy(build: Callable[[], torch.nn.Module], optimizer: Optimizer, lr: flo
     model = build()
     step = optimizer(model.parameters(), lr)
     for epoch in range(1, epochs + 1):
-        model.train()
-        for inputs, targets in batches(X_train, y_train, epoch):
-            step.zero_grad()
-            torch.nn.functional.cross_entropy(model(inputs), targets).backward()
-            step.step()
-    model.eval()
-    with torch.no_grad():
-        return float((model(X_val).argmax(1) == y_val).float().mean())
+        train_epoch(model, step, batches(X_train, y_train, epoch))
+    return validation_accuracy(model, X_val, y_val)
 
 
 def rates(build: Callable[[], torch.nn.Module], optimizer: Optimizer, data: Data,

@@ -15,34 +15,18 @@ Without --address, a Sibyl server runs in this process on a temporary SQLite fil
 
 from __future__ import annotations
 
-import argparse
 import uuid
 
 import torch
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+from digits import Data, batches, load_data, study_parser, train_epoch, validation_accuracy
 
 import sibyl
 from sibyl.local_server import connect_or_start
-
-Data = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
-
-
-def load_data() -> Data:
-    X, y = load_digits(return_X_y=True)
-    X_train, X_val, y_train, y_val = train_test_split(X / 16.0, y, test_size=0.3, random_state=0)
-    as_float = lambda a: torch.tensor(a, dtype=torch.float32)  # noqa: E731
-    return as_float(X_train), as_float(X_val), torch.tensor(y_train), torch.tensor(y_val)
 
 
 def build() -> torch.nn.Module:
     torch.manual_seed(0)
     return torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10))
-
-
-def batches(X: torch.Tensor, y: torch.Tensor, seed: int) -> list[tuple[torch.Tensor, ...]]:
-    order = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))
-    return [(X[order[i : i + 32]], y[order[i : i + 32]]) for i in range(0, len(X), 32)]
 
 
 def range_test(data: Data) -> sibyl.LrRange:
@@ -88,15 +72,8 @@ def objective(data: Data, found: sibyl.LrRange):
         )  # fmt: skip
         accuracy = 0.0
         for epoch in range(1, epochs + 1):
-            model.train()
-            for inputs, targets in batches(X_train, y_train, epoch):
-                optimizer.zero_grad()
-                torch.nn.functional.cross_entropy(model(inputs), targets).backward()
-                optimizer.step()
-                scheduler.step()
-            model.eval()
-            with torch.no_grad():
-                accuracy = float((model(X_val).argmax(1) == y_val).float().mean())
+            train_epoch(model, optimizer, batches(X_train, y_train, epoch), scheduler)
+            accuracy = validation_accuracy(model, X_val, y_val)
             trial.report({"accuracy": accuracy}, step=epoch)
         return accuracy
 
@@ -104,9 +81,7 @@ def objective(data: Data, found: sibyl.LrRange):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--address", default=None, help="a Sibyl server; default: start one")
-    parser.add_argument("--trials", type=int, default=20)
+    parser = study_parser(__doc__.split("\n")[0])
     args = parser.parse_args()
     torch.set_num_threads(1)
     data = load_data()

@@ -12,22 +12,13 @@ Without --address, a Sibyl server runs in this process on a temporary SQLite fil
 
 from __future__ import annotations
 
-import argparse
 import uuid
 
 import torch
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+from digits import Data, batches, load_data, study_parser, train_epoch, validation_accuracy
 
 import sibyl
 from sibyl.local_server import connect_or_start
-
-
-def load_data() -> tuple[torch.Tensor, ...]:
-    X, y = load_digits(return_X_y=True)
-    X_train, X_val, y_train, y_val = train_test_split(X / 16.0, y, test_size=0.3, random_state=0)
-    as_float = lambda a: torch.tensor(a, dtype=torch.float32)  # noqa: E731
-    return as_float(X_train), as_float(X_val), torch.tensor(y_train), torch.tensor(y_val)
 
 
 def build(hidden: int, dropout: float) -> torch.nn.Module:
@@ -37,27 +28,19 @@ def build(hidden: int, dropout: float) -> torch.nn.Module:
     )  # fmt: skip
 
 
-Batch = tuple[torch.Tensor, torch.Tensor]
-
-
-def batches(X: torch.Tensor, y: torch.Tensor, size: int, seed: int) -> list[Batch]:
-    order = torch.randperm(len(X), generator=torch.Generator().manual_seed(seed))
-    return [(X[order[i : i + size]], y[order[i : i + size]]) for i in range(0, len(X), size)]
-
-
-def learning_rate_bounds(data: tuple[torch.Tensor, ...]) -> sibyl.Double:
+def learning_rate_bounds(data: Data) -> sibyl.Double:
     torch.manual_seed(0)
     model = build(64, 0.0)
     optimizer = torch.optim.Adam(model.parameters())
     found = sibyl.lr_range_test(
-        model, optimizer, torch.nn.functional.cross_entropy, batches(data[0], data[2], 32, 0),
+        model, optimizer, torch.nn.functional.cross_entropy, batches(data[0], data[2], 0),
         start_lr=1e-5, end_lr=10.0, num_steps=60,
     )  # fmt: skip
     print(f"learning-rate range test: {found.low:.2e} .. {found.high:.2e}")
     return found.parameter("learning_rate")
 
 
-def objective(data: tuple[torch.Tensor, ...], epochs: int):
+def objective(data: Data, epochs: int):
     X_train, X_val, y_train, y_val = data
 
     def train(trial: sibyl.Trial) -> float:
@@ -67,14 +50,9 @@ def objective(data: tuple[torch.Tensor, ...], epochs: int):
         optimizer = torch.optim.Adam(model.parameters(), lr=float(p["learning_rate"]))
         accuracy = 0.0
         for epoch in range(1, epochs + 1):
-            model.train()
-            for inputs, targets in batches(X_train, y_train, int(p["batch_size"]), epoch):
-                optimizer.zero_grad()
-                torch.nn.functional.cross_entropy(model(inputs), targets).backward()
-                optimizer.step()
-            model.eval()
-            with torch.no_grad():
-                accuracy = float((model(X_val).argmax(1) == y_val).float().mean())
+            epoch_batches = batches(X_train, y_train, epoch, int(p["batch_size"]))
+            train_epoch(model, optimizer, epoch_batches)
+            accuracy = validation_accuracy(model, X_val, y_val)
             trial.report({"accuracy": accuracy}, step=epoch)
             if trial.should_stop():
                 print(f"  trial {trial.id} stopped after epoch {epoch}: {trial.stop_reason}")
@@ -85,9 +63,7 @@ def objective(data: tuple[torch.Tensor, ...], epochs: int):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--address", default=None, help="a Sibyl server; default: start one")
-    parser.add_argument("--trials", type=int, default=20)
+    parser = study_parser(__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0, help="the study's seed")

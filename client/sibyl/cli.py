@@ -5,6 +5,7 @@ sibyl studies
 sibyl study my-study
 sibyl trials my-study --state completed
 sibyl update-study my-study --max-trials 100
+sibyl dashboard --http-address 127.0.0.1:8080 --open
 
 The connection flags (--address, --team, --token, --tls-ca-file) go before or after the
 command; `serve` and `admin` come first and take their own flags.
@@ -18,6 +19,7 @@ import io
 import json
 import os
 import sys
+import urllib.parse
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -28,6 +30,8 @@ from sibyl.v1 import study_pb2, trial_pb2
 
 # Commands that hand their arguments to the server package's own parser.
 DELEGATED = ("serve", "admin")
+PRIOR_WEIGHTS = "sibyl.prior_weights"
+"""Trial metadata: the prior studies' weights in the model that suggested the trial."""
 TRIAL_STATES = tuple(
     state.name.removeprefix("TRIAL_STATE_").lower()
     for state in trial_pb2.TrialState.DESCRIPTOR.values
@@ -119,7 +123,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     importance.add_argument("study_id")
     importance.add_argument("--metric", default="", help="default: the first objective")
+    _add_dashboard_parser(commands, flags)
     return parser
+
+
+def _add_dashboard_parser(commands: Any, flags: list[argparse.ArgumentParser]) -> None:
+    dashboard = commands.add_parser(
+        "dashboard",
+        help="print the web dashboard's URL (and open it)",
+        description="The dashboard is served by `sibyl serve --http-address HOST:PORT`.",
+        parents=flags,
+    )
+    dashboard.add_argument(
+        "--http-address",
+        default=os.environ.get("SIBYL_HTTP_ADDRESS", "127.0.0.1:8080"),
+        help="the server's HTTP host:port [SIBYL_HTTP_ADDRESS]",
+    )
+    dashboard.add_argument("--study", help="the study to show (default: the list of studies)")
+    dashboard.add_argument("--open", action="store_true", help="open it in a web browser")
+    dashboard.set_defaults(usage_error=dashboard.error)
 
 
 def _listing_flags() -> argparse.ArgumentParser:
@@ -191,7 +213,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "update-study" and not _updates(args):
         args.usage_error("give --max-trials, --trial-lease-seconds or --display-name")
+    if args.command == "dashboard":
+        return _dashboard(args)
     return _run(args)
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    """Prints the dashboard's URL; opens it too with --open. Needs no connection."""
+    try:
+        url = dashboard_url(args.http_address, args.team, args.study, https=bool(args.tls_ca_file))
+    except ValueError as error:
+        args.usage_error(f"--http-address: {error}")
+    print(url)
+    if args.open:
+        import webbrowser
+
+        if not webbrowser.open(url):
+            return _fail(f"no web browser could be started here; open {url} yourself")
+    return 0
+
+
+# Addresses a server listens on that a browser cannot connect to: its loopback instead.
+_WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}
+
+
+def dashboard_url(address: str, team: str, study: str | None = None, https: bool = False) -> str:
+    """The dashboard's URL on a server whose HTTP address is `address` (host:port).
+
+    The team goes in the query (the page keeps it, with the token, for the session);
+    the study in the fragment. Raises ValueError for an address that is not host:port.
+    """
+    host, colon, port = address.rpartition(":")
+    if not colon or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"expected HOST:PORT, got {address!r}")
+    host = host.strip("[]")
+    host = _WILDCARD_HOSTS.get(host, host)
+    netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    query = "" if team == "default" else "?" + urllib.parse.urlencode({"team": team})
+    fragment = f"#/studies/{urllib.parse.quote(study)}" if study else ""
+    return f"{'https' if https else 'http'}://{netloc}/dashboard/{query}{fragment}"
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -322,11 +382,30 @@ def _study_text(study: Study) -> str:
         f"trials:     {study.proto.trial_count} ({_budget(spec.max_trials)})",
         f"lease:      {lease:g} s" if lease else "",
         f"parameters: {', '.join(p.name for p in spec.parameters)}",
+        _priors_text(study),
     ]
     best = study.best_trial()
     if best is not None:
         lines.append(f"best:       trial {best.id} {best.metrics} {best.parameters}")
     return "\n".join(line for line in lines if line)
+
+
+def _priors_text(study: Study) -> str:
+    """The prior studies, with the weights of the newest trial that used them, e.g.
+    `priors:     teams/t/studies/a (weight 0.71), teams/t/studies/b (weight 0.00)`."""
+    priors = study.proto.spec.prior_studies
+    if not priors:
+        return ""
+    weights: dict[str, float] = {}
+    for trial in study.trials():
+        weights = json.loads(trial.metadata.get(PRIOR_WEIGHTS, "null")) or weights
+    described = []
+    for prior in priors:
+        text = prior.study + (f" as {prior.objective}" if prior.objective else "")
+        if prior.study in weights:
+            text += f" (weight {weights[prior.study]:.2f})"
+        described.append(text)
+    return f"priors:     {', '.join(described)}"
 
 
 def _budget(max_trials: int) -> str:
@@ -369,7 +448,12 @@ def _note(trial: Trial) -> str:
             f"stopped at step {metadata.get('sibyl.stop_step', '?')}: "
             + metadata["sibyl.stop_reason"]
         )
-    return trial.proto.infeasibility_reason
+    if trial.proto.infeasibility_reason or PRIOR_WEIGHTS not in metadata:
+        return trial.proto.infeasibility_reason
+    weights = json.loads(metadata[PRIOR_WEIGHTS])
+    return "prior weights " + ", ".join(
+        f"{name.rsplit('/', 1)[-1]} {weight:.2f}" for name, weight in weights.items()
+    )
 
 
 FORMATS = ("table", "csv", "json")

@@ -51,6 +51,10 @@ MAX_SEED = 2**63 - 1
 LEASE_SECONDS = (1.0, 30 * 24 * 3600.0)
 GRID_RESOLUTION = (2, 1000)
 INITIAL_TRIALS = (1, 10_000)
+MAX_PRIOR_STUDIES = 5
+STUDY_NAME = re.compile(
+    r"^teams/[a-z]([a-z0-9-]{0,61}[a-z0-9])?/studies/[a-z]([a-z0-9-]{0,61}[a-z0-9])?$"
+)
 
 
 # Checks shared by the classes ------------------------------------------------------------
@@ -87,7 +91,9 @@ def _check_integer(owner: str, field: str, value: Any, low: int, high: int | Non
         _refuse(owner, f"{field} must be {span}, got {value!r}")
 
 
-def _check_optional_integer(owner: str, field: str, value: Any, bounds: tuple[int, int]) -> None:
+def _check_optional_integer(
+    owner: str, field: str, value: Any, bounds: tuple[int, int | None]
+) -> None:
     if value is not None:
         _check_integer(owner, field, value, *bounds)
 
@@ -388,33 +394,55 @@ class Constraint:
 
 
 # Early stopping --------------------------------------------------------------------------
+# A setting left None is not sent: the server fills in its default and reports the value
+# in use in the study's spec (`study.proto.spec.early_stopping`).
+
+
+def _set_given(message: Any, **settings: float | None) -> Any:
+    """`message` with each setting that is not None assigned to its field."""
+    for field, value in settings.items():
+        if value is not None:
+            setattr(message, field, value)
+    return message
 
 
 @dataclass(frozen=True)
 class MedianStopping:
-    """Stop trials whose best value is below the median of others' running averages."""
+    """Stop trials whose best value is below the median of others' running averages.
 
-    min_step: int = 0
-    min_trials: int = 3
+    min_step: no trial is stopped before this step; min_trials: trials with data at a
+    step before anything is stopped there. None: the server's default.
+    """
+
+    min_step: int | None = None
+    min_trials: int | None = None
 
     def __post_init__(self) -> None:
-        _check_integer("MedianStopping", "min_step", self.min_step, 0, None)
-        _check_integer("MedianStopping", "min_trials", self.min_trials, 1, None)
+        _check_optional_integer("MedianStopping", "min_step", self.min_step, (0, None))
+        _check_optional_integer("MedianStopping", "min_trials", self.min_trials, (1, None))
 
     def to_proto(self) -> study_pb2.EarlyStoppingPolicy:
-        rule = study_pb2.MedianStoppingRule(min_step=self.min_step, min_trials=self.min_trials)
+        rule = _set_given(
+            study_pb2.MedianStoppingRule(), min_step=self.min_step, min_trials=self.min_trials
+        )
         return study_pb2.EarlyStoppingPolicy(median=rule)
 
 
 @dataclass(frozen=True)
 class SuccessiveHalving:
-    """ASHA: at steps min_step * reduction_factor^k keep the best 1/reduction_factor."""
+    """ASHA: at steps min_step * reduction_factor^k keep the best 1/reduction_factor.
+
+    min_step is the first rung (the contract requires one; 1 compares from the first
+    step); reduction_factor None: the server's default.
+    """
 
     min_step: int = 1
-    reduction_factor: float = 3.0
+    reduction_factor: float | None = None
 
     def __post_init__(self) -> None:
         _check_integer("SuccessiveHalving", "min_step", self.min_step, 1, None)
+        if self.reduction_factor is None:
+            return
         _check_number("SuccessiveHalving", "reduction_factor", self.reduction_factor)
         if self.reduction_factor < 2:
             _refuse(
@@ -423,26 +451,33 @@ class SuccessiveHalving:
             )
 
     def to_proto(self) -> study_pb2.EarlyStoppingPolicy:
-        rule = study_pb2.SuccessiveHalvingRule(
-            min_step=self.min_step, reduction_factor=self.reduction_factor
+        rule = _set_given(
+            study_pb2.SuccessiveHalvingRule(),
+            min_step=self.min_step,
+            reduction_factor=self.reduction_factor,
         )
         return study_pb2.EarlyStoppingPolicy(successive_halving=rule)
 
 
 @dataclass(frozen=True)
 class LearningCurveStopping:
-    """Stop trials whose extrapolated curve cannot reach the best final value."""
+    """Stop trials whose extrapolated curve cannot reach the best final value.
+
+    final_step: the step the final value is predicted at; min_step and min_trials
+    None: the server's defaults.
+    """
 
     final_step: int
-    min_step: int = 3
-    min_trials: int = 3
+    min_step: int | None = None
+    min_trials: int | None = None
 
     def __post_init__(self) -> None:
         owner = "LearningCurveStopping"
         _check_integer(owner, "final_step", self.final_step, 2, None)
-        _check_integer(owner, "min_step", self.min_step, 0, None)
-        _check_integer(owner, "min_trials", self.min_trials, 1, None)
-        if self.final_step <= self.min_step:
+        _check_optional_integer(owner, "min_step", self.min_step, (0, None))
+        _check_optional_integer(owner, "min_trials", self.min_trials, (1, None))
+        # With min_step unset, the server checks final_step against its default.
+        if self.min_step is not None and self.final_step <= self.min_step:
             _refuse(
                 owner,
                 f"final_step must be above min_step, got final_step={self.final_step}, "
@@ -450,13 +485,66 @@ class LearningCurveStopping:
             )
 
     def to_proto(self) -> study_pb2.EarlyStoppingPolicy:
-        rule = study_pb2.LearningCurveRule(
-            final_step=self.final_step, min_step=self.min_step, min_trials=self.min_trials
+        rule = _set_given(
+            study_pb2.LearningCurveRule(final_step=self.final_step),
+            min_step=self.min_step,
+            min_trials=self.min_trials,
         )
         return study_pb2.EarlyStoppingPolicy(learning_curve=rule)
 
 
 StoppingPolicy = MedianStopping | SuccessiveHalving | LearningCurveStopping
+
+
+# Prior studies ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriorStudy:
+    """An earlier study of the same team whose trials inform this study's model (gp_bandit
+    with one objective and no constraint; docs/transfer.md).
+
+    PriorStudy("teams/vision/studies/resnet-cifar10", objective="val_error")
+
+    study: the prior's resource name; objective: the prior's objective that measures
+    this study's, when it is named differently (None: the same name).
+    """
+
+    study: str
+    objective: str | None = None
+
+    def __post_init__(self) -> None:
+        owner = f"PriorStudy {self.study!r}"
+        if not isinstance(self.study, str) or not STUDY_NAME.match(self.study):
+            _refuse(owner, "study must be a study's resource name, teams/{team}/studies/{study}")
+        if self.objective is not None:
+            _check_name(f"{owner}: objective", self.objective)
+
+    def to_proto(self) -> study_pb2.PriorStudy:
+        return study_pb2.PriorStudy(study=self.study, objective=self.objective or "")
+
+
+def _check_prior_studies(priors: object) -> tuple[PriorStudy, ...]:
+    """`priors` as PriorStudy items; a resource name or a dict stands for one."""
+    if isinstance(priors, (str, bytes, Mapping)) or not isinstance(priors, Iterable):
+        _refuse("StudySpec", f"prior_studies must be a list, got {priors!r}")
+    items = tuple(_prior_study(item) for item in priors)
+    if len(items) > MAX_PRIOR_STUDIES:
+        _refuse("StudySpec", f"prior_studies must have at most {MAX_PRIOR_STUDIES} items")
+    names = [item.study for item in items]
+    if len(set(names)) != len(names):
+        _refuse("StudySpec", f"prior_studies names a study twice: {names}")
+    return items
+
+
+def _prior_study(value: object) -> PriorStudy:
+    if isinstance(value, PriorStudy):
+        return value
+    if isinstance(value, str):
+        return PriorStudy(value)
+    if isinstance(value, Mapping):
+        return _build(PriorStudy, "prior study", value)  # type: ignore[no-any-return]
+    _refuse("StudySpec", f"prior_studies items must be PriorStudy, str or dict, got {value!r}")
 
 
 # The spec --------------------------------------------------------------------------------
@@ -465,6 +553,9 @@ StoppingPolicy = MedianStopping | SuccessiveHalving | LearningCurveStopping
 @dataclass(frozen=True)
 class StudySpec:
     """What to optimize and how. See proto/sibyl/v1/study.proto for every field's meaning.
+
+    A setting left None takes the server's default; the study the server returns
+    carries the value in use (`study.proto.spec`).
 
     Attributes:
         parameters: The search space: 1 to 100 parameters with distinct names.
@@ -475,13 +566,14 @@ class StudySpec:
         max_trials: Trial budget, at most 1,000,000; None (or 0) for none.
         seed: Seed for the algorithm; None lets the server pick (and report) one.
         trial_lease_seconds: How long a silent worker keeps its trial, 1 second to 30
-            days; None = 1 hour.
-        grid_resolution: Grid points per DOUBLE parameter (grid_search), 2 to 1000;
-            None = 5.
+            days.
+        grid_resolution: Grid points per DOUBLE parameter (grid_search), 2 to 1000.
         initial_trials: Quasi-random trials before the GP model (gp_bandit), 1 to
-            10,000; None = 2 * parameters + 2.
+            10,000.
         early_stopping: MedianStopping, SuccessiveHalving or LearningCurveStopping; None
             never stops a trial early.
+        prior_studies: Up to 5 earlier studies of the team (PriorStudy, or a study's
+            resource name) whose trials inform the model; see docs/transfer.md.
     """
 
     parameters: Sequence[Parameter]
@@ -493,10 +585,12 @@ class StudySpec:
     grid_resolution: int | None = None
     initial_trials: int | None = None
     early_stopping: StoppingPolicy | None = None
+    prior_studies: Sequence[PriorStudy | str] = ()
 
     def __post_init__(self) -> None:
         _freeze(self, "parameters", _check_parameters(self.parameters))
         _freeze(self, "metrics", _check_metrics(self.metrics, self.parameters))
+        _freeze(self, "prior_studies", _check_prior_studies(self.prior_studies))
         _check_options(self)
 
     def to_proto(self) -> study_pb2.StudySpec:
@@ -515,6 +609,7 @@ class StudySpec:
             message.trial_lease.FromTimedelta(timedelta(seconds=self.trial_lease_seconds))
         if self.early_stopping is not None:
             message.early_stopping.CopyFrom(self.early_stopping.to_proto())
+        message.prior_studies.extend(p.to_proto() for p in self.prior_studies)  # type: ignore[union-attr]
         return message
 
     @staticmethod

@@ -1,9 +1,10 @@
 """How a stored study spec differs from a given one, in words a person can act on.
 
 `Client.create_or_load_study` loads an existing study only when the fields that say
-what the study is agree: parameters, metrics, algorithm, max_trials and early_stopping.
+what the study is agree: parameters, metrics, algorithm, max_trials, early_stopping and
+prior_studies.
 The seed (the server picks one), the trial lease, the grid resolution and the initial
-trials are not compared.
+trials are not compared, nor an early-stopping setting the given spec leaves unset.
 
     parameters[1] 'lr': stored double 1e-05..0.1 log, given double 1e-05..1 log
     max_trials: stored 50, given 100
@@ -19,7 +20,14 @@ from google.protobuf import text_format
 
 from sibyl.v1 import study_pb2
 
-COMPARED = ("parameters", "metrics", "algorithm", "max_trials", "early_stopping")
+COMPARED = (
+    "parameters",
+    "metrics",
+    "algorithm",
+    "max_trials",
+    "early_stopping",
+    "prior_studies",
+)
 
 
 def spec_differences(given: study_pb2.StudySpec, stored: study_pb2.StudySpec) -> list[str]:
@@ -39,6 +47,7 @@ def spec_differences(given: study_pb2.StudySpec, stored: study_pb2.StudySpec) ->
         *_value_difference("algorithm", _algorithm(stored), _algorithm(given)),
         *_value_difference("max_trials", _budget(stored), _budget(given)),
         *_policy_difference(stored, given),
+        *_value_difference("prior_studies", _priors(stored), _priors(given)),
     ]
 
 
@@ -104,25 +113,16 @@ def _value_difference(field: str, stored: str, given: str) -> list[str]:
 
 
 def _policy_difference(stored: study_pb2.StudySpec, given: study_pb2.StudySpec) -> list[str]:
-    old, new = _policy_with_defaults(stored), _policy_with_defaults(given)
-    return [] if old == new else _value_difference("early_stopping", _policy(old), _policy(new))
-
-
-def _policy_with_defaults(spec: study_pb2.StudySpec) -> study_pb2.EarlyStoppingPolicy:
-    """The spec's early-stopping policy with unset fields at the values the server uses."""
-    policy = study_pb2.EarlyStoppingPolicy()
-    policy.CopyFrom(spec.early_stopping)
-    rule = policy.WhichOneof("rule")
-    if rule == "median":
-        policy.median.min_trials = policy.median.min_trials or 3
-    elif rule == "successive_halving":
-        halving = policy.successive_halving
-        halving.reduction_factor = halving.reduction_factor or 3.0
-    elif rule == "learning_curve":
-        curve = policy.learning_curve
-        curve.min_step = curve.min_step or 3
-        curve.min_trials = curve.min_trials or 3
-    return policy
+    """The early-stopping difference; a setting `given` leaves unset takes the stored value
+    (the server stores its default there and reports it)."""
+    old, new = stored.early_stopping, given.early_stopping
+    merged = study_pb2.EarlyStoppingPolicy()
+    merged.CopyFrom(old)
+    merged.MergeFrom(new)
+    same_presence = stored.HasField("early_stopping") == given.HasField("early_stopping")
+    if same_presence and merged == old:
+        return []
+    return _value_difference("early_stopping", _policy(old), _policy(new))
 
 
 # Descriptions, in the words of the spec classes ------------------------------------------
@@ -199,12 +199,19 @@ def _policy(policy: study_pb2.EarlyStoppingPolicy) -> str:
     rule = policy.WhichOneof("rule")
     if rule is None:
         return "none"
-    settings = getattr(policy, rule)
-    fields = ", ".join(
-        f"{field.name}={_number(getattr(settings, field.name))}"
-        for field in settings.DESCRIPTOR.fields
-    )
+    settings = getattr(policy, rule).ListFields()  # the settings given, in field order
+    fields = ", ".join(f"{field.name}={_number(value)}" for field, value in settings)
     return f"{rule}({fields})"
+
+
+def _priors(spec: study_pb2.StudySpec) -> str:
+    """E.g. "[teams/t/studies/a, teams/t/studies/b (objective val_loss)]", or "none"."""
+    if not spec.prior_studies:
+        return "none"
+    described = [
+        p.study + (f" (objective {p.objective})" if p.objective else "") for p in spec.prior_studies
+    ]
+    return "[" + ", ".join(described) + "]"
 
 
 def _one_line(message: Any) -> str:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import socket
+from collections.abc import Iterator
 
 import pytest
 
@@ -23,16 +24,31 @@ SPEC = sibyl.StudySpec(
 )
 
 
-def test_importance_command(
-    server: ServerThread, unique_id: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    team = "cli-" + unique_id[2:10]
+@pytest.fixture
+def team(unique_id: str) -> str:
+    """A team of the test's own, so that `sibyl studies` lists only the test's study."""
+    return "cli-" + unique_id[2:10]
+
+
+@pytest.fixture
+def team_client(server: ServerThread, team: str) -> Iterator[sibyl.Client]:
     with sibyl.connect(server.address, team=team) as client:
-        study = client.create_study(unique_id, SPEC)
-        for trial in study.suggest(count=10):
-            # Only the learning rate matters.
-            trial.complete({"loss": trial.parameters["lr"] * 10, "wall": 1.0})
-    base = ["--address", server.address, "--team", team]
+        yield client
+
+
+@pytest.fixture
+def base(server: ServerThread, team: str) -> list[str]:
+    """The flags that point a command at the test's server and team."""
+    return ["--address", server.address, "--team", team]
+
+
+def test_importance_command(
+    team_client: sibyl.Client, base: list[str], unique_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    study = team_client.create_study(unique_id, SPEC)
+    for trial in study.suggest(count=10):
+        # Only the learning rate matters.
+        trial.complete({"loss": trial.parameters["lr"] * 10, "wall": 1.0})
     assert main([*base, "importance", unique_id]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "loss: GP_SOBOL over 10 trials"
@@ -49,14 +65,11 @@ def test_format_table_aligns_columns() -> None:
 
 
 def test_studies_study_and_trials_commands(
-    server: ServerThread, unique_id: str, capsys: pytest.CaptureFixture[str]
+    team_client: sibyl.Client, base: list[str], unique_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    team = "cli-" + unique_id[2:10]
-    with sibyl.connect(server.address, team=team) as client:
-        study = client.create_study(unique_id, SPEC)
-        for loss, trial in zip((0.5, 0.25), study.suggest(count=2), strict=True):
-            trial.complete({"loss": loss})
-    base = ["--address", server.address, "--team", team]
+    study = team_client.create_study(unique_id, SPEC)
+    for loss, trial in zip((0.5, 0.25), study.suggest(count=2), strict=True):
+        trial.complete({"loss": loss})
     assert main([*base, "studies"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["STUDY", "STATE", "TRIALS", "ALGORITHM", "OBJECTIVE"]
@@ -76,26 +89,24 @@ def test_studies_study_and_trials_commands(
 
 
 def test_trials_as_csv_and_json_sorted_with_early_stops_noted(
-    server: ServerThread, unique_id: str, capsys: pytest.CaptureFixture[str]
+    team_client: sibyl.Client, base: list[str], unique_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    team = "cli-" + unique_id[2:10]
     spec = sibyl.StudySpec(
         parameters=SPEC.parameters,
         metrics=[sibyl.Metric("loss"), sibyl.Constraint("memory_gb", at_most=8.0)],
         algorithm="random_search",
     )
-    with sibyl.connect(server.address, team=team) as client:
-        study = client.create_study(unique_id, spec)
-        first, second, third = study.suggest(count=3)
-        first.complete({"loss": 0.5, "memory_gb": 4.0})
-        second.report({"loss": 0.9, "memory_gb": 2.0}, step=3)
-        client.study_service.stop_trial(
-            sibyl.v1.study_service_pb2.StopTrialRequest(name=second.name)
-        )
-        second.complete()
-        third.complete({"loss": 0.1, "memory_gb": 6.0})
-    base = ["--address", server.address, "--team", team, "trials", unique_id]
-    assert main([*base, "--format", "json", "--sort=-loss"]) == 0
+    study = team_client.create_study(unique_id, spec)
+    first, second, third = study.suggest(count=3)
+    first.complete({"loss": 0.5, "memory_gb": 4.0})
+    second.report({"loss": 0.9, "memory_gb": 2.0}, step=3)
+    team_client.study_service.stop_trial(
+        sibyl.v1.study_service_pb2.StopTrialRequest(name=second.name)
+    )
+    second.complete()
+    third.complete({"loss": 0.1, "memory_gb": 6.0})
+    trials = [*base, "trials", unique_id]
+    assert main([*trials, "--format", "json", "--sort=-loss"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["ID"], r["LOSS"], r["MEMORY_GB"], r["STEPS"]) for r in rows] == [
         (2, 0.9, 2.0, 1),
@@ -103,21 +114,23 @@ def test_trials_as_csv_and_json_sorted_with_early_stops_noted(
         (3, 0.1, 6.0, 0),
     ]
     assert rows[0]["NOTE"] == "stopped at step 3: the trial was asked to stop (StopTrial)"
-    assert main([*base, "--format", "csv", "--sort", "memory_gb"]) == 0
+    assert main([*trials, "--format", "csv", "--sort", "memory_gb"]) == 0
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [row["ID"] for row in table] == ["2", "1", "3"]
-    assert main([*base, "--sort", "nope"]) == 2
+    assert main([*trials, "--sort", "nope"]) == 2
     assert "--sort nope: no such column; the columns are ID, STATE" in capsys.readouterr().err
-    assert main(["--address", server.address, "--team", team, "study", unique_id]) == 0
+    assert main([*base, "study", unique_id]) == 0
     assert "metrics:    loss (minimize), memory_gb <= 8" in capsys.readouterr().out
 
 
 def test_connection_flags_go_before_or_after_the_command(
-    server: ServerThread, unique_id: str, capsys: pytest.CaptureFixture[str]
+    server: ServerThread,
+    team: str,
+    team_client: sibyl.Client,
+    unique_id: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    team = "cli-" + unique_id[2:10]
-    with sibyl.connect(server.address, team=team) as client:
-        client.create_study(unique_id, SPEC)
+    team_client.create_study(unique_id, SPEC)
     after = ["studies", "--address", server.address, "--team", team]
     mixed = ["--address", server.address, "studies", "--team", team]
     for argv in (after, mixed):
@@ -178,41 +191,22 @@ def test_update_study_needs_something_to_change(capsys: pytest.CaptureFixture[st
 
 
 def test_update_study_raises_the_budget_of_a_finished_study(
-    server: ServerThread, unique_id: str, capsys: pytest.CaptureFixture[str]
+    team_client: sibyl.Client, base: list[str], unique_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    team = "cli-" + unique_id[2:10]
-    with sibyl.connect(server.address, team=team) as client:
-        study = client.create_study(unique_id, {**_as_dict(), "max_trials": 2})
-        for trial in study.suggest(count=2):
-            trial.complete({"loss": 1.0})
-        assert study.refresh().state == "COMPLETED"
-        argv = ["update-study", unique_id, "--max-trials", "5", "--trial-lease-seconds", "120"]
-        assert (
-            main([*argv, "--display-name", "More", "--address", server.address, "--team", team])
-            == 0
-        )
-        shown = capsys.readouterr().out
-        assert "trials:     2 (budget 5)" in shown and "display:    More" in shown
-        updated = study.refresh()
-        assert updated.state == "ACTIVE"
-        assert updated.proto.spec.max_trials == 5
-        assert updated.proto.spec.trial_lease.seconds == 120
-        assert len(updated.suggest(count=3)) == 3
-    assert (
-        main(
-            [
-                "update-study",
-                unique_id,
-                "--max-trials",
-                "1",
-                "--address",
-                server.address,
-                "--team",
-                team,
-            ]
-        )
-        == 1
-    )
+    study = team_client.create_study(unique_id, {**_as_dict(), "max_trials": 2})
+    for trial in study.suggest(count=2):
+        trial.complete({"loss": 1.0})
+    assert study.refresh().state == "COMPLETED"
+    argv = ["update-study", unique_id, "--max-trials", "5", "--trial-lease-seconds", "120"]
+    assert main([*argv, "--display-name", "More", *base]) == 0
+    shown = capsys.readouterr().out
+    assert "trials:     2 (budget 5)" in shown and "display:    More" in shown
+    updated = study.refresh()
+    assert updated.state == "ACTIVE"
+    assert updated.proto.spec.max_trials == 5
+    assert updated.proto.spec.trial_lease.seconds == 120
+    assert len(updated.suggest(count=3)) == 3
+    assert main(["update-study", unique_id, "--max-trials", "1", *base]) == 1
     assert capsys.readouterr().err.startswith("sibyl: ")
 
 

@@ -6,7 +6,6 @@ import dataclasses
 import socket
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,6 +13,8 @@ import sibyl
 from sibyl_server.domain.names import StudyName
 from sibyl_server.store import open_store
 from tests.support.servers import ServerThread
+
+CLIENT_OPTIONS = {"team": "client-tests", "client_id": "test-worker"}
 
 SPEC = sibyl.StudySpec(
     parameters=[
@@ -26,12 +27,6 @@ SPEC = sibyl.StudySpec(
     algorithm="quasi_random_search",
     seed=0,
 )
-
-
-@pytest.fixture(scope="module")
-def client(server: ServerThread) -> Iterator[sibyl.Client]:
-    with sibyl.connect(server.address, team="client-tests", client_id="test-worker") as connected:
-        yield connected
 
 
 def test_a_training_loop(client: sibyl.Client, unique_id: str) -> None:

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-
-import pytest
 
 import sibyl
-from tests.support.servers import ServerThread
+from tests.client.spaces import OPTIMIZER_WITH_MOMENTUM
 
-
-@pytest.fixture(scope="module")
-def client(server: ServerThread) -> Iterator[sibyl.Client]:
-    with sibyl.connect(server.address, team="gp-client") as connected:
-        yield connected
+CLIENT_OPTIONS = {"team": "gp-client"}
 
 
 def algorithms(study: sibyl.Study) -> list[str]:
@@ -68,8 +61,7 @@ def test_several_objectives_a_constraint_and_conditional_parameters(
 ) -> None:
     spec = sibyl.StudySpec(
         parameters=[
-            sibyl.Categorical("optimizer", ["sgd", "adam"]),
-            sibyl.Double("momentum", 0.0, 0.99, when=sibyl.When("optimizer", ["sgd"])),
+            *OPTIMIZER_WITH_MOMENTUM,
             sibyl.Double("lr", 1e-4, 1e-1, scale="log"),
             sibyl.Integer("layers", 1, 4),
         ],

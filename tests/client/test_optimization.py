@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import sibyl
 from tests.support.servers import ServerThread
+
+CLIENT_OPTIONS = {"team": "optimize", "client_id": "job"}
 
 SPEC = sibyl.StudySpec(
     parameters=[sibyl.Double("x", -2.0, 2.0), sibyl.Integer("n", 1, 4)],
@@ -27,12 +30,6 @@ SPEC = sibyl.StudySpec(
 def store_url(sqlite_url: str) -> str:
     """SQLite only: the loop talks to the server through the client, whatever the store."""
     return sqlite_url
-
-
-@pytest.fixture(scope="module")
-def client(server: ServerThread) -> Iterator[sibyl.Client]:
-    with sibyl.connect(server.address, team="optimize", client_id="job") as connected:
-        yield connected
 
 
 def quadratic(trial: sibyl.Trial) -> float:
@@ -100,16 +97,50 @@ def test_caught_errors_go_on_and_others_stop_the_run(client: sibyl.Client, uniqu
     assert trials[0].proto.infeasibility_reason == "ValueError: diverged"
 
 
-def test_ctrl_c_leaves_the_running_trial_active_and_a_rerun_resumes_it(
-    server: ServerThread, client: sibyl.Client, unique_id: str, tmp_path: Path
-) -> None:
-    study = client.create_study(unique_id, SPEC)
-    script = tmp_path / "job.py"
-    script.write_text(
-        textwrap.dedent(f"""
-        import sys, time, sibyl
-        client = sibyl.connect({server.address!r}, team="optimize", client_id="job-ctrl-c")
-        study = client.get_study({unique_id!r})
+@dataclasses.dataclass(frozen=True)
+class Jobs:
+    """The test's study, and jobs that work on it as a user's script would."""
+
+    server: ServerThread
+    study: sibyl.Study
+    tmp_path: Path
+
+    def start(self, client_id: str, code: str) -> subprocess.Popen[str]:
+        """Runs `code` (dedented) as a script in its own process, its output piped, after
+        `import sibyl` and `study = ...`: the study, loaded by a client of the team
+        "optimize" with `client_id`."""
+        connect = (
+            f"sibyl.connect({self.server.address!r}, team='optimize', client_id={client_id!r})"
+        )
+        script = self.tmp_path / "job.py"
+        script.write_text(
+            f"import sibyl\nclient = {connect}\nstudy = client.get_study({self.study.study_id!r})\n"
+            + textwrap.dedent(code)
+        )
+        job = subprocess.Popen(
+            [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert job.stdout is not None
+        return job
+
+    def rerun(self, client_id: str, objective: Any, *args: Any, **options: Any) -> Any:
+        """`sibyl.optimize(objective, study, *args, **options)` in this process, as a job
+        rerun with `client_id` would."""
+        with sibyl.connect(self.server.address, team="optimize", client_id=client_id) as again:
+            return sibyl.optimize(objective, again.get_study(self.study.study_id), *args, **options)
+
+
+@pytest.fixture
+def jobs(server: ServerThread, client: sibyl.Client, unique_id: str, tmp_path: Path) -> Jobs:
+    return Jobs(server, client.create_study(unique_id, SPEC), tmp_path)
+
+
+def test_ctrl_c_leaves_the_running_trial_active_and_a_rerun_resumes_it(jobs: Jobs) -> None:
+    study = jobs.study
+    job = jobs.start(
+        "job-ctrl-c",
+        """
+        import sys, time
         def objective(trial):
             if trial.id == 3:
                 print("running", trial.id, flush=True)
@@ -120,12 +151,8 @@ def test_ctrl_c_leaves_the_running_trial_active_and_a_rerun_resumes_it(
         except KeyboardInterrupt:
             print("interrupted", flush=True)
             sys.exit(130)
-        """)
+        """,
     )
-    job = subprocess.Popen(
-        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    assert job.stdout is not None
     assert job.stdout.readline().split() == ["running", "3"]
     job.send_signal(signal.SIGINT)
     out, err = job.communicate(timeout=30)
@@ -135,8 +162,7 @@ def test_ctrl_c_leaves_the_running_trial_active_and_a_rerun_resumes_it(
     assert [t.state for t in trials] == ["COMPLETED", "COMPLETED", "ACTIVE"]
     assert trials[2].proto.client_id == "job-ctrl-c"
 
-    with sibyl.connect(server.address, team="optimize", client_id="job-ctrl-c") as again:
-        resumed = sibyl.optimize(lambda t: 2.0, again.get_study(unique_id), n_trials=1)
+    resumed = jobs.rerun("job-ctrl-c", lambda t: 2.0, n_trials=1)
     assert [t.id for t in resumed.trials] == [3]
     assert study.get_trial(3).state == "COMPLETED"
 
@@ -165,25 +191,18 @@ def test_no_time_left_starts_nothing(client: sibyl.Client, unique_id: str) -> No
     assert result.trials == [] and time.monotonic() - began < 5
 
 
-def test_ctrl_c_with_several_workers_leaves_each_running_trial_active(
-    server: ServerThread, client: sibyl.Client, unique_id: str, tmp_path: Path
-) -> None:
-    study = client.create_study(unique_id, SPEC)
-    script = tmp_path / "job.py"
-    script.write_text(
-        textwrap.dedent(f"""
-        import time, sibyl
-        client = sibyl.connect({server.address!r}, team="optimize", client_id="pool")
+def test_ctrl_c_with_several_workers_leaves_each_running_trial_active(jobs: Jobs) -> None:
+    study = jobs.study
+    job = jobs.start(
+        "pool",
+        """
+        import time
         def objective(trial):
             print("running", trial.id, flush=True)
             time.sleep(60)
-        sibyl.optimize(objective, client.get_study({unique_id!r}), n_trials=10, n_workers=2)
-        """)
+        sibyl.optimize(objective, study, n_trials=10, n_workers=2)
+        """,
     )
-    job = subprocess.Popen(
-        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    assert job.stdout is not None
     running = {job.stdout.readline().split()[1], job.stdout.readline().split()[1]}
     job.send_signal(signal.SIGINT)
     _, err = job.communicate(timeout=30)
@@ -194,6 +213,5 @@ def test_ctrl_c_with_several_workers_leaves_each_running_trial_active(
     assert {t.state for t in trials} == {"ACTIVE"}
     assert {t.proto.client_id for t in trials} == {"pool", "pool-1"}
 
-    with sibyl.connect(server.address, team="optimize", client_id="pool") as again:
-        resumed = sibyl.optimize(lambda t: 1.0, again.get_study(unique_id), 2, n_workers=2)
+    resumed = jobs.rerun("pool", lambda t: 1.0, 2, n_workers=2)
     assert sorted(t.id for t in resumed.trials) == [1, 2]

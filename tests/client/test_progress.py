@@ -11,7 +11,6 @@ import struct
 import subprocess
 import sys
 import termios
-from collections.abc import Iterator
 
 import pytest
 
@@ -31,12 +30,6 @@ sibyl.optimize(lambda trial: (trial.parameters["x"] - 0.5) ** 2, study, n_trials
 @pytest.fixture(scope="module")
 def store_url(sqlite_url: str) -> str:
     return sqlite_url
-
-
-@pytest.fixture(scope="module")
-def client(server: ServerThread) -> Iterator[sibyl.Client]:
-    with sibyl.connect(server.address) as connected:
-        yield connected
 
 
 def on_a_terminal(code: str) -> str:

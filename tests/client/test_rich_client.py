@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 import sibyl
-from tests.support.servers import ServerThread
+from tests.client.spaces import OPTIMIZER_WITH_MOMENTUM
 
-
-@pytest.fixture(scope="module")
-def client(server: ServerThread) -> Iterator[sibyl.Client]:
-    with sibyl.connect(server.address, team="rich-client") as connected:
-        yield connected
+CLIENT_OPTIONS = {"team": "rich-client"}
 
 
 def test_conditional_space_and_early_stopping_in_a_training_loop(
@@ -21,8 +15,7 @@ def test_conditional_space_and_early_stopping_in_a_training_loop(
 ) -> None:
     spec = sibyl.StudySpec(
         parameters=[
-            sibyl.Categorical("optimizer", ["sgd", "adam"]),
-            sibyl.Double("momentum", 0.0, 0.99, when=sibyl.When("optimizer", ["sgd"])),
+            *OPTIMIZER_WITH_MOMENTUM,
             sibyl.Double("beta1", 0.8, 0.999, when=sibyl.When("optimizer", ["adam"])),
             sibyl.Integer("layers", 1, 4),
             sibyl.Integer("units_3", 8, 64, when=sibyl.When("layers", at_least=3)),

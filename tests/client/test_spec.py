@@ -73,7 +73,10 @@ REFUSED: list[tuple[Callable[[], object], str]] = [
     (lambda: sibyl.MedianStopping(min_trials=0), "MedianStopping: min_trials must be at least 1"),
     (lambda: sibyl.SuccessiveHalving(min_step=0), "SuccessiveHalving: min_step must be at least 1"),
     (lambda: sibyl.SuccessiveHalving(reduction_factor=1.5), "reduction_factor must be at least 2"),
-    (lambda: sibyl.LearningCurveStopping(3), "final_step must be above min_step, got final_step=3"),
+    (
+        lambda: sibyl.LearningCurveStopping(3, min_step=3),
+        "final_step must be above min_step, got final_step=3",
+    ),
     (lambda: sibyl.LearningCurveStopping(10.5), "final_step must be an integer, got 10.5"),
     (lambda: study(algorithm="bayes"), "StudySpec: algorithm must be one of gp_bandit, random_"),
     (lambda: study(max_trials=-1), "StudySpec: max_trials must be between 0 and 1000000, got -1"),
@@ -175,6 +178,8 @@ def test_valid_specs_build_and_keep_their_values() -> None:
     assert message.parameters[1].condition.categories.values == ["sgd"]
     assert message.metrics[0].goal == study_pb2.GOAL_MAXIMIZE
     assert message.max_trials == 0 and message.trial_lease.seconds == 60
+    curve = message.early_stopping.learning_curve
+    assert curve == study_pb2.LearningCurveRule(final_step=10), "unset: the server's default"
     assert from_dict(parameters={"n": {"type": "integer", "low": 1, "high": 4}}).parameters == (
         sibyl.Integer("n", 1, 4),
     )

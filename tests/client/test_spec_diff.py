@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 
 import pytest
 
 import sibyl
 from sibyl.spec_diff import mismatch_message, spec_differences
-from tests.support.servers import ServerThread
+
+CLIENT_OPTIONS = {"team": "spec-diff-tests"}
 
 STORED = sibyl.StudySpec(
     parameters=[
@@ -36,10 +36,24 @@ def test_the_same_spec_has_no_differences() -> None:
         STORED.parameters[3],
     ]
     assert differences(parameters=reordered) == [], "the server stores discrete values ascending"
-    unset = dataclasses.replace(STORED, early_stopping=sibyl.MedianStopping(min_trials=3))
+
+
+def test_an_unset_stopping_setting_takes_the_stored_value() -> None:
     stored = STORED.to_proto()
-    stored.early_stopping.median.SetInParent()  # min_trials unset: the server's default, 3
+    stored.early_stopping.median.min_trials = 4  # the server reports the value in use
+    unset = dataclasses.replace(STORED, early_stopping=sibyl.MedianStopping())
     assert spec_differences(unset.to_proto(), stored) == []
+    given = dataclasses.replace(STORED, early_stopping=sibyl.MedianStopping(min_trials=5))
+    assert spec_differences(given.to_proto(), stored) == [
+        "early_stopping: stored median(min_trials=4), given median(min_trials=5)"
+    ]
+    other_rule = dataclasses.replace(STORED, early_stopping=sibyl.LearningCurveStopping(9))
+    assert spec_differences(other_rule.to_proto(), stored) == [
+        "early_stopping: stored median(min_trials=4), given learning_curve(final_step=9)"
+    ]
+    assert spec_differences(STORED.to_proto(), stored) == [
+        "early_stopping: stored median(min_trials=4), given none"
+    ]
 
 
 def test_each_difference_names_the_field_and_both_values() -> None:
@@ -54,7 +68,7 @@ def test_each_difference_names_the_field_and_both_values() -> None:
         "max_trials: stored 50, given none",
     ]
     assert differences(early_stopping=sibyl.SuccessiveHalving()) == [
-        "early_stopping: stored none, given successive_halving(min_step=1, reduction_factor=3)"
+        "early_stopping: stored none, given successive_halving(min_step=1)"
     ]
 
 
@@ -106,12 +120,6 @@ def test_the_message_says_how_to_go_on() -> None:
     ]
 
 
-@pytest.fixture(scope="module")
-def client(server: ServerThread) -> Iterator[sibyl.Client]:
-    with sibyl.connect(server.address, team="spec-diff-tests") as connected:
-        yield connected
-
-
 def test_create_or_load_study_lists_the_differences(client: sibyl.Client, unique_id: str) -> None:
     stored = client.create_or_load_study(unique_id, STORED)
     assert client.create_or_load_study(unique_id, STORED).name == stored.name
@@ -125,3 +133,16 @@ def test_create_or_load_study_lists_the_differences(client: sibyl.Client, unique
         "  max_trials: stored 50, given 100",
     ]
     assert f"client.get_study({unique_id!r})" in lines[3]
+
+
+def test_a_stopping_policy_loads_with_the_servers_defaults(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    spec = dataclasses.replace(STORED, early_stopping=sibyl.LearningCurveStopping(12))
+    stored = client.create_or_load_study(unique_id, spec)
+    curve = stored.proto.spec.early_stopping.learning_curve
+    assert curve.final_step == 12 and curve.min_step > 0 and curve.min_trials > 0
+    assert client.create_or_load_study(unique_id, spec).name == stored.name
+    changed = dataclasses.replace(spec, early_stopping=sibyl.LearningCurveStopping(12, min_step=5))
+    with pytest.raises(ValueError, match="early_stopping: stored learning_curve"):
+        client.create_or_load_study(unique_id, changed)

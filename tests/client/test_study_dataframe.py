@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pandas
-import pytest
 
 import sibyl
-from tests.support.servers import ServerThread
+
+CLIENT_OPTIONS = {"team": "dataframe-tests"}
 
 SPEC = sibyl.StudySpec(
     parameters=[
@@ -22,12 +21,6 @@ SPEC = sibyl.StudySpec(
     algorithm="quasi_random_search",
     seed=0,
 )
-
-
-@pytest.fixture(scope="module")
-def client(server: ServerThread) -> Iterator[sibyl.Client]:
-    with sibyl.connect(server.address, team="dataframe-tests") as connected:
-        yield connected
 
 
 def test_one_row_per_trial_with_its_parameters_metrics_and_times(

@@ -39,35 +39,31 @@ export const sibylV1 = (
   grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType & TeamProtoGrpcType
 ).sibyl.v1;
 
+/** The request object that method `M` of service definition `S` accepts. */
+type ServiceRequest<S, M extends keyof S> =
+  S[M] extends protoLoader.MethodDefinition<infer Request, any, any, any> ? Request : never;
+
+/** The response object that method `M` of service definition `S` resolves to. */
+type ServiceResponse<S, M extends keyof S> =
+  S[M] extends protoLoader.MethodDefinition<any, any, any, infer Response> ? Response : never;
+
 /** A StudyService RPC, e.g. "SuggestTrials". */
 export type MethodName = keyof StudyServiceDefinition & string;
 
 /** The request object a method accepts. */
-export type RequestOf<M extends MethodName> =
-  StudyServiceDefinition[M] extends protoLoader.MethodDefinition<infer Request, any, any, any>
-    ? Request
-    : never;
+export type RequestOf<M extends MethodName> = ServiceRequest<StudyServiceDefinition, M>;
 
 /** The response object a method resolves to. */
-export type ResponseOf<M extends MethodName> =
-  StudyServiceDefinition[M] extends protoLoader.MethodDefinition<any, any, any, infer Response>
-    ? Response
-    : never;
+export type ResponseOf<M extends MethodName> = ServiceResponse<StudyServiceDefinition, M>;
 
 /** A TeamService RPC, e.g. "CreateToken". */
 export type TeamMethodName = keyof TeamServiceDefinition & string;
 
 /** The request object a TeamService method accepts. */
-export type TeamRequestOf<M extends TeamMethodName> =
-  TeamServiceDefinition[M] extends protoLoader.MethodDefinition<infer Request, any, any, any>
-    ? Request
-    : never;
+export type TeamRequestOf<M extends TeamMethodName> = ServiceRequest<TeamServiceDefinition, M>;
 
 /** The response object a TeamService method resolves to. */
-export type TeamResponseOf<M extends TeamMethodName> =
-  TeamServiceDefinition[M] extends protoLoader.MethodDefinition<any, any, any, infer Response>
-    ? Response
-    : never;
+export type TeamResponseOf<M extends TeamMethodName> = ServiceResponse<TeamServiceDefinition, M>;
 
 const root = protobuf.Root.fromJSON(contract);
 

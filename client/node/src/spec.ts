@@ -189,18 +189,18 @@ export type MetricDefinition = Goal | Omit<Metric, "name"> | Omit<Constraint, "n
 /** The median stopping rule: stop a trial whose best value so far is worse than the median of other trials' running averages at its step. */
 export interface MedianStopping {
   readonly rule: "median";
-  /** No trial is stopped before this step. Default 0. */
+  /** No trial is stopped before this step. Unset: the server's default. */
   readonly minStep?: number;
-  /** No trial is stopped until this many trials have measurements at its step. Default 3. */
+  /** No trial is stopped until this many trials have measurements at its step. Unset: the server's default. */
   readonly minTrials?: number;
 }
 
 /** Asynchronous successive halving: at steps minStep * reductionFactor^k, keep the best 1/reductionFactor. */
 export interface SuccessiveHalving {
   readonly rule: "successive_halving";
-  /** The first rung, at least 1. Default 1. */
+  /** The first rung, at least 1 (the contract requires one). Unset: 1, the first step. */
   readonly minStep?: number;
-  /** At each rung keep the best 1/reductionFactor; at least 2. Default 3. */
+  /** At each rung keep the best 1/reductionFactor; at least 2. Unset: the server's default. */
   readonly reductionFactor?: number;
 }
 
@@ -209,9 +209,9 @@ export interface LearningCurveStopping {
   readonly rule: "learning_curve";
   /** The step the final value is predicted at (the training's length); at least 2. */
   readonly finalStep: number;
-  /** No trial is stopped before this step. Default 3. */
+  /** No trial is stopped before this step. Unset: the server's default. */
   readonly minStep?: number;
-  /** No trial is stopped until this many trials have finished. Default 3. */
+  /** No trial is stopped until this many trials have finished. Unset: the server's default. */
   readonly minTrials?: number;
 }
 
@@ -240,11 +240,11 @@ export interface StudySpec {
   readonly maxTrials?: number;
   /** Seed of the algorithm's random choices. Unset: the server picks (and reports) one. */
   readonly seed?: number;
-  /** How long a silent worker keeps its trial, in seconds. Unset: 1 hour. */
+  /** How long a silent worker keeps its trial, in seconds. Unset: the server's default. */
   readonly trialLeaseSeconds?: number;
-  /** grid_search only: grid points per DOUBLE parameter. Unset: 5. */
+  /** grid_search only: grid points per DOUBLE parameter. Unset: the server's default. */
   readonly gridResolution?: number;
-  /** gp_bandit only: quasi-random trials before the model is used. Unset: 2 * parameters + 2. */
+  /** gp_bandit only: quasi-random trials before the model is used. Unset: the server's default. */
   readonly initialTrials?: number;
   /**
    * When to stop unpromising trials (see `Trial.shouldStop`): `medianStopping()`,
@@ -252,12 +252,28 @@ export interface StudySpec {
    * data, e.g. `{ rule: "median", minStep: 2 }`. Unset: trials are never stopped.
    */
   readonly earlyStopping?: EarlyStopping;
+  /**
+   * gp_bandit only: up to 5 earlier studies of the same team whose trials inform the
+   * model, as resource names or `{ study, objective }` (docs/transfer.md). Unset: none.
+   */
+  readonly priorStudies?: readonly (PriorStudy | string)[];
+}
+
+/** An earlier study of the same team whose trials inform a study's model. */
+export interface PriorStudy {
+  /** The prior's resource name, `teams/{team}/studies/{study}`. */
+  readonly study: string;
+  /** The prior's objective that measures this study's, when named differently. Unset: the same name. */
+  readonly objective?: string;
 }
 
 // Limits of the contract (proto/sibyl/v1/study.proto) cheap enough to check here. The
 // server checks every spec again and stays the authority (e.g. on conditions that form
 // a cycle); these checks only make a mistake show where it was made.
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const STUDY_NAME =
+  /^teams\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?\/studies\/[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const MAX_PRIOR_STUDIES = 5;
 const PARAMETER_TYPES = ["double", "integer", "discrete", "categorical"] as const;
 const MAX_PARAMETERS = 100;
 const MAX_METRICS = 16;
@@ -543,10 +559,11 @@ export function checkPolicy(policy: EarlyStopping): void {
       checkInteger(what, "finalStep", policy.finalStep, 2);
       optional("minStep", policy.minStep, 0);
       optional("minTrials", policy.minTrials, 1);
-      if (policy.finalStep <= (policy.minStep ?? 3)) {
+      // With minStep unset, the server checks finalStep against its default.
+      if (policy.minStep !== undefined && policy.finalStep <= policy.minStep) {
         throw new RangeError(
-          `${what}: finalStep must be above minStep (default 3), got finalStep=` +
-            `${policy.finalStep}, minStep=${policy.minStep ?? 3}`,
+          `${what}: finalStep must be above minStep, got finalStep=` +
+            `${policy.finalStep}, minStep=${policy.minStep}`,
         );
       }
   }
@@ -943,26 +960,21 @@ function metricToMessage(item: Metric | Constraint): MetricSpecMessage {
   return message;
 }
 
-/** The policy message, with the documented defaults filled in (as the server stores it). */
+/**
+ * The policy message with the settings given; an unset one is left out, and the server
+ * fills in its default (the created study's spec reports the value in use).
+ */
 function policyToMessage(policy: EarlyStopping): EarlyStoppingPolicyMessage {
-  switch (policy.rule) {
+  const { rule, ...settings } = policy;
+  const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+  switch (rule) {
     case "median":
-      return { median: { minStep: policy.minStep ?? 0, minTrials: policy.minTrials ?? 3 } };
+      return { median: given };
     case "successive_halving":
-      return {
-        successiveHalving: {
-          minStep: policy.minStep ?? 1,
-          reductionFactor: policy.reductionFactor ?? 3,
-        },
-      };
+      // The contract requires a first rung; 1 compares trials from their first step.
+      return { successiveHalving: { minStep: 1, ...given } };
     case "learning_curve":
-      return {
-        learningCurve: {
-          finalStep: policy.finalStep,
-          minStep: policy.minStep ?? 3,
-          minTrials: policy.minTrials ?? 3,
-        },
-      };
+      return { learningCurve: given };
   }
 }
 
@@ -976,6 +988,7 @@ const SPEC_KEYS = new Set([
   "gridResolution",
   "initialTrials",
   "earlyStopping",
+  "priorStudies",
 ]);
 
 /**
@@ -1016,5 +1029,36 @@ export function specToMessage(spec: StudySpec): StudySpecMessage {
   if (spec.earlyStopping !== undefined) {
     message.earlyStopping = policyToMessage(spec.earlyStopping);
   }
+  if (spec.priorStudies !== undefined) {
+    message.priorStudies = priorStudyList(spec.priorStudies);
+  }
   return message;
+}
+
+/** The prior studies as messages; a resource name stands for `{ study: name }`. */
+export function priorStudyList(priors: readonly (PriorStudy | string)[]): PriorStudy[] {
+  if (!Array.isArray(priors)) {
+    throw new TypeError(`spec: priorStudies must be an array, got ${String(priors)}`);
+  }
+  const list = priors.map((prior) => (typeof prior === "string" ? { study: prior } : prior));
+  if (list.length > MAX_PRIOR_STUDIES) {
+    throw new RangeError(`spec: priorStudies must have at most ${MAX_PRIOR_STUDIES} items`);
+  }
+  for (const prior of list) {
+    if (typeof prior.study !== "string" || !STUDY_NAME.test(prior.study)) {
+      throw new RangeError(
+        `spec: priorStudies: ${shown(String(prior.study))} is not a study's resource name, ` +
+          "teams/{team}/studies/{study}",
+      );
+    }
+    if (prior.objective !== undefined && !NAME.test(prior.objective)) {
+      throw new RangeError(
+        `spec: priorStudies: objective ${shown(prior.objective)} is not a valid name`,
+      );
+    }
+  }
+  if (new Set(list.map((p) => p.study)).size !== list.length) {
+    throw new RangeError("spec: priorStudies names a study twice");
+  }
+  return list.map((p) => ({ study: p.study, objective: p.objective ?? "" }));
 }

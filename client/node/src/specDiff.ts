@@ -4,7 +4,7 @@
  * `Client.createOrLoadStudy` loads an existing study only when the fields that say
  * what the study is agree: parameters, metrics, algorithm, maxTrials and earlyStopping.
  * The seed (the server picks one), the trial lease, the grid resolution and the initial
- * trials are not compared.
+ * trials are not compared, nor an early-stopping setting the given spec leaves unset.
  *
  * ```text
  * parameters[1] "lr": stored double 0.00001..0.1 log, given double 0.00001..1 log
@@ -46,7 +46,7 @@ export function specDifferences(wanted: StudySpec, stored: StudySpec__Output): s
     ...itemDifferences("metrics", given.metrics, stored.metrics, describeMetric),
     ...valueDifference("algorithm", algorithm(stored), algorithm(given)),
     ...valueDifference("maxTrials", budget(stored), budget(given)),
-    ...valueDifference("earlyStopping", policy(stored), policy(given)),
+    ...policyDifference(stored, given),
   ];
 }
 
@@ -185,21 +185,41 @@ function budget(spec: StudySpec__Output): string {
   return Number(spec.maxTrials) > 0 ? String(spec.maxTrials) : "none";
 }
 
-/** The policy with unset fields at the values the server uses, as `rule(field=value, ...)`. */
-function policy(spec: StudySpec__Output): string {
+interface PolicySettings {
+  readonly rule: string;
+  /** The settings that are set (not 0), by field name. */
+  readonly values: Readonly<Record<string, number>>;
+}
+
+function policySettings(spec: StudySpec__Output): PolicySettings {
   const stopping: EarlyStoppingPolicy__Output | null = spec.earlyStopping;
   const rule = stopping?.rule;
   if (!stopping || !rule) {
+    return { rule: "none", values: {} };
+  }
+  const values = Object.entries(stopping[rule] ?? {})
+    .map(([key, value]) => [key, Number(value)] as const)
+    .filter(([, value]) => value !== 0);
+  return { rule, values: Object.fromEntries(values) };
+}
+
+/**
+ * The early-stopping difference; a setting the given policy leaves unset takes the
+ * stored value (the server stores its default there and reports it).
+ */
+function policyDifference(stored: StudySpec__Output, given: StudySpec__Output): string[] {
+  const [old, now] = [policySettings(stored), policySettings(given)];
+  const same =
+    old.rule === now.rule &&
+    Object.entries(now.values).every(([key, value]) => old.values[key] === value);
+  return same ? [] : valueDifference("earlyStopping", describePolicy(old), describePolicy(now));
+}
+
+/** `rule(field=value, ...)` of the settings that are set, or "none". */
+function describePolicy(policy: PolicySettings): string {
+  if (policy.rule === "none") {
     return "none";
   }
-  const defaults: Record<string, Record<string, number>> = {
-    median: { minTrials: 3 },
-    successiveHalving: { reductionFactor: 3 },
-    learningCurve: { minStep: 3, minTrials: 3 },
-  };
-  const settings = Object.entries(stopping[rule] ?? {}).map(([key, value]) => {
-    const unset = Number(value) === 0 && key in defaults[rule]!;
-    return `${key}=${unset ? defaults[rule]![key] : Number(value)}`;
-  });
-  return `${rule}(${settings.join(", ")})`;
+  const settings = Object.entries(policy.values).map(([key, value]) => `${key}=${value}`);
+  return `${policy.rule}(${settings.join(", ")})`;
 }

@@ -1,7 +1,7 @@
 /** The client against a real server: typed errors, deadlines, trials' round-trips, lifecycle. */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
 import * as grpc from "@grpc/grpc-js";
 
@@ -21,7 +21,8 @@ import {
   metric,
 } from "../src/index";
 import type { Client, StudySpec } from "../src/index";
-import { SibylServer } from "./support/sibylServer";
+import { rejection, serveFile, uniqueId } from "./support/fixtures";
+import type { SibylServer } from "./support/sibylServer";
 
 const SPEC: StudySpec = {
   parameters: [
@@ -37,33 +38,12 @@ const SPEC: StudySpec = {
 
 let server: SibylServer;
 let client: Client;
-
-before(async () => {
-  server = await SibylServer.start();
-  client = connect(server.address, { team: "node-client-tests", clientId: "test-worker" });
+serveFile({ team: "node-client-tests", clientId: "test-worker" }, (started) => {
+  ({ server, client } = started);
 });
-
-after(async () => {
-  client?.close();
-  await server?.stop();
-});
-
-function uniqueId(): string {
-  return `s-${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-}
-
-/** The error `promise` rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected the call to fail");
-}
 
 test("parameters are plain values of the right types", async () => {
-  const study = await client.createOrLoadStudy(uniqueId(), SPEC);
+  const study = await client.createOrLoadStudy(uniqueId("s"), SPEC);
   for (const trial of await study.suggest(4)) {
     const p = trial.parameters;
     assert.deepEqual(Object.keys(p), ["learning_rate", "layers", "batch_size", "optimizer"]);
@@ -89,14 +69,14 @@ test("a spec as plain data is the same spec", async () => {
     algorithm: "quasi_random_search",
     seed: 0,
   };
-  const id = uniqueId();
+  const id = uniqueId("s");
   const study = await client.createOrLoadStudy(id, data);
   const again = await client.createOrLoadStudy(id, SPEC);
   assert.deepEqual(again.proto.spec, study.proto.spec);
 });
 
 test("report and complete round-trip", async () => {
-  const study = await client.createStudy(uniqueId(), SPEC);
+  const study = await client.createStudy(uniqueId("s"), SPEC);
   const [trial] = await study.suggest();
   assert.ok(trial);
   await trial.report({ accuracy: 0.5 }, 1, { elapsedSeconds: 1.5 });
@@ -136,7 +116,7 @@ test("report and complete round-trip", async () => {
 });
 
 test("parameterImportance ranks the parameter that moves the metric first", async () => {
-  const study = await client.createStudy(uniqueId(), SPEC);
+  const study = await client.createStudy(uniqueId("s"), SPEC);
   const early = await rejection(study.parameterImportance());
   assert.ok(early instanceof FailedPreconditionError);
   assert.equal(early.reason, "NOT_ENOUGH_TRIALS");
@@ -153,7 +133,7 @@ test("parameterImportance ranks the parameter that moves the metric first", asyn
 });
 
 test("rows() gives the trials as plain rows with the Python client's columns", async () => {
-  const study = await client.createStudy(uniqueId(), SPEC);
+  const study = await client.createStudy(uniqueId("s"), SPEC);
   const [done, failed, running] = await study.suggest(3);
   assert.ok(done && failed && running);
   await done.complete({ accuracy: 0.5 });
@@ -177,7 +157,7 @@ test("rows() gives the trials as plain rows with the Python client's columns", a
 });
 
 test("run() marks a trial infeasible when the evaluation throws", async () => {
-  const study = await client.createStudy(uniqueId(), SPEC);
+  const study = await client.createStudy(uniqueId("s"), SPEC);
   const [trial] = await study.suggest();
   assert.ok(trial);
   const thrown = await rejection(
@@ -196,7 +176,7 @@ test("run() marks a trial infeasible when the evaluation throws", async () => {
 });
 
 test("addTrial: warm-start results, and queued trials handed out first", async () => {
-  const study = await client.createStudy(uniqueId(), SPEC);
+  const study = await client.createStudy(uniqueId("s"), SPEC);
   const params = { learning_rate: 0.01, layers: 2, batch_size: 32, optimizer: "adam" };
   const done = await study.addTrial(params, { accuracy: 0.9 });
   const failed = await study.addTrial({ ...params, layers: 3 }, undefined, {
@@ -229,7 +209,7 @@ test("addTrial: warm-start results, and queued trials handed out first", async (
 });
 
 test("study lifecycle: pause, resume, complete, list, delete", async () => {
-  const id = uniqueId();
+  const id = uniqueId("s");
   const study = await client.createStudy(id, SPEC, { displayName: "lifecycle" });
   assert.equal(study.proto.displayName, "lifecycle");
   await study.pause();
@@ -253,7 +233,7 @@ test("study lifecycle: pause, resume, complete, list, delete", async () => {
 test("listing goes through every page", async () => {
   const team = connect(server.address, { team: `t-${randomUUID().slice(0, 8)}` });
   try {
-    const ids = [uniqueId(), uniqueId(), uniqueId()];
+    const ids = [uniqueId("s"), uniqueId("s"), uniqueId("s")];
     for (const id of ids) {
       await team.createStudy(id, SPEC);
     }
@@ -276,7 +256,7 @@ test("listing goes through every page", async () => {
 });
 
 test("createOrLoadStudy loads the same spec and refuses a different one", async () => {
-  const id = uniqueId();
+  const id = uniqueId("s");
   const first = await client.createOrLoadStudy(id, SPEC);
   const again = await client.createOrLoadStudy(id, SPEC);
   assert.equal(again.name, first.name);
@@ -304,7 +284,7 @@ test("errors are typed and name the wrong field", async () => {
     ],
     metrics: [metric("y")],
   };
-  const error = await rejection(client.createStudy(uniqueId(), bad));
+  const error = await rejection(client.createStudy(uniqueId("s"), bad));
   assert.ok(error instanceof InvalidArgumentError);
   assert.ok(error instanceof SibylError);
   assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
@@ -319,7 +299,7 @@ test("errors are typed and name the wrong field", async () => {
   assert.ok(badId instanceof InvalidArgumentError);
   assert.equal(badId.field, "study_id");
 
-  const study = await client.createStudy(uniqueId(), SPEC);
+  const study = await client.createStudy(uniqueId("s"), SPEC);
   const [trial] = await study.suggest();
   assert.ok(trial);
   const nan = await rejection(trial.complete({ accuracy: Number.NaN }));
@@ -334,14 +314,14 @@ test("unknown studies and trials are NOT_FOUND", async () => {
   assert.ok(study instanceof NotFoundError);
   assert.equal(study.code, grpc.status.NOT_FOUND);
   assert.equal(study.reason, "STUDY_NOT_FOUND");
-  const existing = await client.createStudy(uniqueId(), SPEC);
+  const existing = await client.createStudy(uniqueId("s"), SPEC);
   const trial = await rejection(existing.getTrial(999));
   assert.ok(trial instanceof NotFoundError);
   assert.equal(trial.reason, "TRIAL_NOT_FOUND");
 });
 
 test("every call has a deadline; SuggestTrials has its own", async () => {
-  const study = await client.createStudy(uniqueId(), SPEC);
+  const study = await client.createStudy(uniqueId("s"), SPEC);
   const hurried = connect(server.address, { team: "node-client-tests", timeoutMs: 1 });
   const slowSuggest = connect(server.address, { team: "node-client-tests", suggestTimeoutMs: 1 });
   try {

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, mock, test } from "node:test";
+import { mock, test } from "node:test";
 
 import * as grpc from "@grpc/grpc-js";
 
@@ -22,6 +22,7 @@ import {
 import type { Client, ConnectOptions } from "../src/index";
 import { failing, startFakeServer } from "./support/fakeServer";
 import type { FakeServer } from "./support/fakeServer";
+import { cleanupsAfterEach, rejection } from "./support/fixtures";
 
 const FAST_RETRY = { initialBackoffMs: 10, maxBackoffMs: 50 };
 const NO_RETRY = { windowMs: 0, connectWindowMs: 0 };
@@ -31,32 +32,18 @@ const STUDY = {
   state: "STUDY_STATE_ACTIVE",
 };
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
+const defer = cleanupsAfterEach();
 
 async function serve(handlers: grpc.UntypedServiceImplementation): Promise<FakeServer> {
   const server = await startFakeServer(handlers);
-  cleanups.push(() => server.stop());
+  defer(() => server.stop());
   return server;
 }
 
 function open(address: string, options: ConnectOptions = {}): Client {
   const client = connect(address, { retry: FAST_RETRY, ...options });
-  cleanups.push(() => client.close());
+  defer(() => client.close());
   return client;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected the call to fail");
 }
 
 test("UNAVAILABLE is retried until the server answers, and said once", async () => {
@@ -72,7 +59,7 @@ test("UNAVAILABLE is retried until the server answers, and said once", async () 
     },
   });
   const warn = mock.method(console, "warn", () => undefined);
-  cleanups.push(() => warn.mock.restore());
+  defer(() => warn.mock.restore());
   assert.deepEqual(await open(server.address).listStudies(), []);
   assert.equal(calls, 4);
   assert.equal(warn.mock.callCount(), 1, "the first retry of a call is logged, once");
@@ -86,7 +73,7 @@ test("retries stop once the window is used up, with UnavailableError naming the 
   const counter = { calls: 0 };
   const server = await serve({ GetStudy: failing(grpc.status.UNAVAILABLE, counter) });
   const warn = mock.method(console, "warn", () => undefined);
-  cleanups.push(() => warn.mock.restore());
+  defer(() => warn.mock.restore());
   const client = open(server.address, {
     retry: { ...FAST_RETRY, windowMs: 400, connectWindowMs: 400 },
   });
@@ -124,7 +111,7 @@ test("ABORTED is retried too; other codes are not", async () => {
     },
   });
   const warn = mock.method(console, "warn", () => undefined);
-  cleanups.push(() => warn.mock.restore());
+  defer(() => warn.mock.restore());
   const client = open(server.address);
   assert.ok((await rejection(client.getStudy("s"))) instanceof InternalError);
   await client.call("DeleteStudy", { name: "teams/default/studies/s" });
@@ -141,7 +128,7 @@ test("an unreachable server is UnavailableError after the connect window, naming
   const { address } = server;
   server.stop(); // nothing listens on the port any more
   const warn = mock.method(console, "warn", () => undefined);
-  cleanups.push(() => warn.mock.restore());
+  defer(() => warn.mock.restore());
   const retry = { connectWindowMs: 500, windowMs: 60_000 };
   const began = Date.now();
   const error = await rejection(open(address, { retry }).getStudy("s"));
@@ -156,7 +143,7 @@ test("an aborted signal ends the retries with CancelledError", async () => {
   const counter = { calls: 0 };
   const server = await serve({ GetStudy: failing(grpc.status.UNAVAILABLE, counter) });
   const warn = mock.method(console, "warn", () => undefined);
-  cleanups.push(() => warn.mock.restore());
+  defer(() => warn.mock.restore());
   const error = await rejection(
     open(server.address).getStudy("s", { signal: AbortSignal.timeout(200) }),
   );
@@ -247,7 +234,7 @@ test(
   { skip: !hasOpenssl() && "no openssl" },
   async () => {
     const directory = mkdtempSync(join(tmpdir(), "sibyl-tls-"));
-    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    defer(() => rmSync(directory, { recursive: true, force: true }));
     const { key, cert, certFile } = selfSignedCertificate(directory);
     const credentials = grpc.ServerCredentials.createSsl(null, [
       { private_key: key, cert_chain: cert },
@@ -259,7 +246,7 @@ test(
       },
       credentials,
     );
-    cleanups.push(() => server.stop());
+    defer(() => server.stop());
     // The certificate names localhost: the name to check, instead of the address's IP.
     const channelOptions = { "grpc.ssl_target_name_override": "localhost" };
     const withFile = open(server.address, { caFile: certFile, channelOptions });

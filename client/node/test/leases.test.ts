@@ -4,9 +4,8 @@
  * lease changed after creation with `update`.
  */
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 
 import {
   FailedPreconditionError,
@@ -14,52 +13,31 @@ import {
   LeaseLostError,
   Trial,
   connect,
-  double,
-  metric,
 } from "../src/index";
 import type { Client, ConnectOptions, Study, StudySpec } from "../src/index";
 import { startProxy } from "./support/proxy";
-import { SibylServer } from "./support/sibylServer";
+import {
+  RANDOM_SPEC,
+  cleanupsAfterEach,
+  rejection,
+  serverForFile,
+  uniqueId,
+} from "./support/fixtures";
+import type { SibylServer } from "./support/sibylServer";
 
-const SPEC: StudySpec = {
-  parameters: [double("x", 0, 1)],
-  metrics: [metric("loss")],
-  algorithm: "random_search",
-  trialLeaseSeconds: 1,
-};
+const SPEC: StudySpec = { ...RANDOM_SPEC, trialLeaseSeconds: 1 };
 
 let server: SibylServer;
-before(async () => {
-  server = await SibylServer.start();
-});
-after(async () => {
-  await server?.stop();
+serverForFile((started) => {
+  server = started;
 });
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
+const defer = cleanupsAfterEach();
 
 function open(address: string, options: ConnectOptions = {}): Client {
   const client = connect(address, { team: "node-leases", ...options });
-  cleanups.push(() => client.close());
+  defer(() => client.close());
   return client;
-}
-
-function uniqueId(): string {
-  return `l-${randomUUID().slice(0, 8)}`;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected the call to fail");
 }
 
 /** Worker A's trial, and the same trial as worker B took it over once A's lease expired. */
@@ -78,8 +56,11 @@ async function takenOver(studyA: Study): Promise<{ trialA: Trial; trialB: Trial;
 
 test("a worker that lost its trial's lease is refused; the new holder's results count", async () => {
   const front = await startProxy(server.address); // to count worker A's calls
-  cleanups.push(() => front.stop());
-  const studyA = await open(front.address, { clientId: "worker-a" }).createStudy(uniqueId(), SPEC);
+  defer(() => front.stop());
+  const studyA = await open(front.address, { clientId: "worker-a" }).createStudy(
+    uniqueId("l"),
+    SPEC,
+  );
   const { trialA, trialB, studyB } = await takenOver(studyA);
 
   const asking = new Trial(studyA, trialA.proto); // A's trial, as another loop of A holds it
@@ -108,7 +89,10 @@ test("a worker that lost its trial's lease is refused; the new holder's results 
 });
 
 test("run() drops a lost trial and leaves a trial alone on a service error", async () => {
-  const studyA = await open(server.address, { clientId: "worker-a" }).createStudy(uniqueId(), SPEC);
+  const studyA = await open(server.address, { clientId: "worker-a" }).createStudy(
+    uniqueId("l"),
+    SPEC,
+  );
   const { trialA, trialB, studyB } = await takenOver(studyA);
   const dropped = await trialA.run(async (trial) => {
     await trial.report({ loss: 1 }, 1);
@@ -125,7 +109,7 @@ test("run() drops a lost trial and leaves a trial alone on a service error", asy
 
 test("update: a higher maxTrials lets a completed study suggest again", async () => {
   const client = open(server.address, { clientId: "worker-u" });
-  const study = await client.createStudy(uniqueId(), { ...SPEC, maxTrials: 1 });
+  const study = await client.createStudy(uniqueId("l"), { ...SPEC, maxTrials: 1 });
   const [first] = await study.suggest();
   assert.ok(first);
   await first.complete({ loss: 1 });

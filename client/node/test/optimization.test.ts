@@ -4,11 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { categorical, connect, double, metric } from "../src/index";
+import { categorical, double, metric } from "../src/index";
 import type { Client, Parameters, Study, StudySpec } from "../src/index";
-import { SibylServer } from "./support/sibylServer";
+import { serveFile } from "./support/fixtures";
 
 const TRIALS = 36;
 
@@ -35,17 +35,9 @@ const SPEC: StudySpec = {
   maxTrials: TRIALS,
 };
 
-let server: SibylServer;
 let client: Client;
-
-before(async () => {
-  server = await SibylServer.start();
-  client = connect(server.address, { team: "node-e2e", clientId: "node-worker-0" });
-});
-
-after(async () => {
-  client?.close();
-  await server?.stop();
+serveFile({ team: "node-e2e", clientId: "node-worker-0" }, (started) => {
+  ({ client } = started);
 });
 
 /** One worker: asks for two trials at a time until the study has none left. */

@@ -5,77 +5,48 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { after, afterEach, before, mock, test } from "node:test";
+import { mock, test } from "node:test";
 
 import * as grpc from "@grpc/grpc-js";
 
-import {
-  AlreadyExistsError,
-  UnavailableError,
-  connect,
-  double,
-  metric,
-  specToMessage,
-} from "../src/index";
-import type { Client, ConnectOptions, StudySpec } from "../src/index";
+import { AlreadyExistsError, UnavailableError, connect, specToMessage } from "../src/index";
+import type { Client, ConnectOptions } from "../src/index";
+import { RANDOM_SPEC, cleanupsAfterEach, rejection, serverForFile } from "./support/fixtures";
 import { startProxy } from "./support/proxy";
 import type { Intercept, Proxy } from "./support/proxy";
 import { SibylServer, freePort } from "./support/sibylServer";
 import type { StartOptions } from "./support/sibylServer";
 
-const SPEC: StudySpec = {
-  parameters: [double("x", 0, 1)],
-  metrics: [metric("loss")],
-  algorithm: "random_search",
-};
-
 let shared: SibylServer;
-before(async () => {
-  shared = await SibylServer.start();
-});
-after(async () => {
-  await shared?.stop();
+serverForFile((started) => {
+  shared = started;
 });
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) {
-    await cleanup();
-  }
-});
+const defer = cleanupsAfterEach();
 
 async function startServer(options: StartOptions = {}): Promise<SibylServer> {
   const server = await SibylServer.start(options);
-  cleanups.push(() => server.stop());
+  defer(() => server.stop());
   return server;
 }
 
 function open(address: string, options: ConnectOptions = {}): Client {
   const client = connect(address, { team: "node-retries", ...options });
-  cleanups.push(() => client.close());
+  defer(() => client.close());
   return client;
 }
 
 async function proxy(target: string, intercept?: Intercept): Promise<Proxy> {
   const started = await startProxy(target, intercept);
-  cleanups.push(() => started.stop());
+  defer(() => started.stop());
   return started;
 }
 
 /** console.warn, silenced and counted. */
 function silenceWarnings(): { callCount(): number } {
   const warn = mock.method(console, "warn", () => undefined);
-  cleanups.push(() => warn.mock.restore());
+  defer(() => warn.mock.restore());
   return warn.mock;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected the call to fail");
 }
 
 function lostAnswer(method: string): Intercept {
@@ -122,7 +93,7 @@ test("createStudy whose answer was lost is retried and returns the study it crea
   const front = await proxy(shared.address, lostAnswer("CreateStudy"));
   const client = open(front.address);
   const id = `lost-${randomUUID().slice(0, 8)}`;
-  const study = await client.createStudy(id, SPEC, { displayName: "once" });
+  const study = await client.createStudy(id, RANDOM_SPEC, { displayName: "once" });
   assert.equal(study.studyId, id);
   assert.equal(study.proto.displayName, "once");
   const sent = front.received.filter((r) => r.method === "CreateStudy");
@@ -130,7 +101,7 @@ test("createStudy whose answer was lost is retried and returns the study it crea
   assert.ok(sent[0]!.request.requestId, "a request id is sent");
   assert.equal(sent[1]!.request.requestId, sent[0]!.request.requestId, "the same for the retry");
   assert.equal((await client.listStudies()).filter((s) => s.studyId === id).length, 1);
-  const another = await rejection(client.createStudy(id, SPEC));
+  const another = await rejection(client.createStudy(id, RANDOM_SPEC));
   assert.ok(another instanceof AlreadyExistsError, "a new call is a new request");
 });
 
@@ -139,7 +110,7 @@ test("the same request id, sent twice through client.call, returns the same stud
   const request = {
     parent: client.teamName,
     studyId: `again-${randomUUID().slice(0, 8)}`,
-    study: { spec: specToMessage(SPEC) },
+    study: { spec: specToMessage(RANDOM_SPEC) },
     requestId: randomUUID(),
   };
   const first = await client.call("CreateStudy", request);
@@ -153,7 +124,7 @@ test("study.delete whose answer was lost succeeds, as does deleting it again", a
   silenceWarnings();
   const front = await proxy(shared.address, lostAnswer("DeleteStudy"));
   const client = open(front.address);
-  const study = await client.createStudy(`gone-${randomUUID().slice(0, 8)}`, SPEC);
+  const study = await client.createStudy(`gone-${randomUUID().slice(0, 8)}`, RANDOM_SPEC);
   await study.delete(); // deleted by the first attempt, whose answer was lost
   const deletes = front.received.filter((r) => r.method === "DeleteStudy");
   assert.equal(deletes.length, 2);
@@ -161,14 +132,17 @@ test("study.delete whose answer was lost succeeds, as does deleting it again", a
   await study.delete();
 });
 
-test("createToken whose answer was lost is retried with the same request id", async () => {
+/** An admin of a new server with tokens, behind a proxy that loses CreateToken's first answer. */
+async function adminLosingCreateToken(): Promise<{ admin: Client; front: Proxy }> {
   silenceWarnings();
   const server = await startServer({ args: ["--auth", "token"] });
   const front = await proxy(server.address, lostAnswer("CreateToken"));
-  const admin = open(front.address, {
-    team: "node-tokens",
-    token: await server.createTeam("node-tokens"),
-  });
+  const token = await server.createTeam("node-tokens");
+  return { admin: open(front.address, { team: "node-tokens", token }), front };
+}
+
+test("createToken whose answer was lost is retried with the same request id", async () => {
+  const { admin, front } = await adminLosingCreateToken();
   const { secret } = await admin.createToken("reader", { description: "lost once" });
   const sent = front.received.filter((r) => r.method === "CreateToken");
   assert.equal(sent.length, 2);
@@ -179,13 +153,7 @@ test("createToken whose answer was lost is retried with the same request id", as
 });
 
 test("a lost CreateToken answer leaves no second working token", async () => {
-  silenceWarnings();
-  const server = await startServer({ args: ["--auth", "token"] });
-  const front = await proxy(server.address, lostAnswer("CreateToken"));
-  const admin = open(front.address, {
-    team: "node-tokens",
-    token: await server.createTeam("node-tokens"),
-  });
+  const { admin } = await adminLosingCreateToken();
   await admin.createToken("reader", { description: "lost once" });
   const made = (await admin.listTokens()).filter((t) => t.description === "lost once");
   assert.equal(made.filter((t) => t.revokeTime === undefined).length, 1);

@@ -3,14 +3,12 @@
  * and outcome constraints, and warm-started learning curves.
  */
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
 import {
   FailedPreconditionError,
   InvalidArgumentError,
   categorical,
-  connect,
   constraint,
   double,
   integer,
@@ -18,33 +16,14 @@ import {
   metric,
 } from "../src/index";
 import type { Client, Parameter, StudySpec } from "../src/index";
-import { SibylServer } from "./support/sibylServer";
+import { OPTIMIZER_WITH_MOMENTUM, rejection, serveFile, uniqueId } from "./support/fixtures";
+import type { SibylServer } from "./support/sibylServer";
 
 let server: SibylServer;
 let client: Client;
-
-before(async () => {
-  server = await SibylServer.start();
-  client = connect(server.address, { team: "node-rich", clientId: "rich-worker" });
+serveFile({ team: "node-rich", clientId: "rich-worker" }, (started) => {
+  ({ server, client } = started);
 });
-
-after(async () => {
-  client?.close();
-  await server?.stop();
-});
-
-function uniqueId(): string {
-  return `r-${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected the call to fail");
-}
 
 const CONDITIONAL: StudySpec = {
   parameters: [
@@ -61,7 +40,7 @@ const CONDITIONAL: StudySpec = {
 };
 
 test("a conditional space with median stopping: plateaued trials are stopped", async () => {
-  const study = await client.createStudy(uniqueId(), CONDITIONAL);
+  const study = await client.createStudy(uniqueId("r"), CONDITIONAL);
   const stopped: number[] = [];
   const seen = new Set<string>();
   for (const trial of await study.suggest(8)) {
@@ -96,13 +75,7 @@ test("a conditional space with median stopping: plateaued trials are stopped", a
 test("conditional specs: plain data, loading, and only active parameters in trials", async () => {
   const data: StudySpec = {
     parameters: {
-      optimizer: ["sgd", "adam"],
-      momentum: {
-        type: "double",
-        low: 0,
-        high: 0.99,
-        when: { parent: "optimizer", values: ["sgd"] },
-      },
+      ...OPTIMIZER_WITH_MOMENTUM,
       beta1: {
         type: "double",
         low: 0.8,
@@ -123,7 +96,7 @@ test("conditional specs: plain data, loading, and only active parameters in tria
     earlyStopping: { rule: "median", minStep: 2, minTrials: 2 },
     seed: 1,
   };
-  const id = uniqueId();
+  const id = uniqueId("r");
   const study = await client.createOrLoadStudy(id, data);
   const again = await client.createOrLoadStudy(id, CONDITIONAL);
   assert.deepEqual(again.proto.spec, study.proto.spec, "the same spec as the builders'");
@@ -148,7 +121,7 @@ test("conditional specs: plain data, loading, and only active parameters in tria
   assert.equal(missing.field, "trial.parameters['momentum']");
 
   const wrong = await rejection(
-    client.createStudy(uniqueId(), {
+    client.createStudy(uniqueId("r"), {
       ...CONDITIONAL,
       parameters: [
         ...(CONDITIONAL.parameters as Parameter[]),
@@ -161,7 +134,7 @@ test("conditional specs: plain data, loading, and only active parameters in tria
 });
 
 test("several objectives and a constraint: the Pareto front of feasible trials", async () => {
-  const id = uniqueId();
+  const id = uniqueId("r");
   const study = await client.createStudy(id, {
     parameters: { x: { type: "double", low: 0, high: 1 } },
     metrics: {
@@ -218,7 +191,7 @@ test("several objectives and a constraint: the Pareto front of feasible trials",
   assert.equal(loaded.name, study.name, "the same metrics, built or as data");
   await assert.rejects(
     async () =>
-      client.createStudy(uniqueId(), {
+      client.createStudy(uniqueId("r"), {
         ...builders,
         metrics: [constraint("memory_gb", { atMost: 8 })],
       }),
@@ -228,7 +201,7 @@ test("several objectives and a constraint: the Pareto front of feasible trials",
 });
 
 test("a user can stop a running trial", async () => {
-  const study = await client.createStudy(uniqueId(), {
+  const study = await client.createStudy(uniqueId("r"), {
     parameters: { c: ["a", "b"] },
     metrics: { y: "minimize" },
     algorithm: "grid_search",
@@ -251,7 +224,7 @@ test("a user can stop a running trial", async () => {
 });
 
 test("warm-started learning curves count for early stopping", async () => {
-  const study = await client.createStudy(uniqueId(), {
+  const study = await client.createStudy(uniqueId("r"), {
     parameters: { x: { type: "double", low: 0, high: 1 } },
     metrics: { loss: "minimize" },
     algorithm: "random_search",
@@ -293,7 +266,7 @@ test("warm-started learning curves count for early stopping", async () => {
 });
 
 test("concurrent loops of one client get their own trials with their own clientId", async () => {
-  const study = await client.createStudy(uniqueId(), {
+  const study = await client.createStudy(uniqueId("r"), {
     parameters: { c: ["a", "b", "c"] },
     metrics: { y: "minimize" },
     algorithm: "grid_search",

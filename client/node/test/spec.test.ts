@@ -1,12 +1,10 @@
 /** Spec builders check their arguments and name what is wrong; a spec mismatch lists every difference. */
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
 import {
   SpecMismatchError,
   categorical,
-  connect,
   constraint,
   discrete,
   double,
@@ -21,7 +19,7 @@ import type { Client, Parameter, StudySpec } from "../src/index";
 import type { StudySpec__Output } from "../src/generated/sibyl/v1/StudySpec";
 import { normalized } from "../src/proto";
 import { mismatchError, specDifference, specDifferences } from "../src/specDiff";
-import { SibylServer } from "./support/sibylServer";
+import { rejection, serveFile, uniqueId } from "./support/fixtures";
 
 const X = double("x", 0, 1);
 const LOSS = metric("loss");
@@ -128,9 +126,9 @@ test("metric, constraint and stopping builders refuse a wrong argument", () => {
     "reductionFactor must be at least 2",
   );
   refused(
-    () => learningCurveStopping(3),
+    () => learningCurveStopping(3, { minStep: 3 }),
     RangeError,
-    "finalStep must be above minStep (default 3)",
+    "finalStep must be above minStep, got finalStep=3, minStep=3",
   );
   refused(() => learningCurveStopping(10.5), RangeError, "finalStep must be an integer, got 10.5");
 });
@@ -263,7 +261,24 @@ test("specDifferences: each differing field with the stored and the given value"
   );
   assert.deepEqual(
     specDifferences({ ...STORED_SPEC, earlyStopping: successiveHalving() }, STORED),
-    ["earlyStopping: stored none, given successiveHalving(minStep=1, reductionFactor=3)"],
+    ["earlyStopping: stored none, given successiveHalving(minStep=1)"],
+  );
+  const withPolicy = (earlyStopping: StudySpec["earlyStopping"]) => ({
+    ...STORED,
+    earlyStopping: normalized<StudySpec__Output>(
+      "sibyl.v1.StudySpec",
+      specToMessage({ ...STORED_SPEC, earlyStopping }),
+    ).earlyStopping,
+  });
+  const reported = withPolicy(medianStopping({ minTrials: 4 })); // as the server reports it
+  assert.deepEqual(
+    specDifferences({ ...STORED_SPEC, earlyStopping: medianStopping() }, reported),
+    [],
+    "an unset setting takes the stored value",
+  );
+  assert.deepEqual(
+    specDifferences({ ...STORED_SPEC, earlyStopping: medianStopping({ minTrials: 5 }) }, reported),
+    ["earlyStopping: stored median(minTrials=4), given median(minTrials=5)"],
   );
   assert.equal(
     specDifference({ ...STORED_SPEC, earlyStopping: medianStopping() }, STORED),
@@ -312,21 +327,26 @@ test("the mismatch error lists the differences and says how to go on", () => {
   );
 });
 
-let server: SibylServer;
 let client: Client;
-
-before(async () => {
-  server = await SibylServer.start();
-  client = connect(server.address, { team: "node-spec-tests" });
+serveFile({ team: "node-spec-tests" }, (started) => {
+  ({ client } = started);
 });
 
-after(async () => {
-  client?.close();
-  await server?.stop();
+test("a study reports the stopping settings in use; an unset one matches them", async () => {
+  const spec: StudySpec = { ...STORED_SPEC, earlyStopping: learningCurveStopping(12) };
+  const id = uniqueId("s");
+  const stored = await client.createOrLoadStudy(id, spec);
+  const curve = stored.proto.spec!.earlyStopping!.learningCurve!;
+  assert.equal(Number(curve.finalStep), 12);
+  assert.ok(Number(curve.minStep) > 0 && curve.minTrials > 0, "the server's defaults, filled in");
+  assert.equal((await client.createOrLoadStudy(id, spec)).name, stored.name);
+  const changed = { ...spec, earlyStopping: learningCurveStopping(12, { minStep: 5 }) };
+  const error = await rejection(client.createOrLoadStudy(id, changed));
+  assert.ok(error instanceof SpecMismatchError && error.difference === "earlyStopping");
 });
 
 test("createOrLoadStudy lists what differs from the stored study", async () => {
-  const id = `s-${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const id = uniqueId("s");
   const first = await client.createOrLoadStudy(id, STORED_SPEC);
   assert.equal((await client.createOrLoadStudy(id, STORED_SPEC)).name, first.name);
   const given: StudySpec = { ...STORED_SPEC, maxTrials: 100, algorithm: "quasi_random_search" };
@@ -341,4 +361,40 @@ test("createOrLoadStudy lists what differs from the stored study", async () => {
     "  algorithm: stored gp_bandit, given quasi_random_search",
     "  maxTrials: stored 50, given 100",
   ]);
+});
+
+test("prior studies are checked, sent, and come back in the study's spec", () => {
+  const spec = (priorStudies: StudySpec["priorStudies"]): StudySpec => ({
+    parameters: [X],
+    metrics: [LOSS],
+    priorStudies,
+  });
+  refused(() => specToMessage(spec(["old"])), RangeError, "teams/{team}/studies/{study}");
+  refused(
+    () => specToMessage(spec(["teams/t/studies/a", { study: "teams/t/studies/a" }])),
+    RangeError,
+    "names a study twice",
+  );
+  assert.deepEqual(
+    specToMessage(spec(["teams/t/studies/a", { study: "teams/t/studies/b", objective: "val" }]))
+      .priorStudies,
+    [
+      { study: "teams/t/studies/a", objective: "" },
+      { study: "teams/t/studies/b", objective: "val" },
+    ],
+  );
+});
+
+test("a study created with a prior study reports it", async () => {
+  const prior = await client.createOrLoadStudy(uniqueId("prior"), STORED_SPEC);
+  const spec: StudySpec = {
+    ...STORED_SPEC,
+    metrics: [metric("acc", "maximize")],
+    priorStudies: [{ study: prior.name, objective: "accuracy" }],
+  };
+  const study = await client.createOrLoadStudy(uniqueId("s"), spec);
+  assert.deepEqual(study.proto.spec!.priorStudies, [{ study: prior.name, objective: "accuracy" }]);
+  const missing = { ...spec, priorStudies: ["teams/node-spec-tests/studies/none-such"] };
+  const error = await rejection(client.createOrLoadStudy(uniqueId("s"), missing));
+  assert.match(String(error), /does not exist/);
 });

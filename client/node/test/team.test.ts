@@ -7,6 +7,7 @@ import { after, before, test } from "node:test";
 
 import { NotFoundError, PermissionDeniedError, UnauthenticatedError, connect } from "../src/index";
 import type { Client, StudySpec } from "../src/index";
+import { rejection } from "./support/fixtures";
 import { SibylServer } from "./support/sibylServer";
 
 const TEAM = "node-team";
@@ -34,15 +35,6 @@ after(async () => {
   }
   await server?.stop();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected the call to fail");
-}
 
 test("the team, read with any role", async () => {
   const team = await admin.team();

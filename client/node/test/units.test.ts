@@ -29,6 +29,7 @@ import { channelOptions, resolveOptions, serviceConfig } from "../src/options";
 import { normalized } from "../src/proto";
 import { dateOf, roleEnum, teamOf, tokenOf } from "../src/team";
 import { ValueCodec } from "../src/values";
+import { OPTIMIZER_WITH_MOMENTUM } from "./support/fixtures";
 
 const SPEC: StudySpec = {
   parameters: [
@@ -136,17 +137,17 @@ test("specs: conditions, objectives with reference values, constraints, early st
     { name: "memory_gb", constraint: { upperBound: 8 } },
     { name: "throughput", constraint: { upperBound: 1e6, lowerBound: 10 } },
   ]);
-  assert.deepEqual(message.earlyStopping, { median: { minStep: 2, minTrials: 3 } });
+  assert.deepEqual(message.earlyStopping, { median: { minStep: 2 } }, "unset: the server's");
   const policy = (earlyStopping: StudySpec["earlyStopping"]) =>
     specToMessage({ ...SPEC, earlyStopping }).earlyStopping;
   assert.deepEqual(policy(successiveHalving()), {
-    successiveHalving: { minStep: 1, reductionFactor: 3 },
+    successiveHalving: { minStep: 1 },
   });
   assert.deepEqual(policy(successiveHalving({ minStep: 2, reductionFactor: 4 })), {
     successiveHalving: { minStep: 2, reductionFactor: 4 },
   });
   assert.deepEqual(policy(learningCurveStopping(20, { minTrials: 5 })), {
-    learningCurve: { finalStep: 20, minStep: 3, minTrials: 5 },
+    learningCurve: { finalStep: 20, minTrials: 5 },
   });
   assert.deepEqual(
     policy({ rule: "learning_curve", finalStep: 9 }),
@@ -156,13 +157,7 @@ test("specs: conditions, objectives with reference values, constraints, early st
 
   const data: StudySpec = {
     parameters: {
-      optimizer: ["sgd", "adam"],
-      momentum: {
-        type: "double",
-        low: 0,
-        high: 0.99,
-        when: { parent: "optimizer", values: ["sgd"] },
-      },
+      ...OPTIMIZER_WITH_MOMENTUM,
       layers: { type: "integer", low: 1, high: 6 },
       units: {
         type: "integer",

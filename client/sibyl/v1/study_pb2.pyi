@@ -74,7 +74,7 @@ class Study(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., spec: _Optional[_Union[StudySpec, _Mapping]] = ..., state: _Optional[_Union[StudyState, str]] = ..., state_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trial_count: _Optional[int] = ...) -> None: ...
 
 class StudySpec(_message.Message):
-    __slots__ = ("parameters", "metrics", "algorithm", "max_trials", "seed", "trial_lease", "grid_resolution", "initial_trials", "early_stopping")
+    __slots__ = ("parameters", "metrics", "algorithm", "max_trials", "seed", "trial_lease", "grid_resolution", "initial_trials", "early_stopping", "prior_studies")
     PARAMETERS_FIELD_NUMBER: _ClassVar[int]
     METRICS_FIELD_NUMBER: _ClassVar[int]
     ALGORITHM_FIELD_NUMBER: _ClassVar[int]
@@ -84,6 +84,7 @@ class StudySpec(_message.Message):
     GRID_RESOLUTION_FIELD_NUMBER: _ClassVar[int]
     INITIAL_TRIALS_FIELD_NUMBER: _ClassVar[int]
     EARLY_STOPPING_FIELD_NUMBER: _ClassVar[int]
+    PRIOR_STUDIES_FIELD_NUMBER: _ClassVar[int]
     parameters: _containers.RepeatedCompositeFieldContainer[ParameterSpec]
     metrics: _containers.RepeatedCompositeFieldContainer[MetricSpec]
     algorithm: Algorithm
@@ -93,7 +94,16 @@ class StudySpec(_message.Message):
     grid_resolution: int
     initial_trials: int
     early_stopping: EarlyStoppingPolicy
-    def __init__(self, parameters: _Optional[_Iterable[_Union[ParameterSpec, _Mapping]]] = ..., metrics: _Optional[_Iterable[_Union[MetricSpec, _Mapping]]] = ..., algorithm: _Optional[_Union[Algorithm, str]] = ..., max_trials: _Optional[int] = ..., seed: _Optional[int] = ..., trial_lease: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., grid_resolution: _Optional[int] = ..., initial_trials: _Optional[int] = ..., early_stopping: _Optional[_Union[EarlyStoppingPolicy, _Mapping]] = ...) -> None: ...
+    prior_studies: _containers.RepeatedCompositeFieldContainer[PriorStudy]
+    def __init__(self, parameters: _Optional[_Iterable[_Union[ParameterSpec, _Mapping]]] = ..., metrics: _Optional[_Iterable[_Union[MetricSpec, _Mapping]]] = ..., algorithm: _Optional[_Union[Algorithm, str]] = ..., max_trials: _Optional[int] = ..., seed: _Optional[int] = ..., trial_lease: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., grid_resolution: _Optional[int] = ..., initial_trials: _Optional[int] = ..., early_stopping: _Optional[_Union[EarlyStoppingPolicy, _Mapping]] = ..., prior_studies: _Optional[_Iterable[_Union[PriorStudy, _Mapping]]] = ...) -> None: ...
+
+class PriorStudy(_message.Message):
+    __slots__ = ("study", "objective")
+    STUDY_FIELD_NUMBER: _ClassVar[int]
+    OBJECTIVE_FIELD_NUMBER: _ClassVar[int]
+    study: str
+    objective: str
+    def __init__(self, study: _Optional[str] = ..., objective: _Optional[str] = ...) -> None: ...
 
 class ParameterSpec(_message.Message):
     __slots__ = ("name", "condition", "double_range", "integer_range", "discrete_values", "categorical_values")

@@ -23,7 +23,6 @@ from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import (
     DEFAULT_GRID_RESOLUTION,
     DEFAULT_LEASE_SECONDS,
-    LEARNING_CURVE_MIN_STEP,
     Algorithm,
     EarlyStoppingPolicy,
     EarlyStoppingRule,
@@ -34,10 +33,12 @@ from sibyl_server.domain.study import (
     ParameterType,
     ParameterValue,
     ParentCondition,
+    PriorStudy,
     ScaleType,
     Study,
     StudySpec,
     StudyState,
+    stopping_policy,
 )
 from sibyl_server.domain.team import Role, Team, Token
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
@@ -107,6 +108,27 @@ def _set_timestamp(message: Message, field: str, seconds: float | None) -> None:
         getattr(message, field).CopyFrom(value)
 
 
+# Leaf messages whose fields have the names of a domain dataclass's (a constraint's
+# bounds, a condition's range, a stopping rule's settings, a team's quotas) map field by
+# field; the messages that rename or restructure (a parameter's oneof, the spec's lease
+# and budget) are mapped by the functions below.
+
+
+def given_fields(message: Message) -> dict[str, Any]:
+    """The fields set in `message`, by name: a proto3 scalar is set when it is not 0, an
+    `optional` one when it was assigned."""
+    return {field.name: value for field, value in message.ListFields()}
+
+
+def copy_fields(source: object, message: Message) -> None:
+    """Sets each field of `message` (marked present) that `source` has and is not None."""
+    message.SetInParent()
+    for field in message.DESCRIPTOR.fields:
+        value = getattr(source, field.name, None)
+        if value is not None:
+            setattr(message, field.name, value)
+
+
 # Studies -------------------------------------------------------------------------------
 
 
@@ -133,17 +155,14 @@ def spec_from_proto(message: study_pb2.StudySpec, field: str) -> StudySpec:
             if message.HasField("early_stopping")
             else None
         ),
+        prior_studies=tuple(PriorStudy(p.study, p.objective) for p in message.prior_studies),
     )
 
 
 def metric_from_proto(message: study_pb2.MetricSpec, field: str) -> MetricSpec:
     constraint = None
     if message.HasField("constraint"):
-        c = message.constraint
-        constraint = OutcomeConstraint(
-            upper_bound=c.upper_bound if c.HasField("upper_bound") else None,
-            lower_bound=c.lower_bound if c.HasField("lower_bound") else None,
-        )
+        constraint = OutcomeConstraint(**given_fields(message.constraint))
     # A constraint has no goal: GOAL_UNSPECIFIED is its normal value, not an error.
     goal = None
     if message.goal or constraint is None:
@@ -161,59 +180,25 @@ def metric_to_proto(metric: MetricSpec) -> study_pb2.MetricSpec:
     if metric.goal is not None:
         message.goal = enum_to_proto(metric.goal)
     if metric.constraint is not None:
-        message.constraint.SetInParent()
-        if metric.constraint.upper_bound is not None:
-            message.constraint.upper_bound = metric.constraint.upper_bound
-        if metric.constraint.lower_bound is not None:
-            message.constraint.lower_bound = metric.constraint.lower_bound
+        copy_fields(metric.constraint, message.constraint)
     if metric.reference_value is not None:
         message.reference_value = metric.reference_value
     return message
 
 
-_POLICY_DEFAULTS = EarlyStoppingPolicy(EarlyStoppingRule.MEDIAN)
-"""The domain's defaults, which unset (zero) proto fields take."""
-
-
 def policy_from_proto(message: study_pb2.EarlyStoppingPolicy, field: str) -> EarlyStoppingPolicy:
-    rule = message.WhichOneof("rule")
-    if rule == "median":
-        m = message.median
-        return EarlyStoppingPolicy(
-            EarlyStoppingRule.MEDIAN, m.min_step, m.min_trials or _POLICY_DEFAULTS.min_trials
-        )
-    if rule == "successive_halving":
-        h = message.successive_halving
-        return EarlyStoppingPolicy(
-            EarlyStoppingRule.SUCCESSIVE_HALVING,
-            min_step=h.min_step,
-            min_trials=1,
-            reduction_factor=h.reduction_factor or _POLICY_DEFAULTS.reduction_factor,
-        )
-    if rule == "learning_curve":
-        c = message.learning_curve
-        return EarlyStoppingPolicy(
-            EarlyStoppingRule.LEARNING_CURVE,
-            min_step=c.min_step or LEARNING_CURVE_MIN_STEP,
-            min_trials=c.min_trials or _POLICY_DEFAULTS.min_trials,
-            final_step=c.final_step,
-        )
-    raise InvalidArgument(field, "one of median, successive_halving, learning_curve is required")
+    name = message.WhichOneof("rule")
+    if name is None:
+        rules = ", ".join(rule.field_name for rule in EarlyStoppingRule)
+        raise InvalidArgument(field, f"one of {rules} is required")
+    # A setting left unset (0) takes the rule's default.
+    return stopping_policy(EarlyStoppingRule(name.upper()), **given_fields(getattr(message, name)))
 
 
 def policy_to_proto(policy: EarlyStoppingPolicy) -> study_pb2.EarlyStoppingPolicy:
-    if policy.rule is EarlyStoppingRule.MEDIAN:
-        rule = study_pb2.MedianStoppingRule(min_step=policy.min_step, min_trials=policy.min_trials)
-        return study_pb2.EarlyStoppingPolicy(median=rule)
-    if policy.rule is EarlyStoppingRule.SUCCESSIVE_HALVING:
-        halving = study_pb2.SuccessiveHalvingRule(
-            min_step=policy.min_step, reduction_factor=policy.reduction_factor
-        )
-        return study_pb2.EarlyStoppingPolicy(successive_halving=halving)
-    curve = study_pb2.LearningCurveRule(
-        final_step=policy.final_step, min_step=policy.min_step, min_trials=policy.min_trials
-    )
-    return study_pb2.EarlyStoppingPolicy(learning_curve=curve)
+    message = study_pb2.EarlyStoppingPolicy()
+    copy_fields(policy, getattr(message, policy.rule.field_name))
+    return message
 
 
 def parameter_from_proto(message: study_pb2.ParameterSpec, field: str) -> ParameterSpec:
@@ -233,12 +218,7 @@ def condition_from_proto(message: study_pb2.ParentCondition, field: str) -> Pare
     if kind == "numbers":
         return ParentCondition(message.parent, numbers=tuple(message.numbers.values))
     if kind == "range":
-        r = message.range
-        return ParentCondition(
-            message.parent,
-            min_value=r.min_value if r.HasField("min_value") else None,
-            max_value=r.max_value if r.HasField("max_value") else None,
-        )
+        return ParentCondition(message.parent, **given_fields(message.range))
     raise InvalidArgument(field, "one of categories, numbers, range is required")
 
 
@@ -249,11 +229,7 @@ def condition_to_proto(condition: ParentCondition) -> study_pb2.ParentCondition:
     elif condition.numbers:
         message.numbers.values.extend(condition.numbers)
     else:
-        message.range.SetInParent()
-        if condition.min_value is not None:
-            message.range.min_value = condition.min_value
-        if condition.max_value is not None:
-            message.range.max_value = condition.max_value
+        copy_fields(condition, message.range)
     return message
 
 
@@ -289,6 +265,8 @@ def _unconditional_parameter_from_proto(
 
 
 def spec_to_proto(spec: StudySpec) -> study_pb2.StudySpec:
+    """The effective spec: every setting with the value in use, defaults filled in, so
+    clients show and compare what the server does without restating its defaults."""
     message = study_pb2.StudySpec(
         parameters=[parameter_to_proto(p) for p in spec.parameters],
         metrics=[metric_to_proto(m) for m in spec.metrics],
@@ -298,11 +276,13 @@ def spec_to_proto(spec: StudySpec) -> study_pb2.StudySpec:
     )
     if spec.seed is not None:
         message.seed = spec.seed
-    if spec.num_initial_trials is not None:
-        message.initial_trials = spec.num_initial_trials
+    if spec.algorithm is Algorithm.GP_BANDIT:  # the only algorithm with initial trials
+        message.initial_trials = spec.initial_trials()
     message.trial_lease.FromMicroseconds(round(spec.lease_seconds * 1_000_000))
     if spec.early_stopping is not None:
         message.early_stopping.CopyFrom(policy_to_proto(spec.early_stopping))
+    for prior in spec.prior_studies:
+        message.prior_studies.add(study=prior.study, objective=prior.objective)
     return message
 
 
@@ -421,15 +401,8 @@ def role_from_proto(number: int, field: str) -> Role:
 
 
 def team_to_proto(team: Team) -> team_service_pb2.Team:
-    quotas = team.quotas
-    message = team_service_pb2.Team(
-        name=f"teams/{team.team}",
-        quotas=team_service_pb2.TeamQuotas(
-            max_active_studies=quotas.max_active_studies,
-            max_trials_per_study=quotas.max_trials_per_study,
-            max_suggest_requests_per_second=quotas.max_suggest_requests_per_second,
-        ),
-    )
+    message = team_service_pb2.Team(name=f"teams/{team.team}")
+    copy_fields(team.quotas, message.quotas)
     _set_timestamp(message, "create_time", team.create_time or None)
     return message
 

@@ -67,15 +67,23 @@ class TokenName:
 _TOKEN_ID = re.compile(r"[0-9a-f]{16}")
 
 
+def check_matches(pattern: re.Pattern[str], value: str, field: str, what: str) -> str:
+    """Returns `value` if `pattern` matches all of it, else raises InvalidArgument saying
+    that it is not `what`."""
+    if not pattern.fullmatch(value):
+        raise InvalidArgument(field, f"{quoted(value)} is not {what}")
+    return value
+
+
 def check_resource_id(value: str, field: str) -> str:
     """Returns `value` if it is a valid team or study id, else raises InvalidArgument."""
-    if not RESOURCE_ID.fullmatch(value):
-        raise InvalidArgument(
-            field,
-            f"{quoted(value)} is not a valid id: use 1 to 63 lowercase letters, digits and '-', "
-            "starting with a letter and not ending with '-'",
-        )
-    return value
+    return check_matches(
+        RESOURCE_ID,
+        value,
+        field,
+        "a valid id: use 1 to 63 lowercase letters, digits and '-', starting with a letter "
+        "and not ending with '-'",
+    )
 
 
 def parse_team_name(value: str, field: str) -> TeamName:
@@ -92,15 +100,13 @@ def parse_trial_name(value: str, field: str) -> TrialName:
     team, study, trial = _segments(value, field, ("teams", "studies", "trials"))
     check_resource_id(team, field)
     check_resource_id(study, field)
-    if not _TRIAL_ID.fullmatch(trial):
-        raise InvalidArgument(field, f"{quoted(trial)} is not a trial id (a positive integer)")
+    check_matches(_TRIAL_ID, trial, field, "a trial id (a positive integer)")
     return TrialName(team, study, int(trial))
 
 
 def parse_token_name(value: str, field: str) -> TokenName:
     team, token_id = _segments(value, field, ("teams", "tokens"))
-    if not _TOKEN_ID.fullmatch(token_id):
-        raise InvalidArgument(field, f"{quoted(token_id)} is not a token id (16 hex digits)")
+    check_matches(_TOKEN_ID, token_id, field, "a token id (16 hex digits)")
     return TokenName(check_resource_id(team, field), token_id)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ParameterValue = float | int | str
 """A parameter's value: float for DOUBLE and DISCRETE, int for INTEGER, str for CATEGORICAL."""
@@ -189,6 +189,11 @@ class EarlyStoppingRule(enum.Enum):
     SUCCESSIVE_HALVING = "SUCCESSIVE_HALVING"
     LEARNING_CURVE = "LEARNING_CURVE"
 
+    @property
+    def field_name(self) -> str:
+        """The rule's name in specs and field paths: "median", "successive_halving", ..."""
+        return self.value.lower()
+
 
 @dataclass(frozen=True)
 class EarlyStoppingPolicy:
@@ -210,8 +215,48 @@ class EarlyStoppingPolicy:
     final_step: int = 0
 
 
+@dataclass(frozen=True)
+class PriorStudy:
+    """An earlier study of the same team whose trials inform this one's model.
+
+    Attributes:
+        study: The prior's resource name, `teams/{team}/studies/{study}`.
+        objective: The prior's metric that measures this study's (first) objective;
+            "" means the metric of the same name.
+    """
+
+    study: str
+    objective: str = ""
+
+
+def shared_parameters(
+    target: Sequence[ParameterSpec], prior: Sequence[ParameterSpec]
+) -> tuple[str, ...]:
+    """The names of `target`'s parameters that `prior` also has, of the same kind
+    (numeric in both, or categorical in both): what a prior's trials can tell."""
+    kinds = {p.name: p.is_numeric for p in prior}
+    return tuple(p.name for p in target if kinds.get(p.name, not p.is_numeric) == p.is_numeric)
+
+
 LEARNING_CURVE_MIN_STEP = 3
 """The learning-curve rule's default first step: a curve needs 3 points to be fitted."""
+
+RULE_DEFAULTS: dict[EarlyStoppingRule, dict[str, int]] = {
+    EarlyStoppingRule.LEARNING_CURVE: {"min_step": LEARNING_CURVE_MIN_STEP},
+    # Successive halving ranks whichever trials reached a rung, however few.
+    EarlyStoppingRule.SUCCESSIVE_HALVING: {"min_trials": 1},
+}
+"""Where a rule's defaults differ from `EarlyStoppingPolicy`'s."""
+
+
+def stopping_policy(rule: EarlyStoppingRule, **given: float) -> EarlyStoppingPolicy:
+    """The policy of `rule` with the `given` settings; the others take the rule's defaults."""
+    return replace(EarlyStoppingPolicy(rule), **{**RULE_DEFAULTS.get(rule, {}), **given})
+
+
+TRANSFER_INITIAL_TRIALS = 2
+"""GP_BANDIT's default initial design when prior studies inform the model: the priors
+stand in for the rest of it (docs/transfer.md)."""
 
 DEFAULT_LEASE_SECONDS = 3600.0
 DEFAULT_GRID_RESOLUTION = 5
@@ -231,8 +276,10 @@ class StudySpec:
         lease_seconds: How long an ACTIVE trial stays with a silent worker.
         grid_resolution: Points per DOUBLE (and wide INTEGER) parameter in GRID_SEARCH.
         num_initial_trials: Quasi-random trials before GP_BANDIT fits a model;
-            None means 2 * dimensions + 2.
+            None means 2 * dimensions + 2, or TRANSFER_INITIAL_TRIALS with priors.
         early_stopping: When to stop trials early; None never stops them.
+        prior_studies: Earlier studies whose trials inform GP_BANDIT's model
+            (docs/transfer.md).
     """
 
     parameters: tuple[ParameterSpec, ...]
@@ -244,6 +291,7 @@ class StudySpec:
     grid_resolution: int = DEFAULT_GRID_RESOLUTION
     num_initial_trials: int | None = None
     early_stopping: EarlyStoppingPolicy | None = None
+    prior_studies: tuple[PriorStudy, ...] = ()
 
     def parameter(self, name: str) -> ParameterSpec:
         for spec in self.parameters:
@@ -268,9 +316,17 @@ class StudySpec:
     def is_conditional(self) -> bool:
         return has_conditions(self.parameters)
 
+    @property
+    def transfers(self) -> bool:
+        """Whether GP_BANDIT's model uses the prior studies: one objective and no
+        constraint (the only models the ensemble replaces)."""
+        return bool(self.prior_studies) and len(self.metrics) == 1
+
     def initial_trials(self) -> int:
         if self.num_initial_trials is not None:
             return self.num_initial_trials
+        if self.transfers:
+            return min(TRANSFER_INITIAL_TRIALS, 2 * len(self.parameters) + 2)
         return 2 * len(self.parameters) + 2
 
 

@@ -14,7 +14,9 @@ from collections.abc import Mapping
 
 from sibyl_server.domain.conditions import parents_first
 from sibyl_server.domain.errors import InvalidArgument, quoted, quoted_list
+from sibyl_server.domain.names import check_matches, parse_study_name
 from sibyl_server.domain.study import (
+    Algorithm,
     EarlyStoppingPolicy,
     EarlyStoppingRule,
     MetricSpec,
@@ -35,6 +37,7 @@ MAX_METRICS = 16
 MAX_MEASUREMENT_METRICS = 64
 """The spec's metrics and the others a measurement carries (a loss, a throughput)."""
 MAX_OBJECTIVES = 4
+MAX_PRIOR_STUDIES = 5
 MAX_DISCRETE_VALUES = 10_000
 MAX_CATEGORIES = 1_000
 MAX_CATEGORY_LENGTH = 256
@@ -79,6 +82,29 @@ def check_spec(spec: StudySpec, field: str) -> None:
         _check_range(spec.num_initial_trials, INITIAL_TRIALS_RANGE, f"{field}.initial_trials", "")
     if spec.early_stopping is not None:
         _check_early_stopping(spec.early_stopping, f"{field}.early_stopping")
+    if spec.prior_studies:
+        _check_prior_studies(spec, f"{field}.prior_studies")
+
+
+def _check_prior_studies(spec: StudySpec, field: str) -> None:
+    """The priors' form; that they exist and fit the study is checked against the store."""
+    if spec.algorithm is not Algorithm.GP_BANDIT:
+        raise InvalidArgument(field, "prior studies inform ALGORITHM_GP_BANDIT only")
+    if len(spec.metrics) != 1:
+        raise InvalidArgument(
+            field, "prior studies inform studies of one objective and no outcome constraint"
+        )
+    if len(spec.prior_studies) > MAX_PRIOR_STUDIES:
+        raise InvalidArgument(field, f"at most {MAX_PRIOR_STUDIES} prior studies are allowed")
+    seen: set[str] = set()
+    for index, prior in enumerate(spec.prior_studies):
+        item = f"{field}[{index}]"
+        parse_study_name(prior.study, f"{item}.study")
+        if prior.study in seen:
+            raise InvalidArgument(f"{item}.study", f"duplicate prior study {quoted(prior.study)}")
+        seen.add(prior.study)
+        if prior.objective:
+            check_name(prior.objective, f"{item}.objective")
 
 
 def _check_range(value: float, bounds: tuple[float, float], field: str, unit: str) -> None:
@@ -109,12 +135,12 @@ def _check_parameters_list(spec: StudySpec, field: str) -> None:
 
 
 def check_name(name: str, field: str) -> None:
-    if not NAME.fullmatch(name):
-        raise InvalidArgument(
-            field,
-            f"{quoted(name)} is not a valid name: 1 to 64 letters, digits, '_', '-' or '.', "
-            "starting with a letter or '_'",
-        )
+    check_matches(
+        NAME,
+        name,
+        field,
+        "a valid name: 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or '_'",
+    )
 
 
 def _check_domain(parameter: ParameterSpec, field: str) -> None:
@@ -308,15 +334,8 @@ def _check_no_cycles(spec: StudySpec, field: str) -> None:
             seen.add(name)
 
 
-_RULE_FIELDS = {
-    EarlyStoppingRule.MEDIAN: "median",
-    EarlyStoppingRule.SUCCESSIVE_HALVING: "successive_halving",
-    EarlyStoppingRule.LEARNING_CURVE: "learning_curve",
-}
-
-
 def _check_early_stopping(policy: EarlyStoppingPolicy, field: str) -> None:
-    rule = f"{field}.{_RULE_FIELDS[policy.rule]}"
+    rule = f"{field}.{policy.rule.field_name}"
     if policy.min_step < 0:
         raise InvalidArgument(f"{rule}.min_step", "must be 0 or more")
     if policy.min_trials < 1:

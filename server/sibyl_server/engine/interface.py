@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sibyl_server.domain.study import ParameterValue, StudySpec
+from sibyl_server.domain.study import MetricSpec, ParameterSpec, ParameterValue, StudySpec
 
 Parameters = Mapping[str, ParameterValue]
 EngineState = dict[str, Any]
@@ -21,6 +21,8 @@ METADATA_ALGORITHM = "sibyl.algorithm"
 """Trial metadata key naming the algorithm that produced a trial."""
 METADATA_FALLBACK_REASON = "sibyl.fallback_reason"
 """Trial metadata key: why the model-based algorithm fell back to quasi-random."""
+METADATA_PRIOR_WEIGHTS = "sibyl.prior_weights"
+"""Trial metadata key: the prior studies' weights in the model, JSON {study name: weight}."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,23 @@ class Observation:
 
 
 @dataclass(frozen=True)
+class PriorObservations:
+    """A prior study's finished trials, for transfer to the study (docs/transfer.md).
+
+    Attributes:
+        name: The prior as the study's spec names it (its resource name).
+        parameters: The prior's own parameters.
+        objective: The prior's metric that stands for the study's first objective.
+        completed: The prior's COMPLETED trials.
+    """
+
+    name: str
+    parameters: tuple[ParameterSpec, ...]
+    objective: MetricSpec
+    completed: Sequence[Observation]
+
+
+@dataclass(frozen=True)
 class SuggestionRequest:
     """A snapshot of a study, and how many new points it needs.
 
@@ -50,6 +69,7 @@ class SuggestionRequest:
         count: Number of new points wanted (>= 1).
         seed: The study's seed.
         state: What the previous call returned as `SuggestionResult.state` ({} at first).
+        priors: The spec's prior studies that still exist, with their trials.
     """
 
     spec: StudySpec
@@ -58,6 +78,7 @@ class SuggestionRequest:
     count: int
     seed: int
     state: Mapping[str, Any] = field(default_factory=dict)
+    priors: Sequence[PriorObservations] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ import base64
 import binascii
 import hashlib
 import json
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from sibyl_server.domain.errors import InvalidArgument
 from sibyl_server.domain.validation import MAX_INT64, MAX_PAGE_SIZE
@@ -19,6 +21,20 @@ def page_size(requested: int, default: int, field: str = "page_size") -> int:
     if requested < 0:
         raise InvalidArgument(field, "must be 0 or more")
     return min(requested or default, MAX_PAGE_SIZE)
+
+
+R = TypeVar("R")
+
+
+def cut_page(
+    records: Sequence[R], size: int, position: Callable[[R], int], request_fingerprint: str
+) -> tuple[list[R], str]:
+    """The page of `records`, which were read one beyond `size` to learn whether another
+    page follows, and that page's token ("" when none does)."""
+    page = list(records[:size])
+    if len(records) <= size:
+        return page, ""
+    return page, encode_page_token(position(page[-1]), request_fingerprint)
 
 
 def fingerprint(*parts: object) -> str:

@@ -5,10 +5,18 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from collections.abc import Callable
+from operator import attrgetter
 
-from sibyl_server.domain.errors import FailedPrecondition, NotFound
-from sibyl_server.domain.names import StudyName, TeamName, check_resource_id
-from sibyl_server.domain.study import Study, StudySpec, StudyState
+from sibyl_server.domain.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    quoted,
+    quoted_list,
+    study_not_found,
+)
+from sibyl_server.domain.names import StudyName, TeamName, check_resource_id, parse_study_name
+from sibyl_server.domain.study import Study, StudySpec, StudyState, shared_parameters
 from sibyl_server.domain.validation import (
     MAX_DISPLAY_NAME_LENGTH,
     check_request_id,
@@ -22,8 +30,8 @@ from sibyl_server.service.lifecycle import (
     exhausted_reason_after,
 )
 from sibyl_server.service.pagination import (
+    cut_page,
     decode_page_token,
-    encode_page_token,
     fingerprint,
     page_size,
 )
@@ -90,6 +98,7 @@ class StudyUseCases:
                 if earlier is not None:
                     return earlier.study
             check_active_studies(tx, parent.team)
+            check_prior_studies(tx, StudyName(parent.team, study_id), spec)
             return tx.insert_study(study, request_id or None).study
 
     def get_study(self, name: StudyName) -> Study:
@@ -102,11 +111,8 @@ class StudyUseCases:
         after = decode_page_token(token, request_fingerprint)
         with self._store.transaction(write=False) as tx:
             records = tx.studies(parent.team, after, size + 1)
-        next_token = ""
-        if len(records) > size:
-            records = records[:size]
-            next_token = encode_page_token(records[-1].pk, request_fingerprint)
-        return StudyPage([r.study for r in records], next_token)
+        page, next_token = cut_page(records, size, attrgetter("pk"), request_fingerprint)
+        return StudyPage([r.study for r in page], next_token)
 
     def delete_study(self, name: StudyName, allow_missing: bool = False) -> None:
         with self._store.transaction(write=True) as tx:
@@ -183,6 +189,37 @@ def _check_budget_fits(record: StudyRecord, spec: StudySpec) -> None:
             reason="MAX_TRIALS_BELOW_TRIAL_COUNT",
             metadata={"trial_count": str(count)},
         )
+
+
+def check_prior_studies(tx: Transaction, name: StudyName, spec: StudySpec) -> None:
+    """Each prior is another study of `name`'s team that can inform it: sharing a
+    parameter, with the objective it stands for. One store read per prior.
+
+    A study of another team is NOT_FOUND, as one that does not exist: a team never
+    learns what another team's studies are called.
+    """
+    for index, prior in enumerate(spec.prior_studies):
+        field = f"study.spec.prior_studies[{index}]"
+        prior_name = parse_study_name(prior.study, f"{field}.study")
+        if prior_name == name:
+            raise InvalidArgument(f"{field}.study", "a study cannot be its own prior")
+        if prior_name.team != name.team:
+            raise study_not_found(prior_name)
+        prior_spec = tx.study(prior_name).study.spec
+        if not shared_parameters(spec.parameters, prior_spec.parameters):
+            raise InvalidArgument(
+                f"{field}.study",
+                f"{prior.study} shares no parameter with this study (a parameter of the "
+                "same name, numeric in both or categorical in both)",
+            )
+        objective = prior.objective or spec.objective.name
+        objectives = [m.name for m in prior_spec.objectives]
+        if objective not in objectives:
+            raise InvalidArgument(
+                f"{field}.objective",
+                f"{quoted(objective)} is not an objective of {prior.study}; its objectives "
+                f"are {quoted_list(objectives)}",
+            )
 
 
 def _check_can_resume(tx: Transaction, record: StudyRecord) -> None:

@@ -22,15 +22,16 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import TypeVar
 
-from sibyl_server.domain.errors import Aborted, FailedPrecondition, InvalidArgument
-from sibyl_server.domain.names import StudyName
-from sibyl_server.domain.study import ParameterValue, StudySpec, StudyState
+from sibyl_server.domain.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound
+from sibyl_server.domain.names import StudyName, parse_study_name
+from sibyl_server.domain.study import ParameterValue, Study, StudySpec, StudyState
 from sibyl_server.domain.trial import Trial, TrialState
 from sibyl_server.domain.validation import check_parameters
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.interface import (
     Observation,
     Parameters,
+    PriorObservations,
     Suggestion,
     SuggestionRequest,
     SuggestionResult,
@@ -58,6 +59,8 @@ from sibyl_server.store.locks import StudyLock
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+MAX_PRIOR_TRIALS = 500
+"""Completed trials read of each prior study per snapshot (its first ones)."""
 Clock = Callable[[], float]
 
 
@@ -199,6 +202,7 @@ class SuggestionUseCase:
                 count=count,
                 seed=record.study.spec.seed or 0,
                 state=tx.engine_state(record.pk),
+                priors=prior_observations(tx, record.study) if with_history else [],
             )
             return _Snapshot(record, request)
 
@@ -427,3 +431,45 @@ def finished_observations(tx: Transaction, study_pk: int) -> list[Observation]:
         )
         for result in tx.trial_results(study_pk, FINISHED_STATES)
     ]
+
+
+def prior_observations(tx: Transaction, study: Study) -> list[PriorObservations]:
+    """The study's prior studies that still exist, each with at most MAX_PRIOR_TRIALS
+    COMPLETED trials: two queries per prior (its row, its trials), none when the spec
+    does not transfer."""
+    if not study.spec.transfers:
+        return []
+    priors = []
+    for prior in study.spec.prior_studies:
+        record = _prior_record(tx, study, prior.study)
+        if record is None:
+            continue
+        objective = prior.objective or study.spec.objective.name
+        metrics = [m for m in record.study.spec.objectives if m.name == objective]
+        if not metrics:
+            continue
+        trials = tx.trials(
+            record.pk,
+            states=(TrialState.COMPLETED,),
+            limit=MAX_PRIOR_TRIALS,
+            with_measurements=False,
+        )
+        completed = [
+            Observation(t.trial.parameters, t.trial.final_measurement.metrics)
+            for t in trials
+            if t.trial.final_measurement is not None
+        ]
+        spec = record.study.spec
+        priors.append(PriorObservations(prior.study, spec.parameters, metrics[0], completed))
+    return priors
+
+
+def _prior_record(tx: Transaction, study: Study, prior: str) -> StudyRecord | None:
+    """The prior's row; None once it was deleted (the study goes on without it)."""
+    name = parse_study_name(prior, "study.spec.prior_studies")
+    if name.team != study.team:
+        return None
+    try:
+        return tx.study(name)
+    except NotFound:
+        return None

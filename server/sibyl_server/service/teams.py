@@ -8,6 +8,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Callable
+from operator import attrgetter
 
 from sibyl_server.domain.errors import (
     Unauthenticated,
@@ -24,8 +25,8 @@ from sibyl_server.domain.validation import (
     check_token_ttl,
 )
 from sibyl_server.service.pagination import (
+    cut_page,
     decode_page_token,
-    encode_page_token,
     fingerprint,
     page_size,
 )
@@ -124,11 +125,8 @@ class TeamUseCases:
         with self._store.transaction(write=False) as tx:
             # A team without a record (authentication off) simply has no tokens.
             records = tx.tokens(parent.team, after, size + 1)
-        next_token = ""
-        if len(records) > size:
-            records = records[:size]
-            next_token = encode_page_token(records[-1].pk, request_fingerprint)
-        return TokenPage([r.token for r in records], next_token)
+        page, next_token = cut_page(records, size, attrgetter("pk"), request_fingerprint)
+        return TokenPage([r.token for r in page], next_token)
 
     def revoke_token(self, name: TokenName) -> Token:
         with self._store.transaction(write=True) as tx:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Collection, Mapping
+from operator import attrgetter
 
 from sibyl_server.domain.errors import FailedPrecondition, InvalidArgument, lease_lost
 from sibyl_server.domain.names import StudyName, TrialName
@@ -24,8 +25,8 @@ from sibyl_server.service.lifecycle import (
     exhausted_reason_after,
 )
 from sibyl_server.service.pagination import (
+    cut_page,
     decode_page_token,
-    encode_page_token,
     fingerprint,
     page_size,
 )
@@ -153,11 +154,9 @@ class TrialUseCases:
         with self._store.transaction(write=False) as tx:
             study_pk = tx.study(parent).pk
             records = tx.trials(study_pk, states=states, after_number=after, limit=size + 1)
-        next_token = ""
-        if len(records) > size:
-            records = records[:size]
-            next_token = encode_page_token(records[-1].trial.number, request_fingerprint)
-        return TrialPage([r.trial for r in records], next_token)
+        number = attrgetter("trial.number")
+        page, next_token = cut_page(records, size, number, request_fingerprint)
+        return TrialPage([r.trial for r in page], next_token)
 
     def add_measurement(
         self, name: TrialName, measurement: Measurement, client_id: str = ""

@@ -13,9 +13,9 @@ import dataclasses
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sibyl_server.domain.errors import Aborted, AlreadyExists, study_not_found, trial_not_found
 from sibyl_server.domain.names import StudyName, TrialName
@@ -39,11 +39,20 @@ from sibyl_server.store.interface import (
 from sibyl_server.store.locks import StudyLock
 
 ACTIVE_STATES = (TrialState.ACTIVE, TrialState.STOPPING)
+_Row = TypeVar("_Row")
 
 
 def _instant(seconds: float | None) -> float | None:
     """Times kept to the microsecond, as the SQL backends store them."""
     return None if seconds is None else round(seconds * 1_000_000) / 1_000_000
+
+
+def _page(
+    rows: Mapping[int, _Row], keep: Callable[[_Row], bool], after_pk: int, limit: int
+) -> list[tuple[int, _Row]]:
+    """The first `limit` rows that `keep` keeps, by increasing key, keys above `after_pk`."""
+    chosen = [(pk, row) for pk, row in rows.items() if pk > after_pk and keep(row)]
+    return sorted(chosen, key=lambda item: item[0])[:limit]
 
 
 def _json_copy(value: Any) -> Any:
@@ -191,12 +200,8 @@ class MemoryTransaction:
         return None
 
     def studies(self, team: str, after_pk: int, limit: int) -> list[StudyRecord]:
-        rows = sorted(
-            (pk, row)
-            for pk, row in self._t.studies.items()
-            if row.study.team == team and pk > after_pk
-        )
-        return [StudyRecord(pk, row.study, row.exhausted_reason) for pk, row in rows[:limit]]
+        rows = _page(self._t.studies, lambda row: row.study.team == team, after_pk, limit)
+        return [StudyRecord(pk, row.study, row.exhausted_reason) for pk, row in rows]
 
     def delete_study(self, study_pk: int) -> None:
         del self._t.studies[study_pk]
@@ -450,12 +455,10 @@ class MemoryTransaction:
         return None
 
     def tokens(self, team: str, after_pk: int, limit: int) -> list[TokenRecord]:
-        rows = sorted(
-            (pk, row)
-            for pk, row in self._t.tokens.items()
-            if self._t.teams[row.team_pk].team == team and pk > after_pk
+        rows = _page(
+            self._t.tokens, lambda row: self._t.teams[row.team_pk].team == team, after_pk, limit
         )
-        return [TokenRecord(pk, row.token, row.secret_hash) for pk, row in rows[:limit]]
+        return [TokenRecord(pk, row.token, row.secret_hash) for pk, row in rows]
 
     def revoke_token(self, token_id: str, now: float) -> None:
         for row in self._t.tokens.values():

@@ -13,7 +13,6 @@ import pytest
 import sibyl
 from sibyl.integrations.keras import SibylCallback
 from tests.client.integrations.trials import doomed_trial, fresh_trial, reported
-from tests.support.servers import ServerThread
 
 # keras on torch warns of deprecated torch and numpy calls it makes itself.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -37,12 +36,6 @@ def fit(trial: sibyl.Trial, data: tuple[np.ndarray, ...], epochs: int, **options
     model.fit(x, y, validation_split=0.25, epochs=epochs, batch_size=64, verbose=0,
               callbacks=[callback])  # fmt: skip
     return callback
-
-
-@pytest.fixture(scope="module")
-def client(server: ServerThread):
-    with sibyl.connect(server.address) as connected:
-        yield connected
 
 
 def test_reports_each_epoch_and_completes_with_the_best_value(

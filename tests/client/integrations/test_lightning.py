@@ -9,8 +9,13 @@ from torch.utils.data import DataLoader, TensorDataset
 
 import sibyl
 from sibyl.integrations.lightning import SibylCallback
-from tests.client.integrations.trials import doomed_trial, fresh_trial, reported
-from tests.support.servers import ServerThread
+from tests.client.integrations.trials import (
+    doomed_trial,
+    fresh_trial,
+    learned_and_completed,
+    reported,
+    stopped_by_the_policy,
+)
 
 # Lightning's advice ("few dataloader workers") and its own deprecated calls.
 pytestmark = [
@@ -56,21 +61,12 @@ def fit(trial: sibyl.Trial, epochs: int, **options) -> SibylCallback:
     return callback
 
 
-@pytest.fixture(scope="module")
-def client(server: ServerThread):
-    with sibyl.connect(server.address) as connected:
-        yield connected
-
-
 def test_reports_each_epoch_and_completes_with_the_best_value(
     client: sibyl.Client, unique_id: str
 ) -> None:
     trial = fresh_trial(client, unique_id)
     callback = fit(trial, epochs=4)
-    values = reported(trial)
-    assert len(values) == 4 and not callback.pruned
-    assert values[-1] < values[0]  # it trained
-    assert trial.state == "COMPLETED" and trial.metrics["loss"] == pytest.approx(min(values))
+    assert len(learned_and_completed(trial)) == 4 and not callback.pruned
 
 
 def test_a_training_metric_and_the_last_value(client: sibyl.Client, unique_id: str) -> None:
@@ -101,10 +97,7 @@ def test_stops_training_when_the_study_stops_the_trial(
     client: sibyl.Client, unique_id: str
 ) -> None:
     trial = doomed_trial(client, unique_id)
-    callback = fit(trial, epochs=10)
-    assert callback.pruned
-    assert len(reported(trial)) == 2  # steps 0 and 1: stopped at the policy's min_step
-    assert trial.state == "COMPLETED"
+    stopped_by_the_policy(trial, fit(trial, epochs=10).pruned)  # steps 0 and 1: min_step 1
 
 
 def test_a_monitor_never_logged_is_an_error(client: sibyl.Client, unique_id: str) -> None:

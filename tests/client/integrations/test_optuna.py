@@ -20,12 +20,6 @@ from tests.support.servers import ServerThread
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 
-@pytest.fixture(scope="module")
-def client(server: ServerThread) -> Iterator[sibyl.Client]:
-    with sibyl.connect(server.address) as connected:
-        yield connected
-
-
 def objective(trial: optuna.Trial) -> float:
     x = trial.suggest_float("x", -4.0, 4.0)
     lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
@@ -40,10 +34,17 @@ def sibyl_studies(client: sibyl.Client, prefix: str) -> list[sibyl.Study]:
     return [s for s in client.list_studies() if s.study_id.startswith(prefix)]
 
 
-def test_a_define_by_run_script_switches_by_changing_the_sampler(
-    server: ServerThread, client: sibyl.Client, unique_id: str
-) -> None:
+@pytest.fixture
+def sampler(server: ServerThread, unique_id: str) -> Iterator[SibylSampler]:
+    """A sampler of random search for the study `unique_id`, closed after the test."""
     sampler = SibylSampler(server.address, study_id=unique_id, seed=0, algorithm="random_search")
+    yield sampler
+    sampler.close()
+
+
+def test_a_define_by_run_script_switches_by_changing_the_sampler(
+    sampler: SibylSampler, client: sibyl.Client, unique_id: str
+) -> None:
     study = optuna.create_study(sampler=sampler)
     study.optimize(objective, n_trials=6)
     assert len(study.trials) == 6 and study.best_value < 10
@@ -58,7 +59,6 @@ def test_a_define_by_run_script_switches_by_changing_the_sampler(
     for sibyl_trial, optuna_trial in zip(trials[1:], study.trials[1:], strict=True):
         assert sibyl_trial.parameters["layers"] == optuna_trial.params["layers"]
         assert sibyl_trial.parameters["x"] == optuna_trial.params["x"]
-    sampler.close()
 
 
 def test_an_upfront_space_and_independent_parameters_outside_it(
@@ -157,9 +157,8 @@ def quadratic(trial: optuna.Trial) -> float:
 
 
 def test_one_sampler_for_two_studies_keeps_them_apart(
-    server: ServerThread, client: sibyl.Client, unique_id: str
+    sampler: SibylSampler, client: sibyl.Client, unique_id: str
 ) -> None:
-    sampler = SibylSampler(server.address, study_id=unique_id, seed=0, algorithm="random_search")
     first = optuna.create_study(study_name="first", sampler=sampler)
     second = optuna.create_study(study_name="second", sampler=sampler)  # same space, direction
     first.optimize(quadratic, n_trials=3)
@@ -168,13 +167,11 @@ def test_one_sampler_for_two_studies_keeps_them_apart(
     assert sorted(s.proto.display_name for s in studies) == ["first", "second"]
     counts = {s.proto.display_name: len(list(s.trials())) for s in studies}
     assert counts == {"first": 3, "second": 4}
-    sampler.close()
 
 
 def test_samplers_and_pruners_pickle_and_reconnect(
-    server: ServerThread, client: sibyl.Client, unique_id: str
+    sampler: SibylSampler, client: sibyl.Client, unique_id: str
 ) -> None:
-    sampler = SibylSampler(server.address, study_id=unique_id, seed=0, algorithm="random_search")
     study = optuna.create_study(sampler=sampler, pruner=SibylPruner(sibyl.MedianStopping()))
     study.optimize(quadratic, n_trials=2)
     copy = pickle.loads(pickle.dumps(sampler))
@@ -186,7 +183,6 @@ def test_samplers_and_pruners_pickle_and_reconnect(
     again.optimize(quadratic, n_trials=2)  # the copy loads the same Sibyl study
     [sibyl_study] = sibyl_studies(client, unique_id)
     assert [t.state for t in sibyl_study.trials()] == ["COMPLETED"] * 4
-    sampler.close()
     copy.close()
 
 
@@ -208,9 +204,8 @@ def test_a_sampler_never_closed_leaves_no_temporary_store(tmp_path: Path) -> Non
 
 
 def test_reseeding_opens_studies_with_a_new_seed(
-    server: ServerThread, client: sibyl.Client, unique_id: str
+    sampler: SibylSampler, client: sibyl.Client, unique_id: str
 ) -> None:
-    sampler = SibylSampler(server.address, study_id=unique_id, seed=0, algorithm="random_search")
     study = optuna.create_study(sampler=sampler)
     study.optimize(quadratic, n_trials=2)
     sampler.reseed_rng()
@@ -219,4 +214,3 @@ def test_reseeding_opens_studies_with_a_new_seed(
     seeds = {s.proto.spec.seed: len(list(s.trials())) for s in sibyl_studies(client, unique_id)}
     # The new study is warm-started with the two trials finished before the reseed.
     assert seeds == {0: 2, sampler.seed: 4}
-    sampler.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,12 +21,6 @@ SPACE = {
     "optimizer": tune.choice(["sgd", "adam", None]),
     "epochs": 3,
 }
-
-
-@pytest.fixture(scope="module")
-def client(server: ServerThread) -> Iterator[sibyl.Client]:
-    with sibyl.connect(server.address) as connected:
-        yield connected
 
 
 def test_suggest_report_complete_and_save_restore(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 import pytest
 import xgboost
@@ -9,8 +11,8 @@ from sklearn.datasets import load_breast_cancer
 
 import sibyl
 from sibyl.integrations.xgboost import SibylCallback
-from tests.client.integrations.trials import doomed_trial, fresh_trial, reported
-from tests.support.servers import ServerThread
+from tests.client.integrations.boosting import BoostingCallbackTests
+from tests.client.integrations.trials import fresh_trial, reported
 
 
 @pytest.fixture(scope="module")
@@ -31,39 +33,9 @@ def train(trial: sibyl.Trial, data: tuple, rounds: int, **options) -> SibylCallb
     return callback
 
 
-@pytest.fixture(scope="module")
-def client(server: ServerThread):
-    with sibyl.connect(server.address) as connected:
-        yield connected
-
-
-def test_reports_each_round_of_the_last_evaluation_set(
-    client: sibyl.Client, data: tuple, unique_id: str
-) -> None:
-    trial = fresh_trial(client, unique_id)
-    callback = train(trial, data, rounds=8)
-    values = reported(trial)
-    assert len(values) == 8 and not callback.pruned
-    assert values[-1] < values[0]
-    assert trial.state == "COMPLETED" and trial.metrics["loss"] == pytest.approx(min(values))
-
-
-def test_every_few_rounds_from_a_named_set(
-    client: sibyl.Client, data: tuple, unique_id: str
-) -> None:
-    trial = fresh_trial(client, unique_id)
-    train(trial, data, rounds=8, every=3, data_name="train", complete_with="last")
-    assert [m.step for m in trial.refresh().proto.measurements] == [0, 3, 6, 7]
-    assert trial.metrics["loss"] == pytest.approx(reported(trial)[-1])
-
-
-def test_stops_boosting_when_the_study_stops_the_trial(
-    client: sibyl.Client, data: tuple, unique_id: str
-) -> None:
-    trial = doomed_trial(client, unique_id)
-    callback = train(trial, data, rounds=50)
-    assert callback.pruned and len(reported(trial)) == 2
-    assert trial.state == "COMPLETED"
+class TestXGBoostCallback(BoostingCallbackTests):
+    train = staticmethod(train)
+    every_options: ClassVar[dict[str, Any]] = {"data_name": "train"}
 
 
 def test_the_scikit_learn_estimator_and_cv(

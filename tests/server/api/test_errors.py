@@ -384,11 +384,14 @@ def test_enum_zero_values_are_rejected(stub: StudyServiceStub, unique_id: str) -
         assert (error.code, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, field)
 
 
+def good_trial(state: trial_pb2.TrialState, **fields: Any) -> trial_pb2.Trial:
+    """A trial of GOOD_VALUES in `state`, with the message's other `fields`."""
+    return trial_pb2.Trial(parameters=values(**GOOD_VALUES), state=state, **fields)
+
+
 def completed_trial(**metrics: float) -> trial_pb2.Trial:
-    return trial_pb2.Trial(
-        parameters=values(**GOOD_VALUES),
-        state=trial_pb2.TRIAL_STATE_COMPLETED,
-        final_measurement=trial_pb2.Measurement(metrics=metrics),
+    return good_trial(
+        trial_pb2.TRIAL_STATE_COMPLETED, final_measurement=trial_pb2.Measurement(metrics=metrics)
     )
 
 
@@ -426,30 +429,21 @@ BAD_TRIALS: list[tuple[str, trial_pb2.Trial, str]] = [
     ("double given a string", with_values(x="high"), "trial.parameters['x']"),
     (
         "completed without measurement",
-        trial_pb2.Trial(parameters=values(**GOOD_VALUES), state=trial_pb2.TRIAL_STATE_COMPLETED),
+        good_trial(trial_pb2.TRIAL_STATE_COMPLETED),
         "trial.final_measurement",
     ),
     (
         "requested with measurement",
-        trial_pb2.Trial(
-            parameters=values(**GOOD_VALUES),
-            state=trial_pb2.TRIAL_STATE_REQUESTED,
+        good_trial(
+            trial_pb2.TRIAL_STATE_REQUESTED,
             final_measurement=trial_pb2.Measurement(metrics={"loss": 1.0}),
         ),
         "trial.final_measurement",
     ),
-    (
-        "active state",
-        trial_pb2.Trial(parameters=values(**GOOD_VALUES), state=trial_pb2.TRIAL_STATE_ACTIVE),
-        "trial.state",
-    ),
+    ("active state", good_trial(trial_pb2.TRIAL_STATE_ACTIVE), "trial.state"),
     (
         "reserved metadata",
-        trial_pb2.Trial(
-            parameters=values(**GOOD_VALUES),
-            state=trial_pb2.TRIAL_STATE_REQUESTED,
-            metadata={"sibyl.algorithm": "forged"},
-        ),
+        good_trial(trial_pb2.TRIAL_STATE_REQUESTED, metadata={"sibyl.algorithm": "forged"}),
         "trial.metadata['sibyl.algorithm']",
     ),
 ]

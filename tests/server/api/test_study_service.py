@@ -9,6 +9,12 @@ from scipy.stats import qmc
 from sibyl.v1 import study_pb2, trial_pb2
 from sibyl.v1 import study_service_pb2 as pb
 from sibyl.v1.study_service_pb2_grpc import StudyServiceStub
+from sibyl_server.domain.study import (
+    DEFAULT_GRID_RESOLUTION,
+    LEARNING_CURVE_MIN_STEP,
+    EarlyStoppingPolicy,
+    EarlyStoppingRule,
+)
 from tests.server.api.conftest import (
     GOOD_VALUES,
     TEAM,
@@ -35,6 +41,26 @@ def test_create_get_delete_study(stub: StudyServiceStub, unique_id: str) -> None
     stub.DeleteStudy(pb.DeleteStudyRequest(name=created.name))
     error = failure(stub.GetStudy, pb.GetStudyRequest(name=created.name))
     assert (error.code.name, error.reason) == ("NOT_FOUND", "STUDY_NOT_FOUND")
+
+
+def test_a_study_reports_its_effective_spec(stub: StudyServiceStub, unique_id: str) -> None:
+    curve = study_pb2.LearningCurveRule(final_step=10)
+    gp = create_study(
+        stub,
+        unique_id,
+        algorithm=study_pb2.ALGORITHM_GP_BANDIT,
+        early_stopping=study_pb2.EarlyStoppingPolicy(learning_curve=curve),
+    )
+    defaults = EarlyStoppingPolicy(EarlyStoppingRule.LEARNING_CURVE)
+    assert gp.spec.early_stopping.learning_curve == study_pb2.LearningCurveRule(
+        final_step=10, min_step=LEARNING_CURVE_MIN_STEP, min_trials=defaults.min_trials
+    )
+    assert gp.spec.initial_trials == 2 * len(gp.spec.parameters) + 2
+    assert gp.spec.grid_resolution == DEFAULT_GRID_RESOLUTION
+    median = study_pb2.EarlyStoppingPolicy(median=study_pb2.MedianStoppingRule())
+    quasi = create_study(stub, unique_id + "-q", early_stopping=median)
+    assert quasi.spec.early_stopping.median.min_trials == defaults.min_trials
+    assert not quasi.spec.HasField("initial_trials"), "only GP_BANDIT has initial trials"
 
 
 def test_list_studies_pages_through_a_team(stub: StudyServiceStub, unique_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -11,7 +12,6 @@ from sibyl_server.domain.study import (
     Goal,
     MetricSpec,
     ParameterSpec,
-    ParameterType,
     ParentCondition,
     StudySpec,
 )
@@ -87,11 +87,8 @@ def test_a_conditional_child_and_a_categorical_parent() -> None:
     spec = StudySpec(
         parameters=(
             ParameterSpec.categorical("opt", ["sgd", "adam"]),
-            ParameterSpec(
-                name="momentum",
-                type=ParameterType.DOUBLE,
-                min_value=0.0,
-                max_value=1.0,
+            dataclasses.replace(
+                ParameterSpec.double("momentum", 0.0, 1.0),
                 condition=ParentCondition("opt", categories=("sgd",)),
             ),
             ParameterSpec.double("noise", 0.0, 1.0),

@@ -14,6 +14,7 @@ from sibyl_server.domain.study import (
     ParameterSpec,
     ParameterType,
     ParentCondition,
+    PriorStudy,
     ScaleType,
     StudySpec,
 )
@@ -25,11 +26,8 @@ SPEC = StudySpec(
     parameters=(
         ParameterSpec.double("lr", 1e-4, 1e-1, scale=ScaleType.LOG),
         ParameterSpec.categorical("opt", ["sgd", "adam"]),
-        ParameterSpec(
-            name="momentum",
-            type=ParameterType.DOUBLE,
-            min_value=0.0,
-            max_value=0.99,
+        dataclasses.replace(
+            ParameterSpec.double("momentum", 0.0, 0.99),
             condition=ParentCondition("opt", categories=("sgd",)),
         ),
         ParameterSpec(name="layers", type=ParameterType.INTEGER, min_value=1, max_value=4),
@@ -69,8 +67,19 @@ STORED_SPEC = (
 
 
 def test_a_spec_is_stored_as_before_and_reads_back() -> None:
-    assert codec.spec_to_json(SPEC) == STORED_SPEC
+    assert codec.spec_to_json(SPEC) == STORED_SPEC[:-1] + ',"prior_studies":[]}'
     assert codec.spec_from_json(STORED_SPEC) == SPEC
+
+
+def test_prior_studies_are_stored_by_field_name() -> None:
+    priors = (PriorStudy("teams/t/studies/old", "val_loss"), PriorStudy("teams/t/studies/b"))
+    spec = dataclasses.replace(SPEC, prior_studies=priors)
+    stored = codec.spec_to_json(spec)
+    assert stored.endswith(
+        ',"prior_studies":[{"study":"teams/t/studies/old","objective":"val_loss"},'
+        '{"study":"teams/t/studies/b","objective":""}]}'
+    )
+    assert codec.spec_from_json(stored) == spec
 
 
 def test_a_spec_stored_before_early_stopping_and_conditions_existed_loads() -> None:

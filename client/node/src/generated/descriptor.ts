@@ -108,6 +108,23 @@ export const descriptor: Record<string, unknown> = {
                 "earlyStopping": {
                   "type": "EarlyStoppingPolicy",
                   "id": 9
+                },
+                "priorStudies": {
+                  "rule": "repeated",
+                  "type": "PriorStudy",
+                  "id": 10
+                }
+              }
+            },
+            "PriorStudy": {
+              "fields": {
+                "study": {
+                  "type": "string",
+                  "id": 1
+                },
+                "objective": {
+                  "type": "string",
+                  "id": 2
                 }
               }
             },

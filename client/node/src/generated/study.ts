@@ -14,6 +14,7 @@ import type { MetricSpec as _sibyl_v1_MetricSpec, MetricSpec__Output as _sibyl_v
 import type { OutcomeConstraint as _sibyl_v1_OutcomeConstraint, OutcomeConstraint__Output as _sibyl_v1_OutcomeConstraint__Output } from './sibyl/v1/OutcomeConstraint';
 import type { ParameterSpec as _sibyl_v1_ParameterSpec, ParameterSpec__Output as _sibyl_v1_ParameterSpec__Output } from './sibyl/v1/ParameterSpec';
 import type { ParentCondition as _sibyl_v1_ParentCondition, ParentCondition__Output as _sibyl_v1_ParentCondition__Output } from './sibyl/v1/ParentCondition';
+import type { PriorStudy as _sibyl_v1_PriorStudy, PriorStudy__Output as _sibyl_v1_PriorStudy__Output } from './sibyl/v1/PriorStudy';
 import type { Study as _sibyl_v1_Study, Study__Output as _sibyl_v1_Study__Output } from './sibyl/v1/Study';
 import type { StudySpec as _sibyl_v1_StudySpec, StudySpec__Output as _sibyl_v1_StudySpec__Output } from './sibyl/v1/StudySpec';
 import type { SuccessiveHalvingRule as _sibyl_v1_SuccessiveHalvingRule, SuccessiveHalvingRule__Output as _sibyl_v1_SuccessiveHalvingRule__Output } from './sibyl/v1/SuccessiveHalvingRule';
@@ -45,6 +46,7 @@ export interface ProtoGrpcType {
       OutcomeConstraint: MessageTypeDefinition<_sibyl_v1_OutcomeConstraint, _sibyl_v1_OutcomeConstraint__Output>
       ParameterSpec: MessageTypeDefinition<_sibyl_v1_ParameterSpec, _sibyl_v1_ParameterSpec__Output>
       ParentCondition: MessageTypeDefinition<_sibyl_v1_ParentCondition, _sibyl_v1_ParentCondition__Output>
+      PriorStudy: MessageTypeDefinition<_sibyl_v1_PriorStudy, _sibyl_v1_PriorStudy__Output>
       ScaleType: EnumTypeDefinition
       Study: MessageTypeDefinition<_sibyl_v1_Study, _sibyl_v1_Study__Output>
       StudySpec: MessageTypeDefinition<_sibyl_v1_StudySpec, _sibyl_v1_StudySpec__Output>

@@ -42,6 +42,7 @@ import type { ParameterImportance as _sibyl_v1_ParameterImportance, ParameterImp
 import type { ParameterSpec as _sibyl_v1_ParameterSpec, ParameterSpec__Output as _sibyl_v1_ParameterSpec__Output } from './sibyl/v1/ParameterSpec';
 import type { ParameterValue as _sibyl_v1_ParameterValue, ParameterValue__Output as _sibyl_v1_ParameterValue__Output } from './sibyl/v1/ParameterValue';
 import type { ParentCondition as _sibyl_v1_ParentCondition, ParentCondition__Output as _sibyl_v1_ParentCondition__Output } from './sibyl/v1/ParentCondition';
+import type { PriorStudy as _sibyl_v1_PriorStudy, PriorStudy__Output as _sibyl_v1_PriorStudy__Output } from './sibyl/v1/PriorStudy';
 import type { StopTrialRequest as _sibyl_v1_StopTrialRequest, StopTrialRequest__Output as _sibyl_v1_StopTrialRequest__Output } from './sibyl/v1/StopTrialRequest';
 import type { StopTrialResponse as _sibyl_v1_StopTrialResponse, StopTrialResponse__Output as _sibyl_v1_StopTrialResponse__Output } from './sibyl/v1/StopTrialResponse';
 import type { Study as _sibyl_v1_Study, Study__Output as _sibyl_v1_Study__Output } from './sibyl/v1/Study';
@@ -112,6 +113,7 @@ export interface ProtoGrpcType {
       ParameterSpec: MessageTypeDefinition<_sibyl_v1_ParameterSpec, _sibyl_v1_ParameterSpec__Output>
       ParameterValue: MessageTypeDefinition<_sibyl_v1_ParameterValue, _sibyl_v1_ParameterValue__Output>
       ParentCondition: MessageTypeDefinition<_sibyl_v1_ParentCondition, _sibyl_v1_ParentCondition__Output>
+      PriorStudy: MessageTypeDefinition<_sibyl_v1_PriorStudy, _sibyl_v1_PriorStudy__Output>
       ScaleType: EnumTypeDefinition
       StopTrialRequest: MessageTypeDefinition<_sibyl_v1_StopTrialRequest, _sibyl_v1_StopTrialRequest__Output>
       StopTrialResponse: MessageTypeDefinition<_sibyl_v1_StopTrialResponse, _sibyl_v1_StopTrialResponse__Output>

@@ -47,6 +47,7 @@ export * from "./sibyl/v1/ParameterImportance";
 export * from "./sibyl/v1/ParameterSpec";
 export * from "./sibyl/v1/ParameterValue";
 export * from "./sibyl/v1/ParentCondition";
+export * from "./sibyl/v1/PriorStudy";
 export * from "./sibyl/v1/RevokeTokenRequest";
 export * from "./sibyl/v1/RevokeTokenResponse";
 export * from "./sibyl/v1/Role";

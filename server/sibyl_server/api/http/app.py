@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sibyl_server.api.http.dashboard import dashboard_routes
 from sibyl_server.api.http.json_api import JsonApi, json_methods, unknown_method
 from sibyl_server.api.http.status import transport_error
 
@@ -21,7 +22,8 @@ def http_app(services: Iterable[tuple[ServiceDescriptor, Any]], max_body_bytes: 
     """The JSON API of each (descriptor, servicer); bodies of at most `max_body_bytes`."""
     api = JsonApi(json_methods(services), max_body_bytes)
     app = Starlette(
-        routes=[Route("/{service}/{method}", api.call, methods=["POST"])],
+        # The dashboard's paths have no dot in their first segment, so no RPC's can clash.
+        routes=[*dashboard_routes(), Route("/{service}/{method}", api.call, methods=["POST"])],
         exception_handlers={HTTPException: _routing_error, Exception: _internal_error},
     )
     # A redirect would make clients repeat a POST body (or, like curl, drop it): a 404.

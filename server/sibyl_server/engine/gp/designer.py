@@ -7,24 +7,29 @@ recorded in the points' metadata and logged, never raised.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import torch
+from botorch.models.model import Model
 
 from sibyl_server.domain.study import Algorithm
 from sibyl_server.engine.gp.acquisition import STRATEGIES, choose_strategy
 from sibyl_server.engine.gp.acquisition.strategy import AcquisitionContext, AcquisitionStrategy
-from sibyl_server.engine.gp.data import step_data
+from sibyl_server.engine.gp.data import StepData, step_data
 from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
-from sibyl_server.engine.gp.model import fit_models
+from sibyl_server.engine.gp.model import FittedModels, Hyperparameters, fit_models
 from sibyl_server.engine.gp.optimize import AcquisitionOptimizer
 from sibyl_server.engine.gp.state import GpBanditState
 from sibyl_server.engine.gp.threads import step_threads
+from sibyl_server.engine.gp.transfer import transfer_model, uses_priors
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
     METADATA_FALLBACK_REASON,
+    METADATA_PRIOR_WEIGHTS,
     Suggestion,
     SuggestionRequest,
     SuggestionResult,
@@ -86,12 +91,15 @@ class GpBanditDesigner:
             fitted = fit_models(
                 data, state.saved_hyperparameters(), self.options.max_exact_observations
             )
-            state = state.fitted(fitted.hyperparameters)
+            models, hyperparameters, metadata = _with_priors(
+                request, data, fitted, state.saved_hyperparameters()
+            )
+            state = state.fitted(hyperparameters)
             done_fitting = time.perf_counter()
             context = AcquisitionContext(
                 spec=request.spec,
                 data=data,
-                models=fitted.models,
+                models=models,
                 count=request.count,
                 seed=seed,
                 mc_samples=self.options.mc_samples,
@@ -99,7 +107,7 @@ class GpBanditDesigner:
             )
             candidates = choose_strategy(context, self.strategies).candidates(context)
             acquired = time.perf_counter()
-        suggestions, state = _decode(request, data.encoding, candidates, state)
+        suggestions, state = _decode(request, data.encoding, candidates, state, metadata)
         return SuggestionResult(
             suggestions,
             state.write(request.state),
@@ -107,13 +115,31 @@ class GpBanditDesigner:
         )
 
 
+def _with_priors(
+    request: SuggestionRequest,
+    data: StepData,
+    fitted: FittedModels,
+    saved: Mapping[str, Mapping[str, Any]],
+) -> tuple[list[Model], dict[str, Hyperparameters], dict[str, str]]:
+    """The step's models, hyperparameters and trial metadata: with usable prior studies,
+    the objective's GP becomes their ranking-weighted ensemble (gp/transfer.py)."""
+    if not uses_priors(request) or len(fitted.models) != 1:
+        return fitted.models, fitted.hyperparameters, {}
+    transfer = transfer_model(request, data, fitted.models[0], saved)
+    hyperparameters = {**fitted.hyperparameters, **transfer.hyperparameters}
+    weights = {name: round(weight, 4) for name, weight in transfer.weights.items()}
+    return [transfer.model], hyperparameters, {METADATA_PRIOR_WEIGHTS: json.dumps(weights)}
+
+
 def _decode(
     request: SuggestionRequest,
     encoding: SearchSpaceEncoding,
     candidates: torch.Tensor,
     state: GpBanditState,
+    metadata: dict[str, str],
 ) -> tuple[list[Suggestion], GpBanditState]:
-    """Decoded `count x d` candidates; a repeat of a pending or failed trial is replaced."""
+    """Decoded `count x d` candidates, each with `metadata`; a repeat of a pending or
+    failed trial is replaced."""
     taken = [dict(p) for p in request.pending]
     taken += [dict(o.parameters) for o in request.completed if o.infeasible]
     suggestions: list[Suggestion] = []
@@ -124,7 +150,7 @@ def _decode(
             replacements += 1
             continue
         taken.append(parameters)
-        suggestions.append(Suggestion(parameters, {METADATA_ALGORITHM: GP_BANDIT}))
+        suggestions.append(Suggestion(parameters, {METADATA_ALGORITHM: GP_BANDIT, **metadata}))
     if replacements:
         # Discrete spaces can round two optima to one point; a repeat would waste a
         # worker, so those slots get the study's next quasi-random points instead.

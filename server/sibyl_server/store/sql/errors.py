@@ -8,14 +8,28 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
-from sqlalchemy import exc
+from sqlalchemy import Connection, Table, exc, insert
 
-from sibyl_server.domain.errors import Aborted, Unavailable
+from sibyl_server.domain.errors import Aborted, SibylServerError, Unavailable
 from sibyl_server.store.locks import StudyLock
 
 # PostgreSQL errors that mean "try again": serialization failure, deadlock.
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}
+
+
+def insert_row(
+    connection: Connection, table: Table, values: dict[str, Any], conflict: SibylServerError
+) -> int:
+    """Inserts `values` into `table` and returns the new row's primary key; a unique
+    constraint that refuses the row raises `conflict` (the domain's word for it)."""
+    try:
+        pk = connection.execute(insert(table).values(values)).inserted_primary_key
+    except exc.IntegrityError as error:
+        raise conflict from error
+    assert pk is not None
+    return int(pk[0])
 
 
 @contextlib.contextmanager

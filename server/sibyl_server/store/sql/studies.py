@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, exc, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, select, update
 
 from sibyl_server.domain.errors import AlreadyExists, study_not_found
 from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import Study, StudyState
 from sibyl_server.store import codec
 from sibyl_server.store.interface import StudyChanges, StudyRecord
+from sibyl_server.store.sql.errors import insert_row
 from sibyl_server.store.tables import studies
 
 
@@ -33,15 +34,11 @@ class SqlStudies:
             "create_time": codec.to_micros(study.create_time),
             "update_time": codec.to_micros(study.update_time),
         }
-        try:
-            pk = self._connection.execute(insert(studies).values(values)).inserted_primary_key
-        except exc.IntegrityError as error:
-            raise AlreadyExists(
-                f"study teams/{study.team}/studies/{study.study_id} already exists",
-                reason="STUDY_ALREADY_EXISTS",
-            ) from error
-        assert pk is not None
-        return StudyRecord(int(pk[0]), study, "")
+        exists = AlreadyExists(
+            f"study teams/{study.team}/studies/{study.study_id} already exists",
+            reason="STUDY_ALREADY_EXISTS",
+        )
+        return StudyRecord(insert_row(self._connection, studies, values, exists), study, "")
 
     def study(self, name: StudyName, *, lock: bool = False) -> StudyRecord:
         query = select(studies).where(

@@ -11,6 +11,7 @@ from sibyl_server.domain.errors import Aborted, AlreadyExists
 from sibyl_server.domain.team import Role, Team, TeamQuotas, Token
 from sibyl_server.store import codec
 from sibyl_server.store.interface import TeamRecord, TokenRecord
+from sibyl_server.store.sql.errors import insert_row
 from sibyl_server.store.tables import rate_windows, teams, tokens
 
 
@@ -23,14 +24,10 @@ class SqlTeams:
             "quotas": codec.quotas_to_json(team.quotas),
             "create_time": codec.to_micros(team.create_time),
         }
-        try:
-            pk = self._connection.execute(insert(teams).values(values)).inserted_primary_key
-        except exc.IntegrityError as error:
-            raise AlreadyExists(
-                f"team teams/{team.team} already exists", reason="TEAM_ALREADY_EXISTS"
-            ) from error
-        assert pk is not None
-        return int(pk[0])
+        exists = AlreadyExists(
+            f"team teams/{team.team} already exists", reason="TEAM_ALREADY_EXISTS"
+        )
+        return insert_row(self._connection, teams, values, exists)
 
     def team(self, team: str) -> TeamRecord | None:
         row = self._connection.execute(select(teams).where(teams.c.team == team)).first()

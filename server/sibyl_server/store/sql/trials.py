@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, exc, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
 
 from sibyl_server.domain.errors import Aborted, trial_not_found
 from sibyl_server.domain.names import TrialName
@@ -19,6 +19,7 @@ from sibyl_server.store.interface import (
     TrialRecord,
     TrialResult,
 )
+from sibyl_server.store.sql.errors import insert_row
 from sibyl_server.store.tables import measurements, trials
 
 HELD_STATES = (TrialState.ACTIVE.value, TrialState.STOPPING.value)
@@ -48,16 +49,12 @@ class SqlTrials:
             "complete_time": codec.micros_or_none(trial.complete_time),
             "update_time": codec.to_micros(trial.update_time),
         }
-        try:
-            pk = self._connection.execute(insert(trials).values(values)).inserted_primary_key
-        except exc.IntegrityError as error:
-            # Only a concurrent CreateTrial with the same request id can get here
-            # (numbers are allocated under the study row's lock): a retry finds it.
-            raise Aborted(
-                "concurrent request with the same request_id; retry", reason="CONCURRENT_REQUEST"
-            ) from error
-        assert pk is not None
-        return int(pk[0])
+        # Only a concurrent CreateTrial with the same request id can conflict (numbers
+        # are allocated under the study row's lock): a retry finds it.
+        concurrent = Aborted(
+            "concurrent request with the same request_id; retry", reason="CONCURRENT_REQUEST"
+        )
+        return insert_row(self._connection, trials, values, concurrent)
 
     def trial(self, study_pk: int, name: TrialName, *, lock: bool = False) -> TrialRecord:
         query = select(trials).where(

@@ -5,6 +5,7 @@ import type { MetricSpec as _sibyl_v1_MetricSpec, MetricSpec__Output as _sibyl_v
 import type { Algorithm as _sibyl_v1_Algorithm, Algorithm__Output as _sibyl_v1_Algorithm__Output } from '../../sibyl/v1/Algorithm';
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
 import type { EarlyStoppingPolicy as _sibyl_v1_EarlyStoppingPolicy, EarlyStoppingPolicy__Output as _sibyl_v1_EarlyStoppingPolicy__Output } from '../../sibyl/v1/EarlyStoppingPolicy';
+import type { PriorStudy as _sibyl_v1_PriorStudy, PriorStudy__Output as _sibyl_v1_PriorStudy__Output } from '../../sibyl/v1/PriorStudy';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -63,6 +64,18 @@ export interface StudySpec {
    * measurements (see CheckTrialEarlyStopping). Unset: trials are never stopped.
    */
   'earlyStopping'?: (_sibyl_v1_EarlyStoppingPolicy | null);
+  /**
+   * GP_BANDIT only: earlier studies of the same team whose trials inform the model
+   * (transfer; see docs/transfer.md). Each prior's trials are modelled on the
+   * parameters it shares with this study and weighted by how well they order this
+   * study's trials, so a prior that does not predict this study gets (almost) no
+   * weight; the weights used are in each suggested trial's metadata
+   * `sibyl.prior_weights`. Only for studies of one objective and no outcome
+   * constraint; unset `initial_trials` then defaults to 2. Unset: no priors. At most
+   * 5, distinct, each sharing a parameter with this study, never the study itself.
+   * Fixed at creation.
+   */
+  'priorStudies'?: (_sibyl_v1_PriorStudy)[];
   '_seed'?: "seed";
   '_initialTrials'?: "initialTrials";
 }
@@ -123,6 +136,18 @@ export interface StudySpec__Output {
    * measurements (see CheckTrialEarlyStopping). Unset: trials are never stopped.
    */
   'earlyStopping': (_sibyl_v1_EarlyStoppingPolicy__Output | null);
+  /**
+   * GP_BANDIT only: earlier studies of the same team whose trials inform the model
+   * (transfer; see docs/transfer.md). Each prior's trials are modelled on the
+   * parameters it shares with this study and weighted by how well they order this
+   * study's trials, so a prior that does not predict this study gets (almost) no
+   * weight; the weights used are in each suggested trial's metadata
+   * `sibyl.prior_weights`. Only for studies of one objective and no outcome
+   * constraint; unset `initial_trials` then defaults to 2. Unset: no priors. At most
+   * 5, distinct, each sharing a parameter with this study, never the study itself.
+   * Fixed at creation.
+   */
+  'priorStudies': (_sibyl_v1_PriorStudy__Output)[];
   '_seed'?: "seed";
   '_initialTrials'?: "initialTrials";
 }

@@ -1,0 +1,119 @@
+// The dashboard: a studies list and a study page, drawn from the JSON API and refreshed
+// by polling. Pages are addressed by the URL's fragment (#/studies/{id}); the team and
+// token live in sessionStorage (see api.js).
+
+import * as echarts from "./vendor/echarts.esm.min.js";
+import * as api from "./api.js";
+import { StudiesPage } from "./studies.js";
+import { StudyPage } from "./study.js";
+import { esc } from "./html.js";
+
+const params = new URLSearchParams(location.search);
+// ?refresh=SECONDS changes how often a page polls (3 s by default).
+const REFRESH_MS = (Number(params.get("refresh")) || 3) * 1000;
+// ?team=NAME (as `sibyl dashboard --team NAME` writes it) chooses the team to show.
+if (params.get("team")) api.setTeam(params.get("team"));
+
+let page = null;
+let timer = null;
+
+function showSignIn(message = "") {
+  stop();
+  document.body.dataset.page = "signin";
+  document.getElementById("crumbs").textContent = "";
+  document.getElementById("session").textContent = "";
+  const main = document.getElementById("main");
+  main.innerHTML = `
+    <h1>Sign in</h1>
+    <form class="signin panel" id="signin">
+      <label>Team <input name="team" value="${esc(api.currentTeam())}" required autocomplete="off"></label>
+      <label>Token <input name="token" type="password" autocomplete="off"></label>
+      <button type="submit">Sign in</button>
+      <p class="error" id="signin-error">${esc(message)}</p>
+    </form>`;
+  document.getElementById("signin").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    api.signIn(form.get("team").trim(), form.get("token").trim());
+    try {
+      await api.listStudies(api.currentTeam()); // the token and the team, checked at once
+      location.hash = "#/";
+      route();
+    } catch (error) {
+      document.getElementById("signin-error").textContent = describe(error);
+    }
+  });
+}
+
+function describe(error) {
+  if (error instanceof api.ApiError) {
+    if (error.status === 401) return `The token was refused: ${error.message}`;
+    if (error.status === 404) return `No such team for this token: ${error.message}`;
+    return error.message;
+  }
+  return String(error);
+}
+
+function showSession() {
+  const session = document.getElementById("session");
+  session.innerHTML = `team <b>${esc(api.currentTeam())}</b> · <a href="#/signin" id="signout">${api.hasToken() ? "sign out" : "change team"}</a>`;
+  document.getElementById("signout").addEventListener("click", () => api.signOut());
+}
+
+function stop() {
+  clearTimeout(timer);
+  timer = null;
+  page?.dispose();
+  page = null;
+}
+
+async function refresh(current) {
+  try {
+    const started = performance.now();
+    await current.refresh();
+    if (current !== page) return;
+    document.body.dataset.refreshMs = String(performance.now() - started);
+    document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes || 0) + 1);
+  } catch (error) {
+    if (current !== page) return;
+    const signedOut = error instanceof api.ApiError && error.status === 401;
+    // A team the token does not belong to is NOT_FOUND, as a missing one is.
+    const otherTeam =
+      error instanceof api.ApiError && error.status === 404 && current instanceof StudiesPage;
+    if (signedOut || otherTeam) return showSignIn(describe(error));
+    current.showError(describe(error));
+  }
+  if (current === page) timer = setTimeout(() => refresh(current), REFRESH_MS);
+}
+
+function route() {
+  stop();
+  const hash = location.hash.replace(/^#/, "") || "/";
+  if (hash === "/signin") return showSignIn();
+  const main = document.getElementById("main");
+  const crumbs = document.getElementById("crumbs");
+  const match = hash.match(/^\/studies\/([^/?]+)/);
+  const team = api.currentTeam();
+  showSession();
+  page = match
+    ? new StudyPage(
+        main,
+        crumbs,
+        `${api.teamName(team)}/studies/${decodeURIComponent(match[1])}`,
+        echarts,
+      )
+    : new StudiesPage(main, crumbs, team);
+  refresh(page);
+}
+
+// Paused while the tab is hidden: a dashboard left open in the background costs nothing.
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden && page && timer !== null) {
+    clearTimeout(timer);
+    refresh(page);
+  }
+});
+window.addEventListener("hashchange", route);
+window.addEventListener("resize", () => page?.resize?.());
+window.sibyl = { traffic: api.traffic, page: () => page };
+route();

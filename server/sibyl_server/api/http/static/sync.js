@@ -1,0 +1,87 @@
+// A study's trials, kept up to date by calls proportional to what changed.
+//
+// The API has no "changed since" query, but finished trials (COMPLETED, INFEASIBLE) never
+// change again, and ListTrials pages by trial number: a page token is "after trial n",
+// and a later call may use it with another page size. So a refresh reads
+//   - the pending trials (REQUESTED, ACTIVE, STOPPING): few, and they change;
+//   - the finished trials after the last one already read, from a kept page token;
+//   - each trial that was pending and is neither pending nor among those any more
+//     (it finished out of number order), one GetTrial each.
+// `?reload=all` in the URL reads every trial at each refresh instead (for comparison).
+
+import { call, listTrials } from "./api.js";
+import { PENDING_STATES, TRIAL_STATES } from "./data.js";
+
+const stateNames = (states) => states.map((s) => `TRIAL_STATE_${s}`);
+const PENDING = stateNames(PENDING_STATES);
+const FINISHED = stateNames(TRIAL_STATES.filter((s) => !PENDING_STATES.includes(s)));
+const PAGE_SIZE = 1000;
+
+export class TrialSync {
+  constructor(study, readAll = false) {
+    this.study = study;
+    this.readAll = readAll;
+    this.trials = new Map(); // id -> trial as the API returned it
+    this.texts = new Map(); // id -> that trial as JSON, to tell a change
+    this.pending = new Set(); // ids pending at the last refresh
+    this.resume = ""; // the page token after the finished trials read for good
+  }
+
+  // The trials that changed since the last call (all of them the first time).
+  async refresh() {
+    if (this.readAll) return this.keep(await listTrials(this.study));
+    const [pending, finished] = await Promise.all([
+      listTrials(this.study, PENDING),
+      this.finishedTail(),
+    ]);
+    const seen = new Set([...pending, ...finished].map((t) => t.id));
+    const left = [...this.pending].filter((id) => !seen.has(id));
+    const moved = await Promise.all(
+      left.map(
+        async (id) => (await call("GetTrial", { name: `${this.study}/trials/${id}` })).trial,
+      ),
+    );
+    this.pending = new Set(pending.map((t) => t.id));
+    return this.keep([...pending, ...finished, ...moved]);
+  }
+
+  // Keeps the trials read; returns those that differ from what was kept.
+  keep(read) {
+    const changed = [];
+    for (const trial of read) {
+      const text = JSON.stringify(trial);
+      if (this.texts.get(trial.id) === text) continue;
+      this.texts.set(trial.id, text);
+      this.trials.set(trial.id, trial);
+      changed.push(trial);
+    }
+    return changed;
+  }
+
+  all() {
+    return [...this.trials.values()].sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  // The finished trials after `resume`; then `resume` moves to just before the last one.
+  async finishedTail() {
+    const tail = [];
+    let token = this.resume;
+    let last = [];
+    for (;;) {
+      const page = await this.finishedPage(token, PAGE_SIZE);
+      last = page.trials || [];
+      tail.push(...last);
+      if (!page.nextPageToken) break;
+      token = page.nextPageToken;
+    }
+    // `token` leads to `last`, the final page. A page one shorter ends with a token
+    // before its last trial: the next refresh starts there, reading one known trial.
+    const shorter = last.length >= 2 ? await this.finishedPage(token, last.length - 1) : {};
+    this.resume = shorter.nextPageToken || token;
+    return tail;
+  }
+
+  finishedPage(pageToken, pageSize) {
+    return call("ListTrials", { parent: this.study, states: FINISHED, pageSize, pageToken });
+  }
+}
