@@ -139,8 +139,9 @@ class WeightedEnsemble(Model):
         self, X: torch.Tensor, Y: torch.Tensor, **kwargs: Any
     ) -> WeightedEnsemble:
         """The ensemble with every member conditioned on Y (`k x 1`, the study's units)
-        at X (`k x d`): a believed point leaves no member expecting news there, so a
-        batch does not pile up where a prior is confident."""
+        at X (`k x d`), each in its own units. A prior's GP with many trials near a
+        believed point moves little, so a batch can still cluster there
+        (docs/transfer.md)."""
         return WeightedEnsemble([_believing(member, X, Y, **kwargs) for member in self.members])
 
 
