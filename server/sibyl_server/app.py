@@ -34,7 +34,7 @@ from sqlalchemy.exc import ArgumentError
 from sibyl.v1 import study_service_pb2, team_service_pb2
 from sibyl_server.api.access import Access
 from sibyl_server.api.errors import rich_status
-from sibyl_server.api.http import HttpServer, http_app
+from sibyl_server.api.http import HttpServer, allowed_hosts, http_app
 from sibyl_server.api.rpc import Servicer, add_service
 from sibyl_server.api.servicer import StudyServicer
 from sibyl_server.api.team_servicer import TeamServicer
@@ -327,7 +327,8 @@ def _bind_http(
     if not config.http_address:
         return None
     tls = (config.tls_cert_file, config.tls_key_file) if config.tls_cert_file else None
-    app = http_app(services, config.max_message_bytes)
+    hosts = allowed_hosts(config.http_address, config.http_allowed_hosts)
+    app = http_app(services, config.max_message_bytes, hosts)
     try:
         return HttpServer(app, config.http_address, tls)
     except (OSError, ValueError) as error:

@@ -55,6 +55,12 @@ class ServerConfig:
         "host:port for the JSON/HTTP API (POST /sibyl.v1.StudyService/GetStudy etc., same "
         "tokens and TLS as gRPC; see docs/http.md); empty: no HTTP, gRPC only",
     )
+    http_allowed_hosts: str = _option(
+        "",
+        "Host names the HTTP port answers to, comma-separated (e.g. sibyl.example.com), "
+        "against DNS rebinding; empty: the host of --http-address (and localhost when it "
+        "is a loopback address), any when it is 0.0.0.0; * for any",
+    )
     workers: int = _option(16, "threads for database work (every call uses one briefly)")
     engine_workers: int = _option(
         1, "suggestions computed at once; each uses --torch-threads CPU threads"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 import logging
 import math
+import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,8 +36,9 @@ logger = logging.getLogger(__name__)
 MIN_MODEL_TRIALS = 8
 """Fewer finished trials than this get the model-free estimate: a GP fitted to a
 handful of points mostly reflects its prior."""
-MAX_MODEL_TRIALS = 1000
-"""The most recent trials the model is fitted to, so that the analysis stays bounded."""
+MAX_MODEL_TRIALS = 300
+"""The most trials the model is fitted to, so that the analysis stays bounded (about 3 s
+on two CPU cores for six parameters; 1,000 trials took 15 s for the same indices)."""
 SOBOL_SAMPLES = 2048
 """Random points per Sobol matrix; the estimate costs (parameters + 2) times as many
 posterior-mean evaluations."""
@@ -91,7 +93,8 @@ def parameter_importance(
         (o.parameters, float(o.metrics[metric]))
         for o in completed
         if not o.infeasible and math.isfinite(o.metrics.get(metric, math.nan))
-    ][-MAX_MODEL_TRIALS:]
+    ]
+    rows = _bounded(rows, seed)
     if len(rows) < 2:
         raise ValueError(f"fewer than 2 finished trials have a value of {metric!r}")
     if len(rows) >= MIN_MODEL_TRIALS:
@@ -100,6 +103,16 @@ def parameter_importance(
         except Exception as error:  # a failed fit falls back, as a suggestion step does
             logger.warning("importance: GP fit failed, model-free estimate instead: %s", error)
     return _ranked(ImportanceMethod.CORRELATION_RATIO, correlation_ratios(spec, rows), rows)
+
+
+def _bounded(rows: list[tuple[Parameters, float]], seed: int) -> list[tuple[Parameters, float]]:
+    """At most MAX_MODEL_TRIALS rows, drawn evenly from the whole study: the indices
+    average over the whole space, which a study's latest trials (crowded near its
+    incumbent) would describe poorly."""
+    if len(rows) <= MAX_MODEL_TRIALS:
+        return rows
+    kept = sorted(random.Random(seed).sample(range(len(rows)), MAX_MODEL_TRIALS))
+    return [rows[i] for i in kept]
 
 
 def _ranked(

@@ -15,6 +15,7 @@ from sibyl_server.domain.study import (
     ParentCondition,
     StudySpec,
 )
+from sibyl_server.engine import importance
 from sibyl_server.engine.importance import (
     ImportanceMethod,
     parameter_importance,
@@ -119,3 +120,18 @@ def test_a_constant_metric_has_no_important_parameter() -> None:
 def test_fewer_than_two_values_is_an_error() -> None:
     with pytest.raises(ValueError, match="fewer than 2"):
         parameter_importance(SIX, observe(SIX, two_matter, 1), "y", seed=0)
+
+
+def test_a_large_study_is_analysed_on_a_sample_spread_over_all_its_trials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(importance, "MAX_MODEL_TRIALS", 30)
+    # The first half of the study explored x0 below 0.5, the second half above it.
+    trials = observe(SIX, two_matter, 80)
+    trials.sort(key=lambda o: o.parameters["x0"])
+    result = parameter_importance(SIX, trials, "y", seed=0)
+    assert result.trial_count == 30
+    kept = importance._bounded([(o.parameters, o.metrics["y"]) for o in trials], seed=0)
+    assert len(kept) == 30
+    assert min(p["x0"] for p, _ in kept) < 0.25 and max(p["x0"] for p, _ in kept) > 0.75
+    assert [p.parameter for p in result.importances][:2] == ["x0", "x1"]

@@ -9,19 +9,27 @@ import grpc
 from google.protobuf.descriptor import ServiceDescriptor
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from sibyl_server.api.http.dashboard import dashboard_routes
+from sibyl_server.api.http.hosts import HostCheck
 from sibyl_server.api.http.json_api import JsonApi, json_methods, unknown_method
 from sibyl_server.api.http.status import transport_error
 
 
-def http_app(services: Iterable[tuple[ServiceDescriptor, Any]], max_body_bytes: int) -> Starlette:
-    """The JSON API of each (descriptor, servicer); bodies of at most `max_body_bytes`."""
+def http_app(
+    services: Iterable[tuple[ServiceDescriptor, Any]],
+    max_body_bytes: int,
+    hosts: frozenset[str] | None = None,
+) -> Starlette:
+    """The JSON API of each (descriptor, servicer) and the dashboard; bodies of at most
+    `max_body_bytes`; only requests whose Host is one of `hosts` (None: any)."""
     api = JsonApi(json_methods(services), max_body_bytes)
     app = Starlette(
+        middleware=[Middleware(HostCheck, hosts=hosts)],
         # The dashboard's paths have no dot in their first segment, so no RPC's can clash.
         routes=[*dashboard_routes(), Route("/{service}/{method}", api.call, methods=["POST"])],
         exception_handlers={HTTPException: _routing_error, Exception: _internal_error},
