@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import grpc
-from google.protobuf import any_pb2, json_format
+from google.protobuf import any_pb2
 from google.protobuf.message import Message
 from google.rpc import error_details_pb2, status_pb2
 from starlette.responses import Response
 
 from sibyl_server.api.errors import ERROR_DOMAIN
 from sibyl_server.api.http.context import CallAborted, Metadata
+from sibyl_server.api.http.proto_json import message_to_json
 
 JSON = "application/json"
 DETAILS_KEY = "grpc-status-details-bin"
@@ -38,7 +39,7 @@ HTTP_STATUS: dict[grpc.StatusCode, int] = {
 
 def json_response(message: Message, http_status: int = 200, headers: Metadata = ()) -> Response:
     """`message` in the proto3 JSON mapping (lowerCamelCase names, defaults left out)."""
-    body = json_format.MessageToJson(message, indent=None)
+    body = message_to_json(message)
     return Response(body, http_status, dict(headers), media_type=JSON)
 
 
