@@ -36,7 +36,7 @@ import numpy as np
 import torch
 from botorch.test_functions import Hartmann
 
-from benchmarks.gp.problems import SVC_DIGITS
+from benchmarks.gp.problems import PROBLEMS, SVC_DIGITS, digits, svc_error
 from benchmarks.runs import run_in_pool
 from benchmarks.tables import save_table
 from sibyl_server.domain.study import (
@@ -71,7 +71,7 @@ CONDITIONS: dict[str, tuple[str, ...]] = {
 }
 SHORT_DESIGN = "no prior, 2 initial"
 """No prior and the initial design priors get (2 trials): what the priors add beyond it."""
-HARTMANN6_OPTIMUM = -3.32237
+HARTMANN6 = PROBLEMS["hartmann6"]
 SHIFT = 0.02
 """A related Hartmann6 is shifted by up to this much per coordinate (the cube's side is 1)."""
 Task = Callable[[dict[str, Any]], float]
@@ -92,7 +92,6 @@ class Family:
 
 # The synthetic family ------------------------------------------------------------------
 
-HARTMANN_PARAMETERS = tuple(ParameterSpec.double(f"x{i}", 0.0, 1.0) for i in range(6))
 BOWL_CENTRE = np.array([0.9, 0.9, 0.1, 0.9, 0.9, 0.1])
 
 
@@ -123,7 +122,7 @@ def _hartmann_priors(seed: int) -> dict[str, Task]:
 
 
 def _log_regret(best: float) -> float:
-    return math.log10(max(best - HARTMANN6_OPTIMUM, 1e-12))
+    return math.log10(max(HARTMANN6.regret(best), 1e-12))
 
 
 # The SVC family --------------------------------------------------------------------------
@@ -141,26 +140,14 @@ def _dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _svc_error(data: Callable[[], tuple[np.ndarray, np.ndarray]]) -> Task:
     def evaluate(values: dict[str, Any]) -> float:
-        from sklearn.model_selection import cross_val_score
-        from sklearn.svm import SVC
-
-        model = SVC(
-            C=values["C"],
-            gamma=values["gamma"],
-            kernel=values["kernel"],
-            degree=values["degree"],
-            coef0=values["coef0"],
-        )
-        return 1.0 - float(cross_val_score(model, *data(), cv=3).mean())
+        return svc_error(values, *data())
 
     return evaluate
 
 
 @cache
 def _shuffled_digits() -> tuple[np.ndarray, np.ndarray]:
-    from benchmarks.gp.problems import _digits
-
-    features, labels = _digits()
+    features, labels = digits()
     return features, np.random.default_rng(0).permutation(labels)
 
 
@@ -175,7 +162,7 @@ def _svc_priors(seed: int) -> dict[str, Task]:
 FAMILIES = {
     "hartmann6": Family(
         "hartmann6",
-        HARTMANN_PARAMETERS,
+        HARTMANN6.parameters,
         _hartmann(np.zeros(6), 1.0, 0.0),
         _hartmann_priors,
         _log_regret,

@@ -71,6 +71,17 @@ def server(store_url: str) -> Iterator[ServerThread]:
         running.stop()
 
 
+@pytest.fixture(scope="module")
+def http_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerThread]:
+    """A server on SQLite with the JSON/HTTP API and the dashboard on a port of their own."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('http') / 'sibyl.db'}"
+    running = ServerThread(url, http_address="127.0.0.1:0", device="cpu")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
 @pytest.fixture
 def unique_id() -> str:
     """A fresh study id, so tests sharing a server never see each other's studies."""

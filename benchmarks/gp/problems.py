@@ -52,7 +52,7 @@ def synthetic(name: str, function: SyntheticTestFunction) -> Problem:
 
 
 @cache
-def _digits() -> tuple[np.ndarray, np.ndarray]:
+def digits() -> tuple[np.ndarray, np.ndarray]:
     from sklearn.datasets import load_digits
 
     features, labels = load_digits(return_X_y=True)
@@ -61,7 +61,8 @@ def _digits() -> tuple[np.ndarray, np.ndarray]:
     return features[order] / 16.0, labels[order]
 
 
-def _svc_digits_error(values: dict[str, Any]) -> float:
+def svc_error(values: dict[str, Any], features: np.ndarray, labels: np.ndarray) -> float:
+    """The 3-fold cross-validated error of an SVC with `values` (SVC_DIGITS's parameters)."""
     from sklearn.model_selection import cross_val_score
     from sklearn.svm import SVC
 
@@ -72,7 +73,11 @@ def _svc_digits_error(values: dict[str, Any]) -> float:
         degree=values["degree"],
         coef0=values["coef0"],
     )
-    return 1.0 - float(cross_val_score(model, *_digits(), cv=3).mean())
+    return 1.0 - float(cross_val_score(model, features, labels, cv=3).mean())
+
+
+def _svc_digits_error(values: dict[str, Any]) -> float:
+    return svc_error(values, *digits())
 
 
 SVC_DIGITS = Problem(

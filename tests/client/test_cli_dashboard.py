@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,13 +42,8 @@ def test_a_bad_address_is_a_usage_error_naming_the_flag(capsys: pytest.CaptureFi
 
 
 @pytest.fixture(scope="module")
-def http_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('cli-dashboard') / 'sibyl.db'}"
-    server = ServerThread(url, http_address="127.0.0.1:0", device="cpu")
-    try:
-        yield f"127.0.0.1:{server.running.http_port}"
-    finally:
-        server.stop()
+def http_address(http_server: ServerThread) -> str:
+    return f"127.0.0.1:{http_server.running.http_port}"
 
 
 def test_the_printed_url_serves_the_dashboard(

@@ -2,7 +2,8 @@
  * How a stored study spec differs from a given one, in words a person can act on.
  *
  * `Client.createOrLoadStudy` loads an existing study only when the fields that say
- * what the study is agree: parameters, metrics, algorithm, maxTrials and earlyStopping.
+ * what the study is agree: parameters, metrics, algorithm, maxTrials, earlyStopping and
+ * priorStudies.
  * The seed (the server picks one), the trial lease, the grid resolution and the initial
  * trials are not compared, nor an early-stopping setting the given spec leaves unset.
  *
@@ -30,6 +31,7 @@ export const COMPARED = [
   "algorithm",
   "maxTrials",
   "earlyStopping",
+  "priorStudies",
 ] as const;
 
 /**
@@ -47,6 +49,7 @@ export function specDifferences(wanted: StudySpec, stored: StudySpec__Output): s
     ...valueDifference("algorithm", algorithm(stored), algorithm(given)),
     ...valueDifference("maxTrials", budget(stored), budget(given)),
     ...policyDifference(stored, given),
+    ...valueDifference("priorStudies", priors(stored), priors(given)),
   ];
 }
 
@@ -183,6 +186,14 @@ function algorithm(spec: StudySpec__Output): string {
 
 function budget(spec: StudySpec__Output): string {
   return Number(spec.maxTrials) > 0 ? String(spec.maxTrials) : "none";
+}
+
+/** E.g. "[teams/t/studies/a, teams/t/studies/b (objective val_loss)]", or "none". */
+function priors(spec: StudySpec__Output): string {
+  const described = (spec.priorStudies ?? []).map(
+    ({ study, objective }) => study + (objective ? ` (objective ${objective})` : ""),
+  );
+  return described.length === 0 ? "none" : `[${described.join(", ")}]`;
 }
 
 interface PolicySettings {

@@ -15,26 +15,15 @@ import {
   SpecMismatchError,
   categorical,
   connect,
-  discrete,
   double,
-  integer,
   metric,
 } from "../src/index";
 import type { Client, StudySpec } from "../src/index";
-import { rejection, serveFile, uniqueId } from "./support/fixtures";
+import { FOUR_KINDS, FOUR_KINDS_AS_DATA, rejection, serveFile, uniqueId } from "./support/fixtures";
 import type { SibylServer } from "./support/sibylServer";
 
-const SPEC: StudySpec = {
-  parameters: [
-    double("learning_rate", 1e-4, 1e-1, "log"),
-    integer("layers", 1, 4),
-    discrete("batch_size", [16, 32, 64]),
-    categorical("optimizer", ["sgd", "adam"]),
-  ],
-  metrics: [metric("accuracy", "maximize")],
-  algorithm: "quasi_random_search",
-  seed: 0,
-};
+const QUASI_RANDOM = { algorithm: "quasi_random_search", seed: 0 } as const;
+const SPEC: StudySpec = { ...FOUR_KINDS, ...QUASI_RANDOM };
 
 let server: SibylServer;
 let client: Client;
@@ -46,11 +35,11 @@ test("parameters are plain values of the right types", async () => {
   const study = await client.createOrLoadStudy(uniqueId("s"), SPEC);
   for (const trial of await study.suggest(4)) {
     const p = trial.parameters;
-    assert.deepEqual(Object.keys(p), ["learning_rate", "layers", "batch_size", "optimizer"]);
+    assert.deepEqual(Object.keys(p), ["lr", "layers", "batch", "optimizer"]);
     assert.ok(Number.isInteger(p.layers) && (p.layers as number) >= 1 && (p.layers as number) <= 4);
-    assert.ok([16, 32, 64].includes(p.batch_size as number));
-    assert.equal(typeof p.learning_rate, "number");
-    assert.ok((p.learning_rate as number) >= 1e-4 && (p.learning_rate as number) <= 1e-1);
+    assert.ok([16, 32, 64].includes(p.batch as number));
+    assert.equal(typeof p.lr, "number");
+    assert.ok((p.lr as number) >= 1e-4 && (p.lr as number) <= 1e-1);
     assert.ok(p.optimizer === "sgd" || p.optimizer === "adam");
     assert.equal(trial.state, "ACTIVE");
     assert.equal(trial.proto.clientId, "test-worker");
@@ -58,17 +47,7 @@ test("parameters are plain values of the right types", async () => {
 });
 
 test("a spec as plain data is the same spec", async () => {
-  const data: StudySpec = {
-    parameters: {
-      learning_rate: { type: "double", low: 1e-4, high: 0.1, scale: "log" },
-      layers: { type: "integer", low: 1, high: 4 },
-      batch_size: [64, 16, 32],
-      optimizer: ["sgd", "adam"],
-    },
-    metrics: { accuracy: "maximize" },
-    algorithm: "quasi_random_search",
-    seed: 0,
-  };
+  const data: StudySpec = { ...FOUR_KINDS_AS_DATA, ...QUASI_RANDOM };
   const id = uniqueId("s");
   const study = await client.createOrLoadStudy(id, data);
   const again = await client.createOrLoadStudy(id, SPEC);
@@ -177,7 +156,7 @@ test("run() marks a trial infeasible when the evaluation throws", async () => {
 
 test("addTrial: warm-start results, and queued trials handed out first", async () => {
   const study = await client.createStudy(uniqueId("s"), SPEC);
-  const params = { learning_rate: 0.01, layers: 2, batch_size: 32, optimizer: "adam" };
+  const params = { lr: 0.01, layers: 2, batch: 32, optimizer: "adam" };
   const done = await study.addTrial(params, { accuracy: 0.9 });
   const failed = await study.addTrial({ ...params, layers: 3 }, undefined, {
     infeasibleReason: "diverged",

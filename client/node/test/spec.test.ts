@@ -385,6 +385,35 @@ test("prior studies are checked, sent, and come back in the study's spec", () =>
   );
 });
 
+test("specDifferences: prior studies given, changed and left out", () => {
+  const withPriors = (priorStudies: StudySpec["priorStudies"]) =>
+    normalized<StudySpec__Output>(
+      "sibyl.v1.StudySpec",
+      specToMessage({ ...STORED_SPEC, priorStudies }),
+    );
+  const a = "teams/t/studies/a";
+  assert.deepEqual(specDifferences({ ...STORED_SPEC, priorStudies: [a] }, STORED), [
+    "priorStudies: stored none, given [teams/t/studies/a]",
+  ]);
+  const storedPriors = withPriors([a, { study: "teams/t/studies/b", objective: "val" }]);
+  assert.deepEqual(
+    specDifferences(
+      { ...STORED_SPEC, priorStudies: [{ study: a }, "teams/t/studies/b"] },
+      storedPriors,
+    ),
+    [
+      "priorStudies: stored [teams/t/studies/a, teams/t/studies/b (objective val)], " +
+        "given [teams/t/studies/a, teams/t/studies/b]",
+    ],
+  );
+  assert.deepEqual(specDifferences({ ...STORED_SPEC, priorStudies: [a] }, withPriors([a])), []);
+  assert.equal(specDifference(STORED_SPEC, withPriors([a])), "priorStudies");
+  assert.match(
+    mismatchError("teams/t/studies/s", "s", specDifferences(STORED_SPEC, withPriors([a]))).message,
+    /exists with different priorStudies:\n {2}priorStudies: stored \[teams\/t\/studies\/a\], given none/,
+  );
+});
+
 test("a study created with a prior study reports it", async () => {
   const prior = await client.createOrLoadStudy(uniqueId("prior"), STORED_SPEC);
   const spec: StudySpec = {

@@ -29,30 +29,13 @@ import { channelOptions, resolveOptions, serviceConfig } from "../src/options";
 import { normalized } from "../src/proto";
 import { dateOf, roleEnum, teamOf, tokenOf } from "../src/team";
 import { ValueCodec } from "../src/values";
-import { OPTIMIZER_WITH_MOMENTUM } from "./support/fixtures";
+import { FOUR_KINDS, FOUR_KINDS_AS_DATA, OPTIMIZER_WITH_MOMENTUM } from "./support/fixtures";
 
-const SPEC: StudySpec = {
-  parameters: [
-    double("lr", 1e-4, 0.1, "log"),
-    integer("layers", 1, 4),
-    discrete("batch", [64, 16, 32]),
-    categorical("optimizer", ["sgd", "adam"]),
-  ],
-  metrics: [metric("accuracy", "maximize")],
-};
+const SPEC = FOUR_KINDS;
 
 test("specs: builders and plain data give the same message; gp_bandit by default", () => {
-  const data: StudySpec = {
-    parameters: {
-      lr: { type: "double", low: 1e-4, high: 0.1, scale: "log" },
-      layers: { type: "integer", low: 1, high: 4 },
-      batch: [64, 16, 32],
-      optimizer: ["sgd", "adam"],
-    },
-    metrics: { accuracy: "maximize" },
-  };
   const message = specToMessage(SPEC);
-  assert.deepEqual(specToMessage(data), message);
+  assert.deepEqual(specToMessage(FOUR_KINDS_AS_DATA), message);
   assert.equal(message.algorithm, "ALGORITHM_GP_BANDIT");
   assert.deepEqual(message.parameters![0], {
     name: "lr",

@@ -105,6 +105,88 @@ class TrialReporter:
             pass  # the trial went to another worker, which will finish it
 
 
+class EpochCallback:
+    """What the training frameworks' callbacks (Keras, Lightning, transformers) share: a
+    reporter of one monitored value per epoch or evaluation.
+
+    Args:
+        trial: The trial this training trains.
+        monitor: The logged value to report; None: the framework's validation loss
+            (`default_monitor`).
+        metric: The study metric it is reported as; None: the study's objective.
+        complete_with: "best" (by the metric's goal) or "last" value to complete with.
+        prune: Whether the study's early-stopping policy may stop the training.
+        complete: Whether to complete the trial when training ends.
+    """
+
+    default_monitor = "val_loss"
+
+    def __init__(
+        self,
+        trial: Trial,
+        monitor: str | None = None,
+        *,
+        metric: str | None = None,
+        complete_with: CompleteWith = "best",
+        prune: bool = True,
+        complete: bool = True,
+    ) -> None:
+        super().__init__()
+        monitor = self.default_monitor if monitor is None else monitor
+        self.reporter = TrialReporter(
+            trial, monitor, metric=metric, complete_with=complete_with, prune=prune,
+            complete=complete,
+        )  # fmt: skip
+
+    @property
+    def pruned(self) -> bool:
+        """Whether the study's early-stopping policy stopped the training."""
+        return self.reporter.pruned
+
+
+class BoostingCallback:
+    """What the boosting libraries' callbacks share: a reporter of one evaluation set's
+    metric, every `every` rounds.
+
+    Args:
+        trial: The trial this training trains.
+        monitor: The metric to report, as the library names it.
+        data_name: The evaluation set it is measured on; None: the last one given.
+        metric: The study metric it is reported as; None: the study's objective.
+        complete_with: "best" (by the metric's goal) or "last" value to complete with.
+        prune: Whether the study's early-stopping policy may stop the training.
+        complete: Whether to complete the trial when training ends.
+        every: Reports every `every` rounds (each report is a call to the server).
+    """
+
+    def __init__(
+        self,
+        trial: Trial,
+        monitor: str,
+        *,
+        data_name: str | None = None,
+        metric: str | None = None,
+        complete_with: CompleteWith = "best",
+        prune: bool = True,
+        complete: bool = True,
+        every: int = 1,
+    ) -> None:
+        super().__init__()
+        if every < 1:
+            raise ValueError(f"every must be at least 1, not {every}")
+        self.reporter = TrialReporter(
+            trial, monitor, metric=metric, complete_with=complete_with, prune=prune,
+            complete=complete,
+        )  # fmt: skip
+        self.data_name = data_name
+        self.every = every
+
+    @property
+    def pruned(self) -> bool:
+        """Whether the study's early-stopping policy stopped the training."""
+        return self.reporter.pruned
+
+
 def missing_monitor(monitor: str, available: object) -> KeyError:
     """The error for a monitored value the framework does not log."""
     names = sorted(map(str, available)) if available else []  # type: ignore[call-overload]

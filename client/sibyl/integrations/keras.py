@@ -22,42 +22,15 @@ from typing import Any
 
 import keras
 
-from sibyl.integrations._reporting import CompleteWith, TrialReporter, missing_monitor
-from sibyl.study import Trial
+from sibyl.integrations._reporting import EpochCallback, missing_monitor
 
 
-class SibylCallback(keras.callbacks.Callback):
+class SibylCallback(EpochCallback, keras.callbacks.Callback):
     """Reports `monitor` each epoch to `trial`, stops when Sibyl says so, completes the trial.
 
-    Args:
-        trial: The trial this `fit` trains.
-        monitor: The key of `logs` to report ("val_loss" by default).
-        metric: The study metric it is reported as; None: the study's objective.
-        complete_with: "best" (by the metric's goal) or "last" value to complete with.
-        prune: Whether the study's early-stopping policy may stop the training.
-        complete: Whether to complete the trial when training ends.
+    The arguments are `EpochCallback`'s: `monitor` is the key of `logs` to report
+    ("val_loss" by default).
     """
-
-    def __init__(
-        self,
-        trial: Trial,
-        monitor: str = "val_loss",
-        *,
-        metric: str | None = None,
-        complete_with: CompleteWith = "best",
-        prune: bool = True,
-        complete: bool = True,
-    ) -> None:
-        super().__init__()
-        self.reporter = TrialReporter(
-            trial, monitor, metric=metric, complete_with=complete_with, prune=prune,
-            complete=complete,
-        )  # fmt: skip
-
-    @property
-    def pruned(self) -> bool:
-        """Whether the study's early-stopping policy stopped the training."""
-        return self.reporter.pruned
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = logs or {}

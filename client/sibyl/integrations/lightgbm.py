@@ -29,52 +29,19 @@ from typing import Any
 
 import lightgbm
 
-from sibyl.integrations._reporting import CompleteWith, TrialReporter, missing_monitor
-from sibyl.study import Trial
+from sibyl.integrations._reporting import BoostingCallback, missing_monitor
 
 
-class SibylCallback:
+class SibylCallback(BoostingCallback):
     """Reports a validation metric to `trial`, stops when Sibyl says so, completes the trial.
 
-    Args:
-        trial: The trial this training trains.
-        monitor: The metric to report, as LightGBM names it ("binary_logloss", "l2", "auc").
-        data_name: The validation set it is measured on; None: the last of `valid_sets`.
-        metric: The study metric it is reported as; None: the study's objective.
-        complete_with: "best" (by the metric's goal) or "last" value to complete with.
-        prune: Whether the study's early-stopping policy may stop the training.
-        complete: Whether to complete the trial when training ends.
-        every: Reports every `every` rounds (each report is a call to the server).
+    The arguments are `BoostingCallback`'s: `monitor` is the metric as LightGBM names it
+    ("binary_logloss", "l2", "auc"), `data_name` the validation set it is measured on
+    (None: the last of `valid_sets`).
     """
 
     order = 25
     """Before `lightgbm.early_stopping` (30), so that the round it stops at is reported."""
-
-    def __init__(
-        self,
-        trial: Trial,
-        monitor: str,
-        *,
-        data_name: str | None = None,
-        metric: str | None = None,
-        complete_with: CompleteWith = "best",
-        prune: bool = True,
-        complete: bool = True,
-        every: int = 1,
-    ) -> None:
-        if every < 1:
-            raise ValueError(f"every must be at least 1, not {every}")
-        self.reporter = TrialReporter(
-            trial, monitor, metric=metric, complete_with=complete_with, prune=prune,
-            complete=complete,
-        )  # fmt: skip
-        self.data_name = data_name
-        self.every = every
-
-    @property
-    def pruned(self) -> bool:
-        """Whether the study's early-stopping policy stopped the training."""
-        return self.reporter.pruned
 
     def __call__(self, env: Any) -> None:
         last = env.iteration + 1 >= env.end_iteration

@@ -26,43 +26,18 @@ try:
 except ImportError:  # the package's name before 2.0, still installed on its own
     import pytorch_lightning as pl  # type: ignore[no-redef]
 
-from sibyl.integrations._reporting import CompleteWith, TrialReporter, missing_monitor
-from sibyl.study import Trial
+from sibyl.integrations._reporting import EpochCallback, missing_monitor
 
 
-class SibylCallback(pl.Callback):
+class SibylCallback(EpochCallback, pl.Callback):
     """Reports `monitor` each epoch to `trial`, stops when Sibyl says so, completes the trial.
 
-    Args:
-        trial: The trial this `fit` trains.
-        monitor: The logged value to report ("val_loss" by default).
-        metric: The study metric it is reported as; None: the study's objective.
-        complete_with: "best" (by the metric's goal) or "last" value to complete with.
-        prune: Whether the study's early-stopping policy may stop the training.
-        complete: Whether to complete the trial when `fit` ends.
+    The arguments are `EpochCallback`'s: `monitor` is the logged value to report
+    ("val_loss" by default); `complete` completes the trial when `fit` ends.
     """
 
-    def __init__(
-        self,
-        trial: Trial,
-        monitor: str = "val_loss",
-        *,
-        metric: str | None = None,
-        complete_with: CompleteWith = "best",
-        prune: bool = True,
-        complete: bool = True,
-    ) -> None:
-        super().__init__()
-        self.reporter = TrialReporter(
-            trial, monitor, metric=metric, complete_with=complete_with, prune=prune,
-            complete=complete,
-        )  # fmt: skip
-        self._validated_epoch: int | None = None
-
-    @property
-    def pruned(self) -> bool:
-        """Whether the study's early-stopping policy stopped the training."""
-        return self.reporter.pruned
+    _validated_epoch: int | None = None
+    """The last epoch whose validation ran (sanity checks left out)."""
 
     def on_validation_end(self, trainer: pl.Trainer, pl_module: Any) -> None:
         if not trainer.sanity_checking:

@@ -27,42 +27,18 @@ from typing import Any
 
 from transformers import TrainerCallback, TrainerControl, TrainerState, TrainingArguments
 
-from sibyl.integrations._reporting import CompleteWith, TrialReporter, missing_monitor
-from sibyl.study import Trial
+from sibyl.integrations._reporting import EpochCallback, missing_monitor
 
 
-class SibylCallback(TrainerCallback):
+class SibylCallback(EpochCallback, TrainerCallback):
     """Reports `monitor` after each evaluation to `trial`, stops when Sibyl says so,
     completes the trial.
 
-    Args:
-        trial: The trial this training trains.
-        monitor: The evaluation metric to report ("eval_loss" by default).
-        metric: The study metric it is reported as; None: the study's objective.
-        complete_with: "best" (by the metric's goal) or "last" value to complete with.
-        prune: Whether the study's early-stopping policy may stop the training.
-        complete: Whether to complete the trial when training ends.
+    The arguments are `EpochCallback`'s: `monitor` is the evaluation metric to report
+    ("eval_loss" by default).
     """
 
-    def __init__(
-        self,
-        trial: Trial,
-        monitor: str = "eval_loss",
-        *,
-        metric: str | None = None,
-        complete_with: CompleteWith = "best",
-        prune: bool = True,
-        complete: bool = True,
-    ) -> None:
-        self.reporter = TrialReporter(
-            trial, monitor, metric=metric, complete_with=complete_with, prune=prune,
-            complete=complete,
-        )  # fmt: skip
-
-    @property
-    def pruned(self) -> bool:
-        """Whether the study's early-stopping policy stopped the training."""
-        return self.reporter.pruned
+    default_monitor = "eval_loss"
 
     def on_evaluate(
         self,

@@ -25,51 +25,19 @@ from typing import Any
 
 import xgboost
 
-from sibyl.integrations._reporting import CompleteWith, TrialReporter, missing_monitor
-from sibyl.study import Trial
+from sibyl.integrations._reporting import BoostingCallback, missing_monitor
 
 
-class SibylCallback(xgboost.callback.TrainingCallback):
+class SibylCallback(BoostingCallback, xgboost.callback.TrainingCallback):
     """Reports an evaluation metric to `trial`, stops when Sibyl says so, completes the trial.
 
-    Args:
-        trial: The trial this training trains.
-        monitor: The evaluation metric to report, as XGBoost names it ("logloss", "auc").
-        data_name: The evaluation set it is measured on; None: the last of `evals`.
-        metric: The study metric it is reported as; None: the study's objective.
-        complete_with: "best" (by the metric's goal) or "last" value to complete with.
-        prune: Whether the study's early-stopping policy may stop the training.
-        complete: Whether to complete the trial when training ends.
-        every: Reports every `every` rounds (each report is a call to the server).
+    The arguments are `BoostingCallback`'s: `monitor` is the evaluation metric as XGBoost
+    names it ("logloss", "auc"), `data_name` the evaluation set it is measured on (None:
+    the last of `evals`).
     """
 
-    def __init__(
-        self,
-        trial: Trial,
-        monitor: str,
-        *,
-        data_name: str | None = None,
-        metric: str | None = None,
-        complete_with: CompleteWith = "best",
-        prune: bool = True,
-        complete: bool = True,
-        every: int = 1,
-    ) -> None:
-        super().__init__()
-        if every < 1:
-            raise ValueError(f"every must be at least 1, not {every}")
-        self.reporter = TrialReporter(
-            trial, monitor, metric=metric, complete_with=complete_with, prune=prune,
-            complete=complete,
-        )  # fmt: skip
-        self.data_name = data_name
-        self.every = every
-        self._skipped: tuple[int, float] | None = None
-
-    @property
-    def pruned(self) -> bool:
-        """Whether the study's early-stopping policy stopped the training."""
-        return self.reporter.pruned
+    _skipped: tuple[int, float] | None = None
+    """The round and value not reported yet: the last round, when between two reports."""
 
     def after_iteration(self, model: Any, epoch: int, evals_log: dict[str, Any]) -> bool:
         if epoch % self.every:

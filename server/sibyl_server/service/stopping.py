@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sibyl_server.domain.errors import FailedPrecondition, lease_lost
@@ -10,9 +9,9 @@ from sibyl_server.domain.names import TrialName
 from sibyl_server.domain.study import StudySpec
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
 from sibyl_server.engine.stopping import Curve, decide
-from sibyl_server.store.interface import Store, Transaction, TrialRecord
+from sibyl_server.service.use_case import StoreUseCases
+from sibyl_server.store.interface import Transaction, TrialRecord
 
-Clock = Callable[[], float]
 COMPARED_STATES = (TrialState.ACTIVE, TrialState.STOPPING, TrialState.COMPLETED)
 METADATA_STOP_REASON = "sibyl.stop_reason"
 """Trial metadata: why the trial was stopped early, in words."""
@@ -29,11 +28,7 @@ class StoppingCheck:
     lease_lost: bool = False
 
 
-class StoppingUseCases:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self._store = store
-        self._clock = clock
-
+class StoppingUseCases(StoreUseCases):
     def check(self, name: TrialName, client_id: str = "") -> StoppingCheck:
         """Decides by the study's policy; a trial told to stop becomes STOPPING.
 

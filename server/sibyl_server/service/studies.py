@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from collections.abc import Callable
 from operator import attrgetter
 
 from sibyl_server.domain.errors import (
@@ -36,10 +35,10 @@ from sibyl_server.service.pagination import (
     page_size,
 )
 from sibyl_server.service.quotas import check_active_studies
-from sibyl_server.store.interface import Store, StudyChanges, StudyRecord, Transaction
+from sibyl_server.service.use_case import StoreUseCases
+from sibyl_server.store.interface import StudyChanges, StudyRecord, Transaction
 
 DEFAULT_STUDY_PAGE_SIZE = 50
-Clock = Callable[[], float]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,11 +62,7 @@ class StudyUpdate:
     lease_seconds: float | None = None
 
 
-class StudyUseCases:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self._store = store
-        self._clock = clock
-
+class StudyUseCases(StoreUseCases):
     def create_study(
         self,
         parent: TeamName,

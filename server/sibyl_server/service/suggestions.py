@@ -19,7 +19,7 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import TypeVar
 
 from sibyl_server.domain.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound
@@ -46,6 +46,7 @@ from sibyl_server.service.lifecycle import (
 )
 from sibyl_server.service.quotas import check_suggest_rate, trials_allowed
 from sibyl_server.service.runner import Runner
+from sibyl_server.service.use_case import Clock
 from sibyl_server.store.interface import (
     Store,
     StudyChanges,
@@ -61,7 +62,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_PRIOR_TRIALS = 500
 """Completed trials read of each prior study per snapshot (its first ones)."""
-Clock = Callable[[], float]
 
 
 @dataclasses.dataclass(frozen=True)

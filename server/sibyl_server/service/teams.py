@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Callable
 from operator import attrgetter
 
 from sibyl_server.domain.errors import (
@@ -30,9 +29,9 @@ from sibyl_server.service.pagination import (
     fingerprint,
     page_size,
 )
-from sibyl_server.store.interface import Store, TeamRecord, Transaction
+from sibyl_server.service.use_case import StoreUseCases
+from sibyl_server.store.interface import TeamRecord, Transaction
 
-Clock = Callable[[], float]
 DEFAULT_TOKEN_PAGE_SIZE = 100
 _SECRET = re.compile(r"sibyl_([0-9a-f]{16})_[A-Za-z0-9_-]{43}")
 
@@ -53,11 +52,7 @@ class TokenPage:
     next_page_token: str
 
 
-class TeamUseCases:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self._store = store
-        self._clock = clock
-
+class TeamUseCases(StoreUseCases):
     # Operator commands (sibyl admin) ----------------------------------------------------
 
     def create_team(self, team: str, quotas: TeamQuotas) -> tuple[Team, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from operator import attrgetter
 
 from sibyl_server.domain.errors import FailedPrecondition, InvalidArgument, lease_lost
@@ -31,8 +31,8 @@ from sibyl_server.service.pagination import (
     page_size,
 )
 from sibyl_server.service.quotas import trials_allowed
+from sibyl_server.service.use_case import StoreUseCases
 from sibyl_server.store.interface import (
-    Store,
     StudyChanges,
     StudyRecord,
     Transaction,
@@ -43,7 +43,6 @@ from sibyl_server.store.interface import (
 DEFAULT_TRIAL_PAGE_SIZE = 100
 USER_ALGORITHM = "USER"
 CREATABLE_STATES = (TrialState.REQUESTED, TrialState.COMPLETED, TrialState.INFEASIBLE)
-Clock = Callable[[], float]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,11 +70,7 @@ class TrialPage:
     next_page_token: str
 
 
-class TrialUseCases:
-    def __init__(self, store: Store, clock: Clock) -> None:
-        self._store = store
-        self._clock = clock
-
+class TrialUseCases(StoreUseCases):
     def create_trial(self, parent: StudyName, new: NewTrial, request_id: str = "") -> Trial:
         now = self._clock()
         with self._store.transaction(write=True) as tx:

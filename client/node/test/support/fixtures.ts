@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, afterEach, before } from "node:test";
 
-import { connect, double, metric } from "../../src/index";
+import { categorical, connect, discrete, double, integer, metric } from "../../src/index";
 import type { Client, ConnectOptions, ParameterDefinition, StudySpec } from "../../src/index";
 import { SibylServer } from "./sibylServer";
 
@@ -15,6 +15,28 @@ export const RANDOM_SPEC: StudySpec = {
   parameters: [double("x", 0, 1)],
   metrics: [metric("loss")],
   algorithm: "random_search",
+};
+
+/** One parameter of each kind and one objective, made with the builders. */
+export const FOUR_KINDS: StudySpec = {
+  parameters: [
+    double("lr", 1e-4, 0.1, "log"),
+    integer("layers", 1, 4),
+    discrete("batch", [64, 16, 32]),
+    categorical("optimizer", ["sgd", "adam"]),
+  ],
+  metrics: [metric("accuracy", "maximize")],
+};
+
+/** FOUR_KINDS as plain data: the same spec. */
+export const FOUR_KINDS_AS_DATA: StudySpec = {
+  parameters: {
+    lr: { type: "double", low: 1e-4, high: 0.1, scale: "log" },
+    layers: { type: "integer", low: 1, high: 4 },
+    batch: [64, 16, 32],
+    optimizer: ["sgd", "adam"],
+  },
+  metrics: { accuracy: "maximize" },
 };
 
 /** An optimizer's choice and a momentum that exists only for SGD, as plain data. */

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,13 +35,8 @@ def get(base: str, path: str) -> tuple[int, dict[str, str], bytes]:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'sibyl.db'}"
-    server = ServerThread(url, http_address="127.0.0.1:0", device="cpu")
-    try:
-        yield f"http://127.0.0.1:{server.running.http_port}"
-    finally:
-        server.stop()
+def base(http_server: ServerThread) -> str:
+    return f"http://127.0.0.1:{http_server.running.http_port}"
 
 
 @pytest.mark.parametrize("path", ["/", "/dashboard"])

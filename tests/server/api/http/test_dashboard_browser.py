@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -58,8 +60,9 @@ class Dashboard:
     def body(self, key: str) -> str:
         return str(self.driver.execute_script(f"return document.body.dataset.{key} || ''"))
 
-    def open_study(self) -> None:
-        self.driver.get(f"{self.base}/dashboard/?refresh=1#/studies/{self.study.study_id}")
+    def open_study(self, study_id: str = "") -> None:
+        study_id = study_id or self.study.study_id
+        self.driver.get(f"{self.base}/dashboard/?refresh=1#/studies/{study_id}")
         wait_for(lambda: self.body("page") == "study" and self.body("ready") == "1", what="plots")
 
     def chart(self, element_id: str) -> dict[str, str]:
@@ -200,6 +203,24 @@ def test_each_plot_draws_every_trial_it_should(dashboard: Dashboard) -> None:
     assert curves["stops"] == str(expected["stopped"])  # early-stopped trials, marked
     wait_for(lambda: d.chart("importance").get("points") == "4", what="parameter importance")
     assert _page_errors(d.driver) == []
+
+
+def test_a_study_with_a_prior_shows_it_and_the_newest_weights(dashboard: Dashboard) -> None:
+    spec = sibyl.StudySpec(
+        SPEC.parameters[:2], [sibyl.Metric("loss")], prior_studies=[dashboard.study.name]
+    )
+    study = dashboard.study.client.create_or_load_study("with-prior", spec)
+    for count in (2, 1):  # the initial design, then the GP's
+        for trial in study.suggest(count=count):
+            trial.complete({"loss": _loss(trial.parameters, 3)})
+    weights = json.loads(trial.metadata["sibyl.prior_weights"])
+    _sign_in(dashboard)
+    dashboard.open_study("with-prior")
+    text = dashboard.driver.execute_script("return document.getElementById('spec').innerText")
+    assert dashboard.study.name in text
+    shown = re.search(rf"trial {trial.id}: tuning ([0-9.]+)", text)
+    assert shown, text
+    assert float(shown.group(1)) == pytest.approx(weights[dashboard.study.name], abs=0.005)
 
 
 def _column(d: Dashboard, key: str) -> list[str]:

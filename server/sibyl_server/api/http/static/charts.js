@@ -11,6 +11,8 @@ const GREEN = "#12b76a";
 // Drawn in one pass: ECharts otherwise spreads large series over many frames, which
 // delays the whole figure by as many frames.
 const AT_ONCE = { progressive: 0 };
+// Points as one path for thousands of them rather than an element each, drawn at once.
+const SCATTER = { type: "scatter", ...AT_ONCE, large: true, largeThreshold: 2000 };
 const NO_CURVES = "No intermediate measurements reported";
 const QUIET = { fontSize: 13, fontWeight: "normal", color: GREY };
 const BASE = { animation: false, tooltip: { trigger: "item", confine: true } };
@@ -63,10 +65,7 @@ export function historyChart(records, objective, constraints) {
     series: [
       {
         name: "trial",
-        type: "scatter",
-        ...AT_ONCE,
-        large: true, // one path for thousands of points rather than an element each
-        largeThreshold: 2000,
+        ...SCATTER,
         data: feasible,
         symbolSize: 5,
         itemStyle: { color: BLUE },
@@ -74,10 +73,7 @@ export function historyChart(records, objective, constraints) {
       },
       {
         name: "infeasible",
-        type: "scatter",
-        ...AT_ONCE,
-        large: true, // one path for thousands of points rather than an element each
-        largeThreshold: 2000,
+        ...SCATTER,
         data: infeasible,
         symbol: "triangle",
         symbolSize: 6,
@@ -164,10 +160,7 @@ export function sliceChart(records, parameter, metric) {
     yAxis: { type: "value", scale: true },
     series: [
       {
-        type: "scatter",
-        ...AT_ONCE,
-        large: true, // one path for thousands of points rather than an element each
-        largeThreshold: 2000,
+        ...SCATTER,
         data,
         symbolSize: 5,
         itemStyle: { color: BLUE, opacity: 0.7 },
@@ -255,10 +248,7 @@ export function contourChart(records, xParameter, yParameter, metric) {
         silent: true,
       },
       {
-        type: "scatter",
-        ...AT_ONCE,
-        large: true, // one path for thousands of points rather than an element each
-        largeThreshold: 2000,
+        ...SCATTER,
         data: trials,
         symbolSize: 6,
         itemStyle: { borderColor: "#fff", borderWidth: 0.5 },
@@ -306,10 +296,7 @@ export function paretoChart(records, first, second, constraints) {
     series: [
       {
         name: "dominated",
-        type: "scatter",
-        ...AT_ONCE,
-        large: true, // one path for thousands of points rather than an element each
-        largeThreshold: 2000,
+        ...SCATTER,
         data: points.filter((_, i) => !front.has(i)),
         symbolSize: 5,
         itemStyle: { color: GREY },
@@ -327,10 +314,7 @@ export function paretoChart(records, first, second, constraints) {
       },
       {
         name: "infeasible",
-        type: "scatter",
-        ...AT_ONCE,
-        large: true, // one path for thousands of points rather than an element each
-        largeThreshold: 2000,
+        ...SCATTER,
         data: infeasible.map(point),
         symbol: "triangle",
         symbolSize: 7,
@@ -394,10 +378,7 @@ export function curvesChart(records, metric) {
       },
       {
         name: "stopped early",
-        type: "scatter",
-        ...AT_ONCE,
-        large: true, // one path for thousands of points rather than an element each
-        largeThreshold: 2000,
+        ...SCATTER,
         data: stops,
         symbol: "diamond",
         symbolSize: 9,

@@ -2,6 +2,7 @@
 
 const STOP_REASON = "sibyl.stop_reason";
 const STOP_STEP = "sibyl.stop_step";
+const PRIOR_WEIGHTS = "sibyl.prior_weights";
 export const PENDING_STATES = ["REQUESTED", "ACTIVE", "STOPPING"];
 export const TRIAL_STATES = ["REQUESTED", "ACTIVE", "STOPPING", "COMPLETED", "INFEASIBLE"];
 
@@ -79,6 +80,22 @@ function decodeMeasurement(measurement) {
   return { step: number(measurement.step), metrics: measurement.metrics || {} };
 }
 
+// The prior studies' weights a trial was chosen with ({study name: weight}), or null.
+function priorWeights(text) {
+  try {
+    return text === undefined ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+// The newest record that carries prior weights, or undefined.
+export function latestWeighted(records) {
+  return records
+    .filter((r) => r.priorWeights)
+    .reduce((a, r) => (a && a.id > r.id ? a : r), undefined);
+}
+
 export function trialRecord(trial) {
   const metadata = trial.metadata || {};
   const stopStep = metadata[STOP_STEP];
@@ -90,6 +107,7 @@ export function trialRecord(trial) {
     measurements: (trial.measurements || []).map(decodeMeasurement),
     stopReason: metadata[STOP_REASON] || "",
     stopStep: stopStep === undefined ? null : Number(stopStep),
+    priorWeights: priorWeights(metadata[PRIOR_WEIGHTS]),
     infeasibilityReason: trial.infeasibilityReason || "",
     clientId: trial.clientId || "",
     createTime: trial.createTime || "",

@@ -2,7 +2,7 @@
 
 import * as api from "./api.js";
 import * as charts from "./charts.js";
-import { countByState, studyModel, trialRecord } from "./data.js";
+import { countByState, latestWeighted, studyModel, trialRecord } from "./data.js";
 import { esc, formatTime } from "./html.js";
 import { TrialSync } from "./sync.js";
 import { TrialTable } from "./table.js";
@@ -36,7 +36,22 @@ function metricText(m) {
   return `constraint ${bounds.filter(Boolean).join(" and ")}`;
 }
 
-function specHtml(model, study, counts) {
+// The prior studies, with the weights of the newest trial that was chosen with them.
+function priorRows(model, records) {
+  const priors = model.spec.priorStudies || [];
+  const weighted = latestWeighted(records);
+  const named = ({ study, objective }) => `${study}${objective ? ` (objective ${objective})` : ""}`;
+  const weights = Object.entries(weighted?.priorWeights || {}).map(
+    ([study, weight]) => `${study.split("/").pop()} ${Number(weight).toFixed(2)}`,
+  );
+  return [
+    ...(priors.length ? [["Prior studies", priors.map(named).join(", ")]] : []),
+    ...(weighted ? [["Prior weights", `trial ${weighted.id}: ${weights.join(", ")}`]] : []),
+  ];
+}
+
+function specHtml(model, study, records) {
+  const counts = countByState(records);
   const rows = [
     ["State", `${model.state.toLowerCase()}${study.stateReason ? ` (${study.stateReason})` : ""}`],
     ["Algorithm", model.algorithm.toLowerCase().replaceAll("_", " ")],
@@ -55,6 +70,7 @@ function specHtml(model, study, counts) {
       "Early stopping",
       model.spec.earlyStopping ? Object.keys(model.spec.earlyStopping).join(", ") : "none",
     ],
+    ...priorRows(model, records),
     ["Created", formatTime(study.createTime)],
   ];
   return `<dl class="spec">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join("")}</dl>`;
@@ -197,7 +213,7 @@ export class StudyPage {
     const { model, records } = this;
     const metric = this.metric();
     document.body.dataset.ready = "";
-    this.main.querySelector("#spec").innerHTML = specHtml(model, this.study, countByState(records));
+    this.main.querySelector("#spec").innerHTML = specHtml(model, this.study, records);
     model.objectives.forEach((o, i) =>
       this.draw(`history-${i}`, charts.historyChart(records, o, model.constraints)),
     );
