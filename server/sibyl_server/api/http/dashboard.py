@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -41,7 +42,8 @@ def dashboard_routes() -> list[BaseRoute]:
     return [
         Route("/", _to_dashboard, methods=_ALL_METHODS),
         Route(PREFIX, _to_dashboard, methods=_ALL_METHODS),
-        Mount(PREFIX, app=_with_security_headers(files)),
+        # Compressed for browsers that ask: the charting library is 1.1 MB, 0.37 MB gzipped.
+        Mount(PREFIX, app=_with_security_headers(GZipMiddleware(files, minimum_size=1024))),
     ]
 
 

@@ -36,6 +36,10 @@ class JsonMethod:
     handler: Handler
 
 
+LARGE_ANSWER_BYTES = 256 * 1024
+"""Answers larger than this are encoded on a thread (smaller ones take under about 20 ms)."""
+
+
 def json_methods(services: Iterable[tuple[ServiceDescriptor, Any]]) -> dict[str, JsonMethod]:
     """Every unary method of each (descriptor, servicer), keyed by `/package.Service/Method`."""
     return {
@@ -77,6 +81,9 @@ class JsonApi:
                 raise
             # A method the servicer lacks: UNIMPLEMENTED, as gRPC answers it.
             return aborted_response(CallAborted(context.code, context.details, ()))
+        if response.ByteSize() > LARGE_ANSWER_BYTES:
+            # Encoding a large answer (0.4 s for 5,000 trials) would hold the event loop.
+            return await asyncio.to_thread(json_response, response, 200, context.trailing_metadata)
         return json_response(response, headers=context.trailing_metadata)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import urllib.request
@@ -54,6 +55,17 @@ def test_the_page_and_its_scripts_are_served_with_a_strict_policy(base: str) -> 
         assert lowered[name] == value
     status, headers, _ = get(base, "/dashboard/vendor/echarts.esm.min.js")
     assert status == 200 and "javascript" in headers["content-type"]
+
+
+def test_files_are_compressed_for_a_browser_that_asks(base: str) -> None:
+    path = "/dashboard/vendor/echarts.esm.min.js"
+    request = urllib.request.Request(base + path, headers={"accept-encoding": "gzip"})
+    with OPENER.open(request, timeout=30) as response:
+        assert response.headers["content-encoding"] == "gzip"
+        body = response.read()
+    original = (VENDOR / "echarts.esm.min.js").read_bytes()
+    assert gzip.decompress(body) == original and len(body) < len(original) / 2
+    assert "content-encoding" not in {k.lower() for k in get(base, path)[1]}
 
 
 def test_every_file_the_pages_import_is_served(base: str) -> None:

@@ -24,6 +24,7 @@ from sibyl.v1 import study_pb2, study_service_pb2, team_service_pb2, trial_pb2
 from sibyl.v1 import study_service_pb2 as pb
 from sibyl.v1.study_service_pb2_grpc import StudyServiceStub
 from sibyl.v1.team_service_pb2_grpc import TeamServiceStub
+from sibyl_server.api.http import json_api
 from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.service.teams import TeamUseCases
 from sibyl_server.store import open_store
@@ -441,6 +442,19 @@ def test_health_is_served_too(world: World) -> None:
     }
     unknown = world.post(check, {"service": "nope"}, who="")
     assert (unknown.status, unknown.body["code"]) == (404, 5)
+
+
+def test_a_large_answer_is_encoded_on_a_thread_into_the_same_json(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = world.target()
+    _with_results(world, target)
+    body = {"parent": target.study}
+    inline = world.post(f"/{S}ListTrials", body)
+    monkeypatch.setattr(json_api, "LARGE_ANSWER_BYTES", 0)  # every answer is "large" now
+    threaded = world.post(f"/{S}ListTrials", body)
+    assert inline.status == threaded.status == 200
+    assert len(threaded.body["trials"]) == 4 and threaded.body == inline.body
 
 
 def test_an_enum_given_as_an_infinite_number_is_400(world: World) -> None:
