@@ -228,6 +228,12 @@ class PriorStudy:
     study: str
     objective: str = ""
 
+    def metric_in(self, prior: StudySpec, target: StudySpec) -> MetricSpec | None:
+        """The prior's objective that stands for `target`'s objective; None if `prior`
+        (the prior study's spec) has no such objective."""
+        name = self.objective or target.objective.name
+        return next((m for m in prior.objectives if m.name == name), None)
+
 
 def shared_parameters(
     target: Sequence[ParameterSpec], prior: Sequence[ParameterSpec]

@@ -207,9 +207,9 @@ def check_prior_studies(tx: Transaction, name: StudyName, spec: StudySpec) -> No
                 f"{prior.study} shares no parameter with this study (a parameter of the "
                 "same name, numeric in both or categorical in both)",
             )
-        objective = prior.objective or spec.objective.name
-        objectives = [m.name for m in prior_spec.objectives]
-        if objective not in objectives:
+        if prior.metric_in(prior_spec, spec) is None:
+            objective = prior.objective or spec.objective.name
+            objectives = [m.name for m in prior_spec.objectives]
             raise InvalidArgument(
                 f"{field}.objective",
                 f"{quoted(objective)} is not an objective of {prior.study}; its objectives "

@@ -444,9 +444,9 @@ def prior_observations(tx: Transaction, study: Study) -> list[PriorObservations]
         record = _prior_record(tx, study, prior.study)
         if record is None:
             continue
-        objective = prior.objective or study.spec.objective.name
-        metrics = [m for m in record.study.spec.objectives if m.name == objective]
-        if not metrics:
+        spec = record.study.spec
+        metric = prior.metric_in(spec, study.spec)
+        if metric is None:
             continue
         trials = tx.trials(
             record.pk,
@@ -459,8 +459,7 @@ def prior_observations(tx: Transaction, study: Study) -> list[PriorObservations]
             for t in trials
             if t.trial.final_measurement is not None
         ]
-        spec = record.study.spec
-        priors.append(PriorObservations(prior.study, spec.parameters, metrics[0], completed))
+        priors.append(PriorObservations(prior.study, spec.parameters, metric, completed))
     return priors
 
 
