@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,6 +71,7 @@ PRINTED_ROWS = {
     "benchmarks.faults": ["| PostgreSQL restart | 16 | 0 | 0 | 0 | 0 | 0 |"],
     "benchmarks.early_stopping": ["| Sibyl learning curve |", "| Optuna HyperbandPruner |"],
     "benchmarks.gp_scaling": ["| 40 | 30 |"],
+    "benchmarks.gp_devices": ["| 40 |"],
     "benchmarks.rich_studies": [
         "| dtlz2 | optuna-nsga2 | 1 |",
         "| constrained-hartmann6 | optuna-gp | 1 |",
@@ -89,3 +92,17 @@ def test_importance() -> None:
     output = run_module("benchmarks.importance")
     for method in ("Sibyl GP Sobol", "Sibyl correlation ratio", "Optuna fANOVA (default)"):
         assert f"| two of six | 20 | {method} | " in output
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the answer where CUDA is absent")
+def test_the_gpu_check_says_when_there_is_no_gpu() -> None:
+    result = subprocess.run(
+        ["bash", "benchmarks/gpu_check.sh"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHON": sys.executable},
+    )
+    assert result.returncode != 0
+    assert "torch sees no CUDA device" in result.stderr
