@@ -33,7 +33,8 @@ from benchmarks.tables import save_table
 from sibyl_server.domain.study import Algorithm, Goal, MetricSpec, StudySpec
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.interface import Observation, SuggestionRequest
-from sibyl_server.engine.options import EngineOptions
+from sibyl_server.engine.options import CUDA_FROM_OBSERVATIONS, EngineOptions
+from sibyl_server.runtime import resolve_device
 
 SIZES = (50, 100, 200, 500, 1000, 2000, 5000)
 
@@ -76,7 +77,7 @@ def time_suggestion(options: EngineOptions, n: int, repeats: int) -> tuple[float
 
 
 def time_end_to_end(
-    sizes: Sequence[int], repeats: int, device: str, threads: int
+    sizes: Sequence[int], repeats: int, device: str, threads: int, max_exact: int
 ) -> dict[int, float]:
     """Median seconds of one `study.suggest()` against a server, for each n in `sizes`.
 
@@ -90,7 +91,7 @@ def time_end_to_end(
 
     problem = PROBLEMS["hartmann6"]
     seconds: dict[int, list[float]] = {n: [] for n in sizes}
-    flags = {"device": device, "torch_threads": threads}
+    flags = {"device": device, "torch_threads": threads, "max_exact_trials": max_exact}
     with tempfile.TemporaryDirectory() as directory:
         store = f"sqlite:///{Path(directory) / 'scaling.db'}"
         with (
@@ -156,6 +157,12 @@ def time_optuna(n: int, repeats: int) -> float:
     return statistics.median(seconds)
 
 
+def gpu_name(device: str) -> str:
+    """ ", <the GPU's name>" where `device` resolves to CUDA, else ""."""
+    resolved = resolve_device(device)
+    return f", {torch.cuda.get_device_name(resolved)}" if resolved.startswith("cuda") else ""
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="*", type=int, default=list(SIZES))
@@ -167,7 +174,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--end-to-end-up-to", type=int, default=max(SIZES), help="time the server up to this n"
     )
-    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N or auto")
+    parser.add_argument(
+        "--max-exact",
+        type=int,
+        default=EngineOptions().max_exact_observations,
+        help="the default options' max_exact_observations (the server's --max-exact-trials)",
+    )
     parser.add_argument("--threads", type=int, default=0, help="0 = the CPU quota")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, nothing saved")
     args = parser.parse_args(argv)
@@ -175,7 +188,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.sizes, args.exact_up_to, args.repeats, args.optuna_up_to = [20, 40], 40, 1, 20
         args.end_to_end_up_to = 20
     warnings.simplefilter("ignore")
-    default = EngineOptions(device=args.device, torch_threads=args.threads)
+    default = EngineOptions(
+        device=args.device, torch_threads=args.threads, max_exact_observations=args.max_exact
+    )
     if args.smoke:
         default = EngineOptions(device=args.device, max_exact_observations=30)
     exact = EngineOptions(
@@ -186,6 +201,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.repeats,
         args.device,
         args.threads,
+        args.max_exact,
     )
     rows = []
     for n in args.sizes:
@@ -204,7 +220,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         rows.append([round(v, 3) if isinstance(v, float) else v for v in row])
         print(rows[-1], flush=True)
     preamble = (
-        f"`python -m benchmarks.gp_scaling --device {args.device}` on {platform.machine()}, "
+        f"`python -m benchmarks.gp_scaling --device {args.device} --max-exact {args.max_exact}` "
+        f"on {platform.machine()}{gpu_name(args.device)}, "
         f"torch {torch.__version__}, {torch.get_num_threads()} threads: Sibyl's steps "
         f"fitting up to {default.threaded_observations} trials use one of them "
         "(EngineOptions.threads_for), larger ones all, Optuna's GPSampler all. Seconds per "
@@ -216,6 +233,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         "step on n - 1 trials. End to end: `study.suggest()` through "
         "a `sibyl serve` process on SQLite and the Python client, same options."
     )
+    if args.device == "auto":
+        preamble += (
+            " --device auto: where CUDA is present, steps fitting fewer than "
+            f"{CUDA_FROM_OBSERVATIONS} trials run on the CPU."
+        )
     headers = [
         "n",
         "fitted on",
@@ -229,7 +251,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "Optuna GPSampler s",
         "Optuna / Sibyl",
     ]
-    name = "gp_scaling" if args.device == "cpu" else f"gp_scaling_{args.device.split(':')[0]}"
+    device = resolve_device(args.device).split(":")[0]
+    name = "gp_scaling" if device == "cpu" else f"gp_scaling_{device}"
     print(save_table(name, headers, rows, preamble, save=not args.smoke))
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The GPU check, one command: the CUDA tests, then one GP_BANDIT step's time on CUDA
 # against the CPU by study size (benchmarks/results/gp_devices.md: the exact GP up to
-# 5,000 trials and the crossover n), then the scaling table on CUDA, end to end through
-# a server whose device is auto (benchmarks/results/gp_scaling_cuda.md). About 6 minutes
+# 5,000 trials and the crossover n), then the scaling table with the device auto and
+# every trial fitted exactly, end to end through a server started with `--device auto
+# --max-exact-trials 5000` (benchmarks/results/gp_scaling_cuda.md). About 7 minutes
 # on one H100/H200. Run from the repository root where torch sees an NVIDIA GPU and the
 # server's packages are installed:
 #
@@ -30,9 +31,9 @@ echo "== the CUDA tests"
 echo "== one step on CUDA against the CPU"
 "$python" -m benchmarks.gp_devices --devices cpu cuda
 
-echo "== the scaling table on CUDA"
-"$python" -m benchmarks.gp_scaling --device cuda --sizes 50 200 1000 5000 --repeats 3 \
-    --exact-up-to 0 --optuna-up-to 0 --end-to-end-up-to 1000
+echo "== the scaling table with the device auto and every trial fitted exactly"
+"$python" -m benchmarks.gp_scaling --device auto --max-exact 5000 --sizes 50 500 1000 5000 \
+    --repeats 3 --exact-up-to 0 --optuna-up-to 0
 
 if [ $# -ge 1 ]; then
     cp benchmarks/results/gp_devices.md benchmarks/results/gp_devices.csv \

@@ -262,12 +262,7 @@ def _add_services(
     teams = TeamUseCases(store, time.time)
     runner = Runner(store_executor, engine_executor)
     base = Servicer(Access(teams, config.auth == "token"), metrics, runner, config.access_log)
-    # Resolved once, here: the engine reads no system state (device, CPU quota).
-    engine = Engine(
-        resolve_engine_options(
-            EngineOptions(device=config.device, cpu_threads=config.torch_threads)
-        )
-    )
+    engine = Engine(engine_options(config))
     suggestions = SuggestionUseCase(
         store,
         engine,
@@ -290,6 +285,18 @@ def _add_services(
     for descriptor, servicer in services:
         add_service(server, descriptor, servicer)
     return services
+
+
+def engine_options(config: ServerConfig) -> EngineOptions:
+    """The engine's settings from the server's, resolved once, here: the engine reads no
+    system state (device, CPU quota)."""
+    return resolve_engine_options(
+        EngineOptions(
+            device=config.device,
+            cpu_threads=config.torch_threads,
+            max_exact_observations=config.max_exact_trials,
+        )
+    )
 
 
 def _server_options(config: ServerConfig) -> list[tuple[str, int]]:

@@ -7,16 +7,22 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from sibyl_server.engine.options import AUTO, EngineOptions
+from sibyl_server.engine.options import AUTO, CUDA_FROM_OBSERVATIONS, EngineOptions
 
 
 def resolve_engine_options(options: EngineOptions) -> EngineOptions:
     """`options` with its device and CPU thread count resolved for this process.
 
-    Call once at start: it reads the cgroup's CPU quota and asks torch for CUDA.
+    Call once at start: it reads the cgroup's CPU quota and asks torch for CUDA. Where
+    "auto" finds CUDA, small steps stay on the CPU (`CUDA_FROM_OBSERVATIONS`); a device
+    named explicitly runs every step.
     """
     threads = options.cpu_threads or options.torch_threads or cpu_quota()
-    return replace(options, device=resolve_device(options.device), cpu_threads=threads)
+    device = resolve_device(options.device)
+    cpu_below = options.cpu_below
+    if options.device == AUTO and device != "cpu" and not cpu_below:
+        cpu_below = CUDA_FROM_OBSERVATIONS
+    return replace(options, device=device, cpu_threads=threads, cpu_below=cpu_below)
 
 
 def resolve_device(device: str) -> str:

@@ -168,7 +168,7 @@ def test_gpu_variant_asks_for_a_gpu_and_runs_the_cuda_image() -> None:
     spec = container("gpu")
     assert spec["resources"]["limits"]["nvidia.com/gpu"] == 1
     assert "cuda" in spec["image"] and "cuda" not in container("base")["image"]
-    assert env_values("gpu")["SIBYL_DEVICE"] == "cuda"
+    assert env_values("gpu")["SIBYL_DEVICE"] == "auto"
     assert env_values("base")["SIBYL_DEVICE"] == "cpu"
     assert "nvidia.com/gpu" not in container("base")["resources"]["limits"]
 

@@ -36,7 +36,12 @@ def test_every_field_has_a_flag_and_a_variable(capsys: pytest.CaptureFixture[str
 
 @pytest.mark.parametrize(
     ("argv", "environ"),
-    [(["--workers", "x"], {}), ([], {"SIBYL_WORKERS": "many"}), (["--log-format", "xml"], {})],
+    [
+        (["--workers", "x"], {}),
+        ([], {"SIBYL_WORKERS": "many"}),
+        (["--log-format", "xml"], {}),
+        (["--max-exact-trials", "1"], {}),
+    ],
 )
 def test_bad_values_are_refused(argv: list[str], environ: dict[str, str]) -> None:
     with pytest.raises((SystemExit, ValueError)):

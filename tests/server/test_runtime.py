@@ -6,8 +6,10 @@ import os
 
 import torch
 
+from sibyl_server.app import engine_options
+from sibyl_server.config import load_config
 from sibyl_server.engine.engine import Engine
-from sibyl_server.engine.options import EngineOptions
+from sibyl_server.engine.options import CUDA_FROM_OBSERVATIONS, EngineOptions
 from sibyl_server.runtime import cpu_quota, resolve_device, resolve_engine_options
 
 
@@ -18,6 +20,13 @@ def test_the_cpu_quota_is_at_least_one_and_at_most_the_cpus_available() -> None:
 def test_auto_is_cuda_when_present_else_cpu() -> None:
     assert resolve_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
     assert resolve_device("cuda:1") == "cuda:1"
+
+
+def test_auto_keeps_small_steps_on_the_cpu_where_it_finds_cuda() -> None:
+    auto = resolve_engine_options(EngineOptions())
+    assert auto.cpu_below == (CUDA_FROM_OBSERVATIONS if torch.cuda.is_available() else 0)
+    named = resolve_engine_options(EngineOptions(device="cuda:1", cpu_threads=1))
+    assert named.cpu_below == 0 and named.device_for(1) == "cuda:1"
 
 
 def test_options_are_resolved_from_the_process_unless_given() -> None:
@@ -34,3 +43,13 @@ def test_an_engine_resolves_options_its_caller_did_not() -> None:
     assert Engine(EngineOptions(device="cpu")).options.cpu_threads == cpu_quota()
     given = EngineOptions(device="cpu", cpu_threads=2)
     assert Engine(given).options is given
+
+
+def test_the_server_passes_its_engine_settings_to_the_engine() -> None:
+    config = load_config(["--device", "cpu", "--max-exact-trials", "5000", "--torch-threads", "3"])
+    options = engine_options(config)
+    assert (options.device, options.max_exact_observations, options.cpu_threads) == (
+        "cpu",
+        5000,
+        3,
+    )

@@ -10,7 +10,11 @@ from sibyl_server.domain.study import Algorithm, StudySpec
 from sibyl_server.engine.gp.designer import GpBanditDesigner
 from sibyl_server.engine.gp.threads import step_threads
 from sibyl_server.engine.grid_search import GridSearchDesigner
-from sibyl_server.engine.importance import ImportanceResult, parameter_importance
+from sibyl_server.engine.importance import (
+    MAX_MODEL_TRIALS,
+    ImportanceResult,
+    parameter_importance,
+)
 from sibyl_server.engine.interface import (
     Designer,
     Observation,
@@ -53,8 +57,9 @@ class Engine:
         self, spec: StudySpec, completed: Sequence[Observation], metric: str, seed: int
     ) -> ImportanceResult:
         """See `engine.importance.parameter_importance`; on this engine's device."""
+        device = self.options.device_for(min(len(completed), MAX_MODEL_TRIALS))
         with step_threads(self.options.threads_for(len(completed))):
-            return parameter_importance(spec, completed, metric, seed, self.options.device)
+            return parameter_importance(spec, completed, metric, seed, device)
 
 
 def _resolved(options: EngineOptions) -> EngineOptions:

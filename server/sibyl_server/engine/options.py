@@ -7,6 +7,11 @@ from dataclasses import dataclass
 
 AUTO = "auto"
 """A device not resolved yet: CUDA when present, else CPU."""
+CUDA_FROM_OBSERVATIONS = 500
+"""Where "auto" finds CUDA, steps fitting fewer trials than this still run on the CPU: a
+small step is many small kernels, and launching them costs more than the arithmetic they
+save (one H200 against 16 CPU threads, benchmarks/results/gp_devices.md: at n = 50 CUDA
+0.11 s, CPU 0.06 s; from n = 500 CUDA is faster, 20x at n = 5,000)."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class EngineOptions:
         mc_samples: Quasi-Monte-Carlo samples of the acquisition function.
         threaded_observations: Training sets larger than this use `cpu_threads` CPU
             threads; smaller ones one thread (see `threads_for`).
+        cpu_below: Steps fitting fewer trials than this run on the CPU whatever
+            `device` says (see `device_for`); 0 = always on `device`.
     """
 
     device: str = AUTO
@@ -42,11 +49,16 @@ class EngineOptions:
     raw_samples: int = 1024
     mc_samples: int = 128
     threaded_observations: int = 1000
+    cpu_below: int = 0
 
     @property
     def resolved(self) -> bool:
         """Whether the device and thread count are settled."""
         return self.device != AUTO and self.cpu_threads > 0
+
+    def device_for(self, observations: int) -> str:
+        """The device of a step that fits this many observations."""
+        return "cpu" if observations < self.cpu_below else self.device
 
     def threads_for(self, observations: int) -> int:
         """CPU threads for a step that fits this many observations.

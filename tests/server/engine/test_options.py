@@ -11,6 +11,13 @@ def test_only_large_steps_use_more_than_one_thread() -> None:
     assert options.threads_for(1001) == 4
 
 
+def test_steps_below_cpu_below_run_on_the_cpu_whatever_the_device() -> None:
+    options = EngineOptions(device="cuda", cpu_threads=1, cpu_below=500)
+    assert options.device_for(499) == "cpu"
+    assert options.device_for(500) == "cuda"
+    assert EngineOptions(device="cuda", cpu_threads=1).device_for(1) == "cuda"
+
+
 def test_large_studies_get_fewer_restarts_and_raw_samples() -> None:
     options = EngineOptions(device="cpu", cpu_threads=1)
     assert options.restarts_for(100) == (10, 1024)

@@ -79,7 +79,8 @@ class GpBanditDesigner:
         return SuggestionResult(suggestions, state.drew(request.count).write(request.state))
 
     def _model_based(self, request: SuggestionRequest, state: GpBanditState) -> SuggestionResult:
-        device = torch.device(self.options.device)
+        fitted_count = min(len(request.completed), self.options.max_exact_observations)
+        device = torch.device(self.options.device_for(fitted_count))
         data = step_data(request, self.options.max_exact_observations, device)
         seed = step_seed(request)
         with (

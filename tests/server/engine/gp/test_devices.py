@@ -7,6 +7,8 @@ model-based. `benchmarks/gpu_check.sh` runs the CUDA cases on a GPU machine.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import torch
 
@@ -149,3 +151,18 @@ def test_importance_ranks_the_parameter_that_matters_first(device: str) -> None:
     result = Engine(options(device)).parameter_importance(spec, completed, "loss", 7)
     assert result.method is ImportanceMethod.GP_SOBOL
     assert [i.parameter for i in result.importances] == ["x", "y"]
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_a_step_on_cuda_warm_starts_from_a_smaller_step_on_the_cpu() -> None:
+    spec = gp_spec(XY, LOSS)
+    completed = observe(spec, lambda p: {"loss": bowl(p)}, 12)
+    switching = replace(options("cuda"), cpu_below=12)
+    assert (switching.device_for(11), switching.device_for(12)) == ("cpu", "cuda")
+    engine = Engine(switching)
+    first = engine.suggest(SuggestionRequest(spec, completed[:-1], [], 1, 7, {}))
+    second = engine.suggest(SuggestionRequest(spec, completed, [], 1, 7, dict(first.state)))
+    for result in (first, second):
+        assert "sibyl.fallback_reason" not in result.suggestions[0].metadata
+        assert result.suggestions[0].metadata[METADATA_ALGORITHM] == "GP_BANDIT"
