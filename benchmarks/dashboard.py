@@ -165,14 +165,16 @@ def make_study(bench: Bench, size: int, seed: int) -> sibyl.Study:
     return study
 
 
-def list_trials_http(bench: Bench, study: str) -> tuple[float, int]:
-    """Seconds and bytes to read every trial as JSON (pages of 1,000, as the dashboard does)."""
+def list_trials_http(bench: Bench, study: str, view: str = "FULL") -> tuple[float, int]:
+    """Seconds and bytes to read every trial as JSON (pages of 1,000, as the dashboard
+    does), in the view TRIAL_VIEW_`view`."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     headers = {"content-type": "application/json", "authorization": f"Bearer {bench.secret}"}
     path = f"{bench.base}/sibyl.v1.StudyService/ListTrials"
     started, size, token = time.perf_counter(), 0, ""
     while True:
-        body = json.dumps({"parent": study, "pageSize": 1000, "pageToken": token}).encode()
+        request = {"parent": study, "pageSize": 1000, "pageToken": token}
+        body = json.dumps({**request, "view": f"TRIAL_VIEW_{view}"}).encode()
         with opener.open(urllib.request.Request(path, body, headers), timeout=120) as response:
             data = response.read()
         size += len(data)
@@ -195,9 +197,10 @@ def list_trials_grpc(client: sibyl.Client, study: str) -> tuple[float, int]:
 
 
 def page_load(driver: Any, bench: Bench, study: sibyl.Study) -> dict[str, float]:
-    """Seconds from navigation to the trials read, to the trials' plots drawn, and to
-    parameter importance drawn (the page keeps an analysis for the session: only the
-    first load of a study asks the server for one)."""
+    """Seconds from navigation to the trials read, to the first plots drawn (all but
+    the measurement curves, from the trials read without their measurements), to every
+    trial plot drawn, and to parameter importance drawn (the page keeps an analysis for
+    the session: only the first load of a study asks the server for one)."""
     driver.get("about:blank")
     driver.get(f"{bench.base}/dashboard/?refresh=3600#/studies/{study.study_id}")
 
@@ -205,10 +208,12 @@ def page_load(driver: Any, bench: Bench, study: sibyl.Study) -> dict[str, float]
         script = "const m = performance.getEntriesByName(arguments[0]); return m[0]?.startTime"
         return driver.execute_script(script, name)
 
+    first = wait_for(lambda: mark("sibyl:first-plots"), timeout=300, what="the first plots")
     plots = wait_for(lambda: mark("sibyl:plots"), timeout=300, what="the trials' plots")
     ready = wait_for(lambda: mark("sibyl:ready"), timeout=900, what="parameter importance")
     return {
         "data": (mark("sibyl:data") or 0.0) / 1000,
+        "first": first / 1000,
         "plots": plots / 1000,
         "ready": ready / 1000,
     }
@@ -262,11 +267,14 @@ def measure(bench: Bench, driver: Any, size: int, seed: int, repeats: int) -> di
     print(f"{size} trials: measuring", file=sys.stderr)
     client = sibyl.connect(bench.server.address, team=bench.team, token=bench.secret)
     http = [list_trials_http(bench, study.name) for _ in range(repeats)]
+    basic = [list_trials_http(bench, study.name, "BASIC") for _ in range(repeats)]
     grpc = [list_trials_grpc(client, study.name) for _ in range(repeats)]
     loads = [page_load(driver, bench, study) for _ in range(repeats)]
     return {
         "size": size,
         "http_s": median([t for t, _ in http]),
+        "basic_s": median([t for t, _ in basic]),
+        "basic_mb": basic[0][1] / 1e6,
         "grpc_s": median([t for t, _ in grpc]),
         "http_mb": http[0][1] / 1e6,
         "grpc_mb": grpc[0][1] / 1e6,
@@ -279,13 +287,23 @@ def measure(bench: Bench, driver: Any, size: int, seed: int, repeats: int) -> di
 
 def tables(results: list[dict[str, Any]], preamble: str, save: bool) -> str:
     list_rows = [
-        [r["size"], r["http_s"], r["grpc_s"], r["http_s"] / r["grpc_s"], r["http_mb"], r["grpc_mb"]]
+        [
+            r["size"],
+            r["basic_s"],
+            r["http_s"],
+            r["grpc_s"],
+            r["http_s"] / r["grpc_s"],
+            r["basic_mb"],
+            r["http_mb"],
+            r["grpc_mb"],
+        ]
         for r in results
     ]
     load_rows = [
         [
             r["size"],
             r["load"]["data"],
+            r["load"]["first"],
             r["load"]["plots"],
             r["first_load"]["plots"],
             r["first_load"]["ready"],
@@ -305,10 +323,20 @@ def tables(results: list[dict[str, Any]], preamble: str, save: bool) -> str:
         for r in results
         for way, cost in (("what changed", r["refresh"]), ("every trial", r["refresh_every"]))
     ]
-    list_headers = ["trials", "HTTP JSON s", "gRPC s", "HTTP / gRPC", "JSON MB", "proto MB"]
+    list_headers = [
+        "trials",
+        "HTTP JSON basic s",
+        "HTTP JSON full s",
+        "gRPC full s",
+        "HTTP / gRPC, full",
+        "basic JSON MB",
+        "full JSON MB",
+        "full proto MB",
+    ]
     load_headers = [
         "trials",
         "trials read s",
+        "first plots drawn s",
         "trial plots drawn s",
         "first load: trial plots s",
         "first load: importance s",
@@ -325,12 +353,15 @@ def tables(results: list[dict[str, Any]], preamble: str, save: bool) -> str:
     text = "\n\n".join(
         [
             preamble,
-            "ListTrials of every trial (pages of 1,000), median seconds:",
+            "ListTrials of every trial (pages of 1,000), median seconds; basic: "
+            "TRIAL_VIEW_BASIC (without the intermediate measurements), full: TRIAL_VIEW_FULL:",
             markdown_table(list_headers, list_rows),
             "The study page in headless Chromium, seconds from navigation to the trials "
-            "read and to their plots drawn (median), and on the first load (scripts not "
-            "cached yet) to the trial plots and to parameter importance drawn (computed "
-            "by the server, then kept for the session):",
+            "read (without their measurements), to the first plots drawn from them (every "
+            "plot but the measurement curves: the page is usable), and to every trial plot "
+            "drawn, curves included, after the second read (median); and on the first load "
+            "(scripts not cached yet) to the trial plots and to parameter importance drawn "
+            "(computed by the server, then kept for the session):",
             markdown_table(load_headers, load_rows),
             "One refresh of the running study's page:",
             markdown_table(refresh_headers, refresh_rows),

@@ -397,7 +397,7 @@ def _priors_text(study: Study) -> str:
     if not priors:
         return ""
     weights: dict[str, float] = {}
-    for trial in study.trials():
+    for trial in study.trials(measurements=False):
         weights = json.loads(trial.metadata.get(PRIOR_WEIGHTS, "null")) or weights
     described = []
     for prior in priors:

@@ -181,13 +181,25 @@ class Study:
         request = study_service_pb2.GetTrialRequest(name=f"{self.name}/trials/{trial_id}")
         return Trial(self, self.client.study_service.get_trial(request).trial)
 
-    def trials(self, states: tuple[str, ...] = (), page_size: int = 0) -> Iterator[Trial]:
-        """The study's trials by id, optionally only some states (e.g. ("COMPLETED",))."""
+    def trials(
+        self, states: tuple[str, ...] = (), page_size: int = 0, measurements: bool = True
+    ) -> Iterator[Trial]:
+        """The study's trials by id, optionally only some states (e.g. ("COMPLETED",)).
+
+        `measurements=False` leaves out each trial's intermediate measurements
+        (TRIAL_VIEW_BASIC): for a study reporting learning curves, several times less to
+        read and send.
+        """
         numbers = [trial_pb2.TrialState.Value("TRIAL_STATE_" + s.upper()) for s in states]
+        view = (
+            study_service_pb2.TRIAL_VIEW_FULL
+            if measurements
+            else study_service_pb2.TRIAL_VIEW_BASIC
+        )
         token = ""
         while True:
             request = study_service_pb2.ListTrialsRequest(
-                parent=self.name, states=numbers, page_size=page_size, page_token=token
+                parent=self.name, states=numbers, page_size=page_size, page_token=token, view=view
             )
             response = self.client.study_service.list_trials(request)
             for trial in response.trials:
@@ -207,7 +219,7 @@ class Study:
         """
         import pandas
 
-        rows = [_row(trial) for trial in self.trials(states)]
+        rows = [_row(trial) for trial in self.trials(states, measurements=False)]
         declared = [
             "id",
             "state",

@@ -46,6 +46,11 @@ def test_a_training_loop(client: sibyl.Client, unique_id: str) -> None:
             assert trial.state == "COMPLETED"
     trials = list(study.trials())
     assert [t.id for t in trials] == [1, 2, 3, 4, 5, 6]
+    assert [len(t.proto.measurements) for t in trials] == [2] * 6
+    basic = list(study.trials(measurements=False))
+    assert [t.id for t in basic] == [1, 2, 3, 4, 5, 6]
+    assert [t.metrics for t in basic] == [t.metrics for t in trials]
+    assert not any(t.proto.measurements for t in basic)
     best = study.best_trial()
     assert best is not None
     assert best.metrics["accuracy"] == max(t.metrics["accuracy"] for t in trials)

@@ -89,6 +89,7 @@ export type {
   StudyChanges,
   StudyStateName,
   TrialRow,
+  TrialListOptions,
   SuggestOptions,
   TrialStateName,
 } from "./study";

@@ -75,6 +75,11 @@ test("report and complete round-trip", async () => {
   const read = await study.getTrial(trial.id);
   assert.deepEqual(read.metrics, { accuracy: 0.75 });
   assert.deepEqual(read.parameters, trial.parameters);
+  const [listed] = await study.trials();
+  assert.equal(listed?.measurements.length, 2);
+  const [basic] = await study.trials([], { measurements: false });
+  assert.deepEqual(basic?.measurements, [], "the basic view leaves the measurements out");
+  assert.deepEqual(basic?.metrics, { accuracy: 0.75 });
   await trial.complete({ accuracy: 0.75 }); // the same result again: unchanged
   const changed = await rejection(trial.complete({ accuracy: 0.8 }));
   assert.ok(changed instanceof FailedPreconditionError);

@@ -10,11 +10,20 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class TrialView(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TRIAL_VIEW_UNSPECIFIED: _ClassVar[TrialView]
+    TRIAL_VIEW_BASIC: _ClassVar[TrialView]
+    TRIAL_VIEW_FULL: _ClassVar[TrialView]
+
 class ImportanceMethod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     IMPORTANCE_METHOD_UNSPECIFIED: _ClassVar[ImportanceMethod]
     IMPORTANCE_METHOD_GP_SOBOL: _ClassVar[ImportanceMethod]
     IMPORTANCE_METHOD_CORRELATION_RATIO: _ClassVar[ImportanceMethod]
+TRIAL_VIEW_UNSPECIFIED: TrialView
+TRIAL_VIEW_BASIC: TrialView
+TRIAL_VIEW_FULL: TrialView
 IMPORTANCE_METHOD_UNSPECIFIED: ImportanceMethod
 IMPORTANCE_METHOD_GP_SOBOL: ImportanceMethod
 IMPORTANCE_METHOD_CORRELATION_RATIO: ImportanceMethod
@@ -154,16 +163,18 @@ class GetTrialResponse(_message.Message):
     def __init__(self, trial: _Optional[_Union[_trial_pb2.Trial, _Mapping]] = ...) -> None: ...
 
 class ListTrialsRequest(_message.Message):
-    __slots__ = ("parent", "states", "page_size", "page_token")
+    __slots__ = ("parent", "states", "page_size", "page_token", "view")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     STATES_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     parent: str
     states: _containers.RepeatedScalarFieldContainer[_trial_pb2.TrialState]
     page_size: int
     page_token: str
-    def __init__(self, parent: _Optional[str] = ..., states: _Optional[_Iterable[_Union[_trial_pb2.TrialState, str]]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    view: TrialView
+    def __init__(self, parent: _Optional[str] = ..., states: _Optional[_Iterable[_Union[_trial_pb2.TrialState, str]]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., view: _Optional[_Union[TrialView, str]] = ...) -> None: ...
 
 class ListTrialsResponse(_message.Message):
     __slots__ = ("trials", "next_page_token")

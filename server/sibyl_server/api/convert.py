@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -41,7 +42,7 @@ from sibyl_server.domain.study import (
     stopping_policy,
 )
 from sibyl_server.domain.team import Role, Team, Token
-from sibyl_server.domain.trial import Measurement, Trial, TrialState
+from sibyl_server.domain.trial import Measurement, Trial, TrialState, TrialView
 from sibyl_server.domain.validation import MAX_DURATION_SECONDS
 from sibyl_server.service.analysis import Importance
 from sibyl_server.service.studies import StudyUpdate
@@ -55,6 +56,7 @@ _PROTO_ENUMS: dict[type[enum.Enum], tuple[Any, str]] = {
     ScaleType: (study_pb2.ScaleType, "SCALE_TYPE_"),
     Goal: (study_pb2.Goal, "GOAL_"),
     Algorithm: (study_pb2.Algorithm, "ALGORITHM_"),
+    TrialView: (study_service_pb2.TrialView, "TRIAL_VIEW_"),
 }
 
 
@@ -71,6 +73,12 @@ def enum_from_proto(domain: type[E], number: int, field: str) -> E:
     return domain(name.removeprefix(prefix))
 
 
+def view_from_proto(number: int) -> TrialView:
+    """A listing's view; UNSPECIFIED is FULL, what listings returned before views existed."""
+    return TrialView.FULL if number == 0 else enum_from_proto(TrialView, number, "view")
+
+
+@functools.cache
 def enum_to_proto(value: enum.Enum) -> int:
     proto_enum, prefix = _PROTO_ENUMS[type(value)]
     return int(proto_enum.Value(prefix + value.value))
@@ -103,9 +111,8 @@ def duration_from_proto(message: Duration, field: str) -> float:
 
 
 def _set_timestamp(message: Message, field: str, seconds: float | None) -> None:
-    value = timestamp(seconds)
-    if value is not None:
-        getattr(message, field).CopyFrom(value)
+    if seconds is not None:  # set in place: a listing sets thousands
+        getattr(message, field).FromMicroseconds(round(seconds * 1_000_000))
 
 
 # Leaf messages whose fields have the names of a domain dataclass's (a constraint's

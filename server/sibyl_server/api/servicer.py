@@ -19,7 +19,7 @@ from sibyl_server.domain.names import (
 )
 from sibyl_server.domain.study import StudyState
 from sibyl_server.domain.team import Role
-from sibyl_server.domain.trial import TrialState
+from sibyl_server.domain.trial import TrialState, TrialView
 from sibyl_server.domain.validation import MAX_SUGGEST_COUNT, check_client_id, check_request_id
 from sibyl_server.service.analysis import AnalysisUseCases
 from sibyl_server.service.stopping import StoppingUseCases
@@ -156,16 +156,22 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
             convert.enum_from_proto(TrialState, s, f"states[{i}]")
             for i, s in enumerate(request.states)
         ]
+        view = convert.view_from_proto(request.view)
         # Read and converted on a store thread: a page of 1,000 trials takes about 0.1 s
         # to convert, which the event loop (every other call of this replica) would wait.
         return await self.run(
-            self._listed_trials, parent, states, request.page_size, request.page_token
+            self._listed_trials, parent, states, view, request.page_size, request.page_token
         )
 
     def _listed_trials(
-        self, parent: StudyName, states: list[TrialState], size: int, token: str
+        self,
+        parent: StudyName,
+        states: list[TrialState],
+        view: TrialView,
+        size: int,
+        token: str,
     ) -> pb.ListTrialsResponse:
-        page = self._trials.list_trials(parent, states, size, token)
+        page = self._trials.list_trials(parent, states, size, token, view)
         return pb.ListTrialsResponse(
             trials=[convert.trial_to_proto(parent, t) for t in page.trials],
             next_page_token=page.next_page_token,

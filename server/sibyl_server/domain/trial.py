@@ -26,6 +26,18 @@ class TrialState(enum.Enum):
         return self in (TrialState.COMPLETED, TrialState.INFEASIBLE)
 
 
+class TrialView(enum.Enum):
+    """How much of each trial a listing reads."""
+
+    BASIC = "BASIC"
+    """Every field but the intermediate measurements."""
+    FULL = "FULL"
+
+    @property
+    def with_measurements(self) -> bool:
+        return self is TrialView.FULL
+
+
 @dataclass(frozen=True)
 class Measurement:
     """Metric values at one point of a trial's evaluation.

@@ -10,7 +10,7 @@ from sibyl_server.domain.errors import FailedPrecondition, InvalidArgument, leas
 from sibyl_server.domain.names import StudyName, TrialName
 from sibyl_server.domain.optimality import is_feasible, optimal_trials
 from sibyl_server.domain.study import ParameterValue, StudySpec, StudyState
-from sibyl_server.domain.trial import Measurement, Trial, TrialState
+from sibyl_server.domain.trial import Measurement, Trial, TrialState, TrialView
 from sibyl_server.domain.validation import (
     MAX_REASON_LENGTH,
     check_measurement,
@@ -142,13 +142,22 @@ class TrialUseCases(StoreUseCases):
         states: Collection[TrialState],
         requested_size: int,
         token: str,
+        view: TrialView = TrialView.FULL,
     ) -> TrialPage:
         size = page_size(requested_size, DEFAULT_TRIAL_PAGE_SIZE)
-        request_fingerprint = fingerprint(str(parent), sorted(s.value for s in states))
+        # FULL adds nothing: the tokens of servers from before views stay valid.
+        views = [view.value] if view is not TrialView.FULL else []
+        request_fingerprint = fingerprint(str(parent), sorted(s.value for s in states), *views)
         after = decode_page_token(token, request_fingerprint)
         with self._store.transaction(write=False) as tx:
             study_pk = tx.study(parent).pk
-            records = tx.trials(study_pk, states=states, after_number=after, limit=size + 1)
+            records = tx.trials(
+                study_pk,
+                states=states,
+                after_number=after,
+                limit=size + 1,
+                with_measurements=view.with_measurements,
+            )
         number = attrgetter("trial.number")
         page, next_token = cut_page(records, size, number, request_fingerprint)
         return TrialPage([r.trial for r in page], next_token)

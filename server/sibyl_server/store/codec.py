@@ -79,23 +79,47 @@ def to_plain(value: Any) -> Any:
 def from_plain(kind: Any, data: Any) -> Any:
     """The inverse of `to_plain`, guided by `kind`'s type hints. A field missing from
     `data` takes its default: rows written before the field existed still load."""
-    if data is None:
-        return None
+    return _decoder(kind)(data)
+
+
+Decode = typing.Callable[[Any], Any]
+
+
+@functools.cache
+def _decoder(kind: Any) -> Decode:
+    """`from_plain` for `kind`, its type hints read once: a listing decodes thousands of
+    stored measurements, and walking the hints for each took most of its time."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         (inner,) = [arg for arg in typing.get_args(kind) if arg is not type(None)]
-        return from_plain(inner, data)
+        return _or_none(_decoder(inner))
     if origin is tuple:
-        item_kind = typing.get_args(kind)[0]
-        return tuple(from_plain(item_kind, item) for item in data)
+        item = _decoder(typing.get_args(kind)[0])
+        return _or_none(lambda data: tuple(item(value) for value in data))
     if origin in (dict, Mapping):
-        return dict(data)
+        return _or_none(dict)
     if dataclasses.is_dataclass(kind):
-        hints = _hints(kind)
-        fields = [f.name for f in dataclasses.fields(kind) if f.name in data]
-        return kind(**{name: from_plain(hints[name], data[name]) for name in fields})
+        return _or_none(_dataclass_decoder(kind))
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return kind(data)
+        return _or_none(kind)
+    return _same
+
+
+def _dataclass_decoder(kind: type) -> Decode:
+    hints = _hints(kind)
+    fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(kind)]
+
+    def decode(data: Any) -> Any:
+        return kind(**{name: field(data[name]) for name, field in fields if name in data})
+
+    return decode
+
+
+def _or_none(decode: Decode) -> Decode:
+    return lambda data: None if data is None else decode(data)
+
+
+def _same(data: Any) -> Any:
     return data
 
 

@@ -32,6 +32,11 @@ def failure(method: Any, request: Any) -> SibylError:
     raise AssertionError(f"{type(request).__name__} succeeded but should have failed")
 
 
+def invalid(error: SibylError, field: str) -> None:
+    """`error` is INVALID_ARGUMENT naming `field`."""
+    assert (error.code, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, field), error
+
+
 def double(name: str, low: float, high: float, log: bool = False) -> study_pb2.ParameterSpec:
     scale = study_pb2.SCALE_TYPE_LOG if log else study_pb2.SCALE_TYPE_LINEAR
     return study_pb2.ParameterSpec(

@@ -30,6 +30,7 @@ from tests.server.api.conftest import (
     double,
     failure,
     integer,
+    invalid,
     make_spec,
     values,
 )
@@ -46,10 +47,6 @@ def create_request(study_id: str, **spec_options: object) -> pb.CreateStudyReque
 def assert_not_created(stub: StudyServiceStub, study_id: str) -> None:
     error = failure(stub.GetStudy, pb.GetStudyRequest(name=f"{TEAM}/studies/{study_id}"))
     assert error.code == grpc.StatusCode.NOT_FOUND
-
-
-def invalid(error: SibylError, field: str) -> None:
-    assert (error.code, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, field), error
 
 
 # Studies -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from tests.server.api.conftest import (
     create_study,
     double,
     failure,
+    invalid,
     suggest,
     values,
 )
@@ -419,6 +420,46 @@ def test_list_trials_filters_and_pages(stub: StudyServiceStub, unique_id: str) -
     got = stub.GetTrial(pb.GetTrialRequest(name=trials[5].name)).trial
     assert (got.id, got.client_id, got.state) == (6, "worker-1", ACTIVE)
     assert got.parameters == trials[5].parameters
+
+
+def test_the_basic_view_lists_trials_without_their_intermediate_measurements(
+    stub: StudyServiceStub, unique_id: str
+) -> None:
+    study = create_study(stub, unique_id)
+    trials = suggest(stub, study.name, count=2).trials
+    for step, loss in ((1, 0.9), (2, 0.7)):
+        measurement = trial_pb2.Measurement(metrics={"loss": loss}, step=step)
+        request = pb.AddTrialMeasurementRequest(name=trials[0].name, measurement=measurement)
+        stub.AddTrialMeasurement(request)
+    complete(stub, trials[0].name, 0.5)
+
+    def listed(view: int) -> list[trial_pb2.Trial]:
+        request = pb.ListTrialsRequest(parent=study.name, view=view)  # type: ignore[arg-type]
+        return list(stub.ListTrials(request).trials)
+
+    full, basic = listed(pb.TRIAL_VIEW_FULL), listed(pb.TRIAL_VIEW_BASIC)
+    assert listed(pb.TRIAL_VIEW_UNSPECIFIED) == full
+    assert [len(t.measurements) for t in full] == [2, 0]
+    assert all(not t.measurements for t in basic)
+    for trial in full:
+        del trial.measurements[:]
+    assert basic == full, "every other field is the same"
+    assert basic[0].final_measurement.metrics["loss"] == 0.5
+    invalid(failure(stub.ListTrials, pb.ListTrialsRequest(parent=study.name, view=9)), "view")
+
+
+def test_a_page_token_keeps_its_view(stub: StudyServiceStub, unique_id: str) -> None:
+    study = create_study(stub, unique_id)
+    suggest(stub, study.name, count=3)
+    basic = pb.ListTrialsRequest(parent=study.name, page_size=1, view=pb.TRIAL_VIEW_BASIC)
+    token = stub.ListTrials(basic).next_page_token
+    basic.page_token = token
+    assert [t.id for t in stub.ListTrials(basic).trials] == [2]
+    full = pb.ListTrialsRequest(parent=study.name, page_size=1, page_token=token)
+    invalid(failure(stub.ListTrials, full), "page_token")
+    unspecified = stub.ListTrials(pb.ListTrialsRequest(parent=study.name, page_size=1))
+    full.page_token, full.view = unspecified.next_page_token, pb.TRIAL_VIEW_FULL
+    assert [t.id for t in stub.ListTrials(full).trials] == [2], "FULL is UNSPECIFIED's view"
 
 
 @pytest.mark.parametrize(

@@ -706,7 +706,18 @@ export const descriptor: Record<string, unknown> = {
                 "pageToken": {
                   "type": "string",
                   "id": 4
+                },
+                "view": {
+                  "type": "TrialView",
+                  "id": 5
                 }
+              }
+            },
+            "TrialView": {
+              "values": {
+                "TRIAL_VIEW_UNSPECIFIED": 0,
+                "TRIAL_VIEW_BASIC": 1,
+                "TRIAL_VIEW_FULL": 2
               }
             },
             "ListTrialsResponse": {

@@ -129,6 +129,7 @@ export interface ProtoGrpcType {
       SuggestTrialsResponse: MessageTypeDefinition<_sibyl_v1_SuggestTrialsResponse, _sibyl_v1_SuggestTrialsResponse__Output>
       Trial: MessageTypeDefinition<_sibyl_v1_Trial, _sibyl_v1_Trial__Output>
       TrialState: EnumTypeDefinition
+      TrialView: EnumTypeDefinition
       UpdateStudyRequest: MessageTypeDefinition<_sibyl_v1_UpdateStudyRequest, _sibyl_v1_UpdateStudyRequest__Output>
       UpdateStudyResponse: MessageTypeDefinition<_sibyl_v1_UpdateStudyResponse, _sibyl_v1_UpdateStudyResponse__Output>
       UpdateStudyStateRequest: MessageTypeDefinition<_sibyl_v1_UpdateStudyStateRequest, _sibyl_v1_UpdateStudyStateRequest__Output>

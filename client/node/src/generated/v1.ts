@@ -67,6 +67,7 @@ export * from "./sibyl/v1/TeamService";
 export * from "./sibyl/v1/Token";
 export * from "./sibyl/v1/Trial";
 export * from "./sibyl/v1/TrialState";
+export * from "./sibyl/v1/TrialView";
 export * from "./sibyl/v1/UpdateStudyRequest";
 export * from "./sibyl/v1/UpdateStudyResponse";
 export * from "./sibyl/v1/UpdateStudyStateRequest";

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
@@ -94,7 +94,7 @@ class SqlTrials:
         rows = list(self._connection.execute(query))
         if with_measurements:
             return self._with_measurements(rows)
-        return [trial_record(row, ()) for row in rows]
+        return trial_records(rows, {})
 
     def trial_results(self, study_pk: int, states: Collection[TrialState]) -> list[TrialResult]:
         # The suggestion path reads every trial of a study: only the columns it needs.
@@ -253,7 +253,7 @@ class SqlTrials:
         for m, values in zip(found, metrics, strict=True):
             measurement = Measurement(values, m.step, m.elapsed_seconds)
             by_trial.setdefault(m.trial_pk, []).append(measurement)
-        return [trial_record(row, tuple(by_trial.get(row.pk, ()))) for row in rows]
+        return trial_records(rows, by_trial)
 
 
 def _of_study_in(study_pk: int, states: Collection[TrialState]) -> Any:
@@ -264,17 +264,39 @@ def _measurement(row: Row[Any]) -> Measurement:
     return Measurement(json.loads(row.metrics), row.step, row.elapsed_seconds)
 
 
-def trial_record(row: Row[Any], trial_measurements: tuple[Measurement, ...]) -> TrialRecord:
+def trial_records(
+    rows: Sequence[Row[Any]], measurements: Mapping[int, Sequence[Measurement]]
+) -> list[TrialRecord]:
+    """The trials of `rows`, each with its `measurements` (by trial pk).
+
+    Every row's JSON columns are parsed in one call: a listing reads thousands of rows,
+    and three parses per row took a third of the store's time there.
+    """
+    texts = [text for row in rows for text in (row.parameters, row.metadata, row.final_measurement)]
+    parsed = json.loads("[" + ",".join(t if t is not None else "null" for t in texts) + "]")
+    return [
+        _trial_record(row, tuple(measurements.get(row.pk, ())), *parsed[3 * i : 3 * i + 3])
+        for i, row in enumerate(rows)
+    ]
+
+
+def _trial_record(
+    row: Row[Any],
+    trial_measurements: tuple[Measurement, ...],
+    parameters: dict[str, Any],
+    metadata: dict[str, str],
+    final_measurement: Any,
+) -> TrialRecord:
     trial = Trial(
         number=row.number,
-        parameters=json.loads(row.parameters),
+        parameters=parameters,
         state=TrialState(row.state),
         client_id=row.client_id,
         lease_expire_time=codec.from_micros(row.lease_expire_time),
         measurements=trial_measurements,
-        final_measurement=codec.measurement_from_json(row.final_measurement),
+        final_measurement=codec.from_plain(Measurement, final_measurement),
         infeasibility_reason=row.infeasibility_reason,
-        metadata=json.loads(row.metadata),
+        metadata=metadata,
         create_time=codec.from_micros(row.create_time) or 0.0,
         start_time=codec.from_micros(row.start_time),
         complete_time=codec.from_micros(row.complete_time),

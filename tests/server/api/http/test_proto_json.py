@@ -50,8 +50,8 @@ def fill_message_field(message: Message, field: FieldDescriptor, rng: random.Ran
     child = getattr(message, field.name)
     name = field.message_type.full_name
     if name == "google.protobuf.Timestamp":
-        child.FromSeconds(rng.randint(0, 4_000_000_000))
-        child.nanos = rng.choice((0, 1_000, 123_456_789))
+        child.FromSeconds(rng.randint(-62_135_596_800, 253_402_300_799))
+        child.nanos = rng.choice((0, 1_000, 5_000_000, 123_456_789, 999_999_999))
     elif name == "google.protobuf.Duration":
         child.seconds = rng.randint(-10_000, 10_000)
     elif name == "google.protobuf.FieldMask":
@@ -120,3 +120,15 @@ def test_the_generator_reaches_maps_enums_nan_and_nested_messages() -> None:
     joined = "".join(texts)
     for expected in ('"NaN"', '"Infinity"', '"state"', '"parameters"', 'Z"'):
         assert expected in joined, expected
+
+
+@pytest.mark.parametrize(("seconds", "nanos"), [(253_402_300_800, 0), (-62_135_596_801, 0)])
+def test_a_timestamp_out_of_range_is_refused_as_json_format_refuses_it(
+    seconds: int, nanos: int
+) -> None:
+    message = trial_pb2.Trial()
+    message.create_time.seconds, message.create_time.nanos = seconds, nanos
+    with pytest.raises(json_format.SerializeToJsonError, match="Timestamp is not valid"):
+        json_format.MessageToJson(message, indent=None)
+    with pytest.raises(ValueError, match="Timestamp is not valid"):
+        message_to_json(message)

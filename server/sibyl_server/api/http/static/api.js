@@ -82,8 +82,9 @@ export const teamName = (team) => `teams/${team}`;
 
 export const listStudies = (team) => listAll("ListStudies", { parent: teamName(team) }, "studies");
 
-export const listTrials = (study, states = []) =>
-  listAll("ListTrials", { parent: study, states }, "trials");
+// view "TRIAL_VIEW_BASIC": without the intermediate measurements (the API's default is FULL).
+export const listTrials = (study, states = [], view = "TRIAL_VIEW_FULL") =>
+  listAll("ListTrials", { parent: study, states, view }, "trials");
 
 export const getStudy = async (name) => (await call("GetStudy", { name })).study;
 

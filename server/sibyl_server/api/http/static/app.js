@@ -83,7 +83,8 @@ async function refresh(current) {
     if (signedOut || otherTeam) return showSignIn(describe(error));
     current.showError(describe(error));
   }
-  if (current === page) timer = setTimeout(() => refresh(current), REFRESH_MS);
+  const delay = current.complete === false ? 0 : REFRESH_MS; // the rest of a first read
+  if (current === page) timer = setTimeout(() => refresh(current), delay);
 }
 
 function route() {

@@ -331,6 +331,12 @@ export function paretoChart(records, first, second, constraints) {
   };
 }
 
+// A placeholder for a chart whose data is still on its way.
+export function waitingChart(text) {
+  const title = { text, left: "center", top: "middle", textStyle: QUIET };
+  return { option: { ...BASE, title }, points: 0 };
+}
+
 // Every trial's intermediate measurements of the metric, as one series broken between
 // trials (thousands of series would be slow); early-stopped trials marked where they stopped.
 export function curvesChart(records, metric) {

@@ -144,10 +144,20 @@ export class StudyPage {
     main.innerHTML = `<h1>${esc(id)}</h1><p class="note" id="study-note">Loading…</p><div id="study-body"></div>`;
   }
 
+  // Whether every trial was read in full (the first refresh reads the finished ones
+  // without their intermediate measurements: see sync.js).
+  get complete() {
+    return this.sync.complete;
+  }
+
   async refresh() {
     const [study, changed] = await Promise.all([api.getStudy(this.name), this.sync.refresh()]);
     const signature = JSON.stringify(study);
-    if (!changed.length && signature === this.signature) return; // nothing redrawn
+    if (!changed.length && signature === this.signature) {
+      // Nothing changed; the curves wait for the second read, which may change nothing.
+      if (this.curvesWaiting && this.sync.complete) this.drawCurves();
+      return;
+    }
     this.signature = signature;
     const trials = this.sync.all();
     const firstDraw = !this.model;
@@ -235,9 +245,19 @@ export class StudyPage {
         charts.paretoChart(records, find("pareto-x"), find("pareto-y"), model.constraints),
       );
     }
-    this.draw("curves", charts.curvesChart(records, metric));
+    this.drawCurves();
     this.drawImportance();
     this.table.update(model, records);
+  }
+
+  // The measurement curves, once the trials were read in full (see sync.js).
+  drawCurves() {
+    this.curvesWaiting = !this.sync.complete;
+    if (this.curvesWaiting) {
+      this.draw("curves", charts.waitingChart("Reading the measurements…"), true);
+    } else {
+      this.draw("curves", charts.curvesChart(this.records, this.metric()));
+    }
   }
 
   // Draws into the element `id`; data-points says how many marks, data-drawn when done.
@@ -265,6 +285,8 @@ export class StudyPage {
     );
     document.body.dataset.ready = pending.length ? "" : "1";
     const once = (name) => performance.getEntriesByName(name).length || performance.mark(name);
+    // The first draw leaves the measurement curves to the second read (see sync.js).
+    if (pending.every((c) => ["importance", "curves"].includes(c.id))) once("sibyl:first-plots");
     if (pending.every((c) => c.id === "importance")) once("sibyl:plots");
     if (!pending.length) once("sibyl:ready");
   }

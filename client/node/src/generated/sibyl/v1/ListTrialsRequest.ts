@@ -1,6 +1,7 @@
 // Original file: ../../proto/sibyl/v1/study_service.proto
 
 import type { TrialState as _sibyl_v1_TrialState, TrialState__Output as _sibyl_v1_TrialState__Output } from '../../sibyl/v1/TrialState';
+import type { TrialView as _sibyl_v1_TrialView, TrialView__Output as _sibyl_v1_TrialView__Output } from '../../sibyl/v1/TrialView';
 
 export interface ListTrialsRequest {
   /**
@@ -22,6 +23,10 @@ export interface ListTrialsRequest {
    * that call (INVALID_ARGUMENT otherwise).
    */
   'pageToken'?: (string);
+  /**
+   * How much of each trial to return. UNSPECIFIED means TRIAL_VIEW_FULL.
+   */
+  'view'?: (_sibyl_v1_TrialView);
 }
 
 export interface ListTrialsRequest__Output {
@@ -44,4 +49,8 @@ export interface ListTrialsRequest__Output {
    * that call (INVALID_ARGUMENT otherwise).
    */
   'pageToken': (string);
+  /**
+   * How much of each trial to return. UNSPECIFIED means TRIAL_VIEW_FULL.
+   */
+  'view': (_sibyl_v1_TrialView__Output);
 }
