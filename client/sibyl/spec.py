@@ -52,6 +52,7 @@ LEASE_SECONDS = (1.0, 30 * 24 * 3600.0)
 GRID_RESOLUTION = (2, 1000)
 INITIAL_TRIALS = (1, 10_000)
 MAX_PRIOR_STUDIES = 5
+MAX_FIDELITY_STEP = 1_000_000
 STUDY_NAME = re.compile(
     r"^teams/[a-z]([a-z0-9-]{0,61}[a-z0-9])?/studies/[a-z]([a-z0-9-]{0,61}[a-z0-9])?$"
 )
@@ -524,6 +525,28 @@ class PriorStudy:
         return study_pb2.PriorStudy(study=self.study, objective=self.objective or "")
 
 
+@dataclass(frozen=True)
+class Fidelity:
+    """The step of intermediate measurements as a budget: a multi-fidelity search
+    (one objective, no prior studies; docs/fidelity.md).
+
+    Fidelity(max_step=27): each trial reports its metric at steps 1, 2, ... (epochs,
+    say) and asks `should_stop()`; successive halving (unless the spec names another
+    early_stopping rule) stops most trials at a low step, and gp_bandit learns from every
+    trial's values at those steps to choose configurations for step 27.
+
+    max_step: the last step, where a trial that is not stopped ends (2 to 1,000,000).
+    """
+
+    max_step: int
+
+    def __post_init__(self) -> None:
+        _check_integer("Fidelity", "max_step", self.max_step, 2, MAX_FIDELITY_STEP)
+
+    def to_proto(self) -> study_pb2.Fidelity:
+        return study_pb2.Fidelity(max_step=self.max_step)
+
+
 def _check_prior_studies(priors: object) -> tuple[PriorStudy, ...]:
     """`priors` as PriorStudy items; a resource name or a dict stands for one."""
     if isinstance(priors, (str, bytes, Mapping)) or not isinstance(priors, Iterable):
@@ -574,6 +597,8 @@ class StudySpec:
             never stops a trial early.
         prior_studies: Up to 5 earlier studies of the team (PriorStudy, or a study's
             resource name) whose trials inform the model; see docs/transfer.md.
+        fidelity: Fidelity(max_step=...): the step is a budget, for a multi-fidelity
+            search; see docs/fidelity.md. None: measurements serve early stopping only.
     """
 
     parameters: Sequence[Parameter]
@@ -586,6 +611,7 @@ class StudySpec:
     initial_trials: int | None = None
     early_stopping: StoppingPolicy | None = None
     prior_studies: Sequence[PriorStudy | str] = ()
+    fidelity: Fidelity | None = None
 
     def __post_init__(self) -> None:
         _freeze(self, "parameters", _check_parameters(self.parameters))
@@ -610,6 +636,8 @@ class StudySpec:
         if self.early_stopping is not None:
             message.early_stopping.CopyFrom(self.early_stopping.to_proto())
         message.prior_studies.extend(p.to_proto() for p in self.prior_studies)  # type: ignore[union-attr]
+        if self.fidelity is not None:
+            message.fidelity.CopyFrom(self.fidelity.to_proto())
         return message
 
     @staticmethod
@@ -642,13 +670,13 @@ class StudySpec:
                 raise ValueError(
                     f"spec: {key!r} {problem}; it must be a dict from names to definitions"
                 )
-        options = {
-            k: v for k, v in data.items() if k not in ("parameters", "metrics", "early_stopping")
-        }
+        special = ("parameters", "metrics", "early_stopping", "fidelity")
+        options = {k: v for k, v in data.items() if k not in special}
         return StudySpec(
             parameters=[_parameter(name, value) for name, value in data["parameters"].items()],
             metrics=[_metric(name, value) for name, value in data["metrics"].items()],
             early_stopping=_policy(data.get("early_stopping")),
+            fidelity=_fidelity(data.get("fidelity")),
             **options,
         )
 
@@ -729,6 +757,8 @@ def _check_options(spec: StudySpec) -> None:
                 "trial_lease_seconds must be between 1 second and 30 days "
                 f"({LEASE_SECONDS[1]:.0f} seconds), got {lease!r}",
             )
+    if spec.fidelity is not None and not isinstance(spec.fidelity, Fidelity):
+        _refuse(owner, f"fidelity must be Fidelity(max_step=...) or None, got {spec.fidelity!r}")
     policies = (MedianStopping, SuccessiveHalving, LearningCurveStopping)
     if spec.early_stopping is not None and not isinstance(spec.early_stopping, policies):
         _refuse(
@@ -790,6 +820,15 @@ def _policy(value: Any) -> StoppingPolicy | None:
         )
     rest = {k: v for k, v in value.items() if k != "rule"}
     return _build(rules[rule], f"early_stopping ({rule})", rest)  # type: ignore[no-any-return]
+
+
+def _fidelity(value: Any) -> Fidelity | None:
+    """{"max_step": 27}."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ValueError(f"fidelity: must be a dict such as {{'max_step': 27}}, got {value!r}")
+    return _build(Fidelity, "fidelity", value)  # type: ignore[no-any-return]
 
 
 def _parameter(name: str, value: Any) -> Parameter:

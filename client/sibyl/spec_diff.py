@@ -1,10 +1,11 @@
 """How a stored study spec differs from a given one, in words a person can act on.
 
 `Client.create_or_load_study` loads an existing study only when the fields that say
-what the study is agree: parameters, metrics, algorithm, max_trials, early_stopping and
-prior_studies.
+what the study is agree: parameters, metrics, algorithm, max_trials, early_stopping,
+prior_studies and fidelity.
 The seed (the server picks one), the trial lease, the grid resolution and the initial
-trials are not compared, nor an early-stopping setting the given spec leaves unset.
+trials are not compared, nor an early-stopping setting the given spec leaves unset (nor
+the whole rule of a fidelity study that names none: the server schedules it).
 
     parameters[1] 'lr': stored double 1e-05..0.1 log, given double 1e-05..1 log
     max_trials: stored 50, given 100
@@ -27,6 +28,7 @@ COMPARED = (
     "max_trials",
     "early_stopping",
     "prior_studies",
+    "fidelity",
 )
 
 
@@ -48,6 +50,7 @@ def spec_differences(given: study_pb2.StudySpec, stored: study_pb2.StudySpec) ->
         *_value_difference("max_trials", _budget(stored), _budget(given)),
         *_policy_difference(stored, given),
         *_value_difference("prior_studies", _priors(stored), _priors(given)),
+        *_value_difference("fidelity", _fidelity(stored), _fidelity(given)),
     ]
 
 
@@ -115,6 +118,8 @@ def _value_difference(field: str, stored: str, given: str) -> list[str]:
 def _policy_difference(stored: study_pb2.StudySpec, given: study_pb2.StudySpec) -> list[str]:
     """The early-stopping difference; a setting `given` leaves unset takes the stored value
     (the server stores its default there and reports it)."""
+    if given.HasField("fidelity") and not given.HasField("early_stopping"):
+        return []  # the server's schedule for a fidelity study, as it reports it
     old, new = stored.early_stopping, given.early_stopping
     merged = study_pb2.EarlyStoppingPolicy()
     merged.CopyFrom(old)
@@ -202,6 +207,11 @@ def _policy(policy: study_pb2.EarlyStoppingPolicy) -> str:
     settings = getattr(policy, rule).ListFields()  # the settings given, in field order
     fields = ", ".join(f"{field.name}={_number(value)}" for field, value in settings)
     return f"{rule}({fields})"
+
+
+def _fidelity(spec: study_pb2.StudySpec) -> str:
+    """E.g. "Fidelity(max_step=27)", or "none"."""
+    return f"Fidelity(max_step={spec.fidelity.max_step})" if spec.HasField("fidelity") else "none"
 
 
 def _priors(spec: study_pb2.StudySpec) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -85,6 +86,9 @@ REFUSED: list[tuple[Callable[[], object], str]] = [
     (lambda: study(grid_resolution=1), "StudySpec: grid_resolution must be between 2 and 1000"),
     (lambda: study(initial_trials=0), "StudySpec: initial_trials must be between 1 and 10000"),
     (lambda: study(early_stopping="median"), "early_stopping must be MedianStopping, Successive"),
+    (lambda: sibyl.Fidelity(max_step=1), "Fidelity: max_step must be between 2 and 1000000"),
+    (lambda: sibyl.Fidelity(max_step=9.5), "Fidelity: max_step must be an integer, got 9.5"),
+    (lambda: study(fidelity=27), "StudySpec: fidelity must be Fidelity(max_step=...) or None"),
     (lambda: study(parameters=[]), "StudySpec: parameters must have 1 to 100 items, got 0"),
     (lambda: study(parameters=X), "StudySpec: parameters must be a list"),
     (lambda: study(parameters=[X, X]), "StudySpec: parameter name 'x' is used twice"),
@@ -140,6 +144,8 @@ DICT_REFUSED: list[tuple[dict[str, Any], str]] = [
         "early_stopping (learning_curve): missing keys ['final_step']",
     ),
     ({"early_stopping": {"rule": "median", "min_step": -1}}, "MedianStopping: min_step must be"),
+    ({"fidelity": 27}, "fidelity: must be a dict such as {'max_step': 27}, got 27"),
+    ({"fidelity": {"max_steps": 27}}, "fidelity: unknown keys ['max_steps']"),
 ]
 
 
@@ -183,6 +189,10 @@ def test_valid_specs_build_and_keep_their_values() -> None:
     assert from_dict(parameters={"n": {"type": "integer", "low": 1, "high": 4}}).parameters == (
         sibyl.Integer("n", 1, 4),
     )
+    fidelity = from_dict(fidelity={"max_step": 27}).fidelity
+    assert fidelity == sibyl.Fidelity(27)
+    assert dataclasses.replace(spec, fidelity=fidelity).to_proto().fidelity.max_step == 27
+    assert not message.HasField("fidelity")
 
 
 def test_the_limits_are_the_servers() -> None:
@@ -196,6 +206,7 @@ def test_the_limits_are_the_servers() -> None:
         "MAX_CATEGORY_LENGTH",
         "MAX_INTEGER",
         "MAX_TRIALS",
+        "MAX_FIDELITY_STEP",
     ):
         assert getattr(client_spec, name) == getattr(validation, name), name
     assert client_spec.NAME.pattern == validation.NAME.pattern

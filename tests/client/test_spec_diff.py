@@ -146,3 +146,23 @@ def test_a_stopping_policy_loads_with_the_servers_defaults(
     changed = dataclasses.replace(spec, early_stopping=sibyl.LearningCurveStopping(12, min_step=5))
     with pytest.raises(ValueError, match="early_stopping: stored learning_curve"):
         client.create_or_load_study(unique_id, changed)
+
+
+def test_a_fidelity_study_loads_with_the_servers_schedule(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    spec = sibyl.StudySpec(
+        parameters=[sibyl.Double("lr", 1e-5, 0.1, scale="log")],
+        metrics=[sibyl.Metric("val_error")],
+        fidelity=sibyl.Fidelity(max_step=27),
+    )
+    stored = client.create_or_load_study(unique_id, spec)
+    assert stored.proto.spec.fidelity.max_step == 27
+    assert stored.proto.spec.early_stopping.WhichOneof("rule") == "successive_halving"
+    assert client.create_or_load_study(unique_id, spec).name == stored.name
+    changed = dataclasses.replace(spec, fidelity=sibyl.Fidelity(max_step=9))
+    with pytest.raises(ValueError, match=r"fidelity: stored Fidelity\(max_step=27\), given Fid"):
+        client.create_or_load_study(unique_id, changed)
+    plain = dataclasses.replace(spec, fidelity=None)
+    with pytest.raises(ValueError, match=r"fidelity: stored Fidelity\(max_step=27\), given none"):
+        client.create_or_load_study(unique_id, plain)

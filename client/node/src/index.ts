@@ -58,6 +58,7 @@ export type {
   DiscreteParameter,
   DoubleParameter,
   EarlyStopping,
+  Fidelity,
   Goal,
   IntegerParameter,
   LearningCurveStopping,

@@ -257,6 +257,19 @@ export interface StudySpec {
    * model, as resource names or `{ study, objective }` (docs/transfer.md). Unset: none.
    */
   readonly priorStudies?: readonly (PriorStudy | string)[];
+  /**
+   * The step of intermediate measurements as a budget (epochs, say): a multi-fidelity
+   * search, for one objective without priorStudies (docs/fidelity.md). Successive
+   * halving (unless `earlyStopping` names another rule) stops most trials at a low
+   * step, and gp_bandit learns from every trial's values at those steps to choose
+   * configurations for `maxStep`. Unset: measurements serve early stopping only.
+   */
+  readonly fidelity?: Fidelity;
+}
+
+/** The step as a budget: where a trial that is not stopped ends (2 to 1,000,000). */
+export interface Fidelity {
+  readonly maxStep: number;
 }
 
 /** An earlier study of the same team whose trials inform a study's model. */
@@ -989,6 +1002,7 @@ const SPEC_KEYS = new Set([
   "initialTrials",
   "earlyStopping",
   "priorStudies",
+  "fidelity",
 ]);
 
 /**
@@ -1032,7 +1046,23 @@ export function specToMessage(spec: StudySpec): StudySpecMessage {
   if (spec.priorStudies !== undefined) {
     message.priorStudies = priorStudyList(spec.priorStudies);
   }
+  if (spec.fidelity !== undefined) {
+    message.fidelity = { maxStep: fidelityStep(spec.fidelity) };
+  }
   return message;
+}
+
+const MAX_FIDELITY_STEP = 1_000_000;
+
+function fidelityStep(fidelity: Fidelity): number {
+  const step = (fidelity as Partial<Fidelity> | null)?.maxStep;
+  if (typeof step !== "number" || !Number.isInteger(step)) {
+    throw new TypeError(`spec: fidelity must be { maxStep: integer }, got ${String(step)}`);
+  }
+  if (step < 2 || step > MAX_FIDELITY_STEP) {
+    throw new RangeError(`spec: fidelity.maxStep must be between 2 and ${MAX_FIDELITY_STEP}`);
+  }
+  return step;
 }
 
 /** The prior studies as messages; a resource name stands for `{ study: name }`. */

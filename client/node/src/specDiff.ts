@@ -2,10 +2,11 @@
  * How a stored study spec differs from a given one, in words a person can act on.
  *
  * `Client.createOrLoadStudy` loads an existing study only when the fields that say
- * what the study is agree: parameters, metrics, algorithm, maxTrials, earlyStopping and
- * priorStudies.
+ * what the study is agree: parameters, metrics, algorithm, maxTrials, earlyStopping,
+ * priorStudies and fidelity.
  * The seed (the server picks one), the trial lease, the grid resolution and the initial
- * trials are not compared, nor an early-stopping setting the given spec leaves unset.
+ * trials are not compared, nor an early-stopping setting the given spec leaves unset
+ * (nor the whole rule of a fidelity study that names none: the server schedules it).
  *
  * ```text
  * parameters[1] "lr": stored double 0.00001..0.1 log, given double 0.00001..1 log
@@ -32,6 +33,7 @@ export const COMPARED = [
   "maxTrials",
   "earlyStopping",
   "priorStudies",
+  "fidelity",
 ] as const;
 
 /**
@@ -50,6 +52,7 @@ export function specDifferences(wanted: StudySpec, stored: StudySpec__Output): s
     ...valueDifference("maxTrials", budget(stored), budget(given)),
     ...policyDifference(stored, given),
     ...valueDifference("priorStudies", priors(stored), priors(given)),
+    ...valueDifference("fidelity", fidelity(stored), fidelity(given)),
   ];
 }
 
@@ -219,11 +222,19 @@ function policySettings(spec: StudySpec__Output): PolicySettings {
  * stored value (the server stores its default there and reports it).
  */
 function policyDifference(stored: StudySpec__Output, given: StudySpec__Output): string[] {
+  if (given.fidelity && !given.earlyStopping) {
+    return []; // the server's schedule for a fidelity study, as it reports it
+  }
   const [old, now] = [policySettings(stored), policySettings(given)];
   const same =
     old.rule === now.rule &&
     Object.entries(now.values).every(([key, value]) => old.values[key] === value);
   return same ? [] : valueDifference("earlyStopping", describePolicy(old), describePolicy(now));
+}
+
+/** E.g. "fidelity(maxStep=27)", or "none". */
+function fidelity(spec: StudySpec__Output): string {
+  return spec.fidelity ? `fidelity(maxStep=${String(spec.fidelity.maxStep)})` : "none";
 }
 
 /** `rule(field=value, ...)` of the settings that are set, or "none". */

@@ -17,6 +17,7 @@ import {
   connect,
   double,
   metric,
+  specToMessage,
 } from "../src/index";
 import type { Client, StudySpec } from "../src/index";
 import { FOUR_KINDS, FOUR_KINDS_AS_DATA, rejection, serveFile, uniqueId } from "./support/fixtures";
@@ -320,4 +321,34 @@ test("every call has a deadline; SuggestTrials has its own", async () => {
     hurried.close();
     slowSuggest.close();
   }
+});
+
+test("a fidelity study reports its schedule, loads again, and stops a trial behind at a rung", async () => {
+  const spec: StudySpec = {
+    parameters: [double("x", 0, 1)],
+    metrics: [metric("loss")],
+    algorithm: "random_search",
+    seed: 1,
+    fidelity: { maxStep: 9 },
+  };
+  const id = uniqueId("f");
+  const study = await client.createOrLoadStudy(id, spec);
+  assert.equal(study.proto.spec?.fidelity?.maxStep, "9");
+  assert.equal(study.proto.spec?.earlyStopping?.successiveHalving?.minStep, "1");
+  await client.createOrLoadStudy(id, spec); // the server's schedule is no difference
+  const [ahead, behind] = await study.suggest(2);
+  assert.ok(ahead && behind);
+  await ahead.report({ loss: 0.1 }, 1);
+  assert.equal(await ahead.shouldStop(), false);
+  await behind.report({ loss: 0.9 }, 1);
+  assert.equal(await behind.shouldStop(), true, "not among the best third at step 1");
+  const other = await rejection(
+    client.createOrLoadStudy(id, { ...spec, fidelity: { maxStep: 27 } }),
+  );
+  assert.ok(other instanceof SpecMismatchError);
+  assert.match(
+    other.message,
+    /fidelity: stored fidelity\(maxStep=9\), given fidelity\(maxStep=27\)/,
+  );
+  assert.throws(() => specToMessage({ ...spec, fidelity: { maxStep: 1 } }), RangeError);
 });

@@ -27,6 +27,7 @@ from sibyl_server.domain.study import (
     Algorithm,
     EarlyStoppingPolicy,
     EarlyStoppingRule,
+    Fidelity,
     Goal,
     MetricSpec,
     OutcomeConstraint,
@@ -163,6 +164,7 @@ def spec_from_proto(message: study_pb2.StudySpec, field: str) -> StudySpec:
             else None
         ),
         prior_studies=tuple(PriorStudy(p.study, p.objective) for p in message.prior_studies),
+        fidelity=(Fidelity(message.fidelity.max_step) if message.HasField("fidelity") else None),
     )
 
 
@@ -286,10 +288,12 @@ def spec_to_proto(spec: StudySpec) -> study_pb2.StudySpec:
     if spec.algorithm is Algorithm.GP_BANDIT:  # the only algorithm with initial trials
         message.initial_trials = spec.initial_trials()
     message.trial_lease.FromMicroseconds(round(spec.lease_seconds * 1_000_000))
-    if spec.early_stopping is not None:
-        message.early_stopping.CopyFrom(policy_to_proto(spec.early_stopping))
+    if spec.stopping is not None:  # a fidelity study's ASHA included
+        message.early_stopping.CopyFrom(policy_to_proto(spec.stopping))
     for prior in spec.prior_studies:
         message.prior_studies.add(study=prior.study, objective=prior.objective)
+    if spec.fidelity is not None:
+        copy_fields(spec.fidelity, message.fidelity)
     return message
 
 

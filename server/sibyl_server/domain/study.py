@@ -260,6 +260,35 @@ def stopping_policy(rule: EarlyStoppingRule, **given: float) -> EarlyStoppingPol
     return replace(EarlyStoppingPolicy(rule), **{**RULE_DEFAULTS.get(rule, {}), **given})
 
 
+FIDELITY_STOPPING = stopping_policy(EarlyStoppingRule.SUCCESSIVE_HALVING, min_step=1)
+"""A fidelity study's early stopping when its spec names none: ASHA from step 1."""
+MAX_FIDELITY_STEP = 1_000_000
+
+
+@dataclass(frozen=True)
+class Fidelity:
+    """The step of intermediate measurements as a budget (docs/fidelity.md).
+
+    Attributes:
+        max_step: The last step: where a trial that is not stopped ends, and the step
+            new configurations are chosen for.
+    """
+
+    max_step: int
+
+    def model_steps(self, policy: EarlyStoppingPolicy) -> tuple[int, ...]:
+        """The steps whose values the model learns from: the geometric rungs of
+        `policy` (min_step * reduction_factor^k, from step 1 at least) below
+        `max_step`, and `max_step`. Rungs of successive halving are where its trials
+        end; other rules take the same grid, so that every trial adds a few points."""
+        factor = policy.reduction_factor if policy.reduction_factor >= 2 else 3.0
+        steps, rung = [], max(1, policy.min_step)
+        while rung < self.max_step:
+            steps.append(rung)
+            rung = math.ceil(rung * factor)
+        return (*steps, self.max_step)
+
+
 TRANSFER_INITIAL_TRIALS = 2
 """GP_BANDIT's default initial design when prior studies inform the model: the priors
 stand in for the rest of it (docs/transfer.md)."""
@@ -286,6 +315,8 @@ class StudySpec:
         early_stopping: When to stop trials early; None never stops them.
         prior_studies: Earlier studies whose trials inform GP_BANDIT's model
             (docs/transfer.md).
+        fidelity: The step as a budget: GP_BANDIT models (configuration, step), and
+            early stopping is ASHA unless the spec names a rule (docs/fidelity.md).
     """
 
     parameters: tuple[ParameterSpec, ...]
@@ -298,6 +329,14 @@ class StudySpec:
     num_initial_trials: int | None = None
     early_stopping: EarlyStoppingPolicy | None = None
     prior_studies: tuple[PriorStudy, ...] = ()
+    fidelity: Fidelity | None = None
+
+    @property
+    def stopping(self) -> EarlyStoppingPolicy | None:
+        """The early stopping in effect: the spec's rule, or ASHA for a fidelity study."""
+        if self.early_stopping is None and self.fidelity is not None:
+            return FIDELITY_STOPPING
+        return self.early_stopping
 
     def parameter(self, name: str) -> ParameterSpec:
         for spec in self.parameters:

@@ -16,6 +16,7 @@ from sibyl_server.domain.conditions import parents_first
 from sibyl_server.domain.errors import InvalidArgument, quoted, quoted_list
 from sibyl_server.domain.names import check_matches, parse_study_name
 from sibyl_server.domain.study import (
+    MAX_FIDELITY_STEP,
     Algorithm,
     EarlyStoppingPolicy,
     EarlyStoppingRule,
@@ -84,6 +85,18 @@ def check_spec(spec: StudySpec, field: str) -> None:
         _check_early_stopping(spec.early_stopping, f"{field}.early_stopping")
     if spec.prior_studies:
         _check_prior_studies(spec, f"{field}.prior_studies")
+    if spec.fidelity is not None:
+        _check_fidelity(spec, f"{field}.fidelity")
+
+
+def _check_fidelity(spec: StudySpec, field: str) -> None:
+    assert spec.fidelity is not None
+    if not 2 <= spec.fidelity.max_step <= MAX_FIDELITY_STEP:
+        raise InvalidArgument(f"{field}.max_step", f"must be between 2 and {MAX_FIDELITY_STEP}")
+    if len(spec.objectives) != 1:
+        raise InvalidArgument(field, "a fidelity needs a study of one objective")
+    if spec.prior_studies:
+        raise InvalidArgument(field, "a fidelity and prior studies cannot be combined yet")
 
 
 def _check_prior_studies(spec: StudySpec, field: str) -> None:

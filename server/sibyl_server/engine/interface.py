@@ -41,6 +41,21 @@ class Observation:
 
 
 @dataclass(frozen=True)
+class FidelityPoint:
+    """A trial's first-objective value at one step of a fidelity study (docs/fidelity.md).
+
+    Attributes:
+        parameters: The trial's parameter values.
+        step: The step (a rung of the fidelity, or its max_step).
+        value: The objective's value measured at that step (or last before it).
+    """
+
+    parameters: Parameters
+    step: int
+    value: float
+
+
+@dataclass(frozen=True)
 class PriorObservations:
     """A prior study's finished trials, for transfer to the study (docs/transfer.md).
 
@@ -70,6 +85,8 @@ class SuggestionRequest:
         seed: The study's seed.
         state: What the previous call returned as `SuggestionResult.state` ({} at first).
         priors: The spec's prior studies that still exist, with their trials.
+        fidelity_points: A fidelity study's values at its model steps, of every trial
+            that reached one (running and stopped ones included).
     """
 
     spec: StudySpec
@@ -79,6 +96,7 @@ class SuggestionRequest:
     seed: int
     state: Mapping[str, Any] = field(default_factory=dict)
     priors: Sequence[PriorObservations] = ()
+    fidelity_points: Sequence[FidelityPoint] = ()
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ class StoppingUseCases(StoreUseCases):
             if trial.state is TrialState.STOPPING:
                 reason = trial.metadata.get(METADATA_STOP_REASON, ASKED_TO_STOP)
                 return StoppingCheck(True, reason, trial)
-            policy = record.study.spec.early_stopping
+            policy = record.study.spec.stopping
             if trial.state is not TrialState.ACTIVE or policy is None:
                 return StoppingCheck(False, "", trial)
             curves = _curves(tx, record.pk, record.study.spec)

@@ -29,6 +29,7 @@ from sibyl_server.domain.trial import Trial, TrialState
 from sibyl_server.domain.validation import check_parameters
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.interface import (
+    FidelityPoint,
     Observation,
     Parameters,
     PriorObservations,
@@ -203,6 +204,9 @@ class SuggestionUseCase:
                 seed=record.study.spec.seed or 0,
                 state=tx.engine_state(record.pk),
                 priors=prior_observations(tx, record.study) if with_history else [],
+                fidelity_points=(
+                    fidelity_points(tx, record.pk, record.study.spec) if with_history else []
+                ),
             )
             return _Snapshot(record, request)
 
@@ -431,6 +435,43 @@ def finished_observations(tx: Transaction, study_pk: int) -> list[Observation]:
         )
         for result in tx.trial_results(study_pk, FINISHED_STATES)
     ]
+
+
+FIDELITY_STATES = (TrialState.ACTIVE, TrialState.STOPPING, TrialState.COMPLETED)
+"""Trials whose measurements a fidelity study's model learns from."""
+
+
+def fidelity_points(tx: Transaction, study_pk: int, spec: StudySpec) -> list[FidelityPoint]:
+    """A fidelity study's trials at each model step they reached (none without a
+    fidelity): for each such step, the trial's last measurement at or before it, at its
+    own step; a trial added whole (CreateTrial, no measurements) counts at `max_step`."""
+    if spec.fidelity is None or spec.stopping is None:
+        return []
+    steps = spec.fidelity.model_steps(spec.stopping)
+    objective = spec.objective.name
+    points = []
+    for record in tx.trials(study_pk, states=FIDELITY_STATES):
+        trial = record.trial
+        curve = [
+            (m.step, m.metrics[objective]) for m in trial.measurements if objective in m.metrics
+        ]
+        if not curve and trial.final_measurement is not None:
+            final = trial.final_measurement.metrics.get(objective)
+            if final is not None:  # added whole (CreateTrial): a full-budget result
+                curve = [(spec.fidelity.max_step, final)]
+        if not curve:
+            continue
+        reached = {_last_at_or_before(curve, step) for step in steps if step <= curve[-1][0]}
+        points += [
+            FidelityPoint(trial.parameters, at, value)
+            for at, value in sorted(p for p in reached if p is not None)
+        ]
+    return points
+
+
+def _last_at_or_before(curve: list[tuple[int, float]], step: int) -> tuple[int, float] | None:
+    before = [point for point in curve if point[0] <= step]
+    return before[-1] if before else None
 
 
 def prior_observations(tx: Transaction, study: Study) -> list[PriorObservations]:

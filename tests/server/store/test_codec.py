@@ -8,6 +8,7 @@ from sibyl_server.domain.study import (
     Algorithm,
     EarlyStoppingPolicy,
     EarlyStoppingRule,
+    Fidelity,
     Goal,
     MetricSpec,
     OutcomeConstraint,
@@ -67,7 +68,7 @@ STORED_SPEC = (
 
 
 def test_a_spec_is_stored_as_before_and_reads_back() -> None:
-    assert codec.spec_to_json(SPEC) == STORED_SPEC[:-1] + ',"prior_studies":[]}'
+    assert codec.spec_to_json(SPEC) == STORED_SPEC[:-1] + ',"prior_studies":[],"fidelity":null}'
     assert codec.spec_from_json(STORED_SPEC) == SPEC
 
 
@@ -77,8 +78,15 @@ def test_prior_studies_are_stored_by_field_name() -> None:
     stored = codec.spec_to_json(spec)
     assert stored.endswith(
         ',"prior_studies":[{"study":"teams/t/studies/old","objective":"val_loss"},'
-        '{"study":"teams/t/studies/b","objective":""}]}'
+        '{"study":"teams/t/studies/b","objective":""}],"fidelity":null}'
     )
+    assert codec.spec_from_json(stored) == spec
+
+
+def test_a_fidelity_is_stored_by_field_name() -> None:
+    spec = dataclasses.replace(SPEC, fidelity=Fidelity(27))
+    stored = codec.spec_to_json(spec)
+    assert stored.endswith(',"fidelity":{"max_step":27}}')
     assert codec.spec_from_json(stored) == spec
 
 

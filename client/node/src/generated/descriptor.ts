@@ -113,6 +113,18 @@ export const descriptor: Record<string, unknown> = {
                   "rule": "repeated",
                   "type": "PriorStudy",
                   "id": 10
+                },
+                "fidelity": {
+                  "type": "Fidelity",
+                  "id": 11
+                }
+              }
+            },
+            "Fidelity": {
+              "fields": {
+                "maxStep": {
+                  "type": "int64",
+                  "id": 1
                 }
               }
             },

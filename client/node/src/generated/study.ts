@@ -7,6 +7,7 @@ import type { CategoricalValues as _sibyl_v1_CategoricalValues, CategoricalValue
 import type { DiscreteValues as _sibyl_v1_DiscreteValues, DiscreteValues__Output as _sibyl_v1_DiscreteValues__Output } from './sibyl/v1/DiscreteValues';
 import type { DoubleRange as _sibyl_v1_DoubleRange, DoubleRange__Output as _sibyl_v1_DoubleRange__Output } from './sibyl/v1/DoubleRange';
 import type { EarlyStoppingPolicy as _sibyl_v1_EarlyStoppingPolicy, EarlyStoppingPolicy__Output as _sibyl_v1_EarlyStoppingPolicy__Output } from './sibyl/v1/EarlyStoppingPolicy';
+import type { Fidelity as _sibyl_v1_Fidelity, Fidelity__Output as _sibyl_v1_Fidelity__Output } from './sibyl/v1/Fidelity';
 import type { IntegerRange as _sibyl_v1_IntegerRange, IntegerRange__Output as _sibyl_v1_IntegerRange__Output } from './sibyl/v1/IntegerRange';
 import type { LearningCurveRule as _sibyl_v1_LearningCurveRule, LearningCurveRule__Output as _sibyl_v1_LearningCurveRule__Output } from './sibyl/v1/LearningCurveRule';
 import type { MedianStoppingRule as _sibyl_v1_MedianStoppingRule, MedianStoppingRule__Output as _sibyl_v1_MedianStoppingRule__Output } from './sibyl/v1/MedianStoppingRule';
@@ -38,6 +39,7 @@ export interface ProtoGrpcType {
       DiscreteValues: MessageTypeDefinition<_sibyl_v1_DiscreteValues, _sibyl_v1_DiscreteValues__Output>
       DoubleRange: MessageTypeDefinition<_sibyl_v1_DoubleRange, _sibyl_v1_DoubleRange__Output>
       EarlyStoppingPolicy: MessageTypeDefinition<_sibyl_v1_EarlyStoppingPolicy, _sibyl_v1_EarlyStoppingPolicy__Output>
+      Fidelity: MessageTypeDefinition<_sibyl_v1_Fidelity, _sibyl_v1_Fidelity__Output>
       Goal: EnumTypeDefinition
       IntegerRange: MessageTypeDefinition<_sibyl_v1_IntegerRange, _sibyl_v1_IntegerRange__Output>
       LearningCurveRule: MessageTypeDefinition<_sibyl_v1_LearningCurveRule, _sibyl_v1_LearningCurveRule__Output>

@@ -22,6 +22,7 @@ import type { DeleteStudyResponse as _sibyl_v1_DeleteStudyResponse, DeleteStudyR
 import type { DiscreteValues as _sibyl_v1_DiscreteValues, DiscreteValues__Output as _sibyl_v1_DiscreteValues__Output } from './sibyl/v1/DiscreteValues';
 import type { DoubleRange as _sibyl_v1_DoubleRange, DoubleRange__Output as _sibyl_v1_DoubleRange__Output } from './sibyl/v1/DoubleRange';
 import type { EarlyStoppingPolicy as _sibyl_v1_EarlyStoppingPolicy, EarlyStoppingPolicy__Output as _sibyl_v1_EarlyStoppingPolicy__Output } from './sibyl/v1/EarlyStoppingPolicy';
+import type { Fidelity as _sibyl_v1_Fidelity, Fidelity__Output as _sibyl_v1_Fidelity__Output } from './sibyl/v1/Fidelity';
 import type { GetStudyRequest as _sibyl_v1_GetStudyRequest, GetStudyRequest__Output as _sibyl_v1_GetStudyRequest__Output } from './sibyl/v1/GetStudyRequest';
 import type { GetStudyResponse as _sibyl_v1_GetStudyResponse, GetStudyResponse__Output as _sibyl_v1_GetStudyResponse__Output } from './sibyl/v1/GetStudyResponse';
 import type { GetTrialRequest as _sibyl_v1_GetTrialRequest, GetTrialRequest__Output as _sibyl_v1_GetTrialRequest__Output } from './sibyl/v1/GetTrialRequest';
@@ -91,6 +92,7 @@ export interface ProtoGrpcType {
       DiscreteValues: MessageTypeDefinition<_sibyl_v1_DiscreteValues, _sibyl_v1_DiscreteValues__Output>
       DoubleRange: MessageTypeDefinition<_sibyl_v1_DoubleRange, _sibyl_v1_DoubleRange__Output>
       EarlyStoppingPolicy: MessageTypeDefinition<_sibyl_v1_EarlyStoppingPolicy, _sibyl_v1_EarlyStoppingPolicy__Output>
+      Fidelity: MessageTypeDefinition<_sibyl_v1_Fidelity, _sibyl_v1_Fidelity__Output>
       GetStudyRequest: MessageTypeDefinition<_sibyl_v1_GetStudyRequest, _sibyl_v1_GetStudyRequest__Output>
       GetStudyResponse: MessageTypeDefinition<_sibyl_v1_GetStudyResponse, _sibyl_v1_GetStudyResponse__Output>
       GetTrialRequest: MessageTypeDefinition<_sibyl_v1_GetTrialRequest, _sibyl_v1_GetTrialRequest__Output>

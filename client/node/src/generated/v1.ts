@@ -21,6 +21,7 @@ export * from "./sibyl/v1/DeleteStudyResponse";
 export * from "./sibyl/v1/DiscreteValues";
 export * from "./sibyl/v1/DoubleRange";
 export * from "./sibyl/v1/EarlyStoppingPolicy";
+export * from "./sibyl/v1/Fidelity";
 export * from "./sibyl/v1/GetStudyRequest";
 export * from "./sibyl/v1/GetStudyResponse";
 export * from "./sibyl/v1/GetTeamRequest";

@@ -21,6 +21,8 @@ from sibyl_server.engine.gp.acquisition import STRATEGIES, choose_strategy
 from sibyl_server.engine.gp.acquisition.strategy import AcquisitionContext, AcquisitionStrategy
 from sibyl_server.engine.gp.data import StepData, step_data
 from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
+from sibyl_server.engine.gp.fidelity import HYPERPARAMETERS_KEY as FIDELITY_HYPERPARAMETERS
+from sibyl_server.engine.gp.fidelity import fidelity_model, uses_fidelity
 from sibyl_server.engine.gp.model import FittedModels, Hyperparameters, fit_models
 from sibyl_server.engine.gp.optimize import AcquisitionOptimizer
 from sibyl_server.engine.gp.state import GpBanditState
@@ -95,6 +97,9 @@ class GpBanditDesigner:
             models, hyperparameters, metadata = _with_priors(
                 request, data, fitted, state.saved_hyperparameters()
             )
+            models, hyperparameters = _with_fidelity(
+                request, data, models, hyperparameters, state.saved_hyperparameters()
+            )
             state = state.fitted(hyperparameters)
             done_fitting = time.perf_counter()
             context = AcquisitionContext(
@@ -130,6 +135,24 @@ def _with_priors(
     hyperparameters = {**fitted.hyperparameters, **transfer.hyperparameters}
     weights = {name: round(weight, 4) for name, weight in transfer.weights.items()}
     return [transfer.model], hyperparameters, {METADATA_PRIOR_WEIGHTS: json.dumps(weights)}
+
+
+def _with_fidelity(
+    request: SuggestionRequest,
+    data: StepData,
+    models: list[Model],
+    hyperparameters: dict[str, Hyperparameters],
+    saved: Mapping[str, Mapping[str, Any]],
+) -> tuple[list[Model], dict[str, Hyperparameters]]:
+    """For a fidelity study, the objective's model becomes the GP over (configuration,
+    step) at max_step (gp/fidelity.py); the other outcomes' models stay."""
+    if not uses_fidelity(request):
+        return models, hyperparameters
+    fit = fidelity_model(request, data, saved.get(FIDELITY_HYPERPARAMETERS))
+    return [fit.model, *models[1:]], {
+        **hyperparameters,
+        FIDELITY_HYPERPARAMETERS: fit.hyperparameters,
+    }
 
 
 def _decode(

@@ -6,6 +6,7 @@ import type { Algorithm as _sibyl_v1_Algorithm, Algorithm__Output as _sibyl_v1_A
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
 import type { EarlyStoppingPolicy as _sibyl_v1_EarlyStoppingPolicy, EarlyStoppingPolicy__Output as _sibyl_v1_EarlyStoppingPolicy__Output } from '../../sibyl/v1/EarlyStoppingPolicy';
 import type { PriorStudy as _sibyl_v1_PriorStudy, PriorStudy__Output as _sibyl_v1_PriorStudy__Output } from '../../sibyl/v1/PriorStudy';
+import type { Fidelity as _sibyl_v1_Fidelity, Fidelity__Output as _sibyl_v1_Fidelity__Output } from '../../sibyl/v1/Fidelity';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -76,6 +77,20 @@ export interface StudySpec {
    * Fixed at creation.
    */
   'priorStudies'?: (_sibyl_v1_PriorStudy)[];
+  /**
+   * The step of intermediate measurements is a budget (epochs, say): a
+   * multi-fidelity search (see docs/fidelity.md). The early-stopping rule decides
+   * how far each trial runs; unset, it is successive halving from step 1 with
+   * reduction factor 3 (ASHA), and the study reports that rule in
+   * `early_stopping`. GP_BANDIT then learns from every trial's first-objective
+   * value at each rung it reached (steps min_step * reduction_factor^k, and
+   * `max_step`), stopped and running trials included, with a GP over (configuration,
+   * step), and chooses new configurations for their predicted value at `max_step`
+   * (BOHB's schedule with a GP). Only for studies of one objective, without
+   * `prior_studies`. Unset: measurements only serve early stopping. Fixed at
+   * creation.
+   */
+  'fidelity'?: (_sibyl_v1_Fidelity | null);
   '_seed'?: "seed";
   '_initialTrials'?: "initialTrials";
 }
@@ -148,6 +163,20 @@ export interface StudySpec__Output {
    * Fixed at creation.
    */
   'priorStudies': (_sibyl_v1_PriorStudy__Output)[];
+  /**
+   * The step of intermediate measurements is a budget (epochs, say): a
+   * multi-fidelity search (see docs/fidelity.md). The early-stopping rule decides
+   * how far each trial runs; unset, it is successive halving from step 1 with
+   * reduction factor 3 (ASHA), and the study reports that rule in
+   * `early_stopping`. GP_BANDIT then learns from every trial's first-objective
+   * value at each rung it reached (steps min_step * reduction_factor^k, and
+   * `max_step`), stopped and running trials included, with a GP over (configuration,
+   * step), and chooses new configurations for their predicted value at `max_step`
+   * (BOHB's schedule with a GP). Only for studies of one objective, without
+   * `prior_studies`. Unset: measurements only serve early stopping. Fixed at
+   * creation.
+   */
+  'fidelity': (_sibyl_v1_Fidelity__Output | null);
   '_seed'?: "seed";
   '_initialTrials'?: "initialTrials";
 }

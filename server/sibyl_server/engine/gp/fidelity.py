@@ -1,0 +1,110 @@
+"""Multi-fidelity: one GP over (configuration, step) for a fidelity study (docs/fidelity.md).
+
+A fidelity study's trials are measured at several steps, most of them stopped early at
+a low one by successive halving. A GP over the encoded configuration and the step's
+place on a log scale learns how a value at a low step foretells the value at
+`max_step`; the step's objective model is that GP at `max_step` (`AtStep`), a model of
+configurations alone, so every acquisition works on it unchanged. This is BOHB's
+schedule (successive halving chooses how far each trial runs) with a model that uses
+every budget's results at once, where BOHB fits a density model per budget.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from botorch.models.model import Model
+from botorch.posteriors import Posterior
+
+from sibyl_server.engine.gp.data import StepData
+from sibyl_server.engine.gp.fit import fit_model
+from sibyl_server.engine.gp.model import Hyperparameters, hyperparameters_of, surrogate, warm_start
+from sibyl_server.engine.gp.warping import warp_objective
+from sibyl_server.engine.interface import SuggestionRequest
+
+HYPERPARAMETERS_KEY = "sibyl.fidelity"
+"""The fidelity GP's hyperparameters in the step's state (warm start of the next fit)."""
+MIN_POINTS = 3
+"""Fewer values than this: the step models finished trials alone, as without fidelity."""
+
+
+def uses_fidelity(request: SuggestionRequest) -> bool:
+    return request.spec.fidelity is not None and len(request.fidelity_points) >= MIN_POINTS
+
+
+def step_position(step: int, max_step: int) -> float:
+    """Where `step` lies between step 1 (0.0) and `max_step` (1.0), on a log scale:
+    successive halving's rungs are evenly spaced there."""
+    return min(1.0, max(0.0, math.log(max(step, 1)) / math.log(max_step)))
+
+
+@dataclass(frozen=True)
+class FidelityFit:
+    """The fidelity GP at `max_step`, and its hyperparameters (state key HYPERPARAMETERS_KEY)."""
+
+    model: Model
+    hyperparameters: Hyperparameters
+
+
+def fidelity_model(
+    request: SuggestionRequest, data: StepData, saved: Hyperparameters | None
+) -> FidelityFit:
+    """Fits the GP over (configuration, step) to the request's fidelity points."""
+    assert request.spec.fidelity is not None
+    max_step = request.spec.fidelity.max_step
+    sign = request.spec.objective.sign()
+    encoding = data.encoding
+    rows = [
+        [*encoding.encode(point.parameters), step_position(point.step, max_step)]
+        for point in request.fidelity_points
+    ]
+    values = warp_objective([sign * point.value for point in request.fidelity_points])
+    x, y = data.tensor(rows), data.tensor(values).unsqueeze(-1)
+    model = surrogate(x, y, sorted(encoding.categorical_dims))
+    fit_model(model, warm_started=warm_start(model, saved))
+    return FidelityFit(AtStep(model, 1.0), hyperparameters_of(model))
+
+
+class AtStep(Model):
+    """A GP over (configuration, step position) seen at one step position: a model of
+    configurations alone (inputs `... x d`, the position appended as column d)."""
+
+    def __init__(self, model: Model, position: float) -> None:
+        super().__init__()
+        self.model = model
+        self.position = position
+
+    @property
+    def num_outputs(self) -> int:
+        return 1
+
+    @property
+    def batch_shape(self) -> torch.Size:
+        return self.model.batch_shape
+
+    def with_position(self, X: torch.Tensor) -> torch.Tensor:
+        column = torch.full((*X.shape[:-1], 1), self.position, dtype=X.dtype, device=X.device)
+        return torch.cat([X, column], dim=-1)
+
+    def posterior(
+        self,
+        X: torch.Tensor,
+        output_indices: list[int] | None = None,
+        observation_noise: bool | torch.Tensor = False,
+        posterior_transform: Any = None,
+        **kwargs: Any,
+    ) -> Posterior:
+        return self.model.posterior(
+            self.with_position(X),
+            output_indices=output_indices,
+            observation_noise=observation_noise,
+            posterior_transform=posterior_transform,
+            **kwargs,
+        )
+
+    def condition_on_observations(self, X: torch.Tensor, Y: torch.Tensor, **kwargs: Any) -> Model:
+        conditioned = self.model.condition_on_observations(self.with_position(X), Y, **kwargs)
+        return AtStep(conditioned, self.position)

@@ -1,0 +1,107 @@
+"""A fidelity study through the server: its schedule, the trials it stops, its model's data."""
+
+from __future__ import annotations
+
+import math
+
+import grpc
+import pytest
+
+from sibyl.v1 import study_pb2, trial_pb2
+from sibyl.v1 import study_service_pb2 as pb
+from sibyl.v1.study_service_pb2_grpc import StudyServiceStub
+from tests.server.api.conftest import suggest
+from tests.server.api.test_prior_studies import create, prior, refused, spec
+from tests.server.api.test_rich_studies import check, measure
+
+FIELD = "study.spec.fidelity"
+
+
+def fidelity(max_step: int = 9) -> study_pb2.Fidelity:
+    return study_pb2.Fidelity(max_step=max_step)
+
+
+def bowl(trial: trial_pb2.Trial, step: int, max_step: int = 9) -> float:
+    """(x - 0.3)^2 + (y - 0.7)^2, plus what a short training leaves: 0.5 at step 1, 0
+    at max_step."""
+    x, y = trial.parameters["x"].double_value, trial.parameters["y"].double_value
+    return (x - 0.3) ** 2 + (y - 0.7) ** 2 + 0.5 * (1 - math.log(step) / math.log(max_step))
+
+
+def test_a_fidelity_study_reports_its_schedule(stub: StudyServiceStub, unique_id: str) -> None:
+    created = create(stub, unique_id, spec(fidelity=fidelity(27)))
+    assert created.spec.fidelity.max_step == 27
+    rule = created.spec.early_stopping.successive_halving
+    assert (rule.min_step, rule.reduction_factor) == (1, 3.0), "ASHA from step 1"
+    median = study_pb2.EarlyStoppingPolicy(median=study_pb2.MedianStoppingRule(min_step=2))
+    named = create(stub, unique_id + "-m", spec(fidelity=fidelity(27), early_stopping=median))
+    assert named.spec.early_stopping.WhichOneof("rule") == "median", "a named rule is kept"
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"fidelity": fidelity(1)}, FIELD + ".max_step"),
+        ({"fidelity": study_pb2.Fidelity()}, FIELD + ".max_step"),
+        ({"fidelity": fidelity(1_000_001)}, FIELD + ".max_step"),
+        (
+            {
+                "fidelity": fidelity(),
+                "metrics": [
+                    study_pb2.MetricSpec(name="loss", goal=study_pb2.GOAL_MINIMIZE),
+                    study_pb2.MetricSpec(name="cost", goal=study_pb2.GOAL_MINIMIZE),
+                ],
+            },
+            FIELD,
+        ),
+    ],
+)
+def test_what_a_fidelity_may_not_be(
+    stub: StudyServiceStub, unique_id: str, options: dict, field: str
+) -> None:
+    error = refused(stub, unique_id, spec(**options))
+    assert (error.code, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, field)
+
+
+def test_a_fidelity_and_prior_studies_are_refused_together(
+    stub: StudyServiceStub, unique_id: str
+) -> None:
+    earlier = create(stub, unique_id + "-old", spec())
+    error = refused(stub, unique_id, spec(prior(earlier.name), fidelity=fidelity()))
+    assert (error.code, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, FIELD)
+
+
+def test_at_each_rung_only_the_best_third_continues(stub: StudyServiceStub, unique_id: str) -> None:
+    study = create(
+        stub, unique_id, spec(fidelity=fidelity(9), algorithm=study_pb2.ALGORITHM_RANDOM_SEARCH)
+    )
+    trials = suggest(stub, study.name, count=4).trials
+    decisions = []
+    for trial, loss in zip(trials, (0.2, 0.1, 0.9, 0.3), strict=True):
+        measure(stub, trial.name, [loss])
+        decisions.append(check(stub, trial.name).should_stop)
+    # Each is ranked among those at step 1 so far: 0.2 alone; 0.1 best of two; 0.9 not
+    # the best of three; 0.3 not the best of four.
+    assert decisions == [False, False, True, True]
+    # Until the next rung (step 3) a trial is judged where it last was: the best runs on,
+    # and the first, no longer among the best third of the four at step 1, stops.
+    measure(stub, trials[1].name, [0.1, 0.09])
+    assert not check(stub, trials[1].name).should_stop
+    measure(stub, trials[0].name, [0.2, 0.19])
+    assert check(stub, trials[0].name).should_stop
+
+
+def test_the_model_learns_from_trials_stopped_at_low_steps(
+    stub: StudyServiceStub, unique_id: str
+) -> None:
+    """Ten trials of which two ran to step 9: the step after is the fidelity GP's."""
+    study = create(stub, unique_id, spec(fidelity=fidelity(9), initial_trials=10, seed=3))
+    for index, trial in enumerate(suggest(stub, study.name, count=10).trials):
+        last = 9 if index < 2 else 1 + 2 * (index % 2)  # steps 1 or 3 for the others
+        measure(stub, trial.name, [bowl(trial, step) for step in range(1, last + 1)])
+        stub.CompleteTrial(pb.CompleteTrialRequest(name=trial.name))
+    [trial] = suggest(stub, study.name).trials
+    assert trial.metadata["sibyl.algorithm"] == "GP_BANDIT"
+    assert "sibyl.fallback_reason" not in trial.metadata
+    x, y = trial.parameters["x"].double_value, trial.parameters["y"].double_value
+    assert (x - 0.3) ** 2 + (y - 0.7) ** 2 < 0.1, "close to the optimum the low steps show"

@@ -1,0 +1,122 @@
+"""The fidelity GP: a model of (configuration, step) seen at max_step."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+import torch
+
+from sibyl_server.domain.study import (
+    EarlyStoppingRule,
+    Fidelity,
+    ParameterSpec,
+    StudySpec,
+    stopping_policy,
+)
+from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.gp.fidelity import AtStep, step_position
+from sibyl_server.engine.gp.model import surrogate
+from sibyl_server.engine.interface import (
+    METADATA_ALGORITHM,
+    FidelityPoint,
+    Observation,
+    SuggestionRequest,
+    SuggestionResult,
+)
+from tests.server.engine.gp.studies import FAST, LOSS, gp_spec, observe
+
+XY = (ParameterSpec.double("x", 0.0, 1.0), ParameterSpec.double("y", 0.0, 1.0))
+MAX_STEP = 9
+
+
+def loss(parameters: dict, step: int) -> float:
+    """A bowl at (0.3, 0.7), plus 2.0 at step 1 fading to 0 at MAX_STEP: early values
+    rank configurations as the final ones do, but sit far above them."""
+    bowl = (parameters["x"] - 0.3) ** 2 + (parameters["y"] - 0.7) ** 2
+    return bowl + 2.0 * (1 - step_position(step, MAX_STEP))
+
+
+def study_data() -> tuple[list[Observation], list[FidelityPoint]]:
+    """Two trials far from the optimum ran to MAX_STEP; ten spread ones stopped at 1 or 3."""
+    completed, points = [], []
+    far = [{"x": 0.9, "y": 0.1}, {"x": 0.8, "y": 0.2}]
+    spread = [dict(o.parameters) for o in observe(gp_spec(XY, LOSS), lambda p: {"loss": 0}, 10)]
+    for index, parameters in enumerate(far + spread):
+        last = MAX_STEP if index < 2 else 1 + 2 * (index % 2)
+        points += [
+            FidelityPoint(parameters, s, loss(parameters, s)) for s in (1, 3, 9) if s <= last
+        ]
+        completed.append(Observation(parameters, {"loss": loss(parameters, last)}))
+    return completed, points
+
+
+def step(spec: StudySpec, completed: list[Observation], points: list[FidelityPoint]):
+    request = SuggestionRequest(spec, completed, [], 1, 7, {}, (), points)
+    return Engine(FAST).suggest(request)
+
+
+def distance_to_optimum(result: SuggestionResult) -> float:
+    parameters = result.suggestions[0].parameters
+    return math.hypot(parameters["x"] - 0.3, parameters["y"] - 0.7)
+
+
+def test_positions_are_on_a_log_scale_from_step_1_to_max_step() -> None:
+    assert [step_position(s, 27) for s in (0, 1, 3, 9, 27, 30)] == pytest.approx(
+        [0.0, 0.0, 1 / 3, 2 / 3, 1.0, 1.0]
+    )
+
+
+def test_model_steps_are_the_rungs_and_max_step() -> None:
+    asha = stopping_policy(EarlyStoppingRule.SUCCESSIVE_HALVING, min_step=1)
+    assert Fidelity(27).model_steps(asha) == (1, 3, 9, 27)
+    assert Fidelity(10).model_steps(dataclasses.replace(asha, min_step=2, reduction_factor=2)) == (
+        2,
+        4,
+        8,
+        10,
+    )
+    median = stopping_policy(EarlyStoppingRule.MEDIAN)  # min_step 0: from step 1
+    assert Fidelity(5).model_steps(median) == (1, 3, 5)
+
+
+def test_a_fidelity_study_stops_by_asha_unless_it_names_a_rule() -> None:
+    spec = dataclasses.replace(gp_spec(XY, LOSS), fidelity=Fidelity(MAX_STEP))
+    assert spec.stopping is not None and spec.stopping.rule is EarlyStoppingRule.SUCCESSIVE_HALVING
+    median = stopping_policy(EarlyStoppingRule.MEDIAN)
+    assert dataclasses.replace(spec, early_stopping=median).stopping == median
+    assert gp_spec(XY, LOSS).stopping is None
+
+
+def test_at_step_is_the_gp_with_the_position_appended() -> None:
+    torch.manual_seed(0)
+    x = torch.rand(8, 3, dtype=torch.float64)
+    model = surrogate(x, x.sum(dim=-1, keepdim=True), [])
+    at_end = AtStep(model, 1.0)
+    points = torch.rand(5, 2, dtype=torch.float64)
+    appended = torch.cat([points, torch.ones(5, 1, dtype=torch.float64)], dim=-1)
+    assert torch.allclose(at_end.posterior(points).mean, model.posterior(appended).mean)
+    assert at_end.num_outputs == 1
+
+
+def test_the_model_sees_past_the_early_steps_offset() -> None:
+    """Early values sit 2.0 above the final ones: a model of the trials' last values
+    alone trusts the two far trials that ran to the end; the fidelity GP learns the
+    offset from their curves and goes to the optimum the early values point at."""
+    completed, points = study_data()
+    fidelity = dataclasses.replace(gp_spec(XY, LOSS), fidelity=Fidelity(MAX_STEP))
+    result = step(fidelity, completed, points)
+    assert result.suggestions[0].metadata[METADATA_ALGORITHM] == "GP_BANDIT"
+    assert "sibyl.fidelity" in result.state["gp"]["hyperparameters"]
+    assert distance_to_optimum(result) < 0.35  # the far trials are 0.7 and 0.85 away
+    without = step(gp_spec(XY, LOSS), completed, [])
+    assert distance_to_optimum(without) > 0.6
+
+
+def test_too_few_points_leave_the_step_as_without_fidelity() -> None:
+    completed, points = study_data()
+    fidelity = dataclasses.replace(gp_spec(XY, LOSS), fidelity=Fidelity(MAX_STEP))
+    result = step(fidelity, completed, points[:2])
+    assert "sibyl.fidelity" not in result.state["gp"]["hyperparameters"]
+    assert result.suggestions[0].metadata[METADATA_ALGORITHM] == "GP_BANDIT"
