@@ -382,12 +382,24 @@ def _study_text(study: Study) -> str:
         f"trials:     {study.proto.trial_count} ({_budget(spec.max_trials)})",
         f"lease:      {lease:g} s" if lease else "",
         f"parameters: {', '.join(p.name for p in spec.parameters)}",
+        _stopping_text(spec),
+        f"fidelity:   steps up to {spec.fidelity.max_step}" if spec.HasField("fidelity") else "",
         _priors_text(study),
     ]
     best = study.best_trial()
     if best is not None:
         lines.append(f"best:       trial {best.id} {best.metrics} {best.parameters}")
     return "\n".join(line for line in lines if line)
+
+
+def _stopping_text(spec: study_pb2.StudySpec) -> str:
+    """E.g. `stopping:   successive_halving (min_step 1, reduction_factor 3)`; "" for none."""
+    rule = spec.early_stopping.WhichOneof("rule")
+    if rule is None:
+        return ""
+    settings = getattr(spec.early_stopping, rule).ListFields()
+    described = ", ".join(f"{field.name} {value:g}" for field, value in settings)
+    return f"stopping:   {rule}" + (f" ({described})" if described else "")
 
 
 def _priors_text(study: Study) -> str:

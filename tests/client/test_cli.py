@@ -218,3 +218,16 @@ def _as_dict() -> dict[str, object]:
         "metrics": {"loss": "minimize"},
         "algorithm": "random_search",
     }
+
+
+def test_study_shows_its_stopping_rule_and_fidelity(
+    team_client: sibyl.Client, base: list[str], unique_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = sibyl.StudySpec(
+        parameters=SPEC.parameters, metrics=[sibyl.Metric("loss")], fidelity=sibyl.Fidelity(27)
+    )
+    team_client.create_study(unique_id, spec)
+    assert main([*base, "study", unique_id]) == 0
+    out = capsys.readouterr().out
+    assert "stopping:   successive_halving (min_step 1, reduction_factor 3)" in out
+    assert "fidelity:   steps up to 27" in out

@@ -70,6 +70,7 @@ function specHtml(model, study, records) {
       "Early stopping",
       model.spec.earlyStopping ? Object.keys(model.spec.earlyStopping).join(", ") : "none",
     ],
+    ...(model.spec.fidelity ? [["Fidelity", `steps up to ${model.spec.fidelity.maxStep}`]] : []),
     ...priorRows(model, records),
     ["Created", formatTime(study.createTime)],
   ];
