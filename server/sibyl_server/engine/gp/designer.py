@@ -98,7 +98,12 @@ class GpBanditDesigner:
                 request, data, fitted, state.saved_hyperparameters()
             )
             models, hyperparameters = _with_fidelity(
-                request, data, models, hyperparameters, state.saved_hyperparameters()
+                request,
+                data,
+                models,
+                hyperparameters,
+                state.saved_hyperparameters(),
+                self.options.max_exact_observations,
             )
             state = state.fitted(hyperparameters)
             done_fitting = time.perf_counter()
@@ -143,12 +148,14 @@ def _with_fidelity(
     models: list[Model],
     hyperparameters: dict[str, Hyperparameters],
     saved: Mapping[str, Mapping[str, Any]],
+    limit: int,
 ) -> tuple[list[Model], dict[str, Hyperparameters]]:
     """For a fidelity study, the objective's model becomes the GP over (configuration,
-    step) at max_step (gp/fidelity.py); the other outcomes' models stay."""
+    step) at max_step (gp/fidelity.py), fitted to at most `limit` values; the other
+    outcomes' models stay."""
     if not uses_fidelity(request):
         return models, hyperparameters
-    fit = fidelity_model(request, data, saved.get(FIDELITY_HYPERPARAMETERS))
+    fit = fidelity_model(request, data, saved.get(FIDELITY_HYPERPARAMETERS), limit)
     return [fit.model, *models[1:]], {
         **hyperparameters,
         FIDELITY_HYPERPARAMETERS: fit.hyperparameters,

@@ -12,6 +12,7 @@ every budget's results at once, where BOHB fits a density model per budget.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from sibyl_server.engine.gp.data import StepData
 from sibyl_server.engine.gp.fit import fit_model
 from sibyl_server.engine.gp.model import Hyperparameters, hyperparameters_of, surrogate, warm_start
 from sibyl_server.engine.gp.warping import warp_objective
-from sibyl_server.engine.interface import SuggestionRequest
+from sibyl_server.engine.interface import FidelityPoint, SuggestionRequest
 
 HYPERPARAMETERS_KEY = "sibyl.fidelity"
 """The fidelity GP's hyperparameters in the step's state (warm start of the next fit)."""
@@ -50,22 +51,32 @@ class FidelityFit:
 
 
 def fidelity_model(
-    request: SuggestionRequest, data: StepData, saved: Hyperparameters | None
+    request: SuggestionRequest, data: StepData, saved: Hyperparameters | None, limit: int
 ) -> FidelityFit:
-    """Fits the GP over (configuration, step) to the request's fidelity points."""
+    """Fits the GP over (configuration, step) to at most `limit` of the request's
+    fidelity points (see `bounded`)."""
     assert request.spec.fidelity is not None
     max_step = request.spec.fidelity.max_step
     sign = request.spec.objective.sign()
+    points = bounded(request.fidelity_points, sign, limit)
     encoding = data.encoding
     rows = [
         [*encoding.encode(point.parameters), step_position(point.step, max_step)]
-        for point in request.fidelity_points
+        for point in points
     ]
-    values = warp_objective([sign * point.value for point in request.fidelity_points])
+    values = warp_objective([sign * point.value for point in points])
     x, y = data.tensor(rows), data.tensor(values).unsqueeze(-1)
     model = surrogate(x, y, sorted(encoding.categorical_dims))
     fit_model(model, warm_started=warm_start(model, saved))
     return FidelityFit(AtStep(model, 1.0), hyperparameters_of(model))
+
+
+def bounded(points: Sequence[FidelityPoint], sign: float, limit: int) -> list[FidelityPoint]:
+    """At most `limit` points, so that a step's exact fit stays bounded: those of the
+    highest steps (closest to what is predicted), the better values first among equals."""
+    if len(points) <= limit:
+        return list(points)
+    return sorted(points, key=lambda p: (-p.step, -sign * p.value))[:limit]
 
 
 class AtStep(Model):

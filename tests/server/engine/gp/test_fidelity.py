@@ -16,7 +16,7 @@ from sibyl_server.domain.study import (
     stopping_policy,
 )
 from sibyl_server.engine.engine import Engine
-from sibyl_server.engine.gp.fidelity import AtStep, step_position
+from sibyl_server.engine.gp.fidelity import AtStep, bounded, step_position
 from sibyl_server.engine.gp.model import surrogate
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
@@ -120,3 +120,12 @@ def test_too_few_points_leave_the_step_as_without_fidelity() -> None:
     result = step(fidelity, completed, points[:2])
     assert "sibyl.fidelity" not in result.state["gp"]["hyperparameters"]
     assert result.suggestions[0].metadata[METADATA_ALGORITHM] == "GP_BANDIT"
+
+
+def test_a_large_study_fits_at_most_the_limit_highest_steps_first() -> None:
+    points = [FidelityPoint({"x": i / 10}, step, float(i)) for i in range(10) for step in (1, 3, 9)]
+    kept = bounded(points, -1.0, 12)  # minimized: lower values are better
+    assert len(kept) == 12
+    assert [p.step for p in kept] == [9] * 10 + [3, 3]
+    assert [p.value for p in kept[10:]] == [0.0, 1.0], "the better ones among equals"
+    assert bounded(points, -1.0, 100) == points
