@@ -16,6 +16,10 @@ in one run (a process pool, one torch thread per run):
   define-by-run and random search.
 
     python -m benchmarks.rich_studies [--seeds 10] [--budget 50] [--jobs 2] [--smoke]
+        [--problems NAME ...] [--methods NAME ...] [--replace]
+
+--replace drops the saved runs of the chosen problems and methods at this budget and
+runs them again (after a change to a method).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from botorch.test_functions import multi_objective, synthetic
 from botorch.utils.multi_objective.hypervolume import Hypervolume
 from botorch.utils.multi_objective.pareto import is_non_dominated
 
-from benchmarks.runs import load_runs, run_in_pool
+from benchmarks.runs import load_runs, run_in_pool, save_runs
 from benchmarks.tables import DEFAULT_BUDGET, RESULTS, budget_table_name, save_table
 from sibyl_server.domain.conditions import active_names, parents_first
 from sibyl_server.domain.study import (
@@ -359,19 +363,34 @@ def table(records: list[dict], section: str, checkpoints: Sequence[int]) -> list
     return rows
 
 
+def replaced(
+    record: dict, names: Sequence[str], methods: Sequence[str] | None, budget: int
+) -> bool:
+    """Whether --replace runs `record` again."""
+    chosen = methods is None or record["method"] in methods
+    return chosen and record["problem"] in names and record["budget"] == budget
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--budget", type=int, default=DEFAULT_BUDGET)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--problems", nargs="*", default=None)
+    parser.add_argument("--methods", nargs="*", default=None, help="all of each section's")
     parser.add_argument("--report", action="store_true", help="tabulate the saved runs only")
+    parser.add_argument(
+        "--replace", action="store_true", help="run the chosen problems and methods again"
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny budget, nothing saved")
     args = parser.parse_args(argv)
     if args.smoke:
         args.seeds, args.budget = 1, 12
     names = args.problems or (SMOKE_PROBLEMS if args.smoke else list(problems()))
     saved = [] if args.smoke else load_runs(RAW)
+    if args.replace and not args.report:
+        saved = [r for r in saved if not replaced(r, names, args.methods, args.budget)]
+        save_runs(RAW, saved)
     records = [r for r in saved if r["budget"] == args.budget]
     if not args.report:
         done = {(r["problem"], r["method"], r["seed"]) for r in records}
@@ -379,6 +398,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             (name, method, seed)
             for name in names
             for method in METHODS[problems()[name].section]
+            if args.methods is None or method in args.methods
             for seed in range(args.seeds)
             if (name, method, seed) not in done
         ]

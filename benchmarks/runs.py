@@ -40,3 +40,9 @@ def load_runs(raw: Path) -> list[dict]:
     if not raw.exists():
         return []
     return [json.loads(line) for line in raw.read_text().splitlines() if line]
+
+
+def save_runs(raw: Path, records: Sequence[dict]) -> None:
+    """Rewrites `raw` with `records` (load_runs' format)."""
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    raw.write_text("".join(json.dumps(record) + "\n" for record in records))

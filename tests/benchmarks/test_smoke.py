@@ -72,6 +72,18 @@ PRINTED_ROWS = {
     "benchmarks.early_stopping": ["| Sibyl learning curve |", "| Optuna HyperbandPruner |"],
     "benchmarks.gp_scaling": ["| 40 | 30 |"],
     "benchmarks.gp_devices": ["| 40 |"],
+    "benchmarks.fidelity": [
+        "| mlp-digits | sibyl-gp-median | ",
+        "| mlp-digits | sibyl-fidelity | ",
+        "| mlp-digits | optuna-tpe-hyperband | ",
+        "| mlp-digits | random-asha | ",
+        "| augmented-hartmann | sibyl-fidelity | ",
+    ],
+    "benchmarks.mo_step": [
+        "| branin-currin | 2 | 16 |",
+        "| zdt1 | 2 | 16 |",
+        "| dtlz2-3 | 3 | 16 |",
+    ],
     "benchmarks.rich_studies": [
         "| dtlz2 | optuna-nsga2 | 1 |",
         "| constrained-hartmann6 | optuna-gp | 1 |",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sibyl_server.engine.gp.acquisition.analytic import AnalyticLogEI
+from sibyl_server.engine.gp.acquisition.analytic_hypervolume import AnalyticHypervolumeImprovement
 from sibyl_server.engine.gp.acquisition.hypervolume import NoisyHypervolumeImprovement
 from sibyl_server.engine.gp.acquisition.noisy_expected_improvement import (
     NoisyExpectedImprovement,
@@ -18,6 +19,7 @@ from sibyl_server.engine.gp.acquisition.strategy import AcquisitionContext, Acqu
 STRATEGIES: tuple[AcquisitionStrategy, ...] = (
     AnalyticLogEI(),
     NoisyExpectedImprovement(),
+    AnalyticHypervolumeImprovement(),
     NoisyHypervolumeImprovement(),
 )
 

@@ -12,6 +12,9 @@ from botorch.models import MixedSingleTaskGP
 from sibyl_server.domain.study import Goal, MetricSpec, OutcomeConstraint, StudySpec
 from sibyl_server.engine.gp.acquisition import STRATEGIES, choose_strategy
 from sibyl_server.engine.gp.acquisition.analytic import AnalyticLogEI
+from sibyl_server.engine.gp.acquisition.analytic_hypervolume import (
+    AnalyticHypervolumeImprovement,
+)
 from sibyl_server.engine.gp.acquisition.hypervolume import NoisyHypervolumeImprovement
 from sibyl_server.engine.gp.acquisition.noisy_expected_improvement import (
     NoisyExpectedImprovement,
@@ -75,9 +78,17 @@ def test_constraints_on_a_model_the_cached_logei_does_not_compute_use_qlognei() 
     assert isinstance(choose_strategy(context), NoisyExpectedImprovement)
 
 
-def test_several_objectives_use_qlognehvi() -> None:
+def test_several_objectives_use_the_analytic_logehvi() -> None:
     spec = gp_spec(X, (SCORE, MetricSpec("latency", Goal.MINIMIZE)))
     context = context_of(spec, observe(spec, lambda p: {"score": p["x"], "latency": p["x"]}, 6))
+    assert isinstance(choose_strategy(context), AnalyticHypervolumeImprovement)
+
+
+def test_several_objectives_under_constraints_use_qlognehvi() -> None:
+    memory = MetricSpec("memory", constraint=OutcomeConstraint(upper_bound=0.4))
+    spec = gp_spec(X, (SCORE, MetricSpec("latency", Goal.MINIMIZE), memory))
+    measure = lambda p: {"score": p["x"], "latency": p["x"], "memory": p["x"]}  # noqa: E731
+    context = context_of(spec, observe(spec, measure, 6))
     assert isinstance(choose_strategy(context), NoisyHypervolumeImprovement)
 
 
@@ -85,6 +96,7 @@ def test_the_registry_is_tried_in_order() -> None:
     assert [type(s) for s in STRATEGIES] == [
         AnalyticLogEI,
         NoisyExpectedImprovement,
+        AnalyticHypervolumeImprovement,
         NoisyHypervolumeImprovement,
     ]
 
