@@ -8,8 +8,8 @@
 //   - each trial that was pending and is neither pending nor among those any more
 //     (it finished out of number order), one GetTrial each.
 // The first refresh reads the finished trials without their intermediate measurements
-// (TRIAL_VIEW_BASIC: for 5,000 trials of five measurements each, a fifth of the server's
-// work), so that the page draws at once; the refresh right after reads them in full.
+// (TRIAL_VIEW_BASIC: for 5,000 trials of five measurements each, 1.3 s of JSON instead
+// of 2.2 s), so that the page draws at once; the refresh right after reads them in full.
 // `?reload=all` in the URL reads every trial at each refresh instead (for comparison).
 
 import { call, listTrials } from "./api.js";
