@@ -35,6 +35,7 @@ from benchmarks.tables import RESULTS, markdown_table
 from sibyl.v1 import study_service_pb2
 from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.local import InProcessServer
+from sibyl_server.runtime import freeze_startup_heap
 from sibyl_server.service.teams import TeamUseCases
 from sibyl_server.store import open_store
 
@@ -139,6 +140,7 @@ class Bench:
 def bench_server(directory: Path) -> Iterator[Bench]:
     url = f"sqlite:///{directory / 'sibyl.db'}"
     server = InProcessServer(url, auth="token", http_address="127.0.0.1:0", device="cpu")
+    freeze_startup_heap()  # as `sibyl serve` does once it is ready
     try:
         store = open_store(url, pool_size=1)
         team = "bench"

@@ -43,7 +43,7 @@ from sibyl_server.domain.errors import Unavailable
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.options import EngineOptions
 from sibyl_server.observability.metrics import ServerMetrics
-from sibyl_server.runtime import resolve_engine_options
+from sibyl_server.runtime import freeze_startup_heap, resolve_engine_options
 from sibyl_server.service.analysis import AnalysisUseCases
 from sibyl_server.service.runner import Runner
 from sibyl_server.service.stopping import StoppingUseCases
@@ -553,6 +553,7 @@ async def serve(config: ServerConfig) -> None:
             "on" if config.tls_cert_file else "off",
             config.store_for_logs(),
         )
+        freeze_startup_heap()
         _write_port_file(config.port_file, running.port)
         await signals.first.wait()
     await _shut_down(running, config, signals)

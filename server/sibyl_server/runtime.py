@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 from dataclasses import replace
@@ -47,3 +48,16 @@ def cpu_quota() -> int:
     if quota == "max":
         return available
     return max(1, min(available, math.floor(int(quota) / int(period))))
+
+
+def freeze_startup_heap() -> None:
+    """Moves every object alive now (torch, BoTorch, the modules: about 280,000) out of the
+    garbage collector's reach.
+
+    Call once, when the server is ready. Otherwise each full collection walks them all
+    again: a ListTrials of 5,000 trials allocates enough to set off one or two, which cost
+    0.1-0.2 s each and were a third of its time. What start-up left as garbage is
+    collected first, so that nothing unreachable is kept for good.
+    """
+    gc.collect()
+    gc.freeze()

@@ -358,12 +358,15 @@ def value_from_proto(message: trial_pb2.ParameterValue, field: str) -> Parameter
     return value
 
 
-def value_to_proto(value: ParameterValue) -> trial_pb2.ParameterValue:
+def set_value(message: trial_pb2.ParameterValue, value: ParameterValue) -> None:
+    """Sets `message` in place: a listing sets tens of thousands, and building each as a
+    message of its own, then copying it into its map, took a third of the conversion."""
     if isinstance(value, str):
-        return trial_pb2.ParameterValue(string_value=value)
-    if isinstance(value, int):
-        return trial_pb2.ParameterValue(int_value=value)
-    return trial_pb2.ParameterValue(double_value=value)
+        message.string_value = value
+    elif isinstance(value, int):
+        message.int_value = value
+    else:
+        message.double_value = value
 
 
 def measurement_from_proto(message: trial_pb2.Measurement) -> Measurement:
@@ -379,18 +382,20 @@ def measurement_to_proto(measurement: Measurement) -> trial_pb2.Measurement:
 
 
 def trial_to_proto(study: StudyName, trial: Trial) -> trial_pb2.Trial:
+    final = trial.final_measurement
     message = trial_pb2.Trial(
         name=str(study.trial(trial.number)),
         id=trial.number,
-        parameters={name: value_to_proto(v) for name, v in trial.parameters.items()},
         state=enum_to_proto(trial.state),
         client_id=trial.client_id,
         measurements=[measurement_to_proto(m) for m in trial.measurements],
+        final_measurement=None if final is None else measurement_to_proto(final),
         infeasibility_reason=trial.infeasibility_reason,
         metadata=dict(trial.metadata),
     )
-    if trial.final_measurement is not None:
-        message.final_measurement.CopyFrom(measurement_to_proto(trial.final_measurement))
+    parameters = message.parameters
+    for name, value in trial.parameters.items():
+        set_value(parameters[name], value)
     _set_timestamp(message, "create_time", trial.create_time)
     _set_timestamp(message, "start_time", trial.start_time)
     _set_timestamp(message, "complete_time", trial.complete_time)
