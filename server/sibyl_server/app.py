@@ -268,7 +268,7 @@ def _add_services(
         engine,
         time.time,
         runner,
-        SuggestionSettings(config.lock_timeout_seconds, engine_slots=config.engine_workers),
+        SuggestionSettings(config.lock_timeout_seconds, lock_slots=config.engine_workers),
     )
     studies = StudyServicer(
         base,

@@ -8,6 +8,11 @@ The steps, and why they are split as they are:
    pool, and write the new trials and engine state. Holding the lock across these
    steps means every pending trial is in the snapshot of the next computation, and
    two replicas never compute for one study at once.
+3. Calls of this process that need new trials of one study while a computation for it
+   runs (or waits for the lock) join one batch: the next computation makes the trials
+   of all of them at once (at most `batch_limit`), each written for its own caller.
+   Many workers asking one study at once then cost one snapshot, engine step and write
+   between them, instead of queueing for one each.
 Cheap calls (reads, measurements, completions) never take the lock, and the engine
 runs on its own bounded pool, so they never wait for a model fit.
 """
@@ -70,13 +75,18 @@ class SuggestionSettings:
     """Attributes:
     lock_timeout_seconds: How long a call waits for another computation on the same
         study before answering ABORTED (worth a retry).
-    engine_slots: Computations in flight at once in this process (the engine pool's
-        size). A computation takes its slot before the study's database lock, so at
-        most this many database connections are held by locks.
+    lock_slots: Computations holding a study's lock at once in this process. A
+        computation takes its slot before the study's database lock, so at most this
+        many database connections are held by locks. Their engine steps still queue
+        for the engine pool; the slots let one study's snapshot and write overlap
+        another's step instead of waiting for it.
+    batch_limit: The most trials one computation makes for the calls that joined its
+        batch; a call asking more than this gets a computation of its own.
     """
 
     lock_timeout_seconds: float = 120.0
-    engine_slots: int = 1
+    lock_slots: int = 1
+    batch_limit: int = 32
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,6 +94,30 @@ class Suggested:
     trials: list[Trial]
     study_state: StudyState
     timings: dict[str, float]
+
+
+Computed = tuple[list[Trial], StudyState, dict[str, float]]
+"""One call's share of a computation: its new trials, the study's state, the timings."""
+
+
+@dataclasses.dataclass(frozen=True)
+class _Ask:
+    """A call waiting for new trials: how many, for which worker, and its answer."""
+
+    count: int
+    client_id: str
+    answer: asyncio.Future[Computed]
+
+
+@dataclasses.dataclass
+class _Batch:
+    """The calls one computation answers; open to more until it takes the lock."""
+
+    asks: list[_Ask] = dataclasses.field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(ask.count for ask in self.asks)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,17 +143,20 @@ class SuggestionUseCase:
         # Calls in this process for one study queue here first, so that only one of
         # them polls the cross-process lock. Coordination only: no study state.
         self._local_locks: dict[int, tuple[asyncio.Lock, int]] = {}
-        self._engine_slots: asyncio.Semaphore | None = None
+        self._lock_slots: asyncio.Semaphore | None = None
+        # The batch of each study still open to more calls, and the computations
+        # running (kept referenced until done). Coordination only: no study state.
+        self._open_batches: dict[int, _Batch] = {}
+        self._computations: set[asyncio.Task[None]] = set()
 
     async def suggest(self, name: StudyName, count: int, client_id: str) -> Suggested:
         claimed, record = await self._runner.in_store(self._claim_existing, name, count, client_id)
         if len(claimed) >= count or record.exhausted_reason:
             return Suggested(claimed, record.study.state, {})
-        waiting = time.perf_counter()
-        async with self._study_lock(record.pk):
-            lock_wait = time.perf_counter() - waiting
-            more, state, timings = await self._compute(name, count - len(claimed), client_id)
-        return Suggested(claimed + more, state, {"lock_wait": lock_wait, **timings})
+        more, state, timings = await self._join_batch(
+            record.pk, name, count - len(claimed), client_id
+        )
+        return Suggested(claimed + more, state, timings)
 
     # Step 1: existing trials ------------------------------------------------------------
 
@@ -166,22 +203,63 @@ class SuggestionUseCase:
 
     # Step 2: new trials, under the study lock --------------------------------------------
 
+    async def _join_batch(
+        self, study_pk: int, name: StudyName, count: int, client_id: str
+    ) -> Computed:
+        """This call's new trials, from the study's open batch (or a new one)."""
+        ask = _Ask(count, client_id, asyncio.get_running_loop().create_future())
+        # Read here, so that an error whose caller went away is not logged as unread.
+        ask.answer.add_done_callback(lambda answer: answer.cancelled() or answer.exception())
+        batch = self._open_batches.get(study_pk)
+        if batch is None or batch.total + count > self._settings.batch_limit:
+            batch = self._open_batches[study_pk] = _Batch()
+            computation = asyncio.create_task(self._compute_batch(study_pk, name, batch))
+            self._computations.add(computation)
+            computation.add_done_callback(self._computations.discard)
+        batch.asks.append(ask)
+        # A caller cancelled while it waits leaves the computation to the others; the
+        # trials made for it stay ACTIVE under its client id (its next call gets them).
+        return await asyncio.shield(ask.answer)
+
+    async def _compute_batch(self, study_pk: int, name: StudyName, batch: _Batch) -> None:
+        """Answers every call of `batch`; each gets the error if the computation fails."""
+        waiting = time.perf_counter()
+        try:
+            async with self._study_lock(study_pk):
+                if self._open_batches.get(study_pk) is batch:
+                    del self._open_batches[study_pk]  # later calls start the next batch
+                lock_wait = time.perf_counter() - waiting
+                shares, state, timings = await self._compute(name, batch.asks)
+        except BaseException as error:
+            if self._open_batches.get(study_pk) is batch:
+                del self._open_batches[study_pk]
+            for ask in batch.asks:
+                if isinstance(error, asyncio.CancelledError):
+                    ask.answer.cancel()
+                else:
+                    ask.answer.set_exception(error)
+            if not isinstance(error, Exception):
+                raise
+            return
+        for ask, trials in zip(batch.asks, shares, strict=True):
+            ask.answer.set_result((trials, state, {"lock_wait": lock_wait, **timings}))
+
     async def _compute(
-        self, name: StudyName, wanted: int, client_id: str
-    ) -> tuple[list[Trial], StudyState, dict[str, float]]:
+        self, name: StudyName, asks: list[_Ask]
+    ) -> tuple[list[list[Trial]], StudyState, dict[str, float]]:
         clock = _Stopwatch()
+        wanted = sum(ask.count for ask in asks)
         snapshot = await self._runner.in_store(self._read_snapshot, name, wanted)
         timings = {"store_read": clock.lap()}
         if snapshot.request is None:
             state = await self._runner.in_store(self._mark_exhausted, snapshot.record, "")
-            return [], state, timings
+            return [[] for _ in asks], state, timings
         result = await self._runner.in_engine(self._engine.suggest, snapshot.request)
         timings["engine"] = clock.lap()
-        trials, state = await self._runner.in_store(
-            self._write_suggestions, name, result, client_id
-        )
+        owners = [ask.client_id for ask in asks for _ in range(ask.count)]
+        trials, state = await self._runner.in_store(self._write_suggestions, name, result, owners)
         timings["store_write"] = clock.lap()
-        return trials, state, {**result.timings, **timings}
+        return _shares(trials, [ask.count for ask in asks]), state, {**result.timings, **timings}
 
     def _read_snapshot(self, name: StudyName, wanted: int) -> _Snapshot:
         with self._store.transaction(write=False) as tx:
@@ -211,21 +289,24 @@ class SuggestionUseCase:
             return _Snapshot(record, request)
 
     def _write_suggestions(
-        self, name: StudyName, result: SuggestionResult, client_id: str
+        self, name: StudyName, result: SuggestionResult, owners: list[str]
     ) -> tuple[list[Trial], StudyState]:
+        """Writes the suggestions, the i-th for the worker `owners[i]`; fewer when the
+        budget or the team's quota ran out."""
         now = self._clock()
         with self._store.transaction(write=True) as tx:
             # Re-read under the row lock: a concurrent CreateTrial may have used budget.
             record = tx.study(name, lock=True)
             _check_active(record)
             left = budget_left(record.study.spec, record.study.trial_count)
-            suggestions = result.suggestions if left is None else result.suggestions[:left]
+            suggestions = result.suggestions[: len(owners)]
+            suggestions = suggestions if left is None else suggestions[:left]
             if suggestions:
                 allowed = trials_allowed(
                     tx.quotas(name.team), name.team, record.study.trial_count, len(suggestions)
                 )
                 suggestions = suggestions[:allowed]
-            trials = _insert_trials(tx, record, suggestions, client_id, now)
+            trials = _insert_trials(tx, record, suggestions, owners, now)
             tx.update_study(record.pk, now, StudyChanges(engine_state=result.state))
             reason = GRID_EXHAUSTED if result.exhausted else ""
             trial_count = record.study.trial_count + len(trials)
@@ -252,9 +333,9 @@ class SuggestionUseCase:
 
     @contextlib.asynccontextmanager
     async def _study_lock(self, study_pk: int) -> AsyncIterator[None]:
-        if self._engine_slots is None:  # created here: it belongs to the running loop
-            self._engine_slots = asyncio.Semaphore(self._settings.engine_slots)
-        async with self._local_lock(study_pk), self._engine_slots:
+        if self._lock_slots is None:  # created here: it belongs to the running loop
+            self._lock_slots = asyncio.Semaphore(self._settings.lock_slots)
+        async with self._local_lock(study_pk), self._lock_slots:
             lock = await self._acquire(self._store.study_lock(study_pk))
             try:
                 yield
@@ -315,11 +396,21 @@ def _release_if_acquired(attempt: asyncio.Future[bool], lock: StudyLock) -> None
         lock.release()
 
 
+def _shares(trials: list[Trial], counts: list[int]) -> list[list[Trial]]:
+    """`trials` cut in order into shares of at most `counts[i]` (the last ones may be
+    short or empty when fewer were made)."""
+    shares, start = [], 0
+    for count in counts:
+        shares.append(trials[start : start + count])
+        start += count
+    return shares
+
+
 def _insert_trials(
     tx: Transaction,
     record: StudyRecord,
     suggestions: list[Suggestion],
-    client_id: str,
+    owners: list[str],
     now: float,
 ) -> list[Trial]:
     if not suggestions:
@@ -327,7 +418,7 @@ def _insert_trials(
     spec = record.study.spec
     first = tx.allocate_trial_numbers(record.pk, len(suggestions))
     trials = []
-    for offset, suggestion in enumerate(suggestions):
+    for offset, (suggestion, client_id) in enumerate(zip(suggestions, owners, strict=False)):
         trial = Trial(
             number=first + offset,
             parameters=_checked_engine_output(spec, suggestion.parameters),
