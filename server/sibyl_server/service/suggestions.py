@@ -430,8 +430,8 @@ def _insert_trials(
             start_time=now,
             update_time=now,
         )
-        tx.insert_trial(record.pk, trial, None)
         trials.append(trial)
+    tx.insert_trials(record.pk, trials)
     return trials
 
 

@@ -12,7 +12,7 @@ half-way leaves nothing written. Reads return named records, writes take typed c
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -209,6 +209,11 @@ class StudyRepository(Protocol):
 class TrialRepository(Protocol):
     def insert_trial(self, study_pk: int, trial: Trial, request_id: str | None) -> int:
         """Inserts the trial (without its measurements) and returns its pk."""
+        ...
+
+    def insert_trials(self, study_pk: int, new_trials: Sequence[Trial]) -> None:
+        """Inserts trials without request ids or measurements, in one statement: a
+        suggestion writes a batch of them while it holds its study's lock."""
         ...
 
     def trial(self, study_pk: int, name: TrialName, *, lock: bool = False) -> TrialRecord:

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -237,6 +237,10 @@ class MemoryTransaction:
         )
 
     # Trials --------------------------------------------------------------------------------
+
+    def insert_trials(self, study_pk: int, new_trials: Sequence[Trial]) -> None:
+        for trial in new_trials:
+            self.insert_trial(study_pk, trial, None)
 
     def insert_trial(self, study_pk: int, trial: Trial, request_id: str | None) -> int:
         for row in self._t.trials.values():

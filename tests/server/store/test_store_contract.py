@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import threading
 import time
@@ -205,6 +206,36 @@ def test_trial_numbers_are_unique_per_study(store: Store) -> None:
         tx.insert_trial(pk, Trial(1, {}, TrialState.REQUESTED), None)
     with pytest.raises(Exception), store.transaction(write=True) as tx:  # noqa: B017
         tx.insert_trial(pk, Trial(1, {}, TrialState.REQUESTED), None)
+
+
+def test_trials_inserted_together_read_back_as_written(store: Store) -> None:
+    pk, _ = new_study(store)
+    written = [
+        Trial(
+            number,
+            {"x": number / 10, "c": "b"},
+            TrialState.ACTIVE,
+            client_id=f"worker-{number}",
+            lease_expire_time=100.5,
+            metadata={"algorithm": "RANDOM_SEARCH"},
+            create_time=7.0,
+            start_time=7.0,
+            update_time=7.0,
+        )
+        for number in (1, 2, 3)
+    ]
+    with store.transaction(write=True) as tx:
+        first = tx.allocate_trial_numbers(pk, 3)
+        tx.insert_trials(pk, written)
+        tx.insert_trials(pk, [])
+    with store.transaction(write=False) as tx:
+        read = [r.trial for r in tx.trials(pk)]
+    assert first == 1
+    assert read == written
+    with pytest.raises(Exception), store.transaction(write=True) as tx:  # noqa: B017
+        tx.insert_trials(pk, [dataclasses.replace(written[0], number=4), written[1]])
+    with store.transaction(write=False) as tx:
+        assert [r.trial.number for r in tx.trials(pk)] == [1, 2, 3]  # nothing half-written
 
 
 def test_measurements_and_final_measurement(store: Store) -> None:

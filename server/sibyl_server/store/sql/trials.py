@@ -29,32 +29,18 @@ class SqlTrials:
     _connection: Connection
 
     def insert_trial(self, study_pk: int, trial: Trial, request_id: str | None) -> int:
-        values = {
-            "study_pk": study_pk,
-            "number": trial.number,
-            "parameters": codec.dump_json(dict(trial.parameters)),
-            "state": trial.state.value,
-            "client_id": trial.client_id,
-            "lease_expire_time": codec.micros_or_none(trial.lease_expire_time),
-            "final_measurement": (
-                codec.measurement_to_json(trial.final_measurement)
-                if trial.final_measurement
-                else None
-            ),
-            "infeasibility_reason": trial.infeasibility_reason,
-            "metadata": codec.dump_json(dict(trial.metadata)),
-            "request_id": request_id,
-            "create_time": codec.to_micros(trial.create_time),
-            "start_time": codec.micros_or_none(trial.start_time),
-            "complete_time": codec.micros_or_none(trial.complete_time),
-            "update_time": codec.to_micros(trial.update_time),
-        }
+        values = _trial_row(study_pk, trial, request_id)
         # Only a concurrent CreateTrial with the same request id can conflict (numbers
         # are allocated under the study row's lock): a retry finds it.
         concurrent = Aborted(
             "concurrent request with the same request_id; retry", reason="CONCURRENT_REQUEST"
         )
         return insert_row(self._connection, trials, values, concurrent)
+
+    def insert_trials(self, study_pk: int, new_trials: Sequence[Trial]) -> None:
+        if new_trials:  # one round trip: SQLAlchemy sends the rows as one multi-row INSERT
+            rows = [_trial_row(study_pk, trial, None) for trial in new_trials]
+            self._connection.execute(insert(trials), rows)
 
     def trial(self, study_pk: int, name: TrialName, *, lock: bool = False) -> TrialRecord:
         query = select(trials).where(
@@ -303,3 +289,24 @@ def _trial_record(
         update_time=codec.from_micros(row.update_time) or 0.0,
     )
     return TrialRecord(row.pk, trial, row.request_id)
+
+
+def _trial_row(study_pk: int, trial: Trial, request_id: str | None) -> dict[str, Any]:
+    return {
+        "study_pk": study_pk,
+        "number": trial.number,
+        "parameters": codec.dump_json(dict(trial.parameters)),
+        "state": trial.state.value,
+        "client_id": trial.client_id,
+        "lease_expire_time": codec.micros_or_none(trial.lease_expire_time),
+        "final_measurement": (
+            codec.measurement_to_json(trial.final_measurement) if trial.final_measurement else None
+        ),
+        "infeasibility_reason": trial.infeasibility_reason,
+        "metadata": codec.dump_json(dict(trial.metadata)),
+        "request_id": request_id,
+        "create_time": codec.to_micros(trial.create_time),
+        "start_time": codec.micros_or_none(trial.start_time),
+        "complete_time": codec.micros_or_none(trial.complete_time),
+        "update_time": codec.to_micros(trial.update_time),
+    }
