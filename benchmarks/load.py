@@ -1,4 +1,4 @@
-"""Load test: N replicas on one PostgreSQL, M simulated workers across S studies.
+"""Load test: N replicas on one PostgreSQL (or one on SQLite), M workers across S studies.
 
 Each worker connects to every replica (client-side round-robin), takes one trial at a
 time from its study, reports one intermediate measurement, completes it with a cheap
@@ -8,6 +8,7 @@ trial numbers dense, nothing left ACTIVE. The same load runs with 1 replica, so
 scale-out shows as a ratio.
 
     python -m benchmarks.load [--replicas 3] [--workers 64] [--studies 8] [--seed 0]
+    python -m benchmarks.load --store sqlite [--workers 32] [--studies 4]
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -167,11 +170,21 @@ def check_database(
     }
 
 
+@contextmanager
+def scratch_store(store: str, postgres_url: str, directory: Path, name: str) -> Iterator[str]:
+    """A new, empty store's URL: a schema of its own on PostgreSQL, or a SQLite file."""
+    if store == "sqlite":
+        yield f"sqlite:///{directory / name}.db"
+        return
+    with scratch_postgres_schema(postgres_url) as url:
+        yield url
+
+
 def run_scenario(
-    replicas: int, postgres_url: str, settings: LoadSettings, directory: Path
+    replicas: int, store: str, postgres_url: str, settings: LoadSettings, directory: Path
 ) -> tuple[WorkerReport, float, dict[str, int]]:
     team = "load"
-    with scratch_postgres_schema(postgres_url) as url:
+    with scratch_store(store, postgres_url, directory, f"load-{replicas}") as url:
         servers = [
             LocalServer(url, directory, name=f"replica-{replicas}-{i}") for i in range(replicas)
         ]
@@ -194,6 +207,7 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=4)
     parser.add_argument("--algorithm", default="quasi_random_search")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--store", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--smoke", action="store_true", help="a tiny load, to check it runs")
     args = parser.parse_args()
@@ -208,11 +222,13 @@ def main() -> None:
         args.seed,
         args.algorithm,
     )
+    if args.store == "sqlite":
+        args.replicas = 1  # a SQLite file serves one machine's replica
     rows, throughput = [], {}
     with tempfile.TemporaryDirectory() as scratch:
         for replicas in sorted({1, args.replicas}):
             report, elapsed, problems = run_scenario(
-                replicas, args.postgres_url, settings, Path(scratch)
+                replicas, args.store, args.postgres_url, settings, Path(scratch)
             )
             completed = len(report.results)
             throughput[replicas] = completed / elapsed
@@ -234,14 +250,20 @@ def main() -> None:
                 f"{replicas} replica(s): {completed} trials in {elapsed:.1f} s, problems {problems}"
             )
     ratio = throughput[args.replicas] / throughput[1]
+    store = "PostgreSQL" if args.store == "postgresql" else "SQLite"
     preamble = (
         f"Load: {args.workers} workers over {args.studies} studies x "
         f"{args.trials_per_study} trials ({args.algorithm}), {args.client_processes} client "
-        "processes, PostgreSQL, all on one "
+        f"processes, {store}, all on one "
         f"{platform.machine()} machine ({multiprocessing.cpu_count()} CPUs), seed {args.seed}.\n"
-        f"Throughput with {args.replicas} replicas / 1 replica: {ratio:.2f}x.\n"
-        "Command: python -m benchmarks.load "
-        f"--replicas {args.replicas} --workers {args.workers} --studies {args.studies} "
+        + (
+            f"Throughput with {args.replicas} replicas / 1 replica: {ratio:.2f}x.\n"
+            if args.replicas > 1
+            else ""
+        )
+        + "Command: python -m benchmarks.load "
+        + ("--store sqlite " if args.store == "sqlite" else f"--replicas {args.replicas} ")
+        + f"--workers {args.workers} --studies {args.studies} "
         f"--trials-per-study {args.trials_per_study} --seed {args.seed}"
     )
     headers = (
@@ -249,7 +271,8 @@ def main() -> None:
         "trials completed", "records lost or duplicated",
     )  # fmt: skip
     print(preamble)
-    print(save_table("load", headers, rows, preamble, save=not args.smoke))
+    name = "load" if args.store == "postgresql" else "load_sqlite"
+    print(save_table(name, headers, rows, preamble, save=not args.smoke))
 
 
 if __name__ == "__main__":

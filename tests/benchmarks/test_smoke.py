@@ -38,6 +38,9 @@ def test_load(postgres_url: str) -> None:
     output = run_module("benchmarks.load", "--postgres-url", postgres_url.split("?")[0])
     assert "| 2 | CompleteTrial |" in output
     assert "problems {'lost': 0, 'altered': 0" in output
+    output = run_module("benchmarks.load", "--store", "sqlite")
+    assert "| 1 | AddTrialMeasurement |" in output
+    assert "problems {'lost': 0, 'altered': 0" in output
 
 
 @pytest.mark.slow

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +28,19 @@ WRITE_OPTION = "sibyl_write"
 
 @dataclass(frozen=True)
 class Database:
-    """An opened store: the SQLAlchemy engine and the matching cross-process locks."""
+    """An opened store: the SQLAlchemy engine and the matching cross-process locks.
+
+    `writers`: what a write transaction of this process holds from before it begins
+    until it ends. SQLite has one writer at a time, and a writer that finds the file
+    locked polls with sleeps of up to 100 ms (its busy handler): with 32 workers that
+    made a measurement's p99 1 s while its median was 21 ms. Queued on a lock in the
+    process instead, a writer starts as soon as the one before it commits; the busy
+    handler is left to writers of other processes. PostgreSQL needs none.
+    """
 
     engine: Engine
     locks: LockFactory
+    writers: contextlib.AbstractContextManager[Any] = field(default_factory=contextlib.nullcontext)
 
     @property
     def dialect(self) -> str:
@@ -68,7 +79,7 @@ def _open_sqlite(url: str, pool_size: int) -> Database:
     )
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)
-    return Database(engine, FileLocks(path))
+    return Database(engine, FileLocks(path), writers=threading.Lock())
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:

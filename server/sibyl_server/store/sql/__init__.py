@@ -53,7 +53,8 @@ class SqlStore:
 
     @contextlib.contextmanager
     def transaction(self, *, write: bool) -> Iterator[SqlTransaction]:
-        with database_errors():
+        writers = self.database.writers if write else contextlib.nullcontext()
+        with database_errors(), writers:
             connection = self.database.engine.connect().execution_options(**{WRITE_OPTION: write})
             with connection, connection.begin():
                 yield SqlTransaction(connection)
