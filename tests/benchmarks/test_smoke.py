@@ -82,6 +82,10 @@ PRINTED_ROWS = {
         "| mlp-digits | random-asha | ",
         "| augmented-hartmann | sibyl-fidelity | ",
     ],
+    "benchmarks.gp_large": [
+        "| hartmann6 | 60 | subset-40 |",
+        "| hartmann6 | 60 | exact |",
+    ],
     "benchmarks.mo_step": [
         "| branin-currin | 2 | 16 |",
         "| zdt1 | 2 | 16 |",

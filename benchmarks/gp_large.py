@@ -1,0 +1,132 @@
+"""GP_BANDIT on thousands of trials: the GP fitted on a subset against the exact GP.
+
+    python -m benchmarks.gp_large [--sizes 1000 2000] [--steps 15] [--seeds 3]
+                                  [--problems hartmann6 ackley6] [--threads 2]
+
+Each run starts from `n` uniformly random trials of a problem (its seed draws them),
+then takes `steps` sequential GP_BANDIT steps through the engine, as a long study's
+next steps would. Per method: the log10 regret of the best trial before and after the
+steps (median [min, max] over seeds, lower is better) and the seconds per step:
+- subset-400: the default, an exact GP on 400 chosen trials (the best half, the newest
+  quarter, a fixed sample of the rest: `engine/gp/data.py::exact_subset`);
+- subset-200: the same choice of 200 trials, half the default's;
+- exact: the GP on every trial.
+Same start, same seeds for every method: a difference is the fit's doing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import time
+from typing import Any
+
+from benchmarks.gp.methods import METRIC, sibyl_spec
+from benchmarks.gp.problems import PROBLEMS, Problem
+from benchmarks.tables import save_table
+from sibyl_server.domain.study import Algorithm
+from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.interface import Observation, SuggestionRequest
+from sibyl_server.engine.options import EngineOptions
+
+METHODS = {"subset-400": 400, "subset-200": 200, "exact": None}
+"""Each method's largest exact fit (None: every trial)."""
+
+
+def random_start(problem: Problem, size: int, seed: int) -> list[Observation]:
+    """`size` uniformly random trials of `problem`, evaluated."""
+    spec = sibyl_spec(problem, Algorithm.RANDOM_SEARCH, seed)
+    engine = Engine(EngineOptions(device="cpu"))
+    result = engine.suggest(SuggestionRequest(spec, [], [], size, seed, {}))
+    return [
+        Observation(s.parameters, {METRIC: problem.evaluate(dict(s.parameters))})
+        for s in result.suggestions
+    ]
+
+
+def log_regret(problem: Problem, observations: list[Observation]) -> float:
+    best = min(o.metrics[METRIC] for o in observations)
+    return math.log10(max(problem.regret(best), 1e-12))
+
+
+def run(
+    problem: Problem, start: list[Observation], seed: int, steps: int, limit: int, threads: int
+) -> tuple[float, float]:
+    """Log10 regret after `steps` GP_BANDIT steps from `start`, and seconds per step."""
+    engine = Engine(
+        EngineOptions(device="cpu", torch_threads=threads, max_exact_observations=limit)
+    )
+    spec = sibyl_spec(problem, Algorithm.GP_BANDIT, seed)
+    completed, state, seconds = list(start), {}, []
+    for _ in range(steps):
+        request = SuggestionRequest(spec, completed, [], 1, seed, state)
+        began = time.perf_counter()
+        result = engine.suggest(request)
+        seconds.append(time.perf_counter() - began)
+        state = result.state
+        [suggestion] = result.suggestions
+        value = problem.evaluate(dict(suggestion.parameters))
+        completed.append(Observation(suggestion.parameters, {METRIC: value}))
+    return log_regret(problem, completed), statistics.median(seconds)
+
+
+def summary(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} [{min(values):.2f}, {max(values):.2f}]"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
+    parser.add_argument("--steps", type=int, default=15)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--problems", nargs="+", default=["hartmann6", "ackley6"])
+    parser.add_argument("--threads", type=int, default=2, help="torch threads per step")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, nothing saved")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.steps, args.seeds, args.problems = [60], 2, 1, ["hartmann6"]
+    methods = dict(METHODS)
+    if args.smoke:
+        methods = {"subset-40": 40, "exact": None}
+    rows: list[list[Any]] = []
+    for name in args.problems:
+        problem = PROBLEMS[name]
+        for size in args.sizes:
+            starts = [random_start(problem, size, seed) for seed in range(args.seeds)]
+            before = [log_regret(problem, start) for start in starts]
+            results: dict[str, list[tuple[float, float]]] = {}
+            for method, limit in methods.items():
+                exact_limit = limit if limit is not None else size + args.steps
+                results[method] = [
+                    run(problem, start, seed, args.steps, exact_limit, args.threads)
+                    for seed, start in enumerate(starts)
+                ]
+                print(f"{name} n={size} {method}: {results[method]}", flush=True)
+            exact = results["exact"]
+            for method, runs in results.items():
+                regrets = [r for r, _ in runs]
+                gap = statistics.median(r - e for (r, _), (e, _) in zip(runs, exact, strict=True))
+                rows.append(
+                    [name, size, method, summary(before), summary(regrets), f"{gap:+.2f}",
+                     round(statistics.median(s for _, s in runs), 3)]
+                )  # fmt: skip
+    preamble = (
+        f"GP_BANDIT from n uniformly random trials, then {args.steps} steps, seeds 0-"
+        f"{args.seeds - 1}, {args.threads} torch threads, CPU. Cells: median [min, max] over "
+        "seeds of log10 regret of the best trial (lower is better); 'against exact': the "
+        "median over seeds of (this method's regret - the exact GP's), negative = better.\n"
+        f"Command: python -m benchmarks.gp_large --sizes {' '.join(map(str, args.sizes))} "
+        f"--steps {args.steps} --seeds {args.seeds} --problems {' '.join(args.problems)} "
+        f"--threads {args.threads}"
+    )
+    headers = (
+        "problem", "n", "method", "start", f"after {args.steps} steps", "against exact",
+        "s per step",
+    )  # fmt: skip
+    print(preamble)
+    print(save_table("gp_large", headers, rows, preamble, save=not args.smoke))
+
+
+if __name__ == "__main__":
+    main()
