@@ -226,13 +226,11 @@ class SuggestionUseCase:
         waiting = time.perf_counter()
         try:
             async with self._study_lock(study_pk):
-                if self._open_batches.get(study_pk) is batch:
-                    del self._open_batches[study_pk]  # later calls start the next batch
+                self._close(study_pk, batch)  # later calls start the next batch
                 lock_wait = time.perf_counter() - waiting
                 shares, state, timings = await self._compute(name, batch.asks)
         except BaseException as error:
-            if self._open_batches.get(study_pk) is batch:
-                del self._open_batches[study_pk]
+            self._close(study_pk, batch)
             for ask in batch.asks:
                 if isinstance(error, asyncio.CancelledError):
                     ask.answer.cancel()
@@ -243,6 +241,11 @@ class SuggestionUseCase:
             return
         for ask, trials in zip(batch.asks, shares, strict=True):
             ask.answer.set_result((trials, state, {"lock_wait": lock_wait, **timings}))
+
+    def _close(self, study_pk: int, batch: _Batch) -> None:
+        """No more calls join `batch` (if it is still the study's open one)."""
+        if self._open_batches.get(study_pk) is batch:
+            del self._open_batches[study_pk]
 
     async def _compute(
         self, name: StudyName, asks: list[_Ask]
