@@ -38,7 +38,13 @@ def complete_if_done(
     state = record.study.state
     if not exhausted_reason or state is not StudyState.ACTIVE:
         return state
-    if tx.count_trials(record.pk, PENDING_STATES):
+    # The study row locked before the count: two transactions finishing a study's last
+    # two pending trials at once would otherwise each count the other's trial as still
+    # pending, and neither would complete the study. The second one now waits for the
+    # first to commit, then counts what it wrote.
+    record = tx.study(record.name, lock=True)
+    state = record.study.state
+    if state is not StudyState.ACTIVE or tx.count_trials(record.pk, PENDING_STATES):
         return state
     tx.update_study(
         record.pk, now, StudyChanges(state=StudyState.COMPLETED, state_reason=exhausted_reason)
