@@ -268,6 +268,8 @@ def measure(bench: Bench, driver: Any, size: int, seed: int, repeats: int) -> di
     study = make_study(bench, size, seed)
     print(f"{size} trials: measuring", file=sys.stderr)
     client = sibyl.connect(bench.server.address, team=bench.team, token=bench.secret)
+    # No page open while listings are timed: the last size's page refreshed every second.
+    driver.get("about:blank")
     http = [list_trials_http(bench, study.name) for _ in range(repeats)]
     basic = [list_trials_http(bench, study.name, "BASIC") for _ in range(repeats)]
     grpc = [list_trials_grpc(client, study.name) for _ in range(repeats)]

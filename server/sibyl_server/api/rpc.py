@@ -110,7 +110,11 @@ def rpc(role: Role, resource: Callable[[Any], Resource]) -> Callable[[Handler], 
     def decorate(handler: Handler) -> Any:
         @functools.wraps(handler)
         async def wrapper(self: Servicer, request: Any, context: grpc.aio.ServicerContext) -> Any:
-            call = CallInfo(method=handler.__name__, request_id=_request_id(context))
+            call = CallInfo(
+                method=handler.__name__,
+                request_id=_request_id(context),
+                transport=getattr(context, "transport", "grpc"),
+            )
             reset = current_call.set(call)
             started = time.perf_counter()
             status, response = None, None
@@ -145,6 +149,12 @@ def rpc(role: Role, resource: Callable[[Any], Resource]) -> Callable[[Handler], 
         return wrapper
 
     return decorate
+
+
+def current_call_transport() -> str:
+    """What the current call's answer will be written as: "grpc", or "http" (JSON)."""
+    call = current_call.get()
+    return call.transport if call is not None else "grpc"
 
 
 def _check_decoded(request: Any) -> None:

@@ -25,6 +25,8 @@ class CallInfo:
     request_id: str
     team: str = ""
     study: str = ""
+    transport: str = "grpc"
+    """"grpc", or "http" for the JSON API: what the answer will be written as."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def log_fields(self) -> dict[str, Any]:

@@ -30,6 +30,8 @@ class CallAborted(Exception):
 class HttpCallContext:
     """The servicer context of one HTTP call; request headers stand for gRPC metadata."""
 
+    transport = "http"  # what the rpc decorator tells handlers (CallInfo.transport)
+
     def __init__(self, headers: Sequence[tuple[str, str]]) -> None:
         # Header names arrive lower-cased, as gRPC metadata keys are.
         self._metadata: Metadata = tuple(headers)

@@ -3,7 +3,9 @@
 The request body is the request message in the proto3 JSON mapping; the answer is the
 response message, or a google.rpc.Status (see status.py). The method table is built
 from the service descriptors, and each call goes to the same servicer method as over
-gRPC, so a new RPC or field is served here without code of its own.
+gRPC, so a new RPC or field is served here without code of its own. One answer is
+written by the servicer itself (ListTrials, the largest: api/trial_json.py), which it
+does for calls whose CallInfo.transport is "http".
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from starlette.responses import Response
 from sibyl_server.api.http.context import CallAborted, HttpCallContext
 from sibyl_server.api.http.status import JSON, aborted_response, json_response, transport_error
 from sibyl_server.api.rpc import Undecodable
+from sibyl_server.api.trial_json import JsonText
 
 Handler = Callable[[Any, HttpCallContext], Awaitable[Message]]
 
@@ -81,6 +84,8 @@ class JsonApi:
                 raise
             # A method the servicer lacks: UNIMPLEMENTED, as gRPC answers it.
             return aborted_response(CallAborted(context.code, context.details, ()))
+        if isinstance(response, JsonText):  # written on the store thread already
+            return Response(response.text, 200, dict(context.trailing_metadata), media_type=JSON)
         if response.ByteSize() > LARGE_ANSWER_BYTES:
             # Encoding a large answer (0.4 s for 5,000 trials) would hold the event loop.
             return await asyncio.to_thread(json_response, response, 200, context.trailing_metadata)

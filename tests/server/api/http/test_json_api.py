@@ -450,11 +450,36 @@ def test_a_large_answer_is_encoded_on_a_thread_into_the_same_json(
     target = world.target()
     _with_results(world, target)
     body = {"parent": target.study}
-    inline = world.post(f"/{S}ListTrials", body)
+    inline = world.post(f"/{S}ListOptimalTrials", body)
     monkeypatch.setattr(json_api, "LARGE_ANSWER_BYTES", 0)  # every answer is "large" now
-    threaded = world.post(f"/{S}ListTrials", body)
+    threaded = world.post(f"/{S}ListOptimalTrials", body)
     assert inline.status == threaded.status == 200
-    assert len(threaded.body["trials"]) == 4 and threaded.body == inline.body
+    assert len(threaded.body["optimalTrials"]) == 1 and threaded.body == inline.body
+
+
+@pytest.mark.parametrize("view", ["TRIAL_VIEW_FULL", "TRIAL_VIEW_BASIC"])
+def test_listed_trials_are_the_json_of_the_grpc_answer(world: World, view: str) -> None:
+    # ListTrials over HTTP is written from the stored trials without messages
+    # (api/trial_json.py): it must still say what gRPC says, page by page.
+    target = world.target()
+    _with_results(world, target)
+    measure = {"name": target.trial, "measurement": {"step": "3", "metrics": {"loss": 0.5}}}
+    assert world.post(f"/{S}AddTrialMeasurement", {**measure, "clientId": "w"}).status == 200
+    infeasible = {"name": target.trial, "trialInfeasible": True, "infeasibilityReason": "oom"}
+    assert world.post(f"/{S}CompleteTrial", {**infeasible, "clientId": "w"}).status == 200
+    world.post(f"/{S}SuggestTrials", {"parent": target.study, "count": 1, "clientId": "w2"})
+    token, pages = "", 0
+    while True:
+        body = {"parent": target.study, "pageSize": 2, "pageToken": token, "view": view}
+        reply = world.post(f"/{S}ListTrials", body)
+        request = json_format.ParseDict(body, pb.ListTrialsRequest())
+        expected = world.grpc(STUDY_SERVICE.methods_by_name["ListTrials"], request)
+        assert reply.status == 200
+        assert reply.body == json.loads(json_format.MessageToJson(expected, indent=None))
+        pages, token = pages + 1, reply.body.get("nextPageToken", "")
+        if not token:
+            break
+    assert pages == 3  # five trials, two to a page
 
 
 def test_an_enum_given_as_an_infinite_number_is_400(world: World) -> None:
