@@ -15,6 +15,7 @@ from botorch.models.model import Model
 
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.gp import model as gp_model
+from sibyl_server.engine.gp import threads as threads_module
 from sibyl_server.engine.gp.threads import mkl_threads, step_threads
 from sibyl_server.engine.interface import METADATA_ALGORITHM, SuggestionRequest
 from tests.server.engine.gp.studies import FAST, LOSS, X, gp_spec, observe
@@ -105,3 +106,32 @@ def test_once_mkls_count_is_fixed_for_the_process_a_step_still_gets_its_own() ->
         assert mkl_threads() in (None, other)
     assert torch.get_num_threads() == original
     assert mkl_threads() in (None, original)
+
+
+def test_botorchs_blas_limit_comes_from_the_one_controller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """gen_candidates_scipy's `threadpool_limits` (the mixed optimizer's continuous steps)
+    still limits BLAS to one thread and restores it, without building a controller."""
+    from botorch.generation import gen
+    from threadpoolctl import ThreadpoolController, threadpool_info
+
+    def blas_threads() -> set[int]:
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    shared = threads_module.threadpools()  # the one controller, made before counting
+    before = blas_threads()
+    built: list[object] = []
+    original_init = ThreadpoolController.__init__
+
+    def counting_init(self: ThreadpoolController) -> None:
+        built.append(self)
+        original_init(self)
+
+    monkeypatch.setattr(ThreadpoolController, "__init__", counting_init)
+    with gen.threadpool_limits(limits=1, user_api="blas"):
+        inside = {i["num_threads"] for i in shared.info() if i["user_api"] == "blas"}
+    assert inside == {1}
+    assert built == []
+    monkeypatch.undo()
+    assert blas_threads() == before
