@@ -12,6 +12,8 @@ Methods:
   and one GP over (configuration, epoch);
 - sibyl-fidelity-median: the same GP over (configuration, epoch), with the median rule's
   schedule: what the model adds to sibyl-gp-median, the schedule being the same;
+- sibyl-hyperband: the same GP with Hyperband's schedule, successive halving in 4
+  brackets (trial n first judged at epoch 3^(n mod 4): 1, 3, 9 or never);
 - optuna-tpe-hyperband: TPESampler + HyperbandPruner(1, max epochs, reduction factor 3);
 - random-asha: RandomSampler + SuccessiveHalvingPruner(1, reduction factor 3).
 
@@ -203,7 +205,8 @@ def sibyl_spec(setting: Setting, method: str) -> sibyl.StudySpec:
     # sibyl-fidelity-median: the fidelity GP with the median rule's schedule.
     fidelity = sibyl.Fidelity(max_step=setting.max_epochs)
     rungs = sibyl.SuccessiveHalving(min_step=1, reduction_factor=3)
-    stopping = median if method == "sibyl-fidelity-median" else rungs
+    brackets = sibyl.SuccessiveHalving(min_step=1, reduction_factor=3, brackets=4)
+    stopping = {"sibyl-fidelity-median": median, "sibyl-hyperband": brackets}.get(method, rungs)
     return sibyl.StudySpec(
         parameters, metrics, seed=setting.seed, early_stopping=stopping, fidelity=fidelity
     )
@@ -296,6 +299,7 @@ METHODS: dict[str, Callable[[Setting, str], Run]] = {
     "sibyl-gp-median": sibyl_run,
     "sibyl-fidelity": sibyl_run,
     "sibyl-fidelity-median": sibyl_run,
+    "sibyl-hyperband": sibyl_run,
     "optuna-tpe-hyperband": optuna_run,
     "random-asha": optuna_run,
 }

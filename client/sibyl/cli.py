@@ -393,7 +393,8 @@ def _study_text(study: Study) -> str:
 
 
 def _stopping_text(spec: study_pb2.StudySpec) -> str:
-    """E.g. `stopping:   successive_halving (min_step 1, reduction_factor 3)`; "" for none."""
+    """E.g. `stopping:   successive_halving (min_step 1, reduction_factor 3, brackets 1)`;
+    "" for none."""
     rule = spec.early_stopping.WhichOneof("rule")
     if rule is None:
         return ""

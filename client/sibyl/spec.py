@@ -434,14 +434,19 @@ class SuccessiveHalving:
     """ASHA: at steps min_step * reduction_factor^k keep the best 1/reduction_factor.
 
     min_step is the first rung (the contract requires one; 1 compares from the first
-    step); reduction_factor None: the server's default.
+    step); reduction_factor None: the server's default. brackets (Hyperband): trial n
+    is first judged at min_step * reduction_factor^(n mod brackets), among the trials
+    of its bracket; None: one bracket.
     """
 
     min_step: int = 1
     reduction_factor: float | None = None
+    brackets: int | None = None
 
     def __post_init__(self) -> None:
         _check_integer("SuccessiveHalving", "min_step", self.min_step, 1, None)
+        if self.brackets is not None:
+            _check_integer("SuccessiveHalving", "brackets", self.brackets, 1, 10)
         if self.reduction_factor is None:
             return
         _check_number("SuccessiveHalving", "reduction_factor", self.reduction_factor)
@@ -456,6 +461,7 @@ class SuccessiveHalving:
             study_pb2.SuccessiveHalvingRule(),
             min_step=self.min_step,
             reduction_factor=self.reduction_factor,
+            brackets=self.brackets,
         )
         return study_pb2.EarlyStoppingPolicy(successive_halving=rule)
 

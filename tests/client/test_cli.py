@@ -229,5 +229,5 @@ def test_study_shows_its_stopping_rule_and_fidelity(
     team_client.create_study(unique_id, spec)
     assert main([*base, "study", unique_id]) == 0
     out = capsys.readouterr().out
-    assert "stopping:   successive_halving (min_step 1, reduction_factor 3)" in out
+    assert "stopping:   successive_halving (min_step 1, reduction_factor 3, brackets 1)" in out
     assert "fidelity:   steps up to 27" in out

@@ -74,6 +74,8 @@ REFUSED: list[tuple[Callable[[], object], str]] = [
     (lambda: sibyl.MedianStopping(min_trials=0), "MedianStopping: min_trials must be at least 1"),
     (lambda: sibyl.SuccessiveHalving(min_step=0), "SuccessiveHalving: min_step must be at least 1"),
     (lambda: sibyl.SuccessiveHalving(reduction_factor=1.5), "reduction_factor must be at least 2"),
+    (lambda: sibyl.SuccessiveHalving(brackets=11), "brackets must be between 1 and 10, got 11"),
+    (lambda: sibyl.SuccessiveHalving(brackets=0), "brackets must be between 1 and 10, got 0"),
     (
         lambda: sibyl.LearningCurveStopping(3, min_step=3),
         "final_step must be above min_step, got final_step=3",

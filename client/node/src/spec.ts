@@ -202,6 +202,8 @@ export interface SuccessiveHalving {
   readonly minStep?: number;
   /** At each rung keep the best 1/reductionFactor; at least 2. Unset: the server's default. */
   readonly reductionFactor?: number;
+  /** Hyperband's brackets, 1 to 10: trial n is first judged at minStep * reductionFactor^(n mod brackets), among its bracket's trials. Unset: one bracket. */
+  readonly brackets?: number;
 }
 
 /** Learning-curve extrapolation: stop a trial when even an optimistic prediction of its final value is worse than the best final value so far. */
@@ -532,7 +534,7 @@ export function checkMetric(item: Metric | Constraint): void {
 
 const RULE_KEYS = {
   median: ["rule", "minStep", "minTrials"],
-  successive_halving: ["rule", "minStep", "reductionFactor"],
+  successive_halving: ["rule", "minStep", "reductionFactor", "brackets"],
   learning_curve: ["rule", "finalStep", "minStep", "minTrials"],
 } as const;
 
@@ -559,6 +561,10 @@ export function checkPolicy(policy: EarlyStopping): void {
       return;
     case "successive_halving":
       optional("minStep", policy.minStep, 1);
+      optional("brackets", policy.brackets, 1);
+      if (policy.brackets !== undefined && policy.brackets > 10) {
+        throw new RangeError(`${what}: brackets must be at most 10, got ${policy.brackets}`);
+      }
       if (policy.reductionFactor !== undefined) {
         checkNumber(what, "reductionFactor", policy.reductionFactor);
         if (policy.reductionFactor < 2) {
@@ -766,7 +772,11 @@ export function medianStopping(
 
 /** Asynchronous successive halving (see `SuccessiveHalving`). */
 export function successiveHalving(
-  options: { readonly minStep?: number; readonly reductionFactor?: number } = {},
+  options: {
+    readonly minStep?: number;
+    readonly reductionFactor?: number;
+    readonly brackets?: number;
+  } = {},
 ): SuccessiveHalving {
   return checkedPolicy({ rule: "successive_halving", ...options });
 }

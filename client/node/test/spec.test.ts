@@ -125,6 +125,8 @@ test("metric, constraint and stopping builders refuse a wrong argument", () => {
     RangeError,
     "reductionFactor must be at least 2",
   );
+  refused(() => successiveHalving({ brackets: 0 }), RangeError, "brackets must be at least 1");
+  refused(() => successiveHalving({ brackets: 11 }), RangeError, "brackets must be at most 10");
   refused(
     () => learningCurveStopping(3, { minStep: 3 }),
     RangeError,

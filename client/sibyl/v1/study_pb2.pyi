@@ -220,12 +220,14 @@ class MedianStoppingRule(_message.Message):
     def __init__(self, min_step: _Optional[int] = ..., min_trials: _Optional[int] = ...) -> None: ...
 
 class SuccessiveHalvingRule(_message.Message):
-    __slots__ = ("min_step", "reduction_factor")
+    __slots__ = ("min_step", "reduction_factor", "brackets")
     MIN_STEP_FIELD_NUMBER: _ClassVar[int]
     REDUCTION_FACTOR_FIELD_NUMBER: _ClassVar[int]
+    BRACKETS_FIELD_NUMBER: _ClassVar[int]
     min_step: int
     reduction_factor: float
-    def __init__(self, min_step: _Optional[int] = ..., reduction_factor: _Optional[float] = ...) -> None: ...
+    brackets: int
+    def __init__(self, min_step: _Optional[int] = ..., reduction_factor: _Optional[float] = ..., brackets: _Optional[int] = ...) -> None: ...
 
 class LearningCurveRule(_message.Message):
     __slots__ = ("final_step", "min_step", "min_trials")

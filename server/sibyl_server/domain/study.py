@@ -206,6 +206,9 @@ class EarlyStoppingPolicy:
         min_trials: Trials with data needed before anything is stopped.
         reduction_factor: Successive halving: keep the best 1/reduction_factor.
         final_step: Learning curve: the step the final value is predicted at.
+        brackets: Successive halving: Hyperband's brackets. Trial n is first compared
+            at min_step * reduction_factor^(n mod brackets), among the trials of its
+            bracket; 1 is one bracket (ASHA).
     """
 
     rule: EarlyStoppingRule
@@ -213,6 +216,18 @@ class EarlyStoppingPolicy:
     min_trials: int = 3
     reduction_factor: float = 3.0
     final_step: int = 0
+    brackets: int = 1
+
+    def bracket(self, number: int) -> int:
+        """Trial `number`'s bracket (successive halving): 0 is the most aggressive."""
+        return number % max(1, self.brackets)
+
+    def first_rung(self, number: int) -> int:
+        """The step trial `number` is first compared at (successive halving)."""
+        rung = max(1, self.min_step)
+        for _ in range(self.bracket(number)):
+            rung = math.ceil(rung * self.reduction_factor)
+        return rung
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ MAX_MEASUREMENT_METRICS = 64
 """The spec's metrics and the others a measurement carries (a loss, a throughput)."""
 MAX_OBJECTIVES = 4
 MAX_PRIOR_STUDIES = 5
+MAX_BRACKETS = 10
 MAX_DISCRETE_VALUES = 10_000
 MAX_CATEGORIES = 1_000
 MAX_CATEGORY_LENGTH = 256
@@ -358,6 +359,8 @@ def _check_early_stopping(policy: EarlyStoppingPolicy, field: str) -> None:
             raise InvalidArgument(f"{rule}.min_step", "must be at least 1")
         if not (math.isfinite(policy.reduction_factor) and policy.reduction_factor >= 2):
             raise InvalidArgument(f"{rule}.reduction_factor", "at least 2")
+        if not 1 <= policy.brackets <= MAX_BRACKETS:
+            raise InvalidArgument(f"{rule}.brackets", f"between 1 and {MAX_BRACKETS}")
     if policy.rule is EarlyStoppingRule.LEARNING_CURVE and policy.final_step <= max(
         policy.min_step, 1
     ):

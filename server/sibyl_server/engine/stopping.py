@@ -95,17 +95,26 @@ def successive_halving_rule(
     policy: EarlyStoppingPolicy, trial: Curve, others: Sequence[Curve]
 ) -> StoppingDecision:
     """Asynchronous successive halving: at rung steps min_step * factor^k a trial
-    survives only among the best max(1, n // factor) of the n trials that reached it."""
+    survives only among the best max(1, n // factor) of the n trials that reached it.
+
+    With brackets (Hyperband), a trial is judged from its bracket's first rung on, and
+    only against the trials of its bracket."""
     rung = _highest_rung(policy, trial.steps[-1])
-    if rung is None:
+    if rung is None or rung < policy.first_rung(trial.number):
         return CONTINUE
     mine = trial.value_at(rung)
     if mine is None:
         # First measured after its highest rung (reports every k steps): nothing to
         # compare there yet; the next rung judges it.
         return CONTINUE
+    bracket = policy.bracket(trial.number)
     competitors = [
-        v for o in others if o.steps and o.steps[-1] >= rung and (v := o.value_at(rung)) is not None
+        v
+        for o in others
+        if o.steps
+        and o.steps[-1] >= rung
+        and policy.bracket(o.number) == bracket
+        and (v := o.value_at(rung)) is not None
     ]
     if not competitors:
         return CONTINUE

@@ -170,6 +170,20 @@ BAD_SPECS: list[tuple[str, study_pb2.StudySpec, str]] = [
         ),
         "study.spec.early_stopping.successive_halving.reduction_factor",
     ),
+    *(
+        (
+            f"{brackets} halving brackets",
+            spec_with(
+                early_stopping=study_pb2.EarlyStoppingPolicy(
+                    successive_halving=study_pb2.SuccessiveHalvingRule(
+                        min_step=1, brackets=brackets
+                    )
+                )
+            ),
+            "study.spec.early_stopping.successive_halving.brackets",
+        )
+        for brackets in (-1, 11)
+    ),
     (
         "learning curve without final step",
         spec_with(

@@ -91,6 +91,34 @@ def test_at_each_rung_only_the_best_third_continues(stub: StudyServiceStub, uniq
     assert check(stub, trials[0].name).should_stop
 
 
+def test_hyperband_brackets_let_every_other_trial_run_to_its_later_first_rung(
+    stub: StudyServiceStub, unique_id: str
+) -> None:
+    halving = study_pb2.SuccessiveHalvingRule(min_step=1, reduction_factor=3, brackets=2)
+    stopping = study_pb2.EarlyStoppingPolicy(successive_halving=halving)
+    study = create(
+        stub,
+        unique_id,
+        spec(
+            fidelity=fidelity(9),
+            early_stopping=stopping,
+            algorithm=study_pb2.ALGORITHM_RANDOM_SEARCH,
+        ),
+    )
+    assert study.spec.early_stopping.successive_halving.brackets == 2
+    trials = suggest(stub, study.name, count=6).trials
+    assert [t.id for t in trials] == [1, 2, 3, 4, 5, 6]
+    # Even ids (bracket 0) are judged from step 1, odd ones (bracket 1) from step 3,
+    # each among its own bracket: the worse of two at step 1 stops only in bracket 0.
+    for trial, loss in zip(trials[:4], (0.2, 0.1, 0.9, 0.8), strict=True):
+        measure(stub, trial.name, [loss])
+    decisions = [check(stub, t.name).should_stop for t in trials[:4]]
+    assert decisions == [False, False, False, True]
+    for trial, losses in zip(trials[:4:2], ([0.2, 0.2, 0.2], [0.9, 0.9, 0.9]), strict=True):
+        measure(stub, trial.name, losses)
+    assert [check(stub, t.name).should_stop for t in trials[:4:2]] == [False, True]
+
+
 def test_the_model_learns_from_trials_stopped_at_low_steps(
     stub: StudyServiceStub, unique_id: str
 ) -> None:

@@ -44,6 +44,37 @@ def test_successive_halving_keeps_the_top_third_at_each_rung() -> None:
     assert decide(HALVING, curve(9, [0.95, 0.95, 0.4]), others).should_stop
 
 
+HYPERBAND = EarlyStoppingPolicy(
+    EarlyStoppingRule.SUCCESSIVE_HALVING, min_step=1, reduction_factor=3, brackets=3
+)
+
+
+def test_hyperband_brackets_judge_a_trial_from_its_brackets_first_rung() -> None:
+    # Trial n is in bracket n % 3: first judged at step 1, 3 or 9.
+    assert [HYPERBAND.first_rung(n) for n in range(1, 7)] == [3, 9, 1, 3, 9, 1]
+    # Bracket 1 (trials 1, 4, 7 ...): the worst of its peers at step 1 runs on to 3.
+    peers = [curve(n, [v] * 9) for n, v in ((1, 0.9), (4, 0.8), (7, 0.7))]
+    assert not decide(HYPERBAND, curve(10, [0.1, 0.1]), peers).should_stop, "before rung 3"
+    assert decide(HYPERBAND, curve(10, [0.1, 0.1, 0.1]), peers).should_stop, "rung 3: last"
+    # Bracket 0 (trials 3, 6, 9 ...) starts at rung 1: judged there at once.
+    zero = [curve(n, [v] * 3) for n, v in ((3, 0.9), (6, 0.8), (9, 0.7))]
+    assert decide(HYPERBAND, curve(12, [0.1]), zero).should_stop
+
+
+def test_hyperband_brackets_compare_a_trial_only_with_its_own_bracket() -> None:
+    # Trial 12 (bracket 0) at rung 1: better than its bracket's trials, worse than
+    # everyone in other brackets; only its bracket counts.
+    own = [curve(n, [0.2]) for n in (3, 6, 9)]
+    strangers = [curve(n, [0.9] * 9) for n in (1, 2, 4, 5, 7, 8)]
+    assert not decide(HYPERBAND, curve(12, [0.5]), own + strangers).should_stop
+    assert decide(HALVING, curve(12, [0.5]), own + strangers).should_stop, "one bracket"
+
+
+def test_one_bracket_is_plain_asha() -> None:
+    assert {HALVING.first_rung(n) for n in range(1, 20)} == {1}
+    assert {HALVING.bracket(n) for n in range(1, 20)} == {0}
+
+
 def test_learning_curve_rule_extrapolates() -> None:
     steps = np.arange(1, 51)
     best_finals = [curve(i, [], final=0.9) for i in range(1, 3)]

@@ -400,6 +400,10 @@ export const descriptor: Record<string, unknown> = {
                 "reductionFactor": {
                   "type": "double",
                   "id": 2
+                },
+                "brackets": {
+                  "type": "int32",
+                  "id": 3
                 }
               }
             },

@@ -14,6 +14,14 @@ export interface SuccessiveHalvingRule {
    * At each rung, keep the best 1/reduction_factor. Unset or 0: 3. At least 2.
    */
   'reductionFactor'?: (number | string);
+  /**
+   * Hyperband's brackets: trial n (its `Trial.id`) is first compared at step
+   * min_step * reduction_factor^(n mod brackets), and only against the trials of
+   * its bracket (those whose id has the same remainder), so that some trials run
+   * further before they are judged. Unset or 0: 1 (one bracket: plain ASHA). At
+   * most 10.
+   */
+  'brackets'?: (number);
 }
 
 /**
@@ -28,4 +36,12 @@ export interface SuccessiveHalvingRule__Output {
    * At each rung, keep the best 1/reduction_factor. Unset or 0: 3. At least 2.
    */
   'reductionFactor': (number);
+  /**
+   * Hyperband's brackets: trial n (its `Trial.id`) is first compared at step
+   * min_step * reduction_factor^(n mod brackets), and only against the trials of
+   * its bracket (those whose id has the same remainder), so that some trials run
+   * further before they are judged. Unset or 0: 1 (one bracket: plain ASHA). At
+   * most 10.
+   */
+  'brackets': (number);
 }
