@@ -129,6 +129,9 @@ test("specs: conditions, objectives with reference values, constraints, early st
   assert.deepEqual(policy(successiveHalving({ minStep: 2, reductionFactor: 4 })), {
     successiveHalving: { minStep: 2, reductionFactor: 4 },
   });
+  assert.deepEqual(policy(successiveHalving({ brackets: 4 })), {
+    successiveHalving: { minStep: 1, brackets: 4 },
+  });
   assert.deepEqual(policy(learningCurveStopping(20, { minTrials: 5 })), {
     learningCurve: { finalStep: 20, minTrials: 5 },
   });
