@@ -11,8 +11,6 @@ and checks that each field of the Trial message is written.
 
 from __future__ import annotations
 
-import datetime
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,11 +19,11 @@ import orjson
 
 from sibyl.v1 import trial_pb2
 from sibyl_server.api.convert import enum_to_proto
+from sibyl_server.api.json_scalars import json_double, rfc3339
 from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.trial import Measurement, ParameterValue, Trial, TrialState
 
 _STATE_NAMES = {s: trial_pb2.TrialState.Name(enum_to_proto(s)) for s in TrialState}
-_EPOCH = datetime.datetime(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -80,7 +78,7 @@ def _value(value: ParameterValue) -> dict[str, Any]:
         return {"stringValue": value}
     if isinstance(value, int):
         return {"intValue": str(value)}
-    return {"doubleValue": _double(value)}
+    return {"doubleValue": json_double(value)}
 
 
 def _measurement(measurement: Measurement) -> dict[str, Any]:
@@ -90,30 +88,16 @@ def _measurement(measurement: Measurement) -> dict[str, Any]:
     if measurement.step:
         js["step"] = str(measurement.step)
     if measurement.elapsed_seconds:
-        js["elapsedSeconds"] = _double(float(measurement.elapsed_seconds))
+        js["elapsedSeconds"] = json_double(float(measurement.elapsed_seconds))
     return js
 
 
 def _metrics(metrics: Mapping[str, float]) -> dict[str, float | str]:
-    return {k: _double(float(v)) for k, v in metrics.items()}
-
-
-def _double(value: float) -> float | str:
-    if math.isfinite(value):
-        return value
-    if math.isnan(value):
-        return "NaN"
-    return "Infinity" if value > 0 else "-Infinity"
+    return {k: json_double(float(v)) for k, v in metrics.items()}
 
 
 def _timestamp(seconds: float) -> str:
     """What Timestamp.FromMicroseconds(round(seconds * 1e6)) writes in JSON (see
     convert._set_timestamp): RFC 3339 in UTC with 0, 3, 6 or 9 digits of fraction."""
-    micros = round(seconds * 1_000_000)
-    whole, fraction = divmod(micros, 1_000_000)
-    text = (_EPOCH + datetime.timedelta(seconds=whole)).isoformat()
-    if fraction == 0:
-        return text + "Z"
-    if fraction % 1_000 == 0:
-        return f"{text}.{fraction // 1_000:03d}Z"
-    return f"{text}.{fraction:06d}Z"
+    whole, micros = divmod(round(seconds * 1_000_000), 1_000_000)
+    return rfc3339(whole, micros * 1_000)

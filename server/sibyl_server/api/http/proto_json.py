@@ -11,10 +11,8 @@ generated messages of every type of the contract.
 from __future__ import annotations
 
 import base64
-import datetime
 import functools
 import json
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +20,8 @@ from google.protobuf import json_format
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.protobuf.internal import type_checkers
 from google.protobuf.message import Message
+
+from sibyl_server.api.json_scalars import json_double, rfc3339
 
 Convert = Callable[[Any], Any]
 _OWN_TEXT = frozenset({"google.protobuf.Timestamp", "google.protobuf.Duration"})
@@ -80,7 +80,6 @@ def _own_text(message: Any) -> str:
     return str(message.ToJsonString())
 
 
-_EPOCH = datetime.datetime(1970, 1, 1)
 _SECONDS = range(-62_135_596_800, 253_402_300_800)  # 0001-01-01 to 9999-12-31, as RFC 3339
 _NANOS = range(1_000_000_000)
 
@@ -91,14 +90,7 @@ def _timestamp_text(message: Any) -> str:
     seconds, nanos = message.seconds, message.nanos
     if seconds not in _SECONDS or nanos not in _NANOS:
         return _own_text(message)
-    text = (_EPOCH + datetime.timedelta(seconds=seconds)).isoformat()
-    if nanos == 0:
-        return text + "Z"
-    if nanos % 1_000_000 == 0:
-        return f"{text}.{nanos // 1_000_000:03d}Z"
-    if nanos % 1_000 == 0:
-        return f"{text}.{nanos // 1_000:06d}Z"
-    return f"{text}.{nanos:09d}Z"
+    return rfc3339(seconds, nanos)
 
 
 def _field_converter(field: FieldDescriptor) -> Convert:
@@ -137,7 +129,7 @@ def _value_converter(field: FieldDescriptor) -> Convert:
     if kind in _INT64:
         return str
     if kind == FieldDescriptor.CPPTYPE_DOUBLE:
-        return _double
+        return json_double
     if kind == FieldDescriptor.CPPTYPE_FLOAT:
         return _float
     return _same  # strings, bools, 32-bit integers
@@ -160,14 +152,6 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _double(value: float) -> float | str:
-    if math.isfinite(value):
-        return value
-    if math.isnan(value):
-        return "NaN"
-    return "Infinity" if value > 0 else "-Infinity"
-
-
 def _float(value: float) -> float | str:
-    special = _double(value)
+    special = json_double(value)
     return special if isinstance(special, str) else type_checkers.ToShortestFloat(value)
