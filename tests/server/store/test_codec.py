@@ -68,7 +68,9 @@ STORED_SPEC = (
 
 
 def test_a_spec_is_stored_as_before_and_reads_back() -> None:
-    assert codec.spec_to_json(SPEC) == STORED_SPEC[:-1] + ',"prior_studies":[],"fidelity":null}'
+    # Written since: a policy's brackets, and the spec's prior studies and fidelity.
+    written = STORED_SPEC[:-2] + ',"brackets":1}' + ',"prior_studies":[],"fidelity":null}'
+    assert codec.spec_to_json(SPEC) == written
     assert codec.spec_from_json(STORED_SPEC) == SPEC
 
 
