@@ -38,7 +38,7 @@ from benchmarks.runs import load_runs, run_in_pool
 from benchmarks.tables import DEFAULT_BUDGET, RESULTS, budget_table_name, save_table
 
 CHECKPOINTS = (10, 25, 50, 100)
-BATCH_PROBLEMS = ("branin", "hartmann6")
+BATCH_PROBLEMS = ("branin", "hartmann6", "svc-digits")
 PARALLEL_MODES = {"batch": "sibyl-gp", "async": "sibyl-gp-workers"}
 RAW = RESULTS / "raw" / "gp_quality.jsonl"
 Run = tuple[str, str, int, int]  # problem, method, seed, batch
@@ -160,7 +160,10 @@ def batch_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[obj
             runs = [r for r in records if (r["problem"], r["method"], r["batch"]) == key]
             if runs:
                 cells = [
-                    summary(score(PROBLEMS[problem], r["values"], k) for r in runs)
+                    summary(
+                        (score(PROBLEMS[problem], r["values"], k) for r in runs),
+                        digits_for(PROBLEMS[problem]),
+                    )
                     for k in checkpoints
                 ]
                 seconds = round(float(np.median([sum(r["ask_seconds"]) for r in runs])), 1)
