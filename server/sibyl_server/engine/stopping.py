@@ -35,8 +35,13 @@ class Curve:
 
     def value_at(self, step: int) -> float | None:
         """The last value measured at or before `step`; None if none was."""
+        point = self.point_at(step)
+        return None if point is None else point[1]
+
+    def point_at(self, step: int) -> tuple[int, float] | None:
+        """The last (step, value) measured at or before `step`; None if none was."""
         index = int(np.searchsorted(self.steps, step, side="right")) - 1
-        return self.values[index] if index >= 0 else None
+        return (self.steps[index], self.values[index]) if index >= 0 else None
 
     def running_average(self, step: int) -> float | None:
         count = int(np.searchsorted(self.steps, step, side="right"))

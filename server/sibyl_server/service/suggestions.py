@@ -42,6 +42,7 @@ from sibyl_server.engine.interface import (
     SuggestionRequest,
     SuggestionResult,
 )
+from sibyl_server.engine.stopping import Curve
 from sibyl_server.service.lifecycle import (
     FINISHED_STATES,
     GRID_EXHAUSTED,
@@ -555,17 +556,14 @@ def fidelity_points(tx: Transaction, study_pk: int, spec: StudySpec) -> list[Fid
                 curve = [(spec.fidelity.max_step, final)]
         if not curve:
             continue
-        reached = {_last_at_or_before(curve, step) for step in steps if step <= curve[-1][0]}
+        steps_measured, values = zip(*curve, strict=True)
+        measured = Curve(trial.number, steps_measured, values)
+        reached = {measured.point_at(step) for step in steps if step <= curve[-1][0]}
         points += [
             FidelityPoint(trial.parameters, at, value)
             for at, value in sorted(p for p in reached if p is not None)
         ]
     return points
-
-
-def _last_at_or_before(curve: list[tuple[int, float]], step: int) -> tuple[int, float] | None:
-    before = [point for point in curve if point[0] <= step]
-    return before[-1] if before else None
 
 
 def prior_observations(tx: Transaction, study: Study) -> list[PriorObservations]:

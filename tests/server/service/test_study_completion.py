@@ -21,19 +21,16 @@ from sibyl_server.service.lifecycle import complete_if_done
 from sibyl_server.service.runner import Runner
 from sibyl_server.service.studies import StudyUseCases
 from sibyl_server.service.suggestions import SuggestionUseCase
-from sibyl_server.store import Store, open_store
+from sibyl_server.store import Store
 from sibyl_server.store.interface import TrialOutcome
 from tests.server.service.conftest import SPEC, TEAM
+from tests.support.stores import migrated_store
 
 
 @pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
-    opened = open_store(store_url, pool_size=8)
-    opened.migrate()
-    try:
+    with migrated_store(store_url) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 def _two_pending_trials_of_a_spent_budget(store: Store) -> StudyName:

@@ -18,6 +18,7 @@ from sibyl_server.domain.study import Goal, MetricSpec, ParameterSpec, Study, St
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
 from sibyl_server.store import MEMORY_URL, Store, open_store
 from sibyl_server.store.interface import StudyChanges, TrialClaim, TrialOutcome
+from tests.support.stores import migrated_store
 
 SPEC = StudySpec(
     parameters=(ParameterSpec.double("x", 0, 1), ParameterSpec.categorical("c", ["a", "b"])),
@@ -38,12 +39,8 @@ def backend_url(request: pytest.FixtureRequest, store_url: str) -> str:
 
 @pytest.fixture(scope="module")
 def store(backend_url: str) -> Iterator[Store]:
-    opened = open_store(backend_url, pool_size=8)
-    opened.migrate()
-    try:
+    with migrated_store(backend_url) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 def new_study(store: Store, team: str = "team-a") -> tuple[int, StudyName]:
