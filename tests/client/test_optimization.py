@@ -196,9 +196,12 @@ def test_ctrl_c_with_several_workers_leaves_each_running_trial_active(jobs: Jobs
     job = jobs.start(
         "pool",
         """
-        import time
+        import sys, time
         def objective(trial):
-            print("running", trial.id, flush=True)
+            # One write per line: print's separate writes of the text and the newline
+            # interleave when both workers start at once (they get their trials together).
+            sys.stdout.write(f"running {trial.id}\\n")
+            sys.stdout.flush()
             time.sleep(60)
         sibyl.optimize(objective, study, n_trials=10, n_workers=2)
         """,
