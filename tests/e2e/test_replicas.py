@@ -48,18 +48,25 @@ def _run_workers(replicas: list[ServerProcess], study_id: str) -> None:
     lock = threading.Lock()
     errors: list[BaseException] = []
 
+    queueing = threading.Event()
+
     def queue_trials() -> None:
-        # Users queue trials while workers run: each must be handed out exactly once.
+        # Users queue trials while workers connect: each must be handed out exactly
+        # once. The workers ask once all are queued: batched suggestions could spend the
+        # whole budget before the last ones were added (max_trials reached).
         try:
             for i in range(QUEUED):
                 study.add_trial({"x": i / QUEUED, "n": 1 + i % 4})
         except BaseException as error:
             errors.append(error)
+        finally:
+            queueing.set()
 
     def work(index: int) -> None:
         rng = random.Random(index)
         mine = clients[index % 2].get_study(study_id)
         client_id = f"worker-{index}"
+        queueing.wait(60)
         try:
             while trials := mine.suggest(count=rng.randint(1, 3), client_id=client_id):
                 with lock:
