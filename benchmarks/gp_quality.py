@@ -16,7 +16,10 @@ Tables:
 - parallel: Sibyl GP with q = 1, 4, 8 parallel workers, same total budget, two ways:
   `batch` asks for q points at once whenever the last q have finished; `async` has each
   worker ask for one point as soon as its own evaluation finishes (evaluations take
-  seeded random times), the other workers' trials pending.
+  seeded random times), the other workers' trials pending. Anchors in the same table:
+  Optuna's TPE (`constant_liar=True`) and GPSampler with q asynchronous workers on one
+  study (the same seeded schedule), and the textbook BoTorch qLogNEI loop asking q
+  points at once.
 
     python -m benchmarks.gp_quality [--seeds 10] [--budget 50] [--jobs 2] [--smoke]
 """
@@ -39,28 +42,44 @@ from benchmarks.tables import DEFAULT_BUDGET, RESULTS, budget_table_name, save_t
 
 CHECKPOINTS = (10, 25, 50, 100)
 BATCH_PROBLEMS = ("branin", "hartmann6", "svc-digits")
-PARALLEL_MODES = {"batch": "sibyl-gp", "async": "sibyl-gp-workers"}
+PARALLEL_MODES = {
+    "sibyl batch": "sibyl-gp",
+    "sibyl async": "sibyl-gp-workers",
+    "optuna-tpe async (constant liar)": "optuna-tpe-workers",
+    "optuna-gp async": "optuna-gp-workers",
+    "botorch qLogNEI batch": "botorch-reference",
+}
+"""Parallel rows of the batch table: label -> method run with q > 1 workers. The last
+three are the anchors: Optuna's samplers with q workers on one study, the textbook
+BoTorch loop asking q points at once."""
 RAW = RESULTS / "raw" / "gp_quality.jsonl"
 Run = tuple[str, str, int, int]  # problem, method, seed, batch
 
 
 def planned_runs(
-    problems: Sequence[str], methods: Sequence[str], seeds: int, batches: Sequence[int]
+    problems: Sequence[str],
+    methods: Sequence[str],
+    seeds: int,
+    batches: Sequence[int],
+    sequential: bool = True,
 ) -> list[Run]:
     runs = []
     for problem in problems:
         for method in methods:
-            if method in PARALLEL_ONLY or (
-                method == "botorch-reference" and not PROBLEMS[problem].continuous
-            ):
+            if not sequential or method in PARALLEL_ONLY or not _runs_on(method, problem):
                 continue
             runs += [(problem, method, seed, 1) for seed in range(seeds)]
         if problem not in BATCH_PROBLEMS:
             continue
         for method in PARALLEL_MODES.values():
-            if method in methods:
+            if method in methods and _runs_on(method, problem):
                 runs += [(problem, method, s, q) for q in batches if q > 1 for s in range(seeds)]
     return runs
+
+
+def _runs_on(method: str, problem: str) -> bool:
+    """The BoTorch reference loop handles continuous parameters only."""
+    return method != "botorch-reference" or PROBLEMS[problem].continuous
 
 
 def execute(run: Run, budget: int) -> dict:
@@ -150,14 +169,22 @@ def latency_rows(records: list[dict]) -> list[list[object]]:
 def batch_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[object]]:
     """Sequential (q = 1), then each parallel mode at each q, per problem."""
     parallel = sorted({r["batch"] for r in records if r["batch"] > 1})
-    series = [("sequential", "sibyl-gp", 1)] + [
+    series = [("sibyl sequential", "sibyl-gp", 1)] + [
         (mode, method, q) for mode, method in PARALLEL_MODES.items() for q in parallel
     ]
     rows = []
     for problem in BATCH_PROBLEMS:
+        runs_of = {
+            (method, q): [
+                r
+                for r in records
+                if (r["problem"], r["method"], r["batch"]) == (problem, method, q)
+            ]
+            for _, method, q in series
+        }
+        common = _common_seeds([runs for runs in runs_of.values() if runs])
         for label, method, q in series:
-            key = (problem, method, q)
-            runs = [r for r in records if (r["problem"], r["method"], r["batch"]) == key]
+            runs = [r for r in runs_of[(method, q)] if r["seed"] in common]
             if runs:
                 cells = [
                     summary(
@@ -169,6 +196,13 @@ def batch_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[obj
                 seconds = round(float(np.median([sum(r["ask_seconds"]) for r in runs])), 1)
                 rows.append([problem, label, q, len(runs), *cells, seconds])
     return rows
+
+
+def _common_seeds(groups: Sequence[list[dict]]) -> set[int]:
+    """The seeds every group of runs has: each row of a problem covers these, so the
+    methods are compared on the same seeds (and so the same worker schedules)."""
+    seeds = [{r["seed"] for r in runs} for runs in groups]
+    return set.intersection(*seeds) if seeds else set()
 
 
 def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
@@ -221,6 +255,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--problems", nargs="*", default=list(PROBLEMS))
     parser.add_argument("--methods", nargs="*", default=list(METHODS))
     parser.add_argument("--batches", nargs="*", type=int, default=[4, 8])
+    parser.add_argument(
+        "--sequential",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the methods one at a time too (--no-sequential: parallel runs only)",
+    )
     parser.add_argument("--report", action="store_true", help="tabulate the saved runs only")
     parser.add_argument("--smoke", action="store_true", help="tiny budget, nothing saved")
     args = parser.parse_args(argv)
@@ -234,7 +274,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         done = {(r["problem"], r["method"], r["seed"], r["batch"]) for r in records}
         todo = [
             run
-            for run in planned_runs(args.problems, args.methods, args.seeds, args.batches)
+            for run in planned_runs(
+                args.problems, args.methods, args.seeds, args.batches, args.sequential
+            )
             if run not in done
         ]
         records += run_in_pool(

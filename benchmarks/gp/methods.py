@@ -124,33 +124,79 @@ def _sibyl_steps(
 def sibyl_workers(problem: Problem, budget: int, seed: int, workers: int) -> Trace:
     """Sibyl's GP_BANDIT asked by `workers` asynchronous workers, as a service is.
 
-    Each evaluation takes a random time (uniform on 0.5 to 1.5, seeded); whenever one
-    finishes, its worker reports it and asks for one point with the other workers'
-    trials pending. Unlike a batch (`workers` points asked at once), the model learns
-    from every result as it arrives.
+    Whenever an evaluation finishes (`_asynchronous_workers`), its worker reports it and
+    asks for one point with the other workers' trials pending. Unlike a batch
+    (`workers` points asked at once), the model learns from every result as it arrives.
     """
     spec = sibyl_spec(problem, Algorithm.GP_BANDIT, seed)
     engine = _engine()
-    durations = random.Random(seed)
     trace = Trace()
     completed: list[Observation] = []
-    running: list[tuple[float, int, Parameters]] = []  # finish time, ask order, point
     state: dict[str, Any] = {}
+
+    def ask(pending: list[Parameters]) -> Parameters:
+        nonlocal state
+        request = SuggestionRequest(spec, completed, pending, 1, seed, state)
+        result = engine.suggest(request)
+        state = result.state
+        return result.suggestions[0].parameters
+
+    def tell(parameters: Parameters) -> None:
+        _evaluate(problem, parameters, completed, trace)
+
+    _asynchronous_workers(budget, seed, workers, ask, tell, trace)
+    return trace
+
+
+def optuna_workers(kind: str) -> Method:
+    """Optuna's TPESampler (`constant_liar=True`) or GPSampler with `workers`
+    asynchronous workers on one storage: the workers' trials stay RUNNING in the study
+    until they finish, which is what both samplers read as pending (GPSampler
+    conditions its q-batch acquisition on them)."""
+
+    def run(problem: Problem, budget: int, seed: int, workers: int) -> Trace:
+        study, distributions = _optuna_study(problem, kind, seed, constant_liar=True)
+        trace = Trace()
+
+        def tell(trial: Any) -> None:
+            value = problem.evaluate(dict(trial.params))
+            study.tell(trial, value)
+            trace.values.append(value)
+
+        _asynchronous_workers(
+            budget, seed, workers, lambda _: study.ask(distributions), tell, trace
+        )
+        return trace
+
+    return run
+
+
+def _asynchronous_workers(
+    budget: int,
+    seed: int,
+    workers: int,
+    ask: Callable[[list[Any]], Any],
+    tell: Callable[[Any], None],
+    trace: Trace,
+) -> None:
+    """Simulates `workers` workers sharing one optimizer until `budget` asks.
+
+    Each evaluation takes a random time (uniform on 0.5 to 1.5, seeded by `seed`, so
+    every method sees the same schedule); when one finishes, it is told and its
+    worker asks again. `ask` gets the points still running and returns a new one.
+    """
+    durations = random.Random(seed)
+    running: list[tuple[float, int, Any]] = []  # finish time, ask order, point
     now = 0.0
     for order in range(budget):
         if len(running) == workers:
-            now, _, parameters = heapq.heappop(running)
-            _evaluate(problem, parameters, completed, trace)
-        pending = [parameters for *_, parameters in running]
-        request = SuggestionRequest(spec, completed, pending, 1, seed, state)
-        result = trace.timed_ask(lambda r=request: engine.suggest(r))
-        state = result.state
-        point = result.suggestions[0].parameters
+            now, _, point = heapq.heappop(running)
+            tell(point)
+        pending = [point for *_, point in running]
+        point = trace.timed_ask(lambda p=pending: ask(p))
         heapq.heappush(running, (now + durations.uniform(0.5, 1.5), order, point))
     while running:
-        _, _, parameters = heapq.heappop(running)
-        _evaluate(problem, parameters, completed, trace)
-    return trace
+        tell(heapq.heappop(running)[2])
 
 
 def _evaluate(
@@ -229,16 +275,22 @@ def optuna_from_sibyl_start(problem: Problem, budget: int, seed: int, batch: int
 
 
 def _optuna_study(
-    problem: Problem, kind: str, seed: int, startup: int = OPTUNA_STARTUP
+    problem: Problem,
+    kind: str,
+    seed: int,
+    startup: int = OPTUNA_STARTUP,
+    constant_liar: bool = False,
 ) -> tuple[Any, dict[str, Any]]:
     """A study with Optuna's TPESampler or GPSampler (its first `startup` trials
-    random, as by default), and the problem's parameters as Optuna distributions."""
+    random, as by default), and the problem's parameters as Optuna distributions.
+    `constant_liar` is TPE's option for parallel workers (GPSampler always reads
+    running trials)."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     torch.set_num_threads(1)
     sampler = (
-        optuna.samplers.TPESampler(seed=seed)
+        optuna.samplers.TPESampler(seed=seed, constant_liar=constant_liar)
         if kind == "tpe"
         else optuna.samplers.GPSampler(seed=seed, n_startup_trials=startup)
     )
@@ -346,9 +398,11 @@ METHODS: dict[str, Method] = {
     "sibyl-gp-from-optuna-start": sibyl_from_optuna_start,
     "optuna-gp-from-sibyl-start": optuna_from_sibyl_start,
     "sibyl-gp-workers": sibyl_workers,
+    "optuna-tpe-workers": optuna_workers("tpe"),
+    "optuna-gp-workers": optuna_workers("gp"),
 }
 SWAPPED_STARTS = ("sibyl-gp-from-optuna-start", "optuna-gp-from-sibyl-start")
 """The two GP methods, each from the other's initial design: rows of the quality table
 only (their asks are those of `sibyl-gp` and `optuna-gp`)."""
-PARALLEL_ONLY = ("sibyl-gp-workers",)
+PARALLEL_ONLY = ("sibyl-gp-workers", "optuna-tpe-workers", "optuna-gp-workers")
 """Methods run with several workers only (with one, they are `sibyl-gp`)."""
