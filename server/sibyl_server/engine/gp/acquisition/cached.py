@@ -271,41 +271,55 @@ def gen_candidates_direct(
     lower_bounds: float | torch.Tensor | None = None,
     upper_bounds: float | torch.Tensor | None = None,
     options: dict[str, Any] | None = None,
-    fixed_features: dict[int, float] | None = None,
+    fixed_features: dict[int, float | torch.Tensor] | None = None,
     **_: Any,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """BoTorch's `gen_candidates_scipy` for a `CachedAnalyticAcquisition`: the same
     batched L-BFGS-B from each starting point (`restarts x 1 x d`), with the same
-    stopping rules, given the closed-form value and gradient directly.
+    stopping rules (`maxiter`, and `tol` as the projected-gradient tolerance), given
+    the closed-form value and gradient directly.
 
     `gen_candidates_scipy` wraps every evaluation in autograd and feature fixing and
     inspects the loaded BLAS libraries on every call, which cost more than the
     acquisition (docs/engine.md#cached-acquisition). Pass it to `optimize_acqf` as
     `gen_candidates`.
+
+    `fixed_features` (column -> a value, or one value per start, as the mixed
+    optimizer's continuous steps hold the discrete columns) stay where they are: their
+    gradient is zero, so no L-BFGS-B direction moves them, which is the run BoTorch
+    makes with those columns left out.
     """
     assert isinstance(acquisition_function, CachedAnalyticAcquisition)
-    assert not fixed_features, "no fixed features on this path"
     restarts, q, dims = initial_conditions.shape
     assert q == 1, "one point at a time"
     like = initial_conditions
     lower = torch.as_tensor(0.0 if lower_bounds is None else lower_bounds).to(like).expand(dims)
     upper = torch.as_tensor(1.0 if upper_bounds is None else upper_bounds).to(like).expand(dims)
+    starts = initial_conditions.detach().reshape(restarts, dims).clone()
+    fixed = list(fixed_features or {})
+    for column, value in (fixed_features or {}).items():
+        starts[:, column] = torch.as_tensor(value).to(like).reshape(-1)
+    moving = torch.ones(dims, dtype=like.dtype, device=like.device)
+    moving[fixed] = 0.0
+    options = options or {}
 
     def negative(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         value, gradient = acquisition_function.value_and_gradient(
             torch.from_numpy(x).to(like).reshape(-1, dims)
         )
         assert gradient is not None
-        return -value.cpu().numpy(), -gradient.cpu().numpy()
+        return -value.cpu().numpy(), -(gradient * moving).cpu().numpy()
 
     with threadpools().limit(limits=1, user_api="blas"):
         xs, _, _ = fmin_l_bfgs_b_batched(
             func=negative,
-            x0=initial_conditions.detach().reshape(restarts, dims).cpu().numpy(),
+            x0=starts.cpu().numpy(),
             bounds=list(zip(lower.tolist(), upper.tolist(), strict=True)),
-            maxiter=(options or {}).get("maxiter", 2000),
+            maxiter=options.get("maxiter", 2000),
+            tol=options.get("tol"),
         )
-    candidates = torch.from_numpy(np.asarray(xs)).to(like).reshape(restarts, 1, dims)
-    candidates = candidates.clamp(lower, upper)
+    candidates = torch.from_numpy(np.asarray(xs)).to(like).clamp(lower, upper)
+    candidates[:, fixed] = starts[:, fixed]
+    candidates = candidates.reshape(restarts, 1, dims)
     with torch.no_grad():
         return candidates, acquisition_function(candidates)

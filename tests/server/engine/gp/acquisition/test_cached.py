@@ -14,7 +14,8 @@ from botorch.acquisition.analytic import (
 from botorch.fit import fit_gpytorch_mll
 from botorch.generation.gen import gen_candidates_scipy
 from botorch.models import MixedSingleTaskGP, ModelListGP, SingleTaskGP
-from botorch.optim import optimize_acqf
+from botorch.optim import optimize_acqf, optimize_mixed
+from botorch.optim.optimize_mixed import optimize_acqf_mixed_alternating
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
 from sibyl_server.engine.gp.acquisition.analytic import believe
@@ -24,6 +25,7 @@ from sibyl_server.engine.gp.acquisition.cached import (
     gen_candidates_direct,
 )
 from sibyl_server.engine.gp.model import surrogate
+from sibyl_server.engine.gp.optimize import mixed_step_candidates
 
 
 def fitted(
@@ -105,6 +107,51 @@ def test_direct_candidates_are_botorchs(n: int, d: int, seed: int) -> None:
         )
         best.append(candidate)
     torch.testing.assert_close(best[0], best[1], atol=1e-4, rtol=0)
+
+
+def test_direct_candidates_hold_fixed_features_as_botorch_does() -> None:
+    """The mixed optimizer's continuous steps hold the discrete and categorical columns,
+    one value per start: the direct run ends where BoTorch's run without them ends."""
+    model = fitted(50, 4, 7, categorical=[2])
+    best = float(model.outcome_transform.untransform(model.train_targets.unsqueeze(-1))[0].max())
+    acquisition = CachedLogExpectedImprovement(model, best)
+    starts = torch.rand(6, 1, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(8))
+    starts[..., 2] = (starts[..., 2] * 3).floor()
+    fixed = {2: starts[:, 0, 2].clone(), 3: starts[:, 0, 3].clone()}
+    arguments = {
+        "lower_bounds": torch.zeros(4, dtype=torch.float64),
+        "upper_bounds": torch.tensor([1.0, 1.0, 2.0, 1.0], dtype=torch.float64),
+        "options": {"maxiter": 8, "tol": 1e-5},
+        "fixed_features": fixed,
+    }
+    ours, our_values = gen_candidates_direct(starts, acquisition, **arguments)
+    theirs, their_values = gen_candidates_scipy(starts, acquisition, **arguments)
+    torch.testing.assert_close(ours, theirs, atol=1e-6, rtol=0)
+    torch.testing.assert_close(our_values, their_values, atol=1e-8, rtol=1e-8)
+    assert torch.equal(ours[:, 0, 2], fixed[2]) and torch.equal(ours[:, 0, 3], fixed[3])
+    assert not torch.equal(ours[..., :2], starts[..., :2])  # the free columns did move
+
+
+def test_mixed_steps_find_the_point_botorchs_generator_finds() -> None:
+    """`optimize_acqf_mixed_alternating` with the direct generator in its continuous
+    steps (as GP_BANDIT runs it) against the same search with BoTorch's own."""
+    model = fitted(40, 4, 9, categorical=[1])
+    best = float(model.outcome_transform.untransform(model.train_targets.unsqueeze(-1))[0].max())
+    acquisition = CachedLogExpectedImprovement(model, best)
+    bounds = torch.tensor([[0.0] * 4, [1.0, 2.0, 1.0, 1.0]], dtype=torch.float64)
+    found = []
+    for generator in (mixed_step_candidates, gen_candidates_scipy):
+        optimize_mixed.gen_candidates_scipy = generator
+        try:
+            torch.manual_seed(0)
+            candidate, value = optimize_acqf_mixed_alternating(
+                acquisition, bounds, cat_dims={1: [0, 1, 2]}, num_restarts=4, raw_samples=64
+            )
+        finally:
+            optimize_mixed.gen_candidates_scipy = mixed_step_candidates
+        found.append((candidate, value))
+    torch.testing.assert_close(found[0][0], found[1][0], atol=1e-5, rtol=0)
+    torch.testing.assert_close(found[0][1], found[1][1], atol=1e-7, rtol=1e-7)
 
 
 def test_believed_points_match_a_conditioned_model() -> None:
