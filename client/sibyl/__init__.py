@@ -45,6 +45,7 @@ from sibyl.optimization import (
     print_progress,
 )
 from sibyl.spec import (
+    Budget,
     Categorical,
     Constraint,
     Discrete,
@@ -64,6 +65,7 @@ from sibyl.study import Importance, Optimum, ParameterImportance, Study, Trial
 __all__ = [
     "AbortedError",
     "AlreadyExistsError",
+    "Budget",
     "CallOptions",
     "Categorical",
     "Client",

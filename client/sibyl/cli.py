@@ -384,12 +384,20 @@ def _study_text(study: Study) -> str:
         f"parameters: {', '.join(p.name for p in spec.parameters)}",
         _stopping_text(spec),
         f"fidelity:   steps up to {spec.fidelity.max_step}" if spec.HasField("fidelity") else "",
+        _budget_text(spec),
         _priors_text(study),
     ]
     best = study.best_trial()
     if best is not None:
         lines.append(f"best:       trial {best.id} {best.metrics} {best.parameters}")
     return "\n".join(line for line in lines if line)
+
+
+def _budget_text(spec: study_pb2.StudySpec) -> str:
+    if not spec.HasField("budget_parameter"):
+        return ""
+    budget = spec.budget_parameter
+    return f"budget:     {budget.parameter} (reduction factor {budget.reduction_factor})"
 
 
 def _stopping_text(spec: study_pb2.StudySpec) -> str:

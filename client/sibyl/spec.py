@@ -53,6 +53,7 @@ GRID_RESOLUTION = (2, 1000)
 INITIAL_TRIALS = (1, 10_000)
 MAX_PRIOR_STUDIES = 5
 MAX_FIDELITY_STEP = 1_000_000
+BUDGET_REDUCTION = (2, 10)
 STUDY_NAME = re.compile(
     r"^teams/[a-z]([a-z0-9-]{0,61}[a-z0-9])?/studies/[a-z]([a-z0-9-]{0,61}[a-z0-9])?$"
 )
@@ -553,6 +554,52 @@ class Fidelity:
         return study_pb2.Fidelity(max_step=self.max_step)
 
 
+@dataclass(frozen=True)
+class Budget:
+    """A parameter that Sibyl sets as each trial's budget (docs/fidelity.md).
+
+    Budget("epochs") on Integer("epochs", 1, 27): new configurations run 1 epoch; the
+    best third of those finished at 1 run again at 3, the best third of those at 9,
+    then 27. For jobs that start from scratch at each budget (a data fraction, epochs
+    without checkpoints); the trial reads its budget as any parameter,
+    `trial.parameters["epochs"]`.
+
+    parameter: a Double, Integer or Discrete parameter of the spec, not conditional.
+    reduction_factor: the ratio between consecutive budgets of a Double or Integer
+        parameter (max, max/3, max/9, ... down to its low end; a Discrete parameter's
+        budgets are its values), and the share promoted at each (2 to 10).
+    """
+
+    parameter: str
+    reduction_factor: int = 3
+
+    def __post_init__(self) -> None:
+        _check_name("Budget: parameter", self.parameter)
+        _check_integer("Budget", "reduction_factor", self.reduction_factor, *BUDGET_REDUCTION)
+
+    def to_proto(self) -> study_pb2.BudgetParameter:
+        return study_pb2.BudgetParameter(
+            parameter=self.parameter, reduction_factor=self.reduction_factor
+        )
+
+
+def _check_budget(budget: object, parameters: Sequence[Parameter]) -> Budget | None:
+    """`budget` as a Budget (a parameter's name stands for one), naming a numeric
+    parameter of the spec."""
+    if budget is None:
+        return None
+    if isinstance(budget, str):
+        budget = Budget(budget)
+    if not isinstance(budget, Budget):
+        _refuse("StudySpec", f"budget_parameter must be Budget, str or None, got {budget!r}")
+    named = [p for p in parameters if p.name == budget.parameter]
+    if not named:
+        _refuse("StudySpec", f"budget_parameter names no parameter: {budget.parameter!r}")
+    if isinstance(named[0], Categorical):
+        _refuse("StudySpec", f"budget_parameter {budget.parameter!r} must be numeric")
+    return budget
+
+
 def _check_prior_studies(priors: object) -> tuple[PriorStudy, ...]:
     """`priors` as PriorStudy items; a resource name or a dict stands for one."""
     if isinstance(priors, (str, bytes, Mapping)) or not isinstance(priors, Iterable):
@@ -605,6 +652,9 @@ class StudySpec:
             resource name) whose trials inform the model; see docs/transfer.md.
         fidelity: Fidelity(max_step=...): the step is a budget, for a multi-fidelity
             search; see docs/fidelity.md. None: measurements serve early stopping only.
+        budget_parameter: Budget(...), or a parameter's name: a parameter Sibyl sets as
+            each trial's budget, by successive halving across trials; see
+            docs/fidelity.md. None: the algorithm chooses every parameter.
     """
 
     parameters: Sequence[Parameter]
@@ -618,11 +668,13 @@ class StudySpec:
     early_stopping: StoppingPolicy | None = None
     prior_studies: Sequence[PriorStudy | str] = ()
     fidelity: Fidelity | None = None
+    budget_parameter: Budget | str | None = None
 
     def __post_init__(self) -> None:
         _freeze(self, "parameters", _check_parameters(self.parameters))
         _freeze(self, "metrics", _check_metrics(self.metrics, self.parameters))
         _freeze(self, "prior_studies", _check_prior_studies(self.prior_studies))
+        _freeze(self, "budget_parameter", _check_budget(self.budget_parameter, self.parameters))
         _check_options(self)
 
     def to_proto(self) -> study_pb2.StudySpec:
@@ -644,6 +696,8 @@ class StudySpec:
         message.prior_studies.extend(p.to_proto() for p in self.prior_studies)  # type: ignore[union-attr]
         if self.fidelity is not None:
             message.fidelity.CopyFrom(self.fidelity.to_proto())
+        if isinstance(self.budget_parameter, Budget):
+            message.budget_parameter.CopyFrom(self.budget_parameter.to_proto())
         return message
 
     @staticmethod
@@ -676,13 +730,14 @@ class StudySpec:
                 raise ValueError(
                     f"spec: {key!r} {problem}; it must be a dict from names to definitions"
                 )
-        special = ("parameters", "metrics", "early_stopping", "fidelity")
+        special = ("parameters", "metrics", "early_stopping", "fidelity", "budget_parameter")
         options = {k: v for k, v in data.items() if k not in special}
         return StudySpec(
             parameters=[_parameter(name, value) for name, value in data["parameters"].items()],
             metrics=[_metric(name, value) for name, value in data["metrics"].items()],
             early_stopping=_policy(data.get("early_stopping")),
             fidelity=_fidelity(data.get("fidelity")),
+            budget_parameter=_budget(data.get("budget_parameter")),
             **options,
         )
 
@@ -835,6 +890,18 @@ def _fidelity(value: Any) -> Fidelity | None:
     if not isinstance(value, Mapping):
         raise ValueError(f"fidelity: must be a dict such as {{'max_step': 27}}, got {value!r}")
     return _build(Fidelity, "fidelity", value)  # type: ignore[no-any-return]
+
+
+def _budget(value: Any) -> Budget | str | None:
+    """ "epochs", or {"parameter": "epochs", "reduction_factor": 3}."""
+    if value is None or isinstance(value, str):
+        return value
+    if not isinstance(value, Mapping):
+        raise ValueError(
+            f"budget_parameter: must be a parameter's name or a dict such as "
+            f"{{'parameter': 'epochs'}}, got {value!r}"
+        )
+    return _build(Budget, "budget_parameter", value)  # type: ignore[no-any-return]
 
 
 def _parameter(name: str, value: Any) -> Parameter:

@@ -2,7 +2,7 @@
 
 `Client.create_or_load_study` loads an existing study only when the fields that say
 what the study is agree: parameters, metrics, algorithm, max_trials, early_stopping,
-prior_studies and fidelity.
+prior_studies, fidelity and budget_parameter.
 The seed (the server picks one), the trial lease, the grid resolution and the initial
 trials are not compared, nor an early-stopping setting the given spec leaves unset (nor
 the whole rule of a fidelity study that names none: the server schedules it).
@@ -29,6 +29,7 @@ COMPARED = (
     "early_stopping",
     "prior_studies",
     "fidelity",
+    "budget_parameter",
 )
 
 
@@ -51,6 +52,7 @@ def spec_differences(given: study_pb2.StudySpec, stored: study_pb2.StudySpec) ->
         *_policy_difference(stored, given),
         *_value_difference("prior_studies", _priors(stored), _priors(given)),
         *_value_difference("fidelity", _fidelity(stored), _fidelity(given)),
+        *_value_difference("budget_parameter", _budget_parameter(stored), _budget_parameter(given)),
     ]
 
 
@@ -212,6 +214,14 @@ def _policy(policy: study_pb2.EarlyStoppingPolicy) -> str:
 def _fidelity(spec: study_pb2.StudySpec) -> str:
     """E.g. "Fidelity(max_step=27)", or "none"."""
     return f"Fidelity(max_step={spec.fidelity.max_step})" if spec.HasField("fidelity") else "none"
+
+
+def _budget_parameter(spec: study_pb2.StudySpec) -> str:
+    """E.g. "Budget(parameter=epochs, reduction_factor=3)", or "none"."""
+    if not spec.HasField("budget_parameter"):
+        return "none"
+    budget = spec.budget_parameter
+    return f"Budget(parameter={budget.parameter}, reduction_factor={budget.reduction_factor})"
 
 
 def _priors(spec: study_pb2.StudySpec) -> str:

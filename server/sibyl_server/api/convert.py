@@ -22,9 +22,11 @@ from sibyl.v1 import study_pb2, study_service_pb2, team_service_pb2, trial_pb2
 from sibyl_server.domain.errors import InvalidArgument, quoted
 from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import (
+    DEFAULT_BUDGET_REDUCTION,
     DEFAULT_GRID_RESOLUTION,
     DEFAULT_LEASE_SECONDS,
     Algorithm,
+    BudgetParameter,
     EarlyStoppingPolicy,
     EarlyStoppingRule,
     Fidelity,
@@ -165,6 +167,14 @@ def spec_from_proto(message: study_pb2.StudySpec, field: str) -> StudySpec:
         ),
         prior_studies=tuple(PriorStudy(p.study, p.objective) for p in message.prior_studies),
         fidelity=(Fidelity(message.fidelity.max_step) if message.HasField("fidelity") else None),
+        budget=(
+            BudgetParameter(
+                message.budget_parameter.parameter,
+                message.budget_parameter.reduction_factor or DEFAULT_BUDGET_REDUCTION,
+            )
+            if message.HasField("budget_parameter")
+            else None
+        ),
     )
 
 
@@ -294,6 +304,9 @@ def spec_to_proto(spec: StudySpec) -> study_pb2.StudySpec:
         message.prior_studies.add(study=prior.study, objective=prior.objective)
     if spec.fidelity is not None:
         copy_fields(spec.fidelity, message.fidelity)
+    if spec.budget is not None:
+        message.budget_parameter.parameter = spec.budget.name
+        message.budget_parameter.reduction_factor = spec.budget.reduction_factor
     return message
 
 

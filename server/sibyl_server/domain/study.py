@@ -304,6 +304,49 @@ class Fidelity:
         return (*steps, self.max_step)
 
 
+DEFAULT_BUDGET_REDUCTION = 3
+BUDGET_REDUCTION_RANGE = (2, 10)
+
+
+@dataclass(frozen=True)
+class BudgetParameter:
+    """A parameter whose value is a trial's budget, set by Sibyl (docs/fidelity.md).
+
+    New configurations get the lowest budget; a configuration among the best
+    1/`reduction_factor` of those run at one budget is run again at the next (ASHA's
+    promotion, for jobs that cannot be resumed, such as a data fraction or a number of
+    epochs trained from scratch).
+
+    Attributes:
+        name: The parameter (DOUBLE, INTEGER or DISCRETE, not conditional).
+        reduction_factor: The ratio between consecutive budgets of a DOUBLE or INTEGER
+            parameter, and how selective each promotion is.
+    """
+
+    name: str
+    reduction_factor: int = DEFAULT_BUDGET_REDUCTION
+
+    def budgets(self, parameter: ParameterSpec) -> tuple[ParameterValue, ...]:
+        """The budgets trials run at, ascending, the parameter's largest value last.
+
+        A DISCRETE parameter's budgets are its values; a DOUBLE or INTEGER parameter's
+        are max / reduction_factor^k down to its min (INTEGER ones rounded, repeats
+        dropped), as Hyperband's rungs."""
+        if parameter.type is ParameterType.DISCRETE:
+            return parameter.values
+        assert parameter.min_value is not None and parameter.max_value is not None
+        budgets: list[ParameterValue] = []
+        budget = parameter.max_value
+        while budget >= parameter.min_value * (1 - 1e-12):
+            value: ParameterValue = max(parameter.min_value, budget)  # not below by rounding
+            if parameter.type is ParameterType.INTEGER:
+                value = round(budget)
+            if value not in budgets and value >= parameter.min_value:
+                budgets.append(value)
+            budget /= self.reduction_factor
+        return tuple(reversed(budgets))
+
+
 TRANSFER_INITIAL_TRIALS = 2
 """GP_BANDIT's default initial design when prior studies inform the model: the priors
 stand in for the rest of it (docs/transfer.md)."""
@@ -332,6 +375,8 @@ class StudySpec:
             (docs/transfer.md).
         fidelity: The step as a budget: GP_BANDIT models (configuration, step), and
             early stopping is ASHA unless the spec names a rule (docs/fidelity.md).
+        budget: A parameter as a budget that Sibyl sets in every suggestion, by
+            successive halving across trials (docs/fidelity.md).
     """
 
     parameters: tuple[ParameterSpec, ...]
@@ -345,6 +390,7 @@ class StudySpec:
     early_stopping: EarlyStoppingPolicy | None = None
     prior_studies: tuple[PriorStudy, ...] = ()
     fidelity: Fidelity | None = None
+    budget: BudgetParameter | None = None
 
     @property
     def stopping(self) -> EarlyStoppingPolicy | None:

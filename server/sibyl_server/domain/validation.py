@@ -16,6 +16,7 @@ from sibyl_server.domain.conditions import parents_first
 from sibyl_server.domain.errors import InvalidArgument, quoted, quoted_list
 from sibyl_server.domain.names import check_matches, parse_study_name
 from sibyl_server.domain.study import (
+    BUDGET_REDUCTION_RANGE,
     MAX_FIDELITY_STEP,
     Algorithm,
     EarlyStoppingPolicy,
@@ -88,6 +89,34 @@ def check_spec(spec: StudySpec, field: str) -> None:
         _check_prior_studies(spec, f"{field}.prior_studies")
     if spec.fidelity is not None:
         _check_fidelity(spec, f"{field}.fidelity")
+    if spec.budget is not None:
+        _check_budget(spec, f"{field}.budget_parameter")
+
+
+def _check_budget(spec: StudySpec, field: str) -> None:
+    assert spec.budget is not None
+    budget = spec.budget
+    names = {p.name: p for p in spec.parameters}
+    if budget.name not in names:
+        raise InvalidArgument(f"{field}.parameter", f"no parameter named {quoted(budget.name)}")
+    parameter = names[budget.name]
+    if parameter.type is ParameterType.CATEGORICAL:
+        raise InvalidArgument(f"{field}.parameter", "a budget must be a numeric parameter")
+    if parameter.condition is not None or any(
+        p.condition is not None and p.condition.parent == budget.name for p in spec.parameters
+    ):
+        raise InvalidArgument(f"{field}.parameter", "a budget cannot be part of a condition")
+    _check_range(budget.reduction_factor, BUDGET_REDUCTION_RANGE, f"{field}.reduction_factor", "")
+    if len(budget.budgets(parameter)) < 2:
+        raise InvalidArgument(
+            f"{field}.parameter", "its domain must hold at least two budgets to choose from"
+        )
+    if len(spec.objectives) != 1:
+        raise InvalidArgument(field, "a budget parameter needs a study of one objective")
+    if spec.fidelity is not None:
+        raise InvalidArgument(field, "a budget parameter and a fidelity cannot be combined")
+    if spec.algorithm is Algorithm.GRID_SEARCH:
+        raise InvalidArgument(field, "a grid sets every parameter: no budget parameter with it")
 
 
 def _check_fidelity(spec: StudySpec, field: str) -> None:

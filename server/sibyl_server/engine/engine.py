@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import torch
 
 from sibyl_server.domain.study import Algorithm, StudySpec
+from sibyl_server.engine.budget import suggest_with_budget
 from sibyl_server.engine.gp.designer import GpBanditDesigner
 from sibyl_server.engine.gp.threads import step_threads
 from sibyl_server.engine.grid_search import GridSearchDesigner
@@ -44,14 +45,18 @@ class Engine:
             Algorithm.GP_BANDIT: GpBanditDesigner(self.options),
         }
 
-    def uses_history(self, algorithm: Algorithm) -> bool:
-        """Whether `algorithm` needs the study's finished and pending trials."""
-        return self._designers[algorithm].uses_history
+    def uses_history(self, spec: StudySpec) -> bool:
+        """Whether a step of `spec` needs the study's finished and pending trials (its
+        algorithm's, or a budget parameter's schedule)."""
+        return spec.budget is not None or self._designers[spec.algorithm].uses_history
 
     def suggest(self, request: SuggestionRequest) -> SuggestionResult:
         if request.count < 1:
             raise ValueError("count must be at least 1")
-        return self._designers[request.spec.algorithm].suggest(request)
+        designer = self._designers[request.spec.algorithm]
+        if request.spec.budget is not None:
+            return suggest_with_budget(request, designer)
+        return designer.suggest(request)
 
     def parameter_importance(
         self, spec: StudySpec, completed: Sequence[Observation], metric: str, seed: int

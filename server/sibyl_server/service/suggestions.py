@@ -273,7 +273,7 @@ class SuggestionUseCase:
             count = wanted if left is None else min(wanted, left)
             if count <= 0 or record.exhausted_reason:
                 return _Snapshot(record, None)
-            with_history = self._engine.uses_history(record.study.spec.algorithm)
+            with_history = self._engine.uses_history(record.study.spec)
             request = SuggestionRequest(
                 spec=record.study.spec,
                 completed=finished_observations(tx, record.pk) if with_history else [],

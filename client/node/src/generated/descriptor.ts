@@ -117,6 +117,22 @@ export const descriptor: Record<string, unknown> = {
                 "fidelity": {
                   "type": "Fidelity",
                   "id": 11
+                },
+                "budgetParameter": {
+                  "type": "BudgetParameter",
+                  "id": 12
+                }
+              }
+            },
+            "BudgetParameter": {
+              "fields": {
+                "parameter": {
+                  "type": "string",
+                  "id": 1
+                },
+                "reductionFactor": {
+                  "type": "int32",
+                  "id": 2
                 }
               }
             },

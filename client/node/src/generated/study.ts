@@ -3,6 +3,7 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
+import type { BudgetParameter as _sibyl_v1_BudgetParameter, BudgetParameter__Output as _sibyl_v1_BudgetParameter__Output } from './sibyl/v1/BudgetParameter';
 import type { CategoricalValues as _sibyl_v1_CategoricalValues, CategoricalValues__Output as _sibyl_v1_CategoricalValues__Output } from './sibyl/v1/CategoricalValues';
 import type { DiscreteValues as _sibyl_v1_DiscreteValues, DiscreteValues__Output as _sibyl_v1_DiscreteValues__Output } from './sibyl/v1/DiscreteValues';
 import type { DoubleRange as _sibyl_v1_DoubleRange, DoubleRange__Output as _sibyl_v1_DoubleRange__Output } from './sibyl/v1/DoubleRange';
@@ -35,6 +36,7 @@ export interface ProtoGrpcType {
   sibyl: {
     v1: {
       Algorithm: EnumTypeDefinition
+      BudgetParameter: MessageTypeDefinition<_sibyl_v1_BudgetParameter, _sibyl_v1_BudgetParameter__Output>
       CategoricalValues: MessageTypeDefinition<_sibyl_v1_CategoricalValues, _sibyl_v1_CategoricalValues__Output>
       DiscreteValues: MessageTypeDefinition<_sibyl_v1_DiscreteValues, _sibyl_v1_DiscreteValues__Output>
       DoubleRange: MessageTypeDefinition<_sibyl_v1_DoubleRange, _sibyl_v1_DoubleRange__Output>

@@ -6,6 +6,7 @@ import type { FieldMask as _google_protobuf_FieldMask, FieldMask__Output as _goo
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
 import type { AddTrialMeasurementRequest as _sibyl_v1_AddTrialMeasurementRequest, AddTrialMeasurementRequest__Output as _sibyl_v1_AddTrialMeasurementRequest__Output } from './sibyl/v1/AddTrialMeasurementRequest';
 import type { AddTrialMeasurementResponse as _sibyl_v1_AddTrialMeasurementResponse, AddTrialMeasurementResponse__Output as _sibyl_v1_AddTrialMeasurementResponse__Output } from './sibyl/v1/AddTrialMeasurementResponse';
+import type { BudgetParameter as _sibyl_v1_BudgetParameter, BudgetParameter__Output as _sibyl_v1_BudgetParameter__Output } from './sibyl/v1/BudgetParameter';
 import type { CategoricalValues as _sibyl_v1_CategoricalValues, CategoricalValues__Output as _sibyl_v1_CategoricalValues__Output } from './sibyl/v1/CategoricalValues';
 import type { CheckTrialEarlyStoppingRequest as _sibyl_v1_CheckTrialEarlyStoppingRequest, CheckTrialEarlyStoppingRequest__Output as _sibyl_v1_CheckTrialEarlyStoppingRequest__Output } from './sibyl/v1/CheckTrialEarlyStoppingRequest';
 import type { CheckTrialEarlyStoppingResponse as _sibyl_v1_CheckTrialEarlyStoppingResponse, CheckTrialEarlyStoppingResponse__Output as _sibyl_v1_CheckTrialEarlyStoppingResponse__Output } from './sibyl/v1/CheckTrialEarlyStoppingResponse';
@@ -76,6 +77,7 @@ export interface ProtoGrpcType {
       AddTrialMeasurementRequest: MessageTypeDefinition<_sibyl_v1_AddTrialMeasurementRequest, _sibyl_v1_AddTrialMeasurementRequest__Output>
       AddTrialMeasurementResponse: MessageTypeDefinition<_sibyl_v1_AddTrialMeasurementResponse, _sibyl_v1_AddTrialMeasurementResponse__Output>
       Algorithm: EnumTypeDefinition
+      BudgetParameter: MessageTypeDefinition<_sibyl_v1_BudgetParameter, _sibyl_v1_BudgetParameter__Output>
       CategoricalValues: MessageTypeDefinition<_sibyl_v1_CategoricalValues, _sibyl_v1_CategoricalValues__Output>
       CheckTrialEarlyStoppingRequest: MessageTypeDefinition<_sibyl_v1_CheckTrialEarlyStoppingRequest, _sibyl_v1_CheckTrialEarlyStoppingRequest__Output>
       CheckTrialEarlyStoppingResponse: MessageTypeDefinition<_sibyl_v1_CheckTrialEarlyStoppingResponse, _sibyl_v1_CheckTrialEarlyStoppingResponse__Output>

@@ -3,6 +3,7 @@
 export * from "./sibyl/v1/AddTrialMeasurementRequest";
 export * from "./sibyl/v1/AddTrialMeasurementResponse";
 export * from "./sibyl/v1/Algorithm";
+export * from "./sibyl/v1/BudgetParameter";
 export * from "./sibyl/v1/CategoricalValues";
 export * from "./sibyl/v1/CheckTrialEarlyStoppingRequest";
 export * from "./sibyl/v1/CheckTrialEarlyStoppingResponse";

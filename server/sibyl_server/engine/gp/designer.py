@@ -17,6 +17,7 @@ import torch
 from botorch.models.model import Model
 
 from sibyl_server.domain.study import Algorithm
+from sibyl_server.engine.budget import target_columns
 from sibyl_server.engine.gp.acquisition import STRATEGIES, choose_strategy
 from sibyl_server.engine.gp.acquisition.strategy import AcquisitionContext, AcquisitionStrategy
 from sibyl_server.engine.gp.data import StepData, step_data
@@ -114,7 +115,13 @@ class GpBanditDesigner:
                 count=request.count,
                 seed=seed,
                 mc_samples=self.options.mc_samples,
-                optimizer=AcquisitionOptimizer(data.encoding, self.options, len(data.x), device),
+                optimizer=AcquisitionOptimizer(
+                    data.encoding,
+                    self.options,
+                    len(data.x),
+                    device,
+                    fixed=target_columns(request.spec),
+                ),
             )
             candidates = choose_strategy(context, self.strategies).candidates(context)
             acquired = time.perf_counter()

@@ -8,8 +8,8 @@ inactive columns at their fixed encoding (`ActiveSubspace`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -37,12 +37,14 @@ class AcquisitionOptimizer:
         options: Restarts, raw samples and the exact-GP size.
         observations: Size of the step's training set (large ones get fewer restarts).
         device: Where the candidates are made.
+        fixed: Columns held at one encoded value (a budget parameter at its largest).
     """
 
     encoding: SearchSpaceEncoding
     options: EngineOptions
     observations: int
     device: torch.device
+    fixed: Mapping[int, float] = field(default_factory=dict)
 
     def maximize(
         self, acquisition: AcquisitionFunction, q: int = 1, start: torch.Tensor | None = None
@@ -63,6 +65,9 @@ class AcquisitionOptimizer:
         if encoding.is_conditional:
             acquisition = ActiveSubspace(acquisition, active_mask(encoding), INACTIVE)
             start = None  # its inactive values are not the optimizer's to move
+        if start is not None and self.fixed:
+            start = start.clone()
+            start[list(self.fixed)] = torch.tensor(list(self.fixed.values())).to(start)
         with gpytorch_settings.max_cholesky_size(self.options.max_exact_observations + 1):
             if encoding.discrete_dims or encoding.categorical_dims:
                 candidates = self._mixed(acquisition, bounds, q, start)
@@ -87,9 +92,10 @@ class AcquisitionOptimizer:
             q=q,
             num_restarts=restarts,
             raw_samples=raw_samples,
+            fixed_features=dict(self.fixed) or None,
         )
         if start is not None and q == 1:
-            held = [*discrete, *categorical]
+            held = [*discrete, *categorical, *self.fixed]
             candidates = better_from(start, held, acquisition, bounds, candidates, value)
         return candidates
 
@@ -104,7 +110,12 @@ class AcquisitionOptimizer:
         starts = None
         if start is not None:
             starts = gen_batch_initial_conditions(
-                acquisition, bounds, q=q, num_restarts=restarts, raw_samples=raw_samples
+                acquisition,
+                bounds,
+                q=q,
+                num_restarts=restarts,
+                raw_samples=raw_samples,
+                fixed_features=dict(self.fixed) or None,
             )
             starts[-1] = start
         candidates, _ = optimize_acqf(
@@ -116,6 +127,7 @@ class AcquisitionOptimizer:
             batch_initial_conditions=starts,
             sequential=q > 1,
             gen_candidates=candidate_generator(acquisition),
+            fixed_features=dict(self.fixed) or None,
         )
         return candidates
 

@@ -7,6 +7,7 @@ import type { Duration as _google_protobuf_Duration, Duration__Output as _google
 import type { EarlyStoppingPolicy as _sibyl_v1_EarlyStoppingPolicy, EarlyStoppingPolicy__Output as _sibyl_v1_EarlyStoppingPolicy__Output } from '../../sibyl/v1/EarlyStoppingPolicy';
 import type { PriorStudy as _sibyl_v1_PriorStudy, PriorStudy__Output as _sibyl_v1_PriorStudy__Output } from '../../sibyl/v1/PriorStudy';
 import type { Fidelity as _sibyl_v1_Fidelity, Fidelity__Output as _sibyl_v1_Fidelity__Output } from '../../sibyl/v1/Fidelity';
+import type { BudgetParameter as _sibyl_v1_BudgetParameter, BudgetParameter__Output as _sibyl_v1_BudgetParameter__Output } from '../../sibyl/v1/BudgetParameter';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -91,6 +92,20 @@ export interface StudySpec {
    * creation.
    */
   'fidelity'?: (_sibyl_v1_Fidelity | null);
+  /**
+   * A parameter that is a trial's budget, which Sibyl sets in every suggested trial:
+   * a data fraction, or a number of epochs for a job that starts from scratch each
+   * time (see docs/fidelity.md). New configurations get the smallest budget; once a
+   * configuration is among the best 1/reduction_factor of those finished at one
+   * budget, a new trial runs it at the next budget (asynchronous successive halving
+   * across trials). A trial's cost is taken as proportional to its budget. GP_BANDIT
+   * models the first objective over every parameter, the budget included, and
+   * chooses new configurations for their predicted value at the largest budget. Each
+   * suggested trial's metadata `sibyl.budget_rung` gives its budget's place (0 = the
+   * smallest). Only for studies of one objective, without `fidelity`. Unset: every
+   * parameter is the algorithm's to choose. Fixed at creation.
+   */
+  'budgetParameter'?: (_sibyl_v1_BudgetParameter | null);
   '_seed'?: "seed";
   '_initialTrials'?: "initialTrials";
 }
@@ -177,6 +192,20 @@ export interface StudySpec__Output {
    * creation.
    */
   'fidelity': (_sibyl_v1_Fidelity__Output | null);
+  /**
+   * A parameter that is a trial's budget, which Sibyl sets in every suggested trial:
+   * a data fraction, or a number of epochs for a job that starts from scratch each
+   * time (see docs/fidelity.md). New configurations get the smallest budget; once a
+   * configuration is among the best 1/reduction_factor of those finished at one
+   * budget, a new trial runs it at the next budget (asynchronous successive halving
+   * across trials). A trial's cost is taken as proportional to its budget. GP_BANDIT
+   * models the first objective over every parameter, the budget included, and
+   * chooses new configurations for their predicted value at the largest budget. Each
+   * suggested trial's metadata `sibyl.budget_rung` gives its budget's place (0 = the
+   * smallest). Only for studies of one objective, without `fidelity`. Unset: every
+   * parameter is the algorithm's to choose. Fixed at creation.
+   */
+  'budgetParameter': (_sibyl_v1_BudgetParameter__Output | null);
   '_seed'?: "seed";
   '_initialTrials'?: "initialTrials";
 }
