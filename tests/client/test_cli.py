@@ -231,3 +231,16 @@ def test_study_shows_its_stopping_rule_and_fidelity(
     out = capsys.readouterr().out
     assert "stopping:   successive_halving (min_step 1, reduction_factor 3, brackets 1)" in out
     assert "fidelity:   steps up to 27" in out
+
+
+def test_study_shows_its_budget_parameter(
+    team_client: sibyl.Client, base: list[str], unique_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = sibyl.StudySpec(
+        parameters=[*SPEC.parameters, sibyl.Integer("epochs", 1, 27)],
+        metrics=[sibyl.Metric("loss")],
+        budget_parameter=sibyl.Budget("epochs", 3),
+    )
+    team_client.create_study(unique_id, spec)
+    assert main([*base, "study", unique_id]) == 0
+    assert "budget:     epochs (reduction factor 3)" in capsys.readouterr().out

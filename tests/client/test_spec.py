@@ -91,6 +91,11 @@ REFUSED: list[tuple[Callable[[], object], str]] = [
     (lambda: sibyl.Fidelity(max_step=1), "Fidelity: max_step must be between 2 and 1000000"),
     (lambda: sibyl.Fidelity(max_step=9.5), "Fidelity: max_step must be an integer, got 9.5"),
     (lambda: study(fidelity=27), "StudySpec: fidelity must be Fidelity(max_step=...) or None"),
+    (lambda: sibyl.Budget("epochs", 1), "Budget: reduction_factor must be between 2 and 10, got 1"),
+    (lambda: sibyl.Budget("epochs", 3.5), "Budget: reduction_factor must be an integer, got 3.5"),
+    (lambda: sibyl.Budget("2 epochs"), "Budget: parameter"),
+    (lambda: study(budget_parameter="epochs"), "budget_parameter names no parameter: 'epochs'"),
+    (lambda: study(budget_parameter=3), "budget_parameter must be Budget, str or None, got 3"),
     (lambda: study(parameters=[]), "StudySpec: parameters must have 1 to 100 items, got 0"),
     (lambda: study(parameters=X), "StudySpec: parameters must be a list"),
     (lambda: study(parameters=[X, X]), "StudySpec: parameter name 'x' is used twice"),
@@ -148,6 +153,8 @@ DICT_REFUSED: list[tuple[dict[str, Any], str]] = [
     ({"early_stopping": {"rule": "median", "min_step": -1}}, "MedianStopping: min_step must be"),
     ({"fidelity": 27}, "fidelity: must be a dict such as {'max_step': 27}, got 27"),
     ({"fidelity": {"max_steps": 27}}, "fidelity: unknown keys ['max_steps']"),
+    ({"budget_parameter": 3}, "budget_parameter: must be a parameter's name or a dict such as"),
+    ({"budget_parameter": {"name": "x"}}, "budget_parameter: unknown keys ['name']"),
 ]
 
 
@@ -195,6 +202,14 @@ def test_valid_specs_build_and_keep_their_values() -> None:
     assert fidelity == sibyl.Fidelity(27)
     assert dataclasses.replace(spec, fidelity=fidelity).to_proto().fidelity.max_step == 27
     assert not message.HasField("fidelity")
+    assert not message.HasField("budget_parameter")
+    with_budget = dataclasses.replace(spec, budget_parameter="layers").to_proto()
+    assert with_budget.budget_parameter == study_pb2.BudgetParameter(
+        parameter="layers", reduction_factor=3
+    )
+    assert from_dict(budget_parameter="x").budget_parameter == sibyl.Budget("x")
+    given = {"parameter": "x", "reduction_factor": 2}
+    assert from_dict(budget_parameter=given).budget_parameter == sibyl.Budget("x", 2)
 
 
 def test_the_limits_are_the_servers() -> None:

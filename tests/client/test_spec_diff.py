@@ -166,3 +166,22 @@ def test_a_fidelity_study_loads_with_the_servers_schedule(
     plain = dataclasses.replace(spec, fidelity=None)
     with pytest.raises(ValueError, match=r"fidelity: stored Fidelity\(max_step=27\), given none"):
         client.create_or_load_study(unique_id, plain)
+
+
+def test_a_study_with_a_budget_parameter_loads_only_with_the_same_one(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    spec = sibyl.StudySpec(
+        parameters=[sibyl.Double("lr", 1e-5, 0.1, scale="log"), sibyl.Integer("epochs", 1, 27)],
+        metrics=[sibyl.Metric("val_error")],
+        budget_parameter="epochs",
+    )
+    stored = client.create_or_load_study(unique_id, spec)
+    assert stored.proto.spec.budget_parameter.parameter == "epochs"
+    assert client.create_or_load_study(unique_id, spec).name == stored.name
+    changed = dataclasses.replace(spec, budget_parameter=sibyl.Budget("epochs", 2))
+    with pytest.raises(ValueError, match=r"budget_parameter: stored Budget\(parameter=epochs, "):
+        client.create_or_load_study(unique_id, changed)
+    plain = dataclasses.replace(spec, budget_parameter=None)
+    with pytest.raises(ValueError, match=r"reduction_factor=3\), given none"):
+        client.create_or_load_study(unique_id, plain)

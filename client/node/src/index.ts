@@ -53,6 +53,7 @@ export {
 } from "./spec";
 export type {
   AlgorithmName,
+  BudgetParameter,
   CategoricalParameter,
   Constraint,
   DiscreteParameter,

@@ -267,11 +267,29 @@ export interface StudySpec {
    * configurations for `maxStep`. Unset: measurements serve early stopping only.
    */
   readonly fidelity?: Fidelity;
+  /**
+   * A parameter that Sibyl sets as each trial's budget (a data fraction, epochs from
+   * scratch), as its name or `{ parameter, reductionFactor }` (docs/fidelity.md): new
+   * configurations get the smallest budget, and the best 1/reductionFactor of those
+   * finished at one budget run again at the next. The trial reads its budget as any
+   * parameter. Unset: the algorithm chooses every parameter.
+   */
+  readonly budgetParameter?: BudgetParameter | string;
 }
 
 /** The step as a budget: where a trial that is not stopped ends (2 to 1,000,000). */
 export interface Fidelity {
   readonly maxStep: number;
+}
+
+/**
+ * A numeric, unconditional parameter as the trials' budget. Its budgets are its max
+ * divided by reductionFactor^k down to its min (a DISCRETE parameter's: its values).
+ */
+export interface BudgetParameter {
+  readonly parameter: string;
+  /** 2 to 10. Unset: 3. */
+  readonly reductionFactor?: number;
 }
 
 /** An earlier study of the same team whose trials inform a study's model. */
@@ -1013,6 +1031,7 @@ const SPEC_KEYS = new Set([
   "earlyStopping",
   "priorStudies",
   "fidelity",
+  "budgetParameter",
 ]);
 
 /**
@@ -1059,7 +1078,41 @@ export function specToMessage(spec: StudySpec): StudySpecMessage {
   if (spec.fidelity !== undefined) {
     message.fidelity = { maxStep: fidelityStep(spec.fidelity) };
   }
+  if (spec.budgetParameter !== undefined) {
+    message.budgetParameter = budgetParameter(spec.budgetParameter, parameters);
+  }
   return message;
+}
+
+const BUDGET_REDUCTION = [2, 10] as const;
+
+/** The budget parameter's message, its factor filled in (3 unless given). */
+function budgetParameter(
+  given: BudgetParameter | string,
+  parameters: readonly Parameter[],
+): { parameter: string; reductionFactor: number } {
+  const budget = typeof given === "string" ? { parameter: given } : given;
+  const name = (budget as Partial<BudgetParameter> | null)?.parameter;
+  if (typeof name !== "string") {
+    throw new TypeError(
+      `spec: budgetParameter must be a parameter's name or { parameter, reductionFactor }, got ${String(given)}`,
+    );
+  }
+  const named = parameters.find((parameter) => parameter.name === name);
+  if (named === undefined) {
+    throw new RangeError(`spec: budgetParameter names no parameter: "${name}"`);
+  }
+  if (named.type === "categorical") {
+    throw new RangeError(`spec: budgetParameter "${name}" must be a numeric parameter`);
+  }
+  const factor = budget.reductionFactor ?? 3;
+  const [low, high] = BUDGET_REDUCTION;
+  if (!Number.isInteger(factor) || factor < low || factor > high) {
+    throw new RangeError(
+      `spec: budgetParameter.reductionFactor must be an integer between ${low} and ${high}, got ${String(factor)}`,
+    );
+  }
+  return { parameter: name, reductionFactor: factor };
 }
 
 const MAX_FIDELITY_STEP = 1_000_000;

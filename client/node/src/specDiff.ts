@@ -3,7 +3,7 @@
  *
  * `Client.createOrLoadStudy` loads an existing study only when the fields that say
  * what the study is agree: parameters, metrics, algorithm, maxTrials, earlyStopping,
- * priorStudies and fidelity.
+ * priorStudies, fidelity and budgetParameter.
  * The seed (the server picks one), the trial lease, the grid resolution and the initial
  * trials are not compared, nor an early-stopping setting the given spec leaves unset
  * (nor the whole rule of a fidelity study that names none: the server schedules it).
@@ -34,6 +34,7 @@ export const COMPARED = [
   "earlyStopping",
   "priorStudies",
   "fidelity",
+  "budgetParameter",
 ] as const;
 
 /**
@@ -53,6 +54,7 @@ export function specDifferences(wanted: StudySpec, stored: StudySpec__Output): s
     ...policyDifference(stored, given),
     ...valueDifference("priorStudies", priors(stored), priors(given)),
     ...valueDifference("fidelity", fidelity(stored), fidelity(given)),
+    ...valueDifference("budgetParameter", budgetParameter(stored), budgetParameter(given)),
   ];
 }
 
@@ -235,6 +237,14 @@ function policyDifference(stored: StudySpec__Output, given: StudySpec__Output): 
 /** E.g. "fidelity(maxStep=27)", or "none". */
 function fidelity(spec: StudySpec__Output): string {
   return spec.fidelity ? `fidelity(maxStep=${String(spec.fidelity.maxStep)})` : "none";
+}
+
+/** E.g. "budget(parameter=epochs, reductionFactor=3)", or "none". */
+function budgetParameter(spec: StudySpec__Output): string {
+  const budget = spec.budgetParameter;
+  return budget
+    ? `budget(parameter=${budget.parameter}, reductionFactor=${String(budget.reductionFactor)})`
+    : "none";
 }
 
 /** `rule(field=value, ...)` of the settings that are set, or "none". */

@@ -16,6 +16,7 @@ import {
   categorical,
   connect,
   double,
+  integer,
   metric,
   specToMessage,
 } from "../src/index";
@@ -351,4 +352,48 @@ test("a fidelity study reports its schedule, loads again, and stops a trial behi
     /fidelity: stored fidelity\(maxStep=9\), given fidelity\(maxStep=27\)/,
   );
   assert.throws(() => specToMessage({ ...spec, fidelity: { maxStep: 1 } }), RangeError);
+});
+
+test("a budget parameter: new configurations start small, the best third runs longer", async () => {
+  const spec: StudySpec = {
+    parameters: [double("x", 0, 1), integer("epochs", 1, 27)],
+    metrics: [metric("loss")],
+    algorithm: "random_search",
+    seed: 2,
+    budgetParameter: "epochs",
+  };
+  const id = uniqueId("b");
+  const study = await client.createOrLoadStudy(id, spec);
+  assert.deepEqual(study.proto.spec?.budgetParameter, { parameter: "epochs", reductionFactor: 3 });
+  await client.createOrLoadStudy(id, spec); // the filled factor is no difference
+  const first = await study.suggest(3);
+  assert.deepEqual(
+    first.map((trial) => trial.parameters.epochs),
+    [1, 1, 1],
+  );
+  const losses = [0.4, 0.1, 0.7];
+  for (const [index, trial] of first.entries()) {
+    await trial.complete({ loss: losses[index]! });
+  }
+  const [promoted] = await study.suggest();
+  assert.ok(promoted);
+  assert.equal(promoted.parameters.epochs, 3);
+  assert.equal(promoted.parameters.x, first[1]!.parameters.x, "the best of the three");
+  assert.equal(promoted.metadata["sibyl.budget_rung"], "1");
+  const other = await rejection(
+    client.createOrLoadStudy(id, {
+      ...spec,
+      budgetParameter: { parameter: "epochs", reductionFactor: 2 },
+    }),
+  );
+  assert.ok(other instanceof SpecMismatchError);
+  assert.match(
+    other.message,
+    /budgetParameter: stored budget\(parameter=epochs, reductionFactor=3\)/,
+  );
+  assert.throws(() => specToMessage({ ...spec, budgetParameter: "lr" }), RangeError);
+  assert.throws(
+    () => specToMessage({ ...spec, budgetParameter: { parameter: "epochs", reductionFactor: 1 } }),
+    RangeError,
+  );
 });

@@ -6,6 +6,7 @@ import dataclasses
 
 from sibyl_server.domain.study import (
     Algorithm,
+    BudgetParameter,
     EarlyStoppingPolicy,
     EarlyStoppingRule,
     Fidelity,
@@ -68,8 +69,10 @@ STORED_SPEC = (
 
 
 def test_a_spec_is_stored_as_before_and_reads_back() -> None:
-    # Written since: a policy's brackets, and the spec's prior studies and fidelity.
-    written = STORED_SPEC[:-2] + ',"brackets":1}' + ',"prior_studies":[],"fidelity":null}'
+    # Written since: a policy's brackets, and the spec's prior studies, fidelity and
+    # budget parameter.
+    written = STORED_SPEC[:-2] + ',"brackets":1}'
+    written += ',"prior_studies":[],"fidelity":null,"budget":null}'
     assert codec.spec_to_json(SPEC) == written
     assert codec.spec_from_json(STORED_SPEC) == SPEC
 
@@ -80,7 +83,7 @@ def test_prior_studies_are_stored_by_field_name() -> None:
     stored = codec.spec_to_json(spec)
     assert stored.endswith(
         ',"prior_studies":[{"study":"teams/t/studies/old","objective":"val_loss"},'
-        '{"study":"teams/t/studies/b","objective":""}],"fidelity":null}'
+        '{"study":"teams/t/studies/b","objective":""}],"fidelity":null,"budget":null}'
     )
     assert codec.spec_from_json(stored) == spec
 
@@ -88,7 +91,14 @@ def test_prior_studies_are_stored_by_field_name() -> None:
 def test_a_fidelity_is_stored_by_field_name() -> None:
     spec = dataclasses.replace(SPEC, fidelity=Fidelity(27))
     stored = codec.spec_to_json(spec)
-    assert stored.endswith(',"fidelity":{"max_step":27}}')
+    assert stored.endswith(',"fidelity":{"max_step":27},"budget":null}')
+    assert codec.spec_from_json(stored) == spec
+
+
+def test_a_budget_parameter_is_stored_by_field_name() -> None:
+    spec = dataclasses.replace(SPEC, budget=BudgetParameter("layers", 2))
+    stored = codec.spec_to_json(spec)
+    assert stored.endswith(',"budget":{"name":"layers","reduction_factor":2}}')
     assert codec.spec_from_json(stored) == spec
 
 
