@@ -219,26 +219,7 @@ def sibyl_spec(setting: Setting, method: str) -> sibyl.StudySpec:
 
 
 def sibyl_run(setting: Setting, method: str) -> Run:
-    spec = sibyl_spec(setting, method)
-    errors: list[float] = []
-    trials = 0
-    started = time.perf_counter()
-    with sibyl.connect(setting.address) as client:
-        study = client.create_study(f"{setting.task.name}-{method}-{setting.seed}", spec)
-        while len(errors) < setting.budget:
-            [trial] = study.suggest()
-            config = trial.parameters
-            curve = setting.task.curve(config, setting.max_epochs, trial_seed(setting.seed, trials))
-            for epoch, error in enumerate(curve, 1):
-                errors.append(error)
-                trial.report({METRIC: error}, step=epoch)
-                if len(errors) == setting.budget or epoch == setting.max_epochs:
-                    break
-                if trial.should_stop():
-                    break
-            trial.complete()  # with its last measurement, stopped or not
-            trials += 1
-    return Run(tuple(errors), trials, time.perf_counter() - started)
+    return sibyl_trials(setting, method, sibyl_spec(setting, method), train_until_stopped)
 
 
 def sibyl_budget_run(setting: Setting, method: str) -> Run:
@@ -250,6 +231,16 @@ def sibyl_budget_run(setting: Setting, method: str) -> Run:
         seed=setting.seed,
         budget_parameter="epochs",
     )
+    return sibyl_trials(setting, method, spec, train_for_budget)
+
+
+Train = Callable[[Setting, sibyl.Trial, int, int], list[float]]
+"""Trains one trial (its training seed, the epochs left in the run's budget) and
+returns the errors it reported, one per epoch."""
+
+
+def sibyl_trials(setting: Setting, method: str, spec: sibyl.StudySpec, train: Train) -> Run:
+    """One worker asking a new study for trials until the run's epochs are spent."""
     errors: list[float] = []
     trials = 0
     started = time.perf_counter()
@@ -257,16 +248,35 @@ def sibyl_budget_run(setting: Setting, method: str) -> Run:
         study = client.create_study(f"{setting.task.name}-{method}-{setting.seed}", spec)
         while len(errors) < setting.budget:
             [trial] = study.suggest()
-            config = {k: v for k, v in trial.parameters.items() if k != "epochs"}
-            budget = min(int(trial.parameters["epochs"]), setting.budget - len(errors))
-            # The curve of a full trial, read up to the trial's budget: on
-            # augmented-hartmann the fidelity is epoch / max epochs whatever the budget.
             seed = trial_seed(setting.seed, trials)
-            curve = list(islice(setting.task.curve(config, setting.max_epochs, seed), budget))
-            errors += curve
-            trial.complete({METRIC: curve[-1]})
+            errors += train(setting, trial, seed, setting.budget - len(errors))
             trials += 1
     return Run(tuple(errors), trials, time.perf_counter() - started)
+
+
+def train_until_stopped(setting: Setting, trial: sibyl.Trial, seed: int, left: int) -> list[float]:
+    """Epoch by epoch, reporting each, until the study stops the trial or it ends."""
+    errors: list[float] = []
+    for epoch, error in enumerate(
+        setting.task.curve(trial.parameters, setting.max_epochs, seed), 1
+    ):
+        errors.append(error)
+        trial.report({METRIC: error}, step=epoch)
+        if len(errors) == left or epoch == setting.max_epochs or trial.should_stop():
+            break
+    trial.complete()  # with its last measurement, stopped or not
+    return errors
+
+
+def train_for_budget(setting: Setting, trial: sibyl.Trial, seed: int, left: int) -> list[float]:
+    """The epochs the trial's budget parameter sets, then its last error as its result."""
+    config = {k: v for k, v in trial.parameters.items() if k != "epochs"}
+    budget = min(int(trial.parameters["epochs"]), left)
+    # A full trial's curve read up to the budget: on augmented-hartmann the fidelity is
+    # epoch / max epochs whatever the budget.
+    errors = list(islice(setting.task.curve(config, setting.max_epochs, seed), budget))
+    trial.complete({METRIC: errors[-1]})
+    return errors
 
 
 def optuna_suggest(trial: optuna.Trial, parameters: Sequence[sibyl.Parameter]) -> Config:
