@@ -77,6 +77,7 @@ PRINTED_ROWS = {
     "benchmarks.early_stopping": ["| Sibyl learning curve |", "| Optuna HyperbandPruner |"],
     "benchmarks.gp_scaling": ["| 40 | 30 |"],
     "benchmarks.gp_devices": ["| 40 |"],
+    "benchmarks.mixed_step": ["| svc-digits | 12 |"],
     "benchmarks.fidelity": [
         "| mlp-digits | sibyl-gp-median | ",
         "| mlp-digits | sibyl-fidelity | ",
