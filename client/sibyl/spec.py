@@ -564,7 +564,8 @@ class Budget:
     without checkpoints); the trial reads its budget as any parameter,
     `trial.parameters["epochs"]`.
 
-    parameter: a Double, Integer or Discrete parameter of the spec, not conditional.
+    parameter: a Double or Integer parameter of the spec with a low end above 0, or a
+        Discrete one; not conditional. Not with algorithm="grid_search".
     reduction_factor: the ratio between consecutive budgets of a Double or Integer
         parameter (max, max/3, max/9, ... down to its low end; a Discrete parameter's
         budgets are its values), and the share promoted at each (2 to 10).
@@ -597,6 +598,8 @@ def _check_budget(budget: object, parameters: Sequence[Parameter]) -> Budget | N
         _refuse("StudySpec", f"budget_parameter names no parameter: {budget.parameter!r}")
     if isinstance(named[0], Categorical):
         _refuse("StudySpec", f"budget_parameter {budget.parameter!r} must be numeric")
+    if isinstance(named[0], (Double, Integer)) and named[0].low <= 0:
+        _refuse("StudySpec", f"budget_parameter {budget.parameter!r} needs a low end above 0")
     return budget
 
 

@@ -207,9 +207,14 @@ def test_valid_specs_build_and_keep_their_values() -> None:
     assert with_budget.budget_parameter == study_pb2.BudgetParameter(
         parameter="layers", reduction_factor=3
     )
-    assert from_dict(budget_parameter="x").budget_parameter == sibyl.Budget("x")
-    given = {"parameter": "x", "reduction_factor": 2}
-    assert from_dict(budget_parameter=given).budget_parameter == sibyl.Budget("x", 2)
+    fraction = {"fraction": {"type": "double", "low": 0.1, "high": 1}}
+    budgeted = from_dict(parameters=fraction, budget_parameter="fraction")
+    assert budgeted.budget_parameter == sibyl.Budget("fraction")
+    given = {"parameter": "fraction", "reduction_factor": 2}
+    budgeted = from_dict(parameters=fraction, budget_parameter=given)
+    assert budgeted.budget_parameter == sibyl.Budget("fraction", 2)
+    with pytest.raises(ValueError, match="budget_parameter 'x' needs a low end above 0"):
+        from_dict(budget_parameter="x")
 
 
 def test_the_limits_are_the_servers() -> None:
@@ -230,3 +235,4 @@ def test_the_limits_are_the_servers() -> None:
     assert client_spec.LEASE_SECONDS == validation.LEASE_SECONDS_RANGE
     assert client_spec.GRID_RESOLUTION == validation.GRID_RESOLUTION_RANGE
     assert client_spec.INITIAL_TRIALS == validation.INITIAL_TRIALS_RANGE
+    assert client_spec.BUDGET_REDUCTION == validation.BUDGET_REDUCTION_RANGE

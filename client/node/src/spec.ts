@@ -283,8 +283,9 @@ export interface Fidelity {
 }
 
 /**
- * A numeric, unconditional parameter as the trials' budget. Its budgets are its max
- * divided by reductionFactor^k down to its min (a DISCRETE parameter's: its values).
+ * A numeric, unconditional parameter as the trials' budget (not with grid_search). Its
+ * budgets are its max divided by reductionFactor^k down to its min, which must be above
+ * 0 (a DISCRETE parameter's budgets: its values).
  */
 export interface BudgetParameter {
   readonly parameter: string;
@@ -1104,6 +1105,9 @@ function budgetParameter(
   }
   if (named.type === "categorical") {
     throw new RangeError(`spec: budgetParameter "${name}" must be a numeric parameter`);
+  }
+  if ((named.type === "double" || named.type === "integer") && named.low <= 0) {
+    throw new RangeError(`spec: budgetParameter "${name}" needs a low end above 0`);
   }
   const factor = budget.reductionFactor ?? 3;
   const [low, high] = BUDGET_REDUCTION;

@@ -392,6 +392,7 @@ test("a budget parameter: new configurations start small, the best third runs lo
     /budgetParameter: stored budget\(parameter=epochs, reductionFactor=3\)/,
   );
   assert.throws(() => specToMessage({ ...spec, budgetParameter: "lr" }), RangeError);
+  assert.throws(() => specToMessage({ ...spec, budgetParameter: "x" }), /needs a low end above 0/);
   assert.throws(
     () => specToMessage({ ...spec, budgetParameter: { parameter: "epochs", reductionFactor: 1 } }),
     RangeError,

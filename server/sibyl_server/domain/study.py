@@ -335,6 +335,8 @@ class BudgetParameter:
         if parameter.type is ParameterType.DISCRETE:
             return parameter.values
         assert parameter.min_value is not None and parameter.max_value is not None
+        if parameter.min_value <= 0:  # max / factor^k never reaches it
+            raise ValueError(f"budget {parameter.name!r} needs a positive min_value")
         budgets: list[ParameterValue] = []
         budget = parameter.max_value
         while budget >= parameter.min_value * (1 - 1e-12):

@@ -107,6 +107,12 @@ def _check_budget(spec: StudySpec, field: str) -> None:
     ):
         raise InvalidArgument(f"{field}.parameter", "a budget cannot be part of a condition")
     _check_range(budget.reduction_factor, BUDGET_REDUCTION_RANGE, f"{field}.reduction_factor", "")
+    if parameter.type is not ParameterType.DISCRETE and (parameter.min_value or 0) <= 0:
+        raise InvalidArgument(
+            f"{field}.parameter",
+            "a DOUBLE or INTEGER budget needs a min_value above 0 (its budgets are "
+            "max_value / reduction_factor^k down to min_value)",
+        )
     if len(budget.budgets(parameter)) < 2:
         raise InvalidArgument(
             f"{field}.parameter", "its domain must hold at least two budgets to choose from"

@@ -13,10 +13,10 @@ the budget a column like any other, and chooses configurations at the largest bu
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, replace
 
-from sibyl_server.domain.study import ParameterValue, StudySpec
+from sibyl_server.domain.study import Algorithm, ParameterValue, StudySpec
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
     METADATA_BUDGET_RUNG,
@@ -29,6 +29,12 @@ from sibyl_server.engine.interface import (
 
 Configuration = tuple[tuple[str, Hashable], ...]
 """A trial's parameters other than the budget, comparable and hashable."""
+
+
+def without_budget(spec: StudySpec, parameters: Parameters) -> dict[str, ParameterValue]:
+    """A point's configuration: its parameters but the budget (all of them without one)."""
+    budget = spec.budget.name if spec.budget is not None else None
+    return {k: v for k, v in parameters.items() if k != budget}
 
 
 def target_columns(spec: StudySpec) -> dict[int, float]:
@@ -50,6 +56,7 @@ class BudgetSchedule:
         reduction_factor: The best 1/reduction_factor of a budget's trials are promoted.
         sign: +1 when the first objective is maximized, -1 when minimized.
         objective: The first objective's name.
+        spec: The study's spec (its outcome constraints).
     """
 
     name: str
@@ -57,6 +64,7 @@ class BudgetSchedule:
     reduction_factor: int
     sign: float
     objective: str
+    spec: StudySpec
 
     @staticmethod
     def of(spec: StudySpec) -> BudgetSchedule:
@@ -67,6 +75,7 @@ class BudgetSchedule:
             spec.budget.reduction_factor,
             spec.objective.sign(),
             spec.objective.name,
+            spec,
         )
 
     def rung(self, parameters: Parameters) -> int | None:
@@ -93,24 +102,37 @@ class BudgetSchedule:
 
     def promotions(self, request: SuggestionRequest) -> list[tuple[dict[str, ParameterValue], int]]:
         """Every promotion due, highest budget first, the better values first within one:
-        (parameters at the next budget, its rung)."""
-        finished: dict[int, list[tuple[float, Parameters]]] = {}
+        (parameters at the next budget, its rung). A trial that breaks an outcome
+        constraint counts among its budget's trials but is never promoted."""
+        finished: dict[int, list[tuple[bool, float, Parameters]]] = {}
         for observation in request.completed:
             rung = self.rung(observation.parameters)
             value = observation.metrics.get(self.objective)
             if rung is None or observation.infeasible or value is None:
                 continue
-            finished.setdefault(rung, []).append((self.sign * value, observation.parameters))
+            feasible = self.meets_constraints(observation.metrics)
+            ranking = (feasible, self.sign * value, observation.parameters)
+            finished.setdefault(rung, []).append(ranking)
         reached = self.reached(request)
         due = []
         for rung in reversed(range(len(self.budgets) - 1)):
-            ranked = sorted(finished.get(rung, []), key=lambda item: -item[0])
-            for _, parameters in ranked[: len(ranked) // self.reduction_factor]:
+            ranked = sorted(finished.get(rung, []), key=lambda item: (not item[0], -item[1]))
+            for feasible, _, parameters in ranked[: len(ranked) // self.reduction_factor]:
+                if not feasible:
+                    break
                 key = (rung + 1, self.configuration(parameters))
                 if key not in reached:
                     reached.add(key)
                     due.append((self.at(parameters, rung + 1), rung + 1))
         return due
+
+    def meets_constraints(self, metrics: Mapping[str, float]) -> bool:
+        return all(
+            m.constraint is not None
+            and m.name in metrics
+            and m.constraint.satisfied(metrics[m.name])
+            for m in self.spec.constraints
+        )
 
     def first_budget_for(
         self, parameters: Parameters, reached: set[tuple[int, Configuration]]
@@ -140,9 +162,13 @@ def suggest_with_budget(request: SuggestionRequest, designer: Designer) -> Sugge
     result = designer.suggest(replace(request, count=remaining, pending=pending))
     reached = schedule.reached(replace(request, pending=pending))
     for suggestion in result.suggestions:
-        # A model judging configurations at the largest budget may pick one that ran at
-        # a smaller one: it runs at the next budget it has not had.
-        rung = schedule.first_budget_for(suggestion.parameters, reached)
+        # GP_BANDIT judges configurations at the largest budget and may pick one that ran
+        # at a smaller one (its repeats of pending trials are replaced): it runs at the
+        # next budget it has not had. Other algorithms' repeats are draws, not choices,
+        # and run at the smallest budget, as any new configuration.
+        rung = 0
+        if suggestion.metadata.get(METADATA_ALGORITHM) == Algorithm.GP_BANDIT.value:
+            rung = schedule.first_budget_for(suggestion.parameters, reached)
         parameters = schedule.at(suggestion.parameters, rung)
         reached.add((rung, schedule.configuration(parameters)))
         metadata = {**suggestion.metadata, METADATA_BUDGET_RUNG: str(rung)}

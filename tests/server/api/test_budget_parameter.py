@@ -8,7 +8,8 @@ from typing import Any
 import grpc
 import pytest
 
-from sibyl.v1 import study_pb2
+from sibyl.v1 import study_pb2, trial_pb2
+from sibyl.v1 import study_service_pb2 as pb
 from sibyl.v1.study_service_pb2_grpc import StudyServiceStub
 from tests.server.api.conftest import categorical, complete, double, integer, suggest
 from tests.server.api.test_prior_studies import create, prior, refused
@@ -70,17 +71,9 @@ def test_a_study_reports_its_budget_parameter(stub: StudyServiceStub, unique_id:
             },
             FIELD + ".parameter",
         ),
-        (
-            {
-                "parameters": [
-                    categorical("epochs", ["a", "b"]),
-                    conditional("x", "epochs", "a"),
-                    double("fraction", 0.1, 1.0),
-                ],
-                "budget_parameter": budget("epochs"),
-            },
-            FIELD + ".parameter",
-        ),
+        ({"parameters": [double("x", 0, 1), integer("epochs", 0, 27)]}, FIELD + ".parameter"),
+        ({"parameters": [double("x", 0, 1), double("epochs", 0.0, 1.0)]}, FIELD + ".parameter"),
+        ({"parameters": [double("x", 0, 1), double("epochs", -1.0, 1.0)]}, FIELD + ".parameter"),
         (
             {
                 "metrics": [
@@ -111,6 +104,28 @@ def test_a_budget_parameter_that_a_condition_refers_to_is_refused(
     child.condition.range.min_value = 9
     error = refused(stub, unique_id, spec(parameters=[double("x", 0, 1), parent, child]))
     assert (error.code, error.field) == (INVALID, FIELD + ".parameter")
+    assert "condition" in error.message
+    create(stub, unique_id, spec())  # nothing was written: the id is still free
+
+
+def test_the_best_trial_that_meets_the_constraints_is_promoted(
+    stub: StudyServiceStub, unique_id: str
+) -> None:
+    memory = study_pb2.MetricSpec(name="memory")
+    memory.constraint.upper_bound = 8.0
+    study = create(
+        stub, unique_id, spec(metrics=[study_pb2.MetricSpec(name="loss", goal=1), memory])
+    )
+    first = suggest(stub, study.name, count=3).trials
+    for trial, (loss, gigabytes) in zip(first, [(0.1, 16.0), (0.4, 4.0), (0.7, 4.0)], strict=True):
+        request = pb.CompleteTrialRequest(
+            name=trial.name,
+            final_measurement=trial_pb2.Measurement(metrics={"loss": loss, "memory": gigabytes}),
+        )
+        stub.CompleteTrial(request, timeout=30)
+    [after] = suggest(stub, study.name).trials
+    assert (after.parameters["epochs"].int_value, after.metadata[RUNG]) == (3, "1")
+    assert after.parameters["x"] == first[1].parameters["x"], "not the lowest loss: 16 GB"
 
 
 def test_new_configurations_start_small_and_the_best_third_runs_longer(

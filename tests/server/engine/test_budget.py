@@ -73,7 +73,7 @@ def suggest(
     [
         (ParameterSpec.integer("e", 1, 27), 3, (1, 3, 9, 27)),
         (ParameterSpec.integer("e", 1, 100), 3, (1, 4, 11, 33, 100)),
-        (ParameterSpec.integer("e", 2, 5), 2, (2, 5)),  # 2.5 rounds to 2: one budget
+        (ParameterSpec.integer("e", 2, 5), 2, (2, 5)),  # 5 / 2 = 2.5 rounds to 2
         (ParameterSpec.double("f", 0.1, 0.9), 3, (0.1, 0.3, 0.9)),
         (ParameterSpec.discrete("n", [100, 1000, 300]), 3, (100.0, 300.0, 1000.0)),
     ],
@@ -143,6 +143,26 @@ def test_a_larger_factor_promotes_fewer() -> None:
     assert (parameters["x"], parameters["epochs"]) == (0.1, 7)
 
 
+def test_a_budget_needs_a_positive_low_end() -> None:
+    with pytest.raises(ValueError, match="positive min_value"):
+        BudgetParameter("f").budgets(ParameterSpec.double("f", 0.0, 1.0))
+
+
+def test_random_repeats_are_not_promoted() -> None:
+    """A random draw of a configuration that ran is a draw, not a choice: it runs at the
+    smallest budget; only GP_BANDIT's picks of a finished configuration move it up."""
+    spec = StudySpec(
+        (ParameterSpec.categorical("kind", ["a", "b"]), ParameterSpec.integer("epochs", 1, 9)),
+        (MetricSpec("loss", Goal.MINIMIZE),),
+        Algorithm.RANDOM_SEARCH,
+        seed=5,
+        budget=BudgetParameter("epochs"),
+    )
+    finished = [Observation({"kind": k, "epochs": 1}, {"loss": 0.5}) for k in ("a", "b")]
+    chosen = suggest(spec, finished, count=4)
+    assert [(p["epochs"], rung) for p, rung in chosen] == [(1, "0")] * 4
+
+
 def test_trials_off_the_schedule_inform_only_the_model() -> None:
     spec = study()
     schedule = BudgetSchedule.of(spec)
@@ -196,4 +216,28 @@ def test_the_acquisition_judges_configurations_at_the_largest_budget() -> None:
 
     candidate = optimizer.maximize(Bowl())  # type: ignore[arg-type]
     assert candidate[0, 2].item() == 1.0
+    assert candidate[0, 0].item() == pytest.approx(0.4, abs=1e-3)
+    # A space of continuous columns only takes the other path, from the incumbent too.
+    continuous = StudySpec(
+        (ParameterSpec.double("x", 0.0, 1.0), ParameterSpec.double("fraction", 0.1, 1.0)),
+        spec.metrics,
+        budget=BudgetParameter("fraction"),
+    )
+    pinned = AcquisitionOptimizer(
+        SearchSpaceEncoding(continuous.parameters),
+        EngineOptions(device="cpu"),
+        10,
+        torch.device("cpu"),
+        fixed=target_columns(continuous),
+    )
+
+    class Slope(torch.nn.Module):
+        X_pending = None
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return -((x[..., 0] - 0.4) ** 2 + x[..., 1]).sum(-1)
+
+    start = torch.tensor([0.9, 0.0], dtype=torch.float64)
+    candidate = pinned.maximize(Slope(), start=start)  # type: ignore[arg-type]
+    assert candidate[0, 1].item() == 1.0
     assert candidate[0, 0].item() == pytest.approx(0.4, abs=1e-3)

@@ -17,7 +17,7 @@ import torch
 from botorch.models.model import Model
 
 from sibyl_server.domain.study import Algorithm
-from sibyl_server.engine.budget import target_columns
+from sibyl_server.engine.budget import target_columns, without_budget
 from sibyl_server.engine.gp.acquisition import STRATEGIES, choose_strategy
 from sibyl_server.engine.gp.acquisition.strategy import AcquisitionContext, AcquisitionStrategy
 from sibyl_server.engine.gp.data import StepData, step_data
@@ -177,17 +177,19 @@ def _decode(
     metadata: dict[str, str],
 ) -> tuple[list[Suggestion], GpBanditState]:
     """Decoded `count x d` candidates, each with `metadata`; a repeat of a pending or
-    failed trial is replaced."""
-    taken = [dict(p) for p in request.pending]
-    taken += [dict(o.parameters) for o in request.completed if o.infeasible]
+    failed trial is replaced (with a budget parameter, a repeat of its configuration at
+    any budget: engine/budget.py sets the budget)."""
+    spec = request.spec
+    taken = [without_budget(spec, p) for p in request.pending]
+    taken += [without_budget(spec, o.parameters) for o in request.completed if o.infeasible]
     suggestions: list[Suggestion] = []
     replacements = 0
     for row in candidates.tolist():
         parameters = encoding.decode(row)
-        if parameters in taken:
+        if without_budget(spec, parameters) in taken:
             replacements += 1
             continue
-        taken.append(parameters)
+        taken.append(without_budget(spec, parameters))
         suggestions.append(Suggestion(parameters, {METADATA_ALGORITHM: GP_BANDIT, **metadata}))
     if replacements:
         # Discrete spaces can round two optima to one point; a repeat would waste a

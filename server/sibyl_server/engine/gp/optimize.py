@@ -138,7 +138,7 @@ def candidate_generator(acquisition: AcquisitionFunction) -> Callable[..., Any] 
 
 
 def mixed_step_candidates(
-    initial_conditions: torch.Tensor, acquisition_function: AcquisitionFunction, **options: Any
+    initial_conditions: torch.Tensor, acquisition_function: AcquisitionFunction, **arguments: Any
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The generator of the mixed optimizer's continuous steps: the closed-form L-BFGS-B
     for cached analytic acquisitions (one point per start, no linear constraints),
@@ -153,13 +153,13 @@ def mixed_step_candidates(
         isinstance(acquisition_function, CachedAnalyticAcquisition)
         and initial_conditions.dim() == 3
         and initial_conditions.shape[1] == 1
-        and not any(options.get(key) for key in CONSTRAINT_OPTIONS)
+        and not any(arguments.get(key) for key in NOT_DIRECT)
     )
     generator = gen_candidates_direct if direct else gen_candidates_scipy
-    return generator(initial_conditions, acquisition_function, **options)
+    return generator(initial_conditions, acquisition_function, **arguments)
 
 
-CONSTRAINT_OPTIONS = (
+NOT_DIRECT = (
     "inequality_constraints",
     "equality_constraints",
     "nonlinear_inequality_constraints",
@@ -168,7 +168,8 @@ CONSTRAINT_OPTIONS = (
 """What `gen_candidates_direct` does not do: such calls keep `gen_candidates_scipy`."""
 
 # The mixed optimizer's continuous steps call the generator it imported by name; the
-# dispatch above keeps every other acquisition on BoTorch's own.
+# dispatch above keeps every other acquisition on BoTorch's own. Set once, at import.
+assert optimize_mixed.gen_candidates_scipy is gen_candidates_scipy, "BoTorch moved its name"
 optimize_mixed.gen_candidates_scipy = mixed_step_candidates
 
 

@@ -4,6 +4,7 @@ LogEI) computes, and the optimizer's candidates on it."""
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import pytest
 import torch
@@ -18,6 +19,8 @@ from botorch.optim import optimize_acqf, optimize_mixed
 from botorch.optim.optimize_mixed import optimize_acqf_mixed_alternating
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
+from sibyl_server.engine.gp import optimize as optimize_module
+from sibyl_server.engine.gp.acquisition import cached as cached_module
 from sibyl_server.engine.gp.acquisition.analytic import believe
 from sibyl_server.engine.gp.acquisition.cached import (
     CachedLogConstrainedExpectedImprovement,
@@ -132,7 +135,9 @@ def test_direct_candidates_hold_fixed_features_as_botorch_does() -> None:
     assert not torch.equal(ours[..., :2], starts[..., :2])  # the free columns did move
 
 
-def test_mixed_steps_find_the_point_botorchs_generator_finds() -> None:
+def test_mixed_steps_find_the_point_botorchs_generator_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """`optimize_acqf_mixed_alternating` with the direct generator in its continuous
     steps (as GP_BANDIT runs it) against the same search with BoTorch's own."""
     model = fitted(40, 4, 9, categorical=[1])
@@ -140,6 +145,14 @@ def test_mixed_steps_find_the_point_botorchs_generator_finds() -> None:
     acquisition = CachedLogExpectedImprovement(model, best)
     bounds = torch.tensor([[0.0] * 4, [1.0, 2.0, 1.0, 1.0]], dtype=torch.float64)
     found = []
+    direct_runs = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        direct_runs.append(1)
+        return gen_candidates_direct(*args, **kwargs)
+
+    monkeypatch.setattr(cached_module, "gen_candidates_direct", counted)
+    monkeypatch.setattr(optimize_module, "gen_candidates_direct", counted)
     for generator in (mixed_step_candidates, gen_candidates_scipy):
         optimize_mixed.gen_candidates_scipy = generator
         try:
@@ -152,6 +165,7 @@ def test_mixed_steps_find_the_point_botorchs_generator_finds() -> None:
         found.append((candidate, value))
     torch.testing.assert_close(found[0][0], found[1][0], atol=1e-5, rtol=0)
     torch.testing.assert_close(found[0][1], found[1][1], atol=1e-7, rtol=1e-7)
+    assert direct_runs, "the continuous steps took the closed-form run"
 
 
 def test_believed_points_match_a_conditioned_model() -> None:

@@ -9,8 +9,8 @@ export interface BudgetParameter {
    * Name of the parameter. Required: a DOUBLE, INTEGER or DISCRETE parameter of the
    * spec that is not conditional and that no condition refers to. Its budgets are a
    * DISCRETE parameter's values, or a DOUBLE or INTEGER parameter's max_value divided
-   * by reduction_factor^k (k = 0, 1, ...) down to its min_value (INTEGER ones
-   * rounded); there must be at least two.
+   * by reduction_factor^k (k = 0, 1, ...) down to its min_value, which must be above 0
+   * (INTEGER ones rounded); there must be at least two.
    */
   'parameter'?: (string);
   /**
@@ -29,8 +29,8 @@ export interface BudgetParameter__Output {
    * Name of the parameter. Required: a DOUBLE, INTEGER or DISCRETE parameter of the
    * spec that is not conditional and that no condition refers to. Its budgets are a
    * DISCRETE parameter's values, or a DOUBLE or INTEGER parameter's max_value divided
-   * by reduction_factor^k (k = 0, 1, ...) down to its min_value (INTEGER ones
-   * rounded); there must be at least two.
+   * by reduction_factor^k (k = 0, 1, ...) down to its min_value, which must be above 0
+   * (INTEGER ones rounded); there must be at least two.
    */
   'parameter': (string);
   /**

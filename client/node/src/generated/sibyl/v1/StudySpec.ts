@@ -98,12 +98,15 @@ export interface StudySpec {
    * time (see docs/fidelity.md). New configurations get the smallest budget; once a
    * configuration is among the best 1/reduction_factor of those finished at one
    * budget, a new trial runs it at the next budget (asynchronous successive halving
-   * across trials). A trial's cost is taken as proportional to its budget. GP_BANDIT
-   * models the first objective over every parameter, the budget included, and
-   * chooses new configurations for their predicted value at the largest budget. Each
-   * suggested trial's metadata `sibyl.budget_rung` gives its budget's place (0 = the
-   * smallest). Only for studies of one objective, without `fidelity`. Unset: every
-   * parameter is the algorithm's to choose. Fixed at creation.
+   * across trials; a trial that breaks an outcome constraint is never promoted). A
+   * trial's cost is taken as proportional to its budget. GP_BANDIT models the first
+   * objective over every parameter, the budget included, and chooses new
+   * configurations for their predicted value at the largest budget; RANDOM_SEARCH and
+   * QUASI_RANDOM_SEARCH draw them. Each suggested trial's metadata `sibyl.budget_rung`
+   * gives its budget's place (0 = the smallest). Only for studies of one objective,
+   * without `fidelity`, and not with GRID_SEARCH. `early_stopping` still applies within
+   * a trial, by step. Unset: every parameter is the algorithm's to choose. Fixed at
+   * creation.
    */
   'budgetParameter'?: (_sibyl_v1_BudgetParameter | null);
   '_seed'?: "seed";
@@ -198,12 +201,15 @@ export interface StudySpec__Output {
    * time (see docs/fidelity.md). New configurations get the smallest budget; once a
    * configuration is among the best 1/reduction_factor of those finished at one
    * budget, a new trial runs it at the next budget (asynchronous successive halving
-   * across trials). A trial's cost is taken as proportional to its budget. GP_BANDIT
-   * models the first objective over every parameter, the budget included, and
-   * chooses new configurations for their predicted value at the largest budget. Each
-   * suggested trial's metadata `sibyl.budget_rung` gives its budget's place (0 = the
-   * smallest). Only for studies of one objective, without `fidelity`. Unset: every
-   * parameter is the algorithm's to choose. Fixed at creation.
+   * across trials; a trial that breaks an outcome constraint is never promoted). A
+   * trial's cost is taken as proportional to its budget. GP_BANDIT models the first
+   * objective over every parameter, the budget included, and chooses new
+   * configurations for their predicted value at the largest budget; RANDOM_SEARCH and
+   * QUASI_RANDOM_SEARCH draw them. Each suggested trial's metadata `sibyl.budget_rung`
+   * gives its budget's place (0 = the smallest). Only for studies of one objective,
+   * without `fidelity`, and not with GRID_SEARCH. `early_stopping` still applies within
+   * a trial, by step. Unset: every parameter is the algorithm's to choose. Fixed at
+   * creation.
    */
   'budgetParameter': (_sibyl_v1_BudgetParameter__Output | null);
   '_seed'?: "seed";
