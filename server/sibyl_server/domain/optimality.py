@@ -9,9 +9,10 @@ from sibyl_server.domain.trial import Trial
 
 
 def is_feasible(spec: StudySpec, metrics: Mapping[str, float]) -> bool:
-    """Whether every outcome constraint holds for these final metric values."""
+    """Whether every outcome constraint holds for these final metric values (a
+    constraint metric that was not reported does not hold)."""
     return all(
-        m.constraint is not None and m.constraint.satisfied(metrics[m.name])
+        m.constraint is not None and m.name in metrics and m.constraint.satisfied(metrics[m.name])
         for m in spec.constraints
     )
 

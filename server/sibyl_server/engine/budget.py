@@ -13,9 +13,10 @@ the budget a column like any other, and chooses configurations at the largest bu
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 
+from sibyl_server.domain.optimality import is_feasible
 from sibyl_server.domain.study import Algorithm, ParameterValue, StudySpec
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
@@ -110,7 +111,7 @@ class BudgetSchedule:
             value = observation.metrics.get(self.objective)
             if rung is None or observation.infeasible or value is None:
                 continue
-            feasible = self.meets_constraints(observation.metrics)
+            feasible = is_feasible(self.spec, observation.metrics)
             ranking = (feasible, self.sign * value, observation.parameters)
             finished.setdefault(rung, []).append(ranking)
         reached = self.reached(request)
@@ -125,14 +126,6 @@ class BudgetSchedule:
                     reached.add(key)
                     due.append((self.at(parameters, rung + 1), rung + 1))
         return due
-
-    def meets_constraints(self, metrics: Mapping[str, float]) -> bool:
-        return all(
-            m.constraint is not None
-            and m.name in metrics
-            and m.constraint.satisfied(metrics[m.name])
-            for m in self.spec.constraints
-        )
 
     def first_budget_for(
         self, parameters: Parameters, reached: set[tuple[int, Configuration]]
