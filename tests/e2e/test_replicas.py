@@ -99,6 +99,9 @@ def _run_workers(replicas: list[ServerProcess], study_id: str) -> None:
         assert trial.metrics["loss"] == reported[trial_id], "no observation lost or altered"
     users = [t for t in stored.values() if t.metadata["sibyl.algorithm"] == "USER"]
     assert len(users) == QUEUED, "every queued trial was handed out"
+    # Each replica's draws continue the study's one Sobol sequence: none is drawn twice.
+    drawn = [t.parameters["x"] for t in stored.values() if t.metadata["sibyl.algorithm"] != "USER"]
+    assert len(set(drawn)) == len(drawn) == BUDGET - QUEUED
     assert study.refresh().state == "COMPLETED"
     for client in clients:
         client.close()

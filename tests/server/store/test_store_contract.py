@@ -250,6 +250,8 @@ def test_measurements_and_final_measurement(store: Store) -> None:
     assert trial.final_measurement == Measurement({"loss": 0.25}, 3, 0.0)
     assert trial.state is TrialState.COMPLETED
     assert trial.lease_expire_time is None
+    with store.transaction(write=True) as tx:
+        assert tx.trial(pk, name.trial(1), lock=True).trial == trial  # read as it is locked
     with pytest.raises(Exception), store.transaction(write=True) as tx:  # noqa: B017
         tx.insert_measurement(trial_pk, Measurement({"loss": 9.0}, step=2))
 

@@ -23,6 +23,12 @@ from sibyl_server.store.sql.errors import insert_row
 from sibyl_server.store.tables import measurements, trials
 
 HELD_STATES = (TrialState.ACTIVE.value, TrialState.STOPPING.value)
+_MEASUREMENT_COLUMNS = (
+    measurements.c.step.label("m_step"),
+    measurements.c.elapsed_seconds.label("m_elapsed_seconds"),
+    measurements.c.metrics.label("m_metrics"),
+)
+"""A measurement's columns beside its trial's, under names of their own."""
 
 
 class SqlTrials:
@@ -43,15 +49,25 @@ class SqlTrials:
             self._connection.execute(insert(trials), rows)
 
     def trial(self, study_pk: int, name: TrialName, *, lock: bool = False) -> TrialRecord:
-        query = select(trials).where(
-            and_(trials.c.study_pk == study_pk, trials.c.number == name.number)
+        # One round trip (every report and completion reads a trial): the trial's row
+        # beside each of its measurements, or once with NULLs when it has none.
+        query = (
+            select(trials, *_MEASUREMENT_COLUMNS)
+            .outerjoin(measurements, measurements.c.trial_pk == trials.c.pk)
+            .where(and_(trials.c.study_pk == study_pk, trials.c.number == name.number))
+            .order_by(measurements.c.step)
         )
         if lock:
-            query = query.with_for_update()
-        row = self._connection.execute(query).first()
-        if row is None:
+            query = query.with_for_update(of=trials)
+        rows = list(self._connection.execute(query))
+        if not rows:
             raise trial_not_found(name)
-        return self._with_measurements([row])[0]
+        series = [
+            Measurement(json.loads(row.m_metrics), row.m_step, row.m_elapsed_seconds)
+            for row in rows
+            if row.m_metrics is not None
+        ]
+        return trial_records(rows[:1], {rows[0].pk: series})[0]
 
     def trial_by_request_id(self, study_pk: int, request_id: str) -> TrialRecord | None:
         query = select(trials).where(
