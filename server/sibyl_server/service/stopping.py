@@ -36,8 +36,7 @@ class StoppingUseCases(StoreUseCases):
         changes.
         """
         with self._store.transaction(write=True) as tx:
-            record = tx.study(name.parent)
-            trial_record = tx.trial(record.pk, name, lock=True)
+            record, trial_record = tx.study_and_trial(name, lock=True)
             trial = trial_record.trial
             if trial.moved_away_from(client_id):
                 return StoppingCheck(True, lease_lost(name).message, trial, lease_lost=True)
@@ -60,8 +59,7 @@ class StoppingUseCases(StoreUseCases):
 
     def stop(self, name: TrialName) -> Trial:
         with self._store.transaction(write=True) as tx:
-            record = tx.study(name.parent)
-            trial_record = tx.trial(record.pk, name, lock=True)
+            record, trial_record = tx.study_and_trial(name, lock=True)
             if trial_record.trial.state is TrialState.STOPPING:
                 return trial_record.trial
             if trial_record.trial.state is not TrialState.ACTIVE:

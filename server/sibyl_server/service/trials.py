@@ -134,7 +134,7 @@ class TrialUseCases(StoreUseCases):
 
     def get_trial(self, name: TrialName) -> Trial:
         with self._store.transaction(write=False) as tx:
-            return tx.trial(tx.study(name.parent).pk, name).trial
+            return tx.study_and_trial(name)[1].trial
 
     def list_trials(
         self,
@@ -288,8 +288,7 @@ def _held_trial(
 ) -> tuple[StudyRecord, TrialRecord]:
     """The study and the trial, locked; LEASE_LOST when `client_id` no longer holds it
     (fencing: a write from a worker whose trial moved on is refused)."""
-    record = tx.study(name.parent)
-    trial_record = tx.trial(record.pk, name, lock=True)
+    record, trial_record = tx.study_and_trial(name, lock=True)
     if trial_record.trial.moved_away_from(client_id):
         raise lease_lost(name)
     return record, trial_record

@@ -220,6 +220,14 @@ class TrialRepository(Protocol):
         """The trial with its measurements, or NotFound; `lock` holds it."""
         ...
 
+    def study_and_trial(
+        self, name: TrialName, *, lock: bool = False
+    ) -> tuple[StudyRecord, TrialRecord]:
+        """The trial's study and the trial with its measurements, in one read (every
+        report and completion needs both); NotFound for the study when it does not
+        exist, else for the trial. `lock` holds the trial, not the study."""
+        ...
+
     def trial_by_request_id(self, study_pk: int, request_id: str) -> TrialRecord | None: ...
 
     def trials(

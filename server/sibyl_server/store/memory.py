@@ -288,6 +288,12 @@ class MemoryTransaction:
                 return self._record(pk)
         raise trial_not_found(name)
 
+    def study_and_trial(
+        self, name: TrialName, *, lock: bool = False
+    ) -> tuple[StudyRecord, TrialRecord]:
+        record = self.study(name.parent)
+        return record, self.trial(record.pk, name, lock=lock)
+
     def trial_by_request_id(self, study_pk: int, request_id: str) -> TrialRecord | None:
         for pk in self._of_study(study_pk):
             if self._t.trials[pk].request_id == request_id:

@@ -256,6 +256,31 @@ def test_measurements_and_final_measurement(store: Store) -> None:
         tx.insert_measurement(trial_pk, Measurement({"loss": 9.0}, step=2))
 
 
+def test_study_and_trial_read_together(store: Store) -> None:
+    pk, name = new_study(store)
+    other_pk, other = new_study(store)
+    _, trial_pk = add_trials(store, pk, [TrialState.ACTIVE, TrialState.ACTIVE])
+    add_trials(store, other_pk, [TrialState.ACTIVE])
+    with store.transaction(write=True) as tx:
+        tx.insert_measurement(trial_pk, Measurement({"loss": 2.0}, step=5))
+        tx.insert_measurement(trial_pk, Measurement({"loss": 3.0}, step=4))
+    for lock in (False, True):
+        with store.transaction(write=lock) as tx:
+            record, trial = tx.study_and_trial(name.trial(2), lock=lock)
+            assert record == tx.study(name)
+            assert trial == tx.trial(pk, name.trial(2))
+            assert [m.step for m in trial.trial.measurements] == [4, 5]
+            assert tx.study_and_trial(other.trial(1))[0].pk == other_pk
+            assert tx.study_and_trial(name.trial(1))[1].trial.measurements == ()
+    with store.transaction(write=False) as tx:
+        with pytest.raises(NotFound, match="trial"):
+            tx.study_and_trial(other.trial(2))
+        with pytest.raises(NotFound, match="study"):
+            tx.study_and_trial(StudyName("team-a", "missing").trial(1))
+        with pytest.raises(NotFound, match="study"):
+            tx.study_and_trial(StudyName("team-b", name.study).trial(1))
+
+
 def test_delete_study_removes_its_trials(store: Store) -> None:
     pk, name = new_study(store)
     add_trials(store, pk, [TrialState.ACTIVE, TrialState.COMPLETED])

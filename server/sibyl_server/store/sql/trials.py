@@ -6,13 +6,14 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, Select, and_, delete, func, insert, select, update
 
-from sibyl_server.domain.errors import Aborted, trial_not_found
+from sibyl_server.domain.errors import Aborted, study_not_found, trial_not_found
 from sibyl_server.domain.names import TrialName
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
 from sibyl_server.store import codec
 from sibyl_server.store.interface import (
+    StudyRecord,
     TrialClaim,
     TrialHistory,
     TrialOutcome,
@@ -20,7 +21,8 @@ from sibyl_server.store.interface import (
     TrialResult,
 )
 from sibyl_server.store.sql.errors import insert_row
-from sibyl_server.store.tables import measurements, trials
+from sibyl_server.store.sql.studies import study_record
+from sibyl_server.store.tables import measurements, studies, trials
 
 HELD_STATES = (TrialState.ACTIVE.value, TrialState.STOPPING.value)
 _MEASUREMENT_COLUMNS = (
@@ -29,6 +31,9 @@ _MEASUREMENT_COLUMNS = (
     measurements.c.metrics.label("m_metrics"),
 )
 """A measurement's columns beside its trial's, under names of their own."""
+_STUDY_PREFIX = "s_"
+_STUDY_COLUMNS = tuple(column.label(_STUDY_PREFIX + column.name) for column in studies.c)
+"""A study's columns beside its trial's, under names of their own."""
 
 
 class SqlTrials:
@@ -49,25 +54,52 @@ class SqlTrials:
             self._connection.execute(insert(trials), rows)
 
     def trial(self, study_pk: int, name: TrialName, *, lock: bool = False) -> TrialRecord:
-        # One round trip (every report and completion reads a trial): the trial's row
-        # beside each of its measurements, or once with NULLs when it has none.
+        # One round trip: the trial's row beside each of its measurements, or once with
+        # NULLs when it has none.
         query = (
             select(trials, *_MEASUREMENT_COLUMNS)
             .outerjoin(measurements, measurements.c.trial_pk == trials.c.pk)
             .where(and_(trials.c.study_pk == study_pk, trials.c.number == name.number))
             .order_by(measurements.c.step)
         )
-        if lock:
-            query = query.with_for_update(of=trials)
-        rows = list(self._connection.execute(query))
+        rows = self._rows(query, lock)
         if not rows:
             raise trial_not_found(name)
-        series = [
-            Measurement(json.loads(row.m_metrics), row.m_step, row.m_elapsed_seconds)
-            for row in rows
-            if row.m_metrics is not None
-        ]
-        return trial_records(rows[:1], {rows[0].pk: series})[0]
+        return _trial_with_measurements(rows)
+
+    def study_and_trial(
+        self, name: TrialName, *, lock: bool = False
+    ) -> tuple[StudyRecord, TrialRecord]:
+        # One round trip for what every report and completion reads first: the study's
+        # columns (under names of their own) beside the trial's and its measurements'.
+        study = name.parent
+        query = (
+            select(*_STUDY_COLUMNS, trials, *_MEASUREMENT_COLUMNS)
+            .join(trials, trials.c.study_pk == studies.c.pk)
+            .outerjoin(measurements, measurements.c.trial_pk == trials.c.pk)
+            .where(
+                and_(
+                    studies.c.team == study.team,
+                    studies.c.study_id == study.study,
+                    trials.c.number == name.number,
+                )
+            )
+            .order_by(measurements.c.step)
+        )
+        rows = self._rows(query, lock)
+        if not rows:
+            exists = select(studies.c.pk).where(
+                and_(studies.c.team == study.team, studies.c.study_id == study.study)
+            )
+            if self._connection.scalar(exists) is None:
+                raise study_not_found(study)
+            raise trial_not_found(name)
+        return study_record(_StudyColumns(rows[0])), _trial_with_measurements(rows)
+
+    def _rows(self, query: Select[Any], lock: bool) -> list[Row[Any]]:
+        if lock:
+            query = query.with_for_update(of=trials)
+        return list(self._connection.execute(query))
 
     def trial_by_request_id(self, study_pk: int, request_id: str) -> TrialRecord | None:
         query = select(trials).where(
@@ -256,6 +288,26 @@ class SqlTrials:
             measurement = Measurement(values, m.step, m.elapsed_seconds)
             by_trial.setdefault(m.trial_pk, []).append(measurement)
         return trial_records(rows, by_trial)
+
+
+def _trial_with_measurements(rows: list[Row[Any]]) -> TrialRecord:
+    """The trial of `rows` (its row repeated beside each measurement's columns)."""
+    series = [
+        Measurement(json.loads(row.m_metrics), row.m_step, row.m_elapsed_seconds)
+        for row in rows
+        if row.m_metrics is not None
+    ]
+    return trial_records(rows[:1], {rows[0].pk: series})[0]
+
+
+class _StudyColumns:
+    """A joined row's study columns under their own names, as `study_record` reads them."""
+
+    def __init__(self, row: Row[Any]) -> None:
+        self._mapping = row._mapping
+
+    def __getattr__(self, column: str) -> Any:
+        return self._mapping[_STUDY_PREFIX + column]
 
 
 def _of_study_in(study_pk: int, states: Collection[TrialState]) -> Any:
