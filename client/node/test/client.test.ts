@@ -308,15 +308,17 @@ test("unknown studies and trials are NOT_FOUND", async () => {
 
 test("every call has a deadline; SuggestTrials has its own", async () => {
   const study = await client.createStudy(uniqueId("s"), SPEC);
-  const hurried = connect(server.address, { team: "node-client-tests", timeoutMs: 1 });
-  const slowSuggest = connect(server.address, { team: "node-client-tests", suggestTimeoutMs: 1 });
+  // A deadline of 0 ms has passed when the call starts: one of 1 ms raced a call on a
+  // warm loopback connection, which can answer within it.
+  const hurried = connect(server.address, { team: "node-client-tests", timeoutMs: 0 });
+  const slowSuggest = connect(server.address, { team: "node-client-tests", suggestTimeoutMs: 0 });
   try {
     const error = await rejection(hurried.getStudy(study.studyId));
     assert.ok(error instanceof DeadlineExceededError);
     assert.equal(error.code, grpc.status.DEADLINE_EXCEEDED);
     const loaded = await slowSuggest.getStudy(study.studyId); // timeoutMs still 30 s
     assert.ok((await rejection(loaded.suggest())) instanceof DeadlineExceededError);
-    const overridden = await rejection(study.suggest(1, { timeoutMs: 1 }));
+    const overridden = await rejection(study.suggest(1, { timeoutMs: 0 }));
     assert.ok(overridden instanceof DeadlineExceededError, "a per-call deadline wins");
   } finally {
     hurried.close();
