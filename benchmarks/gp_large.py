@@ -1,7 +1,9 @@
-"""GP_BANDIT on thousands of trials: the GP fitted on a subset against the exact GP.
+"""GP_BANDIT on thousands of trials: the GP fitted on a subset, a local GP in a trust
+region, and the exact GP.
 
-    python -m benchmarks.gp_large [--sizes 1000 2000] [--steps 15] [--seeds 3]
+    python -m benchmarks.gp_large [--sizes 1000 2000 5000] [--steps 15] [--seeds 3]
                                   [--problems hartmann6 ackley6] [--threads 2]
+                                  [--exact-up-to 2000]
 
 Each run starts from `n` uniformly random trials of a problem (its seed draws them),
 then takes `steps` sequential GP_BANDIT steps through the engine, as a long study's
@@ -10,7 +12,11 @@ steps (median [min, max] over seeds, lower is better) and the seconds per step:
 - subset-400: the default, an exact GP on 400 chosen trials (the best half, the newest
   quarter, a fixed sample of the rest: `engine/gp/data.py::exact_subset`);
 - subset-200: the same choice of 200 trials, half the default's;
-- exact: the GP on every trial.
+- local-400: an exact GP on the 400 trials nearest the best one, the acquisition
+  searched within their bounding box (`large_study_model="local"`,
+  `engine/gp/data.py::local_subset`): a trust region, as in TuRBO;
+- exact: the GP on every trial (up to `--exact-up-to` trials: an exact step on 5,000
+  takes minutes on a CPU).
 Same start, same seeds for every method: a difference is the fit's doing.
 """
 
@@ -20,7 +26,7 @@ import argparse
 import math
 import statistics
 import time
-from typing import Any
+from typing import Any, Literal
 
 from benchmarks.gp.methods import METRIC, sibyl_spec
 from benchmarks.gp.problems import PROBLEMS, Problem
@@ -30,8 +36,13 @@ from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.interface import Observation, SuggestionRequest
 from sibyl_server.engine.options import EngineOptions
 
-METHODS = {"subset-400": 400, "subset-200": 200, "exact": None}
-"""Each method's largest exact fit (None: every trial)."""
+METHODS: dict[str, tuple[int | None, Literal["subset", "local"]]] = {
+    "subset-400": (400, "subset"),
+    "subset-200": (200, "subset"),
+    "local-400": (400, "local"),
+    "exact": (None, "subset"),
+}
+"""Each method's largest exact fit (None: every trial) and its choice above it."""
 
 
 def random_start(problem: Problem, size: int, seed: int) -> list[Observation]:
@@ -51,12 +62,22 @@ def log_regret(problem: Problem, observations: list[Observation]) -> float:
 
 
 def run(
-    problem: Problem, start: list[Observation], seed: int, steps: int, limit: int, threads: int
+    problem: Problem,
+    start: list[Observation],
+    seed: int,
+    steps: int,
+    limit: int,
+    threads: int,
+    model: Literal["subset", "local"] = "subset",
 ) -> tuple[float, float]:
     """Log10 regret after `steps` GP_BANDIT steps from `start`, and seconds per step."""
-    engine = Engine(
-        EngineOptions(device="cpu", torch_threads=threads, max_exact_observations=limit)
+    options = EngineOptions(
+        device="cpu",
+        torch_threads=threads,
+        max_exact_observations=limit,
+        large_study_model=model,
     )
+    engine = Engine(options)
     spec = sibyl_spec(problem, Algorithm.GP_BANDIT, seed)
     completed, state, seconds = list(start), {}, []
     for _ in range(steps):
@@ -71,13 +92,32 @@ def run(
     return log_regret(problem, completed), statistics.median(seconds)
 
 
+def _rows(
+    problem: str, size: int, before: list[float], results: dict[str, list[tuple[float, float]]]
+) -> list[list[Any]]:
+    """One row per method; 'against' is the exact GP where it ran, else subset-400."""
+    reference = results.get("exact") or next(iter(results.values()))
+    rows = []
+    for method, runs in results.items():
+        regrets = [r for r, _ in runs]
+        gap = statistics.median(r - e for (r, _), (e, _) in zip(runs, reference, strict=True))
+        seconds = round(statistics.median(s for _, s in runs), 3)
+        rows.append(
+            [problem, size, method, summary(before), summary(regrets), f"{gap:+.2f}", seconds]
+        )
+    return rows
+
+
 def summary(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} [{min(values):.2f}, {max(values):.2f}]"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000])
+    parser.add_argument(
+        "--exact-up-to", type=int, default=2000, help="largest n the exact GP runs at"
+    )
     parser.add_argument("--steps", type=int, default=15)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--problems", nargs="+", default=["hartmann6", "ackley6"])
@@ -88,7 +128,11 @@ def main(argv: list[str] | None = None) -> None:
         args.sizes, args.steps, args.seeds, args.problems = [60], 2, 1, ["hartmann6"]
     methods = dict(METHODS)
     if args.smoke:
-        methods = {"subset-40": 40, "exact": None}
+        methods = {
+            "subset-40": (40, "subset"),
+            "local-40": (40, "local"),
+            "exact": (None, "subset"),
+        }
     rows: list[list[Any]] = []
     for name in args.problems:
         problem = PROBLEMS[name]
@@ -96,32 +140,28 @@ def main(argv: list[str] | None = None) -> None:
             starts = [random_start(problem, size, seed) for seed in range(args.seeds)]
             before = [log_regret(problem, start) for start in starts]
             results: dict[str, list[tuple[float, float]]] = {}
-            for method, limit in methods.items():
+            for method, (limit, model) in methods.items():
+                if limit is None and size > args.exact_up_to:
+                    continue
                 exact_limit = limit if limit is not None else size + args.steps
                 results[method] = [
-                    run(problem, start, seed, args.steps, exact_limit, args.threads)
+                    run(problem, start, seed, args.steps, exact_limit, args.threads, model)
                     for seed, start in enumerate(starts)
                 ]
                 print(f"{name} n={size} {method}: {results[method]}", flush=True)
-            exact = results["exact"]
-            for method, runs in results.items():
-                regrets = [r for r, _ in runs]
-                gap = statistics.median(r - e for (r, _), (e, _) in zip(runs, exact, strict=True))
-                rows.append(
-                    [name, size, method, summary(before), summary(regrets), f"{gap:+.2f}",
-                     round(statistics.median(s for _, s in runs), 3)]
-                )  # fmt: skip
+            rows += _rows(name, size, before, results)
     preamble = (
         f"GP_BANDIT from n uniformly random trials, then {args.steps} steps, seeds 0-"
         f"{args.seeds - 1}, {args.threads} torch threads, CPU. Cells: median [min, max] over "
-        "seeds of log10 regret of the best trial (lower is better); 'against exact': the "
-        "median over seeds of (this method's regret - the exact GP's), negative = better.\n"
+        "seeds of log10 regret of the best trial (lower is better); 'against': the median "
+        "over seeds of (this method's regret - the exact GP's, or where the exact GP did not "
+        "run (n > --exact-up-to) subset-400's), negative = better.\n"
         f"Command: python -m benchmarks.gp_large --sizes {' '.join(map(str, args.sizes))} "
         f"--steps {args.steps} --seeds {args.seeds} --problems {' '.join(args.problems)} "
-        f"--threads {args.threads}"
+        f"--threads {args.threads} --exact-up-to {args.exact_up_to}"
     )
     headers = (
-        "problem", "n", "method", "start", f"after {args.steps} steps", "against exact",
+        "problem", "n", "method", "start", f"after {args.steps} steps", "against",
         "s per step",
     )  # fmt: skip
     print(preamble)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 AUTO = "auto"
 """A device not resolved yet: CUDA when present, else CPU."""
@@ -30,6 +31,10 @@ class EngineOptions:
         torch_threads: The former name of `cpu_threads`, used when that is 0.
         max_exact_observations: Largest training set fitted exactly; above it a subset
             of this size is used (see gp.data.exact_subset), so a step stays bounded.
+        large_study_model: Which subset above `max_exact_observations`: "subset" (the
+            best half, the newest quarter, a fixed sample of the rest: the global
+            shape) or "local" (the trials nearest the best one, and the acquisition
+            searched within their bounding box: a trust region; gp.data.local_subset).
         num_restarts: Acquisition-optimization restarts for small studies.
         raw_samples: Raw samples that pick those restarts' starting points; 1024 rather
             than 512 finds the narrow peak near the best trial more often
@@ -45,6 +50,7 @@ class EngineOptions:
     cpu_threads: int = 0
     torch_threads: int = 0
     max_exact_observations: int = 400
+    large_study_model: Literal["subset", "local"] = "subset"
     num_restarts: int = 10
     raw_samples: int = 1024
     mc_samples: int = 128

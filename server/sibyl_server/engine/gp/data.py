@@ -84,6 +84,14 @@ class TrainingSet:
 
 
 @dataclass(frozen=True)
+class Region:
+    """A box of the encoded space, per column: where a local model's step searches."""
+
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class StepData:
     """What a model-based step learns from and must stay away from.
 
@@ -92,31 +100,38 @@ class StepData:
         training: The training set.
         x: `n x d` float64 tensor of the training set's encoded trials, on the device.
         x_pending: `p x d` tensor of the pending trials' encodings, or None when none.
+        region: Where to search when the training set is a local one (see
+            `local_subset`); None: everywhere.
     """
 
     encoding: SearchSpaceEncoding
     training: TrainingSet
     x: torch.Tensor
     x_pending: torch.Tensor | None
+    region: Region | None = None
 
     def tensor(self, values: Sequence[object]) -> torch.Tensor:
         """`values` as a float64 tensor on the step's device."""
         return torch.tensor(values, dtype=torch.float64, device=self.x.device)
 
 
-def step_data(request: SuggestionRequest, limit: int, device: torch.device) -> StepData:
-    """Encodes the snapshot: at most `limit` completed trials (see `exact_subset`).
+def step_data(
+    request: SuggestionRequest, limit: int, device: torch.device, local: bool = False
+) -> StepData:
+    """Encodes the snapshot: at most `limit` completed trials (see `exact_subset`, or
+    with `local` `local_subset`).
 
     Raises:
         ValueError: An outcome has fewer than 2 finite values (no GP can be fitted).
     """
     encoding = SearchSpaceEncoding(request.spec.parameters)
-    completed = exact_subset(request.completed, request.spec, limit)
+    chosen = local_subset(request.completed, request.spec, encoding, limit) if local else None
+    completed, region = chosen or (exact_subset(request.completed, request.spec, limit), None)
     training = training_set(request.spec, encoding, completed)
     x = torch.tensor(training.x, dtype=torch.float64, device=device)
     pending = [encoding.encode(p) for p in request.pending]
     x_pending = torch.tensor(pending, dtype=torch.float64, device=device) if pending else None
-    return StepData(encoding, training, x, x_pending)
+    return StepData(encoding, training, x, x_pending, region)
 
 
 def training_set(
@@ -197,6 +212,44 @@ def exact_subset(
     rest = sorted((i for i in range(len(completed)) if i not in chosen), key=sample_rank)
     chosen |= set(rest[: max(limit - len(chosen), 0)])
     return [completed[i] for i in sorted(chosen)]
+
+
+def local_subset(
+    completed: Sequence[Observation],
+    spec: StudySpec,
+    encoding: SearchSpaceEncoding,
+    limit: int,
+) -> tuple[list[Observation], Region] | None:
+    """The `limit` trials nearest the best one and their bounding box (a trust region).
+
+    An exact GP on them resolves the incumbent's neighbourhood as finely as a study
+    of `limit` trials there would, and the step searches only where they are. Distances
+    are Euclidean over columns scaled to [0, 1]. None (the caller keeps `exact_subset`)
+    at most `limit` trials, with several objectives, in a conditional space, or with no
+    finite objective value.
+    """
+    if len(completed) <= limit or len(spec.objectives) > 1 or encoding.is_conditional:
+        return None
+    objective = spec.objective
+    scored = [
+        (objective.sign() * o.metrics[objective.name], i)
+        for i, o in enumerate(completed)
+        if not o.infeasible and math.isfinite(o.metrics.get(objective.name, math.nan))
+    ]
+    if not scored:
+        return None
+    scale = [max(upper, 1.0) for upper in encoding.upper_bounds()]
+    rows = [[v / s for v, s in zip(encoding.encode(o.parameters), scale, strict=True)]
+            for o in completed]  # fmt: skip
+    best = rows[max(scored)[1]]
+    distance = [math.dist(row, best) for row in rows]
+    nearest = sorted(range(len(completed)), key=distance.__getitem__)[:limit]
+    columns = list(zip(*(rows[i] for i in nearest), strict=True))
+    region = Region(
+        tuple(min(c) * s for c, s in zip(columns, scale, strict=True)),
+        tuple(max(c) * s for c, s in zip(columns, scale, strict=True)),
+    )
+    return [completed[i] for i in sorted(nearest)], region
 
 
 def sample_rank(index: int) -> int:

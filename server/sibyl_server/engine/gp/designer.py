@@ -84,7 +84,8 @@ class GpBanditDesigner:
     def _model_based(self, request: SuggestionRequest, state: GpBanditState) -> SuggestionResult:
         fitted_count = min(len(request.completed), self.options.max_exact_observations)
         device = torch.device(self.options.device_for(fitted_count))
-        data = step_data(request, self.options.max_exact_observations, device)
+        local = self.options.large_study_model == "local"
+        data = step_data(request, self.options.max_exact_observations, device, local)
         seed = step_seed(request)
         with (
             torch.random.fork_rng(devices=[device] if device.type == "cuda" else []),
@@ -121,6 +122,7 @@ class GpBanditDesigner:
                     len(data.x),
                     device,
                     fixed=target_columns(request.spec),
+                    region=data.region,
                 ),
             )
             candidates = choose_strategy(context, self.strategies).candidates(context)

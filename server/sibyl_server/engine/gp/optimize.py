@@ -24,6 +24,7 @@ from sibyl_server.engine.gp.acquisition.cached import (
     CachedAnalyticAcquisition,
     gen_candidates_direct,
 )
+from sibyl_server.engine.gp.data import Region
 from sibyl_server.engine.gp.encoding import INACTIVE, SearchSpaceEncoding
 from sibyl_server.engine.options import EngineOptions
 
@@ -38,6 +39,8 @@ class AcquisitionOptimizer:
         observations: Size of the step's training set (large ones get fewer restarts).
         device: Where the candidates are made.
         fixed: Columns held at one encoded value (a budget parameter at its largest).
+        region: A box the continuous columns stay in (a local model's trust region);
+            None: their whole range.
     """
 
     encoding: SearchSpaceEncoding
@@ -45,6 +48,7 @@ class AcquisitionOptimizer:
     observations: int
     device: torch.device
     fixed: Mapping[int, float] = field(default_factory=dict)
+    region: Region | None = None
 
     def maximize(
         self, acquisition: AcquisitionFunction, q: int = 1, start: torch.Tensor | None = None
@@ -62,6 +66,8 @@ class AcquisitionOptimizer:
             dtype=torch.float64,
             device=self.device,
         )
+        if self.region is not None:
+            bounds = self._within_region(bounds)
         if encoding.is_conditional:
             acquisition = ActiveSubspace(acquisition, active_mask(encoding), INACTIVE)
             start = None  # its inactive values are not the optimizer's to move
@@ -74,6 +80,18 @@ class AcquisitionOptimizer:
             else:
                 candidates = self._continuous(acquisition, bounds, q, start)
         return candidates.detach()
+
+    def _within_region(self, bounds: torch.Tensor) -> torch.Tensor:
+        """`bounds` with the continuous columns narrowed to the region (the others take
+        their valid values or stay fixed wherever the region is)."""
+        assert self.region is not None
+        held = {*self.encoding.discrete_dims, *self.encoding.categorical_dims, *self.fixed}
+        narrowed = bounds.clone()
+        for column in range(self.encoding.dims):
+            if column not in held:
+                narrowed[0, column] = self.region.lower[column]
+                narrowed[1, column] = self.region.upper[column]
+        return narrowed
 
     def _mixed(
         self,

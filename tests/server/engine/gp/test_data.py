@@ -3,16 +3,25 @@ that large studies fit."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
 
-from sibyl_server.domain.study import Goal, MetricSpec, OutcomeConstraint
-from sibyl_server.engine.gp.data import exact_subset, sample_rank, step_data, training_set
+from sibyl_server.domain.study import Goal, MetricSpec, OutcomeConstraint, ParameterSpec
+from sibyl_server.engine.gp.data import (
+    Region,
+    exact_subset,
+    local_subset,
+    sample_rank,
+    step_data,
+    training_set,
+)
 from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
 from sibyl_server.engine.gp.warping import warp_objective
 from sibyl_server.engine.interface import Observation, SuggestionRequest
-from tests.server.engine.gp.studies import LOSS, X, gp_spec
+from tests.server.engine.gp.studies import FAST, LOSS, X, conditional_space, gp_spec, suggest
 from tests.server.engine.gp.test_warping import SKEWED
 
 
@@ -107,6 +116,64 @@ def test_one_more_trial_changes_the_subset_by_a_few_trials() -> None:
     after = {id(o) for o in exact_subset(completed, spec, 400)}
     assert len(after) == 400
     assert len(before ^ after) <= 6
+
+
+XY = (ParameterSpec.double("x", 0.0, 1.0), ParameterSpec.double("y", -10.0, 10.0))
+
+
+def _bowl(n: int, seed: int = 0) -> list[Observation]:
+    """`n` uniform trials of a bowl whose best point is (0.3, 2.0)."""
+    rng = np.random.default_rng(seed)
+    return [
+        Observation({"x": float(x), "y": float(y)}, {"loss": (x - 0.3) ** 2 + ((y - 2) / 20) ** 2})
+        for x, y in zip(rng.uniform(size=n), rng.uniform(-10, 10, size=n), strict=True)
+    ]
+
+
+def test_a_local_subset_is_the_trials_nearest_the_best_and_their_box() -> None:
+    spec, completed = gp_spec(XY, LOSS), _bowl(1000)
+    encoding = SearchSpaceEncoding(XY)
+    chosen = local_subset(completed, spec, encoding, 100)
+    assert chosen is not None
+    subset, region = chosen
+    best = min(completed, key=lambda o: o.metrics["loss"])
+    assert len(subset) == 100 and best in subset
+    rows = [encoding.encode(o.parameters) for o in completed]
+
+    def distance(row: list[float]) -> float:
+        return float(np.linalg.norm(np.subtract(row, encoding.encode(best.parameters))))
+
+    farthest_in = max(distance(encoding.encode(o.parameters)) for o in subset)
+    outside = [r for r, o in zip(rows, completed, strict=True) if o not in subset]
+    assert min(distance(r) for r in outside) >= farthest_in  # the nearest, by scaled columns
+    assert all(_inside(encoding.encode(o.parameters), region) for o in subset)
+    assert all(hi - lo < 0.5 for lo, hi in zip(region.lower, region.upper, strict=True))
+
+
+def test_a_local_subset_is_only_for_one_objective_in_a_flat_space() -> None:
+    spec, completed = gp_spec(XY, LOSS), _bowl(300)
+    encoding = SearchSpaceEncoding(XY)
+    assert local_subset(completed, spec, encoding, 300) is None  # small enough for all
+    two = gp_spec(XY, (*LOSS, MetricSpec("cost", Goal.MINIMIZE)))
+    costly = [Observation(o.parameters, {**o.metrics, "cost": 1.0}) for o in completed]
+    assert local_subset(costly, two, encoding, 100) is None
+    space = conditional_space()
+    assert local_subset([], gp_spec(space, LOSS), SearchSpaceEncoding(space), 0) is None
+
+
+def test_a_local_step_suggests_inside_the_trust_region() -> None:
+    spec, completed = gp_spec(XY, LOSS), _bowl(600, seed=1)
+    options = dataclasses.replace(FAST, max_exact_observations=60, large_study_model="local")
+    request = SuggestionRequest(spec, completed, [], 1, 7, {})
+    region = step_data(request, 60, torch.device("cpu"), local=True).region
+    assert region is not None
+    [suggestion] = suggest(spec, completed, options=options).suggestions
+    assert suggestion.metadata.get("sibyl.fallback_reason") is None
+    assert _inside(SearchSpaceEncoding(XY).encode(suggestion.parameters), region)
+
+
+def _inside(point: list[float], region: Region) -> bool:
+    return all(lo <= v <= hi for v, lo, hi in zip(point, region.lower, region.upper, strict=True))
 
 
 def test_the_sample_rank_is_a_fixed_permutation_of_trial_numbers() -> None:

@@ -10,6 +10,7 @@ from botorch.acquisition import AcquisitionFunction
 
 from sibyl_server.domain.study import ParameterSpec
 from sibyl_server.engine.gp.acquisition.cached import CachedLogExpectedImprovement
+from sibyl_server.engine.gp.data import Region
 from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
 from sibyl_server.engine.gp.optimize import AcquisitionOptimizer, ActiveSubspace
 from sibyl_server.engine.interface import METADATA_ALGORITHM
@@ -99,3 +100,29 @@ def test_a_branch_already_measured_is_not_reexplored_through_its_inactive_column
     result = suggest(spec, completed, count=2)
     assert [s.metadata[METADATA_ALGORITHM] for s in result.suggestions] == ["GP_BANDIT"] * 2
     assert [s.parameters["optimizer"] for s in result.suggestions] == ["sgd"] * 2
+
+
+@pytest.mark.filterwarnings("ignore::botorch.exceptions.warnings.BadInitialCandidatesWarning")
+@pytest.mark.parametrize("mixed", [False, True])
+def test_a_region_bounds_the_continuous_columns_only(mixed: bool) -> None:
+    # A local model's trust region: the peak lies outside it, so the optimizer stops at
+    # the region's edge in the continuous columns; the integer column is not narrowed.
+    first = ParameterSpec.integer("n", 0, 4) if mixed else ParameterSpec.double("x", 0.0, 1.0)
+    encoding = SearchSpaceEncoding([first, ParameterSpec.double("y", 0.0, 1.0)])
+    region = Region((0.1, 0.2), (0.3, 0.4))
+    optimizer = AcquisitionOptimizer(encoding, FAST, 20, torch.device("cpu"), region=region)
+    peak = _WidePeak(torch.tensor([1.0, 0.9], dtype=torch.float64))
+    torch.manual_seed(0)
+    [point] = optimizer.maximize(peak, 1).tolist()
+    assert point[1] == pytest.approx(0.4, abs=1e-6)
+    assert point[0] == (pytest.approx(1.0) if mixed else pytest.approx(0.3, abs=1e-6))
+    [unbounded] = AcquisitionOptimizer(encoding, FAST, 20, torch.device("cpu")).maximize(peak, 1)
+    assert unbounded[1].item() == pytest.approx(0.9, abs=1e-3)
+
+
+class _WidePeak(_NarrowPeak):
+    """A smooth peak of width 0.5 at `centre`: its gradient reaches everywhere."""
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        squared = ((X - self.centre) ** 2).sum(dim=-1).squeeze(-1)
+        return torch.exp(-squared / (2 * 0.5**2))
