@@ -78,6 +78,7 @@ PRINTED_ROWS = {
     "benchmarks.gp_scaling": ["| 40 | 30 |"],
     "benchmarks.gp_devices": ["| 40 |"],
     "benchmarks.mixed_step": ["| svc-digits | 12 |"],
+    "benchmarks.mixed_latency": ["| gbr-diabetes |"],
     "benchmarks.fidelity": [
         "| mlp-digits | sibyl-gp-median | ",
         "| mlp-digits | sibyl-fidelity | ",

@@ -81,8 +81,10 @@ class CachedPosterior:
         assert self.profile is not None
         self.categorical = categorical_columns(model.covar_module)
         # Categories are chosen by the optimizer's discrete steps, not along a gradient.
-        self.continuous = torch.ones_like(self.lengthscale)
-        self.continuous[list(self.categorical)] = 0.0
+        continuous = torch.ones_like(self.lengthscale)
+        continuous[list(self.categorical)] = 0.0
+        # d r^2 / dx = 2 (x - x_i) / l^2 on continuous columns: the factor, made once.
+        self.slope_factor = 2 * continuous / self.lengthscale.pow(2)
         self.constant = model.mean_module.constant.detach().reshape(())
         x = model.train_inputs[0].detach()
         y = model.train_targets.detach()
@@ -111,7 +113,7 @@ class CachedPosterior:
         if not with_gradient:
             return Moments(mean, sigma)
         # d k(x, x_i) / dx = slope_i * d r^2 / dx = slope_i * 2 (x - x_i) / l^2
-        d_cross = 2 * difference * self.continuous / self.lengthscale.pow(2)  # over slope_i
+        d_cross = difference * self.slope_factor  # over slope_i
         d_mean = self.scale * torch.einsum("pn,pnd->pd", slope * self.weights.T, d_cross)
         k_inverse_cross = torch.linalg.solve_triangular(self.cholesky.T, solved, upper=True)
         d_variance = (
@@ -303,6 +305,9 @@ def gen_candidates_direct(
     moving[fixed] = 0.0
     options = options or {}
 
+    # Inference mode: no autograd bookkeeping (version counters, views) on the few
+    # dozen small tensor operations of each evaluation, a fifth of their time.
+    @torch.inference_mode()
     def negative(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         value, gradient = acquisition_function.value_and_gradient(
             torch.from_numpy(x).to(like).reshape(-1, dims)
