@@ -188,10 +188,11 @@ def _decode(
     replacements = 0
     for row in candidates.tolist():
         parameters = encoding.decode(row)
-        if without_budget(spec, parameters) in taken:
+        configuration = without_budget(spec, parameters)
+        if configuration in taken:
             replacements += 1
             continue
-        taken.append(without_budget(spec, parameters))
+        taken.append(configuration)
         suggestions.append(Suggestion(parameters, {METADATA_ALGORITHM: GP_BANDIT, **metadata}))
     if replacements:
         # Discrete spaces can round two optima to one point; a repeat would waste a

@@ -81,6 +81,11 @@ class AcquisitionOptimizer:
                 candidates = self._continuous(acquisition, bounds, q, start)
         return candidates.detach()
 
+    @property
+    def fixed_features(self) -> dict[int, float] | None:
+        """`fixed` as BoTorch's optimizers take it (None when nothing is held)."""
+        return dict(self.fixed) or None
+
     def _within_region(self, bounds: torch.Tensor) -> torch.Tensor:
         """`bounds` with the continuous columns narrowed to the region (the others take
         their valid values or stay fixed wherever the region is)."""
@@ -110,7 +115,7 @@ class AcquisitionOptimizer:
             q=q,
             num_restarts=restarts,
             raw_samples=raw_samples,
-            fixed_features=dict(self.fixed) or None,
+            fixed_features=self.fixed_features,
         )
         if start is not None and q == 1:
             held = [*discrete, *categorical, *self.fixed]
@@ -133,7 +138,7 @@ class AcquisitionOptimizer:
                 q=q,
                 num_restarts=restarts,
                 raw_samples=raw_samples,
-                fixed_features=dict(self.fixed) or None,
+                fixed_features=self.fixed_features,
             )
             starts[-1] = start
         candidates, _ = optimize_acqf(
@@ -145,7 +150,7 @@ class AcquisitionOptimizer:
             batch_initial_conditions=starts,
             sequential=q > 1,
             gen_candidates=candidate_generator(acquisition),
-            fixed_features=dict(self.fixed) or None,
+            fixed_features=self.fixed_features,
         )
         return candidates
 
