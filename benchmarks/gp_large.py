@@ -96,7 +96,7 @@ def _rows(
     problem: str, size: int, before: list[float], results: dict[str, list[tuple[float, float]]]
 ) -> list[list[Any]]:
     """One row per method; 'against' is the exact GP where it ran, else subset-400."""
-    reference = results.get("exact") or next(iter(results.values()))
+    reference = results.get("exact") or results.get("subset-400") or next(iter(results.values()))
     rows = []
     for method, runs in results.items():
         regrets = [r for r, _ in runs]

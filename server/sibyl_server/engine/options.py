@@ -57,6 +57,12 @@ class EngineOptions:
     threaded_observations: int = 1000
     cpu_below: int = 0
 
+    def __post_init__(self) -> None:
+        if self.large_study_model not in ("subset", "local"):
+            raise ValueError(
+                f"large_study_model must be 'subset' or 'local', not {self.large_study_model!r}"
+            )
+
     @property
     def resolved(self) -> bool:
         """Whether the device and thread count are settled."""

@@ -281,6 +281,33 @@ def test_study_and_trial_read_together(store: Store) -> None:
             tx.study_and_trial(StudyName("team-b", name.study).trial(1))
 
 
+def test_a_locked_read_that_waited_sees_what_the_holder_committed(store: Store) -> None:
+    """A report that waits for the trial's lock must see the measurement the holder
+    added (on PostgreSQL a join in the locking statement would show its old snapshot)."""
+    pk, name = new_study(store)
+    [trial_pk] = add_trials(store, pk, [TrialState.ACTIVE])
+    with store.transaction(write=True) as tx:
+        tx.insert_measurement(trial_pk, Measurement({"loss": 1.0}, step=1))
+    holding, started = threading.Event(), threading.Event()
+
+    def waiting_reader() -> list[int]:
+        holding.wait(10)
+        started.set()
+        with store.transaction(write=True) as tx:
+            _, record = tx.study_and_trial(name.trial(1), lock=True)
+            return [m.step for m in record.trial.measurements]
+
+    with ThreadPoolExecutor(1) as pool:
+        seen = pool.submit(waiting_reader)
+        with store.transaction(write=True) as tx:
+            tx.study_and_trial(name.trial(1), lock=True)
+            holding.set()
+            started.wait(10)
+            time.sleep(0.3)  # the reader is blocked on the lock (or on the writer slot)
+            tx.insert_measurement(trial_pk, Measurement({"loss": 2.0}, step=2))
+        assert seen.result(timeout=30) == [1, 2]
+
+
 def test_delete_study_removes_its_trials(store: Store) -> None:
     pk, name = new_study(store)
     add_trials(store, pk, [TrialState.ACTIVE, TrialState.COMPLETED])

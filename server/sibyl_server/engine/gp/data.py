@@ -14,6 +14,7 @@ from functools import cached_property
 
 import torch
 
+from sibyl_server.domain.optimality import is_feasible
 from sibyl_server.domain.study import MetricSpec, StudySpec
 from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
 from sibyl_server.engine.gp.warping import warp_objective
@@ -220,13 +221,15 @@ def local_subset(
     encoding: SearchSpaceEncoding,
     limit: int,
 ) -> tuple[list[Observation], Region] | None:
-    """The `limit` trials nearest the best one and their bounding box (a trust region).
+    """The `limit` trials nearest the best feasible one and their bounding box (a trust
+    region).
 
     An exact GP on them resolves the incumbent's neighbourhood as finely as a study
     of `limit` trials there would, and the step searches only where they are. Distances
-    are Euclidean over columns scaled to [0, 1]. None (the caller keeps `exact_subset`)
-    at most `limit` trials, with several objectives, in a conditional space, or with no
-    finite objective value.
+    are Euclidean over the encoded columns (each in [0, 1]), a categorical column
+    counting 1 where the categories differ (they have no order). None (the caller keeps
+    `exact_subset`) at most `limit` trials, with several objectives, in a conditional
+    space, or with no finite objective value that meets every outcome constraint.
     """
     if len(completed) <= limit or len(spec.objectives) > 1 or encoding.is_conditional:
         return None
@@ -234,22 +237,28 @@ def local_subset(
     scored = [
         (objective.sign() * o.metrics[objective.name], i)
         for i, o in enumerate(completed)
-        if not o.infeasible and math.isfinite(o.metrics.get(objective.name, math.nan))
+        if not o.infeasible
+        and math.isfinite(o.metrics.get(objective.name, math.nan))
+        and is_feasible(spec, o.metrics)
     ]
     if not scored:
         return None
-    scale = [max(upper, 1.0) for upper in encoding.upper_bounds()]
-    rows = [[v / s for v, s in zip(encoding.encode(o.parameters), scale, strict=True)]
-            for o in completed]  # fmt: skip
+    rows = [encoding.encode(o.parameters) for o in completed]
     best = rows[max(scored)[1]]
-    distance = [math.dist(row, best) for row in rows]
+    categorical = set(encoding.categorical_dims)
+    distance = [_distance(row, best, categorical) for row in rows]
     nearest = sorted(range(len(completed)), key=distance.__getitem__)[:limit]
     columns = list(zip(*(rows[i] for i in nearest), strict=True))
-    region = Region(
-        tuple(min(c) * s for c, s in zip(columns, scale, strict=True)),
-        tuple(max(c) * s for c, s in zip(columns, scale, strict=True)),
-    )
+    region = Region(tuple(min(c) for c in columns), tuple(max(c) for c in columns))
     return [completed[i] for i in sorted(nearest)], region
+
+
+def _distance(a: Sequence[float], b: Sequence[float], categorical: set[int]) -> float:
+    squares = (
+        float(x != y) if column in categorical else (x - y) ** 2
+        for column, (x, y) in enumerate(zip(a, b, strict=True))
+    )
+    return math.sqrt(sum(squares))
 
 
 def sample_rank(index: int) -> int:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
 
 from sibyl_server.domain.errors import Aborted, study_not_found, trial_not_found
 from sibyl_server.domain.names import TrialName
@@ -25,14 +25,12 @@ from sibyl_server.store.sql.studies import study_record
 from sibyl_server.store.tables import measurements, studies, trials
 
 HELD_STATES = (TrialState.ACTIVE.value, TrialState.STOPPING.value)
-_MEASUREMENT_COLUMNS = (
-    measurements.c.step.label("m_step"),
-    measurements.c.elapsed_seconds.label("m_elapsed_seconds"),
-    measurements.c.metrics.label("m_metrics"),
-)
-"""A measurement's columns beside its trial's, under names of their own."""
 _STUDY_PREFIX = "s_"
-_STUDY_COLUMNS = tuple(column.label(_STUDY_PREFIX + column.name) for column in studies.c)
+_STUDY_COLUMNS = tuple(
+    column.label(_STUDY_PREFIX + column.name)
+    for column in studies.c
+    if column.name not in ("engine_state", "request_id")  # study_record reads neither
+)
 """A study's columns beside its trial's, under names of their own."""
 
 
@@ -54,29 +52,28 @@ class SqlTrials:
             self._connection.execute(insert(trials), rows)
 
     def trial(self, study_pk: int, name: TrialName, *, lock: bool = False) -> TrialRecord:
-        # One round trip: the trial's row beside each of its measurements, or once with
-        # NULLs when it has none.
-        query = (
-            select(trials, *_MEASUREMENT_COLUMNS)
-            .outerjoin(measurements, measurements.c.trial_pk == trials.c.pk)
-            .where(and_(trials.c.study_pk == study_pk, trials.c.number == name.number))
-            .order_by(measurements.c.step)
+        query = select(trials).where(
+            and_(trials.c.study_pk == study_pk, trials.c.number == name.number)
         )
-        rows = self._rows(query, lock)
-        if not rows:
+        if lock:
+            query = query.with_for_update()
+        row = self._connection.execute(query).first()
+        if row is None:
             raise trial_not_found(name)
-        return _trial_with_measurements(rows)
+        return self._with_measurements([row])[0]
 
     def study_and_trial(
         self, name: TrialName, *, lock: bool = False
     ) -> tuple[StudyRecord, TrialRecord]:
-        # One round trip for what every report and completion reads first: the study's
-        # columns (under names of their own) beside the trial's and its measurements'.
+        # What every report and completion reads first: the study's columns (under names
+        # of their own) beside the trial's, one row. Its measurements come in a second
+        # statement, not in the same join: under READ COMMITTED a locking read that
+        # waited returns the trial's newest row but the joined rows of its snapshot,
+        # which would miss the measurements the lock's previous holder committed.
         study = name.parent
         query = (
-            select(*_STUDY_COLUMNS, trials, *_MEASUREMENT_COLUMNS)
+            select(*_STUDY_COLUMNS, trials)
             .join(trials, trials.c.study_pk == studies.c.pk)
-            .outerjoin(measurements, measurements.c.trial_pk == trials.c.pk)
             .where(
                 and_(
                     studies.c.team == study.team,
@@ -84,22 +81,18 @@ class SqlTrials:
                     trials.c.number == name.number,
                 )
             )
-            .order_by(measurements.c.step)
         )
-        rows = self._rows(query, lock)
-        if not rows:
+        if lock:
+            query = query.with_for_update(of=trials)
+        row = self._connection.execute(query).first()
+        if row is None:
             exists = select(studies.c.pk).where(
                 and_(studies.c.team == study.team, studies.c.study_id == study.study)
             )
             if self._connection.scalar(exists) is None:
                 raise study_not_found(study)
             raise trial_not_found(name)
-        return study_record(_StudyColumns(rows[0])), _trial_with_measurements(rows)
-
-    def _rows(self, query: Select[Any], lock: bool) -> list[Row[Any]]:
-        if lock:
-            query = query.with_for_update(of=trials)
-        return list(self._connection.execute(query))
+        return study_record(_StudyColumns(row)), self._with_measurements([row])[0]
 
     def trial_by_request_id(self, study_pk: int, request_id: str) -> TrialRecord | None:
         query = select(trials).where(
@@ -288,16 +281,6 @@ class SqlTrials:
             measurement = Measurement(values, m.step, m.elapsed_seconds)
             by_trial.setdefault(m.trial_pk, []).append(measurement)
         return trial_records(rows, by_trial)
-
-
-def _trial_with_measurements(rows: list[Row[Any]]) -> TrialRecord:
-    """The trial of `rows` (its row repeated beside each measurement's columns)."""
-    series = [
-        Measurement(json.loads(row.m_metrics), row.m_step, row.m_elapsed_seconds)
-        for row in rows
-        if row.m_metrics is not None
-    ]
-    return trial_records(rows[:1], {rows[0].pk: series})[0]
 
 
 class _StudyColumns:

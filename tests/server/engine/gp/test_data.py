@@ -21,7 +21,15 @@ from sibyl_server.engine.gp.data import (
 from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
 from sibyl_server.engine.gp.warping import warp_objective
 from sibyl_server.engine.interface import Observation, SuggestionRequest
-from tests.server.engine.gp.studies import FAST, LOSS, X, conditional_space, gp_spec, suggest
+from tests.server.engine.gp.studies import (
+    FAST,
+    LOSS,
+    X,
+    conditional_space,
+    gp_spec,
+    observe,
+    suggest,
+)
 from tests.server.engine.gp.test_warping import SKEWED
 
 
@@ -154,22 +162,76 @@ def test_a_local_subset_is_only_for_one_objective_in_a_flat_space() -> None:
     spec, completed = gp_spec(XY, LOSS), _bowl(300)
     encoding = SearchSpaceEncoding(XY)
     assert local_subset(completed, spec, encoding, 300) is None  # small enough for all
+    assert local_subset(completed, spec, encoding, 299) is not None
     two = gp_spec(XY, (*LOSS, MetricSpec("cost", Goal.MINIMIZE)))
     costly = [Observation(o.parameters, {**o.metrics, "cost": 1.0}) for o in completed]
     assert local_subset(costly, two, encoding, 100) is None
     space = conditional_space()
-    assert local_subset([], gp_spec(space, LOSS), SearchSpaceEncoding(space), 0) is None
+    conditional = gp_spec(space, LOSS)
+    measured = observe(conditional, lambda p: {"loss": 1.0}, 40)
+    assert local_subset(measured, conditional, SearchSpaceEncoding(space), 20) is None
 
 
-def test_a_local_step_suggests_inside_the_trust_region() -> None:
+def test_a_local_subset_centres_on_the_best_trial_that_meets_the_constraints() -> None:
+    bounded = MetricSpec("memory", constraint=OutcomeConstraint(upper_bound=0.5))
+    spec = gp_spec(XY, (*LOSS, bounded))
+    encoding = SearchSpaceEncoding(XY)
+    # Memory grows with x: the bowl's best points (x near 0.3) break the bound.
+    completed = [
+        Observation(o.parameters, {**o.metrics, "memory": 0.8 - o.parameters["x"]})
+        for o in _bowl(500)
+    ]
+    chosen = local_subset(completed, spec, encoding, 50)
+    assert chosen is not None
+    feasible = [o for o in completed if o.metrics["memory"] <= 0.5]
+    best = min(feasible, key=lambda o: o.metrics["loss"])
+    assert best in chosen[0] and best.parameters["x"] >= 0.3
+    over = [Observation(o.parameters, {**o.metrics, "memory": 0.9}) for o in completed]
+    assert local_subset(over, spec, encoding, 50) is None  # nothing feasible to centre on
+
+
+def test_categories_are_equally_far_whatever_their_index() -> None:
+    space = (ParameterSpec.double("x", 0.0, 1.0), ParameterSpec.categorical("c", ["a", "b", "z"]))
+    spec, encoding = gp_spec(space, LOSS), SearchSpaceEncoding(space)
+    best = Observation({"x": 0.5, "c": "a"}, {"loss": 0.0})
+    near_b = [Observation({"x": 0.5, "c": "b"}, {"loss": 1.0})]
+    near_z = [Observation({"x": 0.5, "c": "z"}, {"loss": 1.0})]
+    far = [Observation({"x": 0.0, "c": "a"}, {"loss": 1.0})] * 2  # 0.5 away, same category
+    # One of "b" and "z" in the subset with the best and the two far trials: whichever
+    # comes first, as both are 1 away; "z" (index 2) is not farther than "b" (index 1).
+    for first, second in ((near_z, near_b), (near_b, near_z)):
+        chosen = local_subset([best, *far, *first, *second], spec, encoding, 4)
+        assert chosen is not None and first[0] in chosen[0] and second[0] not in chosen[0]
+
+
+def test_a_local_step_searches_the_trust_region(monkeypatch: pytest.MonkeyPatch) -> None:
     spec, completed = gp_spec(XY, LOSS), _bowl(600, seed=1)
     options = dataclasses.replace(FAST, max_exact_observations=60, large_study_model="local")
     request = SuggestionRequest(spec, completed, [], 1, 7, {})
     region = step_data(request, 60, torch.device("cpu"), local=True).region
     assert region is not None
+    # Imported here: importing the optimizer before the engine's package has loaded
+    # runs into the acquisition package's import of it.
+    from sibyl_server.engine.gp.optimize import AcquisitionOptimizer
+
+    searched: list[Region | None] = []
+    maximize = AcquisitionOptimizer.maximize
+
+    def recorded(self: AcquisitionOptimizer, *args: object, **kwargs: object) -> torch.Tensor:
+        searched.append(self.region)
+        return maximize(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(AcquisitionOptimizer, "maximize", recorded)
     [suggestion] = suggest(spec, completed, options=options).suggestions
+    assert searched == [region]
     assert suggestion.metadata.get("sibyl.fallback_reason") is None
-    assert _inside(SearchSpaceEncoding(XY).encode(suggestion.parameters), region)
+    point = SearchSpaceEncoding(XY).encode(suggestion.parameters)
+    assert all(
+        lo - 1e-9 <= v <= hi + 1e-9
+        for v, lo, hi in zip(point, region.lower, region.upper, strict=True)
+    )
+    with pytest.raises(ValueError, match="large_study_model"):
+        dataclasses.replace(FAST, large_study_model="Local")  # type: ignore[arg-type]
 
 
 def _inside(point: list[float], region: Region) -> bool:
