@@ -19,6 +19,7 @@ from sibyl_server.engine.gp.data import (
     training_set,
 )
 from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
+from sibyl_server.engine.gp.optimize import AcquisitionOptimizer
 from sibyl_server.engine.gp.warping import warp_objective
 from sibyl_server.engine.interface import Observation, SuggestionRequest
 from tests.server.engine.gp.studies import (
@@ -210,10 +211,6 @@ def test_a_local_step_searches_the_trust_region(monkeypatch: pytest.MonkeyPatch)
     request = SuggestionRequest(spec, completed, [], 1, 7, {})
     region = step_data(request, 60, torch.device("cpu"), local=True).region
     assert region is not None
-    # Imported here: importing the optimizer before the engine's package has loaded
-    # runs into the acquisition package's import of it.
-    from sibyl_server.engine.gp.optimize import AcquisitionOptimizer
-
     searched: list[Region | None] = []
     maximize = AcquisitionOptimizer.maximize
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import torch
 from botorch.models.model import Model
 
 from sibyl_server.domain.study import StudySpec
 from sibyl_server.engine.gp.data import StepData, TrainingSet
-from sibyl_server.engine.gp.optimize import AcquisitionOptimizer
+
+if TYPE_CHECKING:  # gp/optimize.py imports this package: no import at run time
+    from sibyl_server.engine.gp.optimize import AcquisitionOptimizer
 
 
 @dataclass(frozen=True)
