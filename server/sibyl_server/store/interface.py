@@ -223,7 +223,7 @@ class TrialRepository(Protocol):
     def study_and_trial(
         self, name: TrialName, *, lock: bool = False
     ) -> tuple[StudyRecord, TrialRecord]:
-        """The trial's study and the trial with its measurements, in one read (every
+        """The trial's study and the trial with its measurements, read together (every
         report and completion needs both); NotFound for the study when it does not
         exist, else for the trial. `lock` holds the trial, not the study."""
         ...

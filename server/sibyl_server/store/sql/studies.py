@@ -41,9 +41,7 @@ class SqlStudies:
         return StudyRecord(insert_row(self._connection, studies, values, exists), study, "")
 
     def study(self, name: StudyName, *, lock: bool = False) -> StudyRecord:
-        query = select(studies).where(
-            and_(studies.c.team == name.team, studies.c.study_id == name.study)
-        )
+        query = select(studies).where(named(name))
         if lock:
             # FOR NO KEY UPDATE: trial inserts (which take KEY SHARE on the study) still pass.
             query = query.with_for_update(key_share=True)
@@ -118,6 +116,11 @@ def _study_columns(changes: StudyChanges) -> dict[str, Any]:
     if changes.display_name is not None:
         columns["display_name"] = changes.display_name
     return columns
+
+
+def named(name: StudyName) -> Any:
+    """The condition that selects the study `name` (its team and id)."""
+    return and_(studies.c.team == name.team, studies.c.study_id == name.study)
 
 
 def study_record(row: Row[Any]) -> StudyRecord:

@@ -21,7 +21,7 @@ from sibyl_server.store.interface import (
     TrialResult,
 )
 from sibyl_server.store.sql.errors import insert_row
-from sibyl_server.store.sql.studies import study_record
+from sibyl_server.store.sql.studies import named, study_record
 from sibyl_server.store.tables import measurements, studies, trials
 
 HELD_STATES = (TrialState.ACTIVE.value, TrialState.STOPPING.value)
@@ -74,22 +74,13 @@ class SqlTrials:
         query = (
             select(*_STUDY_COLUMNS, trials)
             .join(trials, trials.c.study_pk == studies.c.pk)
-            .where(
-                and_(
-                    studies.c.team == study.team,
-                    studies.c.study_id == study.study,
-                    trials.c.number == name.number,
-                )
-            )
+            .where(and_(named(study), trials.c.number == name.number))
         )
         if lock:
             query = query.with_for_update(of=trials)
         row = self._connection.execute(query).first()
         if row is None:
-            exists = select(studies.c.pk).where(
-                and_(studies.c.team == study.team, studies.c.study_id == study.study)
-            )
-            if self._connection.scalar(exists) is None:
+            if self._connection.scalar(select(studies.c.pk).where(named(study))) is None:
                 raise study_not_found(study)
             raise trial_not_found(name)
         return study_record(_StudyColumns(row)), self._with_measurements([row])[0]
