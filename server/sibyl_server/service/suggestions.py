@@ -267,7 +267,7 @@ class SuggestionUseCase:
 
     def _read_snapshot(self, name: StudyName, wanted: int) -> _Snapshot:
         with self._store.transaction(write=False) as tx:
-            record = tx.study(name)
+            record, engine_state = tx.study_and_engine_state(name)
             _check_active(record)
             left = budget_left(record.study.spec, record.study.trial_count)
             count = wanted if left is None else min(wanted, left)
@@ -284,7 +284,7 @@ class SuggestionUseCase:
                 ),
                 count=count,
                 seed=record.study.spec.seed or 0,
-                state=tx.engine_state(record.pk),
+                state=engine_state,
                 priors=prior_observations(tx, record.study) if with_history else [],
                 fidelity_points=(
                     fidelity_points(tx, record.pk, record.study.spec) if with_history else []
@@ -310,8 +310,10 @@ class SuggestionUseCase:
                     tx.quotas(name.team), name.team, record.study.trial_count, len(suggestions)
                 )
                 suggestions = suggestions[:allowed]
-            trials = _insert_trials(tx, record, suggestions, owners, now)
-            tx.update_study(record.pk, now, StudyChanges(engine_state=result.state))
+            saved = StudyChanges(engine_state=result.state)
+            trials = _insert_trials(tx, record, suggestions, owners, now, saved)
+            if not trials:
+                tx.update_study(record.pk, now, saved)
             reason = GRID_EXHAUSTED if result.exhausted else ""
             trial_count = record.study.trial_count + len(trials)
             return trials, self._mark_exhausted_in(tx, record, trial_count, reason, now)
@@ -416,11 +418,14 @@ def _insert_trials(
     suggestions: list[Suggestion],
     owners: list[str],
     now: float,
+    changes: StudyChanges,
 ) -> list[Trial]:
+    """Inserts the suggestions as trials, the i-th for the worker `owners[i]`; the
+    statement that numbers them also makes `changes` to the study."""
     if not suggestions:
         return []
     spec = record.study.spec
-    first = tx.allocate_trial_numbers(record.pk, len(suggestions))
+    first = tx.allocate_trial_numbers(record.pk, len(suggestions), changes, now)
     trials = []
     for offset, (suggestion, client_id) in enumerate(zip(suggestions, owners, strict=False)):
         trial = Trial(

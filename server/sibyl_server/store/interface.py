@@ -196,11 +196,16 @@ class StudyRepository(Protocol):
 
     def update_study(self, study_pk: int, now: float, changes: StudyChanges) -> None: ...
 
-    def engine_state(self, study_pk: int) -> dict[str, Any]: ...
+    def study_and_engine_state(self, name: StudyName) -> tuple[StudyRecord, dict[str, Any]]:
+        """The study (or NotFound) and its engine's stored state, in one read."""
+        ...
 
-    def allocate_trial_numbers(self, study_pk: int, count: int) -> int:
+    def allocate_trial_numbers(
+        self, study_pk: int, count: int, changes: StudyChanges | None = None, now: float = 0.0
+    ) -> int:
         """Reserves `count` trial numbers and returns the first; they stay unique and
-        dense across concurrent transactions (a rollback returns them)."""
+        dense across concurrent transactions (a rollback returns them). `changes`, if
+        given, are made to the study at `now` in the same statement."""
         ...
 
     def count_studies(self, team: str, state: StudyState) -> int: ...

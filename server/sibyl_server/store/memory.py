@@ -222,13 +222,18 @@ class MemoryTransaction:
         if changes.engine_state is not None:
             row.engine_state = _json_copy(changes.engine_state)
 
-    def engine_state(self, study_pk: int) -> dict[str, Any]:
-        return _json_copy(self._t.studies[study_pk].engine_state)
+    def study_and_engine_state(self, name: StudyName) -> tuple[StudyRecord, dict[str, Any]]:
+        record = self.study(name)
+        return record, _json_copy(self._t.studies[record.pk].engine_state)
 
-    def allocate_trial_numbers(self, study_pk: int, count: int) -> int:
+    def allocate_trial_numbers(
+        self, study_pk: int, count: int, changes: StudyChanges | None = None, now: float = 0.0
+    ) -> int:
         row = self._t.studies[study_pk]
         first = row.study.trial_count + 1
         row.study = dataclasses.replace(row.study, trial_count=row.study.trial_count + count)
+        if changes is not None:
+            self.update_study(study_pk, now, changes)
         return first
 
     def count_studies(self, team: str, state: StudyState) -> int:

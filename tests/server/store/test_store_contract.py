@@ -320,13 +320,29 @@ def test_delete_study_removes_its_trials(store: Store) -> None:
 
 
 def test_engine_state_round_trip(store: Store) -> None:
-    pk, _ = new_study(store)
+    pk, name = new_study(store)
     state = {"quasi_random": {"position": 12}, "gp": {"lengthscales": [0.1, 2.5]}}
     with store.transaction(write=True) as tx:
-        assert tx.engine_state(pk) == {}
+        record, saved = tx.study_and_engine_state(name)
+        assert (record.pk, saved) == (pk, {})
         tx.update_study(pk, 2.0, StudyChanges(engine_state=state))
     with store.transaction(write=False) as tx:
-        assert tx.engine_state(pk) == state
+        assert tx.study_and_engine_state(name)[1] == state
+
+
+def test_allocating_numbers_can_save_changes_in_the_same_statement(store: Store) -> None:
+    pk, name = new_study(store)
+    state = {"quasi_random": {"position": 3}}
+    with store.transaction(write=True) as tx:
+        assert tx.allocate_trial_numbers(pk, 2, StudyChanges(engine_state=state), 7.0) == 1
+        assert tx.allocate_trial_numbers(pk, 1) == 3
+    with store.transaction(write=False) as tx:
+        record, saved = tx.study_and_engine_state(name)
+    assert saved == state
+    assert record.study.trial_count == 3
+    assert record.study.update_time == 7.0
+    with pytest.raises(NotFound), store.transaction(write=False) as tx:
+        tx.study_and_engine_state(StudyName(name.team, "missing"))
 
 
 def test_study_lock_is_exclusive_between_holders(store: Store) -> None:

@@ -41,6 +41,13 @@ class SqlStudies:
         return StudyRecord(insert_row(self._connection, studies, values, exists), study, "")
 
     def study(self, name: StudyName, *, lock: bool = False) -> StudyRecord:
+        return study_record(self._study_row(name, lock))
+
+    def study_and_engine_state(self, name: StudyName) -> tuple[StudyRecord, dict[str, Any]]:
+        row = self._study_row(name, lock=False)
+        return study_record(row), json.loads(row.engine_state or "{}")
+
+    def _study_row(self, name: StudyName, lock: bool) -> Row[Any]:
         query = select(studies).where(named(name))
         if lock:
             # FOR NO KEY UPDATE: trial inserts (which take KEY SHARE on the study) still pass.
@@ -48,7 +55,7 @@ class SqlStudies:
         row = self._connection.execute(query).first()
         if row is None:
             raise study_not_found(name)
-        return study_record(row)
+        return row
 
     def study_by_request_id(self, team: str, request_id: str) -> StudyRecord | None:
         query = select(studies).where(
@@ -71,23 +78,19 @@ class SqlStudies:
         self._connection.execute(delete(studies).where(studies.c.pk == study_pk))
 
     def update_study(self, study_pk: int, now: float, changes: StudyChanges) -> None:
-        values = _study_columns(changes)
-        values["update_time"] = codec.to_micros(now)
+        values = _changed_columns(changes, now)
         self._connection.execute(update(studies).where(studies.c.pk == study_pk).values(values))
 
-    def engine_state(self, study_pk: int) -> dict[str, Any]:
-        text = self._connection.scalar(
-            select(studies.c.engine_state).where(studies.c.pk == study_pk)
-        )
-        return json.loads(text or "{}")
-
-    def allocate_trial_numbers(self, study_pk: int, count: int) -> int:
+    def allocate_trial_numbers(
+        self, study_pk: int, count: int, changes: StudyChanges | None = None, now: float = 0.0
+    ) -> int:
         # The row stays locked until the transaction ends: concurrent allocations on
         # one study queue up.
+        values = {} if changes is None else _changed_columns(changes, now)
         query = (
             update(studies)
             .where(studies.c.pk == study_pk)
-            .values(trial_count=studies.c.trial_count + count)
+            .values(trial_count=studies.c.trial_count + count, **values)
             .returning(studies.c.trial_count)
         )
         last = self._connection.execute(query).scalar_one()
@@ -100,9 +103,9 @@ class SqlStudies:
         return int(self._connection.scalar(query) or 0)
 
 
-def _study_columns(changes: StudyChanges) -> dict[str, Any]:
-    """The columns a change sets, in their stored form."""
-    columns: dict[str, Any] = {}
+def _changed_columns(changes: StudyChanges, now: float) -> dict[str, Any]:
+    """The columns a change at `now` sets, in their stored form."""
+    columns: dict[str, Any] = {"update_time": codec.to_micros(now)}
     if changes.state is not None:
         columns["state"] = changes.state.value
     if changes.state_reason is not None:
