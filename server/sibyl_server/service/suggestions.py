@@ -166,9 +166,9 @@ class SuggestionUseCase:
     ) -> tuple[list[Trial], StudyRecord]:
         now = self._clock()
         with self._store.transaction(write=True) as tx:
-            record = tx.study(name)
+            record, quotas = tx.study_and_quotas(name)
             _check_active(record)
-            check_suggest_rate(tx, tx.quotas(name.team), name.team, now)
+            check_suggest_rate(tx, quotas, name.team, now)
             lease = now + record.study.spec.lease_seconds
             held = tx.held_or_abandoned(record.pk, client_id, now)
             own = [
@@ -300,14 +300,14 @@ class SuggestionUseCase:
         now = self._clock()
         with self._store.transaction(write=True) as tx:
             # Re-read under the row lock: a concurrent CreateTrial may have used budget.
-            record = tx.study(name, lock=True)
+            record, quotas = tx.study_and_quotas(name, lock=True)
             _check_active(record)
             left = budget_left(record.study.spec, record.study.trial_count)
             suggestions = result.suggestions[: len(owners)]
             suggestions = suggestions if left is None else suggestions[:left]
             if suggestions:
                 allowed = trials_allowed(
-                    tx.quotas(name.team), name.team, record.study.trial_count, len(suggestions)
+                    quotas, name.team, record.study.trial_count, len(suggestions)
                 )
                 suggestions = suggestions[:allowed]
             saved = StudyChanges(engine_state=result.state)

@@ -74,7 +74,7 @@ class TrialUseCases(StoreUseCases):
     def create_trial(self, parent: StudyName, new: NewTrial, request_id: str = "") -> Trial:
         now = self._clock()
         with self._store.transaction(write=True) as tx:
-            record = tx.study(parent)
+            record, quotas = tx.study_and_quotas(parent)
             if request_id:
                 existing = tx.trial_by_request_id(record.pk, request_id)
                 if existing is not None:
@@ -85,7 +85,7 @@ class TrialUseCases(StoreUseCases):
                     f"study {parent} takes no more trials ({record.exhausted_reason})",
                     reason="STUDY_EXHAUSTED",
                 )
-            trials_allowed(tx.quotas(parent.team), parent.team, record.study.trial_count, 1)
+            trials_allowed(quotas, parent.team, record.study.trial_count, 1)
             number = tx.allocate_trial_numbers(record.pk, 1)
             trial = dataclasses.replace(trial, number=number)
             trial_pk = tx.insert_trial(record.pk, trial, request_id or None)

@@ -196,6 +196,14 @@ class StudyRepository(Protocol):
 
     def update_study(self, study_pk: int, now: float, changes: StudyChanges) -> None: ...
 
+    def study_and_quotas(
+        self, name: StudyName, *, lock: bool = False
+    ) -> tuple[StudyRecord, TeamQuotas]:
+        """The study (or NotFound, `lock` as in `study`) and its team's quotas, in one
+        read. Under `lock`, a read that waited for the study's row gets the row as its
+        holder left it, and the quotas as they were when the read began."""
+        ...
+
     def study_and_engine_state(self, name: StudyName) -> tuple[StudyRecord, dict[str, Any]]:
         """The study (or NotFound) and its engine's stored state, in one read."""
         ...

@@ -222,6 +222,11 @@ class MemoryTransaction:
         if changes.engine_state is not None:
             row.engine_state = _json_copy(changes.engine_state)
 
+    def study_and_quotas(
+        self, name: StudyName, *, lock: bool = False
+    ) -> tuple[StudyRecord, TeamQuotas]:
+        return self.study(name, lock=lock), self.quotas(name.team)
+
     def study_and_engine_state(self, name: StudyName) -> tuple[StudyRecord, dict[str, Any]]:
         record = self.study(name)
         return record, _json_copy(self._t.studies[record.pk].engine_state)

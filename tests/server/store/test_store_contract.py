@@ -15,6 +15,7 @@ import pytest
 from sibyl_server.domain.errors import Aborted, AlreadyExists, NotFound, Unavailable
 from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import Goal, MetricSpec, ParameterSpec, Study, StudySpec, StudyState
+from sibyl_server.domain.team import Team, TeamQuotas
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
 from sibyl_server.store import MEMORY_URL, Store, open_store
 from sibyl_server.store.interface import StudyChanges, TrialClaim, TrialOutcome
@@ -328,6 +329,22 @@ def test_engine_state_round_trip(store: Store) -> None:
         tx.update_study(pk, 2.0, StudyChanges(engine_state=state))
     with store.transaction(write=False) as tx:
         assert tx.study_and_engine_state(name)[1] == state
+
+
+def test_a_study_is_read_with_its_teams_quotas(store: Store) -> None:
+    team = "q-" + uuid.uuid4().hex[:8]
+    quotas = TeamQuotas(max_trials_per_study=7, max_suggest_requests_per_second=2.5)
+    pk, name = new_study(store, team)
+    _, other = new_study(store, team + "-none")  # a team without a record: no quotas
+    with store.transaction(write=True) as tx:
+        tx.insert_team(Team(team, quotas))
+    for lock in (False, True):
+        with store.transaction(write=lock) as tx:
+            record, read = tx.study_and_quotas(name, lock=lock)
+            assert (record.pk, record.name, read) == (pk, name, quotas)
+            assert tx.study_and_quotas(other, lock=lock)[1] == TeamQuotas()
+            with pytest.raises(NotFound):
+                tx.study_and_quotas(StudyName(team, "missing"), lock=lock)
 
 
 def test_allocating_numbers_can_save_changes_in_the_same_statement(store: Store) -> None:

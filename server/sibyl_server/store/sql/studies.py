@@ -10,10 +10,11 @@ from sqlalchemy import Connection, Row, and_, delete, func, select, update
 from sibyl_server.domain.errors import AlreadyExists, study_not_found
 from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import Study, StudyState
+from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.store import codec
 from sibyl_server.store.interface import StudyChanges, StudyRecord
 from sibyl_server.store.sql.errors import insert_row
-from sibyl_server.store.tables import studies
+from sibyl_server.store.tables import studies, teams
 
 
 class SqlStudies:
@@ -42,6 +43,22 @@ class SqlStudies:
 
     def study(self, name: StudyName, *, lock: bool = False) -> StudyRecord:
         return study_record(self._study_row(name, lock))
+
+    def study_and_quotas(
+        self, name: StudyName, *, lock: bool = False
+    ) -> tuple[StudyRecord, TeamQuotas]:
+        query = (
+            select(studies, teams.c.quotas.label("team_quotas"))
+            .select_from(studies.outerjoin(teams, teams.c.team == studies.c.team))
+            .where(named(name))
+        )
+        if lock:  # the study's row only: the team's stays free to other calls
+            query = query.with_for_update(key_share=True, of=studies)
+        row = self._connection.execute(query).first()
+        if row is None:
+            raise study_not_found(name)
+        quotas = codec.quotas_from_json(row.team_quotas) if row.team_quotas else TeamQuotas()
+        return study_record(row), quotas
 
     def study_and_engine_state(self, name: StudyName) -> tuple[StudyRecord, dict[str, Any]]:
         row = self._study_row(name, lock=False)
