@@ -170,7 +170,8 @@ class SuggestionUseCase:
             _check_active(record)
             check_suggest_rate(tx, quotas, name.team, now)
             lease = now + record.study.spec.lease_seconds
-            held = tx.held_or_abandoned(record.pk, client_id, now)
+            claimable = tx.claimable(record.pk, client_id, now, queued=count)
+            held = [r for r in claimable if r.trial.state is not TrialState.REQUESTED]
             own = [
                 r
                 for r in held
@@ -186,10 +187,10 @@ class SuggestionUseCase:
             )
             claimed = [dataclasses.replace(r.trial, lease_expire_time=lease) for r in own[:count]]
             if len(claimed) < count:
-                queued = tx.trials(
-                    record.pk, states=(TrialState.REQUESTED,), limit=count - len(claimed)
+                queued = [r for r in claimable if r.trial.state is TrialState.REQUESTED]
+                claimed += _take_over(
+                    tx, queued[: count - len(claimed)], TrialState.REQUESTED, client_id, lease, now
                 )
-                claimed += _take_over(tx, queued, TrialState.REQUESTED, client_id, lease, now)
             expired = [
                 r
                 for r in held

@@ -263,8 +263,11 @@ class TrialRepository(Protocol):
         """Learning curves of the trials in `states`, by number."""
         ...
 
-    def held_or_abandoned(self, study_pk: int, client_id: str, now: float) -> list[TrialRecord]:
-        """ACTIVE and STOPPING trials `client_id` holds or whose lease expired, by number."""
+    def claimable(
+        self, study_pk: int, client_id: str, now: float, queued: int = 0
+    ) -> list[TrialRecord]:
+        """ACTIVE and STOPPING trials `client_id` holds or whose lease expired, then the
+        first `queued` REQUESTED trials; each group by number."""
         ...
 
     def count_trials(self, study_pk: int, states: Collection[TrialState]) -> int: ...

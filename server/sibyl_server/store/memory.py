@@ -345,12 +345,15 @@ class MemoryTransaction:
             if states
         ]
 
-    def held_or_abandoned(self, study_pk: int, client_id: str, now: float) -> list[TrialRecord]:
-        return [
+    def claimable(
+        self, study_pk: int, client_id: str, now: float, queued: int = 0
+    ) -> list[TrialRecord]:
+        held = [
             record
             for record in self.trials(study_pk, states=ACTIVE_STATES)
             if record.trial.client_id == client_id or _expired(record.trial, now)
         ]
+        return held + (self.trials(study_pk, states=(TrialState.REQUESTED,))[:queued])
 
     def count_trials(self, study_pk: int, states: Collection[TrialState]) -> int:
         return sum(

@@ -136,9 +136,9 @@ def test_trial_filters(store: Store) -> None:
         assert [r.trial.number for r in tx.trials(pk)] == [1, 2, 3, 4]
         active = tx.trials(pk, states=(TrialState.ACTIVE,))
         assert [r.trial.number for r in active] == [1, 3, 4]
-        held = tx.held_or_abandoned(pk, "w1", now=200.0)
+        held = tx.claimable(pk, "w1", now=200.0)
         assert [r.trial.number for r in held] == [1, 3, 4]  # 1 and 4: lease ended at 100
-        held = tx.held_or_abandoned(pk, "w1", now=50.0)
+        held = tx.claimable(pk, "w1", now=50.0)
         assert [r.trial.number for r in held] == [3]
         assert [r.trial.number for r in tx.trials(pk, after_number=2, limit=1)] == [3]
         assert tx.count_trials(pk, (TrialState.ACTIVE, TrialState.REQUESTED)) == 3
@@ -329,6 +329,22 @@ def test_engine_state_round_trip(store: Store) -> None:
         tx.update_study(pk, 2.0, StudyChanges(engine_state=state))
     with store.transaction(write=False) as tx:
         assert tx.study_and_engine_state(name)[1] == state
+
+
+def test_claimable_trials_are_the_held_then_the_first_queued(store: Store) -> None:
+    pk, _ = new_study(store)
+    states = [TrialState.REQUESTED, TrialState.ACTIVE, TrialState.REQUESTED]
+    states += [TrialState.COMPLETED, TrialState.REQUESTED, TrialState.ACTIVE]
+    add_trials(store, pk, states)  # numbers 1-6; the ACTIVE ones' leases end at 100
+    with store.transaction(write=False) as tx:
+
+        def claimable(now: float, queued: int = 0) -> list[int]:
+            return [r.trial.number for r in tx.claimable(pk, "nobody", now, queued)]
+
+        assert claimable(200.0, queued=2) == [2, 6, 1, 3]
+        assert claimable(200.0, queued=9) == [2, 6, 1, 3, 5]
+        assert claimable(50.0, queued=1) == [1]
+        assert claimable(50.0) == []
 
 
 def test_a_study_is_read_with_its_teams_quotas(store: Store) -> None:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, select, union_all, update
 
 from sibyl_server.domain.errors import Aborted, study_not_found, trial_not_found
 from sibyl_server.domain.names import TrialName
@@ -158,21 +158,30 @@ class SqlTrials:
             for row in rows
         ]
 
-    def held_or_abandoned(self, study_pk: int, client_id: str, now: float) -> list[TrialRecord]:
+    def claimable(
+        self, study_pk: int, client_id: str, now: float, queued: int = 0
+    ) -> list[TrialRecord]:
         # One query for what SuggestTrials hands back or takes over first.
         cutoff = codec.to_micros(now)
-        query = (
-            select(trials)
-            .where(
-                and_(
-                    trials.c.study_pk == study_pk,
-                    trials.c.state.in_(HELD_STATES),
-                    (trials.c.client_id == client_id) | (trials.c.lease_expire_time < cutoff),
-                )
+        query: Any = select(trials).where(
+            and_(
+                trials.c.study_pk == study_pk,
+                trials.c.state.in_(HELD_STATES),
+                (trials.c.client_id == client_id) | (trials.c.lease_expire_time < cutoff),
             )
-            .order_by(trials.c.number)
         )
-        return self._with_measurements(list(self._connection.execute(query)))
+        if queued:
+            # A subquery: SQLite takes no LIMIT on a part of a compound SELECT.
+            first = (
+                select(trials)
+                .where(_of_study_in(study_pk, (TrialState.REQUESTED,)))
+                .order_by(trials.c.number)
+                .limit(queued)
+                .subquery()
+            )
+            query = union_all(query, select(first))
+        rows = sorted(self._connection.execute(query), key=_queued_last)
+        return self._with_measurements(rows)
 
     def count_trials(self, study_pk: int, states: Collection[TrialState]) -> int:
         query = select(func.count()).where(_of_study_in(study_pk, states))
@@ -331,6 +340,10 @@ def _trial_record(
         update_time=codec.from_micros(row.update_time) or 0.0,
     )
     return TrialRecord(row.pk, trial, row.request_id)
+
+
+def _queued_last(row: Row[Any]) -> tuple[bool, int]:
+    return row.state == TrialState.REQUESTED.value, row.number
 
 
 def _trial_row(study_pk: int, trial: Trial, request_id: str | None) -> dict[str, Any]:
