@@ -146,6 +146,10 @@ def test_quotas_answer_resource_exhausted_naming_the_quota(
         with pytest.raises(sibyl.ResourceExhaustedError) as caught:
             first.suggest(count=1, client_id="b")
         assert caught.value.metadata["quota"] == "max_trials_per_study"
+        with pytest.raises(sibyl.ResourceExhaustedError) as caught:
+            first.add_trial({"x": 0.5}, {"y": 1.0})
+        assert caught.value.metadata["quota"] == "max_trials_per_study"
+        assert len(list(first.trials())) == 3, "the refused trial left nothing behind"
         time.sleep(1.0 - time.time() % 1.0)
         third = client.get_study("s2")
         calls = [third.suggest(client_id="c") for _ in range(2)]

@@ -426,7 +426,7 @@ def _insert_trials(
     if not suggestions:
         return []
     spec = record.study.spec
-    first = tx.allocate_trial_numbers(record.pk, len(suggestions), changes, now)
+    first = tx.allocate_trial_numbers(record.pk, len(suggestions), (now, changes))
     trials = []
     for offset, (suggestion, client_id) in enumerate(zip(suggestions, owners, strict=False)):
         trial = Trial(

@@ -85,8 +85,10 @@ class TrialUseCases(StoreUseCases):
                     f"study {parent} takes no more trials ({record.exhausted_reason})",
                     reason="STUDY_EXHAUSTED",
                 )
-            trials_allowed(quotas, parent.team, record.study.trial_count, 1)
             number = tx.allocate_trial_numbers(record.pk, 1)
+            # Checked against the number just taken under the row's lock: a count read
+            # before it would let two concurrent calls both pass at the quota's edge.
+            trials_allowed(quotas, parent.team, number - 1, 1)
             trial = dataclasses.replace(trial, number=number)
             trial_pk = tx.insert_trial(record.pk, trial, request_id or None)
             for measurement in trial.measurements:

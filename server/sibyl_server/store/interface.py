@@ -209,11 +209,11 @@ class StudyRepository(Protocol):
         ...
 
     def allocate_trial_numbers(
-        self, study_pk: int, count: int, changes: StudyChanges | None = None, now: float = 0.0
+        self, study_pk: int, count: int, changes_at: tuple[float, StudyChanges] | None = None
     ) -> int:
         """Reserves `count` trial numbers and returns the first; they stay unique and
-        dense across concurrent transactions (a rollback returns them). `changes`, if
-        given, are made to the study at `now` in the same statement."""
+        dense across concurrent transactions (a rollback returns them). `changes_at`
+        (when, what), if given, are made to the study in the same statement."""
         ...
 
     def count_studies(self, team: str, state: StudyState) -> int: ...

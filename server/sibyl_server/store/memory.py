@@ -232,13 +232,13 @@ class MemoryTransaction:
         return record, _json_copy(self._t.studies[record.pk].engine_state)
 
     def allocate_trial_numbers(
-        self, study_pk: int, count: int, changes: StudyChanges | None = None, now: float = 0.0
+        self, study_pk: int, count: int, changes_at: tuple[float, StudyChanges] | None = None
     ) -> int:
         row = self._t.studies[study_pk]
         first = row.study.trial_count + 1
         row.study = dataclasses.replace(row.study, trial_count=row.study.trial_count + count)
-        if changes is not None:
-            self.update_study(study_pk, now, changes)
+        if changes_at is not None:
+            self.update_study(study_pk, *changes_at)
         return first
 
     def count_studies(self, team: str, state: StudyState) -> int:
@@ -353,7 +353,7 @@ class MemoryTransaction:
             for record in self.trials(study_pk, states=ACTIVE_STATES)
             if record.trial.client_id == client_id or _expired(record.trial, now)
         ]
-        return held + (self.trials(study_pk, states=(TrialState.REQUESTED,))[:queued])
+        return held + self.trials(study_pk, states=(TrialState.REQUESTED,))[: max(queued, 0)]
 
     def count_trials(self, study_pk: int, states: Collection[TrialState]) -> int:
         return sum(

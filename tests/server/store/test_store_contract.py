@@ -309,6 +309,30 @@ def test_a_locked_read_that_waited_sees_what_the_holder_committed(store: Store) 
         assert seen.result(timeout=30) == [1, 2]
 
 
+def test_a_locked_study_read_that_waited_sees_the_holders_trial_count(store: Store) -> None:
+    """The write of a suggestion checks the budget on the count it reads under the lock:
+    a read that waited must see the numbers the holder took."""
+    pk, name = new_study(store)
+    holding, started = threading.Event(), threading.Event()
+
+    def waiting_reader() -> int:
+        holding.wait(10)
+        started.set()
+        with store.transaction(write=True) as tx:
+            record, _ = tx.study_and_quotas(name, lock=True)
+            return record.study.trial_count
+
+    with ThreadPoolExecutor(1) as pool:
+        seen = pool.submit(waiting_reader)
+        with store.transaction(write=True) as tx:
+            tx.study_and_quotas(name, lock=True)
+            holding.set()
+            started.wait(10)
+            time.sleep(0.3)  # the reader is blocked on the lock (or on the writer slot)
+            tx.allocate_trial_numbers(pk, 3)
+        assert seen.result(timeout=30) == 3
+
+
 def test_delete_study_removes_its_trials(store: Store) -> None:
     pk, name = new_study(store)
     add_trials(store, pk, [TrialState.ACTIVE, TrialState.COMPLETED])
@@ -367,7 +391,7 @@ def test_allocating_numbers_can_save_changes_in_the_same_statement(store: Store)
     pk, name = new_study(store)
     state = {"quasi_random": {"position": 3}}
     with store.transaction(write=True) as tx:
-        assert tx.allocate_trial_numbers(pk, 2, StudyChanges(engine_state=state), 7.0) == 1
+        assert tx.allocate_trial_numbers(pk, 2, (7.0, StudyChanges(engine_state=state))) == 1
         assert tx.allocate_trial_numbers(pk, 1) == 3
     with store.transaction(write=False) as tx:
         record, saved = tx.study_and_engine_state(name)

@@ -99,11 +99,11 @@ class SqlStudies:
         self._connection.execute(update(studies).where(studies.c.pk == study_pk).values(values))
 
     def allocate_trial_numbers(
-        self, study_pk: int, count: int, changes: StudyChanges | None = None, now: float = 0.0
+        self, study_pk: int, count: int, changes_at: tuple[float, StudyChanges] | None = None
     ) -> int:
         # The row stays locked until the transaction ends: concurrent allocations on
         # one study queue up.
-        values = {} if changes is None else _changed_columns(changes, now)
+        values = {} if changes_at is None else _changed_columns(changes_at[1], changes_at[0])
         query = (
             update(studies)
             .where(studies.c.pk == study_pk)
