@@ -171,6 +171,7 @@ class SuggestionUseCase:
             check_suggest_rate(tx, quotas, name.team, now)
             lease = now + record.study.spec.lease_seconds
             claimable = tx.claimable(record.pk, client_id, now, queued=count)
+            queued = [r for r in claimable if r.trial.state is TrialState.REQUESTED]
             held = [r for r in claimable if r.trial.state is not TrialState.REQUESTED]
             own = [
                 r
@@ -187,7 +188,6 @@ class SuggestionUseCase:
             )
             claimed = [dataclasses.replace(r.trial, lease_expire_time=lease) for r in own[:count]]
             if len(claimed) < count:
-                queued = [r for r in claimable if r.trial.state is TrialState.REQUESTED]
                 claimed += _take_over(
                     tx, queued[: count - len(claimed)], TrialState.REQUESTED, client_id, lease, now
                 )

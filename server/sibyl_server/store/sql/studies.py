@@ -47,16 +47,7 @@ class SqlStudies:
     def study_and_quotas(
         self, name: StudyName, *, lock: bool = False
     ) -> tuple[StudyRecord, TeamQuotas]:
-        query = (
-            select(studies, teams.c.quotas.label("team_quotas"))
-            .select_from(studies.outerjoin(teams, teams.c.team == studies.c.team))
-            .where(named(name))
-        )
-        if lock:  # the study's row only: the team's stays free to other calls
-            query = query.with_for_update(key_share=True, of=studies)
-        row = self._connection.execute(query).first()
-        if row is None:
-            raise study_not_found(name)
+        row = self._study_row(name, lock, with_quotas=True)
         quotas = codec.quotas_from_json(row.team_quotas) if row.team_quotas else TeamQuotas()
         return study_record(row), quotas
 
@@ -64,11 +55,19 @@ class SqlStudies:
         row = self._study_row(name, lock=False)
         return study_record(row), json.loads(row.engine_state or "{}")
 
-    def _study_row(self, name: StudyName, lock: bool) -> Row[Any]:
-        query = select(studies).where(named(name))
+    def _study_row(self, name: StudyName, lock: bool, with_quotas: bool = False) -> Row[Any]:
+        """The study's row; `with_quotas` adds its team's (`team_quotas`, None without a
+        team record)."""
+        query = select(studies)
+        if with_quotas:
+            query = select(studies, teams.c.quotas.label("team_quotas")).select_from(
+                studies.outerjoin(teams, teams.c.team == studies.c.team)
+            )
+        query = query.where(named(name))
         if lock:
-            # FOR NO KEY UPDATE: trial inserts (which take KEY SHARE on the study) still pass.
-            query = query.with_for_update(key_share=True)
+            # FOR NO KEY UPDATE: trial inserts (which take KEY SHARE on the study) still
+            # pass. OF studies: a joined team's row stays free to other calls.
+            query = query.with_for_update(key_share=True, of=studies)
         row = self._connection.execute(query).first()
         if row is None:
             raise study_not_found(name)
@@ -103,7 +102,7 @@ class SqlStudies:
     ) -> int:
         # The row stays locked until the transaction ends: concurrent allocations on
         # one study queue up.
-        values = {} if changes_at is None else _changed_columns(changes_at[1], changes_at[0])
+        values = {} if changes_at is None else _changed_columns(changes_at[1], now=changes_at[0])
         query = (
             update(studies)
             .where(studies.c.pk == study_pk)
