@@ -2,8 +2,8 @@
 
 Continuous columns are optimized by L-BFGS-B from raw-sample starts; integer, discrete
 and categorical columns only take their valid values (BoTorch's alternating mixed
-optimizer). In conditional spaces the acquisition is evaluated with each point's
-inactive columns at their fixed encoding (`ActiveSubspace`).
+optimizer, with the steps of gp/mixed.py). In conditional spaces the acquisition is
+evaluated with each point's inactive columns at their fixed encoding (`ActiveSubspace`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import Any
 
 import torch
 from botorch.acquisition import AcquisitionFunction
-from botorch.generation.gen import gen_candidates_scipy
-from botorch.optim import optimize_acqf, optimize_mixed
+from botorch.optim import optimize_acqf
 from botorch.optim.initializers import gen_batch_initial_conditions
 from botorch.optim.optimize_mixed import optimize_acqf_mixed_alternating
 from gpytorch import settings as gpytorch_settings
 
+from sibyl_server.engine.gp import mixed  # noqa: F401  (puts its steps in BoTorch's optimizer)
 from sibyl_server.engine.gp.acquisition.cached import (
     CachedAnalyticAcquisition,
     gen_candidates_direct,
@@ -158,42 +158,6 @@ class AcquisitionOptimizer:
 def candidate_generator(acquisition: AcquisitionFunction) -> Callable[..., Any] | None:
     """The closed-form L-BFGS-B for cached analytic acquisitions; else BoTorch's default."""
     return gen_candidates_direct if isinstance(acquisition, CachedAnalyticAcquisition) else None
-
-
-def mixed_step_candidates(
-    initial_conditions: torch.Tensor, acquisition_function: AcquisitionFunction, **arguments: Any
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """The generator of the mixed optimizer's continuous steps: the closed-form L-BFGS-B
-    for cached analytic acquisitions (one point per start, no linear constraints),
-    else BoTorch's `gen_candidates_scipy`.
-
-    `optimize_acqf_mixed_alternating` takes no generator of its own; it alternates some
-    12 continuous steps per suggestion, and on a mixed space at 40 trials autograd and
-    feature fixing around each evaluation were about a fifth of the step
-    (docs/engine.md#cached-acquisition).
-    """
-    direct = (
-        isinstance(acquisition_function, CachedAnalyticAcquisition)
-        and initial_conditions.dim() == 3
-        and initial_conditions.shape[1] == 1
-        and not any(arguments.get(key) for key in NOT_DIRECT)
-    )
-    generator = gen_candidates_direct if direct else gen_candidates_scipy
-    return generator(initial_conditions, acquisition_function, **arguments)
-
-
-NOT_DIRECT = (
-    "inequality_constraints",
-    "equality_constraints",
-    "nonlinear_inequality_constraints",
-    "timeout_sec",
-)
-"""What `gen_candidates_direct` does not do: such calls keep `gen_candidates_scipy`."""
-
-# The mixed optimizer's continuous steps call the generator it imported by name; the
-# dispatch above keeps every other acquisition on BoTorch's own. Set once, at import.
-assert optimize_mixed.gen_candidates_scipy is gen_candidates_scipy, "BoTorch moved its name"
-optimize_mixed.gen_candidates_scipy = mixed_step_candidates
 
 
 def better_from(

@@ -19,7 +19,7 @@ from botorch.optim import optimize_acqf, optimize_mixed
 from botorch.optim.optimize_mixed import optimize_acqf_mixed_alternating
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
-from sibyl_server.engine.gp import optimize as optimize_module
+from sibyl_server.engine.gp import mixed as mixed_module
 from sibyl_server.engine.gp.acquisition import cached as cached_module
 from sibyl_server.engine.gp.acquisition.analytic import believe
 from sibyl_server.engine.gp.acquisition.cached import (
@@ -27,8 +27,8 @@ from sibyl_server.engine.gp.acquisition.cached import (
     CachedLogExpectedImprovement,
     gen_candidates_direct,
 )
+from sibyl_server.engine.gp.mixed import mixed_step_candidates
 from sibyl_server.engine.gp.model import surrogate
-from sibyl_server.engine.gp.optimize import mixed_step_candidates
 
 
 def fitted(
@@ -152,7 +152,7 @@ def test_mixed_steps_find_the_point_botorchs_generator_finds(
         return gen_candidates_direct(*args, **kwargs)
 
     monkeypatch.setattr(cached_module, "gen_candidates_direct", counted)
-    monkeypatch.setattr(optimize_module, "gen_candidates_direct", counted)
+    monkeypatch.setattr(mixed_module, "gen_candidates_direct", counted)
     for generator in (mixed_step_candidates, gen_candidates_scipy):
         optimize_mixed.gen_candidates_scipy = generator
         try:
