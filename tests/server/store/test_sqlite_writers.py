@@ -1,12 +1,14 @@
-"""SQLite's writers of one process queue on a lock of the process, not on SQLite's
-busy handler (which sleeps up to 100 ms between tries)."""
+"""SQLite's writers of one process queue on a lock of the process, first come first
+served, not on SQLite's busy handler (which sleeps up to 100 ms between tries)."""
 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from sibyl_server.store import open_store
+from sibyl_server.store.database import FifoLock
 from sibyl_server.store.sql import SqlStore
 
 
@@ -15,7 +17,7 @@ def test_a_write_transaction_holds_the_writer_lock_and_a_read_does_not(tmp_path:
     assert isinstance(store, SqlStore)
     store.migrate()
     writers = store.database.writers
-    assert isinstance(writers, type(threading.Lock()))
+    assert isinstance(writers, FifoLock)
     with store.transaction(write=False) as tx:
         tx.ping()
         assert not writers.locked()
@@ -45,3 +47,53 @@ def test_writers_of_several_threads_all_commit(tmp_path: Path) -> None:
     assert sorted(done) == list(range(8))
     assert not store.database.writers.locked()  # type: ignore[attr-defined]
     store.close()
+
+
+def test_the_writer_lock_goes_to_waiters_in_the_order_they_came() -> None:
+    lock = FifoLock()
+    order: list[int] = []
+
+    def take(i: int) -> None:
+        with lock:
+            order.append(i)
+
+    threads = [threading.Thread(target=take, args=(i,)) for i in range(6)]
+    with lock:
+        for count, thread in enumerate(threads, start=1):
+            thread.start()
+            while lock.waiting < count:  # each is queued before the next starts
+                time.sleep(0.001)
+    for thread in threads:
+        thread.join(timeout=10)
+    assert order == list(range(6))
+    assert not lock.locked() and lock.waiting == 0
+
+
+def test_a_lock_with_no_waiters_is_free_after_its_holder_leaves() -> None:
+    lock = FifoLock()
+    with lock:
+        assert lock.locked()
+    assert not lock.locked()
+    with lock:  # taken again at once, no waiter to hand it to
+        assert lock.locked()
+
+
+def test_a_holder_that_asks_again_queues_behind_the_waiter() -> None:
+    """The release hands the lock over: the leaving holder cannot take it back first,
+    as it can a `threading.Lock` (it still runs while the waiter wakes)."""
+    lock = FifoLock()
+    order: list[str] = []
+
+    def wait_for_it() -> None:
+        with lock:
+            order.append("waiter")
+
+    waiter = threading.Thread(target=wait_for_it)
+    with lock:
+        waiter.start()
+        while lock.waiting < 1:
+            time.sleep(0.001)
+    with lock:
+        order.append("holder")
+    waiter.join(timeout=10)
+    assert order == ["waiter", "holder"]
