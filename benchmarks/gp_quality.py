@@ -1,4 +1,4 @@
-"""GP_BANDIT against the alternatives: regret after 10/25/50/100 evaluations, latency, batches.
+"""GP_BANDIT against the alternatives: regret after 10/25/50/100/200 evaluations, latency, batches.
 
 Every method runs every problem with the same seeds and budget in one run (a process
 pool, one torch thread per run). Each finished run is appended to
@@ -40,7 +40,7 @@ from benchmarks.gp.problems import PROBLEMS, Problem
 from benchmarks.runs import load_runs, run_in_pool
 from benchmarks.tables import DEFAULT_BUDGET, RESULTS, budget_table_name, save_table
 
-CHECKPOINTS = (10, 25, 50, 100)
+CHECKPOINTS = (10, 25, 50, 100, 200)
 BATCH_PROBLEMS = ("branin", "hartmann6", "svc-digits")
 PARALLEL_MODES = {
     "sibyl batch": "sibyl-gp",
