@@ -49,8 +49,21 @@ class FifoLock:
             gate = threading.Lock()
             gate.acquire()
             self._waiting.append(gate)
-        gate.acquire()  # opened by the holder that hands the lock over
+        try:
+            gate.acquire()  # opened by the holder that hands the lock over
+        except BaseException:  # interrupted while waiting: leave the queue
+            self._leave(gate)
+            raise
         return self
+
+    def _leave(self, gate: threading.Lock) -> None:
+        """Takes a waiter's `gate` out of the queue; if the lock was already handed to
+        it, hands it on instead, so that no later waiter waits for a thread that left."""
+        with self._mutex:
+            if gate in self._waiting:
+                self._waiting.remove(gate)
+                return
+        self.__exit__()
 
     def __exit__(self, *_: object) -> None:
         with self._mutex:

@@ -3,9 +3,12 @@ served, not on SQLite's busy handler (which sleeps up to 100 ms between tries)."
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from sibyl_server.store import open_store
 from sibyl_server.store.database import FifoLock
@@ -97,3 +100,44 @@ def test_a_holder_that_asks_again_queues_behind_the_waiter() -> None:
         order.append("holder")
     waiter.join(timeout=10)
     assert order == ["waiter", "holder"]
+
+
+class Interrupted(Exception):
+    """Raised by the test's signal handler in the thread waiting for the lock."""
+
+
+def test_a_waiter_interrupted_in_the_queue_leaves_it() -> None:
+    """A signal that ends a wait (SIGINT's KeyboardInterrupt, say) must not leave the
+    waiter's place in the queue: the lock would be handed to nobody."""
+    lock = FifoLock()
+    holder_may_leave = threading.Event()
+
+    def hold() -> None:
+        with lock:
+            holder_may_leave.wait(10)
+
+    def interrupt(main: int) -> None:
+        while lock.waiting < 1:
+            time.sleep(0.001)
+        signal.pthread_kill(main, signal.SIGUSR1)
+
+    def raise_interrupted(*_: object) -> None:
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGUSR1, raise_interrupted)
+    try:
+        holder = threading.Thread(target=hold)
+        holder.start()
+        while not lock.locked():
+            time.sleep(0.001)
+        threading.Thread(target=interrupt, args=(threading.get_ident(),)).start()
+        with pytest.raises(Interrupted), lock:
+            pass
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert lock.waiting == 0
+    holder_may_leave.set()
+    holder.join(timeout=10)
+    assert not lock.locked()
+    with lock:  # free for the next writer
+        assert lock.locked()

@@ -23,7 +23,6 @@ from botorch.acquisition import AcquisitionFunction
 from botorch.generation.gen import gen_candidates_scipy
 from botorch.optim import optimize_mixed
 from botorch.optim.optimize import OptimizeAcqfInputs
-from botorch.optim.optimize_mixed import MAX_BATCH_SIZE, MAX_DISCRETE_VALUES, MAX_ITER_DISCRETE
 
 from sibyl_server.engine.gp.acquisition.cached import (
     CachedAnalyticAcquisition,
@@ -39,7 +38,8 @@ change the point suggested."""
 STOP_AFTER_SHARE_CONVERGED = 0.9
 """The alternation ends once this share of the starts has stopped (BoTorch's module
 constant, 1.0: every start). One slow start otherwise kept nine finished ones waiting
-for up to six more rounds, each costing as much as a round of all ten."""
+for up to six more rounds, each costing as much as a round of all ten. With fewer than
+ten starts (studies of over 100 trials, `EngineOptions.restarts_for`) it means all."""
 
 
 def mixed_step_candidates(
@@ -95,12 +95,12 @@ def discrete_step(
         return BOTORCH_STEP(opt_inputs, discrete_dims, cat_dims, current_x)
     options = opt_inputs.options or {}
     tolerance = options.get("tol", optimize_mixed.CONVERGENCE_TOL)
-    chunk = options.get("init_batch_limit", MAX_BATCH_SIZE)
+    chunk = options.get("init_batch_limit", optimize_mixed.MAX_BATCH_SIZE)
     acquisition = opt_inputs.acq_function
     with torch.no_grad():
         values = acquisition(current_x.unsqueeze(1))
         going = torch.arange(len(current_x), device=current_x.device)
-        for _ in range(options.get("maxiter_discrete", MAX_ITER_DISCRETE)):
+        for _ in range(options.get("maxiter_discrete", optimize_mixed.MAX_ITER_DISCRETE)):
             if len(going) == 0:
                 break
             neighbours, valid = neighbours_of(current_x[going], discrete_dims, cat_dims)
@@ -121,7 +121,8 @@ def batchable(opt_inputs: OptimizeAcqfInputs, cat_dims: Mapping[int, Sequence[fl
     """Whether `discrete_step` computes BoTorch's step here: no linear constraints to
     filter neighbours by, and no categorical column BoTorch would sample values of."""
     constrained = opt_inputs.inequality_constraints or opt_inputs.equality_constraints
-    sampled = any(len(values) > MAX_DISCRETE_VALUES for values in cat_dims.values())
+    most = optimize_mixed.MAX_DISCRETE_VALUES
+    sampled = any(len(values) > most for values in cat_dims.values())
     return not constrained and not sampled
 
 
@@ -140,10 +141,12 @@ def neighbours_of(
     blocks = []
     for column, categories in cat_dims.items():
         block = x.unsqueeze(1).repeat(1, len(categories), 1)
-        block[:, :, column] = torch.as_tensor(categories).to(x)
+        block[:, :, column] = torch.as_tensor(categories, dtype=x.dtype, device=x.device)
         blocks.append(block)
     for column, allowed in discrete_dims.items():
-        values = torch.as_tensor(allowed).to(x)
+        # In x's dtype from the start: values like 5/9 must stay exactly what BoTorch
+        # (and the encoding) hold, not pass through the default float32.
+        values = torch.as_tensor(allowed, dtype=x.dtype, device=x.device)
         nearest = (x[:, column, None] - values).abs().argmin(-1)
         for step in (-1, 1):
             block = x.unsqueeze(1).clone()

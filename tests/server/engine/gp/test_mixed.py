@@ -8,6 +8,7 @@ import warnings
 
 import pytest
 import torch
+from botorch.acquisition import AcquisitionFunction
 from botorch.fit import fit_gpytorch_mll
 from botorch.generation.gen import gen_candidates_scipy
 from botorch.optim import optimize_mixed
@@ -131,3 +132,26 @@ def test_install_restores_botorch_and_back() -> None:
     finally:
         install()
     assert optimize_mixed.discrete_step is discrete_step
+
+
+class TowardsFiveNinths(AcquisitionFunction):
+    """-(x_1 - 5/9)^2: each discrete step moves a start one value towards 5/9."""
+
+    def __init__(self) -> None:
+        super().__init__(model=None)  # type: ignore[arg-type]
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        return -((X[..., 0, 1] - 5 / 9) ** 2)
+
+
+def test_discrete_values_stay_exactly_the_allowed_ones() -> None:
+    """Allowed values float32 cannot hold (an integer 0..9 encoded as k / 9) come back
+    bit for bit as BoTorch's step gives them."""
+    allowed = {1: [k / 9 for k in range(10)]}
+    bounds = torch.tensor([[0.0, 0.0], [1.0, 1.0]], dtype=torch.float64)
+    options = dataclasses.replace(inputs(TowardsFiveNinths()), bounds=bounds)  # type: ignore[arg-type]
+    starts = torch.tensor([[0.3, 1 / 9], [0.7, 8 / 9], [0.5, 0.0]], dtype=torch.float64)
+    ours, _ = discrete_step(options, allowed, {}, starts.clone())
+    theirs, _ = BOTORCH_STEP(options, allowed, {}, starts.clone())
+    assert torch.equal(ours, theirs)
+    assert torch.equal(ours[:, 1], torch.tensor([5 / 9, 5 / 9, 4 / 9], dtype=torch.float64))
