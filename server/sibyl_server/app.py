@@ -139,6 +139,7 @@ class RunningServer:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     metrics_port: int | None = None
     http: HttpServer | None = None
+    suggestions: SuggestionUseCase | None = None
 
     @property
     def http_port(self) -> int | None:
@@ -175,6 +176,8 @@ class RunningServer:
         await stopping
         # Until the cancelled calls have unwound: the loop must not close under them.
         await self.gate.unwind(UNWIND_SECONDS)
+        if self.suggestions is not None:  # before the store's threads stop: they release
+            await self.suggestions.cancel_computations(UNWIND_SECONDS)
         for executor in self.executors:
             executor.shutdown(wait=False, cancel_futures=True)
         self.metrics.close()
@@ -213,7 +216,7 @@ async def start_server(config: ServerConfig) -> RunningServer:
     )
     metrics = ServerMetrics(store)
     server = grpc.aio.server(options=_server_options(config))
-    services = _add_services(server, config, store, metrics, executors, gate)
+    services, suggestions = _add_services(server, config, store, metrics, executors, gate)
     health_servicer = health.aio.HealthServicer()
     services.append((HEALTH_SERVICE, health_servicer))
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -230,6 +233,7 @@ async def start_server(config: ServerConfig) -> RunningServer:
         raise
     await server.start()
     running = RunningServer(server, port, health_servicer, store, metrics, executors, gate)
+    running.suggestions = suggestions
     if http is not None:
         running.http = http
         http.start()  # answered like gRPC: UNAVAILABLE (503) until the store is ready
@@ -256,8 +260,9 @@ def _add_services(
     metrics: ServerMetrics,
     executors: tuple[ThreadPoolExecutor, ThreadPoolExecutor],
     gate: CallGate,
-) -> list[tuple[ServiceDescriptor, Any]]:
-    """Registers the services; returns them, each with its gated servicer."""
+) -> tuple[list[tuple[ServiceDescriptor, Any]], SuggestionUseCase]:
+    """Registers the services; returns them, each with its gated servicer, and the
+    suggestions' use case (whose computations the shutdown cancels)."""
     store_executor, engine_executor = executors
     teams = TeamUseCases(store, time.time)
     runner = Runner(store_executor, engine_executor)
@@ -284,7 +289,7 @@ def _add_services(
     ]
     for descriptor, servicer in services:
         add_service(server, descriptor, servicer)
-    return services
+    return services, suggestions
 
 
 def engine_options(config: ServerConfig) -> EngineOptions:

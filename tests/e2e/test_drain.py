@@ -17,6 +17,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import sibyl
+from sibyl_server.local import InProcessServer
 from sibyl_server.store.locks import FileLocks
 
 SPEC = {"parameters": {"x": {"type": "double", "low": 0, "high": 1}}, "metrics": {"y": "minimize"}}
@@ -129,3 +130,37 @@ def test_sigint_skips_the_shutdown_delay(tmp_path: Path) -> None:
     messages = [json.loads(line)["message"] for line in log.read_text().splitlines()]
     assert messages[-1] == "stopped"
     assert not any(m.startswith("drain: cancelling") for m in messages)
+
+
+def test_stopping_cancels_the_computations_left(tmp_path: Path, unique_id: str) -> None:
+    """A computation outlives its callers (they may leave; it serves the rest of its
+    batch). Stopping cancels those left before the event loop closes, in time for each
+    to release its study's lock on the store's threads: none is destroyed pending."""
+    database = tmp_path / "stop.db"
+    server = InProcessServer(f"sqlite:///{database}")
+    with sibyl.connect(server.address) as client:
+        client.create_study(unique_id, SPEC)
+    with sqlite3.connect(database) as connection:
+        (pk,) = connection.execute(
+            "SELECT pk FROM studies WHERE study_id = ?", (unique_id,)
+        ).fetchone()
+    lock = FileLocks(database).study_lock(pk)
+    assert lock.try_acquire()  # the computation waits for it
+    asking, outcome = threading.Event(), {}
+    caller = threading.Thread(
+        target=_suggest, args=(server.address, unique_id, "w0", asking, outcome)
+    )
+    caller.start()
+    suggestions = server.running.suggestions
+    assert suggestions is not None
+    deadline = time.monotonic() + 30
+    while suggestions.computing == 0:
+        assert time.monotonic() < deadline, "the suggestion never started computing"
+        time.sleep(0.01)
+
+    server.stop(grace=0)
+    caller.join(30)
+    lock.release()
+
+    assert suggestions.computing == 0, "a computation was left pending"
+    assert isinstance(outcome.get("w0"), sibyl.UnavailableError), outcome

@@ -244,6 +244,21 @@ class SuggestionUseCase:
         for ask, trials in zip(batch.asks, shares, strict=True):
             ask.answer.set_result((trials, state, {"lock_wait": lock_wait, **timings}))
 
+    @property
+    def computing(self) -> int:
+        """How many batch computations are running or waiting for their study's lock."""
+        return len(self._computations)
+
+    async def cancel_computations(self, timeout: float) -> None:
+        """Cancels the computations still going (their callers are gone: the server is
+        stopping) and waits, at most `timeout` s, until each has released its study's
+        lock. Left pending, they would be destroyed with the event loop, their locks
+        released only when the process ends."""
+        for computation in self._computations:
+            computation.cancel()
+        if self._computations:
+            await asyncio.wait(set(self._computations), timeout=timeout)
+
     def _close(self, study_pk: int, batch: _Batch) -> None:
         """No more calls join `batch` (if it is still the study's open one)."""
         if self._open_batches.get(study_pk) is batch:
