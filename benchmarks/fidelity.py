@@ -14,6 +14,9 @@ Methods:
   schedule: what the model adds to sibyl-gp-median, the schedule being the same;
 - sibyl-hyperband: the same GP with Hyperband's schedule, successive halving in 4
   brackets (trial n first judged at epoch 3^(n mod 4): 1, 3, 9 or never);
+- sibyl-fidelity-model: the same GP, and the model rule (`sibyl.ModelStopping()`): at
+  epochs 1, 3 and 9 a trial stops when the GP gives it less than 0.1 of ending better
+  than the other trials, or already predicts its last epoch's error closely;
 - sibyl-budget: GP_BANDIT with the epochs as a budget parameter
   (`budget_parameter="epochs"`, an Integer 1..max epochs): each trial trains from scratch
   for the epochs Sibyl sets (1, 3, 9 or 27; the best third of a budget's trials run
@@ -212,7 +215,12 @@ def sibyl_spec(setting: Setting, method: str) -> sibyl.StudySpec:
     fidelity = sibyl.Fidelity(max_step=setting.max_epochs)
     rungs = sibyl.SuccessiveHalving(min_step=1, reduction_factor=3)
     brackets = sibyl.SuccessiveHalving(min_step=1, reduction_factor=3, brackets=4)
-    stopping = {"sibyl-fidelity-median": median, "sibyl-hyperband": brackets}.get(method, rungs)
+    by_method = {
+        "sibyl-fidelity-median": median,
+        "sibyl-hyperband": brackets,
+        "sibyl-fidelity-model": sibyl.ModelStopping(),
+    }
+    stopping = by_method.get(method, rungs)
     return sibyl.StudySpec(
         parameters, metrics, seed=setting.seed, early_stopping=stopping, fidelity=fidelity
     )
@@ -344,6 +352,7 @@ METHODS: dict[str, Callable[[Setting, str], Run]] = {
     "sibyl-fidelity": sibyl_run,
     "sibyl-fidelity-median": sibyl_run,
     "sibyl-hyperband": sibyl_run,
+    "sibyl-fidelity-model": sibyl_run,
     "sibyl-budget": sibyl_budget_run,
     "optuna-tpe-hyperband": optuna_run,
     "random-asha": optuna_run,
@@ -413,6 +422,8 @@ def command(args: argparse.Namespace) -> str:
         words.append("--tasks " + " ".join(args.tasks))
     if args.methods != list(METHODS):
         words.append("--methods " + " ".join(args.methods))
+    if args.table:
+        words.append(f"--table {args.table}")
     return " ".join(words)
 
 
@@ -442,6 +453,7 @@ def render(results: dict[str, dict[str, list[Run]]], args: argparse.Namespace) -
     )
     # One task's run keeps its own table, so that each task can run on its own.
     name = "fidelity" if args.tasks == list(TASKS) else "fidelity_" + "_".join(args.tasks)
+    name = args.table or name
     table = save_table(name, headers, rows, preamble, save=not args.smoke)
     return preamble + "\n\n" + table
 
@@ -456,6 +468,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-epochs", type=int, default=27)
     parser.add_argument("--tasks", nargs="+", choices=list(TASKS), default=list(TASKS))
     parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))
+    parser.add_argument(
+        "--table", default="", help="the results' file name (default: by the tasks run)"
+    )
     parser.add_argument("--smoke", action="store_true", help="a tiny run that saves nothing")
     args = parser.parse_args(argv)
     if args.smoke:

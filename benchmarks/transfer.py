@@ -7,6 +7,9 @@ Two families of related tasks, each with one unrelated task:
 - svc: an SVC (C, gamma, kernel, degree, coef0) on scikit-learn's digits is the study;
   related priors tune the same SVC on breast_cancer and wine; the unrelated prior tunes
   it on digits with shuffled labels (chance everywhere: nothing to learn).
+- svc-versions: the same study; the related priors tune the SVC on other versions of
+  its data, the 897 digits its 900 leave out (a new batch) and its own 900 at 4 x 4
+  pixels (another resolution); the unrelated prior is the shuffled-label one.
 
 Each prior is a GP_BANDIT run of PRIOR_TRIALS trials on its task (seeded per run). The
 study then runs for 20 evaluations under each condition (no prior; no prior with the
@@ -72,6 +75,8 @@ CONDITIONS: dict[str, tuple[str, ...]] = {
 SHORT_DESIGN = "no prior, 2 initial"
 """No prior and the initial design priors get (2 trials): what the priors add beyond it."""
 HARTMANN6 = PROBLEMS["hartmann6"]
+DIGITS_ROWS = 900
+"""The study's SVC task sees this many of digits' images (`benchmarks.gp.problems.digits`)."""
 SHIFT = 0.02
 """A related Hartmann6 is shifted by up to this much per coordinate (the cube's side is 1)."""
 Task = Callable[[dict[str, Any]], float]
@@ -159,6 +164,33 @@ def _svc_priors(seed: int) -> dict[str, Task]:
     }
 
 
+@cache
+def _other_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The digits the study's task leaves out (897 images): a new batch of the same data."""
+    from sklearn.datasets import load_digits
+
+    features, labels = load_digits(return_X_y=True)
+    order = np.random.default_rng(0).permutation(len(labels))[DIGITS_ROWS:]
+    return features[order] / 16.0, labels[order]
+
+
+@cache
+def _coarse_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The study's digits at 4 x 4 pixels (each the mean of a 2 x 2 block): the same
+    images at another resolution, 16 features instead of 64."""
+    features, labels = digits()
+    images = features.reshape(-1, 4, 2, 4, 2).mean(axis=(2, 4))
+    return images.reshape(len(labels), 16), labels
+
+
+def _svc_versions_priors(seed: int) -> dict[str, Task]:
+    return {
+        "related-a": _svc_error(_other_digits),
+        "related-b": _svc_error(_coarse_digits),
+        "unrelated": _svc_error(_shuffled_digits),
+    }
+
+
 FAMILIES = {
     "hartmann6": Family(
         "hartmann6",
@@ -168,6 +200,9 @@ FAMILIES = {
         _log_regret,
     ),
     "svc": Family("svc", SVC_DIGITS.parameters, SVC_DIGITS.evaluate, _svc_priors, float),
+    "svc-versions": Family(
+        "svc-versions", SVC_DIGITS.parameters, SVC_DIGITS.evaluate, _svc_versions_priors, float
+    ),
 }
 
 

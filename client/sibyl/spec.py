@@ -501,7 +501,46 @@ class LearningCurveStopping:
         return study_pb2.EarlyStoppingPolicy(learning_curve=rule)
 
 
-StoppingPolicy = MedianStopping | SuccessiveHalving | LearningCurveStopping
+@dataclass(frozen=True)
+class ModelStopping:
+    """Stop by the fidelity model (studies with a Fidelity only; docs/fidelity.md).
+
+    At the rungs min_step * reduction_factor^k, a trial stops when the GP over
+    (configuration, step) gives it less than min_probability of ending better than the
+    other trials, or already predicts its final value closely. None: the server's
+    defaults (1, 3, 0.1).
+    """
+
+    min_step: int | None = None
+    reduction_factor: float | None = None
+    min_probability: float | None = None
+
+    def __post_init__(self) -> None:
+        owner = "ModelStopping"
+        _check_optional_integer(owner, "min_step", self.min_step, (1, None))
+        if self.reduction_factor is not None:
+            _check_number(owner, "reduction_factor", self.reduction_factor)
+            if self.reduction_factor < 2:
+                _refuse(owner, f"reduction_factor must be at least 2, got {self.reduction_factor!r}")
+        if self.min_probability is not None:
+            _check_number(owner, "min_probability", self.min_probability)
+            if not 0 < self.min_probability < 1:
+                _refuse(
+                    owner,
+                    f"min_probability must be above 0 and below 1, got {self.min_probability!r}",
+                )
+
+    def to_proto(self) -> study_pb2.EarlyStoppingPolicy:
+        rule = _set_given(
+            study_pb2.ModelStoppingRule(),
+            min_step=self.min_step,
+            reduction_factor=self.reduction_factor,
+            min_probability=self.min_probability,
+        )
+        return study_pb2.EarlyStoppingPolicy(model=rule)
+
+
+StoppingPolicy = MedianStopping | SuccessiveHalving | LearningCurveStopping | ModelStopping
 
 
 # Prior studies ---------------------------------------------------------------------------
@@ -649,7 +688,8 @@ class StudySpec:
         grid_resolution: Grid points per DOUBLE parameter (grid_search), 2 to 1000.
         initial_trials: Quasi-random trials before the GP model (gp_bandit), 1 to
             10,000.
-        early_stopping: MedianStopping, SuccessiveHalving or LearningCurveStopping; None
+        early_stopping: MedianStopping, SuccessiveHalving, LearningCurveStopping or
+            ModelStopping (fidelity studies); None
             never stops a trial early.
         prior_studies: Up to 5 earlier studies of the team (PriorStudy, or a study's
             resource name) whose trials inform the model; see docs/transfer.md.
@@ -823,13 +863,15 @@ def _check_options(spec: StudySpec) -> None:
             )
     if spec.fidelity is not None and not isinstance(spec.fidelity, Fidelity):
         _refuse(owner, f"fidelity must be Fidelity(max_step=...) or None, got {spec.fidelity!r}")
-    policies = (MedianStopping, SuccessiveHalving, LearningCurveStopping)
+    policies = (MedianStopping, SuccessiveHalving, LearningCurveStopping, ModelStopping)
     if spec.early_stopping is not None and not isinstance(spec.early_stopping, policies):
         _refuse(
             owner,
-            "early_stopping must be MedianStopping, SuccessiveHalving, LearningCurveStopping "
-            f"or None, got {spec.early_stopping!r}",
+            "early_stopping must be MedianStopping, SuccessiveHalving, LearningCurveStopping, "
+            f"ModelStopping or None, got {spec.early_stopping!r}",
         )
+    if isinstance(spec.early_stopping, ModelStopping) and spec.fidelity is None:
+        _refuse(owner, "early_stopping=ModelStopping() needs a fidelity (Fidelity(max_step=...))")
 
 
 # The plain-data form ---------------------------------------------------------------------
@@ -869,13 +911,14 @@ def _metric(name: str, value: Any) -> Metric | Constraint:
 
 
 def _policy(value: Any) -> StoppingPolicy | None:
-    """{"rule": "median" | "successive_halving" | "learning_curve", ...its fields}."""
+    """{"rule": "median" | "successive_halving" | "learning_curve" | "model", ...its fields}."""
     if value is None:
         return None
     rules = {
         "median": MedianStopping,
         "successive_halving": SuccessiveHalving,
         "learning_curve": LearningCurveStopping,
+        "model": ModelStopping,
     }
     rule = str(value.get("rule", "")).lower() if isinstance(value, Mapping) else ""
     if rule not in rules:

@@ -280,7 +280,7 @@ def _add_services(
         StudyUseCases(store, time.time),
         TrialUseCases(store, time.time),
         suggestions,
-        StoppingUseCases(store, time.time),
+        StoppingUseCases(store, time.time, engine, runner),
         AnalysisUseCases(store, engine, runner),
     )
     services = [

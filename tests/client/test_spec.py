@@ -81,6 +81,13 @@ REFUSED: list[tuple[Callable[[], object], str]] = [
         "final_step must be above min_step, got final_step=3",
     ),
     (lambda: sibyl.LearningCurveStopping(10.5), "final_step must be an integer, got 10.5"),
+    (lambda: sibyl.ModelStopping(min_probability=1.0), "min_probability must be above 0 and"),
+    (lambda: sibyl.ModelStopping(reduction_factor=1), "reduction_factor must be at least 2"),
+    (lambda: sibyl.ModelStopping(min_step=0), "ModelStopping: min_step must be at least 1"),
+    (
+        lambda: study(early_stopping=sibyl.ModelStopping()),
+        "early_stopping=ModelStopping() needs a fidelity",
+    ),
     (lambda: study(algorithm="bayes"), "StudySpec: algorithm must be one of gp_bandit, random_"),
     (lambda: study(max_trials=-1), "StudySpec: max_trials must be between 0 and 1000000, got -1"),
     (lambda: study(seed=-1), "StudySpec: seed must be between 0 and"),
@@ -201,6 +208,10 @@ def test_valid_specs_build_and_keep_their_values() -> None:
     fidelity = from_dict(fidelity={"max_step": 27}).fidelity
     assert fidelity == sibyl.Fidelity(27)
     assert dataclasses.replace(spec, fidelity=fidelity).to_proto().fidelity.max_step == 27
+    by_model = from_dict(fidelity={"max_step": 27}, early_stopping={"rule": "model"}).to_proto()
+    assert by_model.early_stopping.model == study_pb2.ModelStoppingRule(), "unset: the server's"
+    chosen = sibyl.ModelStopping(min_probability=0.2).to_proto().model
+    assert chosen == study_pb2.ModelStoppingRule(min_probability=0.2)
     assert not message.HasField("fidelity")
     assert not message.HasField("budget_parameter")
     with_budget = dataclasses.replace(spec, budget_parameter="layers").to_proto()

@@ -217,8 +217,20 @@ export interface LearningCurveStopping {
   readonly minTrials?: number;
 }
 
+/** Stopping by the fidelity model (studies with a `fidelity` only): at the rungs minStep * reductionFactor^k, stop a trial when the GP over (configuration, step) gives it less than minProbability of ending better than the other trials, or already predicts its final value closely. */
+export interface ModelStopping {
+  readonly rule: "model";
+  /** The first rung, at least 1. Unset: 1. */
+  readonly minStep?: number;
+  /** The rungs' spacing, at least 2. Unset: 3. */
+  readonly reductionFactor?: number;
+  /** Above 0 and below 1. Unset: 0.1. */
+  readonly minProbability?: number;
+}
+
 /** When to stop unpromising trials early (judged on the first objective). */
-export type EarlyStopping = MedianStopping | SuccessiveHalving | LearningCurveStopping;
+export type EarlyStopping =
+  MedianStopping | SuccessiveHalving | LearningCurveStopping | ModelStopping;
 
 /**
  * What to optimize and how. See proto/sibyl/v1/study.proto for every field's meaning.
@@ -555,6 +567,7 @@ const RULE_KEYS = {
   median: ["rule", "minStep", "minTrials"],
   successive_halving: ["rule", "minStep", "reductionFactor", "brackets"],
   learning_curve: ["rule", "finalStep", "minStep", "minTrials"],
+  model: ["rule", "minStep", "reductionFactor", "minProbability"],
 } as const;
 
 /** As `checkParameter`, for an early-stopping policy. */
@@ -584,11 +597,16 @@ export function checkPolicy(policy: EarlyStopping): void {
       if (policy.brackets !== undefined && policy.brackets > 10) {
         throw new RangeError(`${what}: brackets must be at most 10, got ${policy.brackets}`);
       }
-      if (policy.reductionFactor !== undefined) {
-        checkNumber(what, "reductionFactor", policy.reductionFactor);
-        if (policy.reductionFactor < 2) {
+      checkReductionFactor(what, policy.reductionFactor);
+      return;
+    case "model":
+      optional("minStep", policy.minStep, 1);
+      checkReductionFactor(what, policy.reductionFactor);
+      if (policy.minProbability !== undefined) {
+        checkNumber(what, "minProbability", policy.minProbability);
+        if (!(policy.minProbability > 0 && policy.minProbability < 1)) {
           throw new RangeError(
-            `${what}: reductionFactor must be at least 2, got ${policy.reductionFactor}`,
+            `${what}: minProbability must be above 0 and below 1, got ${policy.minProbability}`,
           );
         }
       }
@@ -604,6 +622,16 @@ export function checkPolicy(policy: EarlyStopping): void {
             `${policy.finalStep}, minStep=${policy.minStep}`,
         );
       }
+  }
+}
+
+function checkReductionFactor(what: string, factor: number | undefined): void {
+  if (factor === undefined) {
+    return;
+  }
+  checkNumber(what, "reductionFactor", factor);
+  if (factor < 2) {
+    throw new RangeError(`${what}: reductionFactor must be at least 2, got ${factor}`);
   }
 }
 
@@ -806,6 +834,17 @@ export function learningCurveStopping(
   options: { readonly minStep?: number; readonly minTrials?: number } = {},
 ): LearningCurveStopping {
   return checkedPolicy({ rule: "learning_curve", finalStep, ...options });
+}
+
+/** Stopping by the fidelity model (see `ModelStopping`); the spec needs a `fidelity`. */
+export function modelStopping(
+  options: {
+    readonly minStep?: number;
+    readonly reductionFactor?: number;
+    readonly minProbability?: number;
+  } = {},
+): ModelStopping {
+  return checkedPolicy({ rule: "model", ...options });
 }
 
 function checkedPolicy<P extends EarlyStopping>(policy: P): P {
@@ -1017,6 +1056,8 @@ function policyToMessage(policy: EarlyStopping): EarlyStoppingPolicyMessage {
       return { successiveHalving: { minStep: 1, ...given } };
     case "learning_curve":
       return { learningCurve: given };
+    case "model":
+      return { model: given };
   }
 }
 
@@ -1051,6 +1092,9 @@ export function specToMessage(spec: StudySpec): StudySpecMessage {
   metrics.forEach(checkMetric);
   if (spec.earlyStopping !== undefined) {
     checkPolicy(spec.earlyStopping);
+    if (spec.earlyStopping.rule === "model" && spec.fidelity === undefined) {
+      throw new RangeError('spec: earlyStopping rule "model" needs a fidelity');
+    }
   }
   checkSpec(spec, parameters, metrics);
   const message: StudySpecMessage = {

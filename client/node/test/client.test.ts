@@ -18,6 +18,7 @@ import {
   double,
   integer,
   metric,
+  modelStopping,
   specToMessage,
 } from "../src/index";
 import type { Client, StudySpec } from "../src/index";
@@ -354,6 +355,33 @@ test("a fidelity study reports its schedule, loads again, and stops a trial behi
     /fidelity: stored fidelity\(maxStep=9\), given fidelity\(maxStep=27\)/,
   );
   assert.throws(() => specToMessage({ ...spec, fidelity: { maxStep: 1 } }), RangeError);
+});
+
+test("the model rule stops, at a rung, a trial the fidelity GP gives no chance", async () => {
+  const spec: StudySpec = {
+    parameters: [double("x", 0, 1)],
+    metrics: [metric("loss")],
+    algorithm: "random_search",
+    seed: 3,
+    fidelity: { maxStep: 9 },
+    earlyStopping: modelStopping(),
+  };
+  const study = await client.createOrLoadStudy(uniqueId("m"), spec);
+  assert.equal(study.proto.spec?.earlyStopping?.model?.minProbability, 0.1);
+  // Four trials run to step 9: the loss is (x - 0.5)^2 plus 0.5 fading with the steps.
+  const loss = (x: number, step: number) =>
+    (x - 0.5) ** 2 + 0.5 * (1 - Math.log(step) / Math.log(9));
+  for (const trial of await study.suggest(4)) {
+    const x = Number(trial.parameters.x);
+    for (let step = 1; step <= 9; step++) {
+      await trial.report({ loss: loss(x, step) }, step);
+    }
+    await trial.complete();
+  }
+  const [far] = await study.suggest(1);
+  assert.ok(far);
+  await far.report({ loss: 5 }, 1); // far worse than any trial at any step
+  assert.equal(await far.shouldStop(), true);
 });
 
 test("a budget parameter: new configurations start small, the best third runs longer", async () => {

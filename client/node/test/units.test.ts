@@ -17,6 +17,7 @@ import {
   fromServiceError,
   integer,
   learningCurveStopping,
+  modelStopping,
   medianStopping,
   metric,
   specDifference,
@@ -140,6 +141,18 @@ test("specs: conditions, objectives with reference values, constraints, early st
     policy(learningCurveStopping(9)),
   );
   assert.equal(specToMessage(SPEC).earlyStopping, undefined, "unset: never stopped");
+  const withFidelity = (earlyStopping: StudySpec["earlyStopping"]) =>
+    specToMessage({ ...SPEC, fidelity: { maxStep: 27 }, earlyStopping }).earlyStopping;
+  assert.deepEqual(withFidelity(modelStopping()), { model: {} }, "unset: the server's");
+  assert.deepEqual(withFidelity(modelStopping({ minProbability: 0.2 })), {
+    model: { minProbability: 0.2 },
+  });
+  assert.throws(() => modelStopping({ minProbability: 1 }), /above 0 and below 1, got 1/);
+  assert.throws(() => modelStopping({ reductionFactor: 1.5 }), /at least 2, got 1.5/);
+  assert.throws(
+    () => specToMessage({ ...SPEC, earlyStopping: modelStopping() }),
+    /rule "model" needs a fidelity/,
+  );
 
   const data: StudySpec = {
     parameters: {
@@ -186,7 +199,7 @@ test("specs: wrong conditions, metrics and policies throw before any call", () =
   );
   assert.throws(
     () => specToMessage({ ...SPEC, earlyStopping: { rule: "asha" } as never }),
-    /rule must be one of median, successive_halving, learning_curve/,
+    /rule must be one of median, successive_halving, learning_curve, model/,
   );
   assert.throws(
     () => specToMessage({ ...SPEC, earlyStopping: { rule: "median", finalStep: 3 } as never }),

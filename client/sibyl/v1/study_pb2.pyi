@@ -212,14 +212,16 @@ class OutcomeConstraint(_message.Message):
     def __init__(self, upper_bound: _Optional[float] = ..., lower_bound: _Optional[float] = ...) -> None: ...
 
 class EarlyStoppingPolicy(_message.Message):
-    __slots__ = ("median", "successive_halving", "learning_curve")
+    __slots__ = ("median", "successive_halving", "learning_curve", "model")
     MEDIAN_FIELD_NUMBER: _ClassVar[int]
     SUCCESSIVE_HALVING_FIELD_NUMBER: _ClassVar[int]
     LEARNING_CURVE_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
     median: MedianStoppingRule
     successive_halving: SuccessiveHalvingRule
     learning_curve: LearningCurveRule
-    def __init__(self, median: _Optional[_Union[MedianStoppingRule, _Mapping]] = ..., successive_halving: _Optional[_Union[SuccessiveHalvingRule, _Mapping]] = ..., learning_curve: _Optional[_Union[LearningCurveRule, _Mapping]] = ...) -> None: ...
+    model: ModelStoppingRule
+    def __init__(self, median: _Optional[_Union[MedianStoppingRule, _Mapping]] = ..., successive_halving: _Optional[_Union[SuccessiveHalvingRule, _Mapping]] = ..., learning_curve: _Optional[_Union[LearningCurveRule, _Mapping]] = ..., model: _Optional[_Union[ModelStoppingRule, _Mapping]] = ...) -> None: ...
 
 class MedianStoppingRule(_message.Message):
     __slots__ = ("min_step", "min_trials")
@@ -238,6 +240,16 @@ class SuccessiveHalvingRule(_message.Message):
     reduction_factor: float
     brackets: int
     def __init__(self, min_step: _Optional[int] = ..., reduction_factor: _Optional[float] = ..., brackets: _Optional[int] = ...) -> None: ...
+
+class ModelStoppingRule(_message.Message):
+    __slots__ = ("min_step", "reduction_factor", "min_probability")
+    MIN_STEP_FIELD_NUMBER: _ClassVar[int]
+    REDUCTION_FACTOR_FIELD_NUMBER: _ClassVar[int]
+    MIN_PROBABILITY_FIELD_NUMBER: _ClassVar[int]
+    min_step: int
+    reduction_factor: float
+    min_probability: float
+    def __init__(self, min_step: _Optional[int] = ..., reduction_factor: _Optional[float] = ..., min_probability: _Optional[float] = ...) -> None: ...
 
 class LearningCurveRule(_message.Message):
     __slots__ = ("final_step", "min_step", "min_trials")

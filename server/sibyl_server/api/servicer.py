@@ -232,7 +232,7 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
         self, request: pb.CheckTrialEarlyStoppingRequest, name: TrialName
     ) -> Any:
         client_id = check_client_id(request.client_id, required=False)
-        check = await self.run(self._stopping.check, name, client_id)
+        check = await self._stopping.check(name, client_id)
         return pb.CheckTrialEarlyStoppingResponse(
             should_stop=check.should_stop,
             reason=check.reason,

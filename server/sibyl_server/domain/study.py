@@ -188,6 +188,7 @@ class EarlyStoppingRule(enum.Enum):
     MEDIAN = "MEDIAN"
     SUCCESSIVE_HALVING = "SUCCESSIVE_HALVING"
     LEARNING_CURVE = "LEARNING_CURVE"
+    MODEL = "MODEL"
 
     @property
     def field_name(self) -> str:
@@ -209,6 +210,9 @@ class EarlyStoppingPolicy:
         brackets: Successive halving: Hyperband's brackets. Trial n is first compared
             at min_step * reduction_factor^(n mod brackets), among the trials of its
             bracket; 1 is one bracket (ASHA).
+        min_probability: Model (fidelity studies): a trial at a rung stops when the
+            fidelity GP gives it less than this chance of ending better than every
+            other trial's predicted final value.
     """
 
     rule: EarlyStoppingRule
@@ -217,6 +221,7 @@ class EarlyStoppingPolicy:
     reduction_factor: float = 3.0
     final_step: int = 0
     brackets: int = 1
+    min_probability: float = 0.1
 
     def bracket(self, number: int) -> int:
         """Trial `number`'s bracket (successive halving): 0 is the most aggressive."""
@@ -266,6 +271,7 @@ RULE_DEFAULTS: dict[EarlyStoppingRule, dict[str, int]] = {
     EarlyStoppingRule.LEARNING_CURVE: {"min_step": LEARNING_CURVE_MIN_STEP},
     # Successive halving ranks whichever trials reached a rung, however few.
     EarlyStoppingRule.SUCCESSIVE_HALVING: {"min_trials": 1},
+    EarlyStoppingRule.MODEL: {"min_step": 1, "min_trials": 1},
 }
 """Where a rule's defaults differ from `EarlyStoppingPolicy`'s."""
 

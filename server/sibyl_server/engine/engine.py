@@ -9,6 +9,7 @@ import torch
 from sibyl_server.domain.study import Algorithm, StudySpec
 from sibyl_server.engine.budget import suggest_with_budget
 from sibyl_server.engine.gp.designer import GpBanditDesigner
+from sibyl_server.engine.gp.fidelity import Prospect, final_prospect
 from sibyl_server.engine.gp.threads import step_threads
 from sibyl_server.engine.grid_search import GridSearchDesigner
 from sibyl_server.engine.importance import (
@@ -19,6 +20,7 @@ from sibyl_server.engine.importance import (
 from sibyl_server.engine.interface import (
     Designer,
     Observation,
+    Parameters,
     SuggestionRequest,
     SuggestionResult,
 )
@@ -57,6 +59,11 @@ class Engine:
         if request.spec.budget is not None:
             return suggest_with_budget(request, designer)
         return designer.suggest(request)
+
+    def final_prospect(self, request: SuggestionRequest, parameters: Parameters) -> Prospect | None:
+        """See `engine.gp.fidelity.final_prospect`; on this engine's device."""
+        with step_threads(self.options.threads_for(len(request.fidelity_points))):
+            return final_prospect(request, parameters, self.options)
 
     def parameter_importance(
         self, spec: StudySpec, completed: Sequence[Observation], metric: str, seed: int

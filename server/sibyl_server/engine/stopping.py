@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import OptimizeWarning, curve_fit
 
-from sibyl_server.domain.study import EarlyStoppingPolicy, EarlyStoppingRule
+from sibyl_server.domain.study import EarlyStoppingPolicy, EarlyStoppingRule, Fidelity
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,12 @@ CONTINUE = StoppingDecision(False)
 
 
 def decide(policy: EarlyStoppingPolicy, trial: Curve, others: Sequence[Curve]) -> StoppingDecision:
-    """Whether `trial` should stop, by `policy`, given the study's other trials."""
+    """Whether `trial` should stop, by `policy`, given the study's other trials (every
+    rule but MODEL, which `model_rule` decides from the fidelity GP's prediction)."""
     if not trial.steps or trial.steps[-1] < policy.min_step:
         return CONTINUE
+    if policy.rule is EarlyStoppingRule.MODEL:
+        raise ValueError("the model rule is decided by model_rule, from the fidelity GP")
     rules: dict[
         EarlyStoppingRule, Callable[[EarlyStoppingPolicy, Curve, Sequence[Curve]], StoppingDecision]
     ] = {
@@ -69,6 +72,46 @@ def decide(policy: EarlyStoppingPolicy, trial: Curve, others: Sequence[Curve]) -
         EarlyStoppingRule.LEARNING_CURVE: learning_curve_rule,
     }
     return rules[policy.rule](policy, trial, others)
+
+
+MODEL_SPREAD_TOLERANCE = 0.05
+"""The model rule stops a trial whose predicted final value has a standard deviation
+below this share of the values' spread: running on would teach the model little."""
+
+
+def new_rung(policy: EarlyStoppingPolicy, trial: Curve, max_step: int) -> int | None:
+    """The highest rung (the fidelity's model steps below `max_step`) that the
+    trial's newest measurement reached and its previous one had not; None if none."""
+    if not trial.steps:
+        return None
+    previous = trial.steps[-2] if len(trial.steps) > 1 else 0
+    rungs = [r for r in Fidelity(max_step).model_steps(policy)[:-1] if previous < r]
+    reached = [r for r in rungs if r <= trial.steps[-1]]
+    return reached[-1] if reached else None
+
+
+def model_rule(
+    policy: EarlyStoppingPolicy, rung: int, probability: float, spread: float
+) -> StoppingDecision:
+    """Stops a trial at `rung` when the fidelity GP gives it less than
+    `policy.min_probability` of ending better than every other trial's predicted final
+    value, or predicts its final value within MODEL_SPREAD_TOLERANCE (`spread` is the
+    prediction's standard deviation over the values' spread)."""
+    if probability < policy.min_probability:
+        return StoppingDecision(
+            True,
+            f"model: at step {rung} the fidelity model gives it a probability of "
+            f"{probability:.3g} of ending better than the other trials, below "
+            f"{policy.min_probability:.3g}",
+        )
+    if spread < MODEL_SPREAD_TOLERANCE:
+        return StoppingDecision(
+            True,
+            f"model: at step {rung} the fidelity model already predicts its final value "
+            f"closely (standard deviation {spread:.3g} of the values' spread, below "
+            f"{MODEL_SPREAD_TOLERANCE})",
+        )
+    return CONTINUE
 
 
 def median_rule(

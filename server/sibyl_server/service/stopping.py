@@ -1,4 +1,10 @@
-"""Early stopping use cases: should this trial stop, and stopping it on request."""
+"""Early stopping use cases: should this trial stop, and stopping it on request.
+
+Every rule but MODEL decides from the trials' curves in the check's transaction. The
+MODEL rule asks the fidelity GP at the rungs: the check reads the study's snapshot,
+the engine's threads compute the trial's prospect, and a second transaction stops the
+trial if it is still running for the caller (docs/fidelity.md).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,15 @@ from dataclasses import dataclass
 
 from sibyl_server.domain.errors import FailedPrecondition, lease_lost
 from sibyl_server.domain.names import TrialName
-from sibyl_server.domain.study import StudySpec
+from sibyl_server.domain.study import EarlyStoppingPolicy, EarlyStoppingRule, StudySpec
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
-from sibyl_server.engine.stopping import Curve, decide
-from sibyl_server.service.use_case import StoreUseCases
-from sibyl_server.store.interface import Transaction, TrialRecord
+from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.interface import Parameters, SuggestionRequest
+from sibyl_server.engine.stopping import Curve, decide, model_rule, new_rung
+from sibyl_server.service.runner import Runner
+from sibyl_server.service.suggestions import fidelity_points, finished_observations
+from sibyl_server.service.use_case import Clock, StoreUseCases
+from sibyl_server.store.interface import Store, Transaction, TrialRecord
 
 COMPARED_STATES = (TrialState.ACTIVE, TrialState.STOPPING, TrialState.COMPLETED)
 METADATA_STOP_REASON = "sibyl.stop_reason"
@@ -28,34 +38,80 @@ class StoppingCheck:
     lease_lost: bool = False
 
 
+@dataclass(frozen=True)
+class _ModelQuestion:
+    """What the MODEL rule asks the engine about a trial that just reached `rung`."""
+
+    policy: EarlyStoppingPolicy
+    rung: int
+    request: SuggestionRequest
+    parameters: Parameters
+
+
 class StoppingUseCases(StoreUseCases):
-    def check(self, name: TrialName, client_id: str = "") -> StoppingCheck:
+    def __init__(self, store: Store, clock: Clock, engine: Engine, runner: Runner) -> None:
+        super().__init__(store, clock)
+        self._engine = engine
+        self._runner = runner
+
+    async def check(self, name: TrialName, client_id: str = "") -> StoppingCheck:
         """Decides by the study's policy; a trial told to stop becomes STOPPING.
 
         A `client_id` that no longer holds the trial is told to drop it, and nothing
         changes.
         """
+        check, question = await self._runner.in_store(self._check, name, client_id)
+        if question is None:
+            return check
+        prospect = await self._runner.in_engine(
+            self._engine.final_prospect, question.request, question.parameters
+        )
+        if prospect is None:
+            return check
+        decision = model_rule(question.policy, question.rung, prospect.probability, prospect.spread)
+        if not decision.should_stop:
+            return check
+        return await self._runner.in_store(self._stop_running, name, client_id, decision.reason)
+
+    def _check(
+        self, name: TrialName, client_id: str
+    ) -> tuple[StoppingCheck, _ModelQuestion | None]:
+        """The check by the curves, or for the MODEL rule at a rung, the question."""
         with self._store.transaction(write=True) as tx:
             record, trial_record = tx.study_and_trial(name, lock=True)
             trial = trial_record.trial
-            if trial.moved_away_from(client_id):
-                return StoppingCheck(True, lease_lost(name).message, trial, lease_lost=True)
-            if trial.state is TrialState.STOPPING:
-                reason = trial.metadata.get(METADATA_STOP_REASON, ASKED_TO_STOP)
-                return StoppingCheck(True, reason, trial)
-            policy = record.study.spec.stopping
+            settled = _settled(name, trial, client_id)
+            if settled is not None:
+                return settled, None
+            spec = record.study.spec
+            policy = spec.stopping
             if trial.state is not TrialState.ACTIVE or policy is None:
-                return StoppingCheck(False, "", trial)
-            curves = _curves(tx, record.pk, record.study.spec)
+                return StoppingCheck(False, "", trial), None
+            curves = _curves(tx, record.pk, spec)
             mine = next((c for c in curves if c.number == trial.number), None)
             if mine is None:
-                return StoppingCheck(False, "", trial)
-            others = [c for c in curves if c.number != trial.number]
-            decision = decide(policy, mine, others)
+                return StoppingCheck(False, "", trial), None
+            if policy.rule is EarlyStoppingRule.MODEL:
+                return StoppingCheck(False, "", trial), _question(tx, name, trial, mine)
+            decision = decide(policy, mine, [c for c in curves if c.number != trial.number])
             if not decision.should_stop:
-                return StoppingCheck(False, "", trial)
+                return StoppingCheck(False, "", trial), None
             stopped = self._mark_stopping(tx, record.pk, trial_record, name, decision.reason)
-            return StoppingCheck(True, decision.reason, stopped)
+            return StoppingCheck(True, decision.reason, stopped), None
+
+    def _stop_running(self, name: TrialName, client_id: str, reason: str) -> StoppingCheck:
+        """Stops the trial for `reason` unless, since the check, it ended, was stopped
+        or moved to another worker."""
+        with self._store.transaction(write=True) as tx:
+            record, trial_record = tx.study_and_trial(name, lock=True)
+            trial = trial_record.trial
+            settled = _settled(name, trial, client_id)
+            if settled is not None:
+                return settled
+            if trial.state is not TrialState.ACTIVE:
+                return StoppingCheck(False, "", trial)
+            stopped = self._mark_stopping(tx, record.pk, trial_record, name, reason)
+            return StoppingCheck(True, reason, stopped)
 
     def stop(self, name: TrialName) -> Trial:
         with self._store.transaction(write=True) as tx:
@@ -83,6 +139,37 @@ class StoppingUseCases(StoreUseCases):
         metadata = {**trial.metadata, METADATA_STOP_REASON: reason, METADATA_STOP_STEP: str(step)}
         tx.mark_stopping(trial_record.pk, metadata, self._clock())
         return tx.trial(study_pk, name).trial
+
+
+def _settled(name: TrialName, trial: Trial, client_id: str) -> StoppingCheck | None:
+    """The answer for a trial the caller no longer holds or that is already stopping;
+    None for any other."""
+    if trial.moved_away_from(client_id):
+        return StoppingCheck(True, lease_lost(name).message, trial, lease_lost=True)
+    if trial.state is TrialState.STOPPING:
+        return StoppingCheck(True, trial.metadata.get(METADATA_STOP_REASON, ASKED_TO_STOP), trial)
+    return None
+
+
+def _question(tx: Transaction, name: TrialName, trial: Trial, mine: Curve) -> _ModelQuestion | None:
+    """The MODEL rule's question when the trial's newest measurement reached a rung;
+    None between rungs (nothing to decide)."""
+    record, engine_state = tx.study_and_engine_state(name.parent)
+    spec = record.study.spec
+    assert spec.stopping is not None and spec.fidelity is not None
+    rung = new_rung(spec.stopping, mine, spec.fidelity.max_step)
+    if rung is None:
+        return None
+    request = SuggestionRequest(
+        spec=spec,
+        completed=finished_observations(tx, record.pk),
+        pending=[],
+        count=1,
+        seed=spec.seed or 0,
+        state=engine_state,
+        fidelity_points=fidelity_points(tx, record.pk, spec),
+    )
+    return _ModelQuestion(spec.stopping, rung, request, trial.parameters)
 
 
 def _curves(tx: Transaction, study_pk: int, spec: StudySpec) -> list[Curve]:

@@ -133,3 +133,70 @@ def test_the_model_learns_from_trials_stopped_at_low_steps(
     assert "sibyl.fallback_reason" not in trial.metadata
     x, y = trial.parameters["x"].double_value, trial.parameters["y"].double_value
     assert (x - 0.3) ** 2 + (y - 0.7) ** 2 < 0.1, "close to the optimum the low steps show"
+
+
+def model_rule(**settings: float) -> study_pb2.EarlyStoppingPolicy:
+    return study_pb2.EarlyStoppingPolicy(model=study_pb2.ModelStoppingRule(**settings))
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"early_stopping": model_rule()}, "study.spec.early_stopping.model"),
+        (
+            {"fidelity": fidelity(), "early_stopping": model_rule(min_probability=1.5)},
+            "study.spec.early_stopping.model.min_probability",
+        ),
+        (
+            {"fidelity": fidelity(), "early_stopping": model_rule(reduction_factor=1.5)},
+            "study.spec.early_stopping.model.reduction_factor",
+        ),
+    ],
+)
+def test_what_the_model_rule_may_not_be(
+    stub: StudyServiceStub, unique_id: str, options: dict, field: str
+) -> None:
+    error = refused(stub, unique_id, spec(**options))
+    assert (error.code, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, field)
+
+
+def test_the_model_rule_stops_at_rungs_what_cannot_end_best(
+    stub: StudyServiceStub, unique_id: str
+) -> None:
+    """Five trials ran to step 9 on the bowl; a new trial far from its optimum stops at
+    step 1 by the model, one between rungs is not judged."""
+    study = create(
+        stub,
+        unique_id,
+        spec(
+            fidelity=fidelity(9),
+            early_stopping=model_rule(),
+            algorithm=study_pb2.ALGORITHM_RANDOM_SEARCH,
+            seed=5,
+        ),
+    )
+    assert study.spec.early_stopping.model.min_probability == pytest.approx(0.1)
+    for trial in suggest(stub, study.name, count=5).trials:
+        measure(stub, trial.name, [bowl(trial, step) for step in range(1, 10)])
+        stub.CompleteTrial(pb.CompleteTrialRequest(name=trial.name))
+    [far, best] = suggest(stub, study.name, count=2).trials
+    worst = max(bowl(far, 9), 0.5) + 3.0  # far worse than any trial at any step
+    stub.AddTrialMeasurement(
+        pb.AddTrialMeasurementRequest(
+            name=far.name, measurement=trial_pb2.Measurement(metrics={"loss": worst}, step=1)
+        )
+    )
+    stopped = check(stub, far.name)
+    assert stopped.should_stop and stopped.reason.startswith("model: at step 1")
+    assert stopped.trial.state == trial_pb2.TRIAL_STATE_STOPPING
+    assert stopped.trial.metadata["sibyl.stop_step"] == "1"
+    # Below every value seen at any step: it may well end best, and the model cannot
+    # yet say by how much. It runs on, and at step 2, no rung, it is not judged.
+    measure(stub, best.name, [-0.5])
+    assert not check(stub, best.name).should_stop
+    stub.AddTrialMeasurement(
+        pb.AddTrialMeasurementRequest(
+            name=best.name, measurement=trial_pb2.Measurement(metrics={"loss": 5.0}, step=2)
+        )
+    )
+    assert not check(stub, best.name).should_stop, "step 2 is no rung"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sibyl_server.domain.study import EarlyStoppingPolicy, EarlyStoppingRule
-from sibyl_server.engine.stopping import Curve, decide, optimistic_final
+from sibyl_server.domain.study import EarlyStoppingPolicy, EarlyStoppingRule, stopping_policy
+from sibyl_server.engine.stopping import Curve, decide, model_rule, new_rung, optimistic_final
 
 MEDIAN = EarlyStoppingPolicy(EarlyStoppingRule.MEDIAN, min_step=2, min_trials=3)
 HALVING = EarlyStoppingPolicy(EarlyStoppingRule.SUCCESSIVE_HALVING, min_step=1, reduction_factor=3)
@@ -94,3 +94,32 @@ def test_optimistic_final_is_never_below_the_best_value_seen() -> None:
 @pytest.mark.parametrize("policy", [MEDIAN, HALVING, CURVE])
 def test_a_trial_without_measurements_continues(policy: EarlyStoppingPolicy) -> None:
     assert not decide(policy, Curve(1, (), ()), [curve(2, [1.0, 1.0, 1.0], 1.0)]).should_stop
+
+
+MODEL = stopping_policy(EarlyStoppingRule.MODEL)
+
+
+def test_the_model_rule_judges_a_trial_once_at_each_rung_it_reaches() -> None:
+    def rung(steps: tuple[int, ...], max_step: int = 27) -> int | None:
+        return new_rung(MODEL, Curve(1, steps, tuple(0.0 for _ in steps)), max_step)
+
+    assert [rung((1,)), rung((1, 2)), rung((1, 2, 3)), rung((2, 5))] == [1, None, 3, 3]
+    assert rung((4, 12)) == 9, "a trial that reports every 4 steps is judged past the rung"
+    assert rung((26, 27)) is None, "max_step is where trials end, no rung"
+    assert rung((), 9) is None
+    later = stopping_policy(EarlyStoppingRule.MODEL, min_step=2, reduction_factor=2)
+    assert new_rung(later, Curve(1, (1,), (0.0,)), 27) is None
+    assert new_rung(later, Curve(1, (3, 4), (0.0, 0.0)), 27) == 4
+
+
+def test_the_model_rule_stops_what_cannot_end_best_or_is_already_known() -> None:
+    unlikely = model_rule(MODEL, 3, probability=0.05, spread=0.5)
+    assert unlikely.should_stop and "probability of 0.05" in unlikely.reason
+    known = model_rule(MODEL, 3, probability=0.9, spread=0.01)
+    assert known.should_stop and "already predicts" in known.reason
+    assert not model_rule(MODEL, 3, probability=0.2, spread=0.5).should_stop
+
+
+def test_the_model_rule_is_not_decided_from_curves() -> None:
+    with pytest.raises(ValueError, match="model_rule"):
+        decide(MODEL, curve(1, [0.5]), [])

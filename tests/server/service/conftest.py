@@ -12,6 +12,7 @@ from sibyl_server.domain.study import Algorithm, Goal, MetricSpec, ParameterSpec
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.options import EngineOptions
 from sibyl_server.service.runner import Runner
+from sibyl_server.service.stopping import StoppingUseCases
 from sibyl_server.service.studies import StudyUseCases
 from sibyl_server.service.suggestions import SuggestionUseCase
 from sibyl_server.service.teams import TeamUseCases
@@ -71,3 +72,10 @@ def suggestions(store: MemoryStore, clock: Clock) -> Iterator[SuggestionUseCase]
     with ThreadPoolExecutor(2) as store_pool, ThreadPoolExecutor(1) as engine_pool:
         runner = Runner(store_pool, engine_pool)
         yield SuggestionUseCase(store, Engine(EngineOptions(device="cpu")), clock, runner)
+
+
+@pytest.fixture
+def stopping(store: MemoryStore, clock: Clock) -> Iterator[StoppingUseCases]:
+    with ThreadPoolExecutor(2) as store_pool, ThreadPoolExecutor(1) as engine_pool:
+        runner = Runner(store_pool, engine_pool)
+        yield StoppingUseCases(store, clock, Engine(EngineOptions(device="cpu")), runner)

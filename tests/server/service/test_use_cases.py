@@ -12,6 +12,7 @@ from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import StudyState
 from sibyl_server.domain.team import Role, TeamQuotas
 from sibyl_server.domain.trial import Measurement, TrialState
+from sibyl_server.service.stopping import StoppingUseCases
 from sibyl_server.service.studies import StudyUpdate, StudyUseCases
 from sibyl_server.service.suggestions import SuggestionUseCase
 from sibyl_server.service.teams import TeamUseCases
@@ -86,11 +87,11 @@ def test_a_retried_create_token_leaves_one_working_token(teams: TeamUseCases) ->
 
 
 def test_a_stopped_trial_records_why_and_where(
-    studies: StudyUseCases, trials: TrialUseCases, suggestions: SuggestionUseCase, store
+    studies: StudyUseCases,
+    trials: TrialUseCases,
+    suggestions: SuggestionUseCase,
+    stopping: StoppingUseCases,
 ) -> None:
-    from sibyl_server.service.stopping import StoppingUseCases
-
-    stopping = StoppingUseCases(store, Clock())
     name = StudyName(TEAM.team, studies.create_study(TEAM, "s", SPEC).study_id)
     [trial] = asyncio.run(suggestions.suggest(name, 1, "w")).trials
     trial_name = name.trial(trial.number)
@@ -99,7 +100,7 @@ def test_a_stopped_trial_records_why_and_where(
     assert stopped.metadata["sibyl.stop_reason"] == "the trial was asked to stop (StopTrial)"
     assert stopped.metadata["sibyl.stop_step"] == "4"
     assert stopped.metadata["sibyl.algorithm"] == "RANDOM_SEARCH"
-    check = stopping.check(trial_name, "w")
+    check = asyncio.run(stopping.check(trial_name, "w"))
     assert (check.should_stop, check.reason) == (True, "the trial was asked to stop (StopTrial)")
     done = trials.complete_trial(trial_name, None, False, client_id="w")
     assert done.state is TrialState.COMPLETED

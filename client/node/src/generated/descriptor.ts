@@ -376,7 +376,8 @@ export const descriptor: Record<string, unknown> = {
                   "oneof": [
                     "median",
                     "successiveHalving",
-                    "learningCurve"
+                    "learningCurve",
+                    "model"
                   ]
                 }
               },
@@ -392,6 +393,10 @@ export const descriptor: Record<string, unknown> = {
                 "learningCurve": {
                   "type": "LearningCurveRule",
                   "id": 3
+                },
+                "model": {
+                  "type": "ModelStoppingRule",
+                  "id": 4
                 }
               }
             },
@@ -419,6 +424,22 @@ export const descriptor: Record<string, unknown> = {
                 },
                 "brackets": {
                   "type": "int32",
+                  "id": 3
+                }
+              }
+            },
+            "ModelStoppingRule": {
+              "fields": {
+                "minStep": {
+                  "type": "int64",
+                  "id": 1
+                },
+                "reductionFactor": {
+                  "type": "double",
+                  "id": 2
+                },
+                "minProbability": {
+                  "type": "double",
                   "id": 3
                 }
               }

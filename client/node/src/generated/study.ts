@@ -13,6 +13,7 @@ import type { IntegerRange as _sibyl_v1_IntegerRange, IntegerRange__Output as _s
 import type { LearningCurveRule as _sibyl_v1_LearningCurveRule, LearningCurveRule__Output as _sibyl_v1_LearningCurveRule__Output } from './sibyl/v1/LearningCurveRule';
 import type { MedianStoppingRule as _sibyl_v1_MedianStoppingRule, MedianStoppingRule__Output as _sibyl_v1_MedianStoppingRule__Output } from './sibyl/v1/MedianStoppingRule';
 import type { MetricSpec as _sibyl_v1_MetricSpec, MetricSpec__Output as _sibyl_v1_MetricSpec__Output } from './sibyl/v1/MetricSpec';
+import type { ModelStoppingRule as _sibyl_v1_ModelStoppingRule, ModelStoppingRule__Output as _sibyl_v1_ModelStoppingRule__Output } from './sibyl/v1/ModelStoppingRule';
 import type { OutcomeConstraint as _sibyl_v1_OutcomeConstraint, OutcomeConstraint__Output as _sibyl_v1_OutcomeConstraint__Output } from './sibyl/v1/OutcomeConstraint';
 import type { ParameterSpec as _sibyl_v1_ParameterSpec, ParameterSpec__Output as _sibyl_v1_ParameterSpec__Output } from './sibyl/v1/ParameterSpec';
 import type { ParentCondition as _sibyl_v1_ParentCondition, ParentCondition__Output as _sibyl_v1_ParentCondition__Output } from './sibyl/v1/ParentCondition';
@@ -47,6 +48,7 @@ export interface ProtoGrpcType {
       LearningCurveRule: MessageTypeDefinition<_sibyl_v1_LearningCurveRule, _sibyl_v1_LearningCurveRule__Output>
       MedianStoppingRule: MessageTypeDefinition<_sibyl_v1_MedianStoppingRule, _sibyl_v1_MedianStoppingRule__Output>
       MetricSpec: MessageTypeDefinition<_sibyl_v1_MetricSpec, _sibyl_v1_MetricSpec__Output>
+      ModelStoppingRule: MessageTypeDefinition<_sibyl_v1_ModelStoppingRule, _sibyl_v1_ModelStoppingRule__Output>
       OutcomeConstraint: MessageTypeDefinition<_sibyl_v1_OutcomeConstraint, _sibyl_v1_OutcomeConstraint__Output>
       ParameterSpec: MessageTypeDefinition<_sibyl_v1_ParameterSpec, _sibyl_v1_ParameterSpec__Output>
       ParentCondition: MessageTypeDefinition<_sibyl_v1_ParentCondition, _sibyl_v1_ParentCondition__Output>

@@ -39,6 +39,7 @@ import type { ListTrialsResponse as _sibyl_v1_ListTrialsResponse, ListTrialsResp
 import type { Measurement as _sibyl_v1_Measurement, Measurement__Output as _sibyl_v1_Measurement__Output } from './sibyl/v1/Measurement';
 import type { MedianStoppingRule as _sibyl_v1_MedianStoppingRule, MedianStoppingRule__Output as _sibyl_v1_MedianStoppingRule__Output } from './sibyl/v1/MedianStoppingRule';
 import type { MetricSpec as _sibyl_v1_MetricSpec, MetricSpec__Output as _sibyl_v1_MetricSpec__Output } from './sibyl/v1/MetricSpec';
+import type { ModelStoppingRule as _sibyl_v1_ModelStoppingRule, ModelStoppingRule__Output as _sibyl_v1_ModelStoppingRule__Output } from './sibyl/v1/ModelStoppingRule';
 import type { OutcomeConstraint as _sibyl_v1_OutcomeConstraint, OutcomeConstraint__Output as _sibyl_v1_OutcomeConstraint__Output } from './sibyl/v1/OutcomeConstraint';
 import type { ParameterImportance as _sibyl_v1_ParameterImportance, ParameterImportance__Output as _sibyl_v1_ParameterImportance__Output } from './sibyl/v1/ParameterImportance';
 import type { ParameterSpec as _sibyl_v1_ParameterSpec, ParameterSpec__Output as _sibyl_v1_ParameterSpec__Output } from './sibyl/v1/ParameterSpec';
@@ -112,6 +113,7 @@ export interface ProtoGrpcType {
       Measurement: MessageTypeDefinition<_sibyl_v1_Measurement, _sibyl_v1_Measurement__Output>
       MedianStoppingRule: MessageTypeDefinition<_sibyl_v1_MedianStoppingRule, _sibyl_v1_MedianStoppingRule__Output>
       MetricSpec: MessageTypeDefinition<_sibyl_v1_MetricSpec, _sibyl_v1_MetricSpec__Output>
+      ModelStoppingRule: MessageTypeDefinition<_sibyl_v1_ModelStoppingRule, _sibyl_v1_ModelStoppingRule__Output>
       OutcomeConstraint: MessageTypeDefinition<_sibyl_v1_OutcomeConstraint, _sibyl_v1_OutcomeConstraint__Output>
       ParameterImportance: MessageTypeDefinition<_sibyl_v1_ParameterImportance, _sibyl_v1_ParameterImportance__Output>
       ParameterSpec: MessageTypeDefinition<_sibyl_v1_ParameterSpec, _sibyl_v1_ParameterSpec__Output>

@@ -44,6 +44,7 @@ export * from "./sibyl/v1/ListTrialsResponse";
 export * from "./sibyl/v1/Measurement";
 export * from "./sibyl/v1/MedianStoppingRule";
 export * from "./sibyl/v1/MetricSpec";
+export * from "./sibyl/v1/ModelStoppingRule";
 export * from "./sibyl/v1/OutcomeConstraint";
 export * from "./sibyl/v1/ParameterImportance";
 export * from "./sibyl/v1/ParameterSpec";

@@ -20,11 +20,13 @@ import torch
 from botorch.models.model import Model
 from botorch.posteriors import Posterior
 
-from sibyl_server.engine.gp.data import StepData
+from sibyl_server.engine.gp.data import StepData, step_data
 from sibyl_server.engine.gp.fit import fit_model
 from sibyl_server.engine.gp.model import Hyperparameters, hyperparameters_of, surrogate, warm_start
+from sibyl_server.engine.gp.state import GpBanditState
 from sibyl_server.engine.gp.warping import warp_objective
-from sibyl_server.engine.interface import FidelityPoint, SuggestionRequest
+from sibyl_server.engine.interface import FidelityPoint, Parameters, SuggestionRequest
+from sibyl_server.engine.options import EngineOptions
 
 HYPERPARAMETERS_KEY = "sibyl.fidelity"
 """The fidelity GP's hyperparameters in the step's state (warm start of the next fit)."""
@@ -44,17 +46,24 @@ def step_position(step: int, max_step: int) -> float:
 
 @dataclass(frozen=True)
 class FidelityFit:
-    """The fidelity GP at `max_step`, and its hyperparameters (state key HYPERPARAMETERS_KEY)."""
+    """The fidelity GP at `max_step`, its hyperparameters (state key
+    HYPERPARAMETERS_KEY) and the standard deviation of the values it learned from."""
 
     model: Model
     hyperparameters: Hyperparameters
+    spread: float = 1.0
 
 
 def fidelity_model(
-    request: SuggestionRequest, data: StepData, saved: Hyperparameters | None, limit: int
+    request: SuggestionRequest,
+    data: StepData,
+    saved: Hyperparameters | None,
+    limit: int,
+    refit: bool = True,
 ) -> FidelityFit:
     """Fits the GP over (configuration, step) to at most `limit` of the request's
-    fidelity points (see `bounded`)."""
+    fidelity points (see `bounded`); with `refit` False, `saved` hyperparameters that
+    fit the model are taken as they are (it is fitted only without them)."""
     assert request.spec.fidelity is not None
     max_step = request.spec.fidelity.max_step
     sign = request.spec.objective.sign()
@@ -67,8 +76,57 @@ def fidelity_model(
     values = warp_objective([sign * point.value for point in points])
     x, y = data.tensor(rows), data.tensor(values).unsqueeze(-1)
     model = surrogate(x, y, sorted(encoding.categorical_dims))
-    fit_model(model, warm_started=warm_start(model, saved))
-    return FidelityFit(AtStep(model, 1.0), hyperparameters_of(model))
+    warm_started = warm_start(model, saved)
+    if refit or not warm_started:
+        fit_model(model, warm_started=warm_started)
+    spread = float(y.std()) if len(y) > 1 else 1.0
+    return FidelityFit(AtStep(model, 1.0), hyperparameters_of(model), spread or 1.0)
+
+
+@dataclass(frozen=True)
+class Prospect:
+    """What the fidelity GP predicts of one trial's value at `max_step`.
+
+    Attributes:
+        probability: That the trial ends better than the best of the other trials'
+            predicted values at `max_step`.
+        spread: The prediction's standard deviation, in standard deviations of the
+            values the GP learns from.
+    """
+
+    probability: float
+    spread: float
+
+
+def final_prospect(
+    request: SuggestionRequest, parameters: Parameters, options: EngineOptions
+) -> Prospect | None:
+    """The fidelity GP's prospect of the trial with `parameters` (one of the request's
+    fidelity points); None where there is no model yet (`uses_fidelity`, 2 finished
+    trials).
+
+    The GP takes the hyperparameters of the study's last step (in `request.state`) as
+    they are: a decision per rung costs a posterior, not a fit.
+    """
+    if not uses_fidelity(request) or len(request.completed) < 2:
+        return None
+    device = torch.device(options.device_for(len(request.fidelity_points)))
+    data = step_data(request, options.max_exact_observations, device)
+    saved = GpBanditState.read(request.state).saved_hyperparameters().get(HYPERPARAMETERS_KEY)
+    limit = options.max_exact_observations
+    fit = fidelity_model(request, data, saved, limit, refit=False)
+    mine = tuple(data.encoding.encode(parameters))
+    others = {tuple(data.encoding.encode(p.parameters)) for p in request.fidelity_points} - {mine}
+    if not others:
+        return None
+    rows = data.tensor([list(mine), *map(list, others)]).unsqueeze(-2)
+    with torch.no_grad():
+        posterior = fit.model.posterior(rows)
+        mean = posterior.mean.reshape(-1)
+        spread = posterior.variance.clamp_min(1e-12).sqrt().reshape(-1)
+    gap = float(mean[1:].max() - mean[0]) / float(spread[0])
+    probability = 0.5 * math.erfc(gap / math.sqrt(2.0))
+    return Prospect(float(probability), float(spread[0]) / fit.spread)
 
 
 def bounded(points: Sequence[FidelityPoint], sign: float, limit: int) -> list[FidelityPoint]:

@@ -1,15 +1,16 @@
-"""Transfer from prior studies: a ranking-weighted ensemble of GPs (RGPE).
+"""Transfer from prior studies: the priors' GPs, ranking-weighted, as the mean of the
+study's GP.
 
-Feurer, Letham, Hutter and Bakshy (2018), "Scalable Meta-Learning for Bayesian
-Optimization using Ranking-Weighted Gaussian Process Ensembles". Each prior study gets
-a GP fitted to its trials on the parameters it shares with the study; the study keeps
-its own GP. The ensemble's mean is the weighted sum of their means, its variance the
-sum of their variances times the squared weights, in the study's own outcome units, so
-the acquisition stays the study's. A model's weight is the share of posterior samples
-in which it orders the study's trials best (fewest pairs the wrong way round; the
-study's own GP judged leave-one-out): a prior that orders them no better than chance
-gets (almost) none, and one whose median loss is worse than the study's own GP's gets
-none at all (docs/transfer.md).
+Each prior study gets a GP fitted to its trials on the parameters it shares with the
+study. Each is weighted as in a ranking-weighted ensemble (RGPE; Feurer, Letham, Hutter
+and Bakshy, 2018): a model's weight is the share of posterior samples in which it
+orders the study's trials best (fewest pairs the wrong way round; the study's own GP
+judged leave-one-out), so a prior that orders them no better than chance gets (almost)
+none, and one whose median loss is worse than the study's own GP's gets none at all.
+The step's model is then the study's GP fitted to what the priors' weighted means,
+mapped into the study's units, leave of its values (`ResidualOverPriors`, after OSS
+Vizier's stacked GPs): the priors give the shape, the study's trials the uncertainty.
+The acquisition stays the study's (docs/transfer.md).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ than its 95th percentile, so that an unrelated prior is dropped sooner
 (docs/transfer.md#measured)."""
 HYPERPARAMETERS_PREFIX = "sibyl.prior:"
 """A prior GP's hyperparameters are saved under this prefix and the prior's name."""
+RESIDUAL_KEY = "sibyl.prior_residual"
+"""The residual GP's hyperparameters (`ResidualOverPriors`) in the step's state."""
 
 
 @dataclass(frozen=True)
@@ -77,14 +80,14 @@ class PriorData:
 
 @dataclass(frozen=True)
 class Member:
-    """One model of the ensemble, mapped into the study's outcome units.
+    """A prior's GP mapped into the study's outcome units, with its weight.
 
     Attributes:
-        model: A fitted single-output GP.
+        model: The prior's fitted single-output GP.
         columns: The study's encoded columns it takes as inputs.
-        weight: Its weight in the ensemble.
+        weight: Its weight (the study's own GP has the rest).
         offset: Added to its mean after `scale`.
-        scale: Multiplies its mean and standard deviation.
+        scale: Multiplies its mean.
     """
 
     model: Model
@@ -93,17 +96,38 @@ class Member:
     offset: float = 0.0
     scale: float = 1.0
 
+    def mean(self, X: torch.Tensor) -> torch.Tensor:
+        """Its mapped mean at `... x d` X (the study's columns), shape `...`."""
+        posterior = self.model.posterior(X[..., self.columns])
+        return self.offset + self.scale * posterior.mean.squeeze(-1)
 
-class WeightedEnsemble(Model):
-    """The RGPE posterior: means weighted, covariances weighted by squared weights.
 
-    Conditioning on believed observations (the beliefs of gp/acquisition/analytic.py)
-    conditions every member.
+def weighted_mean(members: Sequence[Member], X: torch.Tensor) -> torch.Tensor:
+    """The sum of the members' mapped means at `... x d` X times their weights (`...`)."""
+    total = torch.zeros(X.shape[:-1], dtype=X.dtype, device=X.device)
+    for member in members:
+        if member.weight > 0.0:
+            total = total + member.weight * member.mean(X)
+    return total
+
+
+class ResidualOverPriors(Model):
+    """The study's GP fitted to what the weighted priors' means leave unexplained.
+
+    Its mean is `prior_mean(x)`, the sum of the priors' mapped means times their
+    weights, plus the residual GP's mean; its covariance is the residual GP's alone.
+    A prior lends the study the shape of its function, not its certainty: next to a
+    prior's optimum, where the prior's GP is sure, the study's own optimum may lie a
+    little apart, and only the study's trials can tell (OSS Vizier's stacked GPs, each
+    prior's share weighted by how well it ranks the study's trials). With every prior
+    at weight 0 this is the study's plain GP. Believing a point conditions the residual
+    GP, so a batch spreads as it does without priors.
     """
 
-    def __init__(self, members: Sequence[Member]) -> None:
+    def __init__(self, residual: Model, priors: Sequence[Member]) -> None:
         super().__init__()
-        self.members = list(members)
+        self.residual = residual
+        self.priors = [member for member in priors if member.weight > 0.0]
 
     @property
     def num_outputs(self) -> int:
@@ -113,6 +137,10 @@ class WeightedEnsemble(Model):
     def batch_shape(self) -> torch.Size:
         return torch.Size()
 
+    def prior_mean(self, X: torch.Tensor) -> torch.Tensor:
+        """The weighted priors' means at `... x d` X, in the study's units (`...`)."""
+        return weighted_mean(self.priors, X)
+
     def posterior(
         self,
         X: torch.Tensor,
@@ -121,37 +149,22 @@ class WeightedEnsemble(Model):
         posterior_transform: Any = None,
         **kwargs: Any,
     ) -> GPyTorchPosterior:
-        """The ensemble's posterior at `batch x q x d` (or `q x d`) points X."""
-        mean: torch.Tensor | float = 0.0
-        covariance: torch.Tensor | float = 0.0
-        for member in self.members:
-            if member.weight == 0.0:
-                continue
-            posterior = member.model.posterior(X[..., member.columns])
-            factor = member.weight * member.scale
-            mean = mean + member.weight * member.offset + factor * posterior.mean.squeeze(-1)
-            covariance = covariance + factor**2 * posterior.distribution.covariance_matrix
-        assert isinstance(mean, torch.Tensor) and isinstance(covariance, torch.Tensor)
-        result = GPyTorchPosterior(MultivariateNormal(mean, covariance))
+        """The posterior at `batch x q x d` (or `q x d`) points X."""
+        distribution = self.residual.posterior(X, observation_noise=observation_noise).distribution
+        mean = distribution.mean + self.prior_mean(X)
+        result = GPyTorchPosterior(MultivariateNormal(mean, distribution.lazy_covariance_matrix))
         return posterior_transform(result) if posterior_transform is not None else result
 
     def condition_on_observations(
         self, X: torch.Tensor, Y: torch.Tensor, **kwargs: Any
-    ) -> WeightedEnsemble:
-        """The ensemble with every member conditioned on Y (`k x 1`, the study's units)
-        at X (`k x d`), each in its own units. A prior's GP with many trials near a
-        believed point moves little, so a batch can still cluster there
-        (docs/transfer.md)."""
-        return WeightedEnsemble([_believing(member, X, Y, **kwargs) for member in self.members])
-
-
-def _believing(member: Member, X: torch.Tensor, Y: torch.Tensor, **kwargs: Any) -> Member:
-    """`member` conditioned on Y at X, Y mapped into its own units."""
-    x = X[..., member.columns]
-    with torch.no_grad():
-        member.model.posterior(x)  # conditioning updates the prediction caches this builds
-    y = (Y - member.offset) / member.scale
-    return replace(member, model=member.model.condition_on_observations(x, y, **kwargs))
+    ) -> ResidualOverPriors:
+        """The model with its residual GP conditioned on what the priors leave of Y
+        (`k x 1`, the study's units) at X (`k x d`)."""
+        with torch.no_grad():
+            self.residual.posterior(X)  # conditioning updates the prediction caches this builds
+        residual = Y - self.prior_mean(X).unsqueeze(-1)
+        conditioned = self.residual.condition_on_observations(X, residual, **kwargs)
+        return ResidualOverPriors(conditioned, self.priors)
 
 
 @dataclass(frozen=True)
@@ -164,7 +177,7 @@ class Transfer:
         hyperparameters: The priors' fitted hyperparameters, by state key.
     """
 
-    model: WeightedEnsemble
+    model: Model
     weights: dict[str, float]
     hyperparameters: dict[str, Hyperparameters]
 
@@ -182,7 +195,8 @@ def transfer_model(
     own: Model,
     saved: Mapping[str, Mapping[str, Any]],
 ) -> Transfer:
-    """The RGPE of the priors' GPs and the study's fitted GP `own` (its objective's).
+    """The study's GP over the priors' weighted means, the weights ranking-weighted
+    (RGPE) between the priors' GPs and the study's fitted GP `own` (its objective's).
 
     Priors with fewer than MIN_PRIOR_TRIALS usable trials get weight 0.
     """
@@ -202,14 +216,58 @@ def transfer_model(
         hyperparameters[key] = hyperparameters_of(model)
     columns = [prior.columns for prior in usable]
     shares = ranking_weights(list(zip(models, columns, strict=True)), own)
-    offset, scale = _units(data.training.outcomes[0].values)
+    weights.update({prior.name: share for prior, share in zip(usable, shares, strict=False)})
+    x, y = _own_training(data)
     members = [
-        Member(model, cols, share, offset, scale)
+        mapped(model, cols, share, x, y)
         for model, cols, share in zip(models, columns, shares, strict=False)
     ]
-    members.append(Member(own, list(range(data.encoding.dims)), shares[-1]))
-    weights.update({prior.name: share for prior, share in zip(usable, shares, strict=False)})
-    return Transfer(WeightedEnsemble(members), weights, hyperparameters)
+    start = saved.get(RESIDUAL_KEY) or hyperparameters_of(own)
+    residual = _fit_residual(x, y, members, data, start)
+    hyperparameters[RESIDUAL_KEY] = hyperparameters_of(residual)
+    return Transfer(ResidualOverPriors(residual, members), weights, hyperparameters)
+
+
+def _own_training(data: StepData) -> tuple[torch.Tensor, torch.Tensor]:
+    """The study's objective's training inputs (`n x d`) and values (`n x 1`)."""
+    objective = data.training.outcomes[0]
+    return data.x[objective.rows], data.tensor(objective.values).unsqueeze(-1)
+
+
+def mapped(
+    model: Model, columns: list[int], weight: float, x: torch.Tensor, y: torch.Tensor
+) -> Member:
+    """The prior's GP mapped into the study's units: the least-squares line of the
+    study's values `y` on the prior's means at the study's trials `x` (a slope of at
+    least 0); with fewer than MIN_RANKED_TRIALS trials, or means all alike, the line
+    through the values' mean with their spread as slope (the prior's GP predicts in
+    standardized units of its own)."""
+    with torch.no_grad():
+        mean = model.posterior(x[..., columns]).mean.reshape(-1)
+    values = y.reshape(-1)
+    centred = mean - mean.mean()
+    if len(values) < MIN_RANKED_TRIALS or float(centred.square().sum()) <= 0.0:
+        offset, scale = _units(values)
+        return Member(model, columns, weight, offset, scale)
+    slope = float((centred * (values - values.mean())).sum() / centred.square().sum())
+    slope = max(0.0, slope)
+    return Member(model, columns, weight, float(values.mean() - slope * mean.mean()), slope)
+
+
+def _fit_residual(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    members: Sequence[Member],
+    data: StepData,
+    saved: Mapping[str, Any] | None,
+) -> Model:
+    """The study's GP fitted to `y` less the weighted priors' means, warm-started from
+    `saved` (its last fit, else the study's own GP's)."""
+    with torch.no_grad():
+        residual = y - weighted_mean(members, x).unsqueeze(-1)
+    model = surrogate(x, residual, sorted(data.encoding.categorical_dims))
+    fit_model(model, warm_started=warm_start(model, saved))
+    return model
 
 
 def prior_data(
@@ -313,12 +371,11 @@ def pair_losses(samples: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return wrong.sum(dim=(-2, -1))
 
 
-def _units(values: Sequence[float]) -> tuple[float, float]:
+def _units(values: torch.Tensor) -> tuple[float, float]:
     """The mean and standard deviation of the study's training values: a prior GP's
     standardized prediction times the second plus the first is in the study's units."""
-    tensor = torch.tensor(values, dtype=torch.float64)
-    spread = float(tensor.std()) if len(values) > 1 else 0.0
-    return float(tensor.mean()), spread if spread > 0 and math.isfinite(spread) else 1.0
+    spread = float(values.std()) if len(values) > 1 else 0.0
+    return float(values.mean()), spread if spread > 0 and math.isfinite(spread) else 1.0
 
 
 def _categorical(encoding: SearchSpaceEncoding, columns: list[int]) -> list[int]:

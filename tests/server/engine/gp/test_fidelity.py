@@ -16,7 +16,7 @@ from sibyl_server.domain.study import (
     stopping_policy,
 )
 from sibyl_server.engine.engine import Engine
-from sibyl_server.engine.gp.fidelity import AtStep, bounded, step_position
+from sibyl_server.engine.gp.fidelity import AtStep, bounded, final_prospect, step_position
 from sibyl_server.engine.gp.model import surrogate
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
@@ -129,3 +129,38 @@ def test_a_large_study_fits_at_most_the_limit_highest_steps_first() -> None:
     assert [p.step for p in kept] == [9] * 10 + [3, 3]
     assert [p.value for p in kept[10:]] == [0.0, 1.0], "the better ones among equals"
     assert bounded(points, -1.0, 100) == points
+
+
+def prospect_of(parameters: dict, value_at_1: float) -> float:
+    """The probability the fidelity GP gives a trial at `parameters` that measured
+    `value_at_1` at step 1 of ending better than eight spread trials that ran to
+    MAX_STEP (from them the GP learns how step 1 foretells MAX_STEP)."""
+    configurations = observe(gp_spec(XY, LOSS), lambda p: {"loss": 0}, 8, seed=4)
+    completed, points = [], []
+    for configuration in (dict(o.parameters) for o in configurations):
+        points += [FidelityPoint(configuration, s, loss(configuration, s)) for s in (1, 3, 9)]
+        completed.append(Observation(configuration, {"loss": loss(configuration, MAX_STEP)}))
+    spec = dataclasses.replace(
+        gp_spec(XY, LOSS),
+        fidelity=Fidelity(MAX_STEP),
+        early_stopping=stopping_policy(EarlyStoppingRule.MODEL),
+    )
+    points.append(FidelityPoint(parameters, 1, value_at_1))
+    request = SuggestionRequest(spec, completed, [], 1, 7, {}, (), points)
+    prospect = final_prospect(request, parameters, FAST)
+    assert prospect is not None
+    return prospect.probability
+
+
+def test_a_trial_s_prospect_follows_how_its_early_value_foretells_its_final_one() -> None:
+    optimum = {"x": 0.3, "y": 0.7}
+    assert prospect_of(optimum, loss(optimum, 1)) > 0.5
+    corner = {"x": 0.95, "y": 0.05}
+    assert prospect_of(corner, loss(corner, 1)) < 0.01
+
+
+def test_without_two_finished_trials_there_is_no_prospect() -> None:
+    completed, points = study_data()
+    spec = dataclasses.replace(gp_spec(XY, LOSS), fidelity=Fidelity(MAX_STEP))
+    request = SuggestionRequest(spec, completed[:1], [], 1, 7, {}, (), points)
+    assert final_prospect(request, {"x": 0.3, "y": 0.7}, FAST) is None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import combinations
 
 import pytest
 import torch
@@ -19,7 +20,12 @@ from sibyl_server.domain.study import (
 )
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.gp.model import surrogate
-from sibyl_server.engine.gp.transfer import Member, WeightedEnsemble, weights_from_losses
+from sibyl_server.engine.gp.transfer import (
+    Member,
+    ResidualOverPriors,
+    mapped,
+    weights_from_losses,
+)
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
     METADATA_PRIOR_WEIGHTS,
@@ -149,37 +155,82 @@ def test_a_prior_worse_than_the_own_gp_s_median_is_diluted_out() -> None:
     assert weights_from_losses(torch.stack([better, own], dim=-1)) == [0.505, 0.495]
 
 
-def test_the_ensemble_posterior_weights_means_and_squared_weights_variances() -> None:
+def test_the_posterior_is_the_residual_gp_s_plus_the_priors_weighted_means() -> None:
     torch.manual_seed(0)
     x = torch.rand(8, 2, dtype=torch.float64)
-    first = surrogate(x, torch.sin(6 * x[:, :1]), [])
-    second = surrogate(x[:, 1:], torch.cos(4 * x[:, 1:]), [])
-    ensemble = WeightedEnsemble(
-        [Member(second, [1], 0.25, offset=1.0, scale=2.0), Member(first, [0, 1], 0.75)]
+    residual = surrogate(x, torch.sin(6 * x[:, :1]), [])
+    first = surrogate(x[:, 1:], torch.cos(4 * x[:, 1:]), [])
+    second = surrogate(x, x.sum(dim=-1, keepdim=True), [])
+    model = ResidualOverPriors(
+        residual,
+        [Member(first, [1], 0.25, offset=1.0, scale=2.0), Member(second, [0, 1], 0.5)],
     )
     points = torch.rand(5, 1, 2, dtype=torch.float64)
-    found = ensemble.posterior(points)
-    a, b = first.posterior(points), second.posterior(points[..., 1:])
-    mean = 0.75 * a.mean + 0.25 * (1.0 + 2.0 * b.mean)
-    variance = 0.75**2 * a.variance + (0.25 * 2.0) ** 2 * b.variance
-    assert torch.allclose(found.mean, mean)
-    assert torch.allclose(found.variance, variance)
+    found = model.posterior(points)
+    own, a, b = (
+        residual.posterior(points),
+        first.posterior(points[..., 1:]),
+        second.posterior(points),
+    )
+    assert torch.allclose(found.mean, own.mean + 0.25 * (1.0 + 2.0 * a.mean) + 0.5 * b.mean)
+    assert torch.allclose(found.variance, own.variance)  # the priors lend no certainty
 
 
-def test_believing_a_point_conditions_every_member_in_its_own_units() -> None:
+def test_believing_a_point_conditions_the_residual_gp_on_what_the_priors_leave() -> None:
     torch.manual_seed(0)
     x = torch.rand(8, 1, dtype=torch.float64)
-    own = surrogate(x, torch.sin(6 * x), [])
-    other = surrogate(x, torch.cos(6 * x), [])
-    ensemble = WeightedEnsemble([Member(other, [0], 0.5, 1.0, 2.0), Member(own, [0], 0.5)])
+    residual = surrogate(x, torch.sin(6 * x), [])
+    prior_gp = surrogate(x, torch.cos(6 * x), [])
+    model = ResidualOverPriors(residual, [Member(prior_gp, [0], 0.5, 1.0, 2.0)])
     far = torch.tensor([[1.6]], dtype=torch.float64)  # away from every observation
-    believed = ensemble.condition_on_observations(far, torch.tensor([[3.0]]).to(x))
-    assert [m.model.train_inputs[0].shape[-2] for m in believed.members] == [9, 9]
-    assert believed.members[0].model.posterior(far).mean.item() == pytest.approx(1.0, abs=0.05)
-    assert believed.members[1].model.posterior(far).mean.item() == pytest.approx(3.0, abs=0.05)
+    believed = model.condition_on_observations(far, torch.tensor([[3.0]]).to(x))
+    assert believed.residual.train_inputs[0].shape[-2] == 9
+    assert believed.priors[0].model is prior_gp  # the prior's GP is left as it was
+    assert believed.posterior(far).mean.item() == pytest.approx(3.0, abs=0.05)
+    prior_part = 0.5 * (1.0 + 2.0 * prior_gp.posterior(far).mean.item())
+    assert believed.residual.posterior(far).mean.item() == pytest.approx(3.0 - prior_part, abs=0.05)
 
 
-def test_a_batch_with_pending_trials_is_model_based_and_distinct() -> None:
+def test_a_prior_is_mapped_by_the_least_squares_line_and_never_reversed() -> None:
+    torch.manual_seed(0)
+    x = torch.rand(12, 2, dtype=torch.float64)
+    prior_gp = surrogate(x, x[:, :1] * 4.0 - 1.0, [])
+    means = prior_gp.posterior(x).mean.detach()
+    line = mapped(prior_gp, [0, 1], 1.0, x, 0.5 * means + 3.0)
+    assert (line.scale, line.offset) == (pytest.approx(0.5), pytest.approx(3.0))
+    reversed_line = mapped(prior_gp, [0, 1], 1.0, x, -means)
+    assert (
+        reversed_line.scale == 0.0
+    )  # a prior that orders the values the other way adds a constant
+    few = mapped(prior_gp, [0, 1], 1.0, x[:2], torch.tensor([[1.0], [3.0]]).to(x))
+    assert (few.offset, few.scale) == (pytest.approx(2.0), pytest.approx(2**0.5))
+
+
+def test_beside_a_prior_s_optimum_the_steps_refine_towards_the_study_s_own() -> None:
+    """The prior has its optimum at 0.5, where it ran most trials; the study's is at
+    0.56 and it has a trial at 0.5. Its next steps go to 0.56, not where the prior ran
+    few trials (the prior's certainty near 0.5 is not the study's)."""
+    x_only = (ParameterSpec.double("x", 0.0, 1.0),)
+    near = (ParameterSpec.double("x", 0.4, 0.6),)
+
+    def loss(optimum: float) -> Callable[[dict], dict[str, float]]:
+        return lambda p: {"loss": (p["x"] - optimum) ** 2}
+
+    far = [Observation({"x": v}, loss(0.5)({"x": v})) for v in (0.05, 0.95)]
+    trials = observe(gp_spec(near, LOSS), loss(0.5), 20, seed=1) + far
+    priors = [prior("near", x_only, trials, Goal.MINIMIZE)]
+    spec = with_priors(gp_spec(x_only, LOSS), "near")
+    completed = [Observation({"x": v}, loss(0.56)({"x": v})) for v in (0.1, 0.9, 0.5)]
+    steps = []
+    for _ in range(2):
+        suggested = step(spec, completed, *priors).suggestions[0].parameters
+        completed.append(Observation(suggested, loss(0.56)(suggested)))
+        steps.append(suggested["x"])
+    assert all(abs(x - 0.56) < 0.05 for x in steps), steps
+    assert min(abs(x - 0.56) for x in steps) < 0.01, steps
+
+
+def test_a_batch_with_pending_trials_is_model_based_and_spread() -> None:
     spec = with_priors(gp_spec(XY, LOSS), "related")
     completed = observe(spec, lambda p: {"loss": bowl(p)}, 12, seed=3)
     pending = {"x": 0.3, "y": 0.7}
@@ -188,4 +239,7 @@ def test_a_batch_with_pending_trials_is_model_based_and_distinct() -> None:
     points = [pending, *(s.parameters for s in suggestions)]
     assert [s.metadata[METADATA_ALGORITHM] for s in suggestions] == ["GP_BANDIT"] * 3
     assert all(METADATA_PRIOR_WEIGHTS in s.metadata for s in suggestions)
-    assert len({(p["x"], p["y"]) for p in points}) == 4
+    # Believing a point conditions the study's GP, which the priors lend no certainty:
+    # the batch spreads around the pending trial at the prior's optimum.
+    gaps = [math.dist((a["x"], a["y"]), (b["x"], b["y"])) for a, b in combinations(points, 2)]
+    assert min(gaps) > 0.02, gaps

@@ -3,6 +3,7 @@
 import type { MedianStoppingRule as _sibyl_v1_MedianStoppingRule, MedianStoppingRule__Output as _sibyl_v1_MedianStoppingRule__Output } from '../../sibyl/v1/MedianStoppingRule';
 import type { SuccessiveHalvingRule as _sibyl_v1_SuccessiveHalvingRule, SuccessiveHalvingRule__Output as _sibyl_v1_SuccessiveHalvingRule__Output } from '../../sibyl/v1/SuccessiveHalvingRule';
 import type { LearningCurveRule as _sibyl_v1_LearningCurveRule, LearningCurveRule__Output as _sibyl_v1_LearningCurveRule__Output } from '../../sibyl/v1/LearningCurveRule';
+import type { ModelStoppingRule as _sibyl_v1_ModelStoppingRule, ModelStoppingRule__Output as _sibyl_v1_ModelStoppingRule__Output } from '../../sibyl/v1/ModelStoppingRule';
 
 /**
  * When to stop a trial early, from its intermediate measurements compared with
@@ -27,9 +28,16 @@ export interface EarlyStoppingPolicy {
    */
   'learningCurve'?: (_sibyl_v1_LearningCurveRule | null);
   /**
+   * Fidelity studies only: at the rungs min_step * reduction_factor^k, stop a
+   * trial when the GP over (configuration, step) gives it little chance of ending
+   * better than the other trials, or already predicts its final value closely.
+   * Cost-aware: it spends steps only where they can change what is known.
+   */
+  'model'?: (_sibyl_v1_ModelStoppingRule | null);
+  /**
    * The rule. Exactly one must be set.
    */
-  'rule'?: "median"|"successiveHalving"|"learningCurve";
+  'rule'?: "median"|"successiveHalving"|"learningCurve"|"model";
 }
 
 /**
@@ -55,7 +63,14 @@ export interface EarlyStoppingPolicy__Output {
    */
   'learningCurve'?: (_sibyl_v1_LearningCurveRule__Output | null);
   /**
+   * Fidelity studies only: at the rungs min_step * reduction_factor^k, stop a
+   * trial when the GP over (configuration, step) gives it little chance of ending
+   * better than the other trials, or already predicts its final value closely.
+   * Cost-aware: it spends steps only where they can change what is known.
+   */
+  'model'?: (_sibyl_v1_ModelStoppingRule__Output | null);
+  /**
    * The rule. Exactly one must be set.
    */
-  'rule'?: "median"|"successiveHalving"|"learningCurve";
+  'rule'?: "median"|"successiveHalving"|"learningCurve"|"model";
 }
