@@ -341,8 +341,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     preamble = (
         f"`nice -n 10 python -m benchmarks.transfer --seeds {seeds} --jobs {args.jobs}`, "
         f"{platform.processor() or platform.machine()}, "
-        f"{time.perf_counter() - started:.0f} s. hartmann6: log10 simple regret; svc: best "
-        "3-fold CV error on digits. Medians over seeds 0-"
+        f"{time.perf_counter() - started:.0f} s. hartmann6: log10 simple regret; svc and "
+        "svc-versions: best 3-fold CV error on digits. Medians over seeds 0-"
         f"{seeds - 1}; 'vs none' is the difference to no prior (negative is better); "
         f"weights: each prior's median weight at evaluation {budget}."
     )
