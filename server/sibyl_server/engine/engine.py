@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import torch
@@ -27,6 +28,8 @@ from sibyl_server.engine.interface import (
 from sibyl_server.engine.options import EngineOptions
 from sibyl_server.engine.quasi_random import QuasiRandomDesigner
 from sibyl_server.engine.random_search import RandomSearchDesigner
+
+logger = logging.getLogger(__name__)
 
 
 class Engine:
@@ -61,9 +64,17 @@ class Engine:
         return designer.suggest(request)
 
     def final_prospect(self, request: SuggestionRequest, parameters: Parameters) -> Prospect | None:
-        """See `engine.gp.fidelity.final_prospect`; on this engine's device."""
-        with step_threads(self.options.threads_for(len(request.fidelity_points))):
-            return final_prospect(request, parameters, self.options)
+        """See `engine.gp.fidelity.final_prospect`; on this engine's device. None, and
+        a warning logged, where the model fails (a trial is never stopped by an error)."""
+        try:
+            with step_threads(self.options.threads_for(len(request.fidelity_points))):
+                return final_prospect(request, parameters, self.options)
+        except Exception as error:
+            logger.warning(
+                "fidelity model failed, the trial runs on",
+                extra={"reason": f"{type(error).__name__}: {error}"[:500]},
+            )
+            return None
 
     def parameter_importance(
         self, spec: StudySpec, completed: Sequence[Observation], metric: str, seed: int

@@ -164,3 +164,11 @@ def test_without_two_finished_trials_there_is_no_prospect() -> None:
     spec = dataclasses.replace(gp_spec(XY, LOSS), fidelity=Fidelity(MAX_STEP))
     request = SuggestionRequest(spec, completed[:1], [], 1, 7, {}, (), points)
     assert final_prospect(request, {"x": 0.3, "y": 0.7}, FAST) is None
+
+
+def test_a_model_that_fails_leaves_the_trial_running() -> None:
+    completed, points = study_data()
+    spec = dataclasses.replace(gp_spec(XY, LOSS), fidelity=Fidelity(MAX_STEP))
+    request = SuggestionRequest(spec, completed, [], 1, 7, {}, (), points)
+    unknown = {"x": "left", "y": 0.5}  # no number: the model cannot place the trial
+    assert Engine(FAST).final_prospect(request, unknown) is None
