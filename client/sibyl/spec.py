@@ -521,7 +521,9 @@ class ModelStopping:
         if self.reduction_factor is not None:
             _check_number(owner, "reduction_factor", self.reduction_factor)
             if self.reduction_factor < 2:
-                _refuse(owner, f"reduction_factor must be at least 2, got {self.reduction_factor!r}")
+                _refuse(
+                    owner, f"reduction_factor must be at least 2, got {self.reduction_factor!r}"
+                )
         if self.min_probability is not None:
             _check_number(owner, "min_probability", self.min_probability)
             if not 0 < self.min_probability < 1:
