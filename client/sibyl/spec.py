@@ -93,6 +93,15 @@ def _check_integer(owner: str, field: str, value: Any, low: int, high: int | Non
         _refuse(owner, f"{field} must be {span}, got {value!r}")
 
 
+def _check_reduction_factor(owner: str, factor: Any) -> None:
+    """Successive halving's and the model rule's rung spacing: None, or at least 2."""
+    if factor is None:
+        return
+    _check_number(owner, "reduction_factor", factor)
+    if factor < 2:
+        _refuse(owner, f"reduction_factor must be at least 2, got {factor!r}")
+
+
 def _check_optional_integer(
     owner: str, field: str, value: Any, bounds: tuple[int, int | None]
 ) -> None:
@@ -448,14 +457,7 @@ class SuccessiveHalving:
         _check_integer("SuccessiveHalving", "min_step", self.min_step, 1, None)
         if self.brackets is not None:
             _check_integer("SuccessiveHalving", "brackets", self.brackets, 1, 10)
-        if self.reduction_factor is None:
-            return
-        _check_number("SuccessiveHalving", "reduction_factor", self.reduction_factor)
-        if self.reduction_factor < 2:
-            _refuse(
-                "SuccessiveHalving",
-                f"reduction_factor must be at least 2, got {self.reduction_factor!r}",
-            )
+        _check_reduction_factor("SuccessiveHalving", self.reduction_factor)
 
     def to_proto(self) -> study_pb2.EarlyStoppingPolicy:
         rule = _set_given(
@@ -518,12 +520,7 @@ class ModelStopping:
     def __post_init__(self) -> None:
         owner = "ModelStopping"
         _check_optional_integer(owner, "min_step", self.min_step, (1, None))
-        if self.reduction_factor is not None:
-            _check_number(owner, "reduction_factor", self.reduction_factor)
-            if self.reduction_factor < 2:
-                _refuse(
-                    owner, f"reduction_factor must be at least 2, got {self.reduction_factor!r}"
-                )
+        _check_reduction_factor(owner, self.reduction_factor)
         if self.min_probability is not None:
             _check_number(owner, "min_probability", self.min_probability)
             if not 0 < self.min_probability < 1:
