@@ -262,8 +262,9 @@ export interface StudySpec {
   readonly initialTrials?: number;
   /**
    * When to stop unpromising trials (see `Trial.shouldStop`): `medianStopping()`,
-   * `successiveHalving()`, `learningCurveStopping(finalStep)`, or the same as plain
-   * data, e.g. `{ rule: "median", minStep: 2 }`. Unset: trials are never stopped.
+   * `successiveHalving()`, `learningCurveStopping(finalStep)`, `modelStopping()` (with a
+   * `fidelity`), or the same as plain data, e.g. `{ rule: "median", minStep: 2 }`.
+   * Unset: trials are never stopped.
    */
   readonly earlyStopping?: EarlyStopping;
   /**

@@ -85,17 +85,26 @@ def check_spec(spec: StudySpec, field: str) -> None:
         _check_range(spec.num_initial_trials, INITIAL_TRIALS_RANGE, f"{field}.initial_trials", "")
     if spec.early_stopping is not None:
         _check_early_stopping(spec.early_stopping, f"{field}.early_stopping")
-        if spec.early_stopping.rule is EarlyStoppingRule.MODEL and spec.fidelity is None:
-            raise InvalidArgument(
-                f"{field}.early_stopping.model",
-                "the model rule needs a fidelity: it stops by the GP over (configuration, step)",
-            )
+        if spec.early_stopping.rule is EarlyStoppingRule.MODEL:
+            _check_model_rule(spec, f"{field}.early_stopping.model")
     if spec.prior_studies:
         _check_prior_studies(spec, f"{field}.prior_studies")
     if spec.fidelity is not None:
         _check_fidelity(spec, f"{field}.fidelity")
     if spec.budget is not None:
         _check_budget(spec, f"{field}.budget_parameter")
+
+
+def _check_model_rule(spec: StudySpec, field: str) -> None:
+    assert spec.early_stopping is not None
+    if spec.fidelity is None:
+        raise InvalidArgument(
+            field, "the model rule needs a fidelity: it stops by the GP over (configuration, step)"
+        )
+    if spec.early_stopping.min_step >= spec.fidelity.max_step:
+        raise InvalidArgument(
+            f"{field}.min_step", "must be below the fidelity's max_step: a rung where trials end"
+        )
 
 
 def _check_budget(spec: StudySpec, field: str) -> None:
@@ -399,8 +408,9 @@ def _check_early_stopping(policy: EarlyStoppingPolicy, field: str) -> None:
             raise InvalidArgument(f"{rule}.min_step", "must be at least 1")
         if not (math.isfinite(policy.reduction_factor) and policy.reduction_factor >= 2):
             raise InvalidArgument(f"{rule}.reduction_factor", "at least 2")
-        if not 1 <= policy.brackets <= MAX_BRACKETS:
-            raise InvalidArgument(f"{rule}.brackets", f"between 1 and {MAX_BRACKETS}")
+    halving = policy.rule is EarlyStoppingRule.SUCCESSIVE_HALVING
+    if halving and not 1 <= policy.brackets <= MAX_BRACKETS:
+        raise InvalidArgument(f"{rule}.brackets", f"between 1 and {MAX_BRACKETS}")
     if policy.rule is EarlyStoppingRule.MODEL and not 0.0 < policy.min_probability < 1.0:
         raise InvalidArgument(f"{rule}.min_probability", "must be above 0 and below 1")
     if policy.rule is EarlyStoppingRule.LEARNING_CURVE and policy.final_step <= max(

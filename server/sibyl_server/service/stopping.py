@@ -8,6 +8,7 @@ trial if it is still running for the caller (docs/fidelity.md).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from sibyl_server.domain.errors import FailedPrecondition, lease_lost
@@ -28,6 +29,8 @@ METADATA_STOP_REASON = "sibyl.stop_reason"
 METADATA_STOP_STEP = "sibyl.stop_step"
 """Trial metadata: the trial's last measured step when it was told to stop."""
 ASKED_TO_STOP = "the trial was asked to stop (StopTrial)"
+MODEL_ANSWER_SECONDS = 10.0
+"""The MODEL rule's longest wait for the engine; past it the trial goes on."""
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,15 @@ class StoppingUseCases(StoreUseCases):
         check, question = await self._runner.in_store(self._check, name, client_id)
         if question is None:
             return check
-        prospect = await self._runner.in_engine(
+        computing = self._runner.in_engine(
             self._engine.final_prospect, question.request, question.parameters
         )
+        try:
+            # The engine's threads may be busy with suggestion steps: a worker waiting
+            # for its answer is told to go on rather than kept past its deadline.
+            prospect = await asyncio.wait_for(asyncio.shield(computing), MODEL_ANSWER_SECONDS)
+        except TimeoutError:
+            return check
         if prospect is None:
             return check
         decision = model_rule(question.policy, question.rung, prospect.probability, prospect.spread)

@@ -151,6 +151,10 @@ def model_rule(**settings: float) -> study_pb2.EarlyStoppingPolicy:
             {"fidelity": fidelity(), "early_stopping": model_rule(reduction_factor=1.5)},
             "study.spec.early_stopping.model.reduction_factor",
         ),
+        (
+            {"fidelity": fidelity(9), "early_stopping": model_rule(min_step=9)},
+            "study.spec.early_stopping.model.min_step",
+        ),
     ],
 )
 def test_what_the_model_rule_may_not_be(

@@ -69,12 +69,18 @@ STORED_SPEC = (
 
 
 def test_a_spec_is_stored_as_before_and_reads_back() -> None:
-    # Written since: a policy's brackets, and the spec's prior studies, fidelity and
-    # budget parameter.
-    written = STORED_SPEC[:-2] + ',"brackets":1}'
+    # Written since: a policy's brackets and min_probability, and the spec's prior
+    # studies, fidelity and budget parameter.
+    written = STORED_SPEC[:-2] + ',"brackets":1,"min_probability":0.1}'
     written += ',"prior_studies":[],"fidelity":null,"budget":null}'
     assert codec.spec_to_json(SPEC) == written
     assert codec.spec_from_json(STORED_SPEC) == SPEC
+
+
+def test_the_model_rule_is_stored_and_reads_back() -> None:
+    policy = EarlyStoppingPolicy(EarlyStoppingRule.MODEL, min_step=1, min_probability=0.25)
+    spec = dataclasses.replace(SPEC, early_stopping=policy, fidelity=Fidelity(27))
+    assert codec.spec_from_json(codec.spec_to_json(spec)) == spec
 
 
 def test_prior_studies_are_stored_by_field_name() -> None:

@@ -142,7 +142,8 @@ def _with_priors(
     saved: Mapping[str, Mapping[str, Any]],
 ) -> tuple[list[Model], dict[str, Hyperparameters], dict[str, str]]:
     """The step's models, hyperparameters and trial metadata: with usable prior studies,
-    the objective's GP becomes their ranking-weighted ensemble (gp/transfer.py)."""
+    the objective's GP becomes the study's GP over their ranking-weighted means
+    (gp/transfer.py)."""
     if not uses_priors(request) or len(fitted.models) != 1:
         return fitted.models, fitted.hyperparameters, {}
     transfer = transfer_model(request, data, fitted.models[0], saved)

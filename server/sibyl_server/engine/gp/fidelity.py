@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import torch
@@ -110,10 +110,11 @@ def final_prospect(
     """
     if not uses_fidelity(request) or len(request.completed) < 2:
         return None
-    device = torch.device(options.device_for(len(request.fidelity_points)))
-    data = step_data(request, options.max_exact_observations, device)
-    saved = GpBanditState.read(request.state).saved_hyperparameters().get(HYPERPARAMETERS_KEY)
     limit = options.max_exact_observations
+    request = _keeping(request, parameters, limit)
+    device = torch.device(options.device_for(len(request.fidelity_points)))
+    data = step_data(request, limit, device)
+    saved = GpBanditState.read(request.state).saved_hyperparameters().get(HYPERPARAMETERS_KEY)
     fit = fidelity_model(request, data, saved, limit, refit=False)
     mine = tuple(data.encoding.encode(parameters))
     others = {tuple(data.encoding.encode(p.parameters)) for p in request.fidelity_points} - {mine}
@@ -127,6 +128,16 @@ def final_prospect(
     gap = float(mean[1:].max() - mean[0]) / float(spread[0])
     probability = 0.5 * math.erfc(gap / math.sqrt(2.0))
     return Prospect(float(probability), float(spread[0]) / fit.spread)
+
+
+def _keeping(request: SuggestionRequest, parameters: Parameters, limit: int) -> SuggestionRequest:
+    """The request with at most `limit` fidelity points, the judged trial's all among
+    them: `bounded` alone would drop a poor trial's low steps first, and its prospect
+    would then not depend on what it measured."""
+    mine = [p for p in request.fidelity_points if p.parameters == parameters]
+    rest = [p for p in request.fidelity_points if p.parameters != parameters]
+    kept = bounded(rest, request.spec.objective.sign(), max(0, limit - len(mine)))
+    return replace(request, fidelity_points=[*kept, *mine])
 
 
 def bounded(points: Sequence[FidelityPoint], sign: float, limit: int) -> list[FidelityPoint]:

@@ -127,7 +127,7 @@ class ResidualOverPriors(Model):
     def __init__(self, residual: Model, priors: Sequence[Member]) -> None:
         super().__init__()
         self.residual = residual
-        self.priors = [member for member in priors if member.weight > 0.0]
+        self.priors = list(priors)
 
     @property
     def num_outputs(self) -> int:
@@ -162,7 +162,8 @@ class ResidualOverPriors(Model):
         (`k x 1`, the study's units) at X (`k x d`)."""
         with torch.no_grad():
             self.residual.posterior(X)  # conditioning updates the prediction caches this builds
-        residual = Y - self.prior_mean(X).unsqueeze(-1)
+            # Detached: believed values are data, not a function of the priors' fits.
+            residual = Y - self.prior_mean(X).unsqueeze(-1)
         conditioned = self.residual.condition_on_observations(X, residual, **kwargs)
         return ResidualOverPriors(conditioned, self.priors)
 
@@ -172,7 +173,8 @@ class Transfer:
     """A step's transfer model.
 
     Attributes:
-        model: The ensemble, in the study's outcome units.
+        model: The study's GP over the priors (`ResidualOverPriors`), or the study's own
+            GP where every prior has weight 0; in the study's outcome units.
         weights: Each prior's weight by name (the study's own GP has the rest).
         hyperparameters: The priors' fitted hyperparameters, by state key.
     """
@@ -217,6 +219,8 @@ def transfer_model(
     columns = [prior.columns for prior in usable]
     shares = ranking_weights(list(zip(models, columns, strict=True)), own)
     weights.update({prior.name: share for prior, share in zip(usable, shares, strict=False)})
+    if not any(shares[:-1]):
+        return Transfer(own, weights, hyperparameters)  # the plain GP: nothing to stack
     x, y = _own_training(data)
     members = [
         mapped(model, cols, share, x, y)

@@ -25,6 +25,7 @@ from sibyl_server.engine.interface import (
     SuggestionRequest,
     SuggestionResult,
 )
+from sibyl_server.engine.options import EngineOptions
 from tests.server.engine.gp.studies import FAST, LOSS, gp_spec, observe
 
 XY = (ParameterSpec.double("x", 0.0, 1.0), ParameterSpec.double("y", 0.0, 1.0))
@@ -131,7 +132,7 @@ def test_a_large_study_fits_at_most_the_limit_highest_steps_first() -> None:
     assert bounded(points, -1.0, 100) == points
 
 
-def prospect_of(parameters: dict, value_at_1: float) -> float:
+def prospect_of(parameters: dict, value_at_1: float, options: EngineOptions = FAST) -> float:
     """The probability the fidelity GP gives a trial at `parameters` that measured
     `value_at_1` at step 1 of ending better than eight spread trials that ran to
     MAX_STEP (from them the GP learns how step 1 foretells MAX_STEP)."""
@@ -147,7 +148,7 @@ def prospect_of(parameters: dict, value_at_1: float) -> float:
     )
     points.append(FidelityPoint(parameters, 1, value_at_1))
     request = SuggestionRequest(spec, completed, [], 1, 7, {}, (), points)
-    prospect = final_prospect(request, parameters, FAST)
+    prospect = final_prospect(request, parameters, options)
     assert prospect is not None
     return prospect.probability
 
@@ -157,6 +158,15 @@ def test_a_trial_s_prospect_follows_how_its_early_value_foretells_its_final_one(
     assert prospect_of(optimum, loss(optimum, 1)) > 0.5
     corner = {"x": 0.95, "y": 0.05}
     assert prospect_of(corner, loss(corner, 1)) < 0.01
+
+
+def test_a_trial_is_judged_on_its_own_values_when_the_model_sees_a_subset() -> None:
+    """With room for 20 of the 25 values, the subset keeps the highest steps and the
+    better values: without the judged trial's own, its value would not matter."""
+    subset = dataclasses.replace(FAST, max_exact_observations=20)
+    optimum = {"x": 0.3, "y": 0.7}
+    good, bad = prospect_of(optimum, loss(optimum, 1), subset), prospect_of(optimum, 9.0, subset)
+    assert good > bad + 0.1, (good, bad)
 
 
 def test_without_two_finished_trials_there_is_no_prospect() -> None:
