@@ -19,6 +19,7 @@ from typing import Any
 import torch
 from botorch.models.model import Model
 from botorch.posteriors import Posterior
+from gpytorch import settings as gpytorch_settings
 
 from sibyl_server.engine.gp.data import StepData, step_data
 from sibyl_server.engine.gp.fit import fit_model
@@ -115,6 +116,18 @@ def final_prospect(
     device = torch.device(options.device_for(len(request.fidelity_points)))
     data = step_data(request, limit, device)
     saved = GpBanditState.read(request.state).saved_hyperparameters().get(HYPERPARAMETERS_KEY)
+    with gpytorch_settings.max_cholesky_size(limit + 1):  # exact, as the step's own fits
+        return _prospect(request, parameters, data, saved, limit)
+
+
+def _prospect(
+    request: SuggestionRequest,
+    parameters: Parameters,
+    data: StepData,
+    saved: Hyperparameters | None,
+    limit: int,
+) -> Prospect | None:
+    """The prospect from the GP at max_step, against every other configuration's."""
     fit = fidelity_model(request, data, saved, limit, refit=False)
     mine = tuple(data.encoding.encode(parameters))
     others = {tuple(data.encoding.encode(p.parameters)) for p in request.fidelity_points} - {mine}

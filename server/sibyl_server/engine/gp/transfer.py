@@ -23,6 +23,7 @@ from typing import Any
 import torch
 from botorch.models.model import Model
 from botorch.posteriors import GPyTorchPosterior
+from gpytorch import settings as gpytorch_settings
 from gpytorch.distributions import MultivariateNormal
 from linear_operator.utils.cholesky import psd_safe_cholesky
 
@@ -270,7 +271,8 @@ def _fit_residual(
     with torch.no_grad():
         residual = y - weighted_mean(members, x).unsqueeze(-1)
     model = surrogate(x, residual, sorted(data.encoding.categorical_dims))
-    fit_model(model, warm_started=warm_start(model, saved))
+    with gpytorch_settings.max_cholesky_size(len(x) + 1):  # exact, as the study's own fit
+        fit_model(model, warm_started=warm_start(model, saved))
     return model
 
 
