@@ -85,8 +85,8 @@ def new_rung(policy: EarlyStoppingPolicy, trial: Curve, max_step: int) -> int | 
     if not trial.steps:
         return None
     previous = trial.steps[-2] if len(trial.steps) > 1 else 0
-    rungs = [r for r in Fidelity(max_step).model_steps(policy)[:-1] if previous < r]
-    reached = [r for r in rungs if r <= trial.steps[-1]]
+    rungs = Fidelity(max_step).model_steps(policy)[:-1]
+    reached = [r for r in rungs if previous < r <= trial.steps[-1]]
     return reached[-1] if reached else None
 
 

@@ -19,7 +19,11 @@ from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.interface import Parameters, SuggestionRequest
 from sibyl_server.engine.stopping import Curve, decide, model_rule, new_rung
 from sibyl_server.service.runner import Runner
-from sibyl_server.service.suggestions import fidelity_points, finished_observations
+from sibyl_server.service.suggestions import (
+    fidelity_points,
+    finished_observations,
+    measured_curve,
+)
 from sibyl_server.service.use_case import Clock, StoreUseCases
 from sibyl_server.store.interface import Store, Transaction, TrialRecord
 
@@ -96,12 +100,15 @@ class StoppingUseCases(StoreUseCases):
             policy = spec.stopping
             if trial.state is not TrialState.ACTIVE or policy is None:
                 return StoppingCheck(False, "", trial), None
+            if policy.rule is EarlyStoppingRule.MODEL:
+                # Its own curve says whether a rung was reached: no other trial is read
+                # between rungs.
+                mine = measured_curve(trial, spec.objective.name)
+                return StoppingCheck(False, "", trial), _question(tx, name, trial, mine)
             curves = _curves(tx, record.pk, spec)
             mine = next((c for c in curves if c.number == trial.number), None)
             if mine is None:
                 return StoppingCheck(False, "", trial), None
-            if policy.rule is EarlyStoppingRule.MODEL:
-                return StoppingCheck(False, "", trial), _question(tx, name, trial, mine)
             decision = decide(policy, mine, [c for c in curves if c.number != trial.number])
             if not decision.should_stop:
                 return StoppingCheck(False, "", trial), None

@@ -557,6 +557,14 @@ FIDELITY_STATES = (TrialState.ACTIVE, TrialState.STOPPING, TrialState.COMPLETED)
 """Trials whose measurements a fidelity study's model learns from."""
 
 
+def measured_curve(trial: Trial, metric: str) -> Curve:
+    """The trial's intermediate values of `metric` by step, as measured (not signed)."""
+    points = [(m.step, m.metrics[metric]) for m in trial.measurements if metric in m.metrics]
+    return Curve(
+        trial.number, tuple(step for step, _ in points), tuple(value for _, value in points)
+    )
+
+
 def fidelity_points(tx: Transaction, study_pk: int, spec: StudySpec) -> list[FidelityPoint]:
     """A fidelity study's trials at each model step they reached (none without a
     fidelity): for each such step, the trial's last measurement at or before it, at its
@@ -568,18 +576,14 @@ def fidelity_points(tx: Transaction, study_pk: int, spec: StudySpec) -> list[Fid
     points = []
     for record in tx.trials(study_pk, states=FIDELITY_STATES):
         trial = record.trial
-        curve = [
-            (m.step, m.metrics[objective]) for m in trial.measurements if objective in m.metrics
-        ]
-        if not curve and trial.final_measurement is not None:
+        measured = measured_curve(trial, objective)
+        if not measured.steps and trial.final_measurement is not None:
             final = trial.final_measurement.metrics.get(objective)
             if final is not None:  # added whole (CreateTrial): a full-budget result
-                curve = [(spec.fidelity.max_step, final)]
-        if not curve:
+                measured = Curve(trial.number, (spec.fidelity.max_step,), (final,))
+        if not measured.steps:
             continue
-        steps_measured, values = zip(*curve, strict=True)
-        measured = Curve(trial.number, steps_measured, values)
-        reached = {measured.point_at(step) for step in steps if step <= curve[-1][0]}
+        reached = {measured.point_at(step) for step in steps if step <= measured.steps[-1]}
         points += [
             FidelityPoint(trial.parameters, at, value)
             for at, value in sorted(p for p in reached if p is not None)
