@@ -23,6 +23,9 @@ METADATA_FALLBACK_REASON = "sibyl.fallback_reason"
 """Trial metadata key: why the model-based algorithm fell back to quasi-random."""
 METADATA_PRIOR_WEIGHTS = "sibyl.prior_weights"
 """Trial metadata key: the prior studies' weights in the model, JSON {study name: weight}."""
+METADATA_RESTART = "sibyl.restart"
+"""Trial metadata key: the number (1, 2, ...) of the restart out of a stalled study that
+chose the trial (docs/engine.md#stalls-in-a-local-optimum); absent otherwise."""
 METADATA_BUDGET_RUNG = "sibyl.budget_rung"
 """Trial metadata key: the place of the trial's budget among the study's budgets (0 is
 the smallest) when the study has a budget parameter."""

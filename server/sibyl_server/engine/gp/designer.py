@@ -26,6 +26,7 @@ from sibyl_server.engine.gp.fidelity import HYPERPARAMETERS_KEY as FIDELITY_HYPE
 from sibyl_server.engine.gp.fidelity import fidelity_model, uses_fidelity
 from sibyl_server.engine.gp.model import FittedModels, Hyperparameters, fit_models
 from sibyl_server.engine.gp.optimize import AcquisitionOptimizer
+from sibyl_server.engine.gp.restarts import next_restart, restarts_apply
 from sibyl_server.engine.gp.state import GpBanditState
 from sibyl_server.engine.gp.threads import step_threads
 from sibyl_server.engine.gp.transfer import transfer_model, uses_priors
@@ -33,6 +34,7 @@ from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
     METADATA_FALLBACK_REASON,
     METADATA_PRIOR_WEIGHTS,
+    METADATA_RESTART,
     Suggestion,
     SuggestionRequest,
     SuggestionResult,
@@ -65,23 +67,42 @@ class GpBanditDesigner:
         state = GpBanditState.read(request.state)
         if in_initial_design(request):
             return self._quasi_random(request, state)
+        metadata: dict[str, str] = {}
+        if self.options.stall_restarts and restarts_apply(request):
+            state = _with_restart(request, state)
+            if state.restart.running:
+                # The restart is a run of its own: its design, then its own trials' GP.
+                request = state.restart.trials_of(request)
+                metadata[METADATA_RESTART] = str(state.restart.count)
+                if in_initial_design(request):
+                    return self._quasi_random(request, state, metadata=metadata)
         try:
-            return self._model_based(request, state)
+            return self._model_based(request, state, metadata)
         except Exception as error:
             reason = f"{type(error).__name__}: {error}"[:500]
             logger.warning(
                 "GP step failed, falling back to quasi-random",
                 extra={"reason": reason, "completed": len(request.completed)},
             )
-            return self._quasi_random(request, state, reason)
+            return self._quasi_random(request, state, reason, metadata)
 
     def _quasi_random(
-        self, request: SuggestionRequest, state: GpBanditState, reason: str = ""
+        self,
+        request: SuggestionRequest,
+        state: GpBanditState,
+        reason: str = "",
+        metadata: Mapping[str, str] | None = None,
     ) -> SuggestionResult:
         suggestions = _sobol_points(request, state, request.count, reason)
+        for suggestion in suggestions:
+            suggestion.metadata.update(metadata or {})
         return SuggestionResult(suggestions, state.drew(request.count).write(request.state))
 
-    def _model_based(self, request: SuggestionRequest, state: GpBanditState) -> SuggestionResult:
+    def _model_based(
+        self, request: SuggestionRequest, state: GpBanditState, step_metadata: Mapping[str, str]
+    ) -> SuggestionResult:
+        """A step on `request`'s trials (a restart's own, while one runs), with
+        `step_metadata` in each point's metadata."""
         fitted_count = min(len(request.completed), self.options.max_exact_observations)
         device = torch.device(self.options.device_for(fitted_count))
         local = self.options.large_study_model == "local"
@@ -93,18 +114,15 @@ class GpBanditDesigner:
         ):
             torch.manual_seed(seed)
             started = time.perf_counter()
-            fitted = fit_models(
-                data, state.saved_hyperparameters(), self.options.max_exact_observations
-            )
-            models, hyperparameters, metadata = _with_priors(
-                request, data, fitted, state.saved_hyperparameters()
-            )
+            saved = state.saved_hyperparameters()
+            fitted = fit_models(data, saved, self.options.max_exact_observations)
+            models, hyperparameters, metadata = _with_priors(request, data, fitted, saved)
             models, hyperparameters = _with_fidelity(
                 request,
                 data,
                 models,
                 hyperparameters,
-                state.saved_hyperparameters(),
+                saved,
                 self.options.max_exact_observations,
             )
             state = state.fitted(hyperparameters)
@@ -127,12 +145,23 @@ class GpBanditDesigner:
             )
             candidates = choose_strategy(context, self.strategies).candidates(context)
             acquired = time.perf_counter()
+        metadata.update(step_metadata)
         suggestions, state = _decode(request, data.encoding, candidates, state, metadata)
         return SuggestionResult(
             suggestions,
             state.write(request.state),
             timings={"fit": done_fitting - started, "acquisition": acquired - done_fitting},
         )
+
+
+def _with_restart(request: SuggestionRequest, state: GpBanditState) -> GpBanditState:
+    """The state with the study's restart as this step finds it (gp/restarts.py), and
+    this step's points counted when the study's own GP makes them."""
+    before = state.restart
+    restart = next_restart(request, before)
+    if not restart.running and not before.running:  # the step ending a restart is not
+        restart = restart.counted(request.count)  # counted: PATIENCE points after it
+    return state.restarting(restart)
 
 
 def _with_priors(

@@ -27,6 +27,8 @@ def stored(state: dict[str, Any]) -> str:
         {"quasi_random": {"position": 9}, "gp": {"hyperparameters": HYPERPARAMETERS}},
         {"gp": {"hyperparameters": HYPERPARAMETERS}, "quasi_random": {"position": 9}},
         {"other": [1, 2], "gp": {"hyperparameters": {}}},
+        {"gp": {"hyperparameters": {}, "restart": {"start": 30, "count": 1, "suggested": 0}}},
+        {"gp": {"restart": {"start": None, "count": 2, "suggested": 70}}},
     ],
 )
 def test_a_stored_state_is_written_back_unchanged(state: dict[str, Any]) -> None:
@@ -58,7 +60,7 @@ def test_a_study_continues_from_the_state_it_stored() -> None:
     completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
     first = suggest(spec, completed)
     assert list(first.state) == ["gp"]
-    assert set(first.state["gp"]) == {"hyperparameters"}
+    assert set(first.state["gp"]) == {"hyperparameters", "restart"}
     assert set(first.state["gp"]["hyperparameters"]) == {"loss"}
     reloaded = json.loads(stored(first.state))
     assert GpBanditState.read(reloaded).saved_hyperparameters() == reloaded["gp"]["hyperparameters"]

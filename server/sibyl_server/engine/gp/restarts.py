@@ -1,0 +1,138 @@
+"""Restarts out of a stalled study: when its best value has stopped improving, GP_BANDIT
+runs afresh beside it (docs/engine.md#stalls-in-a-local-optimum).
+
+Once a study's GP has refined its incumbent, the trials around it make the GP sure of
+the inputs they vary and indifferent to the others, and every later step refines the
+same optimum, whether or not it is the global one. A restart makes the next steps a new
+run of GP_BANDIT on the trials from the restart on: a fresh Sobol design (the study's
+sequence, continued), then a GP fitted to those trials alone, so it can settle in
+another basin. The study's best trial stays its best; the restart ends when its own best
+stops improving, and the steps go back to the GP over every trial, which refines
+whichever optimum is now the best.
+
+Only plain single-objective studies restart: one metric, no prior studies, no fidelity
+and no budget parameter (those models read every trial on purpose).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sibyl_server.engine.interface import SuggestionRequest
+
+PATIENCE = 15
+"""Finished trials without improvement after which a study (or its restart) has
+stalled: on Hartmann6, a run refining its optimum stalls around its 55th trial."""
+TOLERANCE = 1e-3
+"""An improvement counts when it beats the best by more than this share of the values'
+range: refinements below it no longer change which optimum the study is in."""
+
+
+@dataclass(frozen=True)
+class Restart:
+    """Where a study stands with restarts (stored in its engine state).
+
+    Attributes:
+        start: Index in the study's finished trials (oldest first) of the running
+            restart's first trial, or None while no restart runs.
+        count: Restarts begun so far.
+        suggested: Points the study's GP suggested after the step that ended the last
+            restart (or since the study began): the study stalls only after
+            `PATIENCE` of them, so trials added by hand, or made before an upgrade,
+            never start a restart on their own.
+        hyperparameters: The running restart's last fit, by outcome name (its own
+            trials' fit; the study's is kept apart for when it resumes).
+    """
+
+    start: int | None = None
+    count: int = 0
+    suggested: int = 0
+    hyperparameters: Mapping[str, Mapping[str, Any]] | None = None
+
+    @staticmethod
+    def read(stored: Mapping[str, Any] | None) -> Restart:
+        if not stored:
+            return Restart()
+        return Restart(
+            stored.get("start"),
+            int(stored.get("count", 0)),
+            int(stored.get("suggested", 0)),
+            stored.get("hyperparameters"),
+        )
+
+    def stored(self) -> dict[str, Any]:
+        written: dict[str, Any] = {"start": self.start, "count": self.count}
+        written["suggested"] = self.suggested
+        if self.hyperparameters is not None:
+            written["hyperparameters"] = self.hyperparameters
+        return written
+
+    @property
+    def running(self) -> bool:
+        return self.start is not None
+
+    def restarted(self, at: int) -> Restart:
+        return Restart(at, self.count + 1)
+
+    def ended(self) -> Restart:
+        return Restart(None, self.count)
+
+    def counted(self, points: int) -> Restart:
+        """After the study's GP suggested `points` more points."""
+        return replace(self, suggested=self.suggested + points)
+
+    def fitted(self, hyperparameters: Mapping[str, Mapping[str, Any]]) -> Restart:
+        return replace(self, hyperparameters=hyperparameters)
+
+    def trials_of(self, request: SuggestionRequest) -> SuggestionRequest:
+        """`request` as the running restart sees it: its own finished trials only (the
+        study's pending ones still kept away from)."""
+        assert self.start is not None
+        return replace(request, completed=request.completed[self.start :])
+
+
+def restarts_apply(request: SuggestionRequest) -> bool:
+    """Whether the study may restart: one metric (an objective), no prior studies, no
+    fidelity, no budget parameter."""
+    spec = request.spec
+    single = len(spec.metrics) == 1 and spec.metrics[0].is_objective
+    return single and not spec.prior_studies and spec.fidelity is None and spec.budget is None
+
+
+def next_restart(request: SuggestionRequest, restart: Restart) -> Restart:
+    """The study's restart for this step: one begins when the study has stalled (no
+    restart running), and the running one ends when it has stalled itself."""
+    design = request.spec.initial_trials()
+    if restart.running:
+        own = minimized_values(restart.trials_of(request))
+        return restart.ended() if stalled(own, design) else restart
+    if restart.suggested < PATIENCE:
+        return restart
+    if not stalled(minimized_values(request), design):
+        return restart
+    return restart.restarted(len(request.completed))
+
+
+def stalled(values: Sequence[float], design: int) -> bool:
+    """Whether the best of `values` (oldest first, lower is better), past a design of
+    `design` trials, gained no more than `TOLERANCE` of their range over the last
+    `PATIENCE` of them."""
+    if len(values) < design + PATIENCE:
+        return False
+    best_before = min(values[:-PATIENCE])
+    best = min(values)
+    return best_before - best <= TOLERANCE * (max(values) - best)
+
+
+def minimized_values(request: SuggestionRequest) -> list[float]:
+    """The objective's values of the feasible finished trials, oldest first, signed so
+    that lower is better."""
+    objective = request.spec.objective
+    sign = -objective.sign()
+    return [
+        sign * o.metrics[objective.name]
+        for o in request.completed
+        if not o.infeasible and objective.name in o.metrics
+    ]
