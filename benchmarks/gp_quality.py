@@ -45,8 +45,6 @@ BATCH_PROBLEMS = ("branin", "hartmann6", "svc-digits")
 PARALLEL_MODES = {
     "sibyl batch": "sibyl-gp",
     "sibyl async": "sibyl-gp-workers",
-    "sibyl batch, no restarts": "sibyl-gp-no-restarts",
-    "sibyl async, no restarts": "sibyl-gp-workers-no-restarts",
     "optuna-tpe async (constant liar)": "optuna-tpe-workers",
     "optuna-gp async": "optuna-gp-workers",
     "botorch qLogNEI batch": "botorch-reference",

@@ -55,9 +55,9 @@ OPTUNA_STARTUP = 10
 """GPSampler's random trials before its first GP step (`n_startup_trials`' default)."""
 
 
-def sibyl_engine(algorithm: Algorithm, stall_restarts: bool = True) -> Method:
+def sibyl_engine(algorithm: Algorithm, stall_restarts: bool = False) -> Method:
     """Sibyl's engine called directly (no server), as the service calls it; with
-    `stall_restarts` off, as it was before restarts (gp/restarts.py)."""
+    `stall_restarts`, as `sibyl serve --stall-restarts true` runs it (gp/restarts.py)."""
 
     def run(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
         trace = Trace()
@@ -99,7 +99,7 @@ def sibyl_spec(
     )
 
 
-def _engine(stall_restarts: bool = True) -> Engine:
+def _engine(stall_restarts: bool = False) -> Engine:
     """The engine as the benchmark runs it: on the CPU, one torch thread per run."""
     return Engine(EngineOptions(device="cpu", torch_threads=1, stall_restarts=stall_restarts))
 
@@ -125,21 +125,14 @@ def _sibyl_steps(
             _evaluate(problem, suggestion.parameters, completed, trace)
 
 
-def sibyl_workers(stall_restarts: bool = True) -> Method:
+def sibyl_workers(problem: Problem, budget: int, seed: int, workers: int) -> Trace:
     """Sibyl's GP_BANDIT asked by `workers` asynchronous workers, as a service is.
 
     Whenever an evaluation finishes (`_asynchronous_workers`), its worker reports it and
     asks for one point with the other workers' trials pending. Unlike a batch
     (`workers` points asked at once), the model learns from every result as it arrives.
     """
-
-    def run(problem: Problem, budget: int, seed: int, workers: int) -> Trace:
-        return _sibyl_workers(problem, budget, seed, workers, _engine(stall_restarts))
-
-    return run
-
-
-def _sibyl_workers(problem: Problem, budget: int, seed: int, workers: int, engine: Engine) -> Trace:
+    engine = _engine()
     spec = sibyl_spec(problem, Algorithm.GP_BANDIT, seed)
     trace = Trace()
     completed: list[Observation] = []
@@ -400,7 +393,7 @@ def _botorch_step(x: torch.Tensor, values: list[float], bounds: torch.Tensor, q:
 
 METHODS: dict[str, Method] = {
     "sibyl-gp": sibyl_engine(Algorithm.GP_BANDIT),
-    "sibyl-gp-no-restarts": sibyl_engine(Algorithm.GP_BANDIT, stall_restarts=False),
+    "sibyl-gp-restarts": sibyl_engine(Algorithm.GP_BANDIT, stall_restarts=True),
     "sibyl-gp-server": sibyl_server,
     "sibyl-quasi-random": sibyl_engine(Algorithm.QUASI_RANDOM_SEARCH),
     "sibyl-random": sibyl_engine(Algorithm.RANDOM_SEARCH),
@@ -409,18 +402,12 @@ METHODS: dict[str, Method] = {
     "botorch-reference": botorch_reference,
     "sibyl-gp-from-optuna-start": sibyl_from_optuna_start,
     "optuna-gp-from-sibyl-start": optuna_from_sibyl_start,
-    "sibyl-gp-workers": sibyl_workers(),
-    "sibyl-gp-workers-no-restarts": sibyl_workers(stall_restarts=False),
+    "sibyl-gp-workers": sibyl_workers,
     "optuna-tpe-workers": optuna_workers("tpe"),
     "optuna-gp-workers": optuna_workers("gp"),
 }
 SWAPPED_STARTS = ("sibyl-gp-from-optuna-start", "optuna-gp-from-sibyl-start")
 """The two GP methods, each from the other's initial design: rows of the quality table
 only (their asks are those of `sibyl-gp` and `optuna-gp`)."""
-PARALLEL_ONLY = (
-    "sibyl-gp-workers",
-    "sibyl-gp-workers-no-restarts",
-    "optuna-tpe-workers",
-    "optuna-gp-workers",
-)
+PARALLEL_ONLY = ("sibyl-gp-workers", "optuna-tpe-workers", "optuna-gp-workers")
 """Methods run with several workers only (with one, they are `sibyl-gp`)."""

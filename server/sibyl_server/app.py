@@ -300,6 +300,7 @@ def engine_options(config: ServerConfig) -> EngineOptions:
             device=config.device,
             cpu_threads=config.torch_threads,
             max_exact_observations=config.max_exact_trials,
+            stall_restarts=config.stall_restarts,
         )
     )
 

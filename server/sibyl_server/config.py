@@ -81,6 +81,12 @@ class ServerConfig:
         "of this size. One step on 5,000 trials fitted exactly: about 0.3 s on an H200, "
         "6 s on 16 CPU threads (docs/engine.md#gpu)",
     )
+    stall_restarts: bool = _option(
+        False,
+        "restart GP_BANDIT beside a single-objective study whose best value stopped "
+        "improving: escapes local optima, costs refinement (docs/engine.md"
+        "#stalls-in-a-local-optimum)",
+    )
     max_message_bytes: int = _option(4 * 1024 * 1024, "largest request or response accepted")
     max_connection_age_seconds: float = _option(
         0.0,

@@ -6,6 +6,7 @@ import itertools
 
 import sibyl
 from tests.client.spaces import OPTIMIZER_WITH_MOMENTUM
+from tests.support.servers import ServerThread
 
 CLIENT_OPTIONS = {"team": "gp-client"}
 
@@ -89,3 +90,36 @@ def test_several_objectives_a_constraint_and_conditional_parameters(
     assert algorithms(study)[8:] == ["GP_BANDIT"] * 4
     front = study.optimal_trials()
     assert front.trials and all(t.metrics["memory_gb"] <= 3.0 for t in front.trials)
+
+
+def test_a_server_with_stall_restarts_restarts_a_study_whose_best_stopped_improving(
+    store_url: str, unique_id: str
+) -> None:
+    server = ServerThread(store_url, device="cpu", stall_restarts=True)
+    try:
+        with sibyl.connect(server.address, **CLIENT_OPTIONS) as client:
+            study = client.create_study(
+                unique_id,
+                sibyl.StudySpec(
+                    parameters=[sibyl.Double("x", 0.0, 1.0)],
+                    metrics=[sibyl.Metric("loss")],
+                    initial_trials=4,
+                    seed=7,
+                ),
+            )
+            for _ in range(40):
+                [trial] = study.suggest()
+                trial.complete({"loss": (trial.parameters["x"] - 0.3) ** 2})
+                if "sibyl.restart" in trial.proto.metadata:
+                    break
+            trials = list(study.trials())
+            produced_by = algorithms(study)
+    finally:
+        server.stop()
+    restarted = [t for t in trials if "sibyl.restart" in t.proto.metadata]
+    assert len(restarted) == 1, "the GP refining x = 0.3 never stalled"
+    (first,) = restarted
+    # The restart begins with its own Sobol design, after the design and 15 GP trials.
+    assert first.proto.metadata == {"sibyl.algorithm": "QUASI_RANDOM_SEARCH", "sibyl.restart": "1"}
+    assert first.id > 4 + 15
+    assert produced_by[4 : first.id - 1] == ["GP_BANDIT"] * (first.id - 5)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from sibyl_server.app import engine_options
 from sibyl_server.config import ServerConfig, load_config, unknown_variables
 
 
@@ -66,3 +67,10 @@ def test_the_store_url_is_logged_without_its_password() -> None:
     config = ServerConfig(store="postgresql://sibyl:hunter2@db:5432/sibyl")
     assert config.store_for_logs() == "postgresql://sibyl:***@db:5432/sibyl"
     assert "hunter2" not in ServerConfig(store="postgresql://x:hunter2@").store_for_logs()
+
+
+def test_stall_restarts_reach_the_engine_off_by_default() -> None:
+    assert not engine_options(load_config([], environ={})).stall_restarts
+    assert engine_options(load_config(["--stall-restarts", "true"], environ={})).stall_restarts
+    on = load_config([], environ={"SIBYL_STALL_RESTARTS": "true"})
+    assert engine_options(on).stall_restarts

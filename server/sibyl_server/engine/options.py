@@ -45,8 +45,9 @@ class EngineOptions:
         cpu_below: Steps fitting fewer trials than this run on the CPU whatever
             `device` says (see `device_for`); 0 = always on `device`.
         stall_restarts: Whether a single-objective study whose best value has stopped
-            improving restarts GP_BANDIT beside it (gp/restarts.py); off only to
-            measure what restarts change.
+            improving restarts GP_BANDIT beside it (gp/restarts.py). Off by default:
+            it escapes local optima (Hartmann6) but costs refinement elsewhere
+            (docs/engine.md#stalls-in-a-local-optimum).
     """
 
     device: str = AUTO
@@ -59,7 +60,7 @@ class EngineOptions:
     mc_samples: int = 128
     threaded_observations: int = 1000
     cpu_below: int = 0
-    stall_restarts: bool = True
+    stall_restarts: bool = False
 
     def __post_init__(self) -> None:
         if self.large_study_model not in ("subset", "local"):

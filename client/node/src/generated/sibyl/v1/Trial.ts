@@ -52,12 +52,12 @@ export interface Trial {
    * Free-form annotations. The server sets `sibyl.algorithm` to the algorithm
    * that produced the trial ("GP_BANDIT", "QUASI_RANDOM_SEARCH", ... or "USER"
    * for trials added with CreateTrial) and, when a model-based algorithm had to
-   * fall back to quasi-random points, `sibyl.fallback_reason`; GP_BANDIT sets
-   * `sibyl.restart` ("1", "2", ...) on trials of a restart out of a study whose
-   * best value had stopped improving. A trial told to
-   * stop early (or stopped with StopTrial) gets `sibyl.stop_reason` (why, in
-   * words) and `sibyl.stop_step` (its last measured step then). Keys starting with
-   * "sibyl." are reserved for the server. At most 64 entries; keys of 1 to 4096
+   * fall back to quasi-random points, `sibyl.fallback_reason`; on a server run
+   * with stall restarts, GP_BANDIT sets `sibyl.restart` ("1", "2", ...) on trials
+   * of a restart out of a study whose best value had stopped improving. A trial
+   * told to stop early (or stopped with StopTrial) gets `sibyl.stop_reason` (why,
+   * in words) and `sibyl.stop_step` (its last measured step then). Keys starting
+   * with "sibyl." are reserved for the server. At most 64 entries; keys of 1 to 4096
    * characters without control characters, values of at most 4096 characters
    * with no control characters but tabs and line breaks.
    */
@@ -128,12 +128,12 @@ export interface Trial__Output {
    * Free-form annotations. The server sets `sibyl.algorithm` to the algorithm
    * that produced the trial ("GP_BANDIT", "QUASI_RANDOM_SEARCH", ... or "USER"
    * for trials added with CreateTrial) and, when a model-based algorithm had to
-   * fall back to quasi-random points, `sibyl.fallback_reason`; GP_BANDIT sets
-   * `sibyl.restart` ("1", "2", ...) on trials of a restart out of a study whose
-   * best value had stopped improving. A trial told to
-   * stop early (or stopped with StopTrial) gets `sibyl.stop_reason` (why, in
-   * words) and `sibyl.stop_step` (its last measured step then). Keys starting with
-   * "sibyl." are reserved for the server. At most 64 entries; keys of 1 to 4096
+   * fall back to quasi-random points, `sibyl.fallback_reason`; on a server run
+   * with stall restarts, GP_BANDIT sets `sibyl.restart` ("1", "2", ...) on trials
+   * of a restart out of a study whose best value had stopped improving. A trial
+   * told to stop early (or stopped with StopTrial) gets `sibyl.stop_reason` (why,
+   * in words) and `sibyl.stop_step` (its last measured step then). Keys starting
+   * with "sibyl." are reserved for the server. At most 64 entries; keys of 1 to 4096
    * characters without control characters, values of at most 4096 characters
    * with no control characters but tabs and line breaks.
    */
