@@ -83,7 +83,7 @@ class ServerConfig:
     )
     stall_restarts: bool = _option(
         False,
-        "restart GP_BANDIT beside a single-objective study whose best value stopped "
+        "restart GP_BANDIT in place of a single-objective study whose best value stopped "
         "improving: escapes local optima, costs refinement (docs/engine.md"
         "#stalls-in-a-local-optimum)",
     )

@@ -70,12 +70,14 @@ class GpBanditDesigner:
         metadata: dict[str, str] = {}
         if self.options.stall_restarts and restarts_apply(request):
             state = _with_restart(request, state)
-            if state.restart.running:
-                # The restart is a run of its own: its design, then its own trials' GP.
-                request = state.restart.trials_of(request)
-                metadata[METADATA_RESTART] = str(state.restart.count)
-                if in_initial_design(request):
-                    return self._quasi_random(request, state, metadata=metadata)
+        elif state.restart.running:  # left by a server that had restarts on
+            state = state.restarting(state.restart.ended())
+        if state.restart.running:
+            # The restart is a run of its own: its design, then its own trials' GP.
+            request = state.restart.trials_of(request)
+            metadata[METADATA_RESTART] = str(state.restart.count)
+            if in_initial_design(request):
+                return self._quasi_random(request, state, metadata=metadata)
         try:
             return self._model_based(request, state, metadata)
         except Exception as error:
@@ -145,8 +147,9 @@ class GpBanditDesigner:
             )
             candidates = choose_strategy(context, self.strategies).candidates(context)
             acquired = time.perf_counter()
-        metadata.update(step_metadata)
         suggestions, state = _decode(request, data.encoding, candidates, state, metadata)
+        for suggestion in suggestions:  # replacements of repeats too
+            suggestion.metadata.update(step_metadata)
         return SuggestionResult(
             suggestions,
             state.write(request.state),

@@ -1,5 +1,5 @@
 """Restarts out of a stalled study: when its best value has stopped improving, GP_BANDIT
-runs afresh beside it (docs/engine.md#stalls-in-a-local-optimum).
+runs afresh in its place for a while (docs/engine.md#stalls-in-a-local-optimum).
 
 Once a study's GP has refined its incumbent, the trials around it make the GP sure of
 the inputs they vary and indifferent to the others, and every later step refines the
@@ -40,6 +40,9 @@ class Restart:
     Attributes:
         start: Index in the study's finished trials (oldest first) of the running
             restart's first trial, or None while no restart runs.
+        pending: The parameters of the trials pending when the restart began: when
+            they finish they are listed before the restart's own trials (the list is
+            by trial number), so each moves the restart's first trial one place on.
         count: Restarts begun so far.
         suggested: Points the study's GP suggested after the step that ended the last
             restart (or since the study began): the study stalls only after
@@ -53,6 +56,7 @@ class Restart:
     count: int = 0
     suggested: int = 0
     hyperparameters: Mapping[str, Mapping[str, Any]] | None = None
+    pending: tuple[Mapping[str, Any], ...] = ()
 
     @staticmethod
     def read(stored: Mapping[str, Any] | None) -> Restart:
@@ -63,6 +67,7 @@ class Restart:
             int(stored.get("count", 0)),
             int(stored.get("suggested", 0)),
             stored.get("hyperparameters"),
+            tuple(stored.get("pending", ())),
         )
 
     def stored(self) -> dict[str, Any]:
@@ -70,14 +75,18 @@ class Restart:
         written["suggested"] = self.suggested
         if self.hyperparameters is not None:
             written["hyperparameters"] = self.hyperparameters
+        if self.pending:
+            written["pending"] = [dict(parameters) for parameters in self.pending]
         return written
 
     @property
     def running(self) -> bool:
         return self.start is not None
 
-    def restarted(self, at: int) -> Restart:
-        return Restart(at, self.count + 1)
+    def restarted(self, request: SuggestionRequest) -> Restart:
+        """A restart beginning after the request's finished trials."""
+        pending = tuple(dict(parameters) for parameters in request.pending)
+        return Restart(len(request.completed), self.count + 1, pending=pending)
 
     def ended(self) -> Restart:
         return Restart(None, self.count)
@@ -93,7 +102,8 @@ class Restart:
         """`request` as the running restart sees it: its own finished trials only (the
         study's pending ones still kept away from)."""
         assert self.start is not None
-        return replace(request, completed=request.completed[self.start :])
+        finished_since = sum(o.parameters in self.pending for o in request.completed)
+        return replace(request, completed=request.completed[self.start + finished_since :])
 
 
 def restarts_apply(request: SuggestionRequest) -> bool:
@@ -115,7 +125,7 @@ def next_restart(request: SuggestionRequest, restart: Restart) -> Restart:
         return restart
     if not stalled(minimized_values(request), design):
         return restart
-    return restart.restarted(len(request.completed))
+    return restart.restarted(request)
 
 
 def stalled(values: Sequence[float], design: int) -> bool:

@@ -42,6 +42,12 @@ def stalled_study() -> list[Observation]:
     return observe(SPEC, lambda p: loss(p["x"]), DESIGN) + worse_trials(PATIENCE)
 
 
+def sobol_points(count: int) -> list[dict[str, Any]]:
+    """The first `count` points of the study's Sobol sequence."""
+    design = Engine(FAST).suggest(SuggestionRequest(SPEC, [], [], count, 7, {}))
+    return [dict(p.parameters) for p in design.suggestions]
+
+
 def step(
     completed: list[Observation], state: dict[str, Any], restarts: bool = True
 ) -> SuggestionResult:
@@ -120,26 +126,24 @@ def test_a_maximized_objective_stalls_on_its_largest_value() -> None:
 
 
 def test_the_restart_runs_its_own_design_then_its_own_gp() -> None:
-    completed = stalled_study()
+    sequence = sobol_points(2 * DESIGN)
+    design = [Observation(p, loss(p["x"])) for p in sequence[:DESIGN]]
+    completed = design + worse_trials(PATIENCE)
     study_fit = {"loss": {"covar_module.raw_lengthscale": [[0.5]]}}
-    gp_steps = Restart(suggested=PATIENCE).stored()
-    first = step(completed, {"gp": {"hyperparameters": study_fit, "restart": gp_steps}})
-    (point,) = first.suggestions
-    assert point.metadata[METADATA_RESTART] == "1"
-    assert point.metadata[METADATA_ALGORITHM] == "QUASI_RANDOM_SEARCH"
-    assert first.state["gp"]["restart"]["start"] == len(completed)
-
-    state = first.state
+    state: dict[str, Any] = {
+        "quasi_random": {"position": DESIGN},
+        "gp": {"hyperparameters": study_fit, "restart": Restart(suggested=PATIENCE).stored()},
+    }
     own: list[Observation] = []
-    for _ in range(DESIGN - 1):
-        own.append(Observation(point.parameters, loss(float(point.parameters["x"]))))
+    for position in range(DESIGN, 2 * DESIGN):
         result = step(completed + own, state)
         (point,) = result.suggestions
         state = result.state
-        assert point.metadata[METADATA_ALGORITHM] == "QUASI_RANDOM_SEARCH"
-    own.append(Observation(point.parameters, loss(float(point.parameters["x"]))))
-    # Sobol points continue the study's sequence: none repeats a trial of the study.
-    assert not {o.parameters["x"] for o in own} & {o.parameters["x"] for o in completed}
+        # The restart's design continues the study's Sobol sequence.
+        assert dict(point.parameters) == sequence[position]
+        assert point.metadata == {METADATA_ALGORITHM: "QUASI_RANDOM_SEARCH", METADATA_RESTART: "1"}
+        own.append(Observation(point.parameters, loss(float(point.parameters["x"]))))
+    assert state["gp"]["restart"]["start"] == len(completed)
 
     model_based = step(completed + own, state)
     (point,) = model_based.suggestions
@@ -149,14 +153,41 @@ def test_the_restart_runs_its_own_design_then_its_own_gp() -> None:
     assert stored["hyperparameters"] == study_fit  # the study's own fit is kept apart
 
 
+def test_trials_pending_when_the_restart_began_stay_out_of_it() -> None:
+    completed = stalled_study()
+    running = [{"x": 0.71}, {"x": 0.72}]
+    request = SuggestionRequest(SPEC, completed, running, 1, 7)
+    begun = next_restart(request, Restart(suggested=PATIENCE))
+    assert begun.start == len(completed) and begun.pending == tuple(running)
+    assert Restart.read(begun.stored()) == begun
+    own = observe(SPEC, lambda p: loss(p["x"]), 2, seed=3)
+    # The first pending trial finishes after the restart's first two: listed by trial
+    # number, it comes before them.
+    late = Observation(running[0], loss(0.71))
+    later = dataclasses.replace(request, completed=[*completed, late, *own], pending=running[1:])
+    assert list(begun.trials_of(later).completed) == own
+
+
 def test_after_the_restart_the_gp_fits_every_trial_again() -> None:
     completed = stalled_study()
-    begun = Restart(start=len(completed), count=1)
+    restart_fit = {"loss": {"covar_module.raw_lengthscale": [[0.05]]}}
+    begun = Restart(start=len(completed), count=1, hyperparameters=restart_fit)
     own = observe(SPEC, lambda p: loss(p["x"]), DESIGN, seed=3) + worse_trials(PATIENCE, 0.95)
     state = {"gp": {"restart": begun.stored()}}
     result = step(completed + own, state)
     (point,) = result.suggestions
     assert point.metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
+    assert result.state["gp"]["restart"] == {"start": None, "count": 1, "suggested": 0}
+    study_fit = result.state["gp"]["hyperparameters"]["loss"]
+    assert study_fit["covar_module.raw_lengthscale"] != [[0.05]]  # fitted, not carried over
+
+
+def test_a_restart_left_running_ends_on_a_server_without_restarts() -> None:
+    completed = stalled_study()
+    restart_fit = {"loss": {"covar_module.raw_lengthscale": [[0.05]]}}
+    running = Restart(start=len(completed) - 2, count=1, hyperparameters=restart_fit)
+    result = step(completed, {"gp": {"restart": running.stored()}}, restarts=False)
+    assert result.suggestions[0].metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
     assert result.state["gp"]["restart"] == {"start": None, "count": 1, "suggested": 0}
     assert "loss" in result.state["gp"]["hyperparameters"]
 

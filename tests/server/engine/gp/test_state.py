@@ -60,7 +60,7 @@ def test_a_study_continues_from_the_state_it_stored() -> None:
     completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 8)
     first = suggest(spec, completed)
     assert list(first.state) == ["gp"]
-    assert set(first.state["gp"]) == {"hyperparameters", "restart"}
+    assert set(first.state["gp"]) == {"hyperparameters"}
     assert set(first.state["gp"]["hyperparameters"]) == {"loss"}
     reloaded = json.loads(stored(first.state))
     assert GpBanditState.read(reloaded).saved_hyperparameters() == reloaded["gp"]["hyperparameters"]
