@@ -10,7 +10,8 @@ Tables:
   problems) or best cross-validated error (svc-digits), after k evaluations; the
   rows `sibyl-gp-from-optuna-start` and `optuna-gp-from-sibyl-start` run each GP
   method from the other's initial design, which separates the GP steps from the luck
-  of the initial points;
+  of the initial points; `sibyl-gp-restarts` is GP_BANDIT with the opt-in restarts
+  out of stalled studies (`sibyl serve --stall-restarts true`, gp/restarts.py);
 - latency: p50/p90 of one ask once every method is past its initial design, and each
   method's p50 as a ratio to Sibyl GP's;
 - parallel: Sibyl GP with q = 1, 4, 8 parallel workers, same total budget, two ways:
