@@ -72,6 +72,7 @@ class GpBanditDesigner:
             state = _with_restart(request, state)
         elif state.restart.running:  # left by a server that had restarts on
             state = state.restarting(state.restart.ended())
+        study = request  # what every point must not repeat (a failed trial, a pending one)
         if state.restart.running:
             # The restart is a run of its own: its design, then its own trials' GP.
             request = state.restart.trials_of(request)
@@ -79,7 +80,7 @@ class GpBanditDesigner:
             if in_initial_design(request):
                 return self._quasi_random(request, state, metadata=metadata)
         try:
-            return self._model_based(request, state, metadata)
+            return self._model_based(request, state, metadata, study)
         except Exception as error:
             reason = f"{type(error).__name__}: {error}"[:500]
             logger.warning(
@@ -101,10 +102,15 @@ class GpBanditDesigner:
         return SuggestionResult(suggestions, state.drew(request.count).write(request.state))
 
     def _model_based(
-        self, request: SuggestionRequest, state: GpBanditState, step_metadata: Mapping[str, str]
+        self,
+        request: SuggestionRequest,
+        state: GpBanditState,
+        step_metadata: Mapping[str, str],
+        study: SuggestionRequest,
     ) -> SuggestionResult:
         """A step on `request`'s trials (a restart's own, while one runs), with
-        `step_metadata` in each point's metadata."""
+        `step_metadata` in each point's metadata; no point repeats a failed or pending
+        trial of the whole `study`."""
         fitted_count = min(len(request.completed), self.options.max_exact_observations)
         device = torch.device(self.options.device_for(fitted_count))
         local = self.options.large_study_model == "local"
@@ -147,7 +153,7 @@ class GpBanditDesigner:
             )
             candidates = choose_strategy(context, self.strategies).candidates(context)
             acquired = time.perf_counter()
-        suggestions, state = _decode(request, data.encoding, candidates, state, metadata)
+        suggestions, state = _decode(study, data.encoding, candidates, state, metadata)
         for suggestion in suggestions:  # replacements of repeats too
             suggestion.metadata.update(step_metadata)
         return SuggestionResult(

@@ -6,8 +6,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
+import torch
+
 from sibyl_server.domain.study import Goal, MetricSpec, PriorStudy
 from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.gp import designer
 from sibyl_server.engine.gp.restarts import (
     PATIENCE,
     Restart,
@@ -17,6 +21,7 @@ from sibyl_server.engine.gp.restarts import (
 )
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
+    METADATA_FALLBACK_REASON,
     METADATA_RESTART,
     Observation,
     SuggestionRequest,
@@ -217,3 +222,25 @@ def test_a_stored_restart_reads_back_as_written() -> None:
     restart = Restart(start=40, count=2, suggested=25, hyperparameters={"loss": {"a": [1.0]}})
     assert Restart.read(restart.stored()) == restart
     assert Restart.read(None) == Restart()
+
+
+class RepeatsAFailedTrial:
+    """A strategy whose candidate is the study's failed trial (x = 0.5), as a discrete
+    space's optimum can round to one."""
+
+    def candidates(self, context: object) -> torch.Tensor:
+        return torch.tensor([[0.5]], dtype=torch.float64)
+
+
+def test_a_restart_never_repeats_a_trial_that_failed_before_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    completed = stalled_study()
+    completed.insert(2, Observation({"x": 0.5}, {}, infeasible=True))
+    own = observe(SPEC, lambda p: loss(p["x"]), DESIGN, seed=3)
+    state = {"gp": {"restart": Restart(start=len(completed), count=1).stored()}}
+    monkeypatch.setattr(designer, "choose_strategy", lambda *_: RepeatsAFailedTrial())
+    (point,) = step(completed + own, state).suggestions
+    assert point.parameters["x"] != 0.5
+    assert point.metadata[METADATA_FALLBACK_REASON] == "GP candidate repeated a trial"
+    assert point.metadata[METADATA_RESTART] == "1"
