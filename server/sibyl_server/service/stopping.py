@@ -9,7 +9,7 @@ trial if it is still running for the caller (docs/fidelity.md).
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sibyl_server.domain.errors import FailedPrecondition, lease_lost
 from sibyl_server.domain.names import TrialName
@@ -194,20 +194,9 @@ def _curves(tx: Transaction, study_pk: int, spec: StudySpec) -> list[Curve]:
     sign = objective.sign()
     curves = []
     for history in tx.histories(study_pk, COMPARED_STATES):
-        points = [
-            (m.step, m.metrics[objective.name])
-            for m in history.measurements
-            if objective.name in m.metrics
-        ]
         final_value = _final_value(history.state, history.final, objective.name)
-        curves.append(
-            Curve(
-                number=history.number,
-                steps=tuple(step for step, _ in points),
-                values=tuple(sign * value for _, value in points),
-                final=None if final_value is None else sign * final_value,
-            )
-        )
+        final = None if final_value is None else sign * final_value
+        curves.append(replace(measured_curve(history, objective.name, sign), final=final))
     return curves
 
 

@@ -60,6 +60,7 @@ from sibyl_server.store.interface import (
     StudyRecord,
     Transaction,
     TrialClaim,
+    TrialHistory,
     TrialOutcome,
     TrialRecord,
 )
@@ -557,11 +558,14 @@ FIDELITY_STATES = (TrialState.ACTIVE, TrialState.STOPPING, TrialState.COMPLETED)
 """Trials whose measurements a fidelity study's model learns from."""
 
 
-def measured_curve(trial: Trial, metric: str) -> Curve:
-    """The trial's intermediate values of `metric` by step, as measured (not signed)."""
+def measured_curve(trial: Trial | TrialHistory, metric: str, sign: float = 1.0) -> Curve:
+    """The trial's intermediate values of `metric` by step, times `sign` (as measured by
+    default)."""
     points = [(m.step, m.metrics[metric]) for m in trial.measurements if metric in m.metrics]
     return Curve(
-        trial.number, tuple(step for step, _ in points), tuple(value for _, value in points)
+        trial.number,
+        tuple(step for step, _ in points),
+        tuple(sign * value for _, value in points),
     )
 
 

@@ -96,9 +96,7 @@ class GpBanditDesigner:
         reason: str = "",
         metadata: Mapping[str, str] | None = None,
     ) -> SuggestionResult:
-        suggestions = _sobol_points(request, state, request.count, reason)
-        for suggestion in suggestions:
-            suggestion.metadata.update(metadata or {})
+        suggestions = _sobol_points(request, state, request.count, reason, metadata or {})
         return SuggestionResult(suggestions, state.drew(request.count).write(request.state))
 
     def _model_based(
@@ -153,9 +151,9 @@ class GpBanditDesigner:
             )
             candidates = choose_strategy(context, self.strategies).candidates(context)
             acquired = time.perf_counter()
-        suggestions, state = _decode(study, data.encoding, candidates, state, metadata)
-        for suggestion in suggestions:  # replacements of repeats too
-            suggestion.metadata.update(step_metadata)
+        suggestions, state = _decode(
+            study, data.encoding, candidates, state, metadata, step_metadata
+        )
         return SuggestionResult(
             suggestions,
             state.write(request.state),
@@ -216,10 +214,12 @@ def _decode(
     candidates: torch.Tensor,
     state: GpBanditState,
     metadata: dict[str, str],
+    step_metadata: Mapping[str, str],
 ) -> tuple[list[Suggestion], GpBanditState]:
-    """Decoded `count x d` candidates, each with `metadata`; a repeat of a pending or
-    failed trial is replaced (with a budget parameter, a repeat of its configuration at
-    any budget: engine/budget.py sets the budget)."""
+    """Decoded `count x d` candidates, each with `metadata` and `step_metadata`; a
+    repeat of a pending or failed trial is replaced (with a budget parameter, a repeat
+    of its configuration at any budget: engine/budget.py sets the budget) by a Sobol
+    point with `step_metadata`."""
     spec = request.spec
     taken = [without_budget(spec, p) for p in request.pending]
     taken += [without_budget(spec, o.parameters) for o in request.completed if o.infeasible]
@@ -232,27 +232,34 @@ def _decode(
             replacements += 1
             continue
         taken.append(configuration)
-        suggestions.append(Suggestion(parameters, {METADATA_ALGORITHM: GP_BANDIT, **metadata}))
+        tags = {METADATA_ALGORITHM: GP_BANDIT, **metadata, **step_metadata}
+        suggestions.append(Suggestion(parameters, tags))
     if replacements:
         # Discrete spaces can round two optima to one point; a repeat would waste a
         # worker, so those slots get the study's next quasi-random points instead.
         reason = "GP candidate repeated a trial"
-        suggestions += _sobol_points(request, state, replacements, reason)
+        suggestions += _sobol_points(request, state, replacements, reason, step_metadata)
         state = state.drew(replacements)
     return suggestions, state
 
 
 def _sobol_points(
-    request: SuggestionRequest, state: GpBanditState, count: int, reason: str
+    request: SuggestionRequest,
+    state: GpBanditState,
+    count: int,
+    reason: str,
+    metadata: Mapping[str, str],
 ) -> list[Suggestion]:
-    """The study's next `count` Sobol points, with `reason` (if any) in their metadata."""
+    """The study's next `count` Sobol points, with `metadata` and `reason` (if any) in
+    their metadata."""
+    tags = {**metadata, **({METADATA_FALLBACK_REASON: reason} if reason else {})}
     return draw_quasi_random(
         request.spec,
         request.seed,
         state.sobol_position(),
         count,
         Algorithm.QUASI_RANDOM_SEARCH,
-        {METADATA_FALLBACK_REASON: reason} if reason else None,
+        tags or None,
     )
 
 

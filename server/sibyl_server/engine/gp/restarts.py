@@ -71,8 +71,11 @@ class Restart:
         )
 
     def stored(self) -> dict[str, Any]:
-        written: dict[str, Any] = {"start": self.start, "count": self.count}
-        written["suggested"] = self.suggested
+        written: dict[str, Any] = {
+            "start": self.start,
+            "count": self.count,
+            "suggested": self.suggested,
+        }
         if self.hyperparameters is not None:
             written["hyperparameters"] = self.hyperparameters
         if self.pending:
