@@ -42,7 +42,8 @@ class Restart:
             restart's first trial, or None while no restart runs.
         pending: The parameters of the trials pending when the restart began: when
             they finish they are listed before the restart's own trials (the list is
-            by trial number), so each moves the restart's first trial one place on.
+            by trial number), so each moves the restart's first trial one place on
+            (`trials_of`).
         count: Restarts begun so far.
         suggested: Points the study's GP suggested after the step that ended the last
             restart (or since the study began): the study stalls only after
@@ -102,11 +103,41 @@ class Restart:
         return replace(self, hyperparameters=hyperparameters)
 
     def trials_of(self, request: SuggestionRequest) -> SuggestionRequest:
-        """`request` as the running restart sees it: its own finished trials only (the
-        study's pending ones still kept away from)."""
+        """`request` as the running restart sees it: its own trials only, finished and
+        pending.
+
+        The trials pending when it began are not its own. Each one that has finished
+        since is listed before the restart's first trial (the list is by trial
+        number) and moves it one place on; those still pending count neither toward
+        its design nor in its model. Its points still never repeat them: the step
+        checks its points against the whole study.
+        """
         assert self.start is not None
-        finished_since = sum(o.parameters in self.pending for o in request.completed)
-        return replace(request, completed=request.completed[self.start + finished_since :])
+        finished_since, own_pending = _left_pending(self.pending, request.pending)
+        return replace(
+            request,
+            completed=request.completed[self.start + finished_since :],
+            pending=own_pending,
+        )
+
+
+def _left_pending(
+    before: Sequence[Mapping[str, Any]], pending: Sequence[Mapping[str, Any]]
+) -> tuple[int, list[Mapping[str, Any]]]:
+    """How many of the trials pending `before` (a restart began) have left `pending`
+    (finished) since, and the rest of `pending`: trials pending now that were not then.
+
+    Matched as a multiset: two pending trials of one configuration are two trials, and
+    a finished trial of that configuration from before matches neither.
+    """
+    others = list(pending)
+    finished = 0
+    for parameters in before:
+        if parameters in others:
+            others.remove(parameters)
+        else:
+            finished += 1
+    return finished, others
 
 
 def restarts_apply(request: SuggestionRequest) -> bool:

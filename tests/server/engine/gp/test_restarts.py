@@ -244,3 +244,37 @@ def test_a_restart_never_repeats_a_trial_that_failed_before_it(
     assert point.parameters["x"] != 0.5
     assert point.metadata[METADATA_FALLBACK_REASON] == "GP candidate repeated a trial"
     assert point.metadata[METADATA_RESTART] == "1"
+
+
+def test_a_pending_rerun_of_a_finished_trial_leaves_the_restart_its_own_trials() -> None:
+    completed = stalled_study()
+    rerun = dict(completed[1].parameters)  # a finished configuration, run again
+    request = SuggestionRequest(SPEC, completed, [rerun, rerun], 1, 7)
+    begun = next_restart(request, Restart(suggested=PATIENCE))
+    own = observe(SPEC, lambda p: loss(p["x"]), 2, seed=3)
+    running = dataclasses.replace(request, completed=[*completed, *own])
+    assert list(begun.trials_of(running).completed) == own
+    # One of the two identical pending trials finishes: one place on, not two.
+    late = Observation(rerun, loss(rerun["x"]))
+    later = dataclasses.replace(running, completed=[*completed, late, *own], pending=[rerun])
+    assert list(begun.trials_of(later).completed) == own
+
+
+def test_trials_pending_before_the_restart_do_not_shorten_its_design() -> None:
+    sequence = sobol_points(DESIGN + 2)
+    completed = [Observation(p, loss(p["x"])) for p in sequence[:DESIGN]] + worse_trials(PATIENCE)
+    running = [{"x": 0.71}, {"x": 0.72}]
+    state: dict[str, Any] = {
+        "quasi_random": {"position": DESIGN},
+        "gp": {"restart": Restart(suggested=PATIENCE).stored()},
+    }
+    options = dataclasses.replace(FAST, stall_restarts=True)
+    own: list[Observation] = []
+    for _ in range(DESIGN // 2 + 1):  # past half the design with both still pending
+        request = SuggestionRequest(SPEC, completed + own, running, 1, 7, state)
+        result = Engine(options).suggest(request)
+        (point,) = result.suggestions
+        state = result.state
+        assert point.metadata[METADATA_ALGORITHM] == "QUASI_RANDOM_SEARCH"
+        own.append(Observation(point.parameters, loss(float(point.parameters["x"]))))
+    assert state["gp"]["restart"]["start"] == len(completed)
