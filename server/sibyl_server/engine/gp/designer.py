@@ -68,8 +68,9 @@ class GpBanditDesigner:
         if in_initial_design(request):
             return self._quasi_random(request, state)
         metadata: dict[str, str] = {}
+        counted = False  # whether this step's GP points count toward the next restart
         if self.options.stall_restarts and restarts_apply(request):
-            state = _with_restart(request, state)
+            state, counted = _with_restart(request, state)
         elif state.restart.running:  # left by a server that had restarts on
             state = state.restarting(state.restart.ended())
         study = request  # what every point must not repeat (a failed trial, a pending one)
@@ -80,7 +81,7 @@ class GpBanditDesigner:
             if in_initial_design(request):
                 return self._quasi_random(request, state, metadata=metadata)
         try:
-            return self._model_based(request, state, metadata, study)
+            return self._model_based(request, state, metadata, study, counted)
         except Exception as error:
             reason = f"{type(error).__name__}: {error}"[:500]
             logger.warning(
@@ -105,10 +106,12 @@ class GpBanditDesigner:
         state: GpBanditState,
         step_metadata: Mapping[str, str],
         study: SuggestionRequest,
+        counted: bool = False,
     ) -> SuggestionResult:
         """A step on `request`'s trials (a restart's own, while one runs), with
         `step_metadata` in each point's metadata; no point repeats a failed or pending
-        trial of the whole `study`."""
+        trial of the whole `study`. If `counted`, the points the GP made (not the Sobol
+        points replacing repeats) count toward the study's next restart."""
         fitted_count = min(len(request.completed), self.options.max_exact_observations)
         device = torch.device(self.options.device_for(fitted_count))
         local = self.options.large_study_model == "local"
@@ -154,6 +157,9 @@ class GpBanditDesigner:
         suggestions, state = _decode(
             study, data.encoding, candidates, state, metadata, step_metadata
         )
+        if counted:
+            made = sum(s.metadata[METADATA_ALGORITHM] == GP_BANDIT for s in suggestions)
+            state = state.restarting(state.restart.counted(made))
         return SuggestionResult(
             suggestions,
             state.write(request.state),
@@ -161,14 +167,14 @@ class GpBanditDesigner:
         )
 
 
-def _with_restart(request: SuggestionRequest, state: GpBanditState) -> GpBanditState:
+def _with_restart(request: SuggestionRequest, state: GpBanditState) -> tuple[GpBanditState, bool]:
     """The state with the study's restart as this step finds it (gp/restarts.py), and
-    this step's points counted when the study's own GP makes them."""
+    whether the points the study's own GP makes in this step count toward the next
+    one: not while a restart runs, nor in the step ending one (PATIENCE points after
+    it), nor points from the quasi-random fallback."""
     before = state.restart
     restart = next_restart(request, before)
-    if not restart.running and not before.running:  # the step ending a restart is not
-        restart = restart.counted(request.count)  # counted: PATIENCE points after it
-    return state.restarting(restart)
+    return state.restarting(restart), not restart.running and not before.running
 
 
 def _with_priors(

@@ -278,3 +278,31 @@ def test_trials_pending_before_the_restart_do_not_shorten_its_design() -> None:
         assert point.metadata[METADATA_ALGORITHM] == "QUASI_RANDOM_SEARCH"
         own.append(Observation(point.parameters, loss(float(point.parameters["x"]))))
     assert state["gp"]["restart"]["start"] == len(completed)
+
+
+def test_only_the_points_the_gp_made_count_toward_a_restart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    completed = stalled_study()
+    completed.insert(2, Observation({"x": 0.5}, {}, infeasible=True))
+    # A candidate repeating a failed trial is replaced by a Sobol point: not counted.
+    monkeypatch.setattr(designer, "choose_strategy", lambda *_: RepeatsAFailedTrial())
+    replaced = step(completed, {})
+    assert replaced.suggestions[0].metadata[METADATA_ALGORITHM] == "QUASI_RANDOM_SEARCH"
+    assert suggested(replaced) == 0
+
+    def fails(*_: object) -> None:
+        raise RuntimeError("no model today")
+
+    # A step that falls back to quasi-random points: not counted either.
+    monkeypatch.setattr(designer, "choose_strategy", fails)
+    fallback = step(completed, {})
+    assert "no model today" in fallback.suggestions[0].metadata[METADATA_FALLBACK_REASON]
+    assert suggested(fallback) == 0
+    monkeypatch.undo()
+    assert suggested(step(completed, {})) == 1  # a point the GP made
+
+
+def suggested(result: SuggestionResult) -> int:
+    """The GP points the result's state has counted toward the next restart."""
+    return Restart.read(result.state.get("gp", {}).get("restart")).suggested
