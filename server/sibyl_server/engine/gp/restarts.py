@@ -109,8 +109,8 @@ class Restart:
         The trials pending when it began are not its own. Each one that has finished
         since is listed before the restart's first trial (the list is by trial
         number) and moves it one place on; those still pending count neither toward
-        its design nor in its model. Its points still never repeat them: the step
-        checks its points against the whole study.
+        its design nor in its model. Its GP's points still never repeat them: the step
+        checks them against the whole study.
         """
         assert self.start is not None
         finished_since, own_pending = _left_pending(self.pending, request.pending)

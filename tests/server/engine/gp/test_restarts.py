@@ -254,6 +254,10 @@ def test_a_pending_rerun_of_a_finished_trial_leaves_the_restart_its_own_trials()
     own = observe(SPEC, lambda p: loss(p["x"]), 2, seed=3)
     running = dataclasses.replace(request, completed=[*completed, *own])
     assert list(begun.trials_of(running).completed) == own
+    assert list(begun.trials_of(running).pending) == []  # neither is the restart's
+    mine = {"x": 0.33}  # a trial of the restart's own, pending
+    with_mine = dataclasses.replace(running, pending=[rerun, mine, rerun])
+    assert list(begun.trials_of(with_mine).pending) == [mine]
     # One of the two identical pending trials finishes: one place on, not two.
     late = Observation(rerun, loss(rerun["x"]))
     later = dataclasses.replace(running, completed=[*completed, late, *own], pending=[rerun])
