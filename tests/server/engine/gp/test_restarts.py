@@ -310,3 +310,23 @@ def test_only_the_points_the_gp_made_count_toward_a_restart(
 def suggested(result: SuggestionResult) -> int:
     """The GP points the result's state has counted toward the next restart."""
     return Restart.read(result.state.get("gp", {}).get("restart")).suggested
+
+
+class OneNewOneRepeat:
+    """A strategy whose two candidates are a new point and the failed trial (x = 0.5)."""
+
+    def candidates(self, context: object) -> torch.Tensor:
+        return torch.tensor([[0.41], [0.5]], dtype=torch.float64)
+
+
+def test_a_batch_counts_its_gp_points_and_not_their_stand_ins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    completed = stalled_study()
+    completed.insert(2, Observation({"x": 0.5}, {}, infeasible=True))
+    monkeypatch.setattr(designer, "choose_strategy", lambda *_: OneNewOneRepeat())
+    options = dataclasses.replace(FAST, stall_restarts=True)
+    result = Engine(options).suggest(SuggestionRequest(SPEC, completed, [], 2, 7, {}))
+    algorithms = [s.metadata[METADATA_ALGORITHM] for s in result.suggestions]
+    assert algorithms == ["GP_BANDIT", "QUASI_RANDOM_SEARCH"]
+    assert suggested(result) == 1
