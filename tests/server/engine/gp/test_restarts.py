@@ -53,11 +53,22 @@ def sobol_points(count: int) -> list[dict[str, Any]]:
     return [dict(p.parameters) for p in design.suggestions]
 
 
+def stalled_study_with_a_failure() -> list[Observation]:
+    """`stalled_study` with a failed trial at x = 0.5 among its design."""
+    completed = stalled_study()
+    completed.insert(2, Observation({"x": 0.5}, {}, infeasible=True))
+    return completed
+
+
 def step(
-    completed: list[Observation], state: dict[str, Any], restarts: bool = True
+    completed: list[Observation],
+    state: dict[str, Any],
+    restarts: bool = True,
+    pending: list[dict[str, Any]] | None = None,
+    count: int = 1,
 ) -> SuggestionResult:
     options = dataclasses.replace(FAST, stall_restarts=restarts)
-    request = SuggestionRequest(SPEC, completed, [], 1, 7, state)
+    request = SuggestionRequest(SPEC, completed, pending or [], count, 7, state)
     return Engine(options).suggest(request)
 
 
@@ -235,8 +246,7 @@ class RepeatsAFailedTrial:
 def test_a_restart_never_repeats_a_trial_that_failed_before_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    completed = stalled_study()
-    completed.insert(2, Observation({"x": 0.5}, {}, infeasible=True))
+    completed = stalled_study_with_a_failure()
     own = observe(SPEC, lambda p: loss(p["x"]), DESIGN, seed=3)
     state = {"gp": {"restart": Restart(start=len(completed), count=1).stored()}}
     monkeypatch.setattr(designer, "choose_strategy", lambda *_: RepeatsAFailedTrial())
@@ -272,11 +282,9 @@ def test_trials_pending_before_the_restart_do_not_shorten_its_design() -> None:
         "quasi_random": {"position": DESIGN},
         "gp": {"restart": Restart(suggested=PATIENCE).stored()},
     }
-    options = dataclasses.replace(FAST, stall_restarts=True)
     own: list[Observation] = []
     for _ in range(DESIGN // 2 + 1):  # past half the design with both still pending
-        request = SuggestionRequest(SPEC, completed + own, running, 1, 7, state)
-        result = Engine(options).suggest(request)
+        result = step(completed + own, state, pending=running)
         (point,) = result.suggestions
         state = result.state
         assert point.metadata[METADATA_ALGORITHM] == "QUASI_RANDOM_SEARCH"
@@ -287,8 +295,7 @@ def test_trials_pending_before_the_restart_do_not_shorten_its_design() -> None:
 def test_only_the_points_the_gp_made_count_toward_a_restart(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    completed = stalled_study()
-    completed.insert(2, Observation({"x": 0.5}, {}, infeasible=True))
+    completed = stalled_study_with_a_failure()
     # A candidate repeating a failed trial is replaced by a Sobol point: not counted.
     monkeypatch.setattr(designer, "choose_strategy", lambda *_: RepeatsAFailedTrial())
     replaced = step(completed, {})
@@ -322,11 +329,9 @@ class OneNewOneRepeat:
 def test_a_batch_counts_its_gp_points_and_not_their_stand_ins(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    completed = stalled_study()
-    completed.insert(2, Observation({"x": 0.5}, {}, infeasible=True))
+    completed = stalled_study_with_a_failure()
     monkeypatch.setattr(designer, "choose_strategy", lambda *_: OneNewOneRepeat())
-    options = dataclasses.replace(FAST, stall_restarts=True)
-    result = Engine(options).suggest(SuggestionRequest(SPEC, completed, [], 2, 7, {}))
+    result = step(completed, {}, count=2)
     algorithms = [s.metadata[METADATA_ALGORITHM] for s in result.suggestions]
     assert algorithms == ["GP_BANDIT", "QUASI_RANDOM_SEARCH"]
     assert suggested(result) == 1
