@@ -26,7 +26,7 @@ from typing import Any
 from sibyl_server.engine.interface import SuggestionRequest
 
 PATIENCE = 15
-"""Finished trials without improvement after which a study (or its restart) has
+"""Finished trials (failed ones too) without improvement after which a study (or its restart) has
 stalled: on Hartmann6, a run refining its optimum stalls around its 55th trial."""
 TOLERANCE = 1e-3
 """An improvement counts when it beats the best by more than this share of the values'
@@ -162,24 +162,34 @@ def next_restart(request: SuggestionRequest, restart: Restart) -> Restart:
     return restart.restarted(request)
 
 
-def stalled(values: Sequence[float], design: int) -> bool:
-    """Whether the best of `values` (oldest first, lower is better), past a design of
-    `design` trials, gained no more than `TOLERANCE` of their range over the last
-    `PATIENCE` of them."""
+def stalled(values: Sequence[float | None], design: int) -> bool:
+    """Whether the best of `values` (oldest first, lower is better, None for a failed
+    trial), past a design of `design` trials, gained no more than `TOLERANCE` of their
+    range over the last `PATIENCE` of them.
+
+    A failed trial is a trial without improvement: a restart whose trials all fail ends
+    like one whose trials all miss.
+    """
     if len(values) < design + PATIENCE:
         return False
-    best_before = min(values[:-PATIENCE])
-    best = min(values)
-    return best_before - best <= TOLERANCE * (max(values) - best)
+    measured = [v for v in values if v is not None]
+    measured_before = [v for v in values[:-PATIENCE] if v is not None]
+    if not measured:
+        return True
+    if not measured_before:
+        return False  # its first values came in the last PATIENCE trials
+    best = min(measured)
+    return min(measured_before) - best <= TOLERANCE * (max(measured) - best)
 
 
-def minimized_values(request: SuggestionRequest) -> list[float]:
-    """The objective's values of the feasible finished trials, oldest first, signed so
-    that lower is better."""
+def minimized_values(request: SuggestionRequest) -> list[float | None]:
+    """The objective's values of the finished trials, oldest first, signed so that lower
+    is better; None for a failed trial (or one without the objective)."""
     objective = request.spec.objective
     sign = -objective.sign()
     return [
-        sign * o.metrics[objective.name]
+        None
+        if o.infeasible or objective.name not in o.metrics
+        else sign * o.metrics[objective.name]
         for o in request.completed
-        if not o.infeasible and objective.name in o.metrics
     ]

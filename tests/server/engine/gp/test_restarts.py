@@ -82,6 +82,28 @@ def test_a_best_value_that_stopped_improving_has_stalled() -> None:
     assert not stalled(flat[:-1], DESIGN)  # too few trials to tell
 
 
+def test_failed_trials_count_as_trials_without_improvement() -> None:
+    failed_tail = [1.0] * DESIGN + [None] * PATIENCE
+    improved_after_failures = [None] * DESIGN + [2.0] + [None] * (PATIENCE - 2) + [1.0]
+    first_values_late = [None] * DESIGN + [3.0, *([None] * (PATIENCE - 1))]
+    assert stalled(failed_tail, DESIGN)
+    assert stalled([None] * (DESIGN + PATIENCE), DESIGN)
+    assert not stalled([None] * (DESIGN + PATIENCE - 1), DESIGN)
+    assert not stalled(improved_after_failures, DESIGN)
+    assert not stalled(first_values_late, DESIGN)
+
+
+def test_a_restart_whose_trials_all_fail_ends() -> None:
+    completed = stalled_study()
+    begun = Restart(start=len(completed), count=1)
+    failures = [Observation({"x": 0.1 + 0.01 * i}, {}, infeasible=True) for i in range(30)]
+    request = SuggestionRequest(SPEC, completed, [], 1, 7)
+    going = dataclasses.replace(request, completed=completed + failures[: DESIGN + PATIENCE - 1])
+    assert next_restart(going, begun) == begun
+    done = dataclasses.replace(request, completed=completed + failures[: DESIGN + PATIENCE])
+    assert next_restart(done, begun) == Restart(start=None, count=1)
+
+
 def test_a_stalled_study_restarts_and_the_restart_ends_when_it_stalls() -> None:
     completed = stalled_study()
     request = SuggestionRequest(SPEC, completed, [], 1, 7)
