@@ -41,8 +41,9 @@ CONFIGURATIONS: dict[str, MixedSteps] = {
     "closed-form": MixedSteps(closed_form=True, batched_discrete=False, early_stop=False),
     "sibyl": MixedSteps(),
 }
-"""BoTorch as it ships; with the closed-form continuous steps only (the previous
-release); with the batched discrete step and the earlier stop as well (the default)."""
+"""BoTorch as it ships; with the closed-form continuous steps only; with the batched
+discrete step and spray points and the earlier stop as well (the default). In all three
+the incumbent is one of the starts (`mixed.starting_points`)."""
 
 
 def design(engine: Engine, task: str, n: int) -> tuple[StudySpec, list[Observation]]:

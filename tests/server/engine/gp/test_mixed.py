@@ -1,5 +1,5 @@
-"""The mixed optimizer's batched discrete step: BoTorch's neighbour search, every start
-at once."""
+"""The mixed optimizer's steps: BoTorch's neighbour search and spray points, every start
+at once, and the incumbent as one more start."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from gpytorch.mlls import ExactMarginalLogLikelihood
 from sibyl_server.engine.gp import optimize  # noqa: F401  (installs the steps)
 from sibyl_server.engine.gp.acquisition.cached import CachedLogExpectedImprovement
 from sibyl_server.engine.gp.mixed import (
+    BOTORCH_SPRAY,
     BOTORCH_STEP,
     STOP_AFTER_SHARE_CONVERGED,
     TOLERANCE,
@@ -27,6 +28,9 @@ from sibyl_server.engine.gp.mixed import (
     install,
     mixed_step_candidates,
     neighbours_of,
+    spray_points,
+    starting_points,
+    with_start,
 )
 from sibyl_server.engine.gp.model import surrogate
 
@@ -117,6 +121,8 @@ def test_spaces_botorch_treats_differently_keep_its_step() -> None:
 
 def test_the_mixed_optimizer_calls_these_steps() -> None:
     assert optimize_mixed.discrete_step is discrete_step
+    assert optimize_mixed.get_spray_points is spray_points
+    assert optimize_mixed.generate_starting_points is starting_points
     assert optimize_mixed.gen_candidates_scipy is mixed_step_candidates
     assert optimize_mixed.CONVERGENCE_TOL == TOLERANCE
     assert optimize_mixed.STOP_AFTER_SHARE_CONVERGED == STOP_AFTER_SHARE_CONVERGED
@@ -126,6 +132,7 @@ def test_install_restores_botorch_and_back() -> None:
     install(MixedSteps(closed_form=False, batched_discrete=False, early_stop=False))
     try:
         assert optimize_mixed.discrete_step is BOTORCH_STEP
+        assert optimize_mixed.get_spray_points is BOTORCH_SPRAY
         assert optimize_mixed.gen_candidates_scipy is gen_candidates_scipy
         assert optimize_mixed.CONVERGENCE_TOL == 1e-8
         assert optimize_mixed.STOP_AFTER_SHARE_CONVERGED == 1.0
@@ -155,3 +162,34 @@ def test_discrete_values_stay_exactly_the_allowed_ones() -> None:
     theirs, _ = BOTORCH_STEP(options, allowed, {}, starts.clone())
     assert torch.equal(ours, theirs)
     assert torch.equal(ours[:, 1], torch.tensor([5 / 9, 5 / 9, 4 / 9], dtype=torch.float64))
+
+
+def test_spray_points_move_one_integer_and_one_category_and_the_rest_a_little() -> None:
+    baseline = random_points(6, 3)
+    torch.manual_seed(0)
+    sprayed = spray_points(baseline, torch.tensor([0]), INTEGERS, CATEGORIES, BOUNDS, 50)
+    assert sprayed.shape == (6 * 50, 4)
+    around = baseline.repeat_interleave(50, dim=0)
+    categories_changed = (sprayed[:, [1, 3]] != around[:, [1, 3]]).sum(-1)
+    assert (categories_changed == 1).all(), "every point has a category of another value"
+    steps = (sprayed[:, 2] - around[:, 2]).abs()
+    assert (steps == 1).all(), "every point has the integer one value up or down"
+    assert ((sprayed[:, 0] >= 0) & (sprayed[:, 0] <= 1)).all()
+    assert (sprayed[:, 0] != around[:, 0]).float().mean() > 0.9
+    assert set(sprayed[:, 3].tolist()) == {0.0, 1.0, 2.0, 3.0}
+
+
+def test_the_incumbent_is_one_more_start_of_the_alternation() -> None:
+    options = dataclasses.replace(inputs(acquisition(0)), gen_candidates=gen_candidates_scipy)
+    incumbent = torch.tensor([0.31, 1.0, 3.0, 0.0], dtype=torch.float64)
+    torch.manual_seed(0)
+    plain, plain_values = starting_points(options, INTEGERS, CATEGORIES, torch.tensor([0]))
+    torch.manual_seed(0)
+    with with_start(incumbent):
+        starts, values = starting_points(options, INTEGERS, CATEGORIES, torch.tensor([0]))
+    assert torch.equal(starts[:-1], plain) and torch.equal(values[:-1], plain_values)
+    assert torch.equal(starts[-1], incumbent)
+    torch.testing.assert_close(values[-1:], options.acq_function(incumbent.view(1, 1, -1)))
+    torch.manual_seed(0)
+    after, _ = starting_points(options, INTEGERS, CATEGORIES, torch.tensor([0]))
+    assert torch.equal(after, plain), "the start stays inside its block"
