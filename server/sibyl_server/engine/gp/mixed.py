@@ -136,6 +136,21 @@ def with_start(start: torch.Tensor | None) -> Iterator[None]:
         INCUMBENT.reset(token)
 
 
+def alternates(
+    discrete_dims: Mapping[int, Sequence[float]],
+    cat_dims: Mapping[int, Sequence[float]],
+    fixed: Mapping[int, float],
+) -> bool:
+    """Whether BoTorch's mixed optimizer runs its alternating search (which draws its
+    starts with `starting_points`): some categorical column, or integer or discrete one
+    of at most `MAX_DISCRETE_VALUES` values, is not held fixed. It relaxes larger ones
+    to continuous columns, rounded at the end, and with none left optimizes as over a
+    continuous space."""
+    most = optimize_mixed.MAX_DISCRETE_VALUES
+    small = [column for column, values in discrete_dims.items() if len(values) <= most]
+    return any(column not in fixed for column in [*small, *cat_dims])
+
+
 def starting_points(
     opt_inputs: OptimizeAcqfInputs,
     discrete_dims: Mapping[int, Sequence[float]],
@@ -176,8 +191,19 @@ def spray_points(
     columns are perturbed by N(0, std) and clamped to `bounds`.
 
     BoTorch builds them in a Python loop over the baseline points, which on sgd-digits
-    (40 trials) took 7 ms of each step. Returns `(n * num_spray_points) x d`.
+    (40 trials) took 7 ms of each step. A categorical column of more values than BoTorch
+    enumerates (it samples them) keeps BoTorch's. Returns `(n * num_spray_points) x d`.
     """
+    if any(len(values) > optimize_mixed.MAX_DISCRETE_VALUES for values in cat_dims.values()):
+        return BOTORCH_SPRAY(
+            X_baseline,
+            cont_dims,
+            dict(discrete_dims),
+            dict(cat_dims),
+            bounds,
+            num_spray_points,
+            std_cont_perturbation,
+        )
     x = X_baseline.detach()
     points = x.unsqueeze(1).repeat(1, num_spray_points, 1)
     for integers, categories in ((discrete_dims, {}), ({}, cat_dims)):

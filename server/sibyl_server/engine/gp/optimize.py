@@ -58,8 +58,9 @@ class AcquisitionOptimizer:
         `start` (a `d` tensor: the incumbent, where late in a study the improvement is a
         narrow peak that raw samples rarely hit) replaces the last starting point drawn
         from the raw samples; in mixed spaces it is one more start of the alternating
-        search (`mixed.with_start`, one point at a time only); conditional spaces ignore
-        it (docs/engine.md#incumbent-start).
+        search (`mixed.with_start`, one point at a time only), or gets a run of its own
+        where there is nothing to alternate over (`better_from`); conditional spaces
+        ignore it (docs/engine.md#incumbent-start).
         """
         encoding = self.encoding
         bounds = torch.tensor(
@@ -107,17 +108,22 @@ class AcquisitionOptimizer:
         start: torch.Tensor | None,
     ) -> torch.Tensor:
         restarts, raw_samples = self.options.restarts_for(self.observations)
-        with mixed.with_start(start if q == 1 else None):
-            candidates, _ = optimize_acqf_mixed_alternating(
+        discrete, categorical = self.encoding.discrete_dims, self.encoding.categorical_dims
+        alternating = mixed.alternates(discrete, categorical, self.fixed)
+        with mixed.with_start(start if q == 1 and alternating else None):
+            candidates, value = optimize_acqf_mixed_alternating(
                 acquisition,
                 bounds,
-                discrete_dims=self.encoding.discrete_dims,
-                cat_dims=self.encoding.categorical_dims,
+                discrete_dims=discrete,
+                cat_dims=categorical,
                 q=q,
                 num_restarts=restarts,
                 raw_samples=raw_samples,
                 fixed_features=self.fixed_features,
             )
+        if start is not None and q == 1 and not alternating:
+            held = [*discrete, *categorical, *self.fixed]
+            candidates = better_from(start, held, acquisition, bounds, candidates, value)
         return candidates
 
     def _continuous(
@@ -156,6 +162,37 @@ class AcquisitionOptimizer:
 def candidate_generator(acquisition: AcquisitionFunction) -> Callable[..., Any] | None:
     """The closed-form L-BFGS-B for cached analytic acquisitions; else BoTorch's default."""
     return gen_candidates_direct if isinstance(acquisition, CachedAnalyticAcquisition) else None
+
+
+def better_from(
+    start: torch.Tensor,
+    held: list[int],
+    acquisition: AcquisitionFunction,
+    bounds: torch.Tensor,
+    candidates: torch.Tensor,
+    value: torch.Tensor | None,
+) -> torch.Tensor:
+    """The local maximizer from `start` (`d`) with its `held` (discrete and categorical)
+    values fixed, where it beats the mixed optimizer's `candidates` (`1 x d`, of
+    acquisition `value`).
+
+    Where the mixed optimizer has nothing to alternate over (`mixed.alternates`), it
+    draws its starts without `mixed.starting_points`, so the incumbent's neighbourhood
+    gets this one extra continuous run instead (docs/engine.md#incumbent-start).
+    """
+    pinned = bounds.clone()
+    pinned[:, held] = start[held]
+    refined, refined_value = optimize_acqf(
+        acquisition,
+        pinned,
+        q=1,
+        num_restarts=1,
+        batch_initial_conditions=start.view(1, 1, -1),
+        gen_candidates=candidate_generator(acquisition),
+    )
+    if value is None or float(refined_value.max()) > float(value.max()):
+        return refined
+    return candidates
 
 
 def active_mask(encoding: SearchSpaceEncoding) -> Callable[[torch.Tensor], torch.Tensor]:

@@ -23,6 +23,7 @@ from sibyl_server.engine.gp.mixed import (
     STOP_AFTER_SHARE_CONVERGED,
     TOLERANCE,
     MixedSteps,
+    alternates,
     batchable,
     discrete_step,
     install,
@@ -193,3 +194,23 @@ def test_the_incumbent_is_one_more_start_of_the_alternation() -> None:
     torch.manual_seed(0)
     after, _ = starting_points(options, INTEGERS, CATEGORIES, torch.tensor([0]))
     assert torch.equal(after, plain), "the start stays inside its block"
+
+
+def test_the_search_alternates_while_a_small_discrete_column_is_free() -> None:
+    assert alternates(INTEGERS, CATEGORIES, {})
+    assert alternates(INTEGERS, {}, {})
+    assert not alternates(INTEGERS, {}, {2: 0.5})  # held fixed
+    assert not alternates({2: [float(v) for v in range(21)]}, {}, {})  # relaxed
+    assert alternates({}, {1: [float(v) for v in range(30)]}, {})  # sampled, still searched
+
+
+def test_spray_points_around_a_large_categorical_are_botorchs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    large = {1: [float(v) for v in range(25)]}
+    called = []
+    monkeypatch.setattr(
+        "sibyl_server.engine.gp.mixed.BOTORCH_SPRAY", lambda *a: called.append(a) or a[0]
+    )
+    spray_points(random_points(2, 0), torch.tensor([0]), {}, large, BOUNDS, 5)
+    assert len(called) == 1

@@ -39,16 +39,28 @@ class _NarrowPeak(AcquisitionFunction):
 
 @pytest.mark.filterwarnings("ignore::botorch.exceptions.warnings.BadInitialCandidatesWarning")
 @pytest.mark.parametrize(
-    "first", [ParameterSpec.double("x", 0.0, 1.0), ParameterSpec.integer("n", 0, 4)]
+    ("first", "fixed"),
+    [
+        (ParameterSpec.double("x", 0.0, 1.0), {}),
+        (ParameterSpec.integer("n", 0, 4), {}),
+        # BoTorch relaxes an integer of more than 20 values to a continuous column...
+        (ParameterSpec.integer("n", 0, 40), {}),
+        # ...and leaves a fixed one (a budget parameter at its largest) out: with
+        # nothing to alternate over, it draws its starts as in a continuous space.
+        (ParameterSpec.integer("n", 0, 4), {0: 0.5}),
+    ],
 )
-def test_the_optimizer_climbs_a_peak_next_to_its_given_start(first: ParameterSpec) -> None:
+def test_the_optimizer_climbs_a_peak_next_to_its_given_start(
+    first: ParameterSpec, fixed: dict[int, float]
+) -> None:
     # The step passes the incumbent as one start: late in a study the improvement is a
     # narrow peak beside it, which raw samples in six dimensions practically never hit.
-    # With an integer, the mixed optimizer takes no starts; one extra run from it does.
+    # With an integer, it is one more start of the mixed optimizer's alternating search;
+    # where there is nothing to alternate over, it gets a run of its own.
     rest = [ParameterSpec.double(f"x{i}", 0.0, 1.0) for i in range(5)]
     encoding = SearchSpaceEncoding([first, *rest])
     centre = torch.tensor([0.5] + [0.3] * 5, dtype=torch.float64)
-    optimizer = AcquisitionOptimizer(encoding, FAST, 20, torch.device("cpu"))
+    optimizer = AcquisitionOptimizer(encoding, FAST, 20, torch.device("cpu"), fixed=fixed)
     optimize = functools.partial(optimizer.maximize, _NarrowPeak(centre), 1)
     torch.manual_seed(0)
     from_start = optimize(centre + torch.tensor([0.0] + [0.004] * 5, dtype=torch.float64))
