@@ -105,6 +105,11 @@ def diabetes() -> tuple[np.ndarray, np.ndarray]:
     return load_diabetes(return_X_y=True)
 
 
+def _max_features(values: dict[str, Any]) -> str | None:
+    """The trees' `max_features` from the task's choice ("all" is scikit-learn's None)."""
+    return None if values["max_features"] == "all" else values["max_features"]
+
+
 def _gbr_diabetes_error(values: dict[str, Any]) -> float:
     """1 - the 3-fold cross-validated R^2 of a gradient-boosting regressor."""
     from sklearn.ensemble import GradientBoostingRegressor
@@ -117,7 +122,7 @@ def _gbr_diabetes_error(values: dict[str, Any]) -> float:
         min_samples_leaf=values["min_samples_leaf"],
         subsample=values["subsample"],
         loss=values["loss"],
-        max_features=None if values["max_features"] == "all" else values["max_features"],
+        max_features=_max_features(values),
         random_state=0,
     )
     folds = KFold(3, shuffle=True, random_state=0)
@@ -179,9 +184,15 @@ SGD_DIGITS = Problem(
 )
 
 
+@cache
+def breast_cancer() -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.datasets import load_breast_cancer
+
+    return load_breast_cancer(return_X_y=True)
+
+
 def _rf_breast_cancer_error(values: dict[str, Any]) -> float:
     """The 3-fold cross-validated error of a random forest classifier."""
-    from sklearn.datasets import load_breast_cancer
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.model_selection import StratifiedKFold, cross_val_score
 
@@ -190,15 +201,14 @@ def _rf_breast_cancer_error(values: dict[str, Any]) -> float:
         max_depth=values["max_depth"],
         min_samples_split=values["min_samples_split"],
         min_samples_leaf=values["min_samples_leaf"],
-        max_features=None if values["max_features"] == "all" else values["max_features"],
+        max_features=_max_features(values),
         criterion=values["criterion"],
         bootstrap=values["bootstrap"] == "true",
         random_state=0,
         n_jobs=1,
     )
     folds = StratifiedKFold(3, shuffle=True, random_state=0)
-    features, labels = load_breast_cancer(return_X_y=True)
-    return 1.0 - float(cross_val_score(model, features, labels, cv=folds).mean())
+    return 1.0 - float(cross_val_score(model, *breast_cancer(), cv=folds).mean())
 
 
 RF_BREAST_CANCER = Problem(

@@ -26,8 +26,9 @@ from typing import Any
 from sibyl_server.engine.interface import SuggestionRequest
 
 PATIENCE = 15
-"""Finished trials (failed ones too) without improvement after which a study (or its restart) has
-stalled: on Hartmann6, a run refining its optimum stalls around its 55th trial."""
+"""Finished trials (failed ones too) without improvement after which a study (or its
+restart) has stalled: on Hartmann6, a run refining its optimum stalls around its 55th
+trial."""
 TOLERANCE = 1e-3
 """An improvement counts when it beats the best by more than this share of the values'
 range: refinements below it no longer change which optimum the study is in."""
