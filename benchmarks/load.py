@@ -17,6 +17,7 @@ import argparse
 import dataclasses
 import json
 import multiprocessing
+import os
 import platform
 import random
 import tempfile
@@ -182,7 +183,9 @@ def scratch_store(store: str, postgres_url: str, directory: Path, name: str) -> 
 
 def run_scenario(
     replicas: int, store: str, postgres_url: str, settings: LoadSettings, directory: Path
-) -> tuple[WorkerReport, float, dict[str, int]]:
+) -> tuple[WorkerReport, float, dict[str, int], float | None]:
+    """The workers' report, the seconds the load took, the database check's problems and
+    the CPU seconds the servers spent under the load (None where not readable)."""
     team = "load"
     with scratch_store(store, postgres_url, directory, f"load-{replicas}") as url:
         servers = [
@@ -190,12 +193,26 @@ def run_scenario(
         ]
         try:
             target = "ipv4:" + ",".join(s.address for s in servers)
+            before = [cpu_seconds(s.process.pid) for s in servers]
             report, elapsed = run_load(target, team, settings)
+            after = [cpu_seconds(s.process.pid) for s in servers]
         finally:
             for server in servers:
                 server.terminate()
         problems = check_database(url, team, report, settings)
-    return report, elapsed, problems
+    spent = [b - a for a, b in zip(before, after, strict=True) if a is not None and b is not None]
+    return report, elapsed, problems, sum(spent) if len(spent) == replicas else None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The user and system CPU seconds process `pid` has used, from /proc (Linux); None
+    elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # After the command's name: state is field 3, utime and stime are fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -227,11 +244,13 @@ def main() -> None:
     rows, throughput = [], {}
     with tempfile.TemporaryDirectory() as scratch:
         for replicas in sorted({1, args.replicas}):
-            report, elapsed, problems = run_scenario(
+            report, elapsed, problems, cpu = run_scenario(
                 replicas, args.store, args.postgres_url, settings, Path(scratch)
             )
             completed = len(report.results)
             throughput[replicas] = completed / elapsed
+            calls = sum(len(report.latencies.get(rpc, [])) for rpc in RPCS)
+            cpu_per_call = "-" if cpu is None else f"{1000 * cpu / calls:.2f}"
             for rpc in RPCS:
                 seconds = report.latencies.get(rpc, [])
                 rows.append(
@@ -244,6 +263,7 @@ def main() -> None:
                         f"{throughput[replicas]:.1f}",
                         completed,
                         sum(problems.values()),
+                        cpu_per_call,
                     )
                 )
             print(
@@ -268,7 +288,7 @@ def main() -> None:
     )
     headers = (
         "replicas", "RPC", "calls", "p50 ms", "p99 ms", "trials/s",
-        "trials completed", "records lost or duplicated",
+        "trials completed", "records lost or duplicated", "server CPU ms per call",
     )  # fmt: skip
     print(preamble)
     name = "load" if args.store == "postgresql" else "load_sqlite"

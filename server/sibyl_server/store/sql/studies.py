@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, func, select, update
 
 from sibyl_server.domain.errors import AlreadyExists, study_not_found
 from sibyl_server.domain.names import StudyName
@@ -58,17 +58,8 @@ class SqlStudies:
     def _study_row(self, name: StudyName, lock: bool, with_quotas: bool = False) -> Row[Any]:
         """The study's row; `with_quotas` adds its team's (`team_quotas`, None without a
         team record)."""
-        query = select(studies)
-        if with_quotas:
-            query = select(studies, teams.c.quotas.label("team_quotas")).select_from(
-                studies.outerjoin(teams, teams.c.team == studies.c.team)
-            )
-        query = query.where(named(name))
-        if lock:
-            # FOR NO KEY UPDATE: trial inserts (which take KEY SHARE on the study) still
-            # pass. OF studies: a joined team's row stays free to other calls.
-            query = query.with_for_update(key_share=True, of=studies)
-        row = self._connection.execute(query).first()
+        query = _STUDY_ROW[with_quotas, lock]
+        row = self._connection.execute(query, name_parameters(name)).first()
         if row is None:
             raise study_not_found(name)
         return row
@@ -140,6 +131,42 @@ def _changed_columns(changes: StudyChanges, now: float) -> dict[str, Any]:
 def named(name: StudyName) -> Any:
     """The condition that selects the study `name` (its team and id)."""
     return and_(studies.c.team == name.team, studies.c.study_id == name.study)
+
+
+NAMED = and_(studies.c.team == bindparam("b_team"), studies.c.study_id == bindparam("b_study"))
+"""`named` for statements built once: executed with `name_parameters`.
+
+The calls every worker makes (a report, a completion, a suggestion's reads) run the same
+few statements. Building one (and its cache key, by which SQLAlchemy finds the compiled
+SQL) took 50-150 us of the interpreter's time per execution, a large share of a call;
+a statement built once keeps its cache key (docs/operations.md#scaling)."""
+
+
+def name_parameters(name: StudyName) -> dict[str, Any]:
+    """The values of `NAMED`'s parameters for the study `name`."""
+    return {"b_team": name.team, "b_study": name.study}
+
+
+def _study_row_query(with_quotas: bool, lock: bool) -> Any:
+    query = select(studies)
+    if with_quotas:
+        query = select(studies, teams.c.quotas.label("team_quotas")).select_from(
+            studies.outerjoin(teams, teams.c.team == studies.c.team)
+        )
+    query = query.where(NAMED)
+    if lock:
+        # FOR NO KEY UPDATE: trial inserts (which take KEY SHARE on the study) still
+        # pass. OF studies: a joined team's row stays free to other calls.
+        query = query.with_for_update(key_share=True, of=studies)
+    return query
+
+
+_STUDY_ROW = {
+    (with_quotas, lock): _study_row_query(with_quotas, lock)
+    for with_quotas in (False, True)
+    for lock in (False, True)
+}
+"""`SqlStudies._study_row`'s four statements, by (with quotas, locked)."""
 
 
 def study_record(row: Row[Any]) -> StudyRecord:

@@ -6,7 +6,19 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, select, union_all, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    union_all,
+    update,
+)
 
 from sibyl_server.domain.errors import Aborted, study_not_found, trial_not_found
 from sibyl_server.domain.names import TrialName
@@ -21,7 +33,7 @@ from sibyl_server.store.interface import (
     TrialResult,
 )
 from sibyl_server.store.sql.errors import insert_row
-from sibyl_server.store.sql.studies import named, study_record
+from sibyl_server.store.sql.studies import NAMED, name_parameters, named, study_record
 from sibyl_server.store.tables import measurements, studies, trials
 
 HELD_STATES = (TrialState.ACTIVE.value, TrialState.STOPPING.value)
@@ -32,6 +44,43 @@ _STUDY_COLUMNS = tuple(
     if column.name not in ("engine_state", "request_id")  # study_record reads neither
 )
 """A study's columns beside its trial's, under names of their own."""
+
+# The statements of the calls every worker makes, built once (see studies.NAMED); their
+# parameters are named b_* so as not to collide with the columns an UPDATE sets.
+_STUDY_AND_TRIAL = (
+    select(*_STUDY_COLUMNS, trials)
+    .join(trials, trials.c.study_pk == studies.c.pk)
+    .where(and_(NAMED, trials.c.number == bindparam("b_number")))
+)
+_STUDY_AND_TRIAL_LOCKED = _STUDY_AND_TRIAL.with_for_update(of=trials)
+_MEASUREMENTS_OF = (
+    select(measurements)
+    .where(measurements.c.trial_pk.in_(bindparam("b_trial_pks", expanding=True)))
+    .order_by(measurements.c.trial_pk, measurements.c.step)
+)
+_CLAIMABLE = select(trials).where(
+    and_(
+        trials.c.study_pk == bindparam("b_study_pk"),
+        trials.c.state.in_(HELD_STATES),
+        (trials.c.client_id == bindparam("b_client_id"))
+        | (trials.c.lease_expire_time < bindparam("b_cutoff")),
+    )
+)
+_FIRST_QUEUED = (  # a subquery: SQLite takes no LIMIT on a part of a compound SELECT
+    select(trials)
+    .where(
+        and_(
+            trials.c.study_pk == bindparam("b_study_pk"),
+            trials.c.state == TrialState.REQUESTED.value,
+        )
+    )
+    .order_by(trials.c.number)
+    .limit(bindparam("b_queued", type_=Integer))
+    .subquery()
+)
+_CLAIMABLE_OR_QUEUED = union_all(_CLAIMABLE, select(_FIRST_QUEUED))
+_UPDATE_TRIAL = update(trials).where(trials.c.pk == bindparam("b_pk"))
+_INSERT_MEASUREMENT = insert(measurements)
 
 
 class SqlTrials:
@@ -71,14 +120,9 @@ class SqlTrials:
         # waited returns the trial's newest row but the joined rows of its snapshot,
         # which would miss the measurements the lock's previous holder committed.
         study = name.parent
-        query = (
-            select(*_STUDY_COLUMNS, trials)
-            .join(trials, trials.c.study_pk == studies.c.pk)
-            .where(and_(named(study), trials.c.number == name.number))
-        )
-        if lock:
-            query = query.with_for_update(of=trials)
-        row = self._connection.execute(query).first()
+        query = _STUDY_AND_TRIAL_LOCKED if lock else _STUDY_AND_TRIAL
+        parameters = {**name_parameters(study), "b_number": name.number}
+        row = self._connection.execute(query, parameters).first()
         if row is None:
             if self._connection.scalar(select(studies.c.pk).where(named(study))) is None:
                 raise study_not_found(study)
@@ -162,25 +206,14 @@ class SqlTrials:
         self, study_pk: int, client_id: str, now: float, queued: int = 0
     ) -> list[TrialRecord]:
         # One query for what SuggestTrials hands back or takes over first.
-        cutoff = codec.to_micros(now)
-        query: Any = select(trials).where(
-            and_(
-                trials.c.study_pk == study_pk,
-                trials.c.state.in_(HELD_STATES),
-                (trials.c.client_id == client_id) | (trials.c.lease_expire_time < cutoff),
-            )
-        )
-        if queued:
-            # A subquery: SQLite takes no LIMIT on a part of a compound SELECT.
-            first = (
-                select(trials)
-                .where(_of_study_in(study_pk, (TrialState.REQUESTED,)))
-                .order_by(trials.c.number)
-                .limit(queued)
-                .subquery()
-            )
-            query = union_all(query, select(first))
-        rows = sorted(self._connection.execute(query), key=_queued_last)
+        parameters = {
+            "b_study_pk": study_pk,
+            "b_client_id": client_id,
+            "b_cutoff": codec.to_micros(now),
+            "b_queued": queued,
+        }
+        query = _CLAIMABLE_OR_QUEUED if queued else _CLAIMABLE
+        rows = sorted(self._connection.execute(query, parameters), key=_queued_last)
         return self._with_measurements(rows)
 
     def count_trials(self, study_pk: int, states: Collection[TrialState]) -> int:
@@ -249,18 +282,18 @@ class SqlTrials:
         )
 
     def _update_trial(self, trial_pk: int, now: float, **columns: Any) -> None:
+        # The SET clause is the columns given: their names are the parameters' keys.
         columns["update_time"] = codec.to_micros(now)
-        self._connection.execute(update(trials).where(trials.c.pk == trial_pk).values(columns))
+        self._connection.execute(_UPDATE_TRIAL, {"b_pk": trial_pk, **columns})
 
     def insert_measurement(self, trial_pk: int, measurement: Measurement) -> None:
-        self._connection.execute(
-            insert(measurements).values(
-                trial_pk=trial_pk,
-                step=measurement.step,
-                elapsed_seconds=measurement.elapsed_seconds,
-                metrics=codec.dump_json(dict(measurement.metrics)),
-            )
-        )
+        row = {
+            "trial_pk": trial_pk,
+            "step": measurement.step,
+            "elapsed_seconds": measurement.elapsed_seconds,
+            "metrics": codec.dump_json(dict(measurement.metrics)),
+        }
+        self._connection.execute(_INSERT_MEASUREMENT, row)
 
     def delete_measurements(self, trial_pk: int) -> None:
         self._connection.execute(delete(measurements).where(measurements.c.trial_pk == trial_pk))
@@ -268,12 +301,8 @@ class SqlTrials:
     def _with_measurements(self, rows: list[Row[Any]]) -> list[TrialRecord]:
         if not rows:
             return []
-        query = (
-            select(measurements)
-            .where(measurements.c.trial_pk.in_([row.pk for row in rows]))
-            .order_by(measurements.c.trial_pk, measurements.c.step)
-        )
-        found = list(self._connection.execute(query))
+        pks = {"b_trial_pks": [row.pk for row in rows]}
+        found = list(self._connection.execute(_MEASUREMENTS_OF, pks))
         # One parse for every row's metrics: a study's listing reads tens of thousands.
         metrics = json.loads("[" + ",".join(m.metrics for m in found) + "]")
         by_trial: dict[int, list[Measurement]] = {}
