@@ -148,6 +148,22 @@ def test_trial_filters(store: Store) -> None:
     assert trial.start_time == 50.0
 
 
+def test_a_trial_update_naming_no_column_raises_and_writes_nothing(
+    store: Store, backend_url: str
+) -> None:
+    # The SQL store's one UPDATE sets the columns its parameters name; a misspelt name
+    # would otherwise be skipped without a word (the in-memory store has no columns).
+    if backend_url == MEMORY_URL:
+        pytest.skip("SQL only")
+    pk, name = new_study(store)
+    (trial_pk,) = add_trials(store, pk, [TrialState.ACTIVE])
+    with store.transaction(write=True) as tx, pytest.raises(ValueError, match="lease_expire_tme"):
+        tx._update_trial(trial_pk, 5.0, state="COMPLETED", lease_expire_tme=None)  # type: ignore[attr-defined]
+    with store.transaction(write=False) as tx:
+        trial = tx.trial(pk, name.trial(1)).trial
+    assert (trial.state, trial.lease_expire_time) == (TrialState.ACTIVE, 100.0)
+
+
 def test_only_one_concurrent_claim_wins(store: Store) -> None:
     pk, _ = new_study(store)
     [trial_pk] = add_trials(store, pk, [TrialState.REQUESTED])

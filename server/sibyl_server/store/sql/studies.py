@@ -128,13 +128,8 @@ def _changed_columns(changes: StudyChanges, now: float) -> dict[str, Any]:
     return columns
 
 
-def named(name: StudyName) -> Any:
-    """The condition that selects the study `name` (its team and id)."""
-    return and_(studies.c.team == name.team, studies.c.study_id == name.study)
-
-
 NAMED = and_(studies.c.team == bindparam("b_team"), studies.c.study_id == bindparam("b_study"))
-"""`named` for statements built once: executed with `name_parameters`.
+"""The condition that selects a study by its team and id: executed with `name_parameters`.
 
 The calls every worker makes (a report, a completion, a suggestion's reads) run the same
 few statements. Building one (and its cache key, by which SQLAlchemy finds the compiled

@@ -33,7 +33,7 @@ from sibyl_server.store.interface import (
     TrialResult,
 )
 from sibyl_server.store.sql.errors import insert_row
-from sibyl_server.store.sql.studies import NAMED, name_parameters, named, study_record
+from sibyl_server.store.sql.studies import NAMED, name_parameters, study_record
 from sibyl_server.store.tables import measurements, studies, trials
 
 HELD_STATES = (TrialState.ACTIVE.value, TrialState.STOPPING.value)
@@ -124,7 +124,8 @@ class SqlTrials:
         parameters = {**name_parameters(study), "b_number": name.number}
         row = self._connection.execute(query, parameters).first()
         if row is None:
-            if self._connection.scalar(select(studies.c.pk).where(named(study))) is None:
+            exists = select(studies.c.pk).where(NAMED)
+            if self._connection.scalar(exists, name_parameters(study)) is None:
                 raise study_not_found(study)
             raise trial_not_found(name)
         return study_record(_StudyColumns(row)), self._with_measurements([row])[0]
@@ -283,6 +284,11 @@ class SqlTrials:
 
     def _update_trial(self, trial_pk: int, now: float, **columns: Any) -> None:
         # The SET clause is the columns given: their names are the parameters' keys.
+        # SQLAlchemy skips a key that names no column, so a misspelt one would be a
+        # change silently lost.
+        unknown = columns.keys() - trials.c.keys()
+        if unknown:
+            raise ValueError(f"no such trial columns: {sorted(unknown)}")
         columns["update_time"] = codec.to_micros(now)
         self._connection.execute(_UPDATE_TRIAL, {"b_pk": trial_pk, **columns})
 
