@@ -252,6 +252,29 @@ def test_trials_inserted_together_read_back_as_written(store: Store) -> None:
         assert [r.trial.number for r in tx.trials(pk)] == [1, 2, 3]  # nothing half-written
 
 
+def test_trial_results_are_the_trials_in_those_states_by_number(store: Store) -> None:
+    pk, _ = new_study(store)
+    done = Measurement({"loss": 0.5}, step=3, elapsed_seconds=2.0)
+    trials = [
+        Trial(1, {"x": 0.1, "c": "a"}, TrialState.COMPLETED, final_measurement=done),
+        Trial(2, {"x": 0.2, "c": "b"}, TrialState.ACTIVE),
+        Trial(3, {"x": 0.3, "c": "a"}, TrialState.INFEASIBLE, infeasibility_reason="oom"),
+        Trial(4, {"x": 0.4, "c": "b"}, TrialState.COMPLETED, final_measurement=done),
+    ]
+    with store.transaction(write=True) as tx:
+        tx.allocate_trial_numbers(pk, len(trials))
+        tx.insert_trials(pk, trials)
+    with store.transaction(write=False) as tx:
+        finished = tx.trial_results(pk, (TrialState.INFEASIBLE, TrialState.COMPLETED))
+        running = tx.trial_results(pk, (TrialState.ACTIVE,))
+    assert [(r.parameters["x"], r.state, r.final) for r in finished] == [
+        (0.1, TrialState.COMPLETED, done),
+        (0.3, TrialState.INFEASIBLE, None),
+        (0.4, TrialState.COMPLETED, done),
+    ]
+    assert [(r.parameters, r.final) for r in running] == [({"x": 0.2, "c": "b"}, None)]
+
+
 def test_measurements_and_final_measurement(store: Store) -> None:
     pk, name = new_study(store)
     [trial_pk] = add_trials(store, pk, [TrialState.ACTIVE])

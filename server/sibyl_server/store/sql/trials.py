@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -80,6 +80,16 @@ _FIRST_QUEUED = (  # a subquery: SQLite takes no LIMIT on a part of a compound S
 )
 _CLAIMABLE_OR_QUEUED = union_all(_CLAIMABLE, select(_FIRST_QUEUED))
 _UPDATE_TRIAL = update(trials).where(trials.c.pk == bindparam("b_pk"))
+_TRIAL_RESULTS = (
+    select(trials.c.parameters, trials.c.state, trials.c.final_measurement)
+    .where(
+        and_(
+            trials.c.study_pk == bindparam("b_study_pk"),
+            trials.c.state.in_(bindparam("b_states", expanding=True)),
+        )
+    )
+    .order_by(trials.c.number)
+)
 _INSERT_MEASUREMENT = insert(measurements)
 
 
@@ -160,19 +170,18 @@ class SqlTrials:
         return trial_records(rows, {})
 
     def trial_results(self, study_pk: int, states: Collection[TrialState]) -> list[TrialResult]:
-        # The suggestion path reads every trial of a study: only the columns it needs.
-        query = (
-            select(trials.c.parameters, trials.c.state, trials.c.final_measurement)
-            .where(_of_study_in(study_pk, states))
-            .order_by(trials.c.number)
-        )
+        # The suggestion path reads every trial of a study: only the columns it needs,
+        # their JSON parsed in one call (a parse per value was most of the read).
+        parameters = {"b_study_pk": study_pk, "b_states": [s.value for s in states]}
+        rows = list(self._connection.execute(_TRIAL_RESULTS, parameters))
+        parsed = parse_all(text for row in rows for text in (row.parameters, row.final_measurement))
         return [
             TrialResult(
-                json.loads(row.parameters),
+                parsed[2 * i],
                 TrialState(row.state),
-                codec.measurement_from_json(row.final_measurement),
+                codec.from_plain(Measurement, parsed[2 * i + 1]),
             )
-            for row in self._connection.execute(query)
+            for i, row in enumerate(rows)
         ]
 
     def histories(self, study_pk: int, states: Collection[TrialState]) -> list[TrialHistory]:
@@ -344,12 +353,19 @@ def trial_records(
     Every row's JSON columns are parsed in one call: a listing reads thousands of rows,
     and three parses per row took a third of the store's time there.
     """
-    texts = [text for row in rows for text in (row.parameters, row.metadata, row.final_measurement)]
-    parsed = json.loads("[" + ",".join(t if t is not None else "null" for t in texts) + "]")
+    parsed = parse_all(
+        text for row in rows for text in (row.parameters, row.metadata, row.final_measurement)
+    )
     return [
         _trial_record(row, tuple(measurements.get(row.pk, ())), *parsed[3 * i : 3 * i + 3])
         for i, row in enumerate(rows)
     ]
+
+
+def parse_all(texts: Iterable[str | None]) -> list[Any]:
+    """Each JSON text parsed (None for None), in one call of the parser: on thousands of
+    rows a call per text costs several times more."""
+    return json.loads("[" + ",".join(t if t is not None else "null" for t in texts) + "]")
 
 
 def _trial_record(
