@@ -275,6 +275,31 @@ def test_trial_results_are_the_trials_in_those_states_by_number(store: Store) ->
     assert [(r.parameters, r.final) for r in running] == [({"x": 0.2, "c": "b"}, None)]
 
 
+def test_histories_are_the_curves_of_the_trials_in_those_states(store: Store) -> None:
+    pk, _ = new_study(store)
+    first, second, other = add_trials(
+        store, pk, [TrialState.ACTIVE, TrialState.ACTIVE, TrialState.REQUESTED]
+    )
+    final = Measurement({"loss": 0.2}, step=2)
+    with store.transaction(write=True) as tx:
+        tx.insert_measurement(second, Measurement({"loss": 0.5}, step=2, elapsed_seconds=2.0))
+        tx.insert_measurement(first, Measurement({"loss": 0.9}, step=1))
+        tx.insert_measurement(second, Measurement({"loss": 0.7}, step=1, elapsed_seconds=1.0))
+        tx.insert_measurement(other, Measurement({"loss": 0.1}, step=1))
+        tx.finish_trial(second, TrialOutcome(TrialState.COMPLETED, final), 9.0)
+    with store.transaction(write=False) as tx:
+        histories = tx.histories(pk, (TrialState.ACTIVE, TrialState.COMPLETED))
+    assert [(h.number, h.state, h.final) for h in histories] == [
+        (1, TrialState.ACTIVE, None),
+        (2, TrialState.COMPLETED, final),
+    ]
+    assert histories[0].measurements == [Measurement({"loss": 0.9}, step=1)]
+    assert histories[1].measurements == [
+        Measurement({"loss": 0.7}, step=1, elapsed_seconds=1.0),
+        Measurement({"loss": 0.5}, step=2, elapsed_seconds=2.0),
+    ]
+
+
 def test_measurements_and_final_measurement(store: Store) -> None:
     pk, name = new_study(store)
     [trial_pk] = add_trials(store, pk, [TrialState.ACTIVE])

@@ -80,14 +80,24 @@ _FIRST_QUEUED = (  # a subquery: SQLite takes no LIMIT on a part of a compound S
 )
 _CLAIMABLE_OR_QUEUED = union_all(_CLAIMABLE, select(_FIRST_QUEUED))
 _UPDATE_TRIAL = update(trials).where(trials.c.pk == bindparam("b_pk"))
+_IN_STATES = and_(
+    trials.c.study_pk == bindparam("b_study_pk"),
+    trials.c.state.in_(bindparam("b_states", expanding=True)),
+)
+_HISTORIES = (
+    select(trials.c.pk, trials.c.number, trials.c.state, trials.c.final_measurement)
+    .where(_IN_STATES)
+    .order_by(trials.c.number)
+)
+_CURVES = (
+    select(measurements)
+    .join(trials, trials.c.pk == measurements.c.trial_pk)
+    .where(_IN_STATES)
+    .order_by(measurements.c.trial_pk, measurements.c.step)
+)
 _TRIAL_RESULTS = (
     select(trials.c.parameters, trials.c.state, trials.c.final_measurement)
-    .where(
-        and_(
-            trials.c.study_pk == bindparam("b_study_pk"),
-            trials.c.state.in_(bindparam("b_states", expanding=True)),
-        )
-    )
+    .where(_IN_STATES)
     .order_by(trials.c.number)
 )
 _INSERT_MEASUREMENT = insert(measurements)
@@ -185,31 +195,26 @@ class SqlTrials:
         ]
 
     def histories(self, study_pk: int, states: Collection[TrialState]) -> list[TrialHistory]:
-        query = (
-            select(trials.c.pk, trials.c.number, trials.c.state, trials.c.final_measurement)
-            .where(_of_study_in(study_pk, states))
-            .order_by(trials.c.number)
-        )
-        rows = list(self._connection.execute(query))
+        # Every early-stopping check reads the curves of a study's trials: statements
+        # built once, and each query's JSON parsed in one call.
+        parameters = {"b_study_pk": study_pk, "b_states": [s.value for s in states]}
+        rows = list(self._connection.execute(_HISTORIES, parameters))
         series: dict[int, list[Measurement]] = {row.pk: [] for row in rows}
         if rows:
-            measured = (
-                select(measurements)
-                .join(trials, trials.c.pk == measurements.c.trial_pk)
-                .where(_of_study_in(study_pk, states))
-                .order_by(measurements.c.trial_pk, measurements.c.step)
-            )
-            for m in self._connection.execute(measured):
+            found = list(self._connection.execute(_CURVES, parameters))
+            metrics = parse_all(m.metrics for m in found)
+            for m, values in zip(found, metrics, strict=True):
                 if m.trial_pk in series:
-                    series[m.trial_pk].append(_measurement(m))
+                    series[m.trial_pk].append(Measurement(values, m.step, m.elapsed_seconds))
+        finals = parse_all(row.final_measurement for row in rows)
         return [
             TrialHistory(
                 row.number,
                 TrialState(row.state),
-                codec.measurement_from_json(row.final_measurement),
+                codec.from_plain(Measurement, final),
                 series[row.pk],
             )
-            for row in rows
+            for row, final in zip(rows, finals, strict=True)
         ]
 
     def claimable(
@@ -319,7 +324,7 @@ class SqlTrials:
         pks = {"b_trial_pks": [row.pk for row in rows]}
         found = list(self._connection.execute(_MEASUREMENTS_OF, pks))
         # One parse for every row's metrics: a study's listing reads tens of thousands.
-        metrics = json.loads("[" + ",".join(m.metrics for m in found) + "]")
+        metrics = parse_all(m.metrics for m in found)
         by_trial: dict[int, list[Measurement]] = {}
         for m, values in zip(found, metrics, strict=True):
             measurement = Measurement(values, m.step, m.elapsed_seconds)
@@ -339,10 +344,6 @@ class _StudyColumns:
 
 def _of_study_in(study_pk: int, states: Collection[TrialState]) -> Any:
     return and_(trials.c.study_pk == study_pk, trials.c.state.in_([s.value for s in states]))
-
-
-def _measurement(row: Row[Any]) -> Measurement:
-    return Measurement(json.loads(row.metrics), row.step, row.elapsed_seconds)
 
 
 def trial_records(
