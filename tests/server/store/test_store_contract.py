@@ -19,6 +19,7 @@ from sibyl_server.domain.team import Team, TeamQuotas
 from sibyl_server.domain.trial import Measurement, Trial, TrialState
 from sibyl_server.store import MEMORY_URL, Store, open_store
 from sibyl_server.store.interface import StudyChanges, TrialClaim, TrialOutcome
+from sibyl_server.store.sql.trials import parse_all
 from tests.support.stores import migrated_store
 
 SPEC = StudySpec(
@@ -298,6 +299,13 @@ def test_histories_are_the_curves_of_the_trials_in_those_states(store: Store) ->
         Measurement({"loss": 0.7}, step=1, elapsed_seconds=1.0),
         Measurement({"loss": 0.5}, step=2, elapsed_seconds=2.0),
     ]
+
+
+def test_stored_json_is_parsed_one_value_per_text() -> None:
+    assert parse_all(['{"a": 1}', None, "[1, 2]"]) == [{"a": 1}, None, [1, 2]]
+    # Two values in one text would shift every later value onto another row.
+    with pytest.raises(ValueError, match="more than one value"):
+        parse_all(['{"x": 1}, {"x": 2}', "{}"])
 
 
 def test_measurements_and_final_measurement(store: Store) -> None:

@@ -365,8 +365,15 @@ def trial_records(
 
 def parse_all(texts: Iterable[str | None]) -> list[Any]:
     """Each JSON text parsed (None for None), in one call of the parser: on thousands of
-    rows a call per text costs several times more."""
-    return json.loads("[" + ",".join(t if t is not None else "null" for t in texts) + "]")
+    rows a call per text costs several times more.
+
+    Raises ValueError if a text held more than one value, which would otherwise shift
+    every later value onto the wrong row."""
+    listed = ["null" if text is None else text for text in texts]
+    parsed = json.loads("[" + ",".join(listed) + "]")
+    if len(parsed) != len(listed):
+        raise ValueError("a stored JSON text holds more than one value")
+    return parsed
 
 
 def _trial_record(
