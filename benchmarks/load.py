@@ -250,7 +250,7 @@ def main() -> None:
             completed = len(report.results)
             throughput[replicas] = completed / elapsed
             calls = sum(len(report.latencies.get(rpc, [])) for rpc in RPCS)
-            cpu_per_call = "-" if cpu is None else f"{1000 * cpu / calls:.2f}"
+            cpu_per_call = "-" if cpu is None or not calls else f"{1000 * cpu / calls:.2f}"
             for rpc in RPCS:
                 seconds = report.latencies.get(rpc, [])
                 rows.append(
@@ -288,7 +288,7 @@ def main() -> None:
     )
     headers = (
         "replicas", "RPC", "calls", "p50 ms", "p99 ms", "trials/s",
-        "trials completed", "records lost or duplicated", "server CPU ms per call",
+        "trials completed", "records lost or duplicated", "server CPU ms per call (all RPCs)",
     )  # fmt: skip
     print(preamble)
     name = "load" if args.store == "postgresql" else "load_sqlite"
