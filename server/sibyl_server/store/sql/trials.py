@@ -101,6 +101,8 @@ _TRIAL_RESULTS = (
     .order_by(trials.c.number)
 )
 _INSERT_MEASUREMENT = insert(measurements)
+_COUNT = select(func.count()).where(_IN_STATES)
+_STUDY_PK = select(studies.c.pk).where(NAMED)
 
 
 class SqlTrials:
@@ -144,8 +146,7 @@ class SqlTrials:
         parameters = {**name_parameters(study), "b_number": name.number}
         row = self._connection.execute(query, parameters).first()
         if row is None:
-            exists = select(studies.c.pk).where(NAMED)
-            if self._connection.scalar(exists, name_parameters(study)) is None:
+            if self._connection.scalar(_STUDY_PK, name_parameters(study)) is None:
                 raise study_not_found(study)
             raise trial_not_found(name)
         return study_record(_StudyColumns(row)), self._with_measurements([row])[0]
@@ -182,8 +183,7 @@ class SqlTrials:
     def trial_results(self, study_pk: int, states: Collection[TrialState]) -> list[TrialResult]:
         # The suggestion path reads every trial of a study: only the columns it needs,
         # their JSON parsed in one call (a parse per value was most of the read).
-        parameters = {"b_study_pk": study_pk, "b_states": [s.value for s in states]}
-        rows = list(self._connection.execute(_TRIAL_RESULTS, parameters))
+        rows = list(self._connection.execute(_TRIAL_RESULTS, _in_states(study_pk, states)))
         parsed = parse_all(text for row in rows for text in (row.parameters, row.final_measurement))
         return [
             TrialResult(
@@ -197,22 +197,16 @@ class SqlTrials:
     def histories(self, study_pk: int, states: Collection[TrialState]) -> list[TrialHistory]:
         # Every early-stopping check reads the curves of a study's trials: statements
         # built once, and each query's JSON parsed in one call.
-        parameters = {"b_study_pk": study_pk, "b_states": [s.value for s in states]}
+        parameters = _in_states(study_pk, states)
         rows = list(self._connection.execute(_HISTORIES, parameters))
-        series: dict[int, list[Measurement]] = {row.pk: [] for row in rows}
-        if rows:
-            found = list(self._connection.execute(_CURVES, parameters))
-            metrics = parse_all(m.metrics for m in found)
-            for m, values in zip(found, metrics, strict=True):
-                if m.trial_pk in series:
-                    series[m.trial_pk].append(Measurement(values, m.step, m.elapsed_seconds))
+        series = _by_trial(list(self._connection.execute(_CURVES, parameters))) if rows else {}
         finals = parse_all(row.final_measurement for row in rows)
         return [
             TrialHistory(
                 row.number,
                 TrialState(row.state),
                 codec.from_plain(Measurement, final),
-                series[row.pk],
+                series.get(row.pk, []),
             )
             for row, final in zip(rows, finals, strict=True)
         ]
@@ -232,8 +226,7 @@ class SqlTrials:
         return self._with_measurements(rows)
 
     def count_trials(self, study_pk: int, states: Collection[TrialState]) -> int:
-        query = select(func.count()).where(_of_study_in(study_pk, states))
-        return int(self._connection.scalar(query) or 0)
+        return int(self._connection.scalar(_COUNT, _in_states(study_pk, states)) or 0)
 
     def claim_trial(self, trial_pk: int, claim: TrialClaim, now: float) -> bool:
         # A compare-and-set: the update applies only if the trial is still in the
@@ -323,13 +316,7 @@ class SqlTrials:
             return []
         pks = {"b_trial_pks": [row.pk for row in rows]}
         found = list(self._connection.execute(_MEASUREMENTS_OF, pks))
-        # One parse for every row's metrics: a study's listing reads tens of thousands.
-        metrics = parse_all(m.metrics for m in found)
-        by_trial: dict[int, list[Measurement]] = {}
-        for m, values in zip(found, metrics, strict=True):
-            measurement = Measurement(values, m.step, m.elapsed_seconds)
-            by_trial.setdefault(m.trial_pk, []).append(measurement)
-        return trial_records(rows, by_trial)
+        return trial_records(rows, _by_trial(found))
 
 
 class _StudyColumns:
@@ -342,8 +329,18 @@ class _StudyColumns:
         return self._mapping[_STUDY_PREFIX + column]
 
 
-def _of_study_in(study_pk: int, states: Collection[TrialState]) -> Any:
-    return and_(trials.c.study_pk == study_pk, trials.c.state.in_([s.value for s in states]))
+def _in_states(study_pk: int, states: Collection[TrialState]) -> dict[str, Any]:
+    """The values of `_IN_STATES`'s parameters: the study's trials in `states`."""
+    return {"b_study_pk": study_pk, "b_states": [s.value for s in states]}
+
+
+def _by_trial(found: list[Row[Any]]) -> dict[int, list[Measurement]]:
+    """Measurement rows (ordered by trial and step) as each trial's measurements, their
+    metrics parsed in one call: a study's listing reads tens of thousands."""
+    by_trial: dict[int, list[Measurement]] = {}
+    for m, values in zip(found, parse_all(m.metrics for m in found), strict=True):
+        by_trial.setdefault(m.trial_pk, []).append(Measurement(values, m.step, m.elapsed_seconds))
+    return by_trial
 
 
 def trial_records(
