@@ -697,6 +697,12 @@ class StudySpec:
         budget_parameter: Budget(...), or a parameter's name: a parameter Sibyl sets as
             each trial's budget, by successive halving across trials; see
             docs/fidelity.md. None: the algorithm chooses every parameter.
+        stall_restarts: gp_bandit: True restarts the search afresh whenever the
+            study's best value stops improving, for an objective with several local
+            optima and a budget of hundreds of trials (docs/engine.md); False never
+            does; None takes the server's default (off unless it runs with
+            --stall-restarts true). One objective only, without a constraint, priors,
+            fidelity or budget parameter.
     """
 
     parameters: Sequence[Parameter]
@@ -711,6 +717,7 @@ class StudySpec:
     prior_studies: Sequence[PriorStudy | str] = ()
     fidelity: Fidelity | None = None
     budget_parameter: Budget | str | None = None
+    stall_restarts: bool | None = None
 
     def __post_init__(self) -> None:
         _freeze(self, "parameters", _check_parameters(self.parameters))
@@ -740,6 +747,8 @@ class StudySpec:
             message.fidelity.CopyFrom(self.fidelity.to_proto())
         if isinstance(self.budget_parameter, Budget):
             message.budget_parameter.CopyFrom(self.budget_parameter.to_proto())
+        if self.stall_restarts is not None:
+            message.stall_restarts = self.stall_restarts
         return message
 
     @staticmethod
@@ -851,6 +860,8 @@ def _check_options(spec: StudySpec) -> None:
     _check_optional_integer(owner, "seed", spec.seed, (0, MAX_SEED))
     _check_optional_integer(owner, "grid_resolution", spec.grid_resolution, GRID_RESOLUTION)
     _check_optional_integer(owner, "initial_trials", spec.initial_trials, INITIAL_TRIALS)
+    if spec.stall_restarts is not None and not isinstance(spec.stall_restarts, bool):
+        _refuse(owner, f"stall_restarts must be True, False or None, got {spec.stall_restarts!r}")
     lease = spec.trial_lease_seconds
     if lease is not None:
         _check_number(owner, "trial_lease_seconds", lease)

@@ -277,7 +277,7 @@ def _add_services(
     )
     studies = StudyServicer(
         base,
-        StudyUseCases(store, time.time),
+        StudyUseCases(store, time.time, stall_restarts=config.stall_restarts),
         TrialUseCases(store, time.time),
         suggestions,
         StoppingUseCases(store, time.time, engine, runner),

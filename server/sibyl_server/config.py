@@ -83,8 +83,9 @@ class ServerConfig:
     )
     stall_restarts: bool = _option(
         False,
-        "restart GP_BANDIT in place of a single-objective study whose best value stopped "
-        "improving: escapes local optima, costs refinement (docs/engine.md"
+        "the default of studies whose spec leaves stall_restarts unset (fixed in the spec "
+        "at creation): restart GP_BANDIT in place of a single-objective study whose best "
+        "value stopped improving: escapes local optima, costs refinement (docs/engine.md"
         "#stalls-in-a-local-optimum)",
     )
     max_message_bytes: int = _option(4 * 1024 * 1024, "largest request or response accepted")

@@ -92,30 +92,31 @@ def test_several_objectives_a_constraint_and_conditional_parameters(
     assert front.trials and all(t.metrics["memory_gb"] <= 3.0 for t in front.trials)
 
 
-def test_a_server_with_stall_restarts_restarts_a_study_whose_best_stopped_improving(
-    store_url: str, unique_id: str
-) -> None:
-    server = ServerThread(store_url, device="cpu", stall_restarts=True)
-    try:
-        with sibyl.connect(server.address, **CLIENT_OPTIONS) as client:
-            study = client.create_study(
-                unique_id,
-                sibyl.StudySpec(
-                    parameters=[sibyl.Double("x", 0.0, 1.0)],
-                    metrics=[sibyl.Metric("loss")],
-                    initial_trials=4,
-                    seed=7,
-                ),
-            )
-            for _ in range(40):
-                [trial] = study.suggest()
-                trial.complete({"loss": (trial.parameters["x"] - 0.3) ** 2})
-                if "sibyl.restart" in trial.proto.metadata:
-                    break
-            trials = list(study.trials())
-            produced_by = algorithms(study)
-    finally:
-        server.stop()
+def refine_until_a_restart(
+    client: sibyl.Client, study_id: str, stall_restarts: bool | None = None
+) -> sibyl.Study:
+    """A study refining x = 0.3, run for 40 trials or until a trial of a restart."""
+    study = client.create_study(
+        study_id,
+        sibyl.StudySpec(
+            parameters=[sibyl.Double("x", 0.0, 1.0)],
+            metrics=[sibyl.Metric("loss")],
+            initial_trials=4,
+            seed=7,
+            stall_restarts=stall_restarts,
+        ),
+    )
+    for _ in range(40):
+        [trial] = study.suggest()
+        trial.complete({"loss": (trial.parameters["x"] - 0.3) ** 2})
+        if "sibyl.restart" in trial.proto.metadata:
+            break
+    return study
+
+
+def assert_restarted_once_after_stalling(study: sibyl.Study) -> None:
+    trials = list(study.trials())
+    produced_by = algorithms(study)
     restarted = [t for t in trials if "sibyl.restart" in t.proto.metadata]
     assert len(restarted) == 1, "the GP refining x = 0.3 never stalled"
     (first,) = restarted
@@ -123,3 +124,25 @@ def test_a_server_with_stall_restarts_restarts_a_study_whose_best_stopped_improv
     assert first.proto.metadata == {"sibyl.algorithm": "QUASI_RANDOM_SEARCH", "sibyl.restart": "1"}
     assert first.id > 4 + 15
     assert produced_by[4 : first.id - 1] == ["GP_BANDIT"] * (first.id - 5)
+
+
+def test_a_server_with_stall_restarts_restarts_a_study_whose_best_stopped_improving(
+    store_url: str, unique_id: str
+) -> None:
+    server = ServerThread(store_url, device="cpu", stall_restarts=True)
+    try:
+        with sibyl.connect(server.address, **CLIENT_OPTIONS) as client:
+            study = refine_until_a_restart(client, unique_id)
+            assert study.proto.spec.stall_restarts, "the server's default, fixed at creation"
+            assert_restarted_once_after_stalling(study)
+            declined = refine_until_a_restart(client, unique_id + "-no", stall_restarts=False)
+            assert not any("sibyl.restart" in t.proto.metadata for t in declined.trials())
+    finally:
+        server.stop()
+
+
+def test_a_study_that_asks_for_restarts_restarts_on_a_server_without_them(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    study = refine_until_a_restart(client, unique_id, stall_restarts=True)
+    assert_restarted_once_after_stalling(study)

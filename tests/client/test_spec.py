@@ -94,6 +94,7 @@ REFUSED: list[tuple[Callable[[], object], str]] = [
     (lambda: study(trial_lease_seconds=0.5), "trial_lease_seconds must be between 1 second and"),
     (lambda: study(grid_resolution=1), "StudySpec: grid_resolution must be between 2 and 1000"),
     (lambda: study(initial_trials=0), "StudySpec: initial_trials must be between 1 and 10000"),
+    (lambda: study(stall_restarts="yes"), "StudySpec: stall_restarts must be True, False or None"),
     (lambda: study(early_stopping="median"), "early_stopping must be MedianStopping, Successive"),
     (lambda: sibyl.Fidelity(max_step=1), "Fidelity: max_step must be between 2 and 1000000"),
     (lambda: sibyl.Fidelity(max_step=9.5), "Fidelity: max_step must be an integer, got 9.5"),
@@ -226,6 +227,10 @@ def test_valid_specs_build_and_keep_their_values() -> None:
     assert budgeted.budget_parameter == sibyl.Budget("fraction", 2)
     with pytest.raises(ValueError, match="budget_parameter 'x' needs a low end above 0"):
         from_dict(budget_parameter="x")
+    assert not message.HasField("stall_restarts"), "unset: the server's default"
+    assert from_dict(stall_restarts=True).to_proto().stall_restarts
+    declined = from_dict(stall_restarts=False).to_proto()
+    assert declined.HasField("stall_restarts") and not declined.stall_restarts
 
 
 def test_the_limits_are_the_servers() -> None:

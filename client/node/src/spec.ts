@@ -288,6 +288,14 @@ export interface StudySpec {
    * parameter. Unset: the algorithm chooses every parameter.
    */
   readonly budgetParameter?: BudgetParameter | string;
+  /**
+   * gp_bandit only: true restarts the search afresh whenever the study's best value
+   * stops improving, for an objective with several local optima and a budget of
+   * hundreds of trials (docs/engine.md); false never does. One objective only, without
+   * a constraint, priorStudies, fidelity or budgetParameter. Unset: the server's
+   * default (off unless it runs with --stall-restarts true).
+   */
+  readonly stallRestarts?: boolean;
 }
 
 /** The step as a budget: where a trial that is not stopped ends (2 to 1,000,000). */
@@ -693,6 +701,11 @@ function checkOptions(spec: StudySpec): void {
   checkOptionalInteger("spec", "seed", spec.seed, [0, Number.MAX_SAFE_INTEGER]);
   checkOptionalInteger("spec", "gridResolution", spec.gridResolution, GRID_RESOLUTION);
   checkOptionalInteger("spec", "initialTrials", spec.initialTrials, INITIAL_TRIALS);
+  if (spec.stallRestarts !== undefined && typeof spec.stallRestarts !== "boolean") {
+    throw new TypeError(
+      `spec: stallRestarts must be true or false, got ${shown(spec.stallRestarts)}`,
+    );
+  }
   const lease = spec.trialLeaseSeconds;
   if (lease !== undefined) {
     checkNumber("spec", "trialLeaseSeconds", lease);
@@ -1075,6 +1088,7 @@ const SPEC_KEYS = new Set([
   "priorStudies",
   "fidelity",
   "budgetParameter",
+  "stallRestarts",
 ]);
 
 /**
@@ -1126,6 +1140,9 @@ export function specToMessage(spec: StudySpec): StudySpecMessage {
   }
   if (spec.budgetParameter !== undefined) {
     message.budgetParameter = budgetParameter(spec.budgetParameter, parameters);
+  }
+  if (spec.stallRestarts !== undefined) {
+    message.stallRestarts = spec.stallRestarts;
   }
   return message;
 }

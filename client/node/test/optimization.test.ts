@@ -90,6 +90,17 @@ test("workers find the known optimum region of a quadratic", async () => {
   assert.ok(Math.abs(Math.log10(best.parameters.learning_rate as number) + 3) < Math.SQRT2);
 });
 
+test("a gp_bandit study's restarts are as its spec says, or the server's default", async () => {
+  const { algorithm: _, seed: __, ...spec } = SPEC;
+  const asked = await client.createStudy(`restarts-${randomUUID().slice(0, 8)}`, {
+    ...spec,
+    stallRestarts: true,
+  });
+  assert.equal(asked.proto.spec!.stallRestarts, true);
+  const unset = await client.createStudy(`restarts-${randomUUID().slice(0, 8)}`, spec);
+  assert.equal(unset.proto.spec!.stallRestarts, false, "the test server's default, fixed");
+});
+
 test("the default algorithm is gp_bandit, and the seed is reported", async () => {
   const { algorithm: _, seed: __, ...spec } = SPEC;
   const study = await client.createStudy(`default-${randomUUID().slice(0, 8)}`, spec);

@@ -178,6 +178,11 @@ test("the spec as a whole: sizes, names, parents, options", () => {
     "spec: initialTrials must be between 1 and 10000",
   );
   refused(
+    spec({ stallRestarts: "yes" as unknown as boolean }),
+    TypeError,
+    "spec: stallRestarts must be true or false",
+  );
+  refused(
     spec({ algorithm: "bayes" as never }),
     RangeError,
     "spec: algorithm must be one of gp_bandit",

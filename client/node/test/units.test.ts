@@ -63,6 +63,8 @@ test("specs: optional fields", () => {
     [message.maxTrials, message.seed, message.gridResolution, message.initialTrials],
     [20, 7, 3, 4],
   );
+  assert.equal(message.stallRestarts, undefined, "unset: the server's default");
+  assert.equal(specToMessage({ ...SPEC, stallRestarts: false }).stallRestarts, false);
 });
 
 test("specs: what the client can tell is wrong throws before any call", () => {

@@ -26,57 +26,57 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14sibyl/v1/study.proto\x12\x08sibyl.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x80\x02\n\x05Study\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12!\n\x04spec\x18\x03 \x01(\x0b\x32\x13.sibyl.v1.StudySpec\x12#\n\x05state\x18\x04 \x01(\x0e\x32\x14.sibyl.v1.StudyState\x12\x14\n\x0cstate_reason\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0btrial_count\x18\x08 \x01(\x03\"\xef\x03\n\tStudySpec\x12+\n\nparameters\x18\x01 \x03(\x0b\x32\x17.sibyl.v1.ParameterSpec\x12%\n\x07metrics\x18\x02 \x03(\x0b\x32\x14.sibyl.v1.MetricSpec\x12&\n\talgorithm\x18\x03 \x01(\x0e\x32\x13.sibyl.v1.Algorithm\x12\x12\n\nmax_trials\x18\x04 \x01(\x03\x12\x11\n\x04seed\x18\x05 \x01(\x03H\x00\x88\x01\x01\x12.\n\x0btrial_lease\x18\x06 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x17\n\x0fgrid_resolution\x18\x07 \x01(\x05\x12\x1b\n\x0einitial_trials\x18\x08 \x01(\x05H\x01\x88\x01\x01\x12\x35\n\x0e\x65\x61rly_stopping\x18\t \x01(\x0b\x32\x1d.sibyl.v1.EarlyStoppingPolicy\x12+\n\rprior_studies\x18\n \x03(\x0b\x32\x14.sibyl.v1.PriorStudy\x12$\n\x08\x66idelity\x18\x0b \x01(\x0b\x32\x12.sibyl.v1.Fidelity\x12\x33\n\x10\x62udget_parameter\x18\x0c \x01(\x0b\x32\x19.sibyl.v1.BudgetParameterB\x07\n\x05_seedB\x11\n\x0f_initial_trials\">\n\x0f\x42udgetParameter\x12\x11\n\tparameter\x18\x01 \x01(\t\x12\x18\n\x10reduction_factor\x18\x02 \x01(\x05\"\x1c\n\x08\x46idelity\x12\x10\n\x08max_step\x18\x01 \x01(\x03\".\n\nPriorStudy\x12\r\n\x05study\x18\x01 \x01(\t\x12\x11\n\tobjective\x18\x02 \x01(\t\"\xa5\x02\n\rParameterSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\tcondition\x18\x06 \x01(\x0b\x32\x19.sibyl.v1.ParentCondition\x12-\n\x0c\x64ouble_range\x18\x02 \x01(\x0b\x32\x15.sibyl.v1.DoubleRangeH\x00\x12/\n\rinteger_range\x18\x03 \x01(\x0b\x32\x16.sibyl.v1.IntegerRangeH\x00\x12\x33\n\x0f\x64iscrete_values\x18\x04 \x01(\x0b\x32\x18.sibyl.v1.DiscreteValuesH\x00\x12\x39\n\x12\x63\x61tegorical_values\x18\x05 \x01(\x0b\x32\x1b.sibyl.v1.CategoricalValuesH\x00\x42\x08\n\x06\x64omain\"\xb2\x01\n\x0fParentCondition\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x31\n\ncategories\x18\x02 \x01(\x0b\x32\x1b.sibyl.v1.CategoricalValuesH\x00\x12+\n\x07numbers\x18\x03 \x01(\x0b\x32\x18.sibyl.v1.DiscreteValuesH\x00\x12%\n\x05range\x18\x04 \x01(\x0b\x32\x14.sibyl.v1.ValueRangeH\x00\x42\x08\n\x06values\"X\n\nValueRange\x12\x16\n\tmin_value\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tmax_value\x18\x02 \x01(\x01H\x01\x88\x01\x01\x42\x0c\n\n_min_valueB\x0c\n\n_max_value\"\\\n\x0b\x44oubleRange\x12\x11\n\tmin_value\x18\x01 \x01(\x01\x12\x11\n\tmax_value\x18\x02 \x01(\x01\x12\'\n\nscale_type\x18\x03 \x01(\x0e\x32\x13.sibyl.v1.ScaleType\"]\n\x0cIntegerRange\x12\x11\n\tmin_value\x18\x01 \x01(\x03\x12\x11\n\tmax_value\x18\x02 \x01(\x03\x12\'\n\nscale_type\x18\x03 \x01(\x0e\x32\x13.sibyl.v1.ScaleType\" \n\x0e\x44iscreteValues\x12\x0e\n\x06values\x18\x01 \x03(\x01\"#\n\x11\x43\x61tegoricalValues\x12\x0e\n\x06values\x18\x01 \x03(\t\"\x9b\x01\n\nMetricSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x1c\n\x04goal\x18\x02 \x01(\x0e\x32\x0e.sibyl.v1.Goal\x12/\n\nconstraint\x18\x03 \x01(\x0b\x32\x1b.sibyl.v1.OutcomeConstraint\x12\x1c\n\x0freference_value\x18\x04 \x01(\x01H\x00\x88\x01\x01\x42\x12\n\x10_reference_value\"g\n\x11OutcomeConstraint\x12\x18\n\x0bupper_bound\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x18\n\x0blower_bound\x18\x02 \x01(\x01H\x01\x88\x01\x01\x42\x0e\n\x0c_upper_boundB\x0e\n\x0c_lower_bound\"\xf1\x01\n\x13\x45\x61rlyStoppingPolicy\x12.\n\x06median\x18\x01 \x01(\x0b\x32\x1c.sibyl.v1.MedianStoppingRuleH\x00\x12=\n\x12successive_halving\x18\x02 \x01(\x0b\x32\x1f.sibyl.v1.SuccessiveHalvingRuleH\x00\x12\x35\n\x0elearning_curve\x18\x03 \x01(\x0b\x32\x1b.sibyl.v1.LearningCurveRuleH\x00\x12,\n\x05model\x18\x04 \x01(\x0b\x32\x1b.sibyl.v1.ModelStoppingRuleH\x00\x42\x06\n\x04rule\":\n\x12MedianStoppingRule\x12\x10\n\x08min_step\x18\x01 \x01(\x03\x12\x12\n\nmin_trials\x18\x02 \x01(\x05\"U\n\x15SuccessiveHalvingRule\x12\x10\n\x08min_step\x18\x01 \x01(\x03\x12\x18\n\x10reduction_factor\x18\x02 \x01(\x01\x12\x10\n\x08\x62rackets\x18\x03 \x01(\x05\"X\n\x11ModelStoppingRule\x12\x10\n\x08min_step\x18\x01 \x01(\x03\x12\x18\n\x10reduction_factor\x18\x02 \x01(\x01\x12\x17\n\x0fmin_probability\x18\x03 \x01(\x01\"M\n\x11LearningCurveRule\x12\x12\n\nfinal_step\x18\x01 \x01(\x03\x12\x10\n\x08min_step\x18\x02 \x01(\x03\x12\x12\n\nmin_trials\x18\x03 \x01(\x05*t\n\nStudyState\x12\x1b\n\x17STUDY_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12STUDY_STATE_ACTIVE\x10\x01\x12\x16\n\x12STUDY_STATE_PAUSED\x10\x02\x12\x19\n\x15STUDY_STATE_COMPLETED\x10\x03*R\n\tScaleType\x12\x1a\n\x16SCALE_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11SCALE_TYPE_LINEAR\x10\x01\x12\x12\n\x0eSCALE_TYPE_LOG\x10\x02*B\n\x04Goal\x12\x14\n\x10GOAL_UNSPECIFIED\x10\x00\x12\x11\n\rGOAL_MINIMIZE\x10\x01\x12\x11\n\rGOAL_MAXIMIZE\x10\x02*\x9a\x01\n\tAlgorithm\x12\x19\n\x15\x41LGORITHM_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41LGORITHM_GP_BANDIT\x10\x01\x12\x1b\n\x17\x41LGORITHM_RANDOM_SEARCH\x10\x02\x12!\n\x1d\x41LGORITHM_QUASI_RANDOM_SEARCH\x10\x03\x12\x19\n\x15\x41LGORITHM_GRID_SEARCH\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14sibyl/v1/study.proto\x12\x08sibyl.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x80\x02\n\x05Study\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12!\n\x04spec\x18\x03 \x01(\x0b\x32\x13.sibyl.v1.StudySpec\x12#\n\x05state\x18\x04 \x01(\x0e\x32\x14.sibyl.v1.StudyState\x12\x14\n\x0cstate_reason\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0btrial_count\x18\x08 \x01(\x03\"\x9f\x04\n\tStudySpec\x12+\n\nparameters\x18\x01 \x03(\x0b\x32\x17.sibyl.v1.ParameterSpec\x12%\n\x07metrics\x18\x02 \x03(\x0b\x32\x14.sibyl.v1.MetricSpec\x12&\n\talgorithm\x18\x03 \x01(\x0e\x32\x13.sibyl.v1.Algorithm\x12\x12\n\nmax_trials\x18\x04 \x01(\x03\x12\x11\n\x04seed\x18\x05 \x01(\x03H\x00\x88\x01\x01\x12.\n\x0btrial_lease\x18\x06 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x17\n\x0fgrid_resolution\x18\x07 \x01(\x05\x12\x1b\n\x0einitial_trials\x18\x08 \x01(\x05H\x01\x88\x01\x01\x12\x35\n\x0e\x65\x61rly_stopping\x18\t \x01(\x0b\x32\x1d.sibyl.v1.EarlyStoppingPolicy\x12+\n\rprior_studies\x18\n \x03(\x0b\x32\x14.sibyl.v1.PriorStudy\x12$\n\x08\x66idelity\x18\x0b \x01(\x0b\x32\x12.sibyl.v1.Fidelity\x12\x33\n\x10\x62udget_parameter\x18\x0c \x01(\x0b\x32\x19.sibyl.v1.BudgetParameter\x12\x1b\n\x0estall_restarts\x18\r \x01(\x08H\x02\x88\x01\x01\x42\x07\n\x05_seedB\x11\n\x0f_initial_trialsB\x11\n\x0f_stall_restarts\">\n\x0f\x42udgetParameter\x12\x11\n\tparameter\x18\x01 \x01(\t\x12\x18\n\x10reduction_factor\x18\x02 \x01(\x05\"\x1c\n\x08\x46idelity\x12\x10\n\x08max_step\x18\x01 \x01(\x03\".\n\nPriorStudy\x12\r\n\x05study\x18\x01 \x01(\t\x12\x11\n\tobjective\x18\x02 \x01(\t\"\xa5\x02\n\rParameterSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\tcondition\x18\x06 \x01(\x0b\x32\x19.sibyl.v1.ParentCondition\x12-\n\x0c\x64ouble_range\x18\x02 \x01(\x0b\x32\x15.sibyl.v1.DoubleRangeH\x00\x12/\n\rinteger_range\x18\x03 \x01(\x0b\x32\x16.sibyl.v1.IntegerRangeH\x00\x12\x33\n\x0f\x64iscrete_values\x18\x04 \x01(\x0b\x32\x18.sibyl.v1.DiscreteValuesH\x00\x12\x39\n\x12\x63\x61tegorical_values\x18\x05 \x01(\x0b\x32\x1b.sibyl.v1.CategoricalValuesH\x00\x42\x08\n\x06\x64omain\"\xb2\x01\n\x0fParentCondition\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x31\n\ncategories\x18\x02 \x01(\x0b\x32\x1b.sibyl.v1.CategoricalValuesH\x00\x12+\n\x07numbers\x18\x03 \x01(\x0b\x32\x18.sibyl.v1.DiscreteValuesH\x00\x12%\n\x05range\x18\x04 \x01(\x0b\x32\x14.sibyl.v1.ValueRangeH\x00\x42\x08\n\x06values\"X\n\nValueRange\x12\x16\n\tmin_value\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tmax_value\x18\x02 \x01(\x01H\x01\x88\x01\x01\x42\x0c\n\n_min_valueB\x0c\n\n_max_value\"\\\n\x0b\x44oubleRange\x12\x11\n\tmin_value\x18\x01 \x01(\x01\x12\x11\n\tmax_value\x18\x02 \x01(\x01\x12\'\n\nscale_type\x18\x03 \x01(\x0e\x32\x13.sibyl.v1.ScaleType\"]\n\x0cIntegerRange\x12\x11\n\tmin_value\x18\x01 \x01(\x03\x12\x11\n\tmax_value\x18\x02 \x01(\x03\x12\'\n\nscale_type\x18\x03 \x01(\x0e\x32\x13.sibyl.v1.ScaleType\" \n\x0e\x44iscreteValues\x12\x0e\n\x06values\x18\x01 \x03(\x01\"#\n\x11\x43\x61tegoricalValues\x12\x0e\n\x06values\x18\x01 \x03(\t\"\x9b\x01\n\nMetricSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x1c\n\x04goal\x18\x02 \x01(\x0e\x32\x0e.sibyl.v1.Goal\x12/\n\nconstraint\x18\x03 \x01(\x0b\x32\x1b.sibyl.v1.OutcomeConstraint\x12\x1c\n\x0freference_value\x18\x04 \x01(\x01H\x00\x88\x01\x01\x42\x12\n\x10_reference_value\"g\n\x11OutcomeConstraint\x12\x18\n\x0bupper_bound\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x18\n\x0blower_bound\x18\x02 \x01(\x01H\x01\x88\x01\x01\x42\x0e\n\x0c_upper_boundB\x0e\n\x0c_lower_bound\"\xf1\x01\n\x13\x45\x61rlyStoppingPolicy\x12.\n\x06median\x18\x01 \x01(\x0b\x32\x1c.sibyl.v1.MedianStoppingRuleH\x00\x12=\n\x12successive_halving\x18\x02 \x01(\x0b\x32\x1f.sibyl.v1.SuccessiveHalvingRuleH\x00\x12\x35\n\x0elearning_curve\x18\x03 \x01(\x0b\x32\x1b.sibyl.v1.LearningCurveRuleH\x00\x12,\n\x05model\x18\x04 \x01(\x0b\x32\x1b.sibyl.v1.ModelStoppingRuleH\x00\x42\x06\n\x04rule\":\n\x12MedianStoppingRule\x12\x10\n\x08min_step\x18\x01 \x01(\x03\x12\x12\n\nmin_trials\x18\x02 \x01(\x05\"U\n\x15SuccessiveHalvingRule\x12\x10\n\x08min_step\x18\x01 \x01(\x03\x12\x18\n\x10reduction_factor\x18\x02 \x01(\x01\x12\x10\n\x08\x62rackets\x18\x03 \x01(\x05\"X\n\x11ModelStoppingRule\x12\x10\n\x08min_step\x18\x01 \x01(\x03\x12\x18\n\x10reduction_factor\x18\x02 \x01(\x01\x12\x17\n\x0fmin_probability\x18\x03 \x01(\x01\"M\n\x11LearningCurveRule\x12\x12\n\nfinal_step\x18\x01 \x01(\x03\x12\x10\n\x08min_step\x18\x02 \x01(\x03\x12\x12\n\nmin_trials\x18\x03 \x01(\x05*t\n\nStudyState\x12\x1b\n\x17STUDY_STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12STUDY_STATE_ACTIVE\x10\x01\x12\x16\n\x12STUDY_STATE_PAUSED\x10\x02\x12\x19\n\x15STUDY_STATE_COMPLETED\x10\x03*R\n\tScaleType\x12\x1a\n\x16SCALE_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11SCALE_TYPE_LINEAR\x10\x01\x12\x12\n\x0eSCALE_TYPE_LOG\x10\x02*B\n\x04Goal\x12\x14\n\x10GOAL_UNSPECIFIED\x10\x00\x12\x11\n\rGOAL_MINIMIZE\x10\x01\x12\x11\n\rGOAL_MAXIMIZE\x10\x02*\x9a\x01\n\tAlgorithm\x12\x19\n\x15\x41LGORITHM_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41LGORITHM_GP_BANDIT\x10\x01\x12\x1b\n\x17\x41LGORITHM_RANDOM_SEARCH\x10\x02\x12!\n\x1d\x41LGORITHM_QUASI_RANDOM_SEARCH\x10\x03\x12\x19\n\x15\x41LGORITHM_GRID_SEARCH\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sibyl.v1.study_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_STUDYSTATE']._serialized_start=2648
-  _globals['_STUDYSTATE']._serialized_end=2764
-  _globals['_SCALETYPE']._serialized_start=2766
-  _globals['_SCALETYPE']._serialized_end=2848
-  _globals['_GOAL']._serialized_start=2850
-  _globals['_GOAL']._serialized_end=2916
-  _globals['_ALGORITHM']._serialized_start=2919
-  _globals['_ALGORITHM']._serialized_end=3073
+  _globals['_STUDYSTATE']._serialized_start=2696
+  _globals['_STUDYSTATE']._serialized_end=2812
+  _globals['_SCALETYPE']._serialized_start=2814
+  _globals['_SCALETYPE']._serialized_end=2896
+  _globals['_GOAL']._serialized_start=2898
+  _globals['_GOAL']._serialized_end=2964
+  _globals['_ALGORITHM']._serialized_start=2967
+  _globals['_ALGORITHM']._serialized_end=3121
   _globals['_STUDY']._serialized_start=100
   _globals['_STUDY']._serialized_end=356
   _globals['_STUDYSPEC']._serialized_start=359
-  _globals['_STUDYSPEC']._serialized_end=854
-  _globals['_BUDGETPARAMETER']._serialized_start=856
-  _globals['_BUDGETPARAMETER']._serialized_end=918
-  _globals['_FIDELITY']._serialized_start=920
-  _globals['_FIDELITY']._serialized_end=948
-  _globals['_PRIORSTUDY']._serialized_start=950
-  _globals['_PRIORSTUDY']._serialized_end=996
-  _globals['_PARAMETERSPEC']._serialized_start=999
-  _globals['_PARAMETERSPEC']._serialized_end=1292
-  _globals['_PARENTCONDITION']._serialized_start=1295
-  _globals['_PARENTCONDITION']._serialized_end=1473
-  _globals['_VALUERANGE']._serialized_start=1475
-  _globals['_VALUERANGE']._serialized_end=1563
-  _globals['_DOUBLERANGE']._serialized_start=1565
-  _globals['_DOUBLERANGE']._serialized_end=1657
-  _globals['_INTEGERRANGE']._serialized_start=1659
-  _globals['_INTEGERRANGE']._serialized_end=1752
-  _globals['_DISCRETEVALUES']._serialized_start=1754
-  _globals['_DISCRETEVALUES']._serialized_end=1786
-  _globals['_CATEGORICALVALUES']._serialized_start=1788
-  _globals['_CATEGORICALVALUES']._serialized_end=1823
-  _globals['_METRICSPEC']._serialized_start=1826
-  _globals['_METRICSPEC']._serialized_end=1981
-  _globals['_OUTCOMECONSTRAINT']._serialized_start=1983
-  _globals['_OUTCOMECONSTRAINT']._serialized_end=2086
-  _globals['_EARLYSTOPPINGPOLICY']._serialized_start=2089
-  _globals['_EARLYSTOPPINGPOLICY']._serialized_end=2330
-  _globals['_MEDIANSTOPPINGRULE']._serialized_start=2332
-  _globals['_MEDIANSTOPPINGRULE']._serialized_end=2390
-  _globals['_SUCCESSIVEHALVINGRULE']._serialized_start=2392
-  _globals['_SUCCESSIVEHALVINGRULE']._serialized_end=2477
-  _globals['_MODELSTOPPINGRULE']._serialized_start=2479
-  _globals['_MODELSTOPPINGRULE']._serialized_end=2567
-  _globals['_LEARNINGCURVERULE']._serialized_start=2569
-  _globals['_LEARNINGCURVERULE']._serialized_end=2646
+  _globals['_STUDYSPEC']._serialized_end=902
+  _globals['_BUDGETPARAMETER']._serialized_start=904
+  _globals['_BUDGETPARAMETER']._serialized_end=966
+  _globals['_FIDELITY']._serialized_start=968
+  _globals['_FIDELITY']._serialized_end=996
+  _globals['_PRIORSTUDY']._serialized_start=998
+  _globals['_PRIORSTUDY']._serialized_end=1044
+  _globals['_PARAMETERSPEC']._serialized_start=1047
+  _globals['_PARAMETERSPEC']._serialized_end=1340
+  _globals['_PARENTCONDITION']._serialized_start=1343
+  _globals['_PARENTCONDITION']._serialized_end=1521
+  _globals['_VALUERANGE']._serialized_start=1523
+  _globals['_VALUERANGE']._serialized_end=1611
+  _globals['_DOUBLERANGE']._serialized_start=1613
+  _globals['_DOUBLERANGE']._serialized_end=1705
+  _globals['_INTEGERRANGE']._serialized_start=1707
+  _globals['_INTEGERRANGE']._serialized_end=1800
+  _globals['_DISCRETEVALUES']._serialized_start=1802
+  _globals['_DISCRETEVALUES']._serialized_end=1834
+  _globals['_CATEGORICALVALUES']._serialized_start=1836
+  _globals['_CATEGORICALVALUES']._serialized_end=1871
+  _globals['_METRICSPEC']._serialized_start=1874
+  _globals['_METRICSPEC']._serialized_end=2029
+  _globals['_OUTCOMECONSTRAINT']._serialized_start=2031
+  _globals['_OUTCOMECONSTRAINT']._serialized_end=2134
+  _globals['_EARLYSTOPPINGPOLICY']._serialized_start=2137
+  _globals['_EARLYSTOPPINGPOLICY']._serialized_end=2378
+  _globals['_MEDIANSTOPPINGRULE']._serialized_start=2380
+  _globals['_MEDIANSTOPPINGRULE']._serialized_end=2438
+  _globals['_SUCCESSIVEHALVINGRULE']._serialized_start=2440
+  _globals['_SUCCESSIVEHALVINGRULE']._serialized_end=2525
+  _globals['_MODELSTOPPINGRULE']._serialized_start=2527
+  _globals['_MODELSTOPPINGRULE']._serialized_end=2615
+  _globals['_LEARNINGCURVERULE']._serialized_start=2617
+  _globals['_LEARNINGCURVERULE']._serialized_end=2694
 # @@protoc_insertion_point(module_scope)

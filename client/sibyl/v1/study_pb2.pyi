@@ -74,7 +74,7 @@ class Study(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., spec: _Optional[_Union[StudySpec, _Mapping]] = ..., state: _Optional[_Union[StudyState, str]] = ..., state_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trial_count: _Optional[int] = ...) -> None: ...
 
 class StudySpec(_message.Message):
-    __slots__ = ("parameters", "metrics", "algorithm", "max_trials", "seed", "trial_lease", "grid_resolution", "initial_trials", "early_stopping", "prior_studies", "fidelity", "budget_parameter")
+    __slots__ = ("parameters", "metrics", "algorithm", "max_trials", "seed", "trial_lease", "grid_resolution", "initial_trials", "early_stopping", "prior_studies", "fidelity", "budget_parameter", "stall_restarts")
     PARAMETERS_FIELD_NUMBER: _ClassVar[int]
     METRICS_FIELD_NUMBER: _ClassVar[int]
     ALGORITHM_FIELD_NUMBER: _ClassVar[int]
@@ -87,6 +87,7 @@ class StudySpec(_message.Message):
     PRIOR_STUDIES_FIELD_NUMBER: _ClassVar[int]
     FIDELITY_FIELD_NUMBER: _ClassVar[int]
     BUDGET_PARAMETER_FIELD_NUMBER: _ClassVar[int]
+    STALL_RESTARTS_FIELD_NUMBER: _ClassVar[int]
     parameters: _containers.RepeatedCompositeFieldContainer[ParameterSpec]
     metrics: _containers.RepeatedCompositeFieldContainer[MetricSpec]
     algorithm: Algorithm
@@ -99,7 +100,8 @@ class StudySpec(_message.Message):
     prior_studies: _containers.RepeatedCompositeFieldContainer[PriorStudy]
     fidelity: Fidelity
     budget_parameter: BudgetParameter
-    def __init__(self, parameters: _Optional[_Iterable[_Union[ParameterSpec, _Mapping]]] = ..., metrics: _Optional[_Iterable[_Union[MetricSpec, _Mapping]]] = ..., algorithm: _Optional[_Union[Algorithm, str]] = ..., max_trials: _Optional[int] = ..., seed: _Optional[int] = ..., trial_lease: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., grid_resolution: _Optional[int] = ..., initial_trials: _Optional[int] = ..., early_stopping: _Optional[_Union[EarlyStoppingPolicy, _Mapping]] = ..., prior_studies: _Optional[_Iterable[_Union[PriorStudy, _Mapping]]] = ..., fidelity: _Optional[_Union[Fidelity, _Mapping]] = ..., budget_parameter: _Optional[_Union[BudgetParameter, _Mapping]] = ...) -> None: ...
+    stall_restarts: bool
+    def __init__(self, parameters: _Optional[_Iterable[_Union[ParameterSpec, _Mapping]]] = ..., metrics: _Optional[_Iterable[_Union[MetricSpec, _Mapping]]] = ..., algorithm: _Optional[_Union[Algorithm, str]] = ..., max_trials: _Optional[int] = ..., seed: _Optional[int] = ..., trial_lease: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., grid_resolution: _Optional[int] = ..., initial_trials: _Optional[int] = ..., early_stopping: _Optional[_Union[EarlyStoppingPolicy, _Mapping]] = ..., prior_studies: _Optional[_Iterable[_Union[PriorStudy, _Mapping]]] = ..., fidelity: _Optional[_Union[Fidelity, _Mapping]] = ..., budget_parameter: _Optional[_Union[BudgetParameter, _Mapping]] = ..., stall_restarts: _Optional[bool] = ...) -> None: ...
 
 class BudgetParameter(_message.Message):
     __slots__ = ("parameter", "reduction_factor")

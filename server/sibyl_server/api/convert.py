@@ -175,6 +175,7 @@ def spec_from_proto(message: study_pb2.StudySpec, field: str) -> StudySpec:
             if message.HasField("budget_parameter")
             else None
         ),
+        stall_restarts=(message.stall_restarts if message.HasField("stall_restarts") else None),
     )
 
 
@@ -307,6 +308,8 @@ def spec_to_proto(spec: StudySpec) -> study_pb2.StudySpec:
     if spec.budget is not None:
         message.budget_parameter.parameter = spec.budget.name
         message.budget_parameter.reduction_factor = spec.budget.reduction_factor
+    if spec.stall_restarts is not None:  # fixed at creation where the study may restart
+        message.stall_restarts = spec.stall_restarts
     return message
 
 

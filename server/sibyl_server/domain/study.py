@@ -385,6 +385,8 @@ class StudySpec:
             early stopping is ASHA unless the spec names a rule (docs/fidelity.md).
         budget: A parameter as a budget that Sibyl sets in every suggestion, by
             successive halving across trials (docs/fidelity.md).
+        stall_restarts: Whether GP_BANDIT restarts when the study stalls
+            (engine/gp/restarts.py); None leaves it to the server's default.
     """
 
     parameters: tuple[ParameterSpec, ...]
@@ -399,6 +401,7 @@ class StudySpec:
     prior_studies: tuple[PriorStudy, ...] = ()
     fidelity: Fidelity | None = None
     budget: BudgetParameter | None = None
+    stall_restarts: bool | None = None
 
     @property
     def stopping(self) -> EarlyStoppingPolicy | None:
@@ -435,6 +438,14 @@ class StudySpec:
         """Whether GP_BANDIT's model uses the prior studies: one objective and no
         constraint (the only models the ensemble replaces)."""
         return bool(self.prior_studies) and len(self.metrics) == 1
+
+    @property
+    def can_restart(self) -> bool:
+        """Whether GP_BANDIT may restart this study when it stalls: one metric (an
+        objective), no prior studies, no fidelity, no budget parameter (those models
+        read every trial on purpose)."""
+        single = len(self.metrics) == 1 and self.metrics[0].is_objective
+        return single and not self.prior_studies and self.fidelity is None and self.budget is None
 
     def initial_trials(self) -> int:
         if self.num_initial_trials is not None:

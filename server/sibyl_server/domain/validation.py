@@ -93,6 +93,20 @@ def check_spec(spec: StudySpec, field: str) -> None:
         _check_fidelity(spec, f"{field}.fidelity")
     if spec.budget is not None:
         _check_budget(spec, f"{field}.budget_parameter")
+    if spec.stall_restarts:
+        _check_stall_restarts(spec, f"{field}.stall_restarts")
+
+
+def _check_stall_restarts(spec: StudySpec, field: str) -> None:
+    if spec.algorithm is not Algorithm.GP_BANDIT:
+        raise InvalidArgument(field, "restarts are ALGORITHM_GP_BANDIT's only")
+    if not spec.can_restart:
+        raise InvalidArgument(
+            field,
+            "only a study of one metric (an objective without a constraint) and without "
+            "prior_studies, fidelity or budget_parameter restarts: those models read "
+            "every trial",
+        )
 
 
 def _check_model_rule(spec: StudySpec, field: str) -> None:

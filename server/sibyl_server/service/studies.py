@@ -15,7 +15,7 @@ from sibyl_server.domain.errors import (
     study_not_found,
 )
 from sibyl_server.domain.names import StudyName, TeamName, check_resource_id, parse_study_name
-from sibyl_server.domain.study import Study, StudySpec, StudyState, shared_parameters
+from sibyl_server.domain.study import Algorithm, Study, StudySpec, StudyState, shared_parameters
 from sibyl_server.domain.validation import (
     MAX_DISPLAY_NAME_LENGTH,
     check_request_id,
@@ -35,8 +35,8 @@ from sibyl_server.service.pagination import (
     page_size,
 )
 from sibyl_server.service.quotas import check_active_studies
-from sibyl_server.service.use_case import StoreUseCases
-from sibyl_server.store.interface import StudyChanges, StudyRecord, Transaction
+from sibyl_server.service.use_case import Clock, StoreUseCases
+from sibyl_server.store.interface import Store, StudyChanges, StudyRecord, Transaction
 
 DEFAULT_STUDY_PAGE_SIZE = 50
 
@@ -63,6 +63,17 @@ class StudyUpdate:
 
 
 class StudyUseCases(StoreUseCases):
+    """Creating, reading, listing, updating and deleting studies.
+
+    `stall_restarts` is the server's default for a GP_BANDIT study that may restart
+    and whose spec leaves `stall_restarts` unset: fixed in its spec at creation, so
+    that every replica runs the study alike whatever its own flags say.
+    """
+
+    def __init__(self, store: Store, clock: Clock, stall_restarts: bool = False) -> None:
+        super().__init__(store, clock)
+        self._stall_restarts = stall_restarts
+
     def create_study(
         self,
         parent: TeamName,
@@ -77,6 +88,12 @@ class StudyUseCases(StoreUseCases):
         check_request_id(request_id)
         if spec.seed is None:
             spec = dataclasses.replace(spec, seed=secrets.randbits(31))
+        if (
+            spec.stall_restarts is None
+            and spec.algorithm is Algorithm.GP_BANDIT
+            and spec.can_restart
+        ):
+            spec = dataclasses.replace(spec, stall_restarts=self._stall_restarts)
         now = self._clock()
         study = Study(
             team=parent.team,

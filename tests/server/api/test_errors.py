@@ -241,6 +241,23 @@ BAD_SPECS: list[tuple[str, study_pb2.StudySpec, str]] = [
     ),
     ("negative budget", spec_with(max_trials=-1), "study.spec.max_trials"),
     ("grid resolution 1", spec_with(grid_resolution=1), "study.spec.grid_resolution"),
+    (
+        "restarts of quasi-random search",
+        spec_with(stall_restarts=True),
+        "study.spec.stall_restarts",
+    ),
+    (
+        "restarts of two objectives",
+        spec_with(
+            algorithm=study_pb2.ALGORITHM_GP_BANDIT,
+            stall_restarts=True,
+            metrics=[
+                study_pb2.MetricSpec(name="loss", goal=study_pb2.GOAL_MINIMIZE),
+                study_pb2.MetricSpec(name="time", goal=study_pb2.GOAL_MINIMIZE),
+            ],
+        ),
+        "study.spec.stall_restarts",
+    ),
 ]
 
 

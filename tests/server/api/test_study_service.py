@@ -64,6 +64,24 @@ def test_a_study_reports_its_effective_spec(stub: StudyServiceStub, unique_id: s
     assert not quasi.spec.HasField("initial_trials"), "only GP_BANDIT has initial trials"
 
 
+def test_a_gp_study_fixes_whether_it_restarts_at_creation(
+    stub: StudyServiceStub, unique_id: str
+) -> None:
+    # The test server runs with its default (no restarts): a study that leaves it
+    # unset reports that default, one that says true keeps it.
+    gp = study_pb2.ALGORITHM_GP_BANDIT
+    unset = create_study(stub, unique_id, algorithm=gp)
+    assert unset.spec.HasField("stall_restarts") and not unset.spec.stall_restarts
+    wanted = create_study(stub, unique_id + "-r", algorithm=gp, stall_restarts=True)
+    assert wanted.spec.stall_restarts
+    fetched = stub.GetStudy(pb.GetStudyRequest(name=wanted.name)).study
+    assert fetched.spec.stall_restarts
+    declined = create_study(stub, unique_id + "-q", stall_restarts=False)
+    assert declined.spec.HasField("stall_restarts") and not declined.spec.stall_restarts
+    quasi = create_study(stub, unique_id + "-u")
+    assert not quasi.spec.HasField("stall_restarts"), "only GP_BANDIT studies restart"
+
+
 def test_list_studies_pages_through_a_team(stub: StudyServiceStub, unique_id: str) -> None:
     team = "teams/" + unique_id
     ids = [f"study-{i}" for i in range(5)]

@@ -70,9 +70,9 @@ STORED_SPEC = (
 
 def test_a_spec_is_stored_as_before_and_reads_back() -> None:
     # Written since: a policy's brackets and min_probability, and the spec's prior
-    # studies, fidelity and budget parameter.
+    # studies, fidelity, budget parameter and stall restarts.
     written = STORED_SPEC[:-2] + ',"brackets":1,"min_probability":0.1}'
-    written += ',"prior_studies":[],"fidelity":null,"budget":null}'
+    written += ',"prior_studies":[],"fidelity":null,"budget":null,"stall_restarts":null}'
     assert codec.spec_to_json(SPEC) == written
     assert codec.spec_from_json(STORED_SPEC) == SPEC
 
@@ -89,7 +89,8 @@ def test_prior_studies_are_stored_by_field_name() -> None:
     stored = codec.spec_to_json(spec)
     assert stored.endswith(
         ',"prior_studies":[{"study":"teams/t/studies/old","objective":"val_loss"},'
-        '{"study":"teams/t/studies/b","objective":""}],"fidelity":null,"budget":null}'
+        '{"study":"teams/t/studies/b","objective":""}],"fidelity":null,"budget":null,'
+        '"stall_restarts":null}'
     )
     assert codec.spec_from_json(stored) == spec
 
@@ -97,14 +98,23 @@ def test_prior_studies_are_stored_by_field_name() -> None:
 def test_a_fidelity_is_stored_by_field_name() -> None:
     spec = dataclasses.replace(SPEC, fidelity=Fidelity(27))
     stored = codec.spec_to_json(spec)
-    assert stored.endswith(',"fidelity":{"max_step":27},"budget":null}')
+    assert stored.endswith(',"fidelity":{"max_step":27},"budget":null,"stall_restarts":null}')
     assert codec.spec_from_json(stored) == spec
 
 
 def test_a_budget_parameter_is_stored_by_field_name() -> None:
     spec = dataclasses.replace(SPEC, budget=BudgetParameter("layers", 2))
     stored = codec.spec_to_json(spec)
-    assert stored.endswith(',"budget":{"name":"layers","reduction_factor":2}}')
+    assert stored.endswith(
+        ',"budget":{"name":"layers","reduction_factor":2},"stall_restarts":null}'
+    )
+    assert codec.spec_from_json(stored) == spec
+
+
+def test_stall_restarts_are_stored_by_field_name() -> None:
+    spec = dataclasses.replace(SPEC, stall_restarts=True)
+    stored = codec.spec_to_json(spec)
+    assert stored.endswith(',"budget":null,"stall_restarts":true}')
     assert codec.spec_from_json(stored) == spec
 
 

@@ -62,6 +62,11 @@ export const descriptor: Record<string, unknown> = {
                   "oneof": [
                     "initialTrials"
                   ]
+                },
+                "_stallRestarts": {
+                  "oneof": [
+                    "stallRestarts"
+                  ]
                 }
               },
               "fields": {
@@ -121,6 +126,13 @@ export const descriptor: Record<string, unknown> = {
                 "budgetParameter": {
                   "type": "BudgetParameter",
                   "id": 12
+                },
+                "stallRestarts": {
+                  "type": "bool",
+                  "id": 13,
+                  "options": {
+                    "proto3_optional": true
+                  }
                 }
               }
             },

@@ -26,7 +26,7 @@ from sibyl_server.engine.gp.fidelity import HYPERPARAMETERS_KEY as FIDELITY_HYPE
 from sibyl_server.engine.gp.fidelity import fidelity_model, uses_fidelity
 from sibyl_server.engine.gp.model import FittedModels, Hyperparameters, fit_models
 from sibyl_server.engine.gp.optimize import AcquisitionOptimizer
-from sibyl_server.engine.gp.restarts import next_restart, restarts_apply
+from sibyl_server.engine.gp.restarts import next_restart, restarts_on
 from sibyl_server.engine.gp.state import GpBanditState
 from sibyl_server.engine.gp.threads import step_threads
 from sibyl_server.engine.gp.transfer import transfer_model, uses_priors
@@ -69,7 +69,7 @@ class GpBanditDesigner:
             return self._quasi_random(request, state)
         metadata: dict[str, str] = {}
         counted = False  # whether this step's GP points count toward the next restart
-        if self.options.stall_restarts and restarts_apply(request):
+        if restarts_on(request, self.options.stall_restarts):
             state, counted = _with_restart(request, state)
         elif state.restart.running:  # left by a server that had restarts on
             state = state.restarting(state.restart.ended())

@@ -12,7 +12,8 @@ whichever optimum is now the best.
 
 Only plain single-objective studies restart: one metric, no prior studies, no fidelity
 and no budget parameter (those models read every trial on purpose). Off unless the
-server runs with `--stall-restarts true` (`EngineOptions.stall_restarts`): more
+study's spec says `stall_restarts` or the server runs with `--stall-restarts true`
+(`EngineOptions.stall_restarts`, the default of studies that leave it unset): more
 Hartmann6 runs reach the global optimum, but the refinement a restart interrupts costs
 Branin, Levy6 and Rosenbrock4 more than it gains them.
 """
@@ -141,12 +142,13 @@ def _left_pending(
     return finished, others
 
 
-def restarts_apply(request: SuggestionRequest) -> bool:
-    """Whether the study may restart: one metric (an objective), no prior studies, no
-    fidelity, no budget parameter."""
+def restarts_on(request: SuggestionRequest, server_default: bool) -> bool:
+    """Whether the study restarts when it stalls: as its spec says, or where the spec
+    leaves it unset, as the server's default says, for a study that may restart
+    (`StudySpec.can_restart`)."""
     spec = request.spec
-    single = len(spec.metrics) == 1 and spec.metrics[0].is_objective
-    return single and not spec.prior_studies and spec.fidelity is None and spec.budget is None
+    wanted = server_default if spec.stall_restarts is None else spec.stall_restarts
+    return wanted and spec.can_restart
 
 
 def next_restart(request: SuggestionRequest, restart: Restart) -> Restart:

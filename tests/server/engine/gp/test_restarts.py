@@ -16,7 +16,7 @@ from sibyl_server.engine.gp.restarts import (
     PATIENCE,
     Restart,
     next_restart,
-    restarts_apply,
+    restarts_on,
     stalled,
 )
 from sibyl_server.engine.interface import (
@@ -239,7 +239,7 @@ def test_without_restarts_a_stalled_study_keeps_refining() -> None:
 
 def test_only_plain_single_objective_studies_restart() -> None:
     request = SuggestionRequest(SPEC, stalled_study(), [], 1, 7)
-    assert restarts_apply(request)
+    assert restarts_on(request, server_default=True)
     two = (*LOSS, MetricSpec("time", Goal.MINIMIZE))
     constrained = (*LOSS, dataclasses.replace(LOSS[0], name="mem", goal=None))
     priors = (PriorStudy("teams/t/studies/old"),)
@@ -248,7 +248,23 @@ def test_only_plain_single_objective_studies_restart() -> None:
         dataclasses.replace(SPEC, metrics=constrained),
         dataclasses.replace(SPEC, prior_studies=priors),
     ):
-        assert not restarts_apply(dataclasses.replace(request, spec=spec))
+        assert not restarts_on(dataclasses.replace(request, spec=spec), server_default=True)
+
+
+@pytest.mark.parametrize(
+    ("spec_says", "server_default", "restarts"),
+    [(None, False, False), (None, True, True), (True, False, True), (False, True, False)],
+)
+def test_a_spec_that_says_whether_it_restarts_overrides_the_servers_default(
+    spec_says: bool | None, server_default: bool, restarts: bool
+) -> None:
+    spec = dataclasses.replace(SPEC, stall_restarts=spec_says)
+    options = dataclasses.replace(FAST, stall_restarts=server_default)
+    state = {"gp": {"restart": Restart(suggested=PATIENCE).stored()}}
+    request = SuggestionRequest(spec, stalled_study(), [], 1, 7, state)
+    result = Engine(options).suggest(request)
+    assert (METADATA_RESTART in result.suggestions[0].metadata) is restarts
+    assert Restart.read(result.state["gp"]["restart"]).running is restarts
 
 
 def test_a_stored_restart_reads_back_as_written() -> None:

@@ -109,8 +109,24 @@ export interface StudySpec {
    * creation.
    */
   'budgetParameter'?: (_sibyl_v1_BudgetParameter | null);
+  /**
+   * GP_BANDIT only: whether the study restarts the search when it stalls. True: once
+   * its best value has gained no more than 0.1% of its values' range over 15
+   * finished trials, the next steps run GP_BANDIT afresh on the trials from there on
+   * (a new Sobol design, then a GP of those trials alone) until that restart stalls
+   * in turn; then the GP over every trial resumes. Each restart's trials say
+   * `sibyl.restart` in their metadata. It suits an objective known to have several
+   * local optima and a long budget (hundreds of trials): more runs leave a local
+   * optimum, at the cost of interrupting the refinement of the one they hold (see
+   * docs/engine.md#stalls-in-a-local-optimum). False: never. Unset: the server's
+   * default (`sibyl serve --stall-restarts`, off unless set), reported as unset.
+   * True only for studies of one metric (an objective without a constraint) and
+   * without `prior_studies`, `fidelity` or `budget_parameter`. Fixed at creation.
+   */
+  'stallRestarts'?: (boolean);
   '_seed'?: "seed";
   '_initialTrials'?: "initialTrials";
+  '_stallRestarts'?: "stallRestarts";
 }
 
 /**
@@ -212,6 +228,22 @@ export interface StudySpec__Output {
    * creation.
    */
   'budgetParameter': (_sibyl_v1_BudgetParameter__Output | null);
+  /**
+   * GP_BANDIT only: whether the study restarts the search when it stalls. True: once
+   * its best value has gained no more than 0.1% of its values' range over 15
+   * finished trials, the next steps run GP_BANDIT afresh on the trials from there on
+   * (a new Sobol design, then a GP of those trials alone) until that restart stalls
+   * in turn; then the GP over every trial resumes. Each restart's trials say
+   * `sibyl.restart` in their metadata. It suits an objective known to have several
+   * local optima and a long budget (hundreds of trials): more runs leave a local
+   * optimum, at the cost of interrupting the refinement of the one they hold (see
+   * docs/engine.md#stalls-in-a-local-optimum). False: never. Unset: the server's
+   * default (`sibyl serve --stall-restarts`, off unless set), reported as unset.
+   * True only for studies of one metric (an objective without a constraint) and
+   * without `prior_studies`, `fidelity` or `budget_parameter`. Fixed at creation.
+   */
+  'stallRestarts'?: (boolean);
   '_seed'?: "seed";
   '_initialTrials'?: "initialTrials";
+  '_stallRestarts'?: "stallRestarts";
 }
