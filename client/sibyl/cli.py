@@ -386,6 +386,7 @@ def _study_text(study: Study) -> str:
         f"fidelity:   steps up to {spec.fidelity.max_step}" if spec.HasField("fidelity") else "",
         _budget_text(spec),
         _priors_text(study),
+        "restarts:   when it stalls" if spec.stall_restarts else "",
     ]
     best = study.best_trial()
     if best is not None:

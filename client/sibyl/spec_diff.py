@@ -2,10 +2,11 @@
 
 `Client.create_or_load_study` loads an existing study only when the fields that say
 what the study is agree: parameters, metrics, algorithm, max_trials, early_stopping,
-prior_studies, fidelity and budget_parameter.
+prior_studies, fidelity, budget_parameter and stall_restarts.
 The seed (the server picks one), the trial lease, the grid resolution and the initial
-trials are not compared, nor an early-stopping setting the given spec leaves unset (nor
-the whole rule of a fidelity study that names none: the server schedules it).
+trials are not compared, nor an early-stopping setting or stall_restarts the given spec
+leaves unset (nor the whole rule of a fidelity study that names none: the server
+schedules it).
 
     parameters[1] 'lr': stored double 1e-05..0.1 log, given double 1e-05..1 log
     max_trials: stored 50, given 100
@@ -30,6 +31,7 @@ COMPARED = (
     "prior_studies",
     "fidelity",
     "budget_parameter",
+    "stall_restarts",
 )
 
 
@@ -53,6 +55,7 @@ def spec_differences(given: study_pb2.StudySpec, stored: study_pb2.StudySpec) ->
         *_value_difference("prior_studies", _priors(stored), _priors(given)),
         *_value_difference("fidelity", _fidelity(stored), _fidelity(given)),
         *_value_difference("budget_parameter", _budget_parameter(stored), _budget_parameter(given)),
+        *_restarts_difference(stored, given),
     ]
 
 
@@ -209,6 +212,20 @@ def _policy(policy: study_pb2.EarlyStoppingPolicy) -> str:
     settings = getattr(policy, rule).ListFields()  # the settings given, in field order
     fields = ", ".join(f"{field.name}={_number(value)}" for field, value in settings)
     return f"{rule}({fields})"
+
+
+def _restarts_difference(stored: study_pb2.StudySpec, given: study_pb2.StudySpec) -> list[str]:
+    """Whether the stall restarts differ, where `given` sets them (unset takes the
+    server's default). A study stored without them never restarts: false."""
+    if not given.HasField("stall_restarts"):
+        return []
+    return _value_difference(
+        "stall_restarts", _flag(stored.stall_restarts), _flag(given.stall_restarts)
+    )
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _fidelity(spec: study_pb2.StudySpec) -> str:

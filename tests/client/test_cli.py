@@ -244,3 +244,15 @@ def test_study_shows_its_budget_parameter(
     team_client.create_study(unique_id, spec)
     assert main([*base, "study", unique_id]) == 0
     assert "budget:     epochs (reduction factor 3)" in capsys.readouterr().out
+
+
+def test_study_shows_whether_it_restarts(
+    team_client: sibyl.Client, base: list[str], unique_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = sibyl.StudySpec(parameters=SPEC.parameters, metrics=[sibyl.Metric("loss")])
+    team_client.create_study(unique_id, dataclasses.replace(spec, stall_restarts=True))
+    team_client.create_study(unique_id + "-no", spec)
+    assert main([*base, "study", unique_id]) == 0
+    assert "restarts:   when it stalls" in capsys.readouterr().out
+    assert main([*base, "study", unique_id + "-no"]) == 0
+    assert "restarts:" not in capsys.readouterr().out

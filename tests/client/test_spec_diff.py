@@ -185,3 +185,23 @@ def test_a_study_with_a_budget_parameter_loads_only_with_the_same_one(
     plain = dataclasses.replace(spec, budget_parameter=None)
     with pytest.raises(ValueError, match=r"reduction_factor=3\), given none"):
         client.create_or_load_study(unique_id, plain)
+
+
+def test_a_study_loads_with_its_restarts_or_a_spec_that_leaves_them_unset(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    spec = sibyl.StudySpec(parameters=[sibyl.Double("x", 0, 1)], metrics=[sibyl.Metric("loss")])
+    stored = client.create_or_load_study(unique_id, spec)
+    assert not stored.proto.spec.stall_restarts, "the test server's default, fixed"
+    declined = dataclasses.replace(spec, stall_restarts=False)
+    assert client.create_or_load_study(unique_id, declined).name == stored.name
+    assert client.create_or_load_study(unique_id, spec).name == stored.name
+    wanted = dataclasses.replace(spec, stall_restarts=True)
+    with pytest.raises(ValueError, match="stall_restarts: stored false, given true"):
+        client.create_or_load_study(unique_id, wanted)
+    quasi = dataclasses.replace(spec, algorithm="quasi_random_search")
+    assert differences_between(dataclasses.replace(quasi, stall_restarts=False), quasi) == []
+
+
+def differences_between(given: sibyl.StudySpec, stored: sibyl.StudySpec) -> list[str]:
+    return spec_differences(given.to_proto(), stored.to_proto())

@@ -3,10 +3,11 @@
  *
  * `Client.createOrLoadStudy` loads an existing study only when the fields that say
  * what the study is agree: parameters, metrics, algorithm, maxTrials, earlyStopping,
- * priorStudies, fidelity and budgetParameter.
+ * priorStudies, fidelity, budgetParameter and stallRestarts.
  * The seed (the server picks one), the trial lease, the grid resolution and the initial
- * trials are not compared, nor an early-stopping setting the given spec leaves unset
- * (nor the whole rule of a fidelity study that names none: the server schedules it).
+ * trials are not compared, nor an early-stopping setting or stallRestarts the given spec
+ * leaves unset (nor the whole rule of a fidelity study that names none: the server
+ * schedules it).
  *
  * ```text
  * parameters[1] "lr": stored double 0.00001..0.1 log, given double 0.00001..1 log
@@ -35,6 +36,7 @@ export const COMPARED = [
   "priorStudies",
   "fidelity",
   "budgetParameter",
+  "stallRestarts",
 ] as const;
 
 /**
@@ -55,7 +57,23 @@ export function specDifferences(wanted: StudySpec, stored: StudySpec__Output): s
     ...valueDifference("priorStudies", priors(stored), priors(given)),
     ...valueDifference("fidelity", fidelity(stored), fidelity(given)),
     ...valueDifference("budgetParameter", budgetParameter(stored), budgetParameter(given)),
+    ...restartsDifference(stored, given),
   ];
+}
+
+/**
+ * Whether the stall restarts differ, where the given spec sets them (unset takes the
+ * server's default). A study stored without them never restarts: false.
+ */
+function restartsDifference(stored: StudySpec__Output, given: StudySpec__Output): string[] {
+  if (given.stallRestarts === undefined) {
+    return [];
+  }
+  return valueDifference(
+    "stallRestarts",
+    String(stored.stallRestarts ?? false),
+    String(given.stallRestarts),
+  );
 }
 
 /** The first compared field where `wanted` and the stored spec differ, or "" when they agree. */

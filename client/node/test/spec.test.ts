@@ -270,6 +270,16 @@ test("specDifferences: each differing field with the stored and the given value"
     specDifferences({ ...STORED_SPEC, earlyStopping: successiveHalving() }, STORED),
     ["earlyStopping: stored none, given successiveHalving(minStep=1)"],
   );
+  // Stored without stall restarts (as a study that never restarts is): false.
+  assert.deepEqual(specDifferences({ ...STORED_SPEC, stallRestarts: false }, STORED), []);
+  assert.deepEqual(specDifferences({ ...STORED_SPEC, stallRestarts: true }, STORED), [
+    "stallRestarts: stored false, given true",
+  ]);
+  assert.deepEqual(
+    specDifferences(STORED_SPEC, { ...STORED, stallRestarts: true }),
+    [],
+    "unset: the server's default",
+  );
   const withPolicy = (earlyStopping: StudySpec["earlyStopping"]) => ({
     ...STORED,
     earlyStopping: normalized<StudySpec__Output>(

@@ -23,6 +23,7 @@ from tests.server.api.conftest import (
     double,
     failure,
     invalid,
+    make_spec,
     suggest,
     values,
 )
@@ -80,6 +81,18 @@ def test_a_gp_study_fixes_whether_it_restarts_at_creation(
     assert declined.spec.HasField("stall_restarts") and not declined.spec.stall_restarts
     quasi = create_study(stub, unique_id + "-u")
     assert not quasi.spec.HasField("stall_restarts"), "only GP_BANDIT studies restart"
+    two = [
+        study_pb2.MetricSpec(name="loss", goal=study_pb2.GOAL_MINIMIZE),
+        study_pb2.MetricSpec(name="time", goal=study_pb2.GOAL_MINIMIZE),
+    ]
+    front = make_spec(algorithm=gp)
+    del front.metrics[:]
+    front.metrics.extend(two)
+    request = pb.CreateStudyRequest(
+        parent=TEAM, study_id=unique_id + "-2", study=study_pb2.Study(spec=front)
+    )
+    created = stub.CreateStudy(request).study
+    assert not created.spec.HasField("stall_restarts"), "a Pareto front never restarts"
 
 
 def test_list_studies_pages_through_a_team(stub: StudyServiceStub, unique_id: str) -> None:

@@ -7,11 +7,15 @@ import pytest
 
 from sibyl_server.domain.errors import InvalidArgument, quoted, quoted_list
 from sibyl_server.domain.study import (
+    Algorithm,
+    BudgetParameter,
     EarlyStoppingPolicy,
     EarlyStoppingRule,
+    Fidelity,
     Goal,
     MetricSpec,
     ParameterSpec,
+    PriorStudy,
     ScaleType,
     StudySpec,
 )
@@ -131,6 +135,26 @@ def test_a_full_spec_is_valid() -> None:
 )
 def test_invalid_specs_name_the_wrong_field(spec: StudySpec, field: str) -> None:
     assert field_of(spec) == field
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"algorithm": Algorithm.RANDOM_SEARCH},
+        {"metrics": (MetricSpec("loss", Goal.MINIMIZE), MetricSpec("time", Goal.MINIMIZE))},
+        {"prior_studies": (PriorStudy("teams/t/studies/old"),)},
+        {"fidelity": Fidelity(27)},
+        {"budget": BudgetParameter("x")},
+    ],
+    ids=["random search", "two objectives", "priors", "fidelity", "budget parameter"],
+)
+def test_only_a_plain_gp_study_may_ask_for_restarts(change: dict[str, object]) -> None:
+    spec = dataclasses.replace(make_spec(ParameterSpec.double("x", 0.1, 1)), **change)
+    check_spec(spec, "study.spec")  # the change alone is fine
+    check_spec(dataclasses.replace(spec, stall_restarts=False), "study.spec")
+    assert field_of(dataclasses.replace(spec, stall_restarts=True)) == "study.spec.stall_restarts"
+    plain = make_spec(stall_restarts=True)
+    check_spec(plain, "study.spec")
 
 
 def test_parameters_and_metrics_are_required_and_bounded() -> None:

@@ -110,7 +110,7 @@ export interface StudySpec {
    */
   'budgetParameter'?: (_sibyl_v1_BudgetParameter | null);
   /**
-   * GP_BANDIT only: whether the study restarts the search when it stalls. True: once
+   * Whether GP_BANDIT restarts the study's search when it stalls. True: once
    * its best value has gained no more than 0.1% of its values' range over 15
    * finished trials, the next steps run GP_BANDIT afresh on the trials from there on
    * (a new Sobol design, then a GP of those trials alone) until that restart stalls
@@ -118,10 +118,12 @@ export interface StudySpec {
    * `sibyl.restart` in their metadata. It suits an objective known to have several
    * local optima and a long budget (hundreds of trials): more runs leave a local
    * optimum, at the cost of interrupting the refinement of the one they hold (see
-   * docs/engine.md#stalls-in-a-local-optimum). False: never. Unset: the server's
-   * default (`sibyl serve --stall-restarts`, off unless set), reported as unset.
-   * True only for studies of one metric (an objective without a constraint) and
-   * without `prior_studies`, `fidelity` or `budget_parameter`. Fixed at creation.
+   * docs/engine.md#stalls-in-a-local-optimum). False: never (any study may say so).
+   * Unset: the server's default (`sibyl serve --stall-restarts`, off unless set),
+   * filled in at creation and reported as true or false for a GP_BANDIT study that
+   * may restart; other studies stay unset and never restart. True only for
+   * GP_BANDIT studies of one metric (an objective without a constraint) and without
+   * `prior_studies`, `fidelity` or `budget_parameter`. Fixed at creation.
    */
   'stallRestarts'?: (boolean);
   '_seed'?: "seed";
@@ -229,7 +231,7 @@ export interface StudySpec__Output {
    */
   'budgetParameter': (_sibyl_v1_BudgetParameter__Output | null);
   /**
-   * GP_BANDIT only: whether the study restarts the search when it stalls. True: once
+   * Whether GP_BANDIT restarts the study's search when it stalls. True: once
    * its best value has gained no more than 0.1% of its values' range over 15
    * finished trials, the next steps run GP_BANDIT afresh on the trials from there on
    * (a new Sobol design, then a GP of those trials alone) until that restart stalls
@@ -237,10 +239,12 @@ export interface StudySpec__Output {
    * `sibyl.restart` in their metadata. It suits an objective known to have several
    * local optima and a long budget (hundreds of trials): more runs leave a local
    * optimum, at the cost of interrupting the refinement of the one they hold (see
-   * docs/engine.md#stalls-in-a-local-optimum). False: never. Unset: the server's
-   * default (`sibyl serve --stall-restarts`, off unless set), reported as unset.
-   * True only for studies of one metric (an objective without a constraint) and
-   * without `prior_studies`, `fidelity` or `budget_parameter`. Fixed at creation.
+   * docs/engine.md#stalls-in-a-local-optimum). False: never (any study may say so).
+   * Unset: the server's default (`sibyl serve --stall-restarts`, off unless set),
+   * filled in at creation and reported as true or false for a GP_BANDIT study that
+   * may restart; other studies stay unset and never restart. True only for
+   * GP_BANDIT studies of one metric (an objective without a constraint) and without
+   * `prior_studies`, `fidelity` or `budget_parameter`. Fixed at creation.
    */
   'stallRestarts'?: (boolean);
   '_seed'?: "seed";
