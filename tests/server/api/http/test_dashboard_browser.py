@@ -223,6 +223,27 @@ def test_a_study_with_a_prior_shows_it_and_the_newest_weights(dashboard: Dashboa
     assert float(shown.group(1)) == pytest.approx(weights[dashboard.study.name], abs=0.005)
 
 
+def test_a_study_shows_its_budget_parameter_and_restarts(dashboard: Dashboard) -> None:
+    client = dashboard.study.client
+    epochs = sibyl.Integer("epochs", 1, 27)
+    budgeted = sibyl.StudySpec(
+        [*SPEC.parameters[:2], epochs], [sibyl.Metric("loss")], budget_parameter="epochs"
+    )
+    client.create_or_load_study("with-budget", budgeted)
+    restarting = sibyl.StudySpec(SPEC.parameters[:2], [sibyl.Metric("loss")], stall_restarts=True)
+    client.create_or_load_study("with-restarts", restarting)
+    _sign_in(dashboard)
+    shown = {}
+    for study_id in ("with-budget", "with-restarts"):
+        dashboard.open_study(study_id)
+        script = "return document.getElementById('spec').innerText"
+        shown[study_id] = dashboard.driver.execute_script(script)
+    assert "epochs (reduction factor 3)" in shown["with-budget"]
+    assert "when it stalls" not in shown["with-budget"]
+    assert "when it stalls" in shown["with-restarts"]
+    assert "reduction factor" not in shown["with-restarts"]
+
+
 def _column(d: Dashboard, key: str) -> list[str]:
     script = """
         const table = document.getElementById('trials');

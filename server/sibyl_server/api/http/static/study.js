@@ -50,6 +50,11 @@ function priorRows(model, records) {
   ];
 }
 
+function budgetRows(budget) {
+  if (!budget) return [];
+  return [["Budget parameter", `${budget.parameter} (reduction factor ${budget.reductionFactor})`]];
+}
+
 function specHtml(model, study, records) {
   const counts = countByState(records);
   const rows = [
@@ -71,6 +76,8 @@ function specHtml(model, study, records) {
       model.spec.earlyStopping ? Object.keys(model.spec.earlyStopping).join(", ") : "none",
     ],
     ...(model.spec.fidelity ? [["Fidelity", `steps up to ${model.spec.fidelity.maxStep}`]] : []),
+    ...budgetRows(model.spec.budgetParameter),
+    ...(model.spec.stallRestarts ? [["Restarts", "when it stalls"]] : []),
     ...priorRows(model, records),
     ["Created", formatTime(study.createTime)],
   ];
