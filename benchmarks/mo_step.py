@@ -2,9 +2,10 @@
 
 Two objectives (BraninCurrin, d = 2; ZDT1, d = 4) and three (DTLZ2, d = 6). For each
 problem and n: the seconds of one suggestion, split into fit and acquisition, the
-median of --repeats suggestions. Each repeat's trials are seeded uniform random points
-(seed = the repeat), and its step is warm-started from the step on the same trials but
-the last, as a study's step is (as benchmarks/gp_scaling.py times one). "front" is the
+median of --repeats suggestions. Each repeat's trials are n - 1 seeded uniform random
+points (seed = the repeat) and the point the step on them suggested, and its step is
+warm-started from that step, as a study's step is (as benchmarks/gp_scaling.py times
+one). "front" is the
 median number of non-dominated trials: the hypervolume acquisition's cost grows with it.
 --profile prints the first repeat's cProfile (by cumulative time) of each cell.
 
@@ -66,12 +67,19 @@ def front_size(completed: Sequence[Observation]) -> int:
 
 def time_step(
     engine: Engine, problem: Problem, n: int, repeat: int, profile: bool
-) -> tuple[float, float, float]:
-    """(fit, acquisition, total) seconds of the step on n trials, warm-started from n - 1."""
+) -> tuple[float, float, float, int]:
+    """(fit, acquisition, total) seconds of the step on n trials, and their front's size.
+
+    As in a study, the n-th trial is the point the step on the first n - 1 suggested,
+    and the timed step starts from that step's fit (a random n-th trial moves the fit
+    less than a study's newest trial does).
+    """
     spec = StudySpec(problem.parameters, problem.metrics, Algorithm.GP_BANDIT, seed=repeat)
-    completed = observations(problem, n, repeat)
-    before = SuggestionRequest(spec, completed[:-1], [], 1, repeat, {})
-    request = SuggestionRequest(spec, completed, [], 1, repeat, engine.suggest(before).state)
+    completed = observations(problem, n - 1, repeat)
+    before = engine.suggest(SuggestionRequest(spec, completed, [], 1, repeat, {}))
+    point = dict(before.suggestions[0].parameters)
+    completed.append(Observation(point, problem.evaluate(point)))
+    request = SuggestionRequest(spec, completed, [], 1, repeat, before.state)
     profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
     if profiler is not None:
@@ -84,7 +92,7 @@ def time_step(
         raise RuntimeError(result.suggestions[0].metadata[METADATA_FALLBACK_REASON])
     if profiler is not None:
         print_profile(profiler, f"{problem.name}, n = {n}")
-    return result.timings["fit"], result.timings["acquisition"], total
+    return result.timings["fit"], result.timings["acquisition"], total, front_size(completed)
 
 
 def print_profile(profiler: cProfile.Profile, title: str) -> None:
@@ -99,11 +107,13 @@ def time_cell(
     engine = Engine(options)
     fits, acquisitions, totals, fronts = [], [], [], []
     for repeat in range(repeats):
-        fit, acquisition, total = time_step(engine, problem, n, repeat, profile and repeat == 0)
+        fit, acquisition, total, front = time_step(
+            engine, problem, n, repeat, profile and repeat == 0
+        )
         fits.append(fit)
         acquisitions.append(acquisition)
         totals.append(total)
-        fronts.append(front_size(observations(problem, n, repeat)))
+        fronts.append(front)
     objectives = sum(m.is_objective for m in problem.metrics)
     medians = [statistics.median(v) for v in (fits, acquisitions, totals)]
     return [
@@ -140,9 +150,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     preamble = (
         f"`python -m benchmarks.mo_step --repeats {args.repeats} --threads {args.threads}` on "
         f"{platform.machine()}, torch {torch.__version__}, default engine options on the CPU. "
-        "Seconds of one GP_BANDIT step on n seeded uniform random trials (median of the "
-        "repeats; the slowest in the last column), warm-started from the step on n - 1 "
-        "trials. front: median non-dominated trials."
+        "Seconds of one GP_BANDIT step on n - 1 seeded uniform random trials and the point "
+        "the step on them suggested (median of the repeats; the slowest in the last "
+        "column), warm-started from that step. front: median non-dominated trials."
     )
     headers = [
         "problem",
