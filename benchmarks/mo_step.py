@@ -30,11 +30,12 @@ import torch
 from botorch.test_functions import multi_objective
 from botorch.utils.multi_objective.pareto import is_non_dominated
 
+from benchmarks.gp_scaling import study_step
 from benchmarks.rich_studies import Problem, multi_objective_problem
 from benchmarks.tables import save_table
 from sibyl_server.domain.study import Algorithm, StudySpec
 from sibyl_server.engine.engine import Engine
-from sibyl_server.engine.interface import METADATA_FALLBACK_REASON, Observation, SuggestionRequest
+from sibyl_server.engine.interface import METADATA_FALLBACK_REASON, Observation
 from sibyl_server.engine.options import EngineOptions
 
 SIZES = (50, 100)
@@ -75,11 +76,8 @@ def time_step(
     less than a study's newest trial does).
     """
     spec = StudySpec(problem.parameters, problem.metrics, Algorithm.GP_BANDIT, seed=repeat)
-    completed = observations(problem, n - 1, repeat)
-    before = engine.suggest(SuggestionRequest(spec, completed, [], 1, repeat, {}))
-    point = dict(before.suggestions[0].parameters)
-    completed.append(Observation(point, problem.evaluate(point)))
-    request = SuggestionRequest(spec, completed, [], 1, repeat, before.state)
+    earlier = observations(problem, n - 1, repeat)
+    request = study_step(engine, spec, earlier, lambda p: problem.evaluate(dict(p)), repeat)
     profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
     if profiler is not None:
@@ -92,7 +90,8 @@ def time_step(
         raise RuntimeError(result.suggestions[0].metadata[METADATA_FALLBACK_REASON])
     if profiler is not None:
         print_profile(profiler, f"{problem.name}, n = {n}")
-    return result.timings["fit"], result.timings["acquisition"], total, front_size(completed)
+    front = front_size(request.completed)
+    return result.timings["fit"], result.timings["acquisition"], total, front
 
 
 def print_profile(profiler: cProfile.Profile, title: str) -> None:

@@ -441,11 +441,12 @@ class StudySpec:
 
     @property
     def can_restart(self) -> bool:
-        """Whether GP_BANDIT may restart this study when it stalls: one metric (an
+        """Whether the study may restart when it stalls: GP_BANDIT on one metric (an
         objective), no prior studies, no fidelity, no budget parameter (those models
         read every trial on purpose)."""
         single = len(self.metrics) == 1 and self.metrics[0].is_objective
-        return single and not self.prior_studies and self.fidelity is None and self.budget is None
+        plain = not self.prior_studies and self.fidelity is None and self.budget is None
+        return self.algorithm is Algorithm.GP_BANDIT and single and plain
 
     def initial_trials(self) -> int:
         if self.num_initial_trials is not None:

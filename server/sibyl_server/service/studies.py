@@ -15,7 +15,7 @@ from sibyl_server.domain.errors import (
     study_not_found,
 )
 from sibyl_server.domain.names import StudyName, TeamName, check_resource_id, parse_study_name
-from sibyl_server.domain.study import Algorithm, Study, StudySpec, StudyState, shared_parameters
+from sibyl_server.domain.study import Study, StudySpec, StudyState, shared_parameters
 from sibyl_server.domain.validation import (
     MAX_DISPLAY_NAME_LENGTH,
     check_request_id,
@@ -88,11 +88,7 @@ class StudyUseCases(StoreUseCases):
         check_request_id(request_id)
         if spec.seed is None:
             spec = dataclasses.replace(spec, seed=secrets.randbits(31))
-        if (
-            spec.stall_restarts is None
-            and spec.algorithm is Algorithm.GP_BANDIT
-            and spec.can_restart
-        ):
+        if spec.stall_restarts is None and spec.can_restart:
             spec = dataclasses.replace(spec, stall_restarts=self._stall_restarts)
         now = self._clock()
         study = Study(
