@@ -211,7 +211,7 @@ async def start_server(config: ServerConfig) -> RunningServer:
     store = _open_store(config)
     gate = CallGate()
     executors = (
-        ThreadPoolExecutor(config.workers, thread_name_prefix="sibyl-store"),
+        ThreadPoolExecutor(config.store_workers(), thread_name_prefix="sibyl-store"),
         ThreadPoolExecutor(config.engine_workers, thread_name_prefix="sibyl-engine"),
     )
     metrics = ServerMetrics(store)

@@ -63,7 +63,11 @@ class ServerConfig:
         "against DNS rebinding; empty: the host of --http-address (and localhost when it "
         "is a loopback address), any when it is 0.0.0.0; * for any",
     )
-    workers: int = _option(16, "threads for database work (every call uses one briefly)")
+    workers: int = _option(
+        0,
+        "threads for database work (every call uses one briefly); 0 = 4 on SQLite, 16 on "
+        "PostgreSQL",
+    )
     engine_workers: int = _option(
         1, "suggestions computed at once; each uses --torch-threads CPU threads"
     )
@@ -129,18 +133,31 @@ class ServerConfig:
             raise ValueError("tls_cert_file and tls_key_file go together")
         if self.log_format not in ("text", "json"):
             raise ValueError(f"log_format must be text or json, not {self.log_format!r}")
-        for name in ("workers", "engine_workers"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
+        if self.engine_workers < 1:
+            raise ValueError("engine_workers must be at least 1")
         if self.max_exact_trials < 2:
             raise ValueError("max_exact_trials must be at least 2")
-        for name in ("grace_seconds", "shutdown_delay_seconds", "db_pool_size"):
+        for name in ("workers", "grace_seconds", "shutdown_delay_seconds", "db_pool_size"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
 
+    def store_workers(self) -> int:
+        """Threads for database work: `workers`, or where that is 0, 4 on SQLite and 16
+        on PostgreSQL.
+
+        The threads share one interpreter lock, so beyond those waiting on the database
+        they add only switching: SQLite's calls never wait on a network, and on two cores
+        4 threads did 8% more trials/s than 16 (docs/operations.md#store-threads). A
+        PostgreSQL round trip waits on the network, longer for a remote database, and
+        each waiting call holds a thread, so PostgreSQL keeps 16.
+        """
+        if self.workers:
+            return self.workers
+        return 4 if self.store.startswith("sqlite") else 16
+
     def pool_size(self) -> int:
         """Database connections this replica may open (see docs/operations.md, Database)."""
-        return self.db_pool_size or self.workers + self.engine_workers + 4
+        return self.db_pool_size or self.store_workers() + self.engine_workers + 4
 
     def store_for_logs(self) -> str:
         """The store URL with its password hidden."""

@@ -10,7 +10,23 @@ def test_defaults() -> None:
     config = load_config([], environ={})
     assert config == ServerConfig()
     assert config.store == "sqlite:///sibyl.db"
-    assert config.pool_size() == config.workers + config.engine_workers + 4
+    assert config.store_workers() == 4
+    assert config.pool_size() == 4 + config.engine_workers + 4
+
+
+@pytest.mark.parametrize(
+    ("store", "workers", "threads"),
+    [
+        ("sqlite:///sibyl.db", 0, 4),
+        ("postgresql://db/sibyl", 0, 16),
+        ("sqlite:///sibyl.db", 12, 12),
+        ("postgresql://db/sibyl", 2, 2),
+    ],
+)
+def test_store_threads_by_store_unless_set(store: str, workers: int, threads: int) -> None:
+    config = load_config(["--store", store, "--workers", str(workers)], environ={})
+    assert config.store_workers() == threads
+    assert config.pool_size() == threads + config.engine_workers + 4
 
 
 def test_environment_and_flags_with_flags_winning() -> None:
@@ -58,7 +74,7 @@ def test_shutdown_delay_from_environment_and_never_negative() -> None:
     assert ServerConfig().shutdown_delay_seconds > 0, "a balancer gets time to move away"
     config = load_config([], environ={"SIBYL_SHUTDOWN_DELAY_SECONDS": "0"})
     assert config.shutdown_delay_seconds == 0
-    for name in ("shutdown_delay_seconds", "grace_seconds", "db_pool_size"):
+    for name in ("workers", "shutdown_delay_seconds", "grace_seconds", "db_pool_size"):
         with pytest.raises(ValueError, match=f"{name} must not be negative"):
             ServerConfig(**{name: -1})
 
