@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ENV_PREFIX = "SIBYL_"
+LOCAL_STORE_THREADS = 4
+"""Database threads by default for a store in the process's own machine (SQLite, memory)."""
+NETWORK_STORE_THREADS = 16
+"""Database threads by default for a store across a network (PostgreSQL)."""
 OTHER_VARIABLES = frozenset(
     {
         # Read by the client and its command line.
@@ -65,8 +69,8 @@ class ServerConfig:
     )
     workers: int = _option(
         0,
-        "threads for database work (every call uses one briefly); 0 = 4 on SQLite, 16 on "
-        "PostgreSQL",
+        "threads for database work (every call uses one briefly); 0 = 4 on SQLite (and the "
+        "in-memory store), 16 on PostgreSQL",
     )
     engine_workers: int = _option(
         1, "suggestions computed at once; each uses --torch-threads CPU threads"
@@ -111,7 +115,8 @@ class ServerConfig:
     )
     db_pool_size: int = _option(
         0,
-        "database connections per replica; 0 = workers + engine-workers + 4 "
+        "database connections per replica; 0 = the database threads (--workers, or its "
+        "default for the store) + engine-workers + 4 "
         "(keep replicas x this under PostgreSQL's max_connections)",
     )
     port_file: str = _option(
@@ -142,18 +147,18 @@ class ServerConfig:
                 raise ValueError(f"{name} must not be negative")
 
     def store_workers(self) -> int:
-        """Threads for database work: `workers`, or where that is 0, 4 on SQLite and 16
-        on PostgreSQL.
+        """Threads for database work: `workers`, or where that is 0, the store's default.
 
         The threads share one interpreter lock, so beyond those waiting on the database
         they add only switching: SQLite's calls never wait on a network, and on two cores
-        4 threads did 8% more trials/s than 16 (docs/operations.md#store-threads). A
-        PostgreSQL round trip waits on the network, longer for a remote database, and
+        4 threads did about 8% more trials/s than 16 (docs/operations.md#store-threads).
+        A PostgreSQL round trip waits on the network, longer for a remote database, and
         each waiting call holds a thread, so PostgreSQL keeps 16.
         """
         if self.workers:
             return self.workers
-        return 4 if self.store.startswith("sqlite") else 16
+        backend = self.store.partition(":")[0].partition("+")[0]  # as make_url names it
+        return LOCAL_STORE_THREADS if backend in ("sqlite", "memory") else NETWORK_STORE_THREADS
 
     def pool_size(self) -> int:
         """Database connections this replica may open (see docs/operations.md, Database)."""

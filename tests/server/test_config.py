@@ -18,7 +18,10 @@ def test_defaults() -> None:
     ("store", "workers", "threads"),
     [
         ("sqlite:///sibyl.db", 0, 4),
+        ("sqlite+pysqlite:///sibyl.db", 0, 4),
+        ("memory://", 0, 4),
         ("postgresql://db/sibyl", 0, 16),
+        ("postgresql+psycopg://db/sibyl", 0, 16),
         ("sqlite:///sibyl.db", 12, 12),
         ("postgresql://db/sibyl", 2, 2),
     ],
