@@ -157,8 +157,9 @@ class ServerConfig:
         """
         if self.workers:
             return self.workers
-        backend = self.store.partition(":")[0].partition("+")[0]  # as make_url names it
-        return LOCAL_STORE_THREADS if backend in ("sqlite", "memory") else NETWORK_STORE_THREADS
+        from sibyl_server.store import is_local  # here, so that `sibyl serve --help` stays quick
+
+        return LOCAL_STORE_THREADS if is_local(self.store) else NETWORK_STORE_THREADS
 
     def pool_size(self) -> int:
         """Database connections this replica may open (see docs/operations.md, Database)."""
