@@ -30,14 +30,12 @@ from typing import Any
 from sqlalchemy import event
 
 import sibyl
+from benchmarks.auth import create_team_token
 from benchmarks.browser import headless_chromium, wait_for
 from benchmarks.tables import RESULTS, markdown_table
 from sibyl.v1 import study_service_pb2
-from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.local import InProcessServer
 from sibyl_server.runtime import freeze_startup_heap
-from sibyl_server.service.teams import TeamUseCases
-from sibyl_server.store import open_store
 
 STEPS = 5
 SPEC = sibyl.StudySpec(
@@ -142,10 +140,8 @@ def bench_server(directory: Path) -> Iterator[Bench]:
     server = InProcessServer(url, auth="token", http_address="127.0.0.1:0", device="cpu")
     freeze_startup_heap()  # as `sibyl serve` does once it is ready
     try:
-        store = open_store(url, pool_size=1)
         team = "bench"
-        _, secret = TeamUseCases(store, time.time).create_team(team, TeamQuotas())
-        store.close()
+        secret = create_team_token(url, team)
         counter = StoreCounter()
         counter.attach(server.running.store.database.engine)
         yield Bench(server, team, secret, counter)

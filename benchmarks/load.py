@@ -9,6 +9,9 @@ scale-out shows as a ratio.
 
     python -m benchmarks.load [--replicas 3] [--workers 64] [--studies 8] [--seed 0]
     python -m benchmarks.load --store sqlite [--workers 32] [--studies 4]
+
+With `--auth token` the replicas run as a server shared by teams does, every call
+carrying a team's bearer token (the tables are then load_token and load_sqlite_token).
 """
 
 from __future__ import annotations
@@ -31,10 +34,19 @@ from pathlib import Path
 import sqlalchemy as sa
 
 import sibyl
+from benchmarks.auth import create_team_token
 from benchmarks.tables import percentile_ms, save_table
 from sibyl_server.local import LocalServer, scratch_postgres_schema
 
 RPCS = ("SuggestTrials", "AddTrialMeasurement", "CompleteTrial")
+
+
+@dataclasses.dataclass(frozen=True)
+class Caller:
+    """Whom the workers call as: a team, and its token where the replicas check one."""
+
+    team: str
+    token: str | None = None
 
 
 @dataclasses.dataclass
@@ -51,11 +63,11 @@ def objective(parameters: dict[str, float | int | str]) -> float:
 
 
 def work_until_done(
-    target: str, team: str, study_id: str, client_id: str, report: WorkerReport
+    target: str, caller: Caller, study_id: str, client_id: str, report: WorkerReport
 ) -> None:
     """One worker's loop, with no error handling of its own: the client retries calls
     that failed because a replica or the database was away."""
-    with sibyl.connect(target, team=team, client_id=client_id) as client:
+    with sibyl.connect(target, team=caller.team, token=caller.token, client_id=client_id) as client:
         study = client.get_study(study_id)
         while trials := _timed(report, "SuggestTrials", lambda: study.suggest()):
             for trial in trials:
@@ -77,11 +89,13 @@ def _timed(report: WorkerReport, rpc: str, call):  # type: ignore[no-untyped-def
     return result
 
 
-def _client_process(target: str, team: str, assignments: list[tuple[str, str]]) -> WorkerReport:
+def _client_process(
+    target: str, caller: Caller, assignments: list[tuple[str, str]]
+) -> WorkerReport:
     """Runs one thread per (study, client id) assignment; merges their reports."""
     reports = [WorkerReport() for _ in assignments]
     threads = [
-        threading.Thread(target=work_until_done, args=(target, team, study, client, report))
+        threading.Thread(target=work_until_done, args=(target, caller, study, client, report))
         for (study, client), report in zip(assignments, reports, strict=True)
     ]
     for thread in threads:
@@ -110,9 +124,10 @@ class LoadSettings:
     client_processes: int
     seed: int
     algorithm: str = "quasi_random_search"
+    auth: str = "none"
 
 
-def create_studies(target: str, team: str, settings: LoadSettings) -> list[str]:
+def create_studies(target: str, caller: Caller, settings: LoadSettings) -> list[str]:
     spec = sibyl.StudySpec(
         parameters=[sibyl.Double(f"x{i}", 0.0, 1.0) for i in range(4)],
         metrics=[sibyl.Metric("loss")],
@@ -120,21 +135,21 @@ def create_studies(target: str, team: str, settings: LoadSettings) -> list[str]:
         max_trials=settings.trials_per_study,
         seed=settings.seed,
     )
-    with sibyl.connect(target, team=team) as client:
+    with sibyl.connect(target, team=caller.team, token=caller.token) as client:
         return [client.create_study(f"load-{i}", spec).study_id for i in range(settings.studies)]
 
 
-def run_load(target: str, team: str, settings: LoadSettings) -> tuple[WorkerReport, float]:
+def run_load(target: str, caller: Caller, settings: LoadSettings) -> tuple[WorkerReport, float]:
     """Runs the workers (in several client processes) to the end; returns what they saw
     and the wall time."""
-    studies = create_studies(target, team, settings)
+    studies = create_studies(target, caller, settings)
     rng = random.Random(settings.seed)
     assignments = [(studies[i % len(studies)], f"worker-{i}") for i in range(settings.workers)]
     rng.shuffle(assignments)
     chunks = [assignments[i :: settings.client_processes] for i in range(settings.client_processes)]
     began = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(settings.client_processes) as pool:
-        parts = pool.starmap(_client_process, [(target, team, chunk) for chunk in chunks])
+        parts = pool.starmap(_client_process, [(target, caller, chunk) for chunk in chunks])
     elapsed = time.perf_counter() - began
     return merge_reports(parts), elapsed
 
@@ -189,12 +204,15 @@ def run_scenario(
     team = "load"
     with scratch_store(store, postgres_url, directory, f"load-{replicas}") as url:
         servers = [
-            LocalServer(url, directory, name=f"replica-{replicas}-{i}") for i in range(replicas)
+            LocalServer(url, directory, name=f"replica-{replicas}-{i}", auth=settings.auth)
+            for i in range(replicas)
         ]
         try:
+            # The replicas have migrated the store: the team can be written now.
+            token = create_team_token(url, team) if settings.auth == "token" else None
             target = "ipv4:" + ",".join(s.address for s in servers)
             before = [cpu_seconds(s.process.pid) for s in servers]
-            report, elapsed = run_load(target, team, settings)
+            report, elapsed = run_load(target, Caller(team, token), settings)
             after = [cpu_seconds(s.process.pid) for s in servers]
         finally:
             for server in servers:
@@ -225,6 +243,7 @@ def main() -> None:
     parser.add_argument("--algorithm", default="quasi_random_search")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--store", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--auth", choices=("none", "token"), default="none")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--smoke", action="store_true", help="a tiny load, to check it runs")
     args = parser.parse_args()
@@ -238,6 +257,7 @@ def main() -> None:
         args.client_processes,
         args.seed,
         args.algorithm,
+        args.auth,
     )
     if args.store == "sqlite":
         args.replicas = 1  # a SQLite file serves one machine's replica
@@ -285,13 +305,16 @@ def main() -> None:
         + ("--store sqlite " if args.store == "sqlite" else f"--replicas {args.replicas} ")
         + f"--workers {args.workers} --studies {args.studies} "
         f"--trials-per-study {args.trials_per_study} --seed {args.seed}"
+        + (" --auth token" if args.auth == "token" else "")
     )
     headers = (
         "replicas", "RPC", "calls", "p50 ms", "p99 ms", "trials/s",
         "trials completed", "records lost or duplicated", "server CPU ms per call (all RPCs)",
     )  # fmt: skip
     print(preamble)
-    name = "load" if args.store == "postgresql" else "load_sqlite"
+    name = ("load" if args.store == "postgresql" else "load_sqlite") + (
+        "_token" if args.auth == "token" else ""
+    )
     print(save_table(name, headers, rows, preamble, save=not args.smoke))
 
 

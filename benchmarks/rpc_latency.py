@@ -1,9 +1,12 @@
 """Latency of SuggestTrials and CompleteTrial (quasi-random) on SQLite and PostgreSQL.
 
-One server process per backend, one client process (this one) calling it over
-loopback: suggest one trial, complete it, repeat. Reports p50/p99 per RPC.
+One server process per backend and authentication mode, one client process (this one)
+calling it over loopback: suggest one trial, complete it, repeat. Reports p50/p99 per
+RPC. Authentication "none" is the server's default; "token" is how a server shared by
+teams runs (`--auth token`, every call carrying a team's bearer token).
 
-    python -m benchmarks.rpc_latency [--iterations 500] [--seed 0] [--smoke]
+    python -m benchmarks.rpc_latency [--iterations 500] [--seed 0] [--auth none,token]
+        [--smoke]
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import itertools
 import platform
 import tempfile
 import time
@@ -18,8 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import sibyl
+from benchmarks.auth import create_team_token
 from benchmarks.tables import percentile_ms, save_table
 from sibyl_server.local import LocalServer, scratch_postgres_schema
+
+TEAM = "latency"
 
 SPEC = sibyl.StudySpec(
     parameters=[sibyl.Double(f"x{i}", 0.0, 1.0) for i in range(6)],
@@ -37,9 +44,12 @@ def store_url(backend: str, postgres_url: str, directory: Path) -> Iterator[str]
             yield url
 
 
-def measure(address: str, iterations: int, warmup: int, seed: int) -> dict[str, list[float]]:
+def measure(
+    address: str, iterations: int, warmup: int, seed: int, token: str | None
+) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = {"SuggestTrials": [], "CompleteTrial": []}
-    with sibyl.connect(address, client_id="latency") as client:
+    team = TEAM if token else "default"
+    with sibyl.connect(address, team=team, token=token, client_id="latency") as client:
         study = client.create_study(f"latency-{seed}", dataclasses.replace(SPEC, seed=seed))
         for index in range(warmup + iterations):
             began = time.perf_counter()
@@ -60,22 +70,25 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--auth", default="none,token", help="authentication modes to measure")
     parser.add_argument("--smoke", action="store_true", help="a few iterations, to check it runs")
     args = parser.parse_args()
     if args.smoke:
         args.iterations, args.warmup = 5, 1
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
-        for backend in args.backends.split(","):
+        for backend, auth in itertools.product(args.backends.split(","), args.auth.split(",")):
             with (
-                store_url(backend, args.postgres_url, Path(scratch)) as url,
-                LocalServer(url, Path(scratch), name=backend) as server,
+                store_url(backend, args.postgres_url, Path(scratch) / auth) as url,
+                LocalServer(url, Path(scratch) / auth, name=backend, auth=auth) as server,
             ):
-                timings = measure(server.address, args.iterations, args.warmup, args.seed)
+                token = create_team_token(url, TEAM) if auth == "token" else None
+                timings = measure(server.address, args.iterations, args.warmup, args.seed, token)
             for rpc, seconds in timings.items():
                 rows.append(
                     (
                         backend,
+                        auth,
                         rpc,
                         len(seconds),
                         percentile_ms(seconds, 50),
@@ -87,10 +100,10 @@ def main() -> None:
         f"{args.warmup} warm-up, seed {args.seed}, client and server on one "
         f"{platform.machine()} machine over loopback.\n"
         "Command: python -m benchmarks.rpc_latency "
-        f"--iterations {args.iterations} --seed {args.seed}"
+        f"--iterations {args.iterations} --seed {args.seed} --auth {args.auth}"
     )
     print(preamble)
-    headers = ("store", "RPC", "calls", "p50 ms", "p99 ms")
+    headers = ("store", "auth", "RPC", "calls", "p50 ms", "p99 ms")
     print(save_table("rpc_latency", headers, rows, preamble, save=not args.smoke))
 
 

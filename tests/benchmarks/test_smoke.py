@@ -31,8 +31,8 @@ def run_module(module: str, *arguments: str) -> str:
 def test_rpc_latency(postgres_url: str) -> None:
     base_url = postgres_url.split("?")[0]
     output = run_module("benchmarks.rpc_latency", "--postgres-url", base_url)
-    assert "| sqlite | SuggestTrials |" in output
-    assert "| postgresql | CompleteTrial |" in output
+    assert "| sqlite | none | SuggestTrials |" in output
+    assert "| postgresql | token | CompleteTrial |" in output
 
 
 @pytest.mark.slow
@@ -40,9 +40,10 @@ def test_load(postgres_url: str) -> None:
     output = run_module("benchmarks.load", "--postgres-url", postgres_url.split("?")[0])
     assert "| 2 | CompleteTrial |" in output
     assert "problems {'lost': 0, 'altered': 0" in output
-    output = run_module("benchmarks.load", "--store", "sqlite")
+    output = run_module("benchmarks.load", "--store", "sqlite", "--auth", "token")
     assert "| 1 | AddTrialMeasurement |" in output
     assert "problems {'lost': 0, 'altered': 0" in output
+    assert "--auth token" in output
 
 
 @pytest.mark.slow

@@ -98,6 +98,13 @@ class Database:
     engine: Engine
     locks: LockFactory
     writers: contextlib.AbstractContextManager[Any] = field(default_factory=contextlib.nullcontext)
+    statement_reads: bool = False
+    """Read transactions run each statement on its own (autocommit). On PostgreSQL, at
+    READ COMMITTED (pinned in `_open_postgres`), every statement of a transaction takes
+    a fresh snapshot anyway, so a read sees the same rows without one; what goes is the
+    BEGIN and COMMIT, a round trip each: a token's check went from three round trips to
+    one. SQLite keeps the transaction: there it is what gives a read's statements one
+    snapshot."""
 
     @property
     def dialect(self) -> str:
@@ -176,8 +183,12 @@ def _open_postgres(url: str, pool_size: int) -> Database:
         # clients retry, and SQLAlchemy then replaces every connection of the pool.
         pool_pre_ping=False,
         pool_recycle=1800,
+        # Pinned, whatever the server's default_transaction_isolation: the writes'
+        # compare-and-set updates and row locks, and reads without a transaction
+        # (statement_reads), are written for it.
+        isolation_level="READ COMMITTED",
     )
-    return Database(engine, PostgresLocks(engine))
+    return Database(engine, PostgresLocks(engine), statement_reads=True)
 
 
 def migrate(database: Database, revision: str = "head") -> None:

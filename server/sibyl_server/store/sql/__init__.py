@@ -54,8 +54,11 @@ class SqlStore:
     @contextlib.contextmanager
     def transaction(self, *, write: bool) -> Iterator[SqlTransaction]:
         writers = self.database.writers if write else contextlib.nullcontext()
+        options: dict[str, object] = {WRITE_OPTION: write}
+        if not write and self.database.statement_reads:
+            options["isolation_level"] = "AUTOCOMMIT"
         with database_errors(), writers:
-            connection = self.database.engine.connect().execution_options(**{WRITE_OPTION: write})
+            connection = self.database.engine.connect().execution_options(**options)
             with connection, connection.begin():
                 yield SqlTransaction(connection)
 

@@ -1,0 +1,82 @@
+"""What a store transaction is on each backend: PostgreSQL reads run statement by
+statement (no BEGIN and COMMIT round trips) at a pinned READ COMMITTED; SQLite reads
+keep one snapshot for all their statements."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import func, select, text
+
+from sibyl_server.store import open_store
+from sibyl_server.store.sql import SqlStore, SqlTransaction
+from sibyl_server.store.tables import teams
+
+
+@pytest.fixture
+def postgres_store(postgres_url: str) -> Iterator[SqlStore]:
+    store = open_store(postgres_url, pool_size=2)
+    assert isinstance(store, SqlStore)
+    store.migrate()
+    yield store
+    store.close()
+
+
+def _transaction_clock(tx: SqlTransaction) -> list[object]:
+    """now() twice, 20 ms apart: PostgreSQL's now() is the start of the transaction."""
+    first = tx._connection.scalar(select(func.now()))
+    time.sleep(0.02)
+    return [first, tx._connection.scalar(select(func.now()))]
+
+
+def test_a_postgresql_read_runs_each_statement_on_its_own(postgres_store: SqlStore) -> None:
+    with postgres_store.transaction(write=False) as tx:
+        first, second = _transaction_clock(tx)
+    assert second != first  # two transactions: no BEGIN before them, no COMMIT after
+    with postgres_store.transaction(write=True) as tx:
+        first, second = _transaction_clock(tx)
+    assert second == first  # a write is one transaction
+
+
+def test_postgresql_transactions_are_read_committed_whatever_the_server_default(
+    postgres_url: str,
+) -> None:
+    # The server's default for these connections is SERIALIZABLE; the store pins its own.
+    options = quote("-cdefault_transaction_isolation=serializable")
+    separator = "&" if "?" in postgres_url else "?"
+    url = postgres_url.replace("options=", f"options={options}%20", 1)
+    if url == postgres_url:
+        url = f"{postgres_url}{separator}options={options}"
+    store = open_store(url, pool_size=2)
+    try:
+        with store.transaction(write=False) as tx:
+            assert isinstance(tx, SqlTransaction)
+            default = tx._connection.scalar(text("SHOW default_transaction_isolation"))
+        assert default == "serializable"
+        with store.transaction(write=True) as tx:
+            assert isinstance(tx, SqlTransaction)
+            assert tx._connection.scalar(text("SHOW transaction_isolation")) == "read committed"
+    finally:
+        store.close()
+
+
+def test_a_sqlite_read_sees_one_snapshot_for_all_its_statements(tmp_sqlite_url: str) -> None:
+    store = open_store(tmp_sqlite_url, pool_size=4)
+    assert isinstance(store, SqlStore)
+    store.migrate()
+    count = select(func.count()).select_from(teams)
+    try:
+        with store.transaction(write=False) as reader:
+            before = reader._connection.scalar(count)
+            with store.transaction(write=True) as writer:  # another connection commits
+                writer._connection.execute(
+                    teams.insert().values(team="t", quotas="{}", create_time=0)
+                )
+            assert reader._connection.scalar(count) == before
+        with store.transaction(write=False) as reader:
+            assert reader._connection.scalar(count) == before + 1
+    finally:
+        store.close()
