@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, exc, insert, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, exc, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from sibyl_server.domain.errors import Aborted, AlreadyExists
@@ -13,6 +13,14 @@ from sibyl_server.store import codec
 from sibyl_server.store.interface import TeamRecord, TokenRecord
 from sibyl_server.store.sql.errors import insert_row
 from sibyl_server.store.tables import rate_windows, teams, tokens
+
+# With token authentication every call reads its token: the statement is built once,
+# as the other statements of every call are (trials.py).
+_TOKEN = (
+    select(tokens, teams.c.team)
+    .join(teams, teams.c.pk == tokens.c.team_pk)
+    .where(tokens.c.token_id == bindparam("b_token_id"))
+)
 
 
 class SqlTeams:
@@ -67,12 +75,7 @@ class SqlTeams:
             ) from error
 
     def token(self, token_id: str) -> TokenRecord | None:
-        query = (
-            select(tokens, teams.c.team)
-            .join(teams, teams.c.pk == tokens.c.team_pk)
-            .where(tokens.c.token_id == token_id)
-        )
-        row = self._connection.execute(query).first()
+        row = self._connection.execute(_TOKEN, {"b_token_id": token_id}).first()
         return None if row is None else TokenRecord(row.pk, _token(row), row.secret_hash)
 
     def token_by_request_id(self, team_pk: int, request_id: str) -> TokenRecord | None:
