@@ -48,8 +48,8 @@ def measure(
     address: str, iterations: int, warmup: int, seed: int, token: str | None
 ) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = {"SuggestTrials": [], "CompleteTrial": []}
-    team = TEAM if token else "default"
-    with sibyl.connect(address, team=team, token=token, client_id="latency") as client:
+    # With authentication off any team name is a team: the same one serves both modes.
+    with sibyl.connect(address, team=TEAM, token=token, client_id="latency") as client:
         study = client.create_study(f"latency-{seed}", dataclasses.replace(SPEC, seed=seed))
         for index in range(warmup + iterations):
             began = time.perf_counter()

@@ -9,13 +9,17 @@ in CI), which turns that into a failure.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import Connection, Engine, event
 
 from sibyl_server.local import scratch_postgres_schema
+from sibyl_server.store.database import WRITE_OPTION
 from tests.support import postgres
 from tests.support.servers import ServerThread
 
@@ -36,6 +40,26 @@ def pytest_report_header(config: pytest.Config) -> str:
         f"PostgreSQL: NOT REACHABLE at {POSTGRES_URL} ({problem}): PostgreSQL tests are "
         "SKIPPED. Set SIBYL_TEST_POSTGRES_URL to run them."
     )
+
+
+_READ_STATEMENT = re.compile(r"\s*(SELECT|SHOW|BEGIN)\b", re.IGNORECASE)
+_ROW_LOCK = re.compile(r"\bFOR\s+(UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def reads_only_read() -> Iterator[None]:
+    """Every store read made in this process (stores and in-process servers alike) runs
+    only statements that read and lock nothing: on PostgreSQL a read's statements are
+    committed one by one, so a write or a row lock there would not be a transaction's."""
+    event.listen(Engine, "before_cursor_execute", _check_read)
+    yield
+    event.remove(Engine, "before_cursor_execute", _check_read)
+
+
+def _check_read(connection: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+    if connection.get_execution_options().get(WRITE_OPTION) is False:
+        assert _READ_STATEMENT.match(statement), f"a store read ran {statement!r}"
+        assert not _ROW_LOCK.search(statement), f"a store read locked rows: {statement!r}"
 
 
 @pytest.fixture(scope="session")

@@ -100,11 +100,11 @@ class Database:
     writers: contextlib.AbstractContextManager[Any] = field(default_factory=contextlib.nullcontext)
     statement_reads: bool = False
     """Read transactions run each statement on its own (autocommit). On PostgreSQL, at
-    READ COMMITTED (pinned in `_open_postgres`), every statement of a transaction takes
-    a fresh snapshot anyway, so a read sees the same rows without one; what goes is the
-    BEGIN and COMMIT, a round trip each: a token's check went from three round trips to
-    one. SQLite keeps the transaction: there it is what gives a read's statements one
-    snapshot."""
+    READ COMMITTED (pinned for transactions and statements alike in `_open_postgres`),
+    every statement of a transaction takes a fresh snapshot anyway, so a read sees the
+    same rows without one; what goes is the BEGIN and COMMIT, a round trip each: a
+    token's check went from three round trips to one. SQLite keeps the transaction:
+    there it is what gives a read's statements one snapshot."""
 
     @property
     def dialect(self) -> str:
@@ -184,11 +184,23 @@ def _open_postgres(url: str, pool_size: int) -> Database:
         pool_pre_ping=False,
         pool_recycle=1800,
         # Pinned, whatever the server's default_transaction_isolation: the writes'
-        # compare-and-set updates and row locks, and reads without a transaction
-        # (statement_reads), are written for it.
+        # compare-and-set updates and row locks are written for it. This sets the
+        # isolation of each BEGIN; `_read_committed_session` that of the reads' statements,
+        # which run without one (statement_reads).
         isolation_level="READ COMMITTED",
     )
+    event.listen(engine, "connect", _read_committed_session)
     return Database(engine, PostgresLocks(engine), statement_reads=True)
+
+
+def _read_committed_session(dbapi_connection: Any, _record: Any) -> None:
+    # A statement outside a transaction runs at the session's default isolation: under a
+    # server default of SERIALIZABLE each read would pay for predicate locks. One round
+    # trip per new connection.
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    dbapi_connection.execute("SET default_transaction_isolation = 'read committed'")
+    dbapi_connection.autocommit = autocommit
 
 
 def migrate(database: Database, revision: str = "head") -> None:

@@ -352,7 +352,11 @@ class Store(Protocol):
 
     def transaction(self, *, write: bool) -> contextlib.AbstractContextManager[Transaction]:
         """Commits when the block ends, rolls back if it raises; database outages
-        surface as Unavailable, conflicts worth a retry as Aborted."""
+        surface as Unavailable, conflicts worth a retry as Aborted.
+
+        A read (`write` False) only reads, and takes no row lock: on PostgreSQL its
+        statements run one by one, each committed as it ends (docs/operations.md#database),
+        so a write in it could not be rolled back and a lock would not be held."""
         ...
 
     def study_lock(self, study_pk: int) -> StudyLock:

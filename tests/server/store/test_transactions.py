@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from urllib.parse import quote
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 
 from sibyl_server.store import open_store
 from sibyl_server.store.sql import SqlStore, SqlTransaction
@@ -25,7 +26,7 @@ def postgres_store(postgres_url: str) -> Iterator[SqlStore]:
     store.close()
 
 
-def _transaction_clock(tx: SqlTransaction) -> list[object]:
+def _transaction_clock(tx: SqlTransaction) -> list[datetime]:
     """now() twice, 20 ms apart: PostgreSQL's now() is the start of the transaction."""
     first = tx._connection.scalar(select(func.now()))
     time.sleep(0.02)
@@ -41,21 +42,18 @@ def test_a_postgresql_read_runs_each_statement_on_its_own(postgres_store: SqlSto
     assert second == first  # a write is one transaction
 
 
-def test_postgresql_transactions_are_read_committed_whatever_the_server_default(
+def test_postgresql_reads_and_writes_are_read_committed_whatever_the_server_default(
     postgres_url: str,
 ) -> None:
-    # The server's default for these connections is SERIALIZABLE; the store pins its own.
-    options = quote("-cdefault_transaction_isolation=serializable")
-    separator = "&" if "?" in postgres_url else "?"
-    url = postgres_url.replace("options=", f"options={options}%20", 1)
-    if url == postgres_url:
-        url = f"{postgres_url}{separator}options={options}"
-    store = open_store(url, pool_size=2)
+    # The server's default for these connections is SERIALIZABLE; the store pins its own,
+    # for the statements of a read (no transaction) as for a write's transaction.
+    url = make_url(postgres_url)
+    options = " ".join(["-cdefault_transaction_isolation=serializable", url.query["options"]])
+    store = open_store(url.update_query_dict({"options": options}).render_as_string(False), 2)
     try:
         with store.transaction(write=False) as tx:
             assert isinstance(tx, SqlTransaction)
-            default = tx._connection.scalar(text("SHOW default_transaction_isolation"))
-        assert default == "serializable"
+            assert tx._connection.scalar(text("SHOW transaction_isolation")) == "read committed"
         with store.transaction(write=True) as tx:
             assert isinstance(tx, SqlTransaction)
             assert tx._connection.scalar(text("SHOW transaction_isolation")) == "read committed"
