@@ -47,6 +47,12 @@ def test_load(postgres_url: str) -> None:
 
 
 @pytest.mark.slow
+def test_fidelity_landscape() -> None:
+    output = run_module("benchmarks.fidelity_landscape")
+    assert "| mlp-digits | 0 | 3 |" in output
+
+
+@pytest.mark.slow
 def test_searchcv() -> None:
     output = run_module("benchmarks.searchcv")
     for method in ("sibyl", "random", "grid"):
