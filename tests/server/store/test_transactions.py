@@ -6,24 +6,29 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
-from sibyl_server.store import open_store
 from sibyl_server.store.sql import SqlStore, SqlTransaction
 from sibyl_server.store.tables import teams
+from tests.support.stores import migrated_store
+
+
+@contextmanager
+def sql_store(url: str) -> Iterator[SqlStore]:
+    with migrated_store(url, pool_size=2) as store:
+        assert isinstance(store, SqlStore)
+        yield store
 
 
 @pytest.fixture
 def postgres_store(postgres_url: str) -> Iterator[SqlStore]:
-    store = open_store(postgres_url, pool_size=2)
-    assert isinstance(store, SqlStore)
-    store.migrate()
-    yield store
-    store.close()
+    with sql_store(postgres_url) as store:
+        yield store
 
 
 def _transaction_clock(tx: SqlTransaction) -> list[datetime]:
@@ -49,24 +54,16 @@ def test_postgresql_reads_and_writes_are_read_committed_whatever_the_server_defa
     # for the statements of a read (no transaction) as for a write's transaction.
     url = make_url(postgres_url)
     options = " ".join(["-cdefault_transaction_isolation=serializable", url.query["options"]])
-    store = open_store(url.update_query_dict({"options": options}).render_as_string(False), 2)
-    try:
-        with store.transaction(write=False) as tx:
-            assert isinstance(tx, SqlTransaction)
-            assert tx._connection.scalar(text("SHOW transaction_isolation")) == "read committed"
-        with store.transaction(write=True) as tx:
-            assert isinstance(tx, SqlTransaction)
-            assert tx._connection.scalar(text("SHOW transaction_isolation")) == "read committed"
-    finally:
-        store.close()
+    with sql_store(url.update_query_dict({"options": options}).render_as_string(False)) as store:
+        for write in (False, True):
+            with store.transaction(write=write) as tx:
+                isolation = tx._connection.scalar(text("SHOW transaction_isolation"))
+            assert isolation == "read committed", f"write={write}"
 
 
 def test_a_sqlite_read_sees_one_snapshot_for_all_its_statements(tmp_sqlite_url: str) -> None:
-    store = open_store(tmp_sqlite_url, pool_size=4)
-    assert isinstance(store, SqlStore)
-    store.migrate()
     count = select(func.count()).select_from(teams)
-    try:
+    with sql_store(tmp_sqlite_url) as store:
         with store.transaction(write=False) as reader:
             before = reader._connection.scalar(count)
             with store.transaction(write=True) as writer:  # another connection commits
@@ -76,5 +73,3 @@ def test_a_sqlite_read_sees_one_snapshot_for_all_its_statements(tmp_sqlite_url: 
             assert reader._connection.scalar(count) == before
         with store.transaction(write=False) as reader:
             assert reader._connection.scalar(count) == before + 1
-    finally:
-        store.close()
