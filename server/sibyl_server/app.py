@@ -553,17 +553,23 @@ async def serve(config: ServerConfig) -> None:
         raise
     if ready:
         log.info(
-            "sibyl serving on %s (auth %s, tls %s), store %s",
+            "sibyl serving on %s (auth %s, tls %s), store %s, event loop %s",
             where,
             config.auth,
             "on" if config.tls_cert_file else "off",
             config.store_for_logs(),
+            _event_loop_name(),
         )
         freeze_startup_heap()
         _write_port_file(config.port_file, running.port)
         await signals.first.wait()
     await _shut_down(running, config, signals)
     log.info("stopped")
+
+
+def _event_loop_name() -> str:
+    """The running loop's library: "uvloop" or "asyncio" (`--event-loop`)."""
+    return type(asyncio.get_running_loop()).__module__.split(".")[0]
 
 
 async def _ready_unless_stopped(running: RunningServer, signals: _StopSignals) -> bool:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 from sibyl_server.config import load_config, unknown_variables
 from sibyl_server.observability.logs import configure_logging, log_uncaught_exceptions
@@ -25,6 +27,10 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
     log_uncaught_exceptions()
     for name in unknown_variables(os.environ):
         log.warning("ignoring unknown setting %s", name)
+    loop = event_loop(config.event_loop)
+    if loop is None:
+        log.error("cannot start: event loop uvloop is not installed (pip install uvloop)")
+        return 1
     # At once: loading the server (torch, BoTorch) takes seconds before anything listens.
     log.info(
         "starting on %s: store %s; loading, then connecting and migrating",
@@ -34,10 +40,36 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
     try:
         from sibyl_server.app import StartupError, serve
 
-        asyncio.run(serve(config))
+        RUNNERS[loop](serve(config))
     except KeyboardInterrupt:  # Ctrl-C before the server handles signals itself
         return 130
     except StartupError as error:
         log.error("cannot start: %s", error)
         return 1
     return 0
+
+
+def event_loop(choice: str) -> str | None:
+    """The event loop `choice` (ServerConfig.event_loop) runs on: "uvloop" or "asyncio";
+    None when uvloop is asked for and not installed.
+
+    uvloop's hand-offs between the loop and the database threads cost less of the
+    interpreter's time: one replica on PostgreSQL did 8-19% more trials/s under load
+    (docs/operations.md#event-loop).
+    """
+    installed = importlib.util.find_spec("uvloop") is not None
+    if choice == "asyncio" or (choice == "auto" and not installed):
+        return "asyncio"
+    return "uvloop" if installed else None
+
+
+def _run_on_uvloop(coroutine: Coroutine[Any, Any, None]) -> None:
+    import uvloop
+
+    uvloop.run(coroutine)
+
+
+RUNNERS: dict[str, Callable[[Coroutine[Any, Any, None]], None]] = {
+    "asyncio": asyncio.run,
+    "uvloop": _run_on_uvloop,
+}

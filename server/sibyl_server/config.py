@@ -14,6 +14,7 @@ LOCAL_STORE_THREADS = 4
 """Database threads by default for a store in the process's own machine (SQLite, memory)."""
 NETWORK_STORE_THREADS = 16
 """Database threads by default for a store across a network (PostgreSQL)."""
+EVENT_LOOPS = ("auto", "uvloop", "asyncio")
 OTHER_VARIABLES = frozenset(
     {
         # Read by the client and its command line.
@@ -127,6 +128,12 @@ class ServerConfig:
     health_check_seconds: float = _option(
         2.0, "how often the database is checked; health is NOT_SERVING while it is down"
     )
+    event_loop: str = _option(
+        "auto",
+        "the event loop that runs gRPC, HTTP and the calls' hand-offs to threads: uvloop, "
+        "asyncio (the standard library's), or auto (uvloop where it is installed: the "
+        "server extra installs it on Linux and macOS; docs/operations.md#event-loop)",
+    )
     access_log: bool = _option(False, "log every call at INFO (failed calls are always logged)")
     log_level: str = _option("INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: str = _option("text", "text, or json for one JSON object per line")
@@ -138,6 +145,10 @@ class ServerConfig:
             raise ValueError("tls_cert_file and tls_key_file go together")
         if self.log_format not in ("text", "json"):
             raise ValueError(f"log_format must be text or json, not {self.log_format!r}")
+        if self.event_loop not in EVENT_LOOPS:
+            raise ValueError(
+                f"event_loop must be {', '.join(EVENT_LOOPS)}, not {self.event_loop!r}"
+            )
         if self.engine_workers < 1:
             raise ValueError("engine_workers must be at least 1")
         if self.max_exact_trials < 2:

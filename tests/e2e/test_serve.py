@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import grpc
+import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import sibyl
@@ -29,10 +30,12 @@ def _json_lines(text: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
-def test_serve_from_environment_then_sigterm(tmp_path: Path, unique_id: str) -> None:
+@pytest.mark.parametrize("loop", ["uvloop", "asyncio"])
+def test_serve_from_environment_then_sigterm(tmp_path: Path, unique_id: str, loop: str) -> None:
     port_file = tmp_path / "port"
     env = {
         **os.environ,
+        "SIBYL_EVENT_LOOP": loop,
         "SIBYL_ADDRESS": "127.0.0.1:0",
         "SIBYL_STORE": f"sqlite:///{tmp_path / 'env.db'}",
         "SIBYL_PORT_FILE": str(port_file),
@@ -67,8 +70,23 @@ def test_serve_from_environment_then_sigterm(tmp_path: Path, unique_id: str) -> 
     assert (tmp_path / "env.db").exists()
     messages = [line["message"] for line in _json_lines(stdout + stderr)]
     assert str(messages[0]).startswith("starting on 127.0.0.1:0: store sqlite:///")
-    assert f"sibyl serving on {address} (auth none, tls off)" in " ".join(map(str, messages))
+    serving = next(str(m) for m in messages if str(m).startswith("sibyl serving on"))
+    assert serving.startswith(f"sibyl serving on {address} (auth none, tls off)")
+    assert serving.endswith(f"event loop {loop}"), "the loop asked for is the one running"
     assert messages[-1] == "stopped", "a clean drain"
+
+
+def test_uvloop_asked_for_and_missing_refuses_to_start(tmp_path: Path) -> None:
+    hidden = "import sys; sys.modules['uvloop'] = None; from sibyl_server.cli import serve_main; "
+    process = subprocess.run(
+        [sys.executable, "-c", hidden + "sys.exit(serve_main(['--store', 'memory://']))"],
+        env={**os.environ, "SIBYL_EVENT_LOOP": "uvloop"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.returncode == 1
+    assert "cannot start: event loop uvloop is not installed" in process.stderr
 
 
 # The server, with a Python warning issued inside it once it serves (as a library would).
