@@ -198,9 +198,10 @@ def scratch_store(store: str, postgres_url: str, directory: Path, name: str) -> 
 
 def run_scenario(
     replicas: int, store: str, postgres_url: str, settings: LoadSettings, directory: Path
-) -> tuple[WorkerReport, float, dict[str, int], float | None]:
-    """The workers' report, the seconds the load took, the database check's problems and
-    the CPU seconds the servers spent under the load (None where not readable)."""
+) -> tuple[WorkerReport, float, dict[str, int], float | None, set[str]]:
+    """The workers' report, the seconds the load took, the database check's problems,
+    the CPU seconds the servers spent under the load (None where not readable) and the
+    event loops they ran on."""
     team = "load"
     with scratch_store(store, postgres_url, directory, f"load-{replicas}") as url:
         servers = [
@@ -210,6 +211,7 @@ def run_scenario(
         try:
             # The replicas have migrated the store: the team can be written now.
             token = create_team_token(url, team) if settings.auth == "token" else None
+            loops = {s.event_loop() for s in servers}
             target = "ipv4:" + ",".join(s.address for s in servers)
             before = [cpu_seconds(s.process.pid) for s in servers]
             report, elapsed = run_load(target, Caller(team, token), settings)
@@ -219,7 +221,7 @@ def run_scenario(
                 server.terminate()
         problems = check_database(url, team, report, settings)
     spent = [b - a for a, b in zip(before, after, strict=True) if a is not None and b is not None]
-    return report, elapsed, problems, sum(spent) if len(spent) == replicas else None
+    return report, elapsed, problems, sum(spent) if len(spent) == replicas else None, loops
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -261,12 +263,13 @@ def main() -> None:
     )
     if args.store == "sqlite":
         args.replicas = 1  # a SQLite file serves one machine's replica
-    rows, throughput = [], {}
+    rows, throughput, loops = [], {}, set()
     with tempfile.TemporaryDirectory() as scratch:
         for replicas in sorted({1, args.replicas}):
-            report, elapsed, problems, cpu = run_scenario(
+            report, elapsed, problems, cpu, used = run_scenario(
                 replicas, args.store, args.postgres_url, settings, Path(scratch)
             )
+            loops |= used
             completed = len(report.results)
             throughput[replicas] = completed / elapsed
             calls = sum(len(report.latencies.get(rpc, [])) for rpc in RPCS)
@@ -294,8 +297,9 @@ def main() -> None:
     preamble = (
         f"Load: {args.workers} workers over {args.studies} studies x "
         f"{args.trials_per_study} trials ({args.algorithm}), {args.client_processes} client "
-        f"processes, {store}, all on one "
-        f"{platform.machine()} machine ({multiprocessing.cpu_count()} CPUs), seed {args.seed}.\n"
+        f"processes, {store}, all on one {platform.machine()} machine "
+        f"({multiprocessing.cpu_count()} CPUs), seed {args.seed}; servers on "
+        f"{', '.join(sorted(loops))} (--event-loop).\n"
         + (
             f"Throughput with {args.replicas} replicas / 1 replica: {ratio:.2f}x.\n"
             if args.replicas > 1

@@ -75,13 +75,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.smoke:
         args.iterations, args.warmup = 5, 1
-    rows = []
+    rows, loops = [], set()
     with tempfile.TemporaryDirectory() as scratch:
         for backend, auth in itertools.product(args.backends.split(","), args.auth.split(",")):
             with (
                 store_url(backend, args.postgres_url, Path(scratch) / auth) as url,
                 LocalServer(url, Path(scratch) / auth, name=backend, auth=auth) as server,
             ):
+                loops.add(server.event_loop())
                 token = create_team_token(url, TEAM) if auth == "token" else None
                 timings = measure(server.address, args.iterations, args.warmup, args.seed, token)
             for rpc, seconds in timings.items():
@@ -98,7 +99,8 @@ def main() -> None:
     preamble = (
         f"RPC latency, quasi-random study, d=6, {args.iterations} iterations after "
         f"{args.warmup} warm-up, seed {args.seed}, client and server on one "
-        f"{platform.machine()} machine over loopback.\n"
+        f"{platform.machine()} machine over loopback; server on "
+        f"{', '.join(sorted(loops))} (--event-loop).\n"
         "Command: python -m benchmarks.rpc_latency "
         f"--iterations {args.iterations} --seed {args.seed} --auth {args.auth}"
     )

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import importlib.util
 import logging
 import os
 import sys
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from sibyl_server.config import load_config, unknown_variables
 from sibyl_server.observability.logs import configure_logging, log_uncaught_exceptions
+from sibyl_server.runtime import resolve_event_loop, run_on_event_loop
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +25,7 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
     log_uncaught_exceptions()
     for name in unknown_variables(os.environ):
         log.warning("ignoring unknown setting %s", name)
-    loop = event_loop(config.event_loop)
+    loop = resolve_event_loop(config.event_loop)
     if loop is None:
         log.error("cannot start: event loop uvloop is not installed (pip install uvloop)")
         return 1
@@ -40,36 +38,10 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
     try:
         from sibyl_server.app import StartupError, serve
 
-        RUNNERS[loop](serve(config))
+        run_on_event_loop(loop, serve(config))
     except KeyboardInterrupt:  # Ctrl-C before the server handles signals itself
         return 130
     except StartupError as error:
         log.error("cannot start: %s", error)
         return 1
     return 0
-
-
-def event_loop(choice: str) -> str | None:
-    """The event loop `choice` (ServerConfig.event_loop) runs on: "uvloop" or "asyncio";
-    None when uvloop is asked for and not installed.
-
-    uvloop's hand-offs between the loop and the database threads cost less of the
-    interpreter's time: one replica on PostgreSQL did 8-19% more trials/s under load
-    (docs/operations.md#event-loop).
-    """
-    installed = importlib.util.find_spec("uvloop") is not None
-    if choice == "asyncio" or (choice == "auto" and not installed):
-        return "asyncio"
-    return "uvloop" if installed else None
-
-
-def _run_on_uvloop(coroutine: Coroutine[Any, Any, None]) -> None:
-    import uvloop
-
-    uvloop.run(coroutine)
-
-
-RUNNERS: dict[str, Callable[[Coroutine[Any, Any, None]], None]] = {
-    "asyncio": asyncio.run,
-    "uvloop": _run_on_uvloop,
-}

@@ -9,12 +9,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sibyl_server.runtime import EVENT_LOOPS
+
 ENV_PREFIX = "SIBYL_"
 LOCAL_STORE_THREADS = 4
 """Database threads by default for a store in the process's own machine (SQLite, memory)."""
 NETWORK_STORE_THREADS = 16
 """Database threads by default for a store across a network (PostgreSQL)."""
-EVENT_LOOPS = ("auto", "uvloop", "asyncio")
 OTHER_VARIABLES = frozenset(
     {
         # Read by the client and its command line.
@@ -132,7 +133,7 @@ class ServerConfig:
         "auto",
         "the event loop that runs gRPC, HTTP and the calls' hand-offs to threads: uvloop, "
         "asyncio (the standard library's), or auto (uvloop where it is installed: the "
-        "server extra installs it on Linux and macOS; docs/operations.md#event-loop)",
+        "server extra installs it everywhere but on Windows; docs/operations.md#event-loop)",
     )
     access_log: bool = _option(False, "log every call at INFO (failed calls are always logged)")
     log_level: str = _option("INFO", "DEBUG, INFO, WARNING or ERROR")

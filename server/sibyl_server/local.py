@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import signal
 import subprocess
 import sys
@@ -60,6 +61,15 @@ class LocalServer:
             time.sleep(0.05)
         return int(port_file.read_text())
 
+    def event_loop(self) -> str:
+        """The event loop the server runs on, as its `sibyl serving on` log line names it
+        (written before the port file, so there once the constructor returns)."""
+        for line in self.log_path.read_text().splitlines():
+            named = re.search(r"sibyl serving on .* event loop (\w+)", line)
+            if named:
+                return named.group(1)
+        raise RuntimeError(f"no serving line in {self.log_path}")
+
     def terminate(self, timeout: float = 30.0) -> int:
         """SIGTERM, then waits for the graceful exit; returns the exit code."""
         self.process.send_signal(signal.SIGTERM)
@@ -82,16 +92,21 @@ class LocalServer:
 
 
 class InProcessServer:
-    """A real server (build_server) on a loopback port, in a thread of this process."""
+    """A real server (build_server) on a loopback port, in a thread of this process, on
+    the event loop its options choose (`event_loop`, as `sibyl serve`'s)."""
 
     def __init__(self, store: str, address: str = "127.0.0.1:0", **options: Any) -> None:
         from sibyl_server.app import build_server
         from sibyl_server.config import ServerConfig
+        from sibyl_server.runtime import new_event_loop, resolve_event_loop
 
-        self.loop = asyncio.new_event_loop()
+        config = ServerConfig(address=address, store=store, **options)
+        loop = resolve_event_loop(config.event_loop)
+        if loop is None:
+            raise ValueError("event loop uvloop is not installed (pip install uvloop)")
+        self.loop = new_event_loop(loop)
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self._thread.start()
-        config = ServerConfig(address=address, store=store, **options)
         self.running = self._run(build_server(config))
         self.address = f"127.0.0.1:{self.running.port}"
 

@@ -1,12 +1,16 @@
-"""What the process runs on: its CPU quota and torch device, read once at start."""
+"""What the process runs on: its event loop, CPU quota and torch device, read once at start."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import math
 import os
+from collections.abc import Coroutine
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from sibyl_server.engine.options import AUTO, CUDA_FROM_OBSERVATIONS, EngineOptions
 
@@ -33,6 +37,46 @@ def resolve_device(device: str) -> str:
     import torch  # slow to import, and only "auto" needs it
 
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+EVENT_LOOPS = (AUTO, "uvloop", "asyncio")
+"""The choices of `ServerConfig.event_loop`: auto is uvloop where it imports."""
+
+
+def resolve_event_loop(choice: str) -> str | None:
+    """The event loop `choice` runs on, "uvloop" or "asyncio"; None where uvloop is
+    asked for and does not import.
+
+    uvloop's hand-offs between the loop and the database threads cost the interpreter
+    less, and a replica's interpreter is what bounds it (docs/operations.md#event-loop).
+    """
+    if choice == "asyncio":
+        return "asyncio"
+    if _uvloop() is not None:
+        return "uvloop"
+    return "asyncio" if choice == AUTO else None
+
+
+def run_on_event_loop(loop: str, coroutine: Coroutine[Any, Any, None]) -> None:
+    """Runs `coroutine` to the end on a new loop of `loop` (resolve_event_loop's name)."""
+    uvloop = _uvloop() if loop == "uvloop" else None
+    (uvloop.run if uvloop is not None else asyncio.run)(coroutine)
+
+
+def new_event_loop(loop: str) -> asyncio.AbstractEventLoop:
+    """A new loop of `loop` (resolve_event_loop's name), for a server in a thread."""
+    uvloop = _uvloop() if loop == "uvloop" else None
+    return uvloop.new_event_loop() if uvloop is not None else asyncio.new_event_loop()
+
+
+def _uvloop() -> ModuleType | None:
+    # Imported, not only looked up: an optional dependency (no Windows build) that is
+    # present but broken must fall back as a missing one does.
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop
 
 
 def cpu_quota() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import sibyl
+from sibyl_server.local import LocalServer
 
 
 def _wait_for_port(process: subprocess.Popen[str], port_file: Path) -> str:
@@ -30,7 +32,13 @@ def _json_lines(text: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
-@pytest.mark.parametrize("loop", ["uvloop", "asyncio"])
+UVLOOP = importlib.util.find_spec("uvloop") is not None
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [pytest.param("uvloop", marks=pytest.mark.skipif(not UVLOOP, reason="no uvloop")), "asyncio"],
+)
 def test_serve_from_environment_then_sigterm(tmp_path: Path, unique_id: str, loop: str) -> None:
     port_file = tmp_path / "port"
     env = {
@@ -79,7 +87,11 @@ def test_serve_from_environment_then_sigterm(tmp_path: Path, unique_id: str, loo
 def test_uvloop_asked_for_and_missing_refuses_to_start(tmp_path: Path) -> None:
     hidden = "import sys; sys.modules['uvloop'] = None; from sibyl_server.cli import serve_main; "
     process = subprocess.run(
-        [sys.executable, "-c", hidden + "sys.exit(serve_main(['--store', 'memory://']))"],
+        [
+            sys.executable,
+            "-c",
+            hidden + "sys.exit(serve_main(['--store', 'memory://', '--address', '127.0.0.1:0']))",
+        ],
         env={**os.environ, "SIBYL_EVENT_LOOP": "uvloop"},
         capture_output=True,
         text=True,
@@ -128,3 +140,19 @@ def test_python_warnings_are_json_log_lines(tmp_path: Path) -> None:
     warned = [line for line in lines if line["logger"] == "py.warnings"]
     assert len(warned) == 1 and "UserWarning: a warning while serving" in str(warned[0]["message"])
     assert warned[0]["level"] == "WARNING"
+
+
+@pytest.mark.parametrize(
+    ("loop", "log_format"),
+    [
+        pytest.param("uvloop", "json", marks=pytest.mark.skipif(not UVLOOP, reason="no uvloop")),
+        ("asyncio", "text"),
+    ],
+)
+def test_a_local_server_says_which_loop_it_runs_on(
+    tmp_path: Path, loop: str, log_format: str
+) -> None:
+    with LocalServer(
+        f"sqlite:///{tmp_path / 'l.db'}", tmp_path, event_loop=loop, log_format=log_format
+    ) as server:
+        assert server.event_loop() == loop

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from sibyl_server.app import engine_options
-from sibyl_server.cli import event_loop
 from sibyl_server.config import ServerConfig, load_config, unknown_variables
 
 
@@ -98,25 +95,3 @@ def test_stall_restarts_reach_the_engine_off_by_default() -> None:
     assert engine_options(load_config(["--stall-restarts", "true"], environ={})).stall_restarts
     on = load_config([], environ={"SIBYL_STALL_RESTARTS": "true"})
     assert engine_options(on).stall_restarts
-
-
-@pytest.mark.parametrize(
-    ("choice", "installed", "loop"),
-    [
-        ("auto", True, "uvloop"),
-        ("auto", False, "asyncio"),
-        ("uvloop", True, "uvloop"),
-        ("uvloop", False, None),
-        ("asyncio", True, "asyncio"),
-    ],
-)
-def test_the_event_loop_is_uvloop_where_installed(
-    monkeypatch: pytest.MonkeyPatch, choice: str, installed: bool, loop: str | None
-) -> None:
-    find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *rest: find_spec(name, *rest) if installed or name != "uvloop" else None,
-    )
-    assert event_loop(choice) == loop

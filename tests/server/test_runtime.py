@@ -1,16 +1,31 @@
-"""The process's CPU quota and device, resolved once into the engine's options."""
+"""What the process runs on: its event loop, and its CPU quota and device resolved once
+into the engine's options."""
 
 from __future__ import annotations
 
+import asyncio
+import importlib.util
 import os
+import sys
 
+import pytest
 import torch
 
 from sibyl_server.app import engine_options
 from sibyl_server.config import load_config
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.options import CUDA_FROM_OBSERVATIONS, EngineOptions
-from sibyl_server.runtime import cpu_quota, resolve_device, resolve_engine_options
+from sibyl_server.local import InProcessServer
+from sibyl_server.runtime import (
+    cpu_quota,
+    new_event_loop,
+    resolve_device,
+    resolve_engine_options,
+    resolve_event_loop,
+)
+
+UVLOOP = importlib.util.find_spec("uvloop") is not None
+needs_uvloop = pytest.mark.skipif(not UVLOOP, reason="uvloop is not installed here")
 
 
 def test_the_cpu_quota_is_at_least_one_and_at_most_the_cpus_available() -> None:
@@ -53,3 +68,44 @@ def test_the_server_passes_its_engine_settings_to_the_engine() -> None:
         5000,
         3,
     )
+
+
+@pytest.mark.parametrize(
+    ("choice", "loop"),
+    [
+        pytest.param("auto", "uvloop", marks=needs_uvloop),
+        pytest.param("uvloop", "uvloop", marks=needs_uvloop),
+        ("asyncio", "asyncio"),
+    ],
+)
+def test_the_event_loop_is_uvloop_where_it_imports(choice: str, loop: str) -> None:
+    assert resolve_event_loop(choice) == loop
+    made = new_event_loop(loop)
+    try:
+        assert type(made).__module__.split(".")[0] == loop
+    finally:
+        made.close()
+
+
+def test_without_uvloop_auto_falls_back_and_uvloop_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # `import uvloop` raises ImportError
+    assert resolve_event_loop("auto") == "asyncio"
+    assert resolve_event_loop("uvloop") is None
+    with pytest.raises(ValueError, match="uvloop is not installed"):
+        InProcessServer("memory://", event_loop="uvloop")
+
+
+@pytest.mark.parametrize("loop", [pytest.param("uvloop", marks=needs_uvloop), "asyncio"])
+def test_a_server_in_this_process_runs_on_the_loop_asked_for(loop: str) -> None:
+    server = InProcessServer("memory://", event_loop=loop)
+    try:
+        running = asyncio.run_coroutine_threadsafe(_running_loop(), server.loop).result(10)
+        assert running.split(".")[0] == loop
+    finally:
+        server.stop()
+
+
+async def _running_loop() -> str:
+    return type(asyncio.get_running_loop()).__module__
