@@ -196,12 +196,29 @@ def scratch_store(store: str, postgres_url: str, directory: Path, name: str) -> 
         yield url
 
 
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """What one load on some replicas gave.
+
+    Attributes:
+        report: The workers' report.
+        elapsed: Seconds the load took.
+        problems: The database check's problems, by kind.
+        cpu: CPU seconds the servers spent under the load (None where not readable).
+        loops: The event loops the servers ran on.
+    """
+
+    report: WorkerReport
+    elapsed: float
+    problems: dict[str, int]
+    cpu: float | None
+    loops: set[str]
+
+
 def run_scenario(
     replicas: int, store: str, postgres_url: str, settings: LoadSettings, directory: Path
-) -> tuple[WorkerReport, float, dict[str, int], float | None, set[str]]:
-    """The workers' report, the seconds the load took, the database check's problems,
-    the CPU seconds the servers spent under the load (None where not readable) and the
-    event loops they ran on."""
+) -> Scenario:
+    """`settings`' load on `replicas` new servers of a new, empty store."""
     team = "load"
     with scratch_store(store, postgres_url, directory, f"load-{replicas}") as url:
         servers = [
@@ -221,7 +238,8 @@ def run_scenario(
                 server.terminate()
         problems = check_database(url, team, report, settings)
     spent = [b - a for a, b in zip(before, after, strict=True) if a is not None and b is not None]
-    return report, elapsed, problems, sum(spent) if len(spent) == replicas else None, loops
+    cpu = sum(spent) if len(spent) == replicas else None
+    return Scenario(report, elapsed, problems, cpu, loops)
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -266,12 +284,13 @@ def main() -> None:
     rows, throughput, loops = [], {}, set()
     with tempfile.TemporaryDirectory() as scratch:
         for replicas in sorted({1, args.replicas}):
-            report, elapsed, problems, cpu, used = run_scenario(
+            scenario = run_scenario(
                 replicas, args.store, args.postgres_url, settings, Path(scratch)
             )
-            loops |= used
+            loops |= scenario.loops
+            report, cpu = scenario.report, scenario.cpu
             completed = len(report.results)
-            throughput[replicas] = completed / elapsed
+            throughput[replicas] = completed / scenario.elapsed
             calls = sum(len(report.latencies.get(rpc, [])) for rpc in RPCS)
             cpu_per_call = "-" if cpu is None or not calls else f"{1000 * cpu / calls:.2f}"
             for rpc in RPCS:
@@ -285,12 +304,13 @@ def main() -> None:
                         percentile_ms(seconds, 99),
                         f"{throughput[replicas]:.1f}",
                         completed,
-                        sum(problems.values()),
+                        sum(scenario.problems.values()),
                         cpu_per_call,
                     )
                 )
             print(
-                f"{replicas} replica(s): {completed} trials in {elapsed:.1f} s, problems {problems}"
+                f"{replicas} replica(s): {completed} trials in {scenario.elapsed:.1f} s, "
+                f"problems {scenario.problems}"
             )
     ratio = throughput[args.replicas] / throughput[1]
     store = "PostgreSQL" if args.store == "postgresql" else "SQLite"

@@ -43,7 +43,7 @@ from sibyl_server.domain.errors import Unavailable
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.options import EngineOptions
 from sibyl_server.observability.metrics import ServerMetrics
-from sibyl_server.runtime import freeze_startup_heap, resolve_engine_options
+from sibyl_server.runtime import freeze_startup_heap, resolve_engine_options, running_event_loop
 from sibyl_server.service.analysis import AnalysisUseCases
 from sibyl_server.service.runner import Runner
 from sibyl_server.service.stopping import StoppingUseCases
@@ -558,18 +558,13 @@ async def serve(config: ServerConfig) -> None:
             config.auth,
             "on" if config.tls_cert_file else "off",
             config.store_for_logs(),
-            _event_loop_name(),
+            running_event_loop(),
         )
         freeze_startup_heap()
         _write_port_file(config.port_file, running.port)
         await signals.first.wait()
     await _shut_down(running, config, signals)
     log.info("stopped")
-
-
-def _event_loop_name() -> str:
-    """The running loop's library: "uvloop" or "asyncio" (`--event-loop`)."""
-    return type(asyncio.get_running_loop()).__module__.split(".")[0]
 
 
 async def _ready_unless_stopped(running: RunningServer, signals: _StopSignals) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from sibyl_server.config import load_config, unknown_variables
 from sibyl_server.observability.logs import configure_logging, log_uncaught_exceptions
-from sibyl_server.runtime import resolve_event_loop, run_on_event_loop
+from sibyl_server.runtime import UVLOOP_MISSING, resolve_event_loop, run_on_event_loop
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
         log.warning("ignoring unknown setting %s", name)
     loop = resolve_event_loop(config.event_loop)
     if loop is None:
-        log.error("cannot start: event loop uvloop is not installed (pip install uvloop)")
+        log.error("cannot start: %s", UVLOOP_MISSING)
         return 1
     # At once: loading the server (torch, BoTorch) takes seconds before anything listens.
     log.info(

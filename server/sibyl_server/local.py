@@ -98,12 +98,12 @@ class InProcessServer:
     def __init__(self, store: str, address: str = "127.0.0.1:0", **options: Any) -> None:
         from sibyl_server.app import build_server
         from sibyl_server.config import ServerConfig
-        from sibyl_server.runtime import new_event_loop, resolve_event_loop
+        from sibyl_server.runtime import UVLOOP_MISSING, new_event_loop, resolve_event_loop
 
         config = ServerConfig(address=address, store=store, **options)
         loop = resolve_event_loop(config.event_loop)
         if loop is None:
-            raise ValueError("event loop uvloop is not installed (pip install uvloop)")
+            raise ValueError(UVLOOP_MISSING)
         self.loop = new_event_loop(loop)
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self._thread.start()

@@ -10,7 +10,7 @@ from collections.abc import Coroutine
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 from sibyl_server.engine.options import AUTO, CUDA_FROM_OBSERVATIONS, EngineOptions
 
@@ -39,13 +39,15 @@ def resolve_device(device: str) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-EVENT_LOOPS = (AUTO, "uvloop", "asyncio")
+EventLoop = Literal["uvloop", "asyncio"]
+EVENT_LOOPS = ("auto", "uvloop", "asyncio")
 """The choices of `ServerConfig.event_loop`: auto is uvloop where it imports."""
+UVLOOP_MISSING = "event loop uvloop is not installed (pip install uvloop)"
 
 
-def resolve_event_loop(choice: str) -> str | None:
-    """The event loop `choice` runs on, "uvloop" or "asyncio"; None where uvloop is
-    asked for and does not import.
+def resolve_event_loop(choice: str) -> EventLoop | None:
+    """The event loop `choice` runs on; None where uvloop is asked for and does not
+    import.
 
     uvloop's hand-offs between the loop and the database threads cost the interpreter
     less, and a replica's interpreter is what bounds it (docs/operations.md#event-loop).
@@ -54,19 +56,25 @@ def resolve_event_loop(choice: str) -> str | None:
         return "asyncio"
     if _uvloop() is not None:
         return "uvloop"
-    return "asyncio" if choice == AUTO else None
+    return "asyncio" if choice == "auto" else None
 
 
-def run_on_event_loop(loop: str, coroutine: Coroutine[Any, Any, None]) -> None:
-    """Runs `coroutine` to the end on a new loop of `loop` (resolve_event_loop's name)."""
-    uvloop = _uvloop() if loop == "uvloop" else None
-    (uvloop.run if uvloop is not None else asyncio.run)(coroutine)
+def run_on_event_loop(name: EventLoop, coroutine: Coroutine[Any, Any, None]) -> None:
+    """Runs `coroutine` to the end on a new loop of the kind `name` (resolve_event_loop's)."""
+    if name == "uvloop":
+        _required_uvloop().run(coroutine)
+    else:
+        asyncio.run(coroutine)
 
 
-def new_event_loop(loop: str) -> asyncio.AbstractEventLoop:
-    """A new loop of `loop` (resolve_event_loop's name), for a server in a thread."""
-    uvloop = _uvloop() if loop == "uvloop" else None
-    return uvloop.new_event_loop() if uvloop is not None else asyncio.new_event_loop()
+def new_event_loop(name: EventLoop) -> asyncio.AbstractEventLoop:
+    """A new loop of the kind `name` (resolve_event_loop's), for a server in a thread."""
+    return _required_uvloop().new_event_loop() if name == "uvloop" else asyncio.new_event_loop()
+
+
+def running_event_loop() -> str:
+    """The running loop's library: "uvloop" or "asyncio"."""
+    return type(asyncio.get_running_loop()).__module__.split(".")[0]
 
 
 def _uvloop() -> ModuleType | None:
@@ -76,6 +84,13 @@ def _uvloop() -> ModuleType | None:
         import uvloop
     except ImportError:
         return None
+    return uvloop
+
+
+def _required_uvloop() -> ModuleType:
+    uvloop = _uvloop()
+    if uvloop is None:  # resolve_event_loop said uvloop: it imported then
+        raise RuntimeError(UVLOOP_MISSING)
     return uvloop
 
 

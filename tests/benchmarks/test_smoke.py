@@ -33,6 +33,7 @@ def test_rpc_latency(postgres_url: str) -> None:
     output = run_module("benchmarks.rpc_latency", "--postgres-url", base_url)
     assert "| sqlite | none | SuggestTrials |" in output
     assert "| postgresql | token | CompleteTrial |" in output
+    assert "server on uvloop" in output or "server on asyncio" in output
 
 
 @pytest.mark.slow
@@ -40,6 +41,7 @@ def test_load(postgres_url: str) -> None:
     output = run_module("benchmarks.load", "--postgres-url", postgres_url.split("?")[0])
     assert "| 2 | CompleteTrial |" in output
     assert "problems {'lost': 0, 'altered': 0" in output
+    assert "servers on uvloop" in output or "servers on asyncio" in output
     output = run_module("benchmarks.load", "--store", "sqlite", "--auth", "token")
     assert "| 1 | AddTrialMeasurement |" in output
     assert "problems {'lost': 0, 'altered': 0" in output

@@ -13,3 +13,5 @@ def test_transfer() -> None:
     for family in ("hartmann6", "svc"):
         assert f"| {family} | no prior |" in output
         assert f"| {family} | related + unrelated |" in output
+    assert "| weights at 2 / 4 |" in output
+    assert "related-a " in output and " / " in output.split("related-a ")[1].split("|")[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -17,6 +16,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 import sibyl
 from sibyl_server.local import LocalServer
+from tests.support.servers import needs_uvloop
 
 
 def _wait_for_port(process: subprocess.Popen[str], port_file: Path) -> str:
@@ -32,13 +32,7 @@ def _json_lines(text: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
-UVLOOP = importlib.util.find_spec("uvloop") is not None
-
-
-@pytest.mark.parametrize(
-    "loop",
-    [pytest.param("uvloop", marks=pytest.mark.skipif(not UVLOOP, reason="no uvloop")), "asyncio"],
-)
+@pytest.mark.parametrize("loop", [pytest.param("uvloop", marks=needs_uvloop), "asyncio"])
 def test_serve_from_environment_then_sigterm(tmp_path: Path, unique_id: str, loop: str) -> None:
     port_file = tmp_path / "port"
     env = {
@@ -145,7 +139,7 @@ def test_python_warnings_are_json_log_lines(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("loop", "log_format"),
     [
-        pytest.param("uvloop", "json", marks=pytest.mark.skipif(not UVLOOP, reason="no uvloop")),
+        pytest.param("uvloop", "json", marks=needs_uvloop),
         ("asyncio", "text"),
     ],
 )
