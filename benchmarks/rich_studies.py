@@ -58,6 +58,8 @@ from sibyl_server.engine.interface import Observation, SuggestionRequest
 from sibyl_server.engine.options import EngineOptions
 
 RAW = RESULTS / "raw" / "rich_studies.jsonl"
+CHECKPOINTS = (10, 25, 50, 100)
+"""The evaluations the tables report, those within a run's budget."""
 Metrics = dict[str, float]
 
 
@@ -405,7 +407,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         records += run_in_pool(
             execute, [(*run, args.budget) for run in todo], args.jobs, None if args.smoke else RAW
         )
-    checkpoints = [k for k in (10, 25, 50, 100) if k <= args.budget]
+    checkpoints = [k for k in CHECKPOINTS if k <= args.budget]
     for section, headline in HEADLINES.items():
         preamble = (
             f"`python -m benchmarks.rich_studies --seeds {args.seeds} --budget {args.budget}` "

@@ -43,7 +43,7 @@ def test_gp_quality_tables_are_their_saved_runs_tabulated(budget: int) -> None:
 @pytest.mark.parametrize("budget", [50, 100])
 def test_rich_studies_tables_are_their_saved_runs_tabulated(budget: int) -> None:
     records = [r for r in load_runs(rich_studies.RAW) if r["budget"] == budget]
-    checkpoints = [k for k in (10, 25, 50, 100) if k <= budget]
+    checkpoints = [k for k in rich_studies.CHECKPOINTS if k <= budget]
     for section in rich_studies.HEADLINES:
         rows = rich_studies.table(records, section, checkpoints)
         table = budget_table_name("rich_" + section.replace("-", "_"), budget)
