@@ -240,8 +240,14 @@ def _logs(vector: np.ndarray, logged: np.ndarray) -> np.ndarray:
 
 
 def _exponentials(in_logs: np.ndarray, logged: np.ndarray) -> np.ndarray:
+    """The inverse of `_logs`. A log beyond ~709 gives inf without a warning: L-BFGS-B's
+    line search may probe such a step (the lengthscales have no upper bound). An
+    infinite lengthscale gives an infinite loss, from which the search steps back; an
+    infinite noise fails the Cholesky factorization, a failed fit like any other. The
+    overflow is expected, not something to print in a server's log."""
     result = in_logs.copy()
-    result[logged] = np.exp(in_logs[logged])
+    with np.errstate(over="ignore"):
+        result[logged] = np.exp(in_logs[logged])
     return result
 
 

@@ -14,7 +14,12 @@ from botorch.models import SingleTaskGP
 from gpytorch.kernels import MaternKernel
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
-from sibyl_server.engine.gp.fit import DirectMarginalLikelihood, fit_model, is_plain_gp
+from sibyl_server.engine.gp.fit import (
+    DirectMarginalLikelihood,
+    _exponentials,
+    fit_model,
+    is_plain_gp,
+)
 from sibyl_server.engine.gp.model import surrogate
 
 
@@ -150,3 +155,13 @@ def test_other_models_are_fitted_by_botorch() -> None:
         fit_model(model)
     changed = [n for n, v in model.named_parameters() if not torch.equal(v, before[n])]
     assert changed
+
+
+def test_a_line_search_probe_past_the_float_range_is_infinite_without_a_warning() -> None:
+    logged = np.array([True, False, True])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = _exponentials(np.array([800.0, 800.0, np.log(2.0)]), logged)
+    assert values[0] == np.inf
+    assert values[1] == 800.0  # the constant mean is not in logs
+    assert values[2] == pytest.approx(2.0)
