@@ -60,11 +60,10 @@ def resolve_event_loop(choice: str) -> EventLoop | None:
 
 
 def run_on_event_loop(name: EventLoop, coroutine: Coroutine[Any, Any, None]) -> None:
-    """Runs `coroutine` to the end on a new loop of the kind `name` (resolve_event_loop's)."""
-    if name == "uvloop":
-        _required_uvloop().run(coroutine)
-    else:
-        asyncio.run(coroutine)
+    """Runs `coroutine` to the end on a new loop of the kind `name` (resolve_event_loop's),
+    as `asyncio.run` and `uvloop.run` do."""
+    with asyncio.Runner(loop_factory=lambda: new_event_loop(name)) as runner:
+        runner.run(coroutine)
 
 
 def new_event_loop(name: EventLoop) -> asyncio.AbstractEventLoop:
@@ -74,7 +73,12 @@ def new_event_loop(name: EventLoop) -> asyncio.AbstractEventLoop:
 
 def running_event_loop() -> str:
     """The running loop's library: "uvloop" or "asyncio"."""
-    return type(asyncio.get_running_loop()).__module__.split(".")[0]
+    return event_loop_library(asyncio.get_running_loop())
+
+
+def event_loop_library(loop: asyncio.AbstractEventLoop) -> str:
+    """The library `loop` comes from: "uvloop" or "asyncio"."""
+    return type(loop).__module__.split(".")[0]
 
 
 def _uvloop() -> ModuleType | None:
