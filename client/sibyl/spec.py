@@ -698,11 +698,11 @@ class StudySpec:
             each trial's budget, by successive halving across trials; see
             docs/fidelity.md. None: the algorithm chooses every parameter.
         stall_restarts: gp_bandit: True restarts the search afresh whenever the
-            study's best value stops improving, for an objective with several local
-            optima and a budget of hundreds of trials (docs/engine.md); False never
-            does; None takes the server's default (off unless it runs with
-            --stall-restarts true). One objective only, without a constraint, priors,
-            fidelity or budget parameter.
+            study's best value stops improving while its GP ignores an input, for an
+            objective with several local optima and a budget of a hundred trials or
+            more (docs/engine.md); False never does; None takes the server's default
+            (off unless it runs with --stall-restarts true). One objective only,
+            without a constraint, priors, fidelity or budget parameter.
     """
 
     parameters: Sequence[Parameter]

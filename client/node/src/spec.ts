@@ -290,8 +290,8 @@ export interface StudySpec {
   readonly budgetParameter?: BudgetParameter | string;
   /**
    * gp_bandit only: true restarts the search afresh whenever the study's best value
-   * stops improving, for an objective with several local optima and a budget of
-   * hundreds of trials (docs/engine.md); false never does. One objective only, without
+   * stops improving while its GP ignores an input, for an objective with several local
+   * optima and a budget of a hundred trials or more (docs/engine.md); false never does. One objective only, without
    * a constraint, priorStudies, fidelity or budgetParameter. Unset: the server's
    * default (off unless it runs with --stall-restarts true).
    */

@@ -45,10 +45,11 @@ class EngineOptions:
         cpu_below: Steps fitting fewer trials than this run on the CPU whatever
             `device` says (see `device_for`); 0 = always on `device`.
         stall_restarts: Whether a single-objective study whose best value has stopped
-            improving runs GP_BANDIT afresh for a while (gp/restarts.py), for a study
-            whose spec leaves `stall_restarts` unset (one created before the field
-            existed; newer ones have the server's default in their spec). Off by default:
-            it escapes local optima (Hartmann6) but costs refinement elsewhere
+            improving while its GP ignores an input runs GP_BANDIT afresh for a while
+            (gp/restarts.py), for a study whose spec leaves `stall_restarts` unset (one
+            created before the field existed; newer ones have the server's default in
+            their spec). Off by default: it escapes local optima (Hartmann6) but costs
+            the real tuning tasks refinement at 50 evaluations
             (docs/engine.md#stalls-in-a-local-optimum).
     """
 

@@ -24,7 +24,12 @@ from sibyl_server.engine.gp.data import StepData, step_data
 from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
 from sibyl_server.engine.gp.fidelity import HYPERPARAMETERS_KEY as FIDELITY_HYPERPARAMETERS
 from sibyl_server.engine.gp.fidelity import fidelity_model, uses_fidelity
-from sibyl_server.engine.gp.model import FittedModels, Hyperparameters, fit_models
+from sibyl_server.engine.gp.model import (
+    FittedModels,
+    Hyperparameters,
+    fit_models,
+    saved_lengthscales,
+)
 from sibyl_server.engine.gp.optimize import AcquisitionOptimizer
 from sibyl_server.engine.gp.restarts import next_restart, restarts_on
 from sibyl_server.engine.gp.state import GpBanditState
@@ -173,7 +178,8 @@ def _with_restart(request: SuggestionRequest, state: GpBanditState) -> tuple[GpB
     one: not while a restart runs, nor in the step ending one (PATIENCE points after
     it), nor points from the quasi-random fallback."""
     before = state.restart
-    restart = next_restart(request, before)
+    fit = (state.hyperparameters or {}).get(request.spec.objective.name)
+    restart = next_restart(request, before, saved_lengthscales(fit))
     return state.restarting(restart), not restart.running and not before.running
 
 

@@ -97,6 +97,24 @@ def hyperparameters_of(model: Model) -> Hyperparameters:
     }
 
 
+LENGTHSCALE = "covar_module.raw_lengthscale"
+"""The key of a fit's (raw) lengthscales in `Hyperparameters`."""
+
+
+def saved_lengthscales(saved: Mapping[str, Any] | None) -> list[float] | None:
+    """The lengthscales of a fit saved by `hyperparameters_of`, one per input column,
+    or None where there is no such fit.
+
+    Stored raw: the kernels' bound (`get_covar_module_with_dim_scaled_prior`'s, which
+    the categorical kernel shares) maps them to lengthscales.
+    """
+    raw = (saved or {}).get(LENGTHSCALE)
+    if raw is None:
+        return None
+    bound = get_covar_module_with_dim_scaled_prior(1).raw_lengthscale_constraint
+    return bound.transform(torch.tensor(raw, dtype=torch.float64)).flatten().tolist()
+
+
 def warm_start(model: Model, saved: Mapping[str, Any] | None) -> bool:
     """Starts the fit from the last fit's hyperparameters when they still fit the model;
     returns whether it did.

@@ -9,12 +9,15 @@ from typing import Any
 import pytest
 import torch
 
-from sibyl_server.domain.study import Goal, MetricSpec, PriorStudy
+from sibyl_server.domain.study import Goal, MetricSpec, ParameterSpec, PriorStudy
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.gp import designer
+from sibyl_server.engine.gp.model import LENGTHSCALE, saved_lengthscales, surrogate, warm_start
 from sibyl_server.engine.gp.restarts import (
+    IGNORED_INPUT_RATIO,
     PATIENCE,
     Restart,
+    ignores_an_input,
     next_restart,
     restarts_on,
     stalled,
@@ -29,8 +32,15 @@ from sibyl_server.engine.interface import (
 )
 from tests.server.engine.gp.studies import FAST, LOSS, X, gp_spec, observe
 
-SPEC = gp_spec(X, LOSS)
-DESIGN = SPEC.initial_trials()  # 4 for one parameter
+SPEC = gp_spec((*X, ParameterSpec.double("z", 0.0, 1.0)), LOSS)  # the loss ignores z
+DESIGN = SPEC.initial_trials()  # 6 for two parameters
+IGNORES_Z = {"loss": {LENGTHSCALE: [[0.1, 8.0]]}}
+"""A study fit whose lengthscale along z is ten times its lengthscale along x."""
+IGNORING_Z = saved_lengthscales(IGNORES_Z["loss"])
+
+
+def at(x: float, z: float = 0.5) -> dict[str, float]:
+    return {"x": x, "z": z}
 
 
 def loss(x: float) -> dict[str, float]:
@@ -38,8 +48,8 @@ def loss(x: float) -> dict[str, float]:
 
 
 def worse_trials(count: int, start: float = 0.9) -> list[Observation]:
-    """`count` trials far from the optimum at 0.3, none better than the design's best."""
-    return [Observation({"x": start + 0.005 * i}, loss(start + 0.005 * i)) for i in range(count)]
+    """`count` trials far from the optimum at x = 0.3, none better than the design's best."""
+    return [Observation(at(start + 0.005 * i), loss(start + 0.005 * i)) for i in range(count)]
 
 
 def stalled_study() -> list[Observation]:
@@ -54,9 +64,9 @@ def sobol_points(count: int) -> list[dict[str, Any]]:
 
 
 def stalled_study_with_a_failure() -> list[Observation]:
-    """`stalled_study` with a failed trial at x = 0.5 among its design."""
+    """`stalled_study` with a failed trial at (0.5, 0.5) among its design."""
     completed = stalled_study()
-    completed.insert(2, Observation({"x": 0.5}, {}, infeasible=True))
+    completed.insert(2, Observation(at(0.5), {}, infeasible=True))
     return completed
 
 
@@ -96,36 +106,36 @@ def test_failed_trials_count_as_trials_without_improvement() -> None:
 def test_a_restart_whose_trials_all_fail_ends() -> None:
     completed = stalled_study()
     begun = Restart(start=len(completed), count=1)
-    failures = [Observation({"x": 0.1 + 0.01 * i}, {}, infeasible=True) for i in range(30)]
+    failures = [Observation(at(0.1 + 0.01 * i), {}, infeasible=True) for i in range(30)]
     request = SuggestionRequest(SPEC, completed, [], 1, 7)
     going = dataclasses.replace(request, completed=completed + failures[: DESIGN + PATIENCE - 1])
-    assert next_restart(going, begun) == begun
+    assert next_restart(going, begun, IGNORING_Z) == begun
     done = dataclasses.replace(request, completed=completed + failures[: DESIGN + PATIENCE])
-    assert next_restart(done, begun) == Restart(start=None, count=1)
+    assert next_restart(done, begun, IGNORING_Z) == Restart(start=None, count=1)
 
 
 def test_a_stalled_study_restarts_and_the_restart_ends_when_it_stalls() -> None:
     completed = stalled_study()
     request = SuggestionRequest(SPEC, completed, [], 1, 7)
     gp_steps = Restart(suggested=PATIENCE)
-    assert next_restart(dataclasses.replace(request, completed=completed[:-1]), gp_steps) == (
-        gp_steps
-    )
-    begun = next_restart(request, gp_steps)
+    fewer = dataclasses.replace(request, completed=completed[:-1])
+    assert next_restart(fewer, gp_steps, IGNORING_Z) == gp_steps
+    begun = next_restart(request, gp_steps, IGNORING_Z)
     assert begun == Restart(start=len(completed), count=1)
 
     # The restart's own trials: a design and PATIENCE trials without improvement.
     own = observe(SPEC, lambda p: loss(p["x"]), DESIGN, seed=3) + worse_trials(PATIENCE - 1)
     going = dataclasses.replace(request, completed=completed + own)
-    assert next_restart(going, begun) == begun
+    assert next_restart(going, begun, IGNORING_Z) == begun
     done = dataclasses.replace(request, completed=[*completed, *own, *worse_trials(1, 0.95)])
-    ended = next_restart(done, begun)
+    ended = next_restart(done, begun, IGNORING_Z)
     assert ended == Restart(start=None, count=1)
 
     # Back on every trial, the study stalls again only after PATIENCE more GP points.
     later = dataclasses.replace(request, completed=[*done.completed, *worse_trials(PATIENCE)])
-    assert next_restart(later, ended.counted(PATIENCE - 1)) == ended.counted(PATIENCE - 1)
-    again = next_restart(later, ended.counted(PATIENCE))
+    unready = ended.counted(PATIENCE - 1)
+    assert next_restart(later, unready, IGNORING_Z) == unready
+    again = next_restart(later, ended.counted(PATIENCE), IGNORING_Z)
     assert again == Restart(start=len(later.completed), count=2)
 
 
@@ -151,23 +161,54 @@ def test_a_study_run_by_its_own_gp_restarts_once_its_best_stops_improving() -> N
     assert stalled(values, DESIGN)
     assert not stalled(values[:-1], DESIGN)  # the first step that could restart did
     assert state["gp"]["restart"]["start"] == restarted_at
+    assert ignores_an_input(saved_lengthscales(state["gp"]["hyperparameters"]["loss"]))
+
+
+def test_only_a_gp_that_ignores_an_input_restarts() -> None:
+    assert ignores_an_input([0.5, 0.5 * IGNORED_INPUT_RATIO, 0.4, 0.6])
+    assert not ignores_an_input([0.5, 0.49 * IGNORED_INPUT_RATIO, 0.4, 0.6])
+    assert ignores_an_input([0.1, 0.1 * IGNORED_INPUT_RATIO])
+    assert not ignores_an_input([10.0])  # one input: none to compare it with
+    assert not ignores_an_input(None)  # no fit saved yet
+    request = SuggestionRequest(SPEC, stalled_study(), [], 1, 7)
+    gp_steps = Restart(suggested=PATIENCE)
+    assert next_restart(request, gp_steps, IGNORING_Z).running
+    assert next_restart(request, gp_steps, [0.8, 1.2]) == gp_steps
+    assert next_restart(request, gp_steps, None) == gp_steps
+    sees_both = {"loss": {LENGTHSCALE: [[0.5, 0.6]]}}
+    state = {"gp": {"hyperparameters": sees_both, "restart": gp_steps.stored()}}
+    result = step(stalled_study(), state)
+    assert METADATA_RESTART not in result.suggestions[0].metadata
+    assert not Restart.read(result.state["gp"]["restart"]).running
+
+
+def test_a_saved_fit_reads_back_as_the_models_lengthscales() -> None:
+    completed = stalled_study()
+    result = step(completed, {}, restarts=False)
+    saved = result.state["gp"]["hyperparameters"]["loss"]
+    model = surrogate(torch.rand(4, 2, dtype=torch.float64), torch.rand(4, 1).double(), [])
+    warm_start(model, saved)
+    expected = model.covar_module.lengthscale.flatten().tolist()
+    assert saved_lengthscales(saved) == pytest.approx(expected, rel=1e-12)
+    assert saved_lengthscales({}) is None
 
 
 def test_a_maximized_objective_stalls_on_its_largest_value() -> None:
     spec = gp_spec(X, (MetricSpec("score", Goal.MAXIMIZE),))
-    rising = [Observation({"x": 0.01 * i}, {"score": float(i)}) for i in range(DESIGN + PATIENCE)]
+    rising = [Observation(at(0.01 * i), {"score": float(i)}) for i in range(DESIGN + PATIENCE)]
     request = SuggestionRequest(spec, rising, [], 1, 7)
     gp_steps = Restart(suggested=PATIENCE)
-    assert not next_restart(request, gp_steps).running
+    assert not next_restart(request, gp_steps, IGNORING_Z).running
     falling = [Observation(o.parameters, {"score": -o.metrics["score"]}) for o in rising]
-    assert next_restart(dataclasses.replace(request, completed=falling), gp_steps).running
+    flat_tail = dataclasses.replace(request, completed=falling)
+    assert next_restart(flat_tail, gp_steps, IGNORING_Z).running
 
 
 def test_the_restart_runs_its_own_design_then_its_own_gp() -> None:
     sequence = sobol_points(2 * DESIGN)
     design = [Observation(p, loss(p["x"])) for p in sequence[:DESIGN]]
     completed = design + worse_trials(PATIENCE)
-    study_fit = {"loss": {"covar_module.raw_lengthscale": [[0.5]]}}
+    study_fit = IGNORES_Z
     state: dict[str, Any] = {
         "quasi_random": {"position": DESIGN},
         "gp": {"hyperparameters": study_fit, "restart": Restart(suggested=PATIENCE).stored()},
@@ -193,9 +234,9 @@ def test_the_restart_runs_its_own_design_then_its_own_gp() -> None:
 
 def test_trials_pending_when_the_restart_began_stay_out_of_it() -> None:
     completed = stalled_study()
-    running = [{"x": 0.71}, {"x": 0.72}]
+    running = [at(0.71), at(0.72)]
     request = SuggestionRequest(SPEC, completed, running, 1, 7)
-    begun = next_restart(request, Restart(suggested=PATIENCE))
+    begun = next_restart(request, Restart(suggested=PATIENCE), IGNORING_Z)
     assert begun.start == len(completed) and begun.pending == tuple(running)
     assert Restart.read(begun.stored()) == begun
     own = observe(SPEC, lambda p: loss(p["x"]), 2, seed=3)
@@ -208,7 +249,7 @@ def test_trials_pending_when_the_restart_began_stay_out_of_it() -> None:
 
 def test_after_the_restart_the_gp_fits_every_trial_again() -> None:
     completed = stalled_study()
-    restart_fit = {"loss": {"covar_module.raw_lengthscale": [[0.05]]}}
+    restart_fit = {"loss": {LENGTHSCALE: [[0.05, 0.05]]}}
     begun = Restart(start=len(completed), count=1, hyperparameters=restart_fit)
     own = observe(SPEC, lambda p: loss(p["x"]), DESIGN, seed=3) + worse_trials(PATIENCE, 0.95)
     state = {"gp": {"restart": begun.stored()}}
@@ -217,12 +258,12 @@ def test_after_the_restart_the_gp_fits_every_trial_again() -> None:
     assert point.metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
     assert result.state["gp"]["restart"] == {"start": None, "count": 1, "suggested": 0}
     study_fit = result.state["gp"]["hyperparameters"]["loss"]
-    assert study_fit["covar_module.raw_lengthscale"] != [[0.05]]  # fitted, not carried over
+    assert study_fit[LENGTHSCALE] != [[0.05, 0.05]]  # fitted, not carried over
 
 
 def test_a_restart_left_running_ends_on_a_server_without_restarts() -> None:
     completed = stalled_study()
-    restart_fit = {"loss": {"covar_module.raw_lengthscale": [[0.05]]}}
+    restart_fit = {"loss": {LENGTHSCALE: [[0.05, 0.05]]}}
     running = Restart(start=len(completed) - 2, count=1, hyperparameters=restart_fit)
     result = step(completed, {"gp": {"restart": running.stored()}}, restarts=False)
     assert result.suggestions[0].metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
@@ -231,7 +272,7 @@ def test_a_restart_left_running_ends_on_a_server_without_restarts() -> None:
 
 
 def test_without_restarts_a_stalled_study_keeps_refining() -> None:
-    state = {"gp": {"restart": Restart(suggested=PATIENCE).stored()}}
+    state = {"gp": {"hyperparameters": IGNORES_Z, "restart": Restart(suggested=PATIENCE).stored()}}
     result = step(stalled_study(), state, restarts=False)
     assert METADATA_RESTART not in result.suggestions[0].metadata
     assert result.state["gp"]["restart"] == state["gp"]["restart"]
@@ -260,7 +301,7 @@ def test_a_spec_that_says_whether_it_restarts_overrides_the_servers_default(
 ) -> None:
     spec = dataclasses.replace(SPEC, stall_restarts=spec_says)
     options = dataclasses.replace(FAST, stall_restarts=server_default)
-    state = {"gp": {"restart": Restart(suggested=PATIENCE).stored()}}
+    state = {"gp": {"hyperparameters": IGNORES_Z, "restart": Restart(suggested=PATIENCE).stored()}}
     request = SuggestionRequest(spec, stalled_study(), [], 1, 7, state)
     result = Engine(options).suggest(request)
     assert (METADATA_RESTART in result.suggestions[0].metadata) is restarts
@@ -274,11 +315,11 @@ def test_a_stored_restart_reads_back_as_written() -> None:
 
 
 class RepeatsAFailedTrial:
-    """A strategy whose candidate is the study's failed trial (x = 0.5), as a discrete
+    """A strategy whose candidate is the study's failed trial (0.5, 0.5), as a discrete
     space's optimum can round to one."""
 
     def candidates(self, context: object) -> torch.Tensor:
-        return torch.tensor([[0.5]], dtype=torch.float64)
+        return torch.tensor([[0.5, 0.5]], dtype=torch.float64)
 
 
 def test_a_restart_never_repeats_a_trial_that_failed_before_it(
@@ -289,7 +330,7 @@ def test_a_restart_never_repeats_a_trial_that_failed_before_it(
     state = {"gp": {"restart": Restart(start=len(completed), count=1).stored()}}
     monkeypatch.setattr(designer, "choose_strategy", lambda *_: RepeatsAFailedTrial())
     (point,) = step(completed + own, state).suggestions
-    assert point.parameters["x"] != 0.5
+    assert dict(point.parameters) != at(0.5)
     assert point.metadata[METADATA_FALLBACK_REASON] == "GP candidate repeated a trial"
     assert point.metadata[METADATA_RESTART] == "1"
 
@@ -298,12 +339,12 @@ def test_a_pending_rerun_of_a_finished_trial_leaves_the_restart_its_own_trials()
     completed = stalled_study()
     rerun = dict(completed[1].parameters)  # a finished configuration, run again
     request = SuggestionRequest(SPEC, completed, [rerun, rerun], 1, 7)
-    begun = next_restart(request, Restart(suggested=PATIENCE))
+    begun = next_restart(request, Restart(suggested=PATIENCE), IGNORING_Z)
     own = observe(SPEC, lambda p: loss(p["x"]), 2, seed=3)
     running = dataclasses.replace(request, completed=[*completed, *own])
     assert list(begun.trials_of(running).completed) == own
     assert list(begun.trials_of(running).pending) == []  # neither is the restart's
-    mine = {"x": 0.33}  # a trial of the restart's own, pending
+    mine = at(0.33)  # a trial of the restart's own, pending
     with_mine = dataclasses.replace(running, pending=[rerun, mine, rerun])
     assert list(begun.trials_of(with_mine).pending) == [mine]
     # One of the two identical pending trials finishes: one place on, not two.
@@ -315,10 +356,10 @@ def test_a_pending_rerun_of_a_finished_trial_leaves_the_restart_its_own_trials()
 def test_trials_pending_before_the_restart_do_not_shorten_its_design() -> None:
     sequence = sobol_points(DESIGN + 2)
     completed = [Observation(p, loss(p["x"])) for p in sequence[:DESIGN]] + worse_trials(PATIENCE)
-    running = [{"x": 0.71}, {"x": 0.72}]
+    running = [at(0.71), at(0.72)]
     state: dict[str, Any] = {
         "quasi_random": {"position": DESIGN},
-        "gp": {"restart": Restart(suggested=PATIENCE).stored()},
+        "gp": {"hyperparameters": IGNORES_Z, "restart": Restart(suggested=PATIENCE).stored()},
     }
     own: list[Observation] = []
     for _ in range(DESIGN // 2 + 1):  # past half the design with both still pending
@@ -358,10 +399,10 @@ def suggested(result: SuggestionResult) -> int:
 
 
 class OneNewOneRepeat:
-    """A strategy whose two candidates are a new point and the failed trial (x = 0.5)."""
+    """A strategy whose two candidates are a new point and the failed trial (0.5, 0.5)."""
 
     def candidates(self, context: object) -> torch.Tensor:
-        return torch.tensor([[0.41], [0.5]], dtype=torch.float64)
+        return torch.tensor([[0.41, 0.5], [0.5, 0.5]], dtype=torch.float64)
 
 
 def test_a_batch_counts_its_gp_points_and_not_their_stand_ins(

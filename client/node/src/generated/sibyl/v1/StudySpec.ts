@@ -112,12 +112,15 @@ export interface StudySpec {
   /**
    * Whether GP_BANDIT restarts the study's search when it stalls. True: once
    * its best value has gained no more than 0.1% of its values' range over 15
-   * finished trials, the next steps run GP_BANDIT afresh on the trials from there on
+   * finished trials while its GP ignores an input (one input's lengthscale at least
+   * 12 times the median of the others', as when the trials refining one optimum
+   * barely vary it), the next steps run GP_BANDIT afresh on the trials from there on
    * (a new Sobol design, then a GP of those trials alone) until that restart stalls
    * in turn; then the GP over every trial resumes. Each restart's trials say
    * `sibyl.restart` in their metadata. It suits an objective known to have several
-   * local optima and a long budget (hundreds of trials): more runs leave a local
-   * optimum, at the cost of interrupting the refinement of the one they hold (see
+   * local optima and a budget of a hundred trials or more: more runs leave a local
+   * optimum; where the GP ignores an input from the start, as on many real tuning
+   * tasks, a restart interrupts the refinement of the optimum the study holds (see
    * docs/engine.md#stalls-in-a-local-optimum). False: never (any study may say so).
    * Unset: the server's default (`sibyl serve --stall-restarts`, off unless set),
    * filled in at creation and reported as true or false for a GP_BANDIT study that
@@ -233,12 +236,15 @@ export interface StudySpec__Output {
   /**
    * Whether GP_BANDIT restarts the study's search when it stalls. True: once
    * its best value has gained no more than 0.1% of its values' range over 15
-   * finished trials, the next steps run GP_BANDIT afresh on the trials from there on
+   * finished trials while its GP ignores an input (one input's lengthscale at least
+   * 12 times the median of the others', as when the trials refining one optimum
+   * barely vary it), the next steps run GP_BANDIT afresh on the trials from there on
    * (a new Sobol design, then a GP of those trials alone) until that restart stalls
    * in turn; then the GP over every trial resumes. Each restart's trials say
    * `sibyl.restart` in their metadata. It suits an objective known to have several
-   * local optima and a long budget (hundreds of trials): more runs leave a local
-   * optimum, at the cost of interrupting the refinement of the one they hold (see
+   * local optima and a budget of a hundred trials or more: more runs leave a local
+   * optimum; where the GP ignores an input from the start, as on many real tuning
+   * tasks, a restart interrupts the refinement of the optimum the study holds (see
    * docs/engine.md#stalls-in-a-local-optimum). False: never (any study may say so).
    * Unset: the server's default (`sibyl serve --stall-restarts`, off unless set),
    * filled in at creation and reported as true or false for a GP_BANDIT study that
