@@ -35,7 +35,7 @@ from tests.server.engine.gp.studies import FAST, LOSS, X, gp_spec, observe
 SPEC = gp_spec((*X, ParameterSpec.double("z", 0.0, 1.0)), LOSS)  # the loss ignores z
 DESIGN = SPEC.initial_trials()  # 6 for two parameters
 IGNORES_Z = {"loss": {LENGTHSCALE: [[0.1, 8.0]]}}
-"""A study fit whose lengthscale along z is ten times its lengthscale along x."""
+"""A study fit whose lengthscale along z is 80 times its lengthscale along x."""
 IGNORING_Z = saved_lengthscales(IGNORES_Z["loss"])
 
 
