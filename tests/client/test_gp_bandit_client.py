@@ -95,11 +95,12 @@ def test_several_objectives_a_constraint_and_conditional_parameters(
 def refine_until_a_restart(
     client: sibyl.Client, study_id: str, stall_restarts: bool | None = None
 ) -> sibyl.Study:
-    """A study refining x = 0.3, run for 40 trials or until a trial of a restart."""
+    """A study refining x = 0.3, whose loss ignores z (so its GP comes to ignore z, as
+    restarts ask), run for 40 trials or until a trial of a restart."""
     study = client.create_study(
         study_id,
         sibyl.StudySpec(
-            parameters=[sibyl.Double("x", 0.0, 1.0)],
+            parameters=[sibyl.Double("x", 0.0, 1.0), sibyl.Double("z", 0.0, 1.0)],
             metrics=[sibyl.Metric("loss")],
             initial_trials=4,
             seed=7,
