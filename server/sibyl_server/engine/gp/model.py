@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -11,12 +12,12 @@ from botorch.models import SingleTaskGP
 from botorch.models.model import Model
 from botorch.models.utils.gpytorch_modules import get_covar_module_with_dim_scaled_prior
 from gpytorch import settings as gpytorch_settings
-from gpytorch.constraints import GreaterThan
+from gpytorch.constraints import GreaterThan, Interval
 from gpytorch.likelihoods import GaussianLikelihood
 from gpytorch.priors import GammaPrior
 
 from sibyl_server.engine.gp.data import StepData
-from sibyl_server.engine.gp.fit import fit_model
+from sibyl_server.engine.gp.fit import LENGTHSCALE, fit_model
 from sibyl_server.engine.gp.kernels import dim_scaled_categorical_kernel
 
 Hyperparameters = dict[str, Any]
@@ -97,10 +98,6 @@ def hyperparameters_of(model: Model) -> Hyperparameters:
     }
 
 
-LENGTHSCALE = "covar_module.raw_lengthscale"
-"""The key of a fit's (raw) lengthscales in `Hyperparameters`."""
-
-
 def saved_lengthscales(saved: Mapping[str, Any] | None) -> list[float] | None:
     """The lengthscales of a fit saved by `hyperparameters_of`, one per input column,
     or None where there is no such fit.
@@ -111,8 +108,14 @@ def saved_lengthscales(saved: Mapping[str, Any] | None) -> list[float] | None:
     raw = (saved or {}).get(LENGTHSCALE)
     if raw is None:
         return None
-    bound = get_covar_module_with_dim_scaled_prior(1).raw_lengthscale_constraint
-    return bound.transform(torch.tensor(raw, dtype=torch.float64)).flatten().tolist()
+    return _lengthscale_bound().transform(torch.tensor(raw, dtype=torch.float64)).flatten().tolist()
+
+
+@functools.cache
+def _lengthscale_bound() -> Interval:
+    """The kernels' lengthscale bound, built once (a kernel to read it from costs 0.2 ms);
+    only its transform is used, never moved to a device."""
+    return get_covar_module_with_dim_scaled_prior(1).raw_lengthscale_constraint
 
 
 def warm_start(model: Model, saved: Mapping[str, Any] | None) -> bool:

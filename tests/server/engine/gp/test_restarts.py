@@ -12,7 +12,8 @@ import torch
 from sibyl_server.domain.study import Goal, MetricSpec, ParameterSpec, PriorStudy
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.gp import designer
-from sibyl_server.engine.gp.model import LENGTHSCALE, saved_lengthscales, surrogate, warm_start
+from sibyl_server.engine.gp.fit import LENGTHSCALE
+from sibyl_server.engine.gp.model import saved_lengthscales, surrogate, warm_start
 from sibyl_server.engine.gp.restarts import (
     IGNORED_INPUT_RATIO,
     PATIENCE,
