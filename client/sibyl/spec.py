@@ -698,7 +698,8 @@ class StudySpec:
             each trial's budget, by successive halving across trials; see
             docs/fidelity.md. None: the algorithm chooses every parameter.
         stall_restarts: gp_bandit: True restarts the search afresh whenever the
-            study's best value stops improving while its GP ignores an input, for an
+            study's best value stops improving, from four times its initial design's
+            trials on, while its GP ignores an input, for an
             objective with several local optima and a budget of a hundred trials or
             more (docs/engine.md); False never does; None takes the server's default
             (off unless it runs with --stall-restarts true). One objective only,

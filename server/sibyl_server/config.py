@@ -95,9 +95,9 @@ class ServerConfig:
         False,
         "the default of studies whose spec leaves stall_restarts unset (fixed in the spec "
         "at creation): restart GP_BANDIT in place of a single-objective study whose best "
-        "value stopped improving while its GP ignores an input: escapes local optima, costs "
-        "refinement where the GP ignores an input from the start (docs/engine.md"
-        "#stalls-in-a-local-optimum)",
+        "value stopped improving, four initial designs of trials on, while its GP ignores an "
+        "input: escapes local optima, costs refinement where the GP ignores an input from "
+        "the start (docs/engine.md#stalls-in-a-local-optimum)",
     )
     max_message_bytes: int = _option(4 * 1024 * 1024, "largest request or response accepted")
     max_connection_age_seconds: float = _option(

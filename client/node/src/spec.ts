@@ -290,7 +290,8 @@ export interface StudySpec {
   readonly budgetParameter?: BudgetParameter | string;
   /**
    * gp_bandit only: true restarts the search afresh whenever the study's best value
-   * stops improving while its GP ignores an input, for an objective with several local
+   * stops improving, from four times its initial design's trials on, while its GP
+   * ignores an input, for an objective with several local
    * optima and a budget of a hundred trials or more (docs/engine.md); false never does. One objective only, without
    * a constraint, priorStudies, fidelity or budgetParameter. Unset: the server's
    * default (off unless it runs with --stall-restarts true).

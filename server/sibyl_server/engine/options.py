@@ -49,7 +49,7 @@ class EngineOptions:
             (gp/restarts.py), for a study whose spec leaves `stall_restarts` unset (one
             created before the field existed; newer ones have the server's default in
             their spec). Off by default: it escapes local optima (Hartmann6) but costs
-            the real tuning tasks refinement at 50 evaluations
+            some real tuning tasks refinement at 100 evaluations
             (docs/engine.md#stalls-in-a-local-optimum).
     """
 

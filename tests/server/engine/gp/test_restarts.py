@@ -15,6 +15,7 @@ from sibyl_server.engine.gp import designer
 from sibyl_server.engine.gp.fit import LENGTHSCALE
 from sibyl_server.engine.gp.model import saved_lengthscales, surrogate, warm_start
 from sibyl_server.engine.gp.restarts import (
+    EARLIEST_IN_DESIGNS,
     IGNORED_INPUT_RATIO,
     PATIENCE,
     Restart,
@@ -38,6 +39,8 @@ DESIGN = SPEC.initial_trials()  # 6 for two parameters
 IGNORES_Z = {"loss": {LENGTHSCALE: [[0.1, 8.0]]}}
 """A study fit whose lengthscale along z is 80 times its lengthscale along x."""
 IGNORING_Z = saved_lengthscales(IGNORES_Z["loss"])
+STALLED = max(DESIGN + PATIENCE, EARLIEST_IN_DESIGNS * DESIGN)
+"""Finished trials of `stalled_study`: the first count that may restart."""
 
 
 def at(x: float, z: float = 0.5) -> dict[str, float]:
@@ -54,8 +57,8 @@ def worse_trials(count: int, start: float = 0.9) -> list[Observation]:
 
 
 def stalled_study() -> list[Observation]:
-    """A design whose best trial no later trial beats, PATIENCE trials on."""
-    return observe(SPEC, lambda p: loss(p["x"]), DESIGN) + worse_trials(PATIENCE)
+    """A design whose best trial no later trial beats, `STALLED` trials in all."""
+    return observe(SPEC, lambda p: loss(p["x"]), DESIGN) + worse_trials(STALLED - DESIGN)
 
 
 def sobol_points(count: int) -> list[dict[str, Any]]:
@@ -140,6 +143,18 @@ def test_a_stalled_study_restarts_and_the_restart_ends_when_it_stalls() -> None:
     assert again == Restart(start=len(later.completed), count=2)
 
 
+def test_a_study_restarts_only_once_it_has_run_some_designs_of_trials() -> None:
+    completed = stalled_study()
+    early = completed[:-1]
+    assert len(early) < EARLIEST_IN_DESIGNS * DESIGN <= len(completed)
+    assert stalled([o.metrics["loss"] for o in early], DESIGN)
+    gp_steps = Restart(suggested=PATIENCE)
+    request = SuggestionRequest(SPEC, early, [], 1, 7)
+    assert next_restart(request, gp_steps, IGNORING_Z) == gp_steps
+    later = dataclasses.replace(request, completed=completed)
+    assert next_restart(later, gp_steps, IGNORING_Z).running
+
+
 def test_trials_added_by_hand_never_start_a_restart_on_their_own() -> None:
     result = step(stalled_study(), {})
     assert result.suggestions[0].metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
@@ -159,8 +174,9 @@ def test_a_study_run_by_its_own_gp_restarts_once_its_best_stops_improving() -> N
         completed.append(Observation(point.parameters, loss(float(point.parameters["x"]))))
     assert restarted_at is not None, "the GP refining 0.3 never stalled"
     values = [o.metrics["loss"] for o in completed[:restarted_at]]
-    assert stalled(values, DESIGN)
-    assert not stalled(values[:-1], DESIGN)  # the first step that could restart did
+    first_stalled = next(n for n in range(len(values) + 1) if stalled(values[:n], DESIGN))
+    # The first step that could restart did: stalled, and past the earliest trial count.
+    assert restarted_at == max(first_stalled, EARLIEST_IN_DESIGNS * DESIGN)
     assert state["gp"]["restart"]["start"] == restarted_at
     assert ignores_an_input(saved_lengthscales(state["gp"]["hyperparameters"]["loss"]))
 
@@ -196,7 +212,7 @@ def test_a_saved_fit_reads_back_as_the_models_lengthscales() -> None:
 
 def test_a_maximized_objective_stalls_on_its_largest_value() -> None:
     spec = gp_spec(X, (MetricSpec("score", Goal.MAXIMIZE),))
-    rising = [Observation(at(0.01 * i), {"score": float(i)}) for i in range(DESIGN + PATIENCE)]
+    rising = [Observation(at(0.01 * i), {"score": float(i)}) for i in range(STALLED)]
     request = SuggestionRequest(spec, rising, [], 1, 7)
     gp_steps = Restart(suggested=PATIENCE)
     assert not next_restart(request, gp_steps, IGNORING_Z).running
@@ -208,7 +224,7 @@ def test_a_maximized_objective_stalls_on_its_largest_value() -> None:
 def test_the_restart_runs_its_own_design_then_its_own_gp() -> None:
     sequence = sobol_points(2 * DESIGN)
     design = [Observation(p, loss(p["x"])) for p in sequence[:DESIGN]]
-    completed = design + worse_trials(PATIENCE)
+    completed = design + worse_trials(STALLED - DESIGN)
     study_fit = IGNORES_Z
     state: dict[str, Any] = {
         "quasi_random": {"position": DESIGN},
@@ -356,7 +372,9 @@ def test_a_pending_rerun_of_a_finished_trial_leaves_the_restart_its_own_trials()
 
 def test_trials_pending_before_the_restart_do_not_shorten_its_design() -> None:
     sequence = sobol_points(DESIGN + 2)
-    completed = [Observation(p, loss(p["x"])) for p in sequence[:DESIGN]] + worse_trials(PATIENCE)
+    completed = [Observation(p, loss(p["x"])) for p in sequence[:DESIGN]] + worse_trials(
+        STALLED - DESIGN
+    )
     running = [at(0.71), at(0.72)]
     state: dict[str, Any] = {
         "quasi_random": {"position": DESIGN},

@@ -110,9 +110,10 @@ export interface StudySpec {
    */
   'budgetParameter'?: (_sibyl_v1_BudgetParameter | null);
   /**
-   * Whether GP_BANDIT restarts the study's search when it stalls. True: once
-   * its best value has gained no more than 0.1% of its values' range over 15
-   * finished trials while its GP ignores an input (one input's lengthscale at least
+   * Whether GP_BANDIT restarts the study's search when it stalls. True: once the
+   * study has finished four times its initial design's trials, and its best value
+   * has gained no more than 0.1% of its values' range over 15 finished trials while
+   * its GP ignores an input (one input's lengthscale at least
    * 12 times the median of the others', as when the trials refining one optimum
    * barely vary it), the next steps run GP_BANDIT afresh on the trials from there on
    * (a new Sobol design, then a GP of those trials alone) until that restart stalls
@@ -234,9 +235,10 @@ export interface StudySpec__Output {
    */
   'budgetParameter': (_sibyl_v1_BudgetParameter__Output | null);
   /**
-   * Whether GP_BANDIT restarts the study's search when it stalls. True: once
-   * its best value has gained no more than 0.1% of its values' range over 15
-   * finished trials while its GP ignores an input (one input's lengthscale at least
+   * Whether GP_BANDIT restarts the study's search when it stalls. True: once the
+   * study has finished four times its initial design's trials, and its best value
+   * has gained no more than 0.1% of its values' range over 15 finished trials while
+   * its GP ignores an input (one input's lengthscale at least
    * 12 times the median of the others', as when the trials refining one optimum
    * barely vary it), the next steps run GP_BANDIT afresh on the trials from there on
    * (a new Sobol design, then a GP of those trials alone) until that restart stalls
