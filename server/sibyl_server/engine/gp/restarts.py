@@ -182,13 +182,13 @@ def next_restart(
     if restart.running:
         own = minimized_values(restart.trials_of(request))
         return restart.ended() if stalled(own, design) else restart
-    if len(request.completed) < EARLIEST_IN_DESIGNS * design:
-        return restart
-    if restart.suggested < PATIENCE or not ignores_an_input(lengthscales):
-        return restart
-    if not stalled(minimized_values(request), design):
-        return restart
-    return restart.restarted(request)
+    begins = (
+        len(request.completed) >= EARLIEST_IN_DESIGNS * design
+        and restart.suggested >= PATIENCE
+        and ignores_an_input(lengthscales)
+        and stalled(minimized_values(request), design)
+    )
+    return restart.restarted(request) if begins else restart
 
 
 def ignores_an_input(lengthscales: Sequence[float] | None) -> bool:
