@@ -146,6 +146,9 @@ def test_quotas_answer_resource_exhausted_naming_the_quota(
         with pytest.raises(sibyl.ResourceExhaustedError) as caught:
             first.suggest(count=1, client_id="b")
         assert caught.value.metadata["quota"] == "max_trials_per_study"
+        time.sleep(1.0 - time.time() % 1.0)
+        again = first.suggest(count=5, client_id="a")
+        assert [t.id for t in again] == [1, 2, 3], "a worker at the quota keeps its trials"
         with pytest.raises(sibyl.ResourceExhaustedError) as caught:
             first.add_trial({"x": 0.5}, {"y": 1.0})
         assert caught.value.metadata["quota"] == "max_trials_per_study"

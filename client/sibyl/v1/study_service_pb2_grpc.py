@@ -179,9 +179,10 @@ class StudyServiceServicer:
         that worker already holds (a restarted worker resumes them), trials queued
         with CreateTrial, trials whose worker's lease expired, then new trials from
         the study's algorithm. Fewer trials (possibly none) come back when the trial
-        budget or the grid is used up. FAILED_PRECONDITION unless the study is
-        ACTIVE. Safe to retry: a retry with the same client id returns the same
-        trials.
+        budget or the grid is used up. At the team's `max_trials_per_study` quota the
+        trials of the first three kinds still come back, and a call that gets none
+        is RESOURCE_EXHAUSTED. FAILED_PRECONDITION unless the study is ACTIVE. Safe
+        to retry: a retry with the same client id returns the same trials.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -19,8 +19,12 @@ def _exhausted(quota: str, limit: float, team: str) -> ResourceExhausted:
 
 
 def check_active_studies(tx: Transaction, team: str) -> None:
-    """Raises if one more ACTIVE study would exceed the team's quota."""
-    limit = tx.quotas(team).max_active_studies
+    """Raises if one more ACTIVE study would exceed the team's quota.
+
+    The team's row stays locked until the transaction ends: concurrent calls would
+    otherwise each count the ACTIVE studies before any of them commits, and all pass.
+    """
+    limit = tx.quotas(team, lock=True).max_active_studies
     if limit and tx.count_studies(team, StudyState.ACTIVE) >= limit:
         raise _exhausted("max_active_studies", limit, team)
 

@@ -27,9 +27,16 @@ import time
 from collections.abc import AsyncIterator
 from typing import TypeVar
 
-from sibyl_server.domain.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound
+from sibyl_server.domain.errors import (
+    Aborted,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    ResourceExhausted,
+)
 from sibyl_server.domain.names import StudyName, parse_study_name
 from sibyl_server.domain.study import ParameterValue, Study, StudySpec, StudyState
+from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.domain.trial import Trial, TrialState
 from sibyl_server.domain.validation import check_parameters
 from sibyl_server.engine.engine import Engine
@@ -123,6 +130,16 @@ class _Batch:
 
 
 @dataclasses.dataclass(frozen=True)
+class _Held:
+    """What step 1 hands out, and the study as it read it."""
+
+    trials: list[Trial]
+    record: StudyRecord
+    quotas: TeamQuotas
+    study_state: StudyState
+
+
+@dataclasses.dataclass(frozen=True)
 class _Snapshot:
     record: StudyRecord
     request: SuggestionRequest | None
@@ -152,19 +169,26 @@ class SuggestionUseCase:
         self._computations: set[asyncio.Task[None]] = set()
 
     async def suggest(self, name: StudyName, count: int, client_id: str) -> Suggested:
-        claimed, record = await self._runner.in_store(self._claim_existing, name, count, client_id)
+        held = await self._runner.in_store(self._claim_existing, name, count, client_id)
+        claimed, record = held.trials, held.record
         if len(claimed) >= count or record.exhausted_reason:
-            return Suggested(claimed, record.study.state, {})
-        more, state, timings = await self._join_batch(
-            record.pk, name, count - len(claimed), client_id
-        )
+            return Suggested(claimed, held.study_state, {})
+        try:
+            # At the team's per-study quota this raises before an engine step is spent.
+            trials_allowed(held.quotas, name.team, record.study.trial_count, count - len(claimed))
+            more, state, timings = await self._join_batch(
+                record.pk, name, count - len(claimed), client_id
+            )
+        except ResourceExhausted:
+            if not claimed:
+                raise
+            # A worker restarted at the quota's edge still gets back the trials it holds.
+            return Suggested(claimed, held.study_state, {})
         return Suggested(claimed + more, state, timings)
 
     # Step 1: existing trials ------------------------------------------------------------
 
-    def _claim_existing(
-        self, name: StudyName, count: int, client_id: str
-    ) -> tuple[list[Trial], StudyRecord]:
+    def _claim_existing(self, name: StudyName, count: int, client_id: str) -> _Held:
         now = self._clock()
         with self._store.transaction(write=True) as tx:
             record, quotas = tx.study_and_quotas(name)
@@ -180,7 +204,10 @@ class SuggestionUseCase:
                 if r.trial.state is TrialState.ACTIVE and r.trial.client_id == client_id
             ]
             if own:
-                tx.renew_leases(record.pk, client_id, lease, now)
+                # Only those still held when the lease was renewed: another worker may
+                # have taken over an expired one since `claimable` read it.
+                renewed = tx.renew_leases(record.pk, client_id, lease, now)
+                own = [r for r in own if r.pk in renewed]
             _finish_abandoned_stopping(
                 tx,
                 record,
@@ -202,7 +229,11 @@ class SuggestionUseCase:
             claimed += _take_over(
                 tx, expired[: count - len(claimed)], TrialState.ACTIVE, client_id, lease, now
             )
-            return claimed, record
+            # A spent budget whose last pending trial finished without completing the
+            # study (a STOPPING trial finished just above, or a CompleteTrial that read
+            # the study before its budget ran out) completes it here.
+            state = complete_if_done(tx, record, record.exhausted_reason, now)
+            return _Held(claimed, record, quotas, state)
 
     # Step 2: new trials, under the study lock --------------------------------------------
 
@@ -530,7 +561,8 @@ def _finish_abandoned_stopping(
                 "of every metric",
             )
         )
-        tx.finish_trial(abandoned.pk, outcome, now)
+        # Only if still STOPPING: its worker's CompleteTrial may have come first.
+        tx.finish_trial(abandoned.pk, outcome, now, expected_state=TrialState.STOPPING)
 
 
 def _check_active(record: StudyRecord) -> None:

@@ -74,7 +74,10 @@ class TrialUseCases(StoreUseCases):
     def create_trial(self, parent: StudyName, new: NewTrial, request_id: str = "") -> Trial:
         now = self._clock()
         with self._store.transaction(write=True) as tx:
-            record, quotas = tx.study_and_quotas(parent)
+            # Under the study's row lock, which numbering the trial takes anyway: read
+            # before it, the budget could be spent by a concurrent call in between and
+            # the trial numbered past `max_trials`.
+            record, quotas = tx.study_and_quotas(parent, lock=True)
             if request_id:
                 existing = tx.trial_by_request_id(record.pk, request_id)
                 if existing is not None:

@@ -278,8 +278,10 @@ class TrialRepository(Protocol):
 
     def renew_leases(
         self, study_pk: int, client_id: str, lease_expire_time: float, now: float
-    ) -> None:
-        """Extends the lease of every ACTIVE trial `client_id` holds in the study."""
+    ) -> set[int]:
+        """Extends the lease of every ACTIVE trial `client_id` holds in the study, and
+        returns their pks: those it still held when the update ran, not when it was
+        last read (another worker may have taken an expired one over in between)."""
         ...
 
     def renew_lease(self, trial_pk: int, lease_expire_time: float, now: float) -> None: ...
@@ -288,8 +290,17 @@ class TrialRepository(Protocol):
         """STOPPING, with `metadata` in place of the trial's (it records why)."""
         ...
 
-    def finish_trial(self, trial_pk: int, outcome: TrialOutcome, now: float) -> None:
-        """Sets the outcome, the completion time, and clears the lease."""
+    def finish_trial(
+        self,
+        trial_pk: int,
+        outcome: TrialOutcome,
+        now: float,
+        *,
+        expected_state: TrialState | None = None,
+    ) -> bool:
+        """Sets the outcome, the completion time, and clears the lease; with
+        `expected_state`, a compare-and-set that applies only while the trial is still
+        in that state. Returns whether it applied."""
         ...
 
     def insert_measurement(self, trial_pk: int, measurement: Measurement) -> None: ...
@@ -308,8 +319,10 @@ class TeamRepository(Protocol):
 
     def teams(self) -> list[Team]: ...
 
-    def quotas(self, team: str) -> TeamQuotas:
-        """The team's quotas; none for a team without a record."""
+    def quotas(self, team: str, *, lock: bool = False) -> TeamQuotas:
+        """The team's quotas; none for a team without a record. `lock` holds the team's
+        row until the transaction ends, so that checks of a team-wide count against a
+        quota (ACTIVE studies) run one at a time."""
         ...
 
     def update_team_quotas(self, team_pk: int, quotas: TeamQuotas) -> None: ...

@@ -379,11 +379,14 @@ class MemoryTransaction:
 
     def renew_leases(
         self, study_pk: int, client_id: str, lease_expire_time: float, now: float
-    ) -> None:
+    ) -> set[int]:
+        renewed = set()
         for pk in self._of_study(study_pk):
             trial = self._t.trials[pk].trial
             if trial.client_id == client_id and trial.state is TrialState.ACTIVE:
                 self.renew_lease(pk, lease_expire_time, now)
+                renewed.add(pk)
+        return renewed
 
     def renew_lease(self, trial_pk: int, lease_expire_time: float, now: float) -> None:
         self._replace_trial(trial_pk, now, lease_expire_time=_instant(lease_expire_time))
@@ -393,7 +396,17 @@ class MemoryTransaction:
             trial_pk, now, state=TrialState.STOPPING, metadata=_json_copy(dict(metadata))
         )
 
-    def finish_trial(self, trial_pk: int, outcome: TrialOutcome, now: float) -> None:
+    def finish_trial(
+        self,
+        trial_pk: int,
+        outcome: TrialOutcome,
+        now: float,
+        *,
+        expected_state: TrialState | None = None,
+    ) -> bool:
+        state = self._t.trials[trial_pk].trial.state
+        if expected_state is not None and state is not expected_state:
+            return False
         self._replace_trial(
             trial_pk,
             now,
@@ -403,6 +416,7 @@ class MemoryTransaction:
             complete_time=_instant(now),
             lease_expire_time=None,
         )
+        return True
 
     def _replace_trial(self, trial_pk: int, now: float, **values: Any) -> None:
         row = self._t.trials[trial_pk]
@@ -439,7 +453,8 @@ class MemoryTransaction:
     def teams(self) -> list[Team]:
         return [self._t.teams[pk] for pk in sorted(self._t.teams)]
 
-    def quotas(self, team: str) -> TeamQuotas:
+    def quotas(self, team: str, *, lock: bool = False) -> TeamQuotas:
+        # Its write transactions run one at a time: nothing to lock.
         record = self.team(team)
         return record.team.quotas if record else TeamQuotas()
 

@@ -195,10 +195,42 @@ def test_renew_leases_touches_only_that_clients_active_trials(store: Store) -> N
     with store.transaction(write=True) as tx:
         for trial_pk, client in zip(pks, ("a", "b"), strict=True):
             tx.claim_trial(trial_pk, TrialClaim(TrialState.REQUESTED, client, 10), now=1)
-        tx.renew_leases(pk, "a", 99.0, 2.0)
+        renewed = tx.renew_leases(pk, "a", 99.0, 2.0)
     with store.transaction(write=False) as tx:
         leases = [tx.trial(pk, name.trial(n)).trial.lease_expire_time for n in (1, 2)]
     assert leases == [99.0, 10.0]
+    assert renewed == {pks[0]}
+
+
+def test_renew_leases_names_only_the_trials_still_held(store: Store) -> None:
+    pk, _ = new_study(store)
+    kept, lost = add_trials(store, pk, [TrialState.REQUESTED, TrialState.REQUESTED])
+    with store.transaction(write=True) as tx:
+        for trial_pk in (kept, lost):
+            tx.claim_trial(trial_pk, TrialClaim(TrialState.REQUESTED, "a", 10), now=1)
+        # "a" let the lease of `lost` expire, and "b" took it over.
+        assert tx.claim_trial(lost, TrialClaim(TrialState.ACTIVE, "b", 50), now=20)
+        assert tx.renew_leases(pk, "a", 99.0, 21.0) == {kept}
+
+
+def test_finish_trial_with_an_expected_state_is_a_compare_and_set(store: Store) -> None:
+    pk, name = new_study(store)
+    [trial_pk] = add_trials(store, pk, [TrialState.ACTIVE])
+    first = TrialOutcome(TrialState.COMPLETED, Measurement({"loss": 0.1}))
+    second = TrialOutcome(TrialState.COMPLETED, Measurement({"loss": 0.9}))
+    with store.transaction(write=True) as tx:
+        stopping = tx.finish_trial(trial_pk, second, 5.0, expected_state=TrialState.STOPPING)
+        active = tx.finish_trial(trial_pk, first, 6.0, expected_state=TrialState.ACTIVE)
+        again = tx.finish_trial(trial_pk, second, 7.0, expected_state=TrialState.ACTIVE)
+    with store.transaction(write=False) as tx:
+        trial = tx.trial(pk, name.trial(1)).trial
+    assert (stopping, active, again) == (False, True, False)
+    assert trial.final_measurement == Measurement({"loss": 0.1})
+    assert (trial.state, trial.complete_time, trial.lease_expire_time) == (
+        TrialState.COMPLETED,
+        6.0,
+        None,
+    )
 
 
 def test_request_id_is_unique_per_study(store: Store) -> None:

@@ -44,8 +44,12 @@ class SqlTeams:
     def teams(self) -> list[Team]:
         return [_team(row) for row in self._connection.execute(select(teams).order_by(teams.c.pk))]
 
-    def quotas(self, team: str) -> TeamQuotas:
-        text = self._connection.scalar(select(teams.c.quotas).where(teams.c.team == team))
+    def quotas(self, team: str, *, lock: bool = False) -> TeamQuotas:
+        query = select(teams.c.quotas).where(teams.c.team == team)
+        if lock:
+            # FOR NO KEY UPDATE: rows that only reference the team still pass.
+            query = query.with_for_update(key_share=True)
+        text = self._connection.scalar(query)
         return codec.quotas_from_json(text) if text else TeamQuotas()
 
     def update_team_quotas(self, team_pk: int, quotas: TeamQuotas) -> None:

@@ -250,8 +250,8 @@ class SqlTrials:
 
     def renew_leases(
         self, study_pk: int, client_id: str, lease_expire_time: float, now: float
-    ) -> None:
-        self._connection.execute(
+    ) -> set[int]:
+        query = (
             update(trials)
             .where(
                 and_(
@@ -264,7 +264,9 @@ class SqlTrials:
                 lease_expire_time=codec.to_micros(lease_expire_time),
                 update_time=codec.to_micros(now),
             )
+            .returning(trials.c.pk)
         )
+        return set(self._connection.scalars(query))
 
     def renew_lease(self, trial_pk: int, lease_expire_time: float, now: float) -> None:
         self._update_trial(trial_pk, now, lease_expire_time=codec.to_micros(lease_expire_time))
@@ -277,17 +279,31 @@ class SqlTrials:
             metadata=codec.dump_json(dict(metadata)),
         )
 
-    def finish_trial(self, trial_pk: int, outcome: TrialOutcome, now: float) -> None:
+    def finish_trial(
+        self,
+        trial_pk: int,
+        outcome: TrialOutcome,
+        now: float,
+        *,
+        expected_state: TrialState | None = None,
+    ) -> bool:
         final = outcome.final_measurement
-        self._update_trial(
-            trial_pk,
-            now,
-            state=outcome.state.value,
-            final_measurement=None if final is None else codec.measurement_to_json(final),
-            infeasibility_reason=outcome.infeasibility_reason,
-            complete_time=codec.to_micros(now),
-            lease_expire_time=None,
-        )
+        columns = {
+            "state": outcome.state.value,
+            "final_measurement": None if final is None else codec.measurement_to_json(final),
+            "infeasibility_reason": outcome.infeasibility_reason,
+            "complete_time": codec.to_micros(now),
+            "lease_expire_time": None,
+        }
+        if expected_state is None:
+            self._update_trial(trial_pk, now, **columns)
+            return True
+        # A compare-and-set, as in `claim_trial`: on PostgreSQL, when a CompleteTrial
+        # holds the row, this update waits for it to commit, re-checks the state, and
+        # then matches nothing.
+        condition = and_(trials.c.pk == trial_pk, trials.c.state == expected_state.value)
+        query = update(trials).where(condition).values(update_time=codec.to_micros(now), **columns)
+        return self._connection.execute(query).rowcount == 1
 
     def _update_trial(self, trial_pk: int, now: float, **columns: Any) -> None:
         # The SET clause is the columns given: their names are the parameters' keys.

@@ -293,9 +293,10 @@ export interface StudyServiceClient extends grpc.Client {
    * that worker already holds (a restarted worker resumes them), trials queued
    * with CreateTrial, trials whose worker's lease expired, then new trials from
    * the study's algorithm. Fewer trials (possibly none) come back when the trial
-   * budget or the grid is used up. FAILED_PRECONDITION unless the study is
-   * ACTIVE. Safe to retry: a retry with the same client id returns the same
-   * trials.
+   * budget or the grid is used up. At the team's `max_trials_per_study` quota the
+   * trials of the first three kinds still come back, and a call that gets none
+   * is RESOURCE_EXHAUSTED. FAILED_PRECONDITION unless the study is ACTIVE. Safe
+   * to retry: a retry with the same client id returns the same trials.
    */
   SuggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
   SuggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
@@ -306,9 +307,10 @@ export interface StudyServiceClient extends grpc.Client {
    * that worker already holds (a restarted worker resumes them), trials queued
    * with CreateTrial, trials whose worker's lease expired, then new trials from
    * the study's algorithm. Fewer trials (possibly none) come back when the trial
-   * budget or the grid is used up. FAILED_PRECONDITION unless the study is
-   * ACTIVE. Safe to retry: a retry with the same client id returns the same
-   * trials.
+   * budget or the grid is used up. At the team's `max_trials_per_study` quota the
+   * trials of the first three kinds still come back, and a call that gets none
+   * is RESOURCE_EXHAUSTED. FAILED_PRECONDITION unless the study is ACTIVE. Safe
+   * to retry: a retry with the same client id returns the same trials.
    */
   suggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
   suggestTrials(argument: _sibyl_v1_SuggestTrialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sibyl_v1_SuggestTrialsResponse__Output>): grpc.ClientUnaryCall;
@@ -462,9 +464,10 @@ export interface StudyServiceHandlers extends grpc.UntypedServiceImplementation 
    * that worker already holds (a restarted worker resumes them), trials queued
    * with CreateTrial, trials whose worker's lease expired, then new trials from
    * the study's algorithm. Fewer trials (possibly none) come back when the trial
-   * budget or the grid is used up. FAILED_PRECONDITION unless the study is
-   * ACTIVE. Safe to retry: a retry with the same client id returns the same
-   * trials.
+   * budget or the grid is used up. At the team's `max_trials_per_study` quota the
+   * trials of the first three kinds still come back, and a call that gets none
+   * is RESOURCE_EXHAUSTED. FAILED_PRECONDITION unless the study is ACTIVE. Safe
+   * to retry: a retry with the same client id returns the same trials.
    */
   SuggestTrials: grpc.handleUnaryCall<_sibyl_v1_SuggestTrialsRequest__Output, _sibyl_v1_SuggestTrialsResponse>;
   

@@ -1,0 +1,221 @@
+"""Budgets, quotas and trial outcomes when calls race, on SQLite and PostgreSQL.
+
+SQLite runs one write transaction at a time, so there these tests check the rules;
+on PostgreSQL, whose transactions interleave, they check that the rules hold when
+concurrent calls read the same rows before either commits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+import pytest
+
+from sibyl_server.domain.errors import FailedPrecondition, ResourceExhausted
+from sibyl_server.domain.names import StudyName, TeamName
+from sibyl_server.domain.study import StudySpec, StudyState
+from sibyl_server.domain.team import TeamQuotas
+from sibyl_server.domain.trial import Measurement, TrialState
+from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.options import EngineOptions
+from sibyl_server.service.lifecycle import MAX_TRIALS_REACHED
+from sibyl_server.service.runner import Runner
+from sibyl_server.service.stopping import StoppingUseCases
+from sibyl_server.service.studies import StudyUseCases
+from sibyl_server.service.suggestions import Suggested, SuggestionUseCase
+from sibyl_server.service.teams import TeamUseCases
+from sibyl_server.service.trials import NewTrial, TrialUseCases
+from sibyl_server.store import Store
+from sibyl_server.store.interface import StudyChanges, TrialOutcome
+from tests.server.service.conftest import SPEC, TEAM, Clock
+from tests.support.stores import migrated_store
+
+T = TypeVar("T")
+CALLERS = 8
+
+
+@pytest.fixture(scope="module")
+def store(store_url: str) -> Iterator[Store]:
+    with migrated_store(store_url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def suggestions(store: Store, clock: Clock) -> Iterator[SuggestionUseCase]:
+    with ThreadPoolExecutor(2) as store_pool, ThreadPoolExecutor(1) as engine_pool:
+        runner = Runner(store_pool, engine_pool)
+        yield SuggestionUseCase(store, Engine(EngineOptions(device="cpu")), clock, runner)
+
+
+def _new_study(store: Store, clock: Clock, spec: StudySpec = SPEC) -> StudyName:
+    study = StudyUseCases(store, clock).create_study(TEAM, f"s-{uuid.uuid4().hex[:10]}", spec)
+    return StudyName(TEAM.team, study.study_id)
+
+
+def _all_at_once(call: Callable[[int], T]) -> list[T | Exception]:
+    """`call(i)` for each of CALLERS threads, started together; each result or error."""
+    start = threading.Barrier(CALLERS)
+
+    def run(i: int) -> T | Exception:
+        start.wait(timeout=30)
+        try:
+            return call(i)
+        except Exception as error:  # the test inspects each one
+            return error
+
+    with ThreadPoolExecutor(CALLERS) as pool:
+        return list(pool.map(run, range(CALLERS)))
+
+
+def _suggest(suggestions: SuggestionUseCase, name: StudyName, count: int, client: str) -> Suggested:
+    return asyncio.run(suggestions.suggest(name, count, client))
+
+
+def test_concurrent_create_trials_stop_at_the_budget(store: Store, clock: Clock) -> None:
+    name = _new_study(store, clock, dataclasses.replace(SPEC, max_trials=3))
+    trials = TrialUseCases(store, clock)
+    done = NewTrial({"x": 0.5}, TrialState.COMPLETED, Measurement({"loss": 1.0}))
+
+    results = _all_at_once(lambda i: trials.create_trial(name, done))
+
+    created = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert sorted(t.number for t in created) == [1, 2, 3]
+    assert all(isinstance(e, FailedPrecondition) for e in refused), refused
+    assert {e.reason for e in refused if isinstance(e, FailedPrecondition)} == {"STUDY_EXHAUSTED"}
+    study = StudyUseCases(store, clock).get_study(name)
+    assert study.trial_count == 3
+    assert study.state is StudyState.COMPLETED
+
+
+def test_concurrent_create_studies_stop_at_the_active_studies_quota(
+    store: Store, clock: Clock
+) -> None:
+    team = f"t-{uuid.uuid4().hex[:8]}"
+    TeamUseCases(store, clock).create_team(team, TeamQuotas(max_active_studies=2))
+    studies = StudyUseCases(store, clock)
+
+    results = _all_at_once(lambda i: studies.create_study(TeamName(team), f"s{i}", SPEC))
+
+    created = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(created) == 2
+    assert len(refused) == CALLERS - 2
+    assert all(isinstance(e, ResourceExhausted) for e in refused), refused
+    assert len(studies.list_studies(TeamName(team), 20, "").studies) == 2
+
+
+def test_a_worker_at_the_trial_quota_gets_back_the_trials_it_holds(
+    store: Store, clock: Clock, suggestions: SuggestionUseCase
+) -> None:
+    team = f"t-{uuid.uuid4().hex[:8]}"
+    TeamUseCases(store, clock).create_team(team, TeamQuotas(max_trials_per_study=3))
+    study = StudyUseCases(store, clock).create_study(TeamName(team), "s", SPEC)
+    name = StudyName(team, study.study_id)
+
+    first = _suggest(suggestions, name, 5, "a")
+    again = _suggest(suggestions, name, 5, "a")
+
+    assert [t.number for t in first.trials] == [1, 2, 3], "capped by the quota"
+    assert [t.number for t in again.trials] == [1, 2, 3]
+    with pytest.raises(ResourceExhausted):
+        _suggest(suggestions, name, 1, "b")
+
+
+def _stopped_trial_past_its_lease(
+    store: Store, clock: Clock, suggestions: SuggestionUseCase, spec: StudySpec
+) -> tuple[StudyName, int]:
+    """A study whose one trial is STOPPING with a measurement of 0.9, its lease spent."""
+    name = _new_study(store, clock, spec)
+    (trial,) = _suggest(suggestions, name, 1, "a").trials
+    TrialUseCases(store, clock).add_measurement(
+        name.trial(trial.number), Measurement({"loss": 0.9}, step=1), "a"
+    )
+    engine = Engine(EngineOptions(device="cpu"))
+    with ThreadPoolExecutor(1) as store_pool, ThreadPoolExecutor(1) as engine_pool:
+        stopping = StoppingUseCases(store, clock, engine, Runner(store_pool, engine_pool))
+        stopping.stop(name.trial(trial.number))
+    clock.advance(spec.lease_seconds + 1)
+    return name, trial.number
+
+
+def test_a_stopped_trials_result_sent_as_another_worker_asks_is_kept(
+    store: Store, clock: Clock, suggestions: SuggestionUseCase
+) -> None:
+    name, number = _stopped_trial_past_its_lease(store, clock, suggestions, SPEC)
+    completing, asked = threading.Event(), threading.Event()
+
+    def complete_slowly() -> None:
+        """CompleteTrial's writes with a result of 0.1, committed once the other
+        worker's suggestion is under way (waiting for this row, on PostgreSQL)."""
+        with store.transaction(write=True) as tx:
+            record = tx.study(name)
+            trial = tx.trial(record.pk, name.trial(number), lock=True)
+            outcome = TrialOutcome(TrialState.COMPLETED, Measurement({"loss": 0.1}))
+            tx.finish_trial(trial.pk, outcome, clock())
+            completing.set()
+            asked.wait(timeout=30)
+            time.sleep(0.3)  # meanwhile the suggestion reads the trial as STOPPING
+
+    worker = threading.Thread(target=complete_slowly)
+    worker.start()
+    assert completing.wait(timeout=30)
+    asked.set()
+    _suggest(suggestions, name, 1, "b")
+    worker.join(timeout=30)
+
+    trial = TrialUseCases(store, clock).get_trial(name.trial(number))
+    assert trial.state is TrialState.COMPLETED
+    assert trial.final_measurement is not None
+    assert trial.final_measurement.metrics == {"loss": 0.1}
+
+
+def test_a_budget_spent_by_an_abandoned_stopped_trial_completes_the_study(
+    store: Store, clock: Clock, suggestions: SuggestionUseCase
+) -> None:
+    spec = dataclasses.replace(SPEC, max_trials=1)
+    name, number = _stopped_trial_past_its_lease(store, clock, suggestions, spec)
+
+    answer = _suggest(suggestions, name, 1, "b")
+
+    assert answer.trials == []
+    assert answer.study_state is StudyState.COMPLETED
+    trial = TrialUseCases(store, clock).get_trial(name.trial(number))
+    assert trial.state is TrialState.COMPLETED
+    assert trial.final_measurement is not None
+    assert trial.final_measurement.metrics == {"loss": 0.9}, "its last measurement"
+    assert StudyUseCases(store, clock).get_study(name).state is StudyState.COMPLETED
+
+
+def test_a_spent_study_left_active_with_nothing_pending_completes_on_the_next_ask(
+    store: Store, clock: Clock, suggestions: SuggestionUseCase
+) -> None:
+    # What a CompleteTrial that read the study just before a suggestion spent its
+    # budget leaves behind: the budget spent, nothing pending, the study ACTIVE.
+    name = _new_study(store, clock, dataclasses.replace(SPEC, max_trials=1))
+    (trial,) = _suggest(suggestions, name, 1, "a").trials
+    with store.transaction(write=True) as tx:
+        record = tx.study(name)
+        trial_pk = tx.trial(record.pk, name.trial(trial.number)).pk
+        outcome = TrialOutcome(TrialState.COMPLETED, Measurement({"loss": 1.0}))
+        tx.finish_trial(trial_pk, outcome, clock())
+        tx.update_study(record.pk, clock(), StudyChanges(exhausted_reason=MAX_TRIALS_REACHED))
+    assert StudyUseCases(store, clock).get_study(name).state is StudyState.ACTIVE
+
+    answer = _suggest(suggestions, name, 1, "a")
+
+    assert answer.trials == []
+    assert answer.study_state is StudyState.COMPLETED
+    assert StudyUseCases(store, clock).get_study(name).state is StudyState.COMPLETED
