@@ -36,6 +36,8 @@ def decode_unit_value(spec: ParameterSpec, u: float) -> ParameterValue:
 
 def _decode_double(spec: ParameterSpec, u: float) -> float:
     low, high = _bounds(spec)
+    if u == 0.0:
+        return low  # exp(log(low)) need not be low
     if spec.scale is ScaleType.LOG:
         value = math.exp(math.log(low) + u * (math.log(high) - math.log(low)))
     else:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import torch
+from botorch.utils.multi_objective.pareto import is_non_dominated
 
 from sibyl_server.domain.optimality import is_feasible
 from sibyl_server.domain.study import MetricSpec, StudySpec
@@ -201,18 +202,59 @@ def exact_subset(
     """
     if len(completed) <= limit:
         return completed
-    objective = spec.objective
-    scored = [
-        (i, objective.sign() * o.metrics[objective.name])
-        for i, o in enumerate(completed)
-        if not o.infeasible and objective.name in o.metrics
-    ]
-    best = [i for i, _ in sorted(scored, key=lambda item: -item[1])[: limit // 2]]
+    best = best_first(completed, spec, limit // 2)
     newest = list(range(len(completed) - limit // 4, len(completed)))
     chosen = set(best) | set(newest)
     rest = sorted((i for i in range(len(completed)) if i not in chosen), key=sample_rank)
     chosen |= set(rest[: max(limit - len(chosen), 0)])
     return [completed[i] for i in sorted(chosen)]
+
+
+def best_first(completed: Sequence[Observation], spec: StudySpec, wanted: int) -> list[int]:
+    """The indices of the `wanted` best trials with a value of every objective.
+
+    Those meeting every outcome constraint come first: ranked by value alone, a
+    constrained study's best half could all break a constraint, leaving out its best
+    feasible trial (the step's incumbent). With several objectives, the Pareto front
+    comes first, then the front of the rest, and so on, so that the hypervolume and
+    its reference point see the whole front. Within a front, by the first objective.
+    """
+    objectives = spec.objectives
+    scored = [
+        i
+        for i, o in enumerate(completed)
+        if not o.infeasible and all(m.name in o.metrics for m in objectives)
+    ]
+    feasible = [i for i in scored if is_feasible(spec, completed[i].metrics)]
+    kept = set(feasible)
+    ranked: list[int] = []
+    for group in (feasible, [i for i in scored if i not in kept]):
+        if len(ranked) >= wanted:
+            break
+        values = torch.tensor(
+            [[m.sign() * completed[i].metrics[m.name] for m in objectives] for i in group],
+            dtype=torch.float64,
+        ).reshape(len(group), len(objectives))
+        ranked += [group[j] for j in _by_fronts(values, wanted - len(ranked))]
+    return ranked[:wanted]
+
+
+def _by_fronts(values: torch.Tensor, wanted: int) -> list[int]:
+    """Rows of `values` (`n x m`, maximized) front by front until `wanted` are in, each
+    front by its first column, best first (ties by row)."""
+    firsts = values[:, 0].tolist()
+    left = torch.arange(len(values))
+    ranked: list[int] = []
+    while len(left) and len(ranked) < wanted:
+        front = (
+            is_non_dominated(values[left])
+            if values.shape[-1] > 1
+            else torch.ones(len(left), dtype=torch.bool)
+        )
+        rows = left[front].tolist()
+        ranked += sorted(rows, key=lambda row: -firsts[row])
+        left = left[~front]
+    return ranked
 
 
 def local_subset(

@@ -7,6 +7,7 @@ recorded in the points' metadata and logged, never raised.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -16,11 +17,11 @@ from typing import Any
 import torch
 from botorch.models.model import Model
 
-from sibyl_server.domain.study import Algorithm
+from sibyl_server.domain.study import Algorithm, ParameterValue
 from sibyl_server.engine.budget import target_columns, without_budget
 from sibyl_server.engine.gp.acquisition import STRATEGIES, choose_strategy
 from sibyl_server.engine.gp.acquisition.strategy import AcquisitionContext, AcquisitionStrategy
-from sibyl_server.engine.gp.data import StepData, step_data
+from sibyl_server.engine.gp.data import Outcome, StepData, step_data
 from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
 from sibyl_server.engine.gp.fidelity import HYPERPARAMETERS_KEY as FIDELITY_HYPERPARAMETERS
 from sibyl_server.engine.gp.fidelity import fidelity_model, uses_fidelity
@@ -131,7 +132,7 @@ class GpBanditDesigner:
             saved = state.saved_hyperparameters()
             fitted = fit_models(data, saved, self.options.max_exact_observations)
             models, hyperparameters, metadata = _with_priors(request, data, fitted, saved)
-            models, hyperparameters = _with_fidelity(
+            data, models, hyperparameters = _with_fidelity(
                 request,
                 data,
                 models,
@@ -207,17 +208,32 @@ def _with_fidelity(
     hyperparameters: dict[str, Hyperparameters],
     saved: Mapping[str, Mapping[str, Any]],
     limit: int,
-) -> tuple[list[Model], dict[str, Hyperparameters]]:
+) -> tuple[StepData, list[Model], dict[str, Hyperparameters]]:
     """For a fidelity study, the objective's model becomes the GP over (configuration,
     step) at max_step (gp/fidelity.py), fitted to at most `limit` values; the other
-    outcomes' models stay."""
+    outcomes' models stay.
+
+    The objective's values in the training set become that GP's means at max_step:
+    the acquisition's incumbent and its cap on believed values must be in the units
+    of the model it scores. The GP learns from its own warp of the values at every
+    step, and the finished trials' warp differs from it, so the incumbent's value and
+    the GP's mean there can lie standard deviations apart. It is also the better
+    incumbent: a trial stopped early that the GP expects to end best, rather than the
+    best last value, which for a stopped trial is a low step's.
+    """
     if not uses_fidelity(request):
-        return models, hyperparameters
+        return data, models, hyperparameters
     fit = fidelity_model(request, data, saved.get(FIDELITY_HYPERPARAMETERS), limit)
-    return [fit.model, *models[1:]], {
-        **hyperparameters,
-        FIDELITY_HYPERPARAMETERS: fit.hyperparameters,
-    }
+    objective = data.training.outcomes[0]
+    with torch.no_grad():
+        means = fit.model.posterior(data.x[objective.rows]).mean.reshape(-1).tolist()
+    outcomes = [Outcome(objective.name, objective.rows, means), *data.training.outcomes[1:]]
+    training = dataclasses.replace(data.training, outcomes=outcomes)
+    return (
+        dataclasses.replace(data, training=training),
+        [fit.model, *models[1:]],
+        {**hyperparameters, FIDELITY_HYPERPARAMETERS: fit.hyperparameters},
+    )
 
 
 def _decode(
@@ -250,9 +266,43 @@ def _decode(
         # Discrete spaces can round two optima to one point; a repeat would waste a
         # worker, so those slots get the study's next quasi-random points instead.
         reason = "GP candidate repeated a trial"
-        suggestions += _sobol_points(request, state, replacements, reason, step_metadata)
-        state = state.drew(replacements)
+        fresh, state = _fresh_sobol_points(
+            request, state, replacements, taken, reason, step_metadata
+        )
+        suggestions += fresh
     return suggestions, state
+
+
+REPLACEMENT_DRAWS = 8
+"""Sobol points drawn per replaced candidate, of which those repeating no trial are
+taken first."""
+
+
+def _fresh_sobol_points(
+    request: SuggestionRequest,
+    state: GpBanditState,
+    count: int,
+    taken: list[dict[str, ParameterValue]],
+    reason: str,
+    metadata: Mapping[str, str],
+) -> tuple[list[Suggestion], GpBanditState]:
+    """The study's next `count` Sobol points that repeat no configuration in `taken`
+    (nor each other), and the state past the last one used. In a small discrete space
+    whose configurations are nearly all taken, the slots left get the first points
+    drawn that were not used (a repeat, for want of anything else)."""
+    drawn = _sobol_points(request, state, count * REPLACEMENT_DRAWS, reason, metadata)
+    used: list[int] = []
+    for index, point in enumerate(drawn):
+        configuration = without_budget(request.spec, point.parameters)
+        if configuration not in taken:
+            taken.append(configuration)
+            used.append(index)
+            if len(used) == count:
+                break
+    if len(used) < count:
+        unused = [index for index in range(len(drawn)) if index not in used]
+        used += unused[: count - len(used)]
+    return [drawn[index] for index in sorted(used)], state.drew(max(used) + 1)
 
 
 def _sobol_points(

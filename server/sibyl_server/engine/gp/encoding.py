@@ -121,7 +121,12 @@ def _decode(spec: ParameterSpec, x: float) -> ParameterValue:
     if spec.type is ParameterType.DISCRETE:
         return min(spec.values, key=lambda v: abs(_encode_number(spec, v) - x))
     low, high = _bounds(spec)
-    if spec.scale is ScaleType.LOG:
+    if x in (0.0, 1.0):
+        # The optimizer often ends at a bound, where exp(log(low)) need not be low:
+        # such a trial would sit a rounding step inside the range, and would not match
+        # a trial entered at the bound itself.
+        value = low if x == 0.0 else high
+    elif spec.scale is ScaleType.LOG:
         value = math.exp(math.log(low) + x * (math.log(high) - math.log(low)))
     else:
         value = low + x * (high - low)

@@ -251,3 +251,48 @@ def test_a_step_encodes_the_subset_and_the_pending_trials() -> None:
     assert data.x_pending is not None and data.x_pending[:, 0].tolist() == [0.25, 0.5]
     alone = step_data(SuggestionRequest(spec, completed, [], 1, 7, {}), 40, torch.device("cpu"))
     assert alone.x_pending is None
+
+
+def test_a_constrained_studys_subset_keeps_its_best_feasible_trials() -> None:
+    # Accuracy rises with x, but x above 0.6 breaks the latency bound: ranked by
+    # accuracy alone, the best half would hold no feasible trial.
+    spec = gp_spec(
+        X,
+        (
+            MetricSpec("acc", Goal.MAXIMIZE),
+            MetricSpec("latency", constraint=OutcomeConstraint(upper_bound=0.6)),
+        ),
+    )
+    rng = np.random.default_rng(1)
+    completed = [
+        Observation({"x": float(x)}, {"acc": float(x), "latency": float(x)})
+        for x in rng.uniform(size=1000)
+    ]
+    subset = exact_subset(completed, spec, 400)
+    feasible = [o for o in completed if o.metrics["latency"] <= 0.6]
+    best_feasible = max(feasible, key=lambda o: o.metrics["acc"])
+    assert best_feasible in subset
+    top = sorted(feasible, key=lambda o: -o.metrics["acc"])[:200]
+    assert all(o in subset for o in top)
+
+
+def test_a_multi_objective_subset_keeps_the_whole_front() -> None:
+    spec = gp_spec(X, (MetricSpec("a", Goal.MAXIMIZE), MetricSpec("b", Goal.MAXIMIZE)))
+    rng = np.random.default_rng(2)
+    points = rng.uniform(size=(1000, 2))
+    completed = [Observation({"x": float(a)}, {"a": float(a), "b": float(b)}) for a, b in points]
+    front = [
+        o
+        for o in completed
+        if not any(
+            p.metrics["a"] >= o.metrics["a"]
+            and p.metrics["b"] >= o.metrics["b"]
+            and p.metrics != o.metrics
+            for p in completed
+        )
+    ]
+    subset = exact_subset(completed, spec, 400)
+    assert front and all(o in subset for o in front)
+    # The front's worst trial on "a" is far down a ranking by "a" alone.
+    by_a = sorted(completed, key=lambda o: -o.metrics["a"])
+    assert by_a.index(min(front, key=lambda o: o.metrics["a"])) > 200

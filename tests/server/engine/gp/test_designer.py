@@ -8,12 +8,16 @@ from collections.abc import Callable
 import pytest
 import torch
 
-from sibyl_server.domain.study import Goal, MetricSpec, OutcomeConstraint
+from sibyl_server.domain.study import Goal, MetricSpec, OutcomeConstraint, ParameterSpec
 from sibyl_server.domain.validation import check_parameters
+from sibyl_server.engine.gp.designer import _decode
+from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
+from sibyl_server.engine.gp.state import GpBanditState
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
     METADATA_FALLBACK_REASON,
     Observation,
+    SuggestionRequest,
 )
 from sibyl_server.engine.options import EngineOptions
 from tests.server.engine.gp.studies import (
@@ -175,3 +179,40 @@ def test_cuda_batches_beside_pending_trials_are_model_points() -> None:
     cuda_options = EngineOptions(device="cuda", num_restarts=3, raw_samples=128, mc_samples=64)
     batch = suggest(spec, completed, pending=[{"x": 0.3}], count=2, options=cuda_options)
     assert [s.metadata[METADATA_ALGORITHM] for s in batch.suggestions] == ["GP_BANDIT"] * 2
+
+
+def test_sobol_points_replacing_repeated_candidates_repeat_no_trial() -> None:
+    # Nine configurations, six of them pending: both GP candidates repeat one, and
+    # their replacements must be two of the other three.
+    space = (
+        ParameterSpec.categorical("c", ["a", "b", "c"]),
+        ParameterSpec.integer("n", 1, 3),
+    )
+    spec = gp_spec(space, LOSS)
+    encoding = SearchSpaceEncoding(space)
+    pending = [{"c": c, "n": n} for c in ("a", "b") for n in (1, 2, 3)]
+    request = SuggestionRequest(spec, [], pending, 2, seed=5, state={})
+    candidates = torch.tensor([encoding.encode(pending[0]), encoding.encode(pending[4])])
+
+    suggestions, state = _decode(request, encoding, candidates, GpBanditState(), {}, {})
+
+    points = [s.parameters for s in suggestions]
+    assert len(points) == 2
+    assert all(p["c"] == "c" for p in points), points
+    assert points[0] != points[1]
+    assert all(s.metadata[METADATA_FALLBACK_REASON] for s in suggestions)
+    assert state.sobol_position().position >= 2
+
+
+def test_a_space_with_no_configuration_left_still_fills_every_slot() -> None:
+    space = (ParameterSpec.categorical("c", ["a", "b"]),)
+    spec = gp_spec(space, LOSS)
+    encoding = SearchSpaceEncoding(space)
+    pending = [{"c": "a"}, {"c": "b"}]
+    request = SuggestionRequest(spec, [], pending, 2, seed=5, state={})
+    candidates = torch.tensor([encoding.encode({"c": "a"})] * 2)
+
+    suggestions, state = _decode(request, encoding, candidates, GpBanditState(), {}, {})
+
+    assert len(suggestions) == 2
+    assert state.sobol_position().position == 2

@@ -6,8 +6,10 @@ import random
 
 import pytest
 
+from sibyl_server.domain.study import ParameterSpec, ScaleType
 from sibyl_server.domain.validation import check_parameters
 from sibyl_server.engine.gp.encoding import INACTIVE, SearchSpaceEncoding
+from sibyl_server.engine.sampling import decode_unit_value
 from tests.server.engine.gp.studies import LOSS, MIXED, conditional_space, gp_spec
 
 
@@ -38,6 +40,19 @@ def test_any_point_of_the_box_decodes_to_valid_values() -> None:
         row = [rng.uniform(-0.1, upper + 0.1) for upper in encoding.upper_bounds()]
         parameters = encoding.decode(row)
         assert check_parameters(spec, parameters, "p") == parameters
+
+
+@pytest.mark.parametrize("low, high", [(3e-4, 3e-2), (1e-7, 1e-1), (0.1, 0.3)])
+@pytest.mark.parametrize("scale", [ScaleType.LOG, ScaleType.LINEAR])
+def test_the_ends_of_the_box_decode_to_the_exact_bounds(
+    low: float, high: float, scale: ScaleType
+) -> None:
+    # exp(log(0.03)) is 0.029999999999999995: a corner the optimizer ends at must give
+    # the bound itself, as a trial entered at the bound has.
+    encoding = SearchSpaceEncoding((ParameterSpec.double("lr", low, high, scale),))
+    assert encoding.decode([0.0]) == {"lr": low}
+    assert encoding.decode([1.0]) == {"lr": high}
+    assert decode_unit_value(ParameterSpec.double("lr", low, high, scale), 0.0) == low
 
 
 def test_discrete_and_integer_columns_may_only_take_valid_encodings() -> None:

@@ -16,8 +16,10 @@ from sibyl_server.domain.study import (
     stopping_policy,
 )
 from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.gp.data import step_data
+from sibyl_server.engine.gp.designer import _with_fidelity
 from sibyl_server.engine.gp.fidelity import AtStep, bounded, final_prospect, step_position
-from sibyl_server.engine.gp.model import surrogate
+from sibyl_server.engine.gp.model import fit_models, surrogate
 from sibyl_server.engine.interface import (
     METADATA_ALGORITHM,
     FidelityPoint,
@@ -182,3 +184,29 @@ def test_a_model_that_fails_leaves_the_trial_running() -> None:
     request = SuggestionRequest(spec, completed, [], 1, 7, {}, (), points)
     unknown = {"x": "left", "y": 0.5}  # no number: the model cannot place the trial
     assert Engine(FAST).final_prospect(request, unknown) is None
+
+
+def test_the_incumbent_is_in_the_fidelity_gps_units() -> None:
+    """The step's LogEI compares the fidelity GP's predictions with its incumbent's
+    value: that value is the GP's mean at max_step, of the trial it predicts best (a
+    trial stopped early near the optimum, not a far one that ran to the end)."""
+    completed, points = study_data()
+    spec = dataclasses.replace(gp_spec(XY, LOSS), fidelity=Fidelity(MAX_STEP))
+    request = SuggestionRequest(spec, completed, [], 1, 7, {}, (), points)
+    data = step_data(request, FAST.max_exact_observations, torch.device("cpu"))
+    fitted = fit_models(data, {}, FAST.max_exact_observations)
+    before = data.training.best_feasible_row
+    assert before is not None and before < 2, "by last values, a far trial that ran to the end"
+
+    data, models, _ = _with_fidelity(
+        request, data, fitted.models, fitted.hyperparameters, {}, FAST.max_exact_observations
+    )
+
+    row = data.training.best_feasible_row
+    assert row is not None
+    with torch.no_grad():
+        means = models[0].posterior(data.x).mean.reshape(-1)
+    assert data.training.best_feasible() == pytest.approx(float(means[row]))
+    assert row == int(means.argmax())
+    nearer = math.hypot(completed[row].parameters["x"] - 0.3, completed[row].parameters["y"] - 0.7)
+    assert nearer < math.hypot(0.8 - 0.3, 0.2 - 0.7)
