@@ -105,6 +105,7 @@ class Caller:
                     attempts.unreachable = True
                 else:
                     self._reached.set()
+                    attempts.answered()
                 if error.code() not in RETRIED_CODES or not attempts.wait(error, self.address):
                     raise self._typed(error, attempts) from None
                 continue
@@ -145,6 +146,11 @@ class _Attempts:
 
     def elapsed(self) -> float:
         return time.monotonic() - self._began
+
+    def answered(self) -> None:
+        """The server answered: its UNAVAILABLE (a server still waiting for its database)
+        is an outage to ride out, so the call retries for the longer window from now."""
+        self._window = max(self._window, self._retry.window_seconds)
 
     def wait(self, error: grpc.RpcError, address: str) -> bool:
         """Sleeps before the next attempt; False once the retry window is used up."""

@@ -327,14 +327,25 @@ class _Run:
             self.stopping.set()
             raise
         except self.catch as error:
-            trial.complete_infeasible(f"{type(error).__name__}: {error}")
-            self._tell(trial, worker, began, f"{type(error).__name__}: {error}")
+            reason = f"{type(error).__name__}: {error}"
+            if self._fail(trial, worker, reason):
+                self._tell(trial, worker, began, reason)
             return
         except Exception as error:
-            trial.complete_infeasible(f"{type(error).__name__}: {error}")
+            self._fail(trial, worker, f"{type(error).__name__}: {error}")
             self.stopping.set()
-            raise
+            raise  # the objective's error, whatever became of its trial
         self._tell(trial, worker, began, outcome)
+
+    def _fail(self, trial: Trial, worker: str, reason: str) -> bool:
+        """Completes `trial` as infeasible; False (and the trial dropped) where this
+        worker lost it to another meanwhile, which then evaluates it afresh."""
+        try:
+            trial.complete_infeasible(reason)
+        except LeaseLostError:
+            self._drop(trial, worker)
+            return False
+        return True
 
     @staticmethod
     def _drop(trial: Trial, worker: str) -> None:
@@ -350,12 +361,12 @@ class _Run:
             return ""
         if trial.lease_lost:
             raise LeaseLostError(f"trial {trial.name} went to another worker")
-        metrics = {self.metric: result} if isinstance(result, (int, float)) else result
-        bad = [k for k, v in (metrics or {}).items() if not math.isfinite(float(v))]
+        metrics = _as_metrics(result, self.metric)
+        bad = [k for k, v in (metrics or {}).items() if not math.isfinite(v)]
         if bad:
             trial.complete_infeasible(f"non-finite {', '.join(bad)}")
             return f"non-finite {', '.join(bad)}"
-        trial.complete(None if metrics is None else {k: float(v) for k, v in metrics.items()})
+        trial.complete(metrics)
         return ""
 
     def _tell(self, trial: Trial, worker: str, began: float, error: str) -> None:
@@ -374,3 +385,26 @@ class _Run:
 
     def _better(self, value: float, than: float) -> bool:
         return self.sign * value > self.sign * than
+
+
+def _as_metrics(result: object, metric: str) -> dict[str, float] | None:
+    """The objective's result as metrics: a mapping of metric names to numbers, one
+    number (any that `float` takes: NumPy and torch scalars too) for `metric`, or None
+    (complete with the last reported measurement)."""
+    if result is None:
+        return None
+    if isinstance(result, Mapping):
+        return {str(name): _number(value, name) for name, value in result.items()}
+    return {metric: _number(result, metric)}
+
+
+def _number(value: object, name: object) -> float:
+    try:
+        if isinstance(value, (str, bytes)):  # float() would parse them
+            raise TypeError
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"the objective returned {value!r} for {name!r}: return a number, a mapping "
+            "of metric names to numbers, or None"
+        ) from None

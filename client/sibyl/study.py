@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import unicodedata
 import uuid
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta, timezone
@@ -342,6 +343,11 @@ class Trial:
         """Why the last should_stop() said yes."""
         self.lease_lost = False
         """Whether this worker lost the trial to another (see `LeaseLostError`)."""
+        measurements = proto.measurements
+        self._recorded_through = measurements[-1].step if measurements else None
+        """The last step recorded when this object was made: a worker resumed after a
+        restart reports again the steps its earlier run recorded."""
+        self._skipped_a_step = False
 
     @property
     def name(self) -> str:
@@ -376,7 +382,21 @@ class Trial:
         return dict(self.proto.metadata)
 
     def report(self, metrics: Mapping[str, float], step: int, elapsed_seconds: float = 0.0) -> None:
-        """Records an intermediate measurement (steps must increase) and renews the lease."""
+        """Records an intermediate measurement (steps must increase) and renews the lease.
+
+        A trial handed back to a restarted worker keeps what its earlier run recorded:
+        reports of steps up to the last of those are skipped with a warning (as Optuna's
+        `Trial.report` skips a step reported before), and the curve goes on after it.
+        """
+        if self._recorded_through is not None and step <= self._recorded_through:
+            if not self._skipped_a_step:
+                warnings.warn(
+                    f"trial {self.name} was resumed with steps up to {self._recorded_through} "
+                    "recorded by this worker's earlier run: reports of those steps are skipped",
+                    stacklevel=2,
+                )
+            self._skipped_a_step = True
+            return
         measurement = trial_pb2.Measurement(
             metrics=dict(metrics), step=step, elapsed_seconds=elapsed_seconds
         )
@@ -475,9 +495,12 @@ MAX_REASON_LENGTH = 4096
 
 def _printable(text: str) -> str:
     """`text` with control characters other than tabs and line breaks escaped (as the
-    server requires): an exception's message may carry terminal colour codes."""
+    server requires): an exception's message may carry terminal colour codes; lone
+    surrogates too (a file name decoded with `surrogateescape`), which protobuf cannot
+    encode."""
     return "".join(
-        c if c in "\t\n\r" or unicodedata.category(c) != "Cc" else repr(c)[1:-1] for c in text
+        c if c in "\t\n\r" or unicodedata.category(c) not in ("Cc", "Cs") else repr(c)[1:-1]
+        for c in text
     )
 
 

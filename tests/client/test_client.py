@@ -160,6 +160,21 @@ def test_an_error_message_with_terminal_colours_still_marks_the_trial(
     assert len(stored.proto.infeasibility_reason) == 4096
 
 
+def test_an_error_message_with_a_lone_surrogate_still_marks_the_trial(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    # A file name read with errors="surrogateescape" keeps bytes that are not UTF-8 as
+    # lone surrogates, which protobuf cannot encode.
+    name = b"data-\xff.csv".decode("utf-8", "surrogateescape")
+    study = client.create_study(unique_id, SPEC)
+    [trial] = study.suggest()
+    with pytest.raises(FileNotFoundError), trial:
+        raise FileNotFoundError(name)
+    stored = study.get_trial(trial.id)
+    assert stored.state == "INFEASIBLE"
+    assert stored.proto.infeasibility_reason == "FileNotFoundError: data-\\udcff.csv"
+
+
 def test_warm_start_and_queued_trials(client: sibyl.Client, unique_id: str) -> None:
     study = client.create_study(unique_id, SPEC)
     params = {"learning_rate": 0.01, "layers": 2, "batch_size": 32, "optimizer": "adam"}

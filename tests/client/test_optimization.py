@@ -8,9 +8,11 @@ import subprocess
 import sys
 import textwrap
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import sibyl
@@ -78,6 +80,27 @@ def test_metrics_dicts_last_measurements_and_non_finite_values(
     assert [t.state for t in trials] == ["COMPLETED", "COMPLETED", "INFEASIBLE"]
     assert [t.metrics.get("loss") for t in trials[:2]] == [1.5, 9.0]
     assert "non-finite loss" in trials[2].proto.infeasibility_reason
+
+
+def test_any_number_float_takes_is_a_result(client: sibyl.Client, unique_id: str) -> None:
+    study = client.create_study(unique_id, SPEC)
+    results = iter([np.float32(0.25), np.int64(2), {"loss": np.float32(0.5)}, Decimal("0.75")])
+
+    sibyl.optimize(lambda trial: next(results), study, n_trials=4, progress=None)
+
+    trials = list(study.trials())
+    assert [t.state for t in trials] == ["COMPLETED"] * 4
+    assert [t.metrics["loss"] for t in trials] == [0.25, 2.0, 0.5, 0.75]
+
+
+def test_a_result_that_is_no_number_names_what_to_return(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    study = client.create_study(unique_id, SPEC)
+    with pytest.raises(TypeError, match="return a number, a mapping"):
+        sibyl.optimize(lambda trial: "0.5", study, n_trials=1, progress=None)
+    [trial] = study.trials()
+    assert trial.state == "INFEASIBLE"
 
 
 def test_caught_errors_go_on_and_others_stop_the_run(client: sibyl.Client, unique_id: str) -> None:

@@ -156,3 +156,49 @@ def test_optimize_drops_a_trial_lost_while_the_objective_ran(
     result = sibyl.optimize(objective, study, n_trials=2, progress=None)
     assert stolen and stolen[0] not in [t.id for t in result.trials]
     assert study.get_trial(stolen[0]).state == "ACTIVE", "the thief still holds it"
+
+
+def test_optimize_drops_a_trial_lost_before_its_caught_error_is_recorded(
+    server: ServerThread, unique_id: str
+) -> None:
+    client = sibyl.connect(server.address, client_id="slow")
+    study = client.create_study(unique_id, _spec(trial_lease_seconds=LEASE))
+    thief = sibyl.connect(server.address, client_id="fast").get_study(unique_id)
+    stolen: list[int] = []
+
+    def objective(t: sibyl.Trial) -> float:
+        if not stolen:
+            time.sleep(LEASE + 0.2)
+            stolen.append(thief.suggest()[0].id)
+            raise ValueError("diverged")  # caught: the trial would be made infeasible
+        return 0.5
+
+    result = sibyl.optimize(objective, study, n_trials=2, catch=(ValueError,), progress=None)
+
+    assert [t.state for t in result.trials] == ["COMPLETED"]
+    assert stolen[0] not in [t.id for t in result.trials]
+    assert study.get_trial(stolen[0]).state == "ACTIVE", "the thief's now, not infeasible"
+
+
+def test_a_worker_resumed_after_a_restart_skips_the_steps_it_recorded(
+    server: ServerThread, unique_id: str
+) -> None:
+    study = sibyl.connect(server.address, client_id="restarted").create_study(unique_id, _spec())
+    [first] = study.suggest()
+    for step in range(3):
+        first.report({"loss": 1.0 - step / 10}, step=step)
+
+    def objective(trial: sibyl.Trial) -> None:  # training starts over from epoch 0
+        for step in range(4):
+            trial.report({"loss": 0.5 - step / 10}, step=step)
+
+    with pytest.warns(UserWarning, match="steps up to 2 recorded") as warned:
+        result = sibyl.optimize(objective, study, n_trials=1, progress=None)
+
+    assert len(warned) == 1, "one warning per trial"
+    [trial] = result.trials
+    assert trial.id == first.id and trial.state == "COMPLETED"
+    stored = study.get_trial(first.id)
+    curve = [(m.step, round(m.metrics["loss"], 6)) for m in stored.proto.measurements]
+    assert curve == [(0, 1.0), (1, 0.9), (2, 0.8), (3, 0.2)]
+    assert stored.metrics == {"loss": pytest.approx(0.2)}

@@ -29,6 +29,7 @@ NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 SERVING = health_pb2.HealthCheckResponse.SERVING
 SPEC = {"parameters": {"c": ["a", "b"]}, "metrics": {"y": "minimize"}, "algorithm": "grid_search"}
 NO_RETRY = sibyl.RetryConfig(window_seconds=0, connect_window_seconds=0)
+CONNECT_WINDOW_SECONDS = 1.0
 
 
 class ClosedPort:
@@ -148,10 +149,12 @@ def test_waits_for_the_database_then_serves(
         assert "the server is starting" in str(refused.value)
         assert "Connection refused" in str(refused.value)
 
-        # A user's first call, made while the database is still away, rides it out.
+        # A user's first call, made while the database is still away, rides it out: the
+        # server answers, so the call retries past its short window for unreachable ones.
         outcome: dict[str, Any] = {}
         user = threading.Thread(target=_create_and_suggest, args=(address, unique_id, outcome))
         user.start()
+        time.sleep(2 * CONNECT_WINDOW_SECONDS)
         database.open()
         user.join(120)
         assert outcome.get("suggested") == 2, outcome
@@ -171,7 +174,8 @@ def test_waits_for_the_database_then_serves(
 
 def _create_and_suggest(address: str, study_id: str, outcome: dict[str, Any]) -> None:
     try:
-        with sibyl.connect(address) as client:
+        retry = sibyl.RetryConfig(connect_window_seconds=CONNECT_WINDOW_SECONDS)
+        with sibyl.connect(address, retry=retry) as client:
             outcome["suggested"] = len(client.create_study(study_id, SPEC).suggest(count=5))
     except Exception as error:
         outcome["error"] = error

@@ -454,12 +454,20 @@ export class Trial {
    * server, and `shouldStop()` answers true: drop the trial.
    */
   leaseLost = false;
+  /**
+   * The last step recorded when this object was made: a worker resumed after a restart
+   * reports again the steps its earlier run recorded (see `report`).
+   */
+  private readonly recordedThrough: number | undefined;
+  private skippedAStep = false;
 
   constructor(
     readonly study: Study,
     proto: Trial__Output,
   ) {
     this.proto = proto;
+    const last = proto.measurements.at(-1);
+    this.recordedThrough = last === undefined ? undefined : Number(last.step);
   }
 
   /** `teams/{team}/studies/{study}/trials/{id}`. */
@@ -517,12 +525,26 @@ export class Trial {
   /**
    * Records an intermediate measurement (steps must increase) and renews the lease.
    * LeaseLostError once the trial went to another worker.
+   *
+   * A trial handed back to a restarted worker keeps what its earlier run recorded:
+   * reports of steps up to the last of those are skipped with a warning, and the curve
+   * goes on after it.
    */
   async report(
     metrics: Readonly<Metrics>,
     step: number,
     options: ReportOptions = {},
   ): Promise<void> {
+    if (this.recordedThrough !== undefined && step <= this.recordedThrough) {
+      if (!this.skippedAStep) {
+        process.emitWarning(
+          `trial ${this.name} was resumed with steps up to ${this.recordedThrough} recorded ` +
+            "by this worker's earlier run: reports of those steps are skipped",
+        );
+      }
+      this.skippedAStep = true;
+      return;
+    }
     const measurement = {
       metrics: { ...metrics },
       step,
@@ -552,7 +574,7 @@ export class Trial {
     const request = {
       name: this.name,
       trialInfeasible: true,
-      infeasibilityReason: reason.slice(0, 4096),
+      infeasibilityReason: printable(reason, MAX_REASON_LENGTH),
       clientId: this.clientId,
     };
     await this.write(() => this.study.client.call("CompleteTrial", request, options));
@@ -629,7 +651,14 @@ export class Trial {
         return undefined;
       }
       if (!isServiceFailure(error) && !this.leaseLost && UNFINISHED.includes(this.state)) {
-        await this.completeInfeasible(describe(error));
+        try {
+          await this.completeInfeasible(describe(error));
+        } catch (lost) {
+          // The evaluation's error matters more; a lost trial is another worker's now.
+          if (!(lost instanceof LeaseLostError)) {
+            throw lost;
+          }
+        }
       }
       throw error;
     }
@@ -644,6 +673,31 @@ export class Trial {
   toString(): string {
     return `Trial(${this.name}, state=${this.state}, parameters=${JSON.stringify(this.parameters)})`;
   }
+}
+
+/** Characters the server keeps of an infeasibility reason. */
+const MAX_REASON_LENGTH = 4096;
+
+/**
+ * The first `limit` characters (code points) of `text`, with control characters other
+ * than tabs and line breaks, and lone surrogates, escaped as the server requires: an
+ * error's message may carry terminal colour codes. Never splits a surrogate pair.
+ */
+export function printable(text: string, limit: number): string {
+  const kept: string[] = [];
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
+    const control = (code < 0x20 || (code >= 0x7f && code < 0xa0)) && !"\t\n\r".includes(character);
+    const lone = code >= 0xd800 && code <= 0xdfff;
+    if (control) {
+      kept.push(`\\x${code.toString(16).padStart(2, "0")}`);
+    } else if (lone) {
+      kept.push(`\\u${code.toString(16)}`);
+    } else {
+      kept.push(character);
+    }
+  }
+  return Array.from(kept.join("")).slice(0, limit).join("");
 }
 
 /** The Study fields and update_mask paths of `changes`. */

@@ -14,6 +14,7 @@ import {
   Trial,
   connect,
 } from "../src/index";
+import { printable } from "../src/study";
 import type { Client, ConnectOptions, Study, StudySpec } from "../src/index";
 import { startProxy } from "./support/proxy";
 import {
@@ -105,6 +106,67 @@ test("run() drops a lost trial and leaves a trial alone on a service error", asy
   assert.ok(thrown instanceof InvalidArgumentError, "the service's error comes back");
   const kept = await studyB.getTrial(trialB.id);
   assert.equal(kept.state, "ACTIVE", "a service error is not the configuration's fault");
+});
+
+test("a worker resumed after a restart skips the steps its earlier run recorded", async () => {
+  const study = await open(server.address, { clientId: "worker-r" }).createStudy(uniqueId("l"), {
+    ...RANDOM_SPEC,
+    trialLeaseSeconds: 60,
+  });
+  const [first] = await study.suggest();
+  assert.ok(first);
+  for (const step of [0, 1, 2]) {
+    await first.report({ loss: 1 - step / 10 }, step);
+  }
+  const warnings: string[] = [];
+  const listen = (warning: Error) => warnings.push(warning.message);
+  process.on("warning", listen);
+  defer(() => process.off("warning", listen));
+
+  const [resumed] = await study.suggest(); // the same worker, restarted: its trial again
+  assert.ok(resumed);
+  assert.equal(resumed.id, first.id);
+  for (const step of [0, 1, 2, 3]) {
+    await resumed.report({ loss: 0.5 - step / 10 }, step); // training starts over
+  }
+  await resumed.complete();
+  await sleep(10); // warnings are emitted on the next tick
+
+  const stored = await study.getTrial(first.id);
+  assert.deepEqual(
+    stored.measurements.map((m) => [m.step, m.metrics.loss]),
+    [
+      [0, 1],
+      [1, 0.9],
+      [2, 0.8],
+      [3, 0.2],
+    ],
+  );
+  assert.equal(warnings.filter((w) => w.includes(`trial ${first.name} was resumed`)).length, 1);
+});
+
+test("printable escapes what the server refuses and never splits a character", () => {
+  assert.equal(printable("\u001b[31mred\u001b[0m\tok\n", 100), "\\x1b[31mred\\x1b[0m\tok\n");
+  assert.equal(printable("a\ud800b", 100), "a\\ud800b");
+  assert.equal(printable("😀😀😀", 2), "😀😀");
+});
+
+test("run() marks a trial infeasible with an error message the server would refuse raw", async () => {
+  const study = await open(server.address, { clientId: "worker-c" }).createStudy(
+    uniqueId("l"),
+    RANDOM_SPEC,
+  );
+  const [trial] = await study.suggest();
+  assert.ok(trial);
+  const thrown = await rejection(
+    trial.run(() => {
+      throw new Error("\u001b[31mCUDA out of memory\u001b[0m");
+    }),
+  );
+  assert.equal((thrown as Error).message, "\u001b[31mCUDA out of memory\u001b[0m");
+  const stored = await study.getTrial(trial.id);
+  assert.equal(stored.state, "INFEASIBLE");
+  assert.match(stored.infeasibilityReason, /\\x1b\[31mCUDA out of memory/);
 });
 
 test("update: a higher maxTrials lets a completed study suggest again", async () => {
