@@ -48,7 +48,9 @@ does the interpreter's exit for a sampler that was never closed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import math
 import random
 import re
 import threading
@@ -70,7 +72,7 @@ from optuna.study import StudyDirection
 from optuna.trial import FrozenTrial, TrialState
 
 from sibyl.client import Client, connect
-from sibyl.errors import AlreadyExistsError
+from sibyl.errors import AlreadyExistsError, LeaseLostError
 from sibyl.integrations._choices import Choices, sibyl_name
 from sibyl.spec import Discrete, Double, Integer, Metric, Parameter, StudySpec
 from sibyl.spec import StoppingPolicy as SibylStoppingPolicy
@@ -216,13 +218,14 @@ class SibylSampler(BaseSampler):
         if entry is None:
             return
         space, sibyl_trial, _ = entry
-        if not space.evaluated_as_suggested(trial, sibyl_trial):
-            sibyl_trial.complete_infeasible(
-                "the objective did not use the suggested values (another branch, or "
-                "other distributions)"
-            )
-            return
-        _finish(sibyl_trial, space, trial, state, values)
+        with contextlib.suppress(LeaseLostError):  # another worker's now, which finishes it
+            if not space.evaluated_as_suggested(trial, sibyl_trial):
+                sibyl_trial.complete_infeasible(
+                    "the objective did not use the suggested values (another branch, or "
+                    "other distributions)"
+                )
+                return
+            _finish(sibyl_trial, space, trial, state, values)
 
     def reseed_rng(self) -> None:
         """A new seed for the independent sampler and for the Sibyl studies opened next
@@ -244,11 +247,17 @@ class SibylSampler(BaseSampler):
             return False
         space, sibyl_trial, last_step = entry
         metric = space.metrics[0]
-        for step in sorted(s for s in trial.intermediate_values if s > last_step):
-            sibyl_trial.report({metric: float(trial.intermediate_values[step])}, step=step)
-            last_step = step
-        with self._lock:
-            self._trials[key] = (space, sibyl_trial, last_step)
+        try:
+            for step in sorted(s for s in trial.intermediate_values if s > last_step):
+                value = float(trial.intermediate_values[step])
+                if math.isfinite(value):  # Sibyl keeps finite values; a diverged run ends
+                    sibyl_trial.report({metric: value}, step=step)  # infeasible
+                last_step = step
+        except LeaseLostError:
+            return True  # another worker has the trial now: prune this run of it
+        finally:
+            with self._lock:
+                self._trials[key] = (space, sibyl_trial, last_step)
         return last_step >= 0 and sibyl_trial.should_stop()
 
     # Sibyl studies -----------------------------------------------------------------------
@@ -312,7 +321,11 @@ class SibylSampler(BaseSampler):
         for trial in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):
             if space.covers(trial):
                 values = dict(zip(space.metrics, trial.values, strict=True))
-                space.study.add_trial(space.encode(trial.params), values)
+                if all(map(math.isfinite, values.values())):
+                    space.study.add_trial(space.encode(trial.params), values)
+                else:
+                    reason = f"the objective returned {_non_finite(values)}"
+                    space.study.add_trial(space.encode(trial.params), infeasible_reason=reason)
         return space
 
 
@@ -323,15 +336,30 @@ def _finish(
     state: TrialState,
     values: Sequence[float] | None,
 ) -> None:
+    # Optuna records an objective's inf as COMPLETE (only NaN fails the trial); Sibyl
+    # takes finite values only, and such a configuration is one to avoid.
     if state == TrialState.COMPLETE and values is not None:
-        sibyl_trial.complete(dict(zip(space.metrics, map(float, values), strict=True)))
+        metrics = dict(zip(space.metrics, map(float, values), strict=True))
+        if all(map(math.isfinite, metrics.values())):
+            sibyl_trial.complete(metrics)
+        else:
+            sibyl_trial.complete_infeasible(f"the objective returned {_non_finite(metrics)}")
     elif state == TrialState.PRUNED and trial.intermediate_values:
-        last = trial.intermediate_values[max(trial.intermediate_values)]
-        sibyl_trial.complete({space.metrics[0]: float(last)})
+        last = float(trial.intermediate_values[max(trial.intermediate_values)])
+        if math.isfinite(last):
+            sibyl_trial.complete({space.metrics[0]: last})
+        else:
+            sibyl_trial.complete_infeasible(f"pruned at {space.metrics[0]} = {last}")
     elif state == TrialState.PRUNED:
         sibyl_trial.complete_infeasible("pruned before reporting a value")
     else:
         sibyl_trial.complete_infeasible(f"the Optuna trial ended {state.name}")
+
+
+def _non_finite(metrics: dict[str, float]) -> str:
+    """The metrics that are NaN or infinite, as `loss = inf, ...`."""
+    bad = {name: value for name, value in metrics.items() if not math.isfinite(value)}
+    return ", ".join(f"{name} = {value}" for name, value in bad.items())
 
 
 def _key(study: OptunaStudy, trial: FrozenTrial) -> tuple[str, int]:

@@ -33,6 +33,7 @@ SQLite file (`pip install 'sibyl[server]'`); `close()` stops it.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import pickle
 import uuid
@@ -57,6 +58,7 @@ from ray.tune.search.variant_generator import parse_spec_vars
 from ray.tune.utils.util import flatten_dict, unflatten_dict
 
 from sibyl.client import Client, connect
+from sibyl.errors import LeaseLostError
 from sibyl.integrations._choices import Choices, sibyl_name
 from sibyl.spec import Discrete, Double, Integer, Metric, Parameter, StudySpec
 from sibyl.study import Study, Trial
@@ -135,7 +137,8 @@ class SibylSearch(Searcher):
             return
         step = int(result.get("training_iteration", self._last_step.get(trial_id, 0) + 1))
         if step > self._last_step.get(trial_id, -1):
-            trial.report({self._live_metric(): float(value)}, step=step)
+            with contextlib.suppress(LeaseLostError):  # another worker's now; Tune goes on
+                trial.report({self._live_metric(): float(value)}, step=step)
             self._last_step[trial_id] = step
 
     def on_trial_complete(
@@ -147,11 +150,12 @@ class SibylSearch(Searcher):
         if trial is None or trial.state in ("COMPLETED", "INFEASIBLE"):
             return
         value = (result or {}).get(self.metric)
-        if error or not _finite(value):
-            reason = "the trial errored" if error else f"no finite {self.metric} reported"
-            trial.complete_infeasible(reason)
-        else:
-            trial.complete({self._live_metric(): float(value)})
+        with contextlib.suppress(LeaseLostError):  # another worker's now, which finishes it
+            if error or not _finite(value):
+                reason = "the trial errored" if error else f"no finite {self.metric} reported"
+                trial.complete_infeasible(reason)
+            else:
+                trial.complete({self._live_metric(): float(value)})
 
     def get_state(self) -> dict[str, Any]:
         return {

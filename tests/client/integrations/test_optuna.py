@@ -136,6 +136,32 @@ def test_several_objectives_and_failures(
     assert states == ["COMPLETED", "COMPLETED", "INFEASIBLE", "COMPLETED"]
 
 
+def test_an_infinite_result_makes_the_sibyl_trial_infeasible(
+    server: ServerThread, client: sibyl.Client, unique_id: str
+) -> None:
+    # Optuna records an objective's inf as COMPLETE; Sibyl takes finite values only.
+    def blows_up(trial: optuna.Trial) -> float:
+        x = trial.suggest_float("x", 0.0, 1.0)
+        return math.inf if trial.number == 1 else x
+
+    sampler = SibylSampler(server.address, study_id=unique_id, algorithm="random_search")
+    study = optuna.create_study(sampler=sampler)
+    study.optimize(blows_up, n_trials=3)
+    [sibyl_study] = sibyl_studies(client, unique_id)
+    trials = list(sibyl_study.trials())
+    assert [t.state for t in trials] == ["COMPLETED", "INFEASIBLE", "COMPLETED"]
+    assert trials[1].proto.infeasibility_reason == "the objective returned value = inf"
+    sampler.close()
+
+    # A new sampler warm-starts a new Sibyl study from the Optuna study's trials.
+    again = SibylSampler(server.address, study_id=unique_id + "-b", algorithm="random_search")
+    study.sampler = again
+    study.optimize(blows_up, n_trials=1)
+    [warm] = sibyl_studies(client, unique_id + "-b")
+    assert [t.state for t in warm.trials()][:3] == ["COMPLETED", "INFEASIBLE", "COMPLETED"]
+    again.close()
+
+
 def test_starts_its_own_server_without_an_address() -> None:
     sampler = SibylSampler(seed=0)
     study = optuna.create_study(sampler=sampler, direction="maximize")
