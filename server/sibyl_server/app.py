@@ -35,7 +35,7 @@ from sibyl.v1 import study_service_pb2, team_service_pb2
 from sibyl_server.api.access import Access
 from sibyl_server.api.errors import rich_status
 from sibyl_server.api.http import HttpServer, allowed_hosts, http_app
-from sibyl_server.api.rpc import Servicer, add_service
+from sibyl_server.api.rpc import Servicer, add_service, refusing_undecodable
 from sibyl_server.api.servicer import StudyServicer
 from sibyl_server.api.team_servicer import TeamServicer
 from sibyl_server.config import ServerConfig
@@ -218,7 +218,7 @@ async def start_server(config: ServerConfig) -> RunningServer:
     server = grpc.aio.server(options=_server_options(config))
     services, suggestions = _add_services(server, config, store, metrics, executors, gate)
     health_servicer = health.aio.HealthServicer()
-    services.append((HEALTH_SERVICE, health_servicer))
+    services.append((HEALTH_SERVICE, refusing_undecodable(health_servicer)))
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
         (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server

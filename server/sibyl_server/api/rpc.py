@@ -177,6 +177,28 @@ def _check_decoded(request: Any) -> None:
         )
 
 
+def refusing_undecodable(servicer: Any) -> Any:
+    """`servicer`, for a service whose methods lack the `rpc` wrapper (the health
+    service), as the JSON API calls it: a body that does not decode is answered
+    INVALID_ARGUMENT as every other method's is, instead of reaching the method."""
+
+    class Refusing:
+        def __getattr__(self, name: str) -> Any:
+            method = getattr(servicer, name)
+
+            async def checked(request: Any, context: grpc.aio.ServicerContext) -> Any:
+                try:
+                    _check_decoded(request)
+                except InvalidArgument as error:
+                    status = rich_status(error)
+                    await context.abort(status.code, status.details, status.trailing_metadata)
+                return await method(request, context)
+
+            return checked
+
+    return Refusing()
+
+
 def _request_id(context: grpc.aio.ServicerContext) -> str:
     """The client's x-request-id if it sent a sane one, else a new one."""
     for key, value in context.invocation_metadata() or ():

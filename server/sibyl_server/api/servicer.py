@@ -153,6 +153,11 @@ class StudyServicer(Servicer, pb_grpc.StudyServiceServicer):
 
     @rpc(READ, _parent_study)
     async def ListTrials(self, request: pb.ListTrialsRequest, parent: StudyName) -> Any:
+        if len(request.states) > len(TrialState):
+            # Checked first: converting a few million entries would hold the event loop.
+            raise InvalidArgument(
+                "states", f"at most {len(TrialState)} states, not {len(request.states)}"
+            )
         states = [
             convert.enum_from_proto(TrialState, s, f"states[{i}]")
             for i, s in enumerate(request.states)

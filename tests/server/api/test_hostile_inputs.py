@@ -65,6 +65,17 @@ def test_the_largest_seed_is_accepted_and_suggests(stub: StudyServiceStub, uniqu
     assert len(stub.SuggestTrials(request).trials) == 2
 
 
+def test_a_list_of_more_states_than_there_are_is_refused(
+    stub: StudyServiceStub, unique_id: str
+) -> None:
+    study = stub.CreateStudy(create_request(unique_id)).study
+    every = list(trial_pb2.TrialState.values())[1:]  # all but the zero value
+    listed = stub.ListTrials(pb.ListTrialsRequest(parent=study.name, states=every))
+    assert list(listed.trials) == []
+    too_many = pb.ListTrialsRequest(parent=study.name, states=[1] * 1_000_000)
+    invalid(failure(stub.ListTrials, too_many), "states")
+
+
 @pytest.mark.parametrize(
     ("lease", "field"),
     [

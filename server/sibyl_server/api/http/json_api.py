@@ -41,6 +41,10 @@ class JsonMethod:
 
 LARGE_ANSWER_BYTES = 256 * 1024
 """Answers larger than this are encoded on a thread (smaller ones take under about 20 ms)."""
+LARGE_BODY_BYTES = 64 * 1024
+"""Bodies larger than this are decoded on a thread: decoding runs before the call is
+authenticated, and a 4 MiB body took seconds, which on the event loop held every other
+call (gRPC's too) that long."""
 
 
 def json_methods(services: Iterable[tuple[ServiceDescriptor, Any]]) -> dict[str, JsonMethod]:
@@ -73,8 +77,12 @@ class JsonApi:
         if body is None:
             return too_large(self._max_body_bytes)
         context = HttpCallContext(request.headers.items())
+        if len(body) > LARGE_BODY_BYTES:
+            decoded = await asyncio.to_thread(_decode, body, method.request_type)
+        else:
+            decoded = _decode(body, method.request_type)
         try:
-            response = await method.handler(_decode(body, method.request_type), context)
+            response = await method.handler(decoded, context)
         except CallAborted as aborted:
             return aborted_response(aborted)
         except asyncio.CancelledError:

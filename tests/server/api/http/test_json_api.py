@@ -444,6 +444,15 @@ def test_health_is_served_too(world: World) -> None:
     assert (unknown.status, unknown.body["code"]) == (404, 5)
 
 
+@pytest.mark.parametrize("body", [b"[]", b"not json", b'{"x": 1}', b'{"service": 5}'])
+def test_a_health_check_body_that_does_not_decode_is_invalid_argument(
+    world: World, body: bytes
+) -> None:
+    reply = world.post("/grpc.health.v1.Health/Check", body, who="")
+    assert (reply.status, reply.body["code"]) == (400, 3)
+    assert reply.body["details"][0]["reason"] == "UNDECODABLE_REQUEST"
+
+
 def test_a_large_answer_is_encoded_on_a_thread_into_the_same_json(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -455,6 +464,24 @@ def test_a_large_answer_is_encoded_on_a_thread_into_the_same_json(
     threaded = world.post(f"/{S}ListOptimalTrials", body)
     assert inline.status == threaded.status == 200
     assert len(threaded.body["optimalTrials"]) == 1 and threaded.body == inline.body
+
+
+def test_a_large_body_is_decoded_on_a_thread_into_the_same_request(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = world.target()
+    _with_results(world, target)
+    body = {"parent": target.study, "states": ["TRIAL_STATE_COMPLETED"]}
+    inline = world.post(f"/{S}ListTrials", body)
+    monkeypatch.setattr(json_api, "LARGE_BODY_BYTES", 0)  # every body is "large" now
+    threaded = world.post(f"/{S}ListTrials", body)
+    undecodable = world.post(f"/{S}ListTrials", b"[1, 2")
+    assert inline.status == threaded.status == 200
+    assert threaded.body == inline.body and len(threaded.body["trials"]) >= 1
+    assert (undecodable.status, undecodable.body["details"][0]["reason"]) == (
+        400,
+        "UNDECODABLE_REQUEST",
+    )
 
 
 @pytest.mark.parametrize("view", ["TRIAL_VIEW_FULL", "TRIAL_VIEW_BASIC"])

@@ -9,7 +9,8 @@ export interface ListTrialsRequest {
    */
   'parent'?: (string);
   /**
-   * Only trials in these states; empty means all states. UNSPECIFIED is rejected.
+   * Only trials in these states; empty means all states. UNSPECIFIED is rejected,
+   * and so is a list longer than the number of states (5).
    */
   'states'?: (_sibyl_v1_TrialState)[];
   /**
@@ -35,7 +36,8 @@ export interface ListTrialsRequest__Output {
    */
   'parent': (string);
   /**
-   * Only trials in these states; empty means all states. UNSPECIFIED is rejected.
+   * Only trials in these states; empty means all states. UNSPECIFIED is rejected,
+   * and so is a list longer than the number of states (5).
    */
   'states': (_sibyl_v1_TrialState__Output)[];
   /**
