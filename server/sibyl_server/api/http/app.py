@@ -44,10 +44,11 @@ async def _routing_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     if error.status_code == 404:
         return unknown_method(request.url.path)
+    allowed = (error.headers or {}).get("Allow", "POST")
     response = transport_error(
         grpc.StatusCode.UNIMPLEMENTED,
         "HTTP_METHOD_NOT_ALLOWED",
-        f"{request.method} is not served at {request.url.path}; methods are called with POST",
+        f"{request.method} is not served at {request.url.path}; it takes {allowed}",
         http_status=error.status_code,
     )
     response.headers.update(error.headers or {})

@@ -33,6 +33,9 @@ SECURITY_HEADERS: dict[str, str] = {
     ),
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
+    # The files' URLs carry no version: after an upgrade a browser must ask again (a
+    # 304 when nothing changed) rather than mix cached modules with new ones.
+    "cache-control": "no-cache",
 }
 
 

@@ -80,6 +80,9 @@ def test_the_json_api_keeps_its_answers_next_to_the_dashboard(base: str) -> None
     api = JsonClient(int(base.rsplit(":", 1)[1]))
     assert api.post("/", {}).status == 404
     assert api.post("/dashboard/", {}).status in (404, 405)
+    posted = api.post("/dashboard/app.js", {})
+    assert posted.status == 405
+    assert posted.body["message"] == "POST is not served at /dashboard/app.js; it takes GET, HEAD"
     reply = api.post("/sibyl.v1.StudyService/ListStudies", {"parent": "teams/default"})
     assert reply.status == 200
 

@@ -9,8 +9,9 @@ import { StudyPage } from "./study.js";
 import { esc } from "./html.js";
 
 const params = new URLSearchParams(location.search);
-// ?refresh=SECONDS changes how often a page polls (3 s by default).
-const REFRESH_MS = (Number(params.get("refresh")) || 3) * 1000;
+// ?refresh=SECONDS changes how often a page polls (3 s by default; 1 s to an hour, so
+// that a shared link cannot make a viewer's browser poll without a pause).
+const REFRESH_MS = Math.min(Math.max(Number(params.get("refresh")) || 3, 1), 3600) * 1000;
 // ?team=NAME (as `sibyl dashboard --team NAME` writes it) chooses the team to show.
 if (params.get("team")) api.setTeam(params.get("team"));
 
@@ -97,14 +98,19 @@ function route() {
   const team = api.currentTeam();
   showSession();
   page = match
-    ? new StudyPage(
-        main,
-        crumbs,
-        `${api.teamName(team)}/studies/${decodeURIComponent(match[1])}`,
-        echarts,
-      )
+    ? new StudyPage(main, crumbs, `${api.teamName(team)}/studies/${decoded(match[1])}`, echarts)
     : new StudiesPage(main, crumbs, team);
   refresh(page);
+}
+
+// A malformed escape (a "%" that starts none) is kept as it is: the study is then not
+// found, and the page says so, rather than stopping at "Loading…".
+function decoded(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 // Paused while the tab is hidden: a dashboard left open in the background costs nothing.

@@ -200,9 +200,15 @@ export function exportColumns(model, records) {
   ];
 }
 
-function csvCell(value) {
+// A spreadsheet runs a cell that starts with one of these as a formula: text a writer
+// chose (a category, a client id, an infeasibility reason) must not run on a teammate's
+// machine when the file is opened. Numbers are written as they are.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(value) {
   if (value === undefined || value === null) return "";
-  const text = String(value);
+  let text = String(value);
+  if (typeof value === "string" && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

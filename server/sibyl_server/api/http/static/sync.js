@@ -48,12 +48,26 @@ export class TrialSync {
     const seen = new Set([...pending, ...finished].map((t) => t.id));
     const left = [...this.pending].filter((id) => !seen.has(id));
     const moved = await Promise.all(
-      left.map(
+      [...left, ...this.unread(seen)].map(
         async (id) => (await call("GetTrial", { name: `${this.study}/trials/${id}` })).trial,
       ),
     );
     this.pending = new Set(pending.map((t) => t.id));
     return this.keep([...pending, ...finished, ...moved]);
+  }
+
+  // The ids below the highest one `seen` that neither read nor any refresh before has
+  // seen. Trials are numbered 1, 2, 3 ... with no gaps, and the two listings run at
+  // once: a trial new since the last refresh that finishes between them is in neither,
+  // and the finished trials' page token moves past it.
+  unread(seen) {
+    const highest = Math.max(0, ...[...seen].map(Number));
+    const unread = [];
+    for (let id = 1; id < highest; id += 1) {
+      const key = String(id);
+      if (!seen.has(key) && !this.trials.has(key) && !this.pending.has(key)) unread.push(key);
+    }
+    return unread;
   }
 
   // Keeps the trials read; returns those that differ from what was kept.
