@@ -15,24 +15,29 @@ from sibyl_server.api.http.dashboard import STATIC_DIRECTORY
 from tests.support.servers import ServerThread
 
 
-def run_module(expression: str) -> Any:
-    """`expression` evaluated by Node with data.js's exports in scope, as JSON."""
+def run_node(script: str, environment: dict[str, str] | None = None) -> Any:
+    """What the ES module `script`, run by Node, prints: one JSON value."""
     if shutil.which("node") is None:
         if os.environ.get("SIBYL_REQUIRE_NODE") == "1":
             pytest.fail("Node.js is required (SIBYL_REQUIRE_NODE=1)")
         pytest.skip("Node.js is not installed")
-    module = (STATIC_DIRECTORY / "data.js").as_uri()
-    script = (
-        f"import * as data from {json.dumps(module)};\nconsole.log(JSON.stringify({expression}));"
-    )
     result = subprocess.run(
         ["node", "--input-type=module", "-e", script],
         capture_output=True,
         text=True,
         timeout=60,
+        env={**os.environ, **(environment or {})},
         check=True,
     )
     return json.loads(result.stdout)
+
+
+def run_module(expression: str) -> Any:
+    """`expression` evaluated by Node with data.js's exports in scope, as JSON."""
+    module = (STATIC_DIRECTORY / "data.js").as_uri()
+    return run_node(
+        f"import * as data from {json.dumps(module)};console.log(JSON.stringify({expression}));"
+    )
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text() -> None:
@@ -102,8 +107,6 @@ console.log(JSON.stringify({
 def test_a_trial_new_and_finished_between_the_two_listings_is_still_read(
     http_server: ServerThread, unique_id: str
 ) -> None:
-    if shutil.which("node") is None:
-        pytest.skip("Node.js is not installed")
     spec = sibyl.StudySpec(
         parameters=[sibyl.Double("x", 0, 1)],
         metrics=[sibyl.Metric("loss")],
@@ -114,21 +117,12 @@ def test_a_trial_new_and_finished_between_the_two_listings_is_still_read(
         for trial in study.suggest(count=10, client_id="w"):
             trial.complete({"loss": float(trial.id)})
     environment = {
-        **os.environ,
         "BASE": f"http://127.0.0.1:{http_server.running.http_port}/dashboard/",
         "API": (STATIC_DIRECTORY / "api.js").as_uri(),
         "SYNC": (STATIC_DIRECTORY / "sync.js").as_uri(),
         "STUDY": study.name,
     }
-    result = subprocess.run(
-        ["node", "--input-type=module", "-e", SYNC_SCRIPT],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=environment,
-        check=True,
-    )
-    seen = json.loads(result.stdout)
+    seen = run_node(SYNC_SCRIPT, environment)
     assert seen["suggested"] == ["11", "12", "13"]
     states = dict(seen["known"])
     assert sorted(states, key=int) == [str(i) for i in range(1, 14)]
