@@ -2,7 +2,8 @@
 
 The steps, and why they are split as they are:
 1. Claim what already exists (the caller's own ACTIVE trials, REQUESTED trials,
-   trials whose lease expired) with compare-and-set updates: no lock needed.
+   trials whose lease expired) with compare-and-set updates: no lock needed (but the
+   study's row, to complete a study whose budget is spent once nothing is pending).
 2. If more are needed, take the study's cross-process lock (waiting asynchronously,
    so a waiting call holds no thread), read a snapshot, run the engine on the engine
    pool, and write the new trials and engine state. Holding the lock across these
