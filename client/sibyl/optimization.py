@@ -400,8 +400,6 @@ def _as_metrics(result: object, metric: str) -> dict[str, float] | None:
 
 def _number(value: object, name: object) -> float:
     try:
-        if isinstance(value, (str, bytes)):  # float() would parse them
-            raise TypeError
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise TypeError(

@@ -387,6 +387,8 @@ class Trial:
         A trial handed back to a restarted worker keeps what its earlier run recorded:
         reports of steps up to the last of those are skipped with a warning (as Optuna's
         `Trial.report` skips a step reported before), and the curve goes on after it.
+        A skipped report still renews the lease: it sends the last recorded measurement
+        again, which the server takes as a resend.
         """
         if self._recorded_through is not None and step <= self._recorded_through:
             if not self._skipped_a_step:
@@ -396,10 +398,13 @@ class Trial:
                     stacklevel=2,
                 )
             self._skipped_a_step = True
+            self._add_measurement(self.proto.measurements[-1])
             return
-        measurement = trial_pb2.Measurement(
-            metrics=dict(metrics), step=step, elapsed_seconds=elapsed_seconds
+        self._add_measurement(
+            trial_pb2.Measurement(metrics=dict(metrics), step=step, elapsed_seconds=elapsed_seconds)
         )
+
+    def _add_measurement(self, measurement: trial_pb2.Measurement) -> None:
         request = study_service_pb2.AddTrialMeasurementRequest(
             name=self.name, measurement=measurement, client_id=self.proto.client_id
         )

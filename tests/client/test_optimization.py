@@ -98,7 +98,7 @@ def test_a_result_that_is_no_number_names_what_to_return(
 ) -> None:
     study = client.create_study(unique_id, SPEC)
     with pytest.raises(TypeError, match="return a number, a mapping"):
-        sibyl.optimize(lambda trial: "0.5", study, n_trials=1, progress=None)
+        sibyl.optimize(lambda trial: [0.5], study, n_trials=1, progress=None)
     [trial] = study.trials()
     assert trial.state == "INFEASIBLE"
 

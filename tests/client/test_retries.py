@@ -169,6 +169,12 @@ def test_a_worker_resumed_after_a_restart_skips_the_steps_it_recorded(
     [first] = study.suggest()
     for step in range(3):
         first.report({"loss": 1.0 - step / 10}, step=step)
+    [again] = study.suggest()  # the worker, restarted, gets its trial back
+    handed_out = again.proto.lease_expire_time.ToNanoseconds()
+    time.sleep(0.1)
+    with pytest.warns(UserWarning, match="reports of those steps are skipped"):
+        again.report({"loss": 0.7}, step=0)
+    assert again.proto.lease_expire_time.ToNanoseconds() > handed_out, "a skip renews the lease"
 
     def objective(trial: sibyl.Trial) -> None:  # training starts over from epoch 0
         for step in range(4):

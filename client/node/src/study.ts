@@ -527,8 +527,8 @@ export class Trial {
    * LeaseLostError once the trial went to another worker.
    *
    * A trial handed back to a restarted worker keeps what its earlier run recorded:
-   * reports of steps up to the last of those are skipped with a warning, and the curve
-   * goes on after it.
+   * reports of steps up to the last of those are skipped with a warning (each still
+   * renews the lease), and the curve goes on after it.
    */
   async report(
     metrics: Readonly<Metrics>,
@@ -543,6 +543,11 @@ export class Trial {
         );
       }
       this.skippedAStep = true;
+      // Still renews the lease: the last recorded measurement again, which the server
+      // takes as a resend.
+      const last = this.proto.measurements.at(-1)!;
+      const resent = { name: this.name, measurement: last, clientId: this.clientId };
+      await this.write(() => this.study.client.call("AddTrialMeasurement", resent, options));
       return;
     }
     const measurement = {

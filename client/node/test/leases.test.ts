@@ -126,6 +126,10 @@ test("a worker resumed after a restart skips the steps its earlier run recorded"
   const [resumed] = await study.suggest(); // the same worker, restarted: its trial again
   assert.ok(resumed);
   assert.equal(resumed.id, first.id);
+  const handedOut = Number(resumed.proto.leaseExpireTime!.seconds);
+  await sleep(1_100);
+  await resumed.report({ loss: 0.5 }, 0); // skipped, but the lease is renewed
+  assert.ok(Number(resumed.proto.leaseExpireTime!.seconds) > handedOut, "lease renewed");
   for (const step of [0, 1, 2, 3]) {
     await resumed.report({ loss: 0.5 - step / 10 }, step); // training starts over
   }

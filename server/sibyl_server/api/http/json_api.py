@@ -77,11 +77,11 @@ class JsonApi:
         if body is None:
             return too_large(self._max_body_bytes)
         context = HttpCallContext(request.headers.items())
-        if len(body) > LARGE_BODY_BYTES:
-            decoded = await asyncio.to_thread(_decode, body, method.request_type)
-        else:
-            decoded = _decode(body, method.request_type)
         try:
+            if len(body) > LARGE_BODY_BYTES:
+                decoded = await asyncio.to_thread(_decode, body, method.request_type)
+            else:
+                decoded = _decode(body, method.request_type)
             response = await method.handler(decoded, context)
         except CallAborted as aborted:
             return aborted_response(aborted)

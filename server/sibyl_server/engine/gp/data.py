@@ -216,8 +216,7 @@ def best_first(completed: Sequence[Observation], spec: StudySpec, wanted: int) -
     Those meeting every outcome constraint come first: ranked by value alone, a
     constrained study's best half could all break a constraint, leaving out its best
     feasible trial (the step's incumbent). With several objectives, the Pareto front
-    comes first, then the front of the rest, and so on, so that the hypervolume and
-    its reference point see the whole front. Within a front, by the first objective.
+    comes first, so that the hypervolume and its reference point see all of it.
     """
     objectives = spec.objectives
     scored = [
@@ -235,26 +234,31 @@ def best_first(completed: Sequence[Observation], spec: StudySpec, wanted: int) -
             [[m.sign() * completed[i].metrics[m.name] for m in objectives] for i in group],
             dtype=torch.float64,
         ).reshape(len(group), len(objectives))
-        ranked += [group[j] for j in _by_fronts(values, wanted - len(ranked))]
+        ranked += [group[j] for j in _front_first(values)]
     return ranked[:wanted]
 
 
-def _by_fronts(values: torch.Tensor, wanted: int) -> list[int]:
-    """Rows of `values` (`n x m`, maximized) front by front until `wanted` are in, each
-    front by its first column, best first (ties by row)."""
+def _front_first(values: torch.Tensor) -> list[int]:
+    """The rows of `values` (`n x m`, maximized), best first: with several columns the
+    Pareto front (by its first column), then the others by the sum of their ranks in
+    each column; with one, by it. Ties keep the rows' order.
+
+    One front, not a front at a time: each front is a pass over every row, and with
+    objectives that move together a front holds a trial or two, so peeling enough of
+    them for a subset of 400 of 10,000 trials took seconds.
+    """
     firsts = values[:, 0].tolist()
-    left = torch.arange(len(values))
-    ranked: list[int] = []
-    while len(left) and len(ranked) < wanted:
-        front = (
-            is_non_dominated(values[left])
-            if values.shape[-1] > 1
-            else torch.ones(len(left), dtype=torch.bool)
-        )
-        rows = left[front].tolist()
-        ranked += sorted(rows, key=lambda row: -firsts[row])
-        left = left[~front]
-    return ranked
+    if values.shape[-1] == 1 or len(values) == 0:
+        return sorted(range(len(values)), key=lambda row: -firsts[row])
+    on_front = is_non_dominated(values, deduplicate=False).tolist()
+    order = torch.argsort(values, dim=0, descending=True, stable=True)
+    ranks = torch.argsort(order, dim=0).sum(-1).tolist()
+    front = sorted((row for row in range(len(values)) if on_front[row]), key=lambda r: -firsts[r])
+    rest = sorted(
+        (row for row in range(len(values)) if not on_front[row]),
+        key=lambda row: (ranks[row], -firsts[row]),
+    )
+    return front + rest
 
 
 def local_subset(
