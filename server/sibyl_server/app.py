@@ -84,7 +84,7 @@ class CallGate:
 
     def guard(self, servicer: Any) -> Any:
         """`servicer`'s methods, each behind this gate (add_service looks them up by name)."""
-        return _Guarded(servicer, self)
+        return _Wrapped(servicer, self.around)
 
     def around(self, method: Callable[[Any, Any], Awaitable[Any]]) -> Any:
         """`method` (request, context), refused while starting and counted while running."""
@@ -107,15 +107,16 @@ class CallGate:
             await asyncio.sleep(0.01)
 
 
-class _Guarded:
-    """Looks like the servicer it wraps; each method it hands out goes through the gate."""
+class _Wrapped:
+    """Looks like the servicer it wraps; each method it hands out is `wrap(method)`
+    (behind the call gate, or refusing undecodable requests)."""
 
-    def __init__(self, servicer: Any, gate: CallGate) -> None:
+    def __init__(self, servicer: Any, wrap: Callable[[Any], Any]) -> None:
         self._servicer = servicer
-        self._gate = gate
+        self._wrap = wrap
 
     def __getattr__(self, name: str) -> Any:
-        return self._gate.around(getattr(self._servicer, name))
+        return self._wrap(getattr(self._servicer, name))
 
 
 async def _refuse(context: grpc.aio.ServicerContext, message: str) -> None:
@@ -218,7 +219,7 @@ async def start_server(config: ServerConfig) -> RunningServer:
     server = grpc.aio.server(options=_server_options(config))
     services, suggestions = _add_services(server, config, store, metrics, executors, gate)
     health_servicer = health.aio.HealthServicer()
-    services.append((HEALTH_SERVICE, refusing_undecodable(health_servicer)))
+    services.append((HEALTH_SERVICE, _Wrapped(health_servicer, refusing_undecodable)))
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
         (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server

@@ -177,26 +177,22 @@ def _check_decoded(request: Any) -> None:
         )
 
 
-def refusing_undecodable(servicer: Any) -> Any:
-    """`servicer`, for a service whose methods lack the `rpc` wrapper (the health
+def refusing_undecodable(
+    method: Callable[[Any, Any], Awaitable[Any]],
+) -> Callable[[Any, Any], Awaitable[Any]]:
+    """`method` (request, context) of a service without the `rpc` wrapper (the health
     service), as the JSON API calls it: a body that does not decode is answered
     INVALID_ARGUMENT as every other method's is, instead of reaching the method."""
 
-    class Refusing:
-        def __getattr__(self, name: str) -> Any:
-            method = getattr(servicer, name)
+    async def checked(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        try:
+            _check_decoded(request)
+        except InvalidArgument as error:
+            status = rich_status(error)
+            await context.abort(status.code, status.details, status.trailing_metadata)
+        return await method(request, context)
 
-            async def checked(request: Any, context: grpc.aio.ServicerContext) -> Any:
-                try:
-                    _check_decoded(request)
-                except InvalidArgument as error:
-                    status = rich_status(error)
-                    await context.abort(status.code, status.details, status.trailing_metadata)
-                return await method(request, context)
-
-            return checked
-
-    return Refusing()
+    return checked
 
 
 def _request_id(context: grpc.aio.ServicerContext) -> str:
