@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from sibyl_server.domain.errors import FailedPrecondition, InvalidArgument
@@ -22,14 +26,26 @@ class Importance:
     result: ImportanceResult
 
 
+MEMO_SIZE = 64
+"""Analyses a process keeps, by the digest of their inputs (each a few KiB)."""
+
+
 class AnalysisUseCases:
     """Reads on the store's threads, computes on the engine's: a fit never holds up the
-    cheap calls, as for suggestions."""
+    cheap calls, as for suggestions.
+
+    An analysis fits a GP (seconds of an engine thread) and every open dashboard of a
+    study asks for it, so a process computes each one once: calls whose inputs (spec,
+    finished trials, metric) have the same digest share one computation, running or
+    done. This is a memo of a pure function, not study state: a replica without it
+    answers the same, and a finished trial changes the digest.
+    """
 
     def __init__(self, store: Store, engine: Engine, runner: Runner) -> None:
         self._store = store
         self._engine = engine
         self._runner = runner
+        self._memo: OrderedDict[tuple[str, str], Future[ImportanceResult]] = OrderedDict()
 
     async def parameter_importance(self, name: StudyName, metric: str = "") -> Importance:
         """Each parameter's importance for `metric` (the first objective when empty)."""
@@ -38,25 +54,49 @@ class AnalysisUseCases:
         snapshot = await self._runner.in_store(self._read, name)
         metric = metric or snapshot.spec.objective.name
         _check_metric(snapshot, metric, name)
-        result = await self._runner.in_engine(
+        computation = asyncio.wrap_future(self._importance(snapshot, metric))
+        # Shielded: a caller that hangs up leaves the computation to the others waiting.
+        return Importance(metric, await asyncio.shield(computation))
+
+    def _importance(self, snapshot: _Snapshot, metric: str) -> Future[ImportanceResult]:
+        """The memo's computation for these inputs, started if there is none."""
+        key = (metric, snapshot.digest)
+        computation = self._memo.get(key)
+        if computation is not None and not _failed(computation):
+            self._memo.move_to_end(key)
+            return computation
+        computation = self._runner.engine_job(
             self._engine.parameter_importance,
             snapshot.spec,
             snapshot.completed,
             metric,
             snapshot.spec.seed or 0,
         )
-        return Importance(metric, result)
+        self._memo[key] = computation
+        while len(self._memo) > MEMO_SIZE:
+            self._memo.popitem(last=False)
+        return computation
 
     def _read(self, name: StudyName) -> _Snapshot:
         with self._store.transaction(write=False) as tx:
             record = tx.study(name)
-            return _Snapshot(record.study.spec, finished_observations(tx, record.pk))
+            spec, completed = record.study.spec, finished_observations(tx, record.pk)
+        # Here, on the store's thread: the text of 10,000 trials takes tens of ms.
+        digest = hashlib.blake2b(repr((spec, completed)).encode()).hexdigest()
+        return _Snapshot(spec, completed, digest)
 
 
 @dataclass(frozen=True)
 class _Snapshot:
     spec: StudySpec
     completed: list[Observation]
+    digest: str
+    """Of what an analysis depends on, but the metric: equal digests, equal results."""
+
+
+def _failed(computation: Future[ImportanceResult]) -> bool:
+    """A failed computation is tried again by the next call rather than kept."""
+    return computation.done() and (computation.cancelled() or computation.exception() is not None)
 
 
 def _check_metric(snapshot: _Snapshot, metric: str, name: StudyName) -> None:

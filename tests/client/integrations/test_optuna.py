@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import pickle
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import optuna
 import pytest
 
 import sibyl
+import sibyl.integrations.optuna
 from sibyl.integrations.optuna import SibylPruner, SibylSampler
 from tests.support.servers import ServerThread
 
@@ -160,6 +163,51 @@ def test_an_infinite_result_makes_the_sibyl_trial_infeasible(
     [warm] = sibyl_studies(client, unique_id + "-b")
     assert [t.state for t in warm.trials()][:3] == ["COMPLETED", "INFEASIBLE", "COMPLETED"]
     again.close()
+
+
+@pytest.mark.parametrize("prunes", [True, False], ids=["pruner", "no-pruner"])
+def test_a_trial_another_worker_took_over_is_left_to_it(
+    server: ServerThread,
+    client: sibyl.Client,
+    unique_id: str,
+    monkeypatch: pytest.MonkeyPatch,
+    prunes: bool,
+) -> None:
+    # A one-second lease, so that the first trial's lease runs out while it trains.
+    short_lease = functools.partial(sibyl.StudySpec, trial_lease_seconds=1.0)
+    monkeypatch.setattr(sibyl.integrations.optuna, "StudySpec", short_lease)
+    taken: list[int] = []
+
+    def training(trial: optuna.Trial) -> float:
+        x = trial.suggest_float("x", 0.0, 1.0)
+        if trial.number == 0:
+            time.sleep(1.2)
+            [sibyl_study] = sibyl_studies(client, unique_id)
+            taken.extend(t.id for t in sibyl_study.suggest(client_id="thief"))
+        trial.report(x, step=1)
+        if trial.should_prune():
+            raise optuna.TrialPruned()
+        return x
+
+    space = {"x": optuna.distributions.FloatDistribution(0.0, 1.0)}
+    sampler = SibylSampler(
+        server.address, study_id=unique_id, search_space=space, algorithm="random_search"
+    )
+    study = optuna.create_study(sampler=sampler, pruner=SibylPruner() if prunes else None)
+    study.optimize(training, n_trials=2)  # LeaseLostError would fail the first trial
+    first = optuna.trial.TrialState.PRUNED if prunes else optuna.trial.TrialState.COMPLETE
+    assert [t.state for t in study.trials] == [first, optuna.trial.TrialState.COMPLETE]
+
+    [sibyl_study] = sibyl_studies(client, unique_id)
+    lost, second = sibyl_study.trials()
+    assert taken == [lost.id]
+    assert (lost.state, lost.proto.client_id, len(lost.proto.measurements)) == (
+        "ACTIVE",
+        "thief",
+        0,
+    )
+    assert second.state == "COMPLETED"
+    sampler.close()
 
 
 def test_starts_its_own_server_without_an_address() -> None:

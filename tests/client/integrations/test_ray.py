@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from ray import tune
 from ray.tune.search import Searcher
 
 import sibyl
+import sibyl.integrations.ray
 from sibyl.integrations.ray import SibylSearch
 from tests.support.servers import ServerThread
 
@@ -66,6 +69,29 @@ def test_finished_when_the_study_completes(server: ServerThread, unique_id: str)
     configs = [search.suggest(f"t{i}") for i in range(3)]
     assert sorted(c["c"] for c in configs[:2]) == ["a", "b"]  # type: ignore[index]
     assert configs[2] == Searcher.FINISHED
+    search.close()
+
+
+def test_a_trial_another_worker_took_over_is_left_to_it(
+    server: ServerThread, client: sibyl.Client, unique_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    short_lease = functools.partial(sibyl.StudySpec, trial_lease_seconds=1.0)
+    monkeypatch.setattr(sibyl.integrations.ray, "StudySpec", short_lease)
+    search = SibylSearch({"x": tune.uniform(0.0, 1.0)}, "loss", "min", address=server.address,
+                         study_id=unique_id, algorithm="random_search")  # fmt: skip
+    assert isinstance(search.suggest("t1"), dict)
+    time.sleep(1.2)
+    [taken] = client.get_study(unique_id).suggest(client_id="thief")
+    # Neither raises into Tune: the trial is another worker's now.
+    search.on_trial_result("t1", {"loss": 0.5, "training_iteration": 1})
+    search.on_trial_complete("t1", {"loss": 0.5, "training_iteration": 1})
+    assert isinstance(search.suggest("t2"), dict)
+    search.on_trial_complete("t2", {"loss": 0.25, "training_iteration": 1})
+
+    lost, second = client.get_study(unique_id).trials()
+    assert (lost.id, lost.state, lost.proto.client_id) == (taken.id, "ACTIVE", "thief")
+    assert list(lost.proto.measurements) == []
+    assert (second.state, second.metrics) == ("COMPLETED", {"loss": 0.25})
     search.close()
 
 

@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sibyl_server.api.http.dashboard import dashboard_routes
+from sibyl_server.api.http.dashboard import ALL_METHODS, dashboard_routes
 from sibyl_server.api.http.hosts import HostCheck
-from sibyl_server.api.http.json_api import JsonApi, json_methods, unknown_method
+from sibyl_server.api.http.json_api import JsonApi, json_methods, not_allowed, unknown_method
 from sibyl_server.api.http.status import transport_error
 
 
@@ -31,7 +31,9 @@ def http_app(
     app = Starlette(
         middleware=[Middleware(HostCheck, hosts=hosts)],
         # The dashboard's paths have no dot in their first segment, so no RPC's can clash.
-        routes=[*dashboard_routes(), Route("/{service}/{method}", api.call, methods=["POST"])],
+        # Every HTTP method reaches the API's endpoint: a path that is no RPC is a 404
+        # whatever the method, and only an RPC's path answers 405 to a GET.
+        routes=[*dashboard_routes(), Route("/{service}/{method}", api.call, methods=ALL_METHODS)],
         exception_handlers={HTTPException: _routing_error, Exception: _internal_error},
     )
     # A redirect would make clients repeat a POST body (or, like curl, drop it): a 404.
@@ -44,15 +46,8 @@ async def _routing_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     if error.status_code == 404:
         return unknown_method(request.url.path)
-    allowed = (error.headers or {}).get("Allow", "POST")
-    response = transport_error(
-        grpc.StatusCode.UNIMPLEMENTED,
-        "HTTP_METHOD_NOT_ALLOWED",
-        f"{request.method} is not served at {request.url.path}; it takes {allowed}",
-        http_status=error.status_code,
-    )
-    response.headers.update(error.headers or {})
-    return response
+    allowed = (error.headers or {}).get("Allow", "POST").split(", ")
+    return not_allowed(request.method, request.url.path, allowed)
 
 
 async def _internal_error(request: Request, error: Exception) -> Response:

@@ -70,6 +70,8 @@ class JsonApi:
         method = self._methods.get(request.url.path)
         if method is None:
             return unknown_method(request.url.path)
+        if request.method != "POST":
+            return not_allowed(request.method, request.url.path, ("POST",))
         content_type = request.headers.get("content-type", "")
         if not _is_json(content_type):
             return unsupported_media_type(content_type)
@@ -123,6 +125,19 @@ def unknown_method(path: str) -> Response:
         f"no method at {path}: POST /sibyl.v1.StudyService/GetStudy and the like",
         http_status=404,
     )
+
+
+def not_allowed(method: str, path: str, allowed: Iterable[str]) -> Response:
+    """405 for a path that exists but is not served with `method`."""
+    allow = ", ".join(allowed)
+    response = transport_error(
+        grpc.StatusCode.UNIMPLEMENTED,
+        "HTTP_METHOD_NOT_ALLOWED",
+        f"{method} is not served at {path}; it takes {allow}",
+        http_status=405,
+    )
+    response.headers["allow"] = allow
+    return response
 
 
 def unsupported_media_type(content_type: str) -> Response:

@@ -377,6 +377,18 @@ def test_a_method_is_called_with_post_only(world: World) -> None:
     request = urllib.request.Request(world.api.base + f"/{S}GetStudy", method="GET")
     reply = world.api.send(request)
     assert (reply.status, reply.body["code"], reply.headers["allow"]) == (405, 12, "POST")
+    assert reply.body["message"] == f"GET is not served at /{S}GetStudy; it takes POST"
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE", "PUT"])
+def test_a_path_that_is_no_method_is_404_whatever_the_http_method(
+    world: World, method: str
+) -> None:
+    import urllib.request
+
+    for where in ["/any/thing", f"/{S}NoSuchMethod"]:
+        reply = world.api.send(urllib.request.Request(world.api.base + where, method=method))
+        assert (reply.status, reply.reason) == (404, "METHOD_NOT_FOUND"), where
 
 
 def test_a_body_over_the_message_limit_is_413(world: World) -> None:
