@@ -266,6 +266,8 @@ class _Run:
     stopping: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     best: tuple[float, int] | None = None
+    unstarted: set[str] = field(default_factory=set)
+    """Workers yet to make their first claim: each keeps a trial of the budget for it."""
 
     def __post_init__(self) -> None:
         self.metric, goal = self.study.objective
@@ -275,6 +277,7 @@ class _Run:
             self.best = (best.metrics[self.metric], best.id)
 
     def in_threads(self, workers: list[str]) -> None:
+        self.unstarted = set(workers)
         threads = [
             threading.Thread(target=self._guarded_work, args=(w,), name=w, daemon=True)
             for w in workers
@@ -294,7 +297,7 @@ class _Run:
             self.stopping.set()
 
     def work(self, worker: str) -> None:
-        while self._claim():
+        while self._claim(worker):
             trials = self.study.suggest(client_id=worker)
             if not trials:
                 return
@@ -302,13 +305,23 @@ class _Run:
             self._evaluate(trials[0], worker)
             del self.running[worker]
 
-    def _claim(self) -> bool:
+    def _claim(self, worker: str) -> bool:
+        """Whether `worker` may start another trial.
+
+        The last trials of the budget are kept for the workers that have not asked
+        yet (threads start in any order): each may hold a trial of an interrupted run
+        that it resumes, which a worker that started first would leave waiting out its
+        lease while it asked for a new one.
+        """
         with self.lock:
             late = (
                 self.timeout_seconds is not None
                 and time.monotonic() - self.began > self.timeout_seconds
             )
-            full = self.n_trials is not None and self.started >= self.n_trials
+            first = worker in self.unstarted
+            self.unstarted.discard(worker)
+            kept = 0 if first else len(self.unstarted)
+            full = self.n_trials is not None and self.started + kept >= self.n_trials
             if self.stopping.is_set() or late or full:
                 return False
             self.started += 1

@@ -190,6 +190,29 @@ def test_ctrl_c_leaves_the_running_trial_active_and_a_rerun_resumes_it(jobs: Job
     assert study.get_trial(3).state == "COMPLETED"
 
 
+def test_each_resumed_worker_gets_its_own_trial_whichever_thread_starts_first(
+    jobs: Jobs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As an interrupted run of two workers leaves them: one ACTIVE trial per worker.
+    for worker in ("pool", "pool-1"):
+        with sibyl.connect(jobs.server.address, team="optimize", client_id=worker) as client:
+            client.get_study(jobs.study.study_id).suggest()
+    work = sibyl.optimization._Run.work
+
+    def late_second_thread(run: Any, worker: str) -> None:
+        if worker == "pool-1":
+            time.sleep(1.0)  # its thread starts after the first worker finished its trial
+        work(run, worker)
+
+    monkeypatch.setattr(sibyl.optimization._Run, "work", late_second_thread)
+    resumed = jobs.rerun("pool", lambda t: 1.0, 2, n_workers=2, progress=None)
+    assert sorted((t.id, t.proto.client_id) for t in resumed.trials) == [
+        (1, "pool"),
+        (2, "pool-1"),
+    ]
+    assert [t.state for t in jobs.study.trials()] == ["COMPLETED", "COMPLETED"]
+
+
 def test_rejects_zero_workers(client: sibyl.Client, unique_id: str) -> None:
     study = client.create_study(unique_id, SPEC)
     with pytest.raises(ValueError, match="n_workers"):
