@@ -38,7 +38,8 @@ class AnalysisUseCases:
     study asks for it, so a process computes each one once: calls whose inputs (spec,
     finished trials, metric) have the same digest share one computation, running or
     done. This is a memo of a pure function, not study state: a replica without it
-    answers the same, and a finished trial changes the digest.
+    answers the same, and a finished trial changes the digest. Analyses run one at a
+    time, so that those of many studies hold up a suggestion by one analysis at most.
     """
 
     def __init__(self, store: Store, engine: Engine, runner: Runner) -> None:
@@ -46,6 +47,9 @@ class AnalysisUseCases:
         self._engine = engine
         self._runner = runner
         self._memo: OrderedDict[tuple[str, str], Future[ImportanceResult]] = OrderedDict()
+        self._running: set[asyncio.Task[None]] = set()
+        self._gate_loop: asyncio.AbstractEventLoop | None = None
+        self._gate_semaphore = asyncio.Semaphore(1)
 
     async def parameter_importance(self, name: StudyName, metric: str = "") -> Importance:
         """Each parameter's importance for `metric` (the first objective when empty)."""
@@ -65,17 +69,43 @@ class AnalysisUseCases:
         if computation is not None and not _failed(computation):
             self._memo.move_to_end(key)
             return computation
-        computation = self._runner.engine_job(
-            self._engine.parameter_importance,
-            snapshot.spec,
-            snapshot.completed,
-            metric,
-            snapshot.spec.seed or 0,
-        )
+        computation = Future()
+        task = asyncio.ensure_future(self._compute(computation, snapshot, metric))
+        self._running.add(task)  # a reference, so that the task is not collected
+        task.add_done_callback(self._running.discard)
         self._memo[key] = computation
         while len(self._memo) > MEMO_SIZE:
             self._memo.popitem(last=False)
         return computation
+
+    async def _compute(
+        self, into: Future[ImportanceResult], snapshot: _Snapshot, metric: str
+    ) -> None:
+        """Runs one analysis at a time per process: analyses of many studies queue here,
+        not on the engine's pool, where each would hold up the suggestions behind it."""
+        try:
+            async with self._gate():
+                result = await self._runner.in_engine(
+                    self._engine.parameter_importance,
+                    snapshot.spec,
+                    snapshot.completed,
+                    metric,
+                    snapshot.spec.seed or 0,
+                )
+        except asyncio.CancelledError:  # the server stops
+            into.cancel()
+            raise
+        except Exception as error:
+            into.set_exception(error)
+        else:
+            into.set_result(result)
+
+    def _gate(self) -> asyncio.Semaphore:
+        """The semaphore of the running event loop (made on first use: it belongs to it)."""
+        loop = asyncio.get_running_loop()
+        if self._gate_loop is not loop:
+            self._gate_loop, self._gate_semaphore = loop, asyncio.Semaphore(1)
+        return self._gate_semaphore
 
     def _read(self, name: StudyName) -> _Snapshot:
         with self._store.transaction(write=False) as tx:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from typing import Any, TypeVar
 
 from sibyl_server.observability.context import in_call_context
@@ -30,11 +30,6 @@ class Runner:
     def in_engine(self, function: Callable[..., T], *args: Any) -> asyncio.Future[T]:
         """`function(*args)` on an engine thread."""
         return self._submit(self._engine_executor, function, *args)
-
-    def engine_job(self, function: Callable[..., T], *args: Any) -> Future[T]:
-        """`function(*args)` on an engine thread, as a future of no event loop: for
-        results that outlive the call (and the loop) that started them."""
-        return self._engine_executor.submit(in_call_context(function, *args))
 
     @staticmethod
     def _submit(executor: Executor, function: Callable[..., T], *args: Any) -> asyncio.Future[T]:

@@ -110,6 +110,29 @@ def test_a_caller_that_hangs_up_leaves_the_computation_to_the_others(
     assert engine.computed == 1
 
 
+def test_analyses_of_several_studies_run_one_at_a_time(
+    studies: StudyUseCases, trials: TrialUseCases, store: MemoryStore, engine: CountingEngine
+) -> None:
+    first = _study_with(studies, trials, 10)
+    second = StudyName(TEAM.team, studies.create_study(TEAM, "t", SPEC).study_id)
+    for i in range(10):
+        _add(trials, second, x=i / 10 + 0.01)
+
+    async def both() -> tuple[int, list[int]]:
+        engine.release.clear()
+        calls = [asyncio.ensure_future(analysis.parameter_importance(n)) for n in (first, second)]
+        await asyncio.sleep(0.3)
+        started = engine.computed  # the other waits at the gate, not on an engine thread
+        engine.release.set()
+        return started, [(await call).result.trial_count for call in calls]
+
+    # Two engine threads: without the gate, both analyses would take one.
+    with ThreadPoolExecutor(2) as store_pool, ThreadPoolExecutor(2) as engine_pool:
+        analysis = AnalysisUseCases(store, engine, Runner(store_pool, engine_pool))
+        assert asyncio.run(both()) == (1, [10, 10])
+    assert engine.computed == 2
+
+
 def test_a_failed_computation_is_tried_again(
     studies: StudyUseCases,
     trials: TrialUseCases,
