@@ -89,3 +89,21 @@ def test_trials_and_the_cli_say_which_priors_were_used_with_what_weight(
     assert main([*base, "trials", unique_id, "--format", "json"]) == 0
     notes = [row["NOTE"] for row in json.loads(capsys.readouterr().out)]
     assert notes == ["", "", f"prior weights earlier {weights[earlier.name]:.2f}"]
+
+
+def test_a_worker_loads_a_study_whose_prior_was_deleted(
+    server: ServerThread, unique_id: str
+) -> None:
+    with sibyl.connect(server.address, team="priors-" + unique_id[2:10]) as client:
+        earlier = client.create_study(
+            "earlier", sibyl.StudySpec(PARAMETERS, [sibyl.Metric("loss")])
+        )
+        spec = sibyl.StudySpec(PARAMETERS, [sibyl.Metric("loss")], prior_studies=[earlier.name])
+        study = client.create_or_load_study(unique_id, spec)
+        earlier.delete()
+        # A restarted worker: the study is loaded, not refused for its missing prior.
+        assert client.create_or_load_study(unique_id, spec).name == study.name
+        with pytest.raises(sibyl.AlreadyExistsError):
+            client.create_study(unique_id, spec)
+        with pytest.raises(sibyl.NotFoundError, match="earlier"):  # a new study still checks
+            client.create_study(unique_id + "-b", spec)

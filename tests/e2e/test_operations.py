@@ -135,6 +135,8 @@ def test_quotas_answer_resource_exhausted_naming_the_quota(
         with pytest.raises(sibyl.ResourceExhaustedError) as caught:
             client.create_study("s2", SPEC)
         assert caught.value.metadata["quota"] == "max_active_studies"
+        # At the quota, a worker still loads a study that exists.
+        assert client.create_or_load_study("s1", SPEC).name == second.name
         second.complete()
         client.create_study("s2", SPEC)
         with pytest.raises(sibyl.ResourceExhaustedError) as caught:

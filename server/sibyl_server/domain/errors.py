@@ -75,6 +75,10 @@ class Unavailable(SibylServerError):
 # use these, so another team's resource answers exactly like a missing one.
 
 
+def study_exists(name: object) -> AlreadyExists:
+    return AlreadyExists(f"study {name} already exists", reason="STUDY_ALREADY_EXISTS")
+
+
 def study_not_found(name: object) -> NotFound:
     return NotFound(f"study {name} does not exist", reason="STUDY_NOT_FOUND")
 

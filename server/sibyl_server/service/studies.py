@@ -7,11 +7,13 @@ import secrets
 from operator import attrgetter
 
 from sibyl_server.domain.errors import (
+    AlreadyExists,
     FailedPrecondition,
     InvalidArgument,
     NotFound,
     quoted,
     quoted_list,
+    study_exists,
     study_not_found,
 )
 from sibyl_server.domain.names import StudyName, TeamName, check_resource_id, parse_study_name
@@ -100,14 +102,33 @@ class StudyUseCases(StoreUseCases):
             create_time=now,
             update_time=now,
         )
-        with self._store.transaction(write=True) as tx:
-            if request_id:
-                earlier = tx.study_by_request_id(parent.team, request_id)
-                if earlier is not None:
-                    return earlier.study
-            check_active_studies(tx, parent.team)
-            check_prior_studies(tx, StudyName(parent.team, study_id), spec)
-            return tx.insert_study(study, request_id or None).study
+        try:
+            with self._store.transaction(write=True) as tx:
+                if request_id:
+                    earlier = tx.study_by_request_id(parent.team, request_id)
+                    if earlier is not None:
+                        return earlier.study
+                name = StudyName(parent.team, study_id)
+                # First: a worker loading the study with create_or_load gets
+                # ALREADY_EXISTS even at the team's quota or after a prior was deleted.
+                _check_new(tx, name)
+                check_active_studies(tx, parent.team)
+                check_prior_studies(tx, name, spec)
+                return tx.insert_study(study, request_id or None).study
+        except AlreadyExists:
+            # A concurrent call with the same request id (a client's retry) may have
+            # inserted first: on PostgreSQL both looked before either wrote.
+            earlier = self._by_request_id(parent, request_id)
+            if earlier is None:
+                raise
+            return earlier
+
+    def _by_request_id(self, parent: TeamName, request_id: str) -> Study | None:
+        if not request_id:
+            return None
+        with self._store.transaction(write=False) as tx:
+            earlier = tx.study_by_request_id(parent.team, request_id)
+        return earlier.study if earlier is not None else None
 
     def get_study(self, name: StudyName) -> Study:
         with self._store.transaction(write=False) as tx:
@@ -246,3 +267,11 @@ def _check_can_resume(tx: Transaction, record: StudyRecord) -> None:
         reason="STUDY_EXHAUSTED",
         metadata={"exhausted_reason": reason},
     )
+
+
+def _check_new(tx: Transaction, name: StudyName) -> None:
+    try:
+        tx.study(name)
+    except NotFound:
+        return
+    raise study_exists(name)

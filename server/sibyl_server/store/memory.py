@@ -17,7 +17,13 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sibyl_server.domain.errors import Aborted, AlreadyExists, study_not_found, trial_not_found
+from sibyl_server.domain.errors import (
+    Aborted,
+    AlreadyExists,
+    study_exists,
+    study_not_found,
+    trial_not_found,
+)
 from sibyl_server.domain.names import StudyName, TrialName
 from sibyl_server.domain.study import Study, StudyState
 from sibyl_server.domain.team import Team, TeamQuotas, Token
@@ -169,10 +175,7 @@ class MemoryTransaction:
 
     def insert_study(self, study: Study, request_id: str | None) -> StudyRecord:
         if any(self._is(row.study, study.team, study.study_id) for row in self._t.studies.values()):
-            raise AlreadyExists(
-                f"study teams/{study.team}/studies/{study.study_id} already exists",
-                reason="STUDY_ALREADY_EXISTS",
-            )
+            raise study_exists(StudyName(study.team, study.study_id))
         study = dataclasses.replace(
             study,
             trial_count=0,

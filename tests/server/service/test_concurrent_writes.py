@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import pytest
 
-from sibyl_server.domain.errors import FailedPrecondition, ResourceExhausted
+from sibyl_server.domain.errors import AlreadyExists, FailedPrecondition, ResourceExhausted
 from sibyl_server.domain.names import StudyName, TeamName
 from sibyl_server.domain.study import StudySpec, StudyState
 from sibyl_server.domain.team import TeamQuotas
@@ -115,6 +115,19 @@ def test_concurrent_create_studies_stop_at_the_active_studies_quota(
     assert len(refused) == CALLERS - 2
     assert all(isinstance(e, ResourceExhausted) for e in refused), refused
     assert len(studies.list_studies(TeamName(team), 20, "").studies) == 2
+
+
+def test_concurrent_retries_of_a_create_study_make_one_study(store: Store, clock: Clock) -> None:
+    studies = StudyUseCases(store, clock)
+    study_id, request_id = f"s-{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+
+    def create(_: int) -> str:
+        return studies.create_study(TEAM, study_id, SPEC, request_id=request_id).study_id
+
+    # Each gets the study: a retry is never told that the study it made exists.
+    assert _all_at_once(create) == [study_id] * CALLERS
+    with pytest.raises(AlreadyExists):  # another request's create is
+        studies.create_study(TEAM, study_id, SPEC, request_id=uuid.uuid4().hex)
 
 
 def test_a_worker_at_the_trial_quota_gets_back_the_trials_it_holds(

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, bindparam, delete, func, select, update
 
-from sibyl_server.domain.errors import AlreadyExists, study_not_found
+from sibyl_server.domain.errors import study_exists, study_not_found
 from sibyl_server.domain.names import StudyName
 from sibyl_server.domain.study import Study, StudyState
 from sibyl_server.domain.team import TeamQuotas
@@ -35,10 +35,7 @@ class SqlStudies:
             "create_time": codec.to_micros(study.create_time),
             "update_time": codec.to_micros(study.update_time),
         }
-        exists = AlreadyExists(
-            f"study teams/{study.team}/studies/{study.study_id} already exists",
-            reason="STUDY_ALREADY_EXISTS",
-        )
+        exists = study_exists(StudyName(study.team, study.study_id))
         return StudyRecord(insert_row(self._connection, studies, values, exists), study, "")
 
     def study(self, name: StudyName, *, lock: bool = False) -> StudyRecord:
