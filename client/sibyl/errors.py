@@ -36,6 +36,15 @@ class SibylError(Exception):
         return f"{label}: {self.message}"
 
 
+class DivergedError(ValueError):
+    """`Trial.report` was given a NaN or infinite value: the run diverged.
+
+    Raised before anything is sent. It is the configuration's failure, not the
+    service's: `with trial:` and `optimize` mark the trial INFEASIBLE with it as the
+    reason, and `optimize` goes on with the next trial.
+    """
+
+
 class InvalidArgumentError(SibylError):
     code = grpc.StatusCode.INVALID_ARGUMENT
 

@@ -41,7 +41,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
-from sibyl.errors import LeaseLostError, SibylError
+from sibyl.errors import DivergedError, LeaseLostError, SibylError
 from sibyl.study import Study, Trial
 
 ObjectiveResult = float | Mapping[str, float] | None
@@ -335,6 +335,11 @@ class _Run:
         except LeaseLostError:
             self._drop(trial, worker)
             return
+        except DivergedError as error:  # a report's NaN, as a NaN result: infeasible
+            reason = f"{type(error).__name__}: {error}"
+            if self._fail(trial, worker, reason):
+                self._tell(trial, worker, began, reason)
+            return
         except SibylError:
             # The service's error, not the configuration's: the trial stays ACTIVE.
             self.stopping.set()
@@ -386,7 +391,8 @@ class _Run:
         value = trial.metrics.get(self.metric) if trial.state == "COMPLETED" else None
         with self.lock:
             self.finished.append(trial)
-            if value is not None and (self.best is None or self._better(value, self.best[0])):
+            feasible = value is not None and self._within_constraints(trial.metrics)
+            if feasible and (self.best is None or self._better(value, self.best[0])):
                 self.best = (value, trial.id)
             if self.progress is not None:
                 best_value, best_id = self.best if self.best else (None, None)
@@ -398,6 +404,21 @@ class _Run:
 
     def _better(self, value: float, than: float) -> bool:
         return self.sign * value > self.sign * than
+
+    def _within_constraints(self, metrics: Mapping[str, float]) -> bool:
+        """Whether a completed trial's metrics satisfy the spec's outcome constraints, as
+        the server judges feasibility (a constraint's metric missing: not satisfied)."""
+        for metric in self.study.proto.spec.metrics:
+            if not metric.HasField("constraint"):
+                continue
+            value, bounds = metrics.get(metric.name), metric.constraint
+            if value is None:
+                return False
+            if bounds.HasField("upper_bound") and value > bounds.upper_bound:
+                return False
+            if bounds.HasField("lower_bound") and value < bounds.lower_bound:
+                return False
+        return True
 
 
 def _as_metrics(result: object, metric: str) -> dict[str, float] | None:

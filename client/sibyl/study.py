@@ -15,6 +15,7 @@ reports are refused (`LeaseLostError`) instead of mixing into the new holder's.
 from __future__ import annotations
 
 import contextlib
+import math
 import unicodedata
 import uuid
 import warnings
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from google.protobuf import field_mask_pb2
 
 from sibyl.calls import CallOptions
-from sibyl.errors import FailedPreconditionError, LeaseLostError, SibylError
+from sibyl.errors import DivergedError, FailedPreconditionError, LeaseLostError, SibylError
 from sibyl.rpcs import StudyServiceRpcs
 from sibyl.v1 import study_pb2, study_service_pb2, trial_pb2
 
@@ -112,8 +113,9 @@ class Study:
 
     @property
     def objective(self) -> tuple[str, str]:
-        """(metric name, "MINIMIZE" or "MAXIMIZE") of the study's objective."""
-        metric = self.proto.spec.metrics[0]
+        """(metric name, "MINIMIZE" or "MAXIMIZE") of the study's objective: its first
+        metric with a goal (constraints, which have none, may come before it)."""
+        metric = next(m for m in self.proto.spec.metrics if m.goal != study_pb2.GOAL_UNSPECIFIED)
         return metric.name, study_pb2.Goal.Name(metric.goal).removeprefix("GOAL_")
 
     def refresh(self) -> Study:
@@ -389,7 +391,14 @@ class Trial:
         `Trial.report` skips a step reported before), and the curve goes on after it.
         A skipped report still renews the lease: it sends the last recorded measurement
         again, which the server takes as a resend.
+
+        Raises:
+            DivergedError: A value is NaN or infinite (nothing is sent; `with trial:`
+                and `optimize` then mark the trial INFEASIBLE).
         """
+        for name, value in metrics.items():
+            if not math.isfinite(value):
+                raise DivergedError(f"{name} = {value} at step {step}: the run diverged")
         if self._recorded_through is not None and step <= self._recorded_through:
             if not self._skipped_a_step:
                 warnings.warn(

@@ -82,6 +82,53 @@ def test_metrics_dicts_last_measurements_and_non_finite_values(
     assert "non-finite loss" in trials[2].proto.infeasibility_reason
 
 
+def test_a_reported_nan_makes_the_trial_infeasible_and_the_run_goes_on(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    study = client.create_study(unique_id, SPEC)
+
+    def diverges_once(trial: sibyl.Trial) -> float:
+        trial.report({"loss": 2.0}, step=1)
+        trial.report({"loss": float("nan") if trial.id == 1 else 1.0}, step=2)
+        return 1.0
+
+    result = sibyl.optimize(diverges_once, study, n_trials=2, progress=None)
+    assert [t.state for t in result.trials] == ["INFEASIBLE", "COMPLETED"]
+    first = study.get_trial(1)
+    assert (
+        first.proto.infeasibility_reason == "DivergedError: loss = nan at step 2: the run diverged"
+    )
+    assert [m.step for m in first.proto.measurements] == [1], "the NaN was never sent"
+
+    # The README's loop: the block marks the trial infeasible, and the error is the user's.
+    [trial] = study.suggest()
+    with pytest.raises(sibyl.DivergedError), trial:
+        trial.report({"loss": float("-inf")}, step=1)
+    assert study.get_trial(trial.id).state == "INFEASIBLE"
+
+
+def test_an_objective_after_a_constraint_and_progress_counting_only_feasible_trials(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    spec = sibyl.StudySpec(
+        parameters=[sibyl.Double("x", 0.0, 1.0)],
+        metrics=[sibyl.Constraint("memory", at_most=8.0), sibyl.Metric("accuracy", "maximize")],
+        algorithm="random_search",
+        seed=1,
+    )
+    study = client.create_study(unique_id, spec)
+    assert study.objective == ("accuracy", "MAXIMIZE")
+    told: list[sibyl.Progress] = []
+
+    def objective(trial: sibyl.Trial) -> dict[str, float]:
+        # The first trial is the most accurate, and breaks the memory constraint.
+        return {"accuracy": 0.9 if trial.id == 1 else 0.5, "memory": 16.0 if trial.id == 1 else 4.0}
+
+    result = sibyl.optimize(objective, study, n_trials=2, progress=told.append)
+    assert result.best_trial is not None and result.best_trial.id == 2
+    assert [(p.best_value, p.best_trial_id) for p in told] == [(None, None), (0.5, 2)]
+
+
 def test_any_number_float_takes_is_a_result(client: sibyl.Client, unique_id: str) -> None:
     study = client.create_study(unique_id, SPEC)
     results = iter([np.float32(0.25), np.int64(2), {"loss": np.float32(0.5)}, Decimal("0.75")])
