@@ -189,6 +189,17 @@ export function isServiceFailure(error: unknown): boolean {
 }
 
 /**
+ * `Trial.report` was given a NaN or infinite value: the run diverged. Thrown before
+ * anything is sent; not a server error, so `Trial.run` marks the trial INFEASIBLE.
+ */
+export class DivergedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DivergedError";
+  }
+}
+
+/**
  * createOrLoadStudy found the study with a different spec. Not a server error: the
  * study exists, but is not the one the caller describes.
  */

@@ -21,6 +21,7 @@ export {
   AlreadyExistsError,
   CancelledError,
   DeadlineExceededError,
+  DivergedError,
   FailedPreconditionError,
   InternalError,
   InvalidArgumentError,

@@ -22,7 +22,7 @@
 import { randomUUID } from "node:crypto";
 
 import type { CallOptions, Client, ListOptions } from "./client";
-import { FailedPreconditionError, LeaseLostError, isServiceFailure } from "./errors";
+import { DivergedError, FailedPreconditionError, LeaseLostError, isServiceFailure } from "./errors";
 import type { Study as StudyMessage, Study__Output } from "./generated/sibyl/v1/Study";
 import type { Trial as TrialMessage, Trial__Output } from "./generated/sibyl/v1/Trial";
 import type { Measurement__Output } from "./generated/sibyl/v1/Measurement";
@@ -529,12 +529,20 @@ export class Trial {
    * A trial handed back to a restarted worker keeps what its earlier run recorded:
    * reports of steps up to the last of those are skipped with a warning (each still
    * renews the lease), and the curve goes on after it.
+   *
+   * A NaN or infinite value throws DivergedError before anything is sent (`run()`
+   * then marks the trial INFEASIBLE).
    */
   async report(
     metrics: Readonly<Metrics>,
     step: number,
     options: ReportOptions = {},
   ): Promise<void> {
+    for (const [name, value] of Object.entries(metrics)) {
+      if (!Number.isFinite(value)) {
+        throw new DivergedError(`${name} = ${value} at step ${step}: the run diverged`);
+      }
+    }
     if (this.recordedThrough !== undefined && step <= this.recordedThrough) {
       if (!this.skippedAStep) {
         process.emitWarning(

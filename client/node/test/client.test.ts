@@ -8,6 +8,7 @@ import * as grpc from "@grpc/grpc-js";
 import {
   AlreadyExistsError,
   DeadlineExceededError,
+  DivergedError,
   FailedPreconditionError,
   InvalidArgumentError,
   NotFoundError,
@@ -160,6 +161,26 @@ test("run() marks a trial infeasible when the evaluation throws", async () => {
   assert.ok(next);
   assert.equal(await next.run(async (t) => (await t.complete({ accuracy: 1 }), "done")), "done");
   assert.equal(next.state, "COMPLETED");
+});
+
+test("a NaN report throws DivergedError before sending, and run() marks the trial infeasible", async () => {
+  const study = await client.createStudy(uniqueId("s"), SPEC);
+  const [trial] = await study.suggest();
+  assert.ok(trial);
+  await trial.report({ accuracy: 0.5 }, 1);
+  const thrown = await rejection(trial.run((t) => t.report({ accuracy: Number.NaN }, 2)));
+  assert.ok(thrown instanceof DivergedError);
+  const read = await study.getTrial(trial.id);
+  assert.equal(read.state, "INFEASIBLE");
+  assert.equal(
+    read.infeasibilityReason,
+    "DivergedError: accuracy = NaN at step 2: the run diverged",
+  );
+  assert.deepEqual(
+    read.measurements.map((m) => m.step),
+    [1],
+    "the NaN was never sent",
+  );
 });
 
 test("addTrial: warm-start results, and queued trials handed out first", async () => {
