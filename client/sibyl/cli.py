@@ -17,6 +17,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import os
 import sys
 import urllib.parse
@@ -51,9 +52,11 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
 
 
 def _cell(value: object) -> str:
+    if value is None:
+        return ""
     if isinstance(value, float):
         return f"{value:.6g}"
-    return str(value)
+    return " ".join(str(value).split())  # one line per row, whatever a reason holds
 
 
 # The parser ------------------------------------------------------------------------------
@@ -188,6 +191,8 @@ def _at_least(low: float, kind: Callable[[str], float]) -> Callable[[str], float
         except ValueError:
             expected = "an integer" if kind is int else "a number"
             raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
         if value < low:
             raise argparse.ArgumentTypeError(f"must be at least {low:g}, got {text}")
         return value
@@ -324,7 +329,10 @@ def _list_trials(client: Client, args: argparse.Namespace) -> str:
 
 
 def _update_study(client: Client, args: argparse.Namespace) -> str:
-    client.get_study(args.study_id).update(**_updates(args))
+    try:
+        client.get_study(args.study_id).update(**_updates(args))
+    except ValueError as error:  # a value out of range, checked before it is sent
+        raise UsageError(str(error).removeprefix("Study.update: ")) from None
     return _study_text(client.get_study(args.study_id))
 
 
@@ -445,22 +453,45 @@ def _metric_text(metric: study_pb2.MetricSpec) -> str:
 
 
 def _trial_rows(study: Study, trials: list[Trial]) -> tuple[list[str], list[list[object]]]:
-    """ID, state, steps measured, each metric of the spec, each parameter, and a note
-    (where an early-stopped trial stopped and why, or why a trial was infeasible)."""
+    """ID, state, steps measured, each metric (the spec's, then others reported), each
+    parameter, and a note (where an early-stopped trial stopped and why, or why a
+    trial was infeasible). A missing value is None."""
     metrics = [m.name for m in study.proto.spec.metrics]
+    metrics += sorted({k for t in trials for k in t.metrics} - set(metrics))
     names = [p.name for p in study.proto.spec.parameters]
     rows = [
         [
             t.id,
             t.state,
             len(t.proto.measurements),
-            *(t.metrics.get(m, "") for m in metrics),
-            *(t.parameters.get(n, "") for n in names),
+            *(t.metrics.get(m) for m in metrics),
+            *(t.parameters.get(n) for n in names),
             _note(t),
         ]
         for t in trials
     ]
-    return ["ID", "STATE", "STEPS", *(m.upper() for m in metrics), *names, "NOTE"], rows
+    headers = _distinct(
+        [("", "ID"), ("", "STATE"), ("", "STEPS")]
+        + [("metric:", m.upper()) for m in metrics]
+        + [("parameter:", n) for n in names]
+        + [("", "NOTE")]
+    )
+    return headers, rows
+
+
+def _distinct(columns: list[tuple[str, str]]) -> list[str]:
+    """Each (prefix, name)'s header: its name, or prefix + name where the name is taken
+    (the CLI's own columns first: a parameter called "state" must not replace them)."""
+    fixed = {name.lower() for prefix, name in columns if not prefix}
+    headers: list[str] = []
+    taken: set[str] = set()
+    for prefix, name in columns:
+        header = name if not prefix or name.lower() not in fixed | taken else prefix + name
+        while header.lower() in taken:
+            header += "_"
+        taken.add(header.lower())
+        headers.append(header)
+    return headers
 
 
 def _note(trial: Trial) -> str:
@@ -505,8 +536,8 @@ def _sorted(
         raise UsageError(f"--sort {column}: no such column; the columns are {', '.join(headers)}")
     index = lowered.index(column.lower())
     # Numbers before text, empty cells last whichever the direction.
-    present = [row for row in rows if row[index] != ""]
-    empty = [row for row in rows if row[index] == ""]
+    present = [row for row in rows if row[index] not in (None, "")]
+    empty = [row for row in rows if row[index] in (None, "")]
     present.sort(key=lambda row: _sort_key(row[index]), reverse=descending)
     return present + empty
 

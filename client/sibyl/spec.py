@@ -85,6 +85,17 @@ def _check_number(owner: str, field: str, value: Any) -> None:
         _refuse(owner, f"{field} must be a finite number, got {value!r}")
 
 
+def check_lease_seconds(owner: str, lease: Any) -> None:
+    """ValueError unless `lease` is a number of seconds the server takes."""
+    _check_number(owner, "trial_lease_seconds", lease)
+    if not LEASE_SECONDS[0] <= lease <= LEASE_SECONDS[1]:
+        _refuse(
+            owner,
+            "trial_lease_seconds must be between 1 second and 30 days "
+            f"({LEASE_SECONDS[1]:.0f} seconds), got {lease!r}",
+        )
+
+
 def _check_integer(owner: str, field: str, value: Any, low: int, high: int | None) -> None:
     if not isinstance(value, numbers.Integral) or isinstance(value, bool):
         _refuse(owner, f"{field} must be an integer, got {value!r}")
@@ -863,15 +874,8 @@ def _check_options(spec: StudySpec) -> None:
     _check_optional_integer(owner, "initial_trials", spec.initial_trials, INITIAL_TRIALS)
     if spec.stall_restarts is not None and not isinstance(spec.stall_restarts, bool):
         _refuse(owner, f"stall_restarts must be True, False or None, got {spec.stall_restarts!r}")
-    lease = spec.trial_lease_seconds
-    if lease is not None:
-        _check_number(owner, "trial_lease_seconds", lease)
-        if not LEASE_SECONDS[0] <= lease <= LEASE_SECONDS[1]:
-            _refuse(
-                owner,
-                "trial_lease_seconds must be between 1 second and 30 days "
-                f"({LEASE_SECONDS[1]:.0f} seconds), got {lease!r}",
-            )
+    if spec.trial_lease_seconds is not None:
+        check_lease_seconds(owner, spec.trial_lease_seconds)
     if spec.fidelity is not None and not isinstance(spec.fidelity, Fidelity):
         _refuse(owner, f"fidelity must be Fidelity(max_step=...) or None, got {spec.fidelity!r}")
     policies = (MedianStopping, SuccessiveHalving, LearningCurveStopping, ModelStopping)

@@ -29,6 +29,7 @@ from google.protobuf import field_mask_pb2
 from sibyl.calls import CallOptions
 from sibyl.errors import DivergedError, FailedPreconditionError, LeaseLostError, SibylError
 from sibyl.rpcs import StudyServiceRpcs
+from sibyl.spec import check_lease_seconds
 from sibyl.v1 import study_pb2, study_service_pb2, trial_pb2
 
 if TYPE_CHECKING:
@@ -308,6 +309,7 @@ class Study:
             study.spec.max_trials = max_trials
             paths.append("spec.max_trials")
         if trial_lease_seconds is not None:
+            check_lease_seconds("Study.update", trial_lease_seconds)
             study.spec.trial_lease.FromTimedelta(timedelta(seconds=trial_lease_seconds))
             paths.append("spec.trial_lease")
         if display_name is not None:

@@ -125,6 +125,37 @@ def test_trials_as_csv_and_json_sorted_with_early_stops_noted(
     assert "metrics:    loss (minimize), memory_gb <= 8" in capsys.readouterr().out
 
 
+def test_trials_keep_every_column_whatever_the_names_and_missing_values_are_null(
+    team_client: sibyl.Client, base: list[str], unique_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = sibyl.StudySpec(
+        parameters=[sibyl.Double("note", 0.0, 1.0), sibyl.Double("ACCURACY", 0.0, 1.0)],
+        metrics=[sibyl.Metric("accuracy", "maximize"), sibyl.Metric("state", "minimize")],
+        algorithm="random_search",
+    )
+    study = team_client.create_study(unique_id, spec)
+    done, failed = study.suggest(count=2)
+    done.complete({"accuracy": 0.75, "state": 7.0, "wall_seconds": 3.5})
+    failed.complete_infeasible("RuntimeError: boom\nin layer 3")
+    trials = [*base, "trials", unique_id]
+    assert main([*trials, "--format", "json"]) == 0
+    first, second = json.loads(capsys.readouterr().out)
+    assert first == {
+        "ID": 1, "STATE": "COMPLETED", "STEPS": 0, "ACCURACY": 0.75, "metric:STATE": 7.0,
+        "WALL_SECONDS": 3.5, "parameter:note": done.parameters["note"],
+        "parameter:ACCURACY": done.parameters["ACCURACY"], "NOTE": "",
+    }  # fmt: skip
+    assert (second["ACCURACY"], second["WALL_SECONDS"], second["STATE"]) == (
+        None,
+        None,
+        "INFEASIBLE",
+    )
+    assert main(trials) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert len(table) == 4, "one line per trial, whatever its note holds"
+    assert table[3].endswith("RuntimeError: boom in layer 3")
+
+
 def test_connection_flags_go_before_or_after_the_command(
     server: ServerThread,
     team: str,
@@ -190,6 +221,19 @@ def test_update_study_needs_something_to_change(capsys: pytest.CaptureFixture[st
     errors = capsys.readouterr().err
     assert "give --max-trials, --trial-lease-seconds or --display-name" in errors
     assert "argument --max-trials: must be at least 0, got -1" in errors
+    for lease in ("nan", "inf"):
+        with pytest.raises(SystemExit) as exit_:
+            main(["update-study", "s", "--trial-lease-seconds", lease])
+        assert exit_.value.code == 2
+        assert f"must be a finite number, got {lease}" in capsys.readouterr().err
+
+
+def test_update_study_refuses_a_lease_out_of_range_before_sending(
+    team_client: sibyl.Client, base: list[str], unique_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team_client.create_study(unique_id, _as_dict())
+    assert main(["update-study", unique_id, "--trial-lease-seconds", "1e15", *base]) == 2
+    assert "trial_lease_seconds must be between 1 second and 30 days" in capsys.readouterr().err
 
 
 def test_update_study_raises_the_budget_of_a_finished_study(
