@@ -269,6 +269,9 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(str(error))
     except UsageError as error:
         return _fail(str(error), code=2)
+    except BrokenPipeError:  # the reader went away (`sibyl trials ... | head`): quietly
+        _discard_stdout()
+        return 128 + 13  # as a tool killed by SIGPIPE
     except OSError as error:  # e.g. an unreadable --tls-ca-file
         return _fail(
             f"cannot read {error.filename}: {error.strerror}" if error.filename else str(error)
@@ -276,6 +279,13 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _discard_stdout() -> None:
+    """Points stdout at /dev/null, so that the interpreter's flush at exit does not
+    raise again into the pipe that is gone."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _fail(message: str, code: int = 1) -> int:

@@ -2,6 +2,7 @@
 
     sibyl admin --store URL create-team ml-research [--max-active-studies 20]
     sibyl admin --store URL set-quotas ml-research --max-suggest-requests-per-second 50
+        (changes only the quotas given; 0 is no limit)
     sibyl admin --store URL create-token ml-research --role admin
     sibyl admin --store URL revoke-token teams/ml-research/tokens/0123456789abcdef
     sibyl admin --store URL list-teams
@@ -12,6 +13,7 @@ Secrets are printed once, on standard output; only their hashes are stored.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
@@ -36,9 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     for name in ("create-team", "set-quotas"):
         command = commands.add_parser(name)
         command.add_argument("team")
-        command.add_argument("--max-active-studies", type=int, default=0)
-        command.add_argument("--max-trials-per-study", type=int, default=0)
-        command.add_argument("--max-suggest-requests-per-second", type=float, default=0.0)
+        # 0 is no limit. set-quotas changes only the quotas it is given (None: kept).
+        given = None if name == "set-quotas" else 0
+        command.add_argument("--max-active-studies", type=int, default=given)
+        command.add_argument("--max-trials-per-study", type=int, default=given)
+        command.add_argument(
+            "--max-suggest-requests-per-second", type=float, default=None if given is None else 0.0
+        )
     token = commands.add_parser("create-token")
     token.add_argument("team")
     token.add_argument("--role", choices=["reader", "writer", "admin"], required=True)
@@ -52,7 +58,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    store = open_store(args.store, pool_size=2)
+    try:
+        store = open_store(args.store, pool_size=2)
+    except ValueError as error:  # an unsupported or malformed URL
+        print(f"sibyl admin: --store: {error}", file=sys.stderr)
+        return 2
     try:
         store.migrate()
         print(_run(args, TeamUseCases(store, time.time)))
@@ -72,7 +82,8 @@ def _run(args: argparse.Namespace, teams: TeamUseCases) -> str:
         team, secret = teams.create_team(args.team, _quotas(args))
         return f"created teams/{team.team}\nadmin token (shown once): {secret}"
     if args.command == "set-quotas":
-        team = teams.set_quotas(args.team, _quotas(args))
+        current = teams.get_team(TeamName(args.team)).quotas
+        team = teams.set_quotas(args.team, _quotas(args, current))
         return f"teams/{team.team} quotas: {team.quotas}"
     if args.command == "create-token":
         role = Role[args.role.upper()]
@@ -86,9 +97,12 @@ def _run(args: argparse.Namespace, teams: TeamUseCases) -> str:
     return "\n".join(f"teams/{t.team}  {t.quotas}" for t in teams.list_teams()) or "no teams"
 
 
-def _quotas(args: argparse.Namespace) -> TeamQuotas:
-    return TeamQuotas(
-        max_active_studies=args.max_active_studies,
-        max_trials_per_study=args.max_trials_per_study,
-        max_suggest_requests_per_second=args.max_suggest_requests_per_second,
-    )
+def _quotas(args: argparse.Namespace, current: TeamQuotas | None = None) -> TeamQuotas:
+    """The quotas given, the others as they are (`current`)."""
+    given = {
+        "max_active_studies": args.max_active_studies,
+        "max_trials_per_study": args.max_trials_per_study,
+        "max_suggest_requests_per_second": args.max_suggest_requests_per_second,
+    }
+    changes = {name: value for name, value in given.items() if value is not None}
+    return dataclasses.replace(current or TeamQuotas(), **changes)

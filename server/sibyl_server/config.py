@@ -225,7 +225,8 @@ def _parse(kind: Any, variable: str, text: str) -> Any:
     try:
         return kind(text)
     except ValueError:
-        raise SystemExit(f"{variable}={text!r} is not a valid {kind.__name__}") from None
+        # A ValueError as the settings' own checks raise: `sibyl serve` exits 2 for both.
+        raise ValueError(f"{variable}={text!r} is not a valid {kind.__name__}") from None
 
 
 def _parse_bool(text: str) -> bool:

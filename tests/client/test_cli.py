@@ -7,6 +7,8 @@ import dataclasses
 import io
 import json
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -154,6 +156,18 @@ def test_trials_keep_every_column_whatever_the_names_and_missing_values_are_null
     table = capsys.readouterr().out.splitlines()
     assert len(table) == 4, "one line per trial, whatever its note holds"
     assert table[3].endswith("RuntimeError: boom in layer 3")
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(
+    team_client: sibyl.Client, base: list[str], unique_id: str
+) -> None:
+    team_client.create_study(unique_id, SPEC)
+    command = [sys.executable, "-m", "sibyl.cli", *base, "studies", "--format", "json"]
+    job = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert job.stdout is not None and job.stderr is not None
+    job.stdout.close()  # as `| true` does, long before the command writes
+    assert job.wait(timeout=60) == 141
+    assert job.stderr.read() == b""
 
 
 def test_connection_flags_go_before_or_after_the_command(

@@ -55,6 +55,31 @@ def test_tls_with_tokens(
         server.stop()
 
 
+def test_set_quotas_changes_only_the_quotas_given(
+    tmp_sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = ["--store", tmp_sqlite_url]
+    quotas = ["--max-active-studies", "5", "--max-trials-per-study", "100"]
+    assert admin_main([*store, "create-team", "vision", *quotas]) == 0
+    capsys.readouterr()
+    assert (
+        admin_main([*store, "set-quotas", "vision", "--max-suggest-requests-per-second", "50"]) == 0
+    )
+    assert capsys.readouterr().out.strip() == (
+        "teams/vision quotas: TeamQuotas(max_active_studies=5, max_trials_per_study=100, "
+        "max_suggest_requests_per_second=50.0)"
+    )
+    assert admin_main([*store, "set-quotas", "vision", "--max-active-studies", "0"]) == 0
+    assert "max_active_studies=0, max_trials_per_study=100" in capsys.readouterr().out
+
+
+def test_admin_refuses_an_unsupported_store_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert admin_main(["--store", "foo://x", "list-teams"]) == 2
+    assert capsys.readouterr().err == (
+        "sibyl admin: --store: unsupported store 'foo': use sqlite or postgresql\n"
+    )
+
+
 def _other_key(directory: Path) -> Path:
     path = directory / "other.key"
     path.write_bytes(

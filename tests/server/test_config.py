@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from sibyl_server.app import engine_options
+from sibyl_server.cli import serve_main
 from sibyl_server.config import ServerConfig, load_config, unknown_variables
 
 
@@ -68,6 +69,19 @@ def test_every_field_has_a_flag_and_a_variable(capsys: pytest.CaptureFixture[str
 def test_bad_values_are_refused(argv: list[str], environ: dict[str, str]) -> None:
     with pytest.raises((SystemExit, ValueError)):
         load_config(argv, environ=environ)
+
+
+def test_a_bad_setting_exits_2_from_a_flag_or_a_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        serve_main(["--workers", "x"])
+    assert exited.value.code == 2
+    monkeypatch.setenv("SIBYL_WORKERS", "many")
+    assert serve_main([]) == 2
+    assert capsys.readouterr().err.endswith(
+        "sibyl serve: SIBYL_WORKERS='many' is not a valid int\n"
+    )
 
 
 def test_unknown_variables_are_reported() -> None:
