@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import multiprocessing
 import threading
 import time
@@ -359,6 +360,27 @@ def test_measurements_and_final_measurement(store: Store) -> None:
         assert tx.trial(pk, name.trial(1), lock=True).trial == trial  # read as it is locked
     with pytest.raises(Exception), store.transaction(write=True) as tx:  # noqa: B017
         tx.insert_measurement(trial_pk, Measurement({"loss": 9.0}, step=2))
+
+
+def test_the_measurements_of_many_trials_are_read_in_several_statements(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 3 keys a statement: 8 trials take 3 statements, as 100,000 take 10 (drivers refuse
+    # a statement of over 65,535 parameters on PostgreSQL, 32,766 on SQLite).
+    module = importlib.import_module("sibyl_server.store.sql.trials")  # the package's
+    monkeypatch.setattr(module, "MAX_KEYS_PER_STATEMENT", 3)  # `trials` is the table
+    pk, _ = new_study(store)
+    trial_pks = add_trials(store, pk, [TrialState.ACTIVE] * 8)
+    with store.transaction(write=True) as tx:
+        for i, trial_pk in enumerate(trial_pks):
+            for step in range(1, i + 2):
+                tx.insert_measurement(trial_pk, Measurement({"loss": float(i)}, step=step))
+    with store.transaction(write=False) as tx:
+        trials = [record.trial for record in tx.trials(pk)]
+    assert [[m.step for m in t.measurements] for t in trials] == [
+        list(range(1, i + 2)) for i in range(8)
+    ]
+    assert [t.measurements[0].metrics for t in trials] == [{"loss": float(i)} for i in range(8)]
 
 
 def test_study_and_trial_read_together(store: Store) -> None:

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from sibyl_server.domain.errors import Unavailable
+from sibyl_server.domain.study import Goal, MetricSpec, ParameterSpec, Study, StudySpec, StudyState
 from sibyl_server.store import open_store
 from sibyl_server.store.sql.errors import store_error_cause, store_error_line
+
+SPEC = StudySpec((ParameterSpec.double("x", 0, 1),), (MetricSpec("loss", Goal.MINIMIZE),))
 
 
 def _closed_port() -> int:
@@ -47,6 +50,23 @@ def test_the_same_cause_is_logged_once_not_per_call(caplog: pytest.LogCaptureFix
     finally:
         store.close()
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
+
+
+def test_a_read_only_postgres_is_unavailable_not_an_internal_error(postgres_url: str) -> None:
+    # As a standby, or a primary demoted by a failover, answers every write.
+    migrated = open_store(postgres_url, pool_size=2)
+    migrated.migrate()
+    migrated.close()
+    url = postgres_url.replace("options=", "options=-cdefault_transaction_read_only%3Don%20", 1)
+    store = open_store(url, pool_size=2)
+    try:
+        study = Study("t", "s", SPEC, StudyState.ACTIVE, create_time=1.0, update_time=1.0)
+        with pytest.raises(Unavailable) as caught, store.transaction(write=True) as tx:
+            tx.insert_study(study, None)
+    finally:
+        store.close()
+    assert caught.value.reason == "STORE_UNAVAILABLE"
+    assert "read-only transaction" in caught.value.message
 
 
 def test_an_unopenable_sqlite_file_names_the_cause(tmp_path: Path) -> None:

@@ -55,10 +55,20 @@ def database_errors() -> Iterator[None]:
         ) from error
 
 
+_UNAVAILABLE_SQLSTATES = {
+    "25006",  # read_only_sql_transaction: a standby, or a primary demoted by a failover
+    "57P01",  # admin_shutdown
+    "57P02",  # crash_shutdown
+    "57P03",  # cannot_connect_now: starting up or in recovery
+}
+
+
 def is_store_unavailable(error: exc.DBAPIError) -> bool:
-    """Whether `error` means the database cannot be reached now (worth retrying later)."""
+    """Whether `error` means the database cannot be reached now (worth retrying later):
+    it cannot be reached, or it cannot take writes now (the clients retry until a
+    failover's new primary does)."""
     unreachable = isinstance(error, (exc.OperationalError, exc.InterfaceError))
-    return unreachable or error.connection_invalidated
+    return unreachable or error.connection_invalidated or _sqlstate(error) in _UNAVAILABLE_SQLSTATES
 
 
 _MAX_ERROR_LINE = 300

@@ -53,6 +53,9 @@ _STUDY_AND_TRIAL = (
     .where(and_(NAMED, trials.c.number == bindparam("b_number")))
 )
 _STUDY_AND_TRIAL_LOCKED = _STUDY_AND_TRIAL.with_for_update(of=trials)
+MAX_KEYS_PER_STATEMENT = 10_000
+"""Trial keys bound in one statement: each is a parameter, and the drivers refuse a
+statement with more than 65,535 (PostgreSQL) or, as SQLite is usually built, 32,766."""
 _MEASUREMENTS_OF = (
     select(measurements)
     .where(measurements.c.trial_pk.in_(bindparam("b_trial_pks", expanding=True)))
@@ -328,10 +331,11 @@ class SqlTrials:
         self._connection.execute(delete(measurements).where(measurements.c.trial_pk == trial_pk))
 
     def _with_measurements(self, rows: list[Row[Any]]) -> list[TrialRecord]:
-        if not rows:
-            return []
-        pks = {"b_trial_pks": [row.pk for row in rows]}
-        found = list(self._connection.execute(_MEASUREMENTS_OF, pks))
+        found: list[Row[Any]] = []
+        pks = [row.pk for row in rows]
+        for start in range(0, len(pks), MAX_KEYS_PER_STATEMENT):
+            chunk = {"b_trial_pks": pks[start : start + MAX_KEYS_PER_STATEMENT]}
+            found += self._connection.execute(_MEASUREMENTS_OF, chunk)
         return trial_records(rows, _by_trial(found))
 
 
