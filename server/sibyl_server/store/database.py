@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Connection, Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import QueuePool
 
 from sibyl_server.store.interface import ConnectionBudget
@@ -135,19 +138,27 @@ def _open_sqlite(url: str, pool_size: int) -> Database:
         raise ValueError("SQLite store needs a file, e.g. sqlite:///sibyl.db")
     path = Path(database).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Created here, once; connections then open it read-write without creating it, so a
+    # file deleted while serving is UNAVAILABLE rather than a new, empty database that
+    # takes writes. The path goes into the URL quoted, as it is: not decoded again.
+    if not path.exists():
+        path.touch(exist_ok=True)
     engine = create_engine(
-        f"sqlite:///{path}",
+        URL.create("sqlite", database=f"file:{quote(str(path))}", query=_READ_WRITE),
         pool_size=pool_size,
         max_overflow=pool_size,
         connect_args={"check_same_thread": False},
     )
     event.listen(engine, "connect", _configure_sqlite_connection)
-    event.listen(engine, "begin", _begin_sqlite_transaction)
+    event.listen(engine, "begin", _SqliteTransactions(path).begin)
     return Database(engine, FileLocks(path), writers=FifoLock())
 
 
+_READ_WRITE = {"mode": "rw", "uri": "true"}
+
+
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
-    # Turn off the driver's implicit BEGIN so that _begin_sqlite_transaction decides.
+    # Turn off the driver's implicit BEGIN so that _SqliteTransactions.begin decides.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL: readers never block the writer; NORMAL sync is durable across crashes of
@@ -159,11 +170,32 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_sqlite_transaction(connection: Connection) -> None:
-    # A write transaction takes the write lock up front (IMMEDIATE): upgrading a read
-    # lock later could fail with SQLITE_BUSY when another writer got there first.
-    write = connection.get_execution_options().get(WRITE_OPTION, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+class _SqliteTransactions:
+    """Begins each transaction, once the database file is checked to be the one opened."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._file = _identity(path)
+
+    def begin(self, connection: Connection) -> None:
+        # A pooled connection keeps a file deleted or replaced while serving open, and
+        # its writes would be acknowledged, then lost: such a store is UNAVAILABLE.
+        if _identity(self._path) != self._file:
+            problem = sqlite3.OperationalError("the database file was deleted or replaced")
+            raise exc.OperationalError("BEGIN", None, problem)
+        # A write transaction takes the write lock up front (IMMEDIATE): upgrading a
+        # read lock later could fail with SQLITE_BUSY when another writer got there first.
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`; None where there is none (2 µs a call)."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _open_postgres(url: str, pool_size: int) -> Database:
@@ -205,11 +237,41 @@ def _read_committed_session(dbapi_connection: Any, _record: Any) -> None:
 
 def migrate(database: Database, revision: str = "head") -> None:
     """Creates or upgrades the schema to `revision`. Safe to run from many replicas."""
-    with database.locks.migration_lock(), database.engine.begin() as connection:
+    with database.locks.migration_lock(), migration_transaction(database) as connection:
         config = AlembicConfig()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+@contextlib.contextmanager
+def migration_transaction(database: Database) -> Iterator[Connection]:
+    """A transaction for schema changes; on SQLite, with foreign keys off.
+
+    A migration of SQLite that changes a table rebuilds it (Alembic's batch mode: copy,
+    drop the old table, rename): with foreign keys on, dropping `studies` would delete
+    every trial and measurement by cascade. SQLite ignores the setting inside a
+    transaction, so it is set on the driver's connection before the transaction
+    begins, and the foreign keys are checked before it commits.
+    """
+    with database.engine.connect() as connection:
+        driver = connection.connection.driver_connection if database.dialect == "sqlite" else None
+        if driver is not None:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if driver is not None:
+                    _check_foreign_keys(connection)
+        finally:
+            if driver is not None:
+                driver.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"the migration left rows whose references are broken: {broken[:5]}")
 
 
 def connection_budget(database: Database) -> ConnectionBudget | None:

@@ -18,6 +18,8 @@ from typing import Protocol
 
 from sqlalchemy import Connection, Engine, func, select
 
+from sibyl_server.domain.errors import Unavailable
+
 # Advisory lock keys are (namespace, object) pairs of 32-bit ints; the namespace keeps
 # Sibyl's locks apart from other users of the database.
 _STUDY_NAMESPACE = 0x51B7
@@ -97,7 +99,7 @@ class FileLock:
         self._fd: int | None = None
 
     def try_acquire(self) -> bool:
-        fd = os.open(self._path, os.O_CREAT | os.O_RDWR, 0o600)
+        fd = _open_lock_file(self._path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -107,7 +109,7 @@ class FileLock:
         return True
 
     def acquire(self) -> None:
-        fd = os.open(self._path, os.O_CREAT | os.O_RDWR, 0o600)
+        fd = _open_lock_file(self._path)
         fcntl.flock(fd, fcntl.LOCK_EX)
         self._fd = fd
 
@@ -116,6 +118,24 @@ class FileLock:
         if fd is not None:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
+
+
+def _open_lock_file(path: Path) -> int:
+    """The lock file's descriptor; its folder made again if it was removed while serving
+    (a clean-up of empty files). A file that cannot be opened leaves the store unusable
+    for suggestions: UNAVAILABLE, naming the cause, as a database that cannot be opened."""
+    try:
+        try:
+            return os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    except OSError as error:
+        raise Unavailable(
+            f"the store is unavailable: cannot open its lock file {path.name}: {error.strerror}",
+            reason="STORE_UNAVAILABLE",
+            metadata={"cause": str(error.strerror)},
+        ) from error
 
 
 class FileLocks:

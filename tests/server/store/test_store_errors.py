@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import socket
 from pathlib import Path
 
@@ -82,6 +83,66 @@ def test_an_unopenable_sqlite_file_names_the_cause(tmp_path: Path) -> None:
     finally:
         store.close()
     assert caught.value.message == "the store is unavailable: unable to open database file"
+
+
+def test_a_sqlite_file_deleted_while_serving_is_unavailable_not_a_new_database(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store.db"
+    store = open_store(f"sqlite:///{path}", pool_size=2)
+    try:
+        store.migrate()
+        store.ping()  # a pooled connection holds the file open
+        path.unlink()
+        for _ in range(3):  # the pooled connection, then new ones
+            with pytest.raises(Unavailable) as caught, store.transaction(write=True) as tx:
+                tx.insert_study(_study(), None)
+        assert "deleted or replaced" in caught.value.message
+        assert not path.exists(), "no new, empty database took its place"
+    finally:
+        store.close()
+
+
+def test_a_sqlite_url_is_decoded_once(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/a%2520b%3F.db", pool_size=2)
+    try:
+        store.migrate()
+        with store.transaction(write=True) as tx:
+            tx.insert_study(_study(), None)
+    finally:
+        store.close()
+    # %2520 is "%20" once decoded (not a space), and %3F a "?" (not a query), for the
+    # database and its locks alike.
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"a%20b?.db", "a%20b?.db.locks"} <= names
+    assert names <= {"a%20b?.db", "a%20b?.db.locks", "a%20b?.db-wal", "a%20b?.db-shm"}
+
+
+def test_a_removed_lock_folder_is_made_again_and_an_unusable_one_is_unavailable(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store.db"
+    store = open_store(f"sqlite:///{path}", pool_size=2)
+    try:
+        store.migrate()
+        locks = tmp_path / "store.db.locks"
+        shutil.rmtree(locks)  # a clean-up of empty files while serving
+        lock = store.study_lock(1)
+        assert lock.try_acquire()
+        lock.release()
+        shutil.rmtree(locks)
+        locks.write_text("")  # a file where the folder was
+        with pytest.raises(Unavailable) as caught:
+            store.study_lock(1).try_acquire()
+    finally:
+        store.close()
+    assert caught.value.message.startswith(
+        "the store is unavailable: cannot open its lock file study-1.lock"
+    )
+
+
+def _study() -> Study:
+    return Study("t", "s", SPEC, StudyState.ACTIVE, create_time=1.0, update_time=1.0)
 
 
 def test_error_lines_keep_the_first_line_and_mask_credentials() -> None:
