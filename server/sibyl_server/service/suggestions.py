@@ -77,7 +77,7 @@ from sibyl_server.store.locks import StudyLock
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_PRIOR_TRIALS = 500
-"""Completed trials read of each prior study per snapshot (its first ones)."""
+"""Completed trials read of each prior study per snapshot (its first and newest)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -643,19 +643,32 @@ def prior_observations(tx: Transaction, study: Study) -> list[PriorObservations]
         metric = prior.metric_in(spec, study.spec)
         if metric is None:
             continue
-        trials = tx.trials(
-            record.pk,
-            states=(TrialState.COMPLETED,),
-            limit=MAX_PRIOR_TRIALS,
-            with_measurements=False,
-        )
         completed = [
             Observation(t.trial.parameters, t.trial.final_measurement.metrics)
-            for t in trials
+            for t in _prior_trials(tx, record.pk)
             if t.trial.final_measurement is not None
         ]
         priors.append(PriorObservations(prior.study, spec.parameters, metric, completed))
     return priors
+
+
+def _prior_trials(tx: Transaction, study_pk: int) -> list[TrialRecord]:
+    """At most MAX_PRIOR_TRIALS of a prior's COMPLETED trials: its first half (the
+    initial design, spread over the space) and its newest (where it converged)."""
+    half = MAX_PRIOR_TRIALS // 2
+    completed = (TrialState.COMPLETED,)
+    first = tx.trials(study_pk, states=completed, limit=half, with_measurements=False)
+    if len(first) < half:
+        return first
+    newest = tx.trials(
+        study_pk,
+        states=completed,
+        after_number=first[-1].trial.number,
+        limit=MAX_PRIOR_TRIALS - half,
+        with_measurements=False,
+        last=True,
+    )
+    return first + newest
 
 
 def _prior_record(tx: Transaction, study: Study, prior: str) -> StudyRecord | None:

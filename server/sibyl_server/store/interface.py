@@ -251,8 +251,10 @@ class TrialRepository(Protocol):
         after_number: int = 0,
         limit: int | None = None,
         with_measurements: bool = True,
+        last: bool = False,
     ) -> list[TrialRecord]:
-        """Trials by increasing number; `states` empty means every state."""
+        """Trials by increasing number; `states` empty means every state. With `last`,
+        the last `limit` of them (still by increasing number)."""
         ...
 
     def trial_results(self, study_pk: int, states: Collection[TrialState]) -> list[TrialResult]:

@@ -321,6 +321,7 @@ class MemoryTransaction:
         after_number: int = 0,
         limit: int | None = None,
         with_measurements: bool = True,
+        last: bool = False,
     ) -> list[TrialRecord]:
         chosen = [
             pk
@@ -328,6 +329,8 @@ class MemoryTransaction:
             if self._t.trials[pk].trial.number > after_number
             and (not states or self._t.trials[pk].trial.state in states)
         ]
+        if last and limit is not None:
+            chosen = chosen[-limit:] if limit else []
         return [self._record(pk, with_measurements) for pk in chosen[:limit]]
 
     def trial_results(self, study_pk: int, states: Collection[TrialState]) -> list[TrialResult]:

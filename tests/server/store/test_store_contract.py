@@ -143,6 +143,9 @@ def test_trial_filters(store: Store) -> None:
         held = tx.claimable(pk, "w1", now=50.0)
         assert [r.trial.number for r in held] == [3]
         assert [r.trial.number for r in tx.trials(pk, after_number=2, limit=1)] == [3]
+        newest = tx.trials(pk, states=(TrialState.ACTIVE,), limit=2, last=True)
+        assert [r.trial.number for r in newest] == [3, 4]
+        assert [r.trial.number for r in tx.trials(pk, after_number=3, limit=5, last=True)] == [4]
         assert tx.count_trials(pk, (TrialState.ACTIVE, TrialState.REQUESTED)) == 3
         trial = tx.trial(pk, name.trial(3)).trial
     assert trial.client_id == "w1"

@@ -294,17 +294,20 @@ def prior_data(
         return None
     space = tuple(_unconditional(encoding.parameters[i], shared) for i in columns)
     sub = SearchSpaceEncoding(space)
+    # The usable trials first, then the subset of them: a subset taken first could keep
+    # few of a prior whose best trials lie outside the study's space.
+    usable = [
+        o
+        for o in prior.completed
+        if _objective_value(o, prior.objective.name) is not None and _inside(space, o.parameters)
+    ]
     observed = exact_subset(
-        prior.completed, StudySpec(prior.parameters, (prior.objective,)), MAX_PRIOR_OBSERVATIONS
+        usable, StudySpec(prior.parameters, (prior.objective,)), MAX_PRIOR_OBSERVATIONS
     )
-    rows, values = [], []
-    for observation in observed:
-        value = _objective_value(observation, prior.objective.name)
-        if value is not None and _inside(space, observation.parameters):
-            rows.append(sub.encode(observation.parameters))
-            values.append(prior.objective.sign() * value)
-    if len(values) < MIN_PRIOR_TRIALS:
+    if len(observed) < MIN_PRIOR_TRIALS:
         return None
+    rows = [sub.encode(o.parameters) for o in observed]
+    values = [prior.objective.sign() * float(o.metrics[prior.objective.name]) for o in observed]
     x = torch.tensor(rows, dtype=like.dtype, device=like.device)
     y = torch.tensor(warp_objective(values), dtype=like.dtype, device=like.device)
     return PriorData(prior.name, columns, x, y.unsqueeze(-1))
@@ -405,8 +408,13 @@ def _objective_value(observation: Observation, name: str) -> float | None:
 
 
 def _inside(space: Sequence[ParameterSpec], values: Mapping[str, ParameterValue]) -> bool:
-    """Whether each of `space`'s parameters that `values` has lies in its domain."""
-    return all(p.name not in values or _holds(p, values[p.name]) for p in space)
+    """Whether `values` is a point of `space`: each parameter it has lies in its domain,
+    and it has each that `space` always has (a parameter conditional in the prior but
+    not in the study has no value where it was inactive: that trial says nothing of
+    the study's point, which must have one)."""
+    return all(
+        _holds(p, values[p.name]) if p.name in values else p.condition is not None for p in space
+    )
 
 
 def _holds(parameter: ParameterSpec, value: ParameterValue) -> bool:

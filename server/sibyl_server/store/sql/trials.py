@@ -169,16 +169,19 @@ class SqlTrials:
         after_number: int = 0,
         limit: int | None = None,
         with_measurements: bool = True,
+        last: bool = False,
     ) -> list[TrialRecord]:
         query = select(trials).where(
             and_(trials.c.study_pk == study_pk, trials.c.number > after_number)
         )
         if states:
             query = query.where(trials.c.state.in_([s.value for s in states]))
-        query = query.order_by(trials.c.number)
+        query = query.order_by(trials.c.number.desc() if last else trials.c.number)
         if limit is not None:
             query = query.limit(limit)
         rows = list(self._connection.execute(query))
+        if last:
+            rows.reverse()
         if with_measurements:
             return self._with_measurements(rows)
         return trial_records(rows, {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import random
@@ -15,15 +16,18 @@ from sibyl_server.domain.study import (
     Goal,
     MetricSpec,
     ParameterSpec,
+    ParentCondition,
     PriorStudy,
     StudySpec,
 )
 from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
 from sibyl_server.engine.gp.model import surrogate
 from sibyl_server.engine.gp.transfer import (
     Member,
     ResidualOverPriors,
     mapped,
+    prior_data,
     weights_from_losses,
 )
 from sibyl_server.engine.interface import (
@@ -133,6 +137,41 @@ def test_prior_trials_outside_the_study_space_are_left_out() -> None:
     completed = observe(spec, lambda p: {"loss": bowl(p)}, 6, seed=3)
     result = step(spec, completed, prior("wide", wide, outside, Goal.MINIMIZE))
     assert weights(result) == {"teams/t/studies/wide": 0.0}
+
+
+def test_a_prior_s_usable_trials_are_kept_before_its_subset_is_taken() -> None:
+    # 400 trials, of which the 30 oldest (and worst) lie inside the study's space: a
+    # subset of 200 taken first would have kept about 15 of those.
+    wide = (ParameterSpec.double("x", 0.0, 10.0), ParameterSpec.double("y", 0.0, 1.0))
+    trials = [
+        Observation({"x": 0.5 + i / 100 if i < 30 else 5.0 + i / 100, "y": 0.5},
+                    {"loss": 10.0 if i < 30 else 1.0})
+        for i in range(400)
+    ]  # fmt: skip
+    spec = with_priors(gp_spec(XY, LOSS), "wide")
+    encoding = SearchSpaceEncoding(spec.parameters)
+    data = prior_data(prior("wide", wide, trials, Goal.MINIMIZE), spec, encoding, torch.zeros(1))
+    assert data is not None and len(data.y) == 30
+
+
+def test_trials_where_a_shared_parameter_was_inactive_in_the_prior_are_left_out() -> None:
+    momentum = dataclasses.replace(
+        ParameterSpec.double("momentum", 0.0, 1.0),
+        condition=ParentCondition("opt", categories=("sgd",)),
+    )
+    in_prior = (ParameterSpec.categorical("opt", ["sgd", "adam"]), momentum)
+    trials = [
+        Observation({"opt": "sgd", "momentum": i / 10} if i % 2 else {"opt": "adam"},
+                    {"loss": float(i)})
+        for i in range(10)
+    ]  # fmt: skip
+    # The study tunes momentum alone, always: an "adam" trial has no momentum to give.
+    study = (ParameterSpec.double("momentum", 0.0, 1.0),)
+    spec = with_priors(gp_spec(study, LOSS), "sgd")
+    encoding = SearchSpaceEncoding(spec.parameters)
+    data = prior_data(prior("sgd", in_prior, trials, Goal.MINIMIZE), spec, encoding, torch.zeros(1))
+    assert data is not None
+    assert sorted(data.x[:, 0].tolist()) == pytest.approx([0.1, 0.3, 0.5, 0.7, 0.9])
 
 
 def test_a_prior_without_trials_leaves_the_step_as_without_priors() -> None:
