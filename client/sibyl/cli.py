@@ -322,8 +322,7 @@ def _admin(argv: list[str]) -> int:
 def _list_studies(client: Client, args: argparse.Namespace) -> str:
     studies = list(client.list_studies())
     rows = [
-        (s.study_id, s.state, s.proto.trial_count, _algorithm(s), "/".join(s.objective))
-        for s in studies
+        (s.study_id, s.state, s.proto.trial_count, _algorithm(s), _objectives(s)) for s in studies
     ]
     return _listing(("STUDY", "STATE", "TRIALS", "ALGORITHM", "OBJECTIVE"), rows, args)
 
@@ -446,6 +445,15 @@ def _priors_text(study: Study) -> str:
             text += f" (weight {weights[prior.study]:.2f})"
         described.append(text)
     return f"priors:     {', '.join(described)}"
+
+
+def _objectives(study: Study) -> str:
+    """Every objective, e.g. `accuracy/MAXIMIZE, latency/MINIMIZE` (constraints left out)."""
+    return ", ".join(
+        f"{m.name}/{study_pb2.Goal.Name(m.goal).removeprefix('GOAL_')}"
+        for m in study.proto.spec.metrics
+        if m.goal != study_pb2.GOAL_UNSPECIFIED
+    )
 
 
 def _budget(max_trials: int) -> str:

@@ -110,7 +110,7 @@ class Client:
         """Creates a token ("reader", "writer" or "admin"); returns it and its secret."""
         request = team_service_pb2.CreateTokenRequest(
             parent=self.team_name,
-            role=team_service_pb2.Role.Value("ROLE_" + role.upper()),
+            role=_role(role),
             description=description,
             request_id=uuid.uuid4().hex,
         )
@@ -219,3 +219,12 @@ def connect(address: str, team: str = "default", **options: Any) -> Client:
     study = client.create_or_load_study("my-study", spec)
     """
     return Client(ConnectConfig(address=address, team=team, **options))
+
+
+ROLES = ("reader", "writer", "admin")
+
+
+def _role(role: str) -> int:
+    if role.lower() not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    return team_service_pb2.Role.Value("ROLE_" + role.upper())

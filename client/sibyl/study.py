@@ -194,7 +194,7 @@ class Study:
         (TRIAL_VIEW_BASIC): for a study reporting learning curves, several times less to
         read and send.
         """
-        numbers = [trial_pb2.TrialState.Value("TRIAL_STATE_" + s.upper()) for s in states]
+        numbers = [_trial_state(s) for s in states]
         view = (
             study_service_pb2.TRIAL_VIEW_FULL
             if measurements
@@ -573,3 +573,12 @@ class _ValueCodec:
             else:
                 result[name] = trial_pb2.ParameterValue(double_value=float(value))
         return result
+
+
+TRIAL_STATES = ("REQUESTED", "ACTIVE", "STOPPING", "COMPLETED", "INFEASIBLE")
+
+
+def _trial_state(state: str) -> int:
+    if state.upper() not in TRIAL_STATES:
+        raise ValueError(f"a trial state is one of {', '.join(TRIAL_STATES)}, not {state!r}")
+    return trial_pb2.TrialState.Value("TRIAL_STATE_" + state.upper())

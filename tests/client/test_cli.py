@@ -158,6 +158,25 @@ def test_trials_keep_every_column_whatever_the_names_and_missing_values_are_null
     assert table[3].endswith("RuntimeError: boom in layer 3")
 
 
+def test_studies_lists_every_objective_and_bad_names_are_refused_plainly(
+    team_client: sibyl.Client, base: list[str], unique_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = sibyl.StudySpec(
+        parameters=[sibyl.Double("x", 0.0, 1.0)],
+        metrics=[sibyl.Constraint("memory", at_most=8.0), sibyl.Metric("acc", "maximize"),
+                 sibyl.Metric("latency", "minimize")],
+        algorithm="random_search",
+    )  # fmt: skip
+    study = team_client.create_study(unique_id, spec)
+    assert main([*base, "studies", "--format", "json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["OBJECTIVE"] == "acc/MAXIMIZE, latency/MINIMIZE"
+    with pytest.raises(ValueError, match="one of REQUESTED, ACTIVE, STOPPING"):
+        list(study.trials(("done",)))
+    with pytest.raises(ValueError, match="role must be one of reader, writer, admin"):
+        team_client.create_token("superuser")
+
+
 def test_a_reader_that_goes_away_ends_the_command_quietly(
     team_client: sibyl.Client, base: list[str], unique_id: str
 ) -> None:
