@@ -100,6 +100,13 @@ class Caller:
         while True:
             try:
                 response = method(request, timeout=timeout, metadata=metadata)
+            except ValueError as error:  # grpc's word for a call on a closed channel
+                if "closed channel" not in str(error):
+                    raise
+                raise RuntimeError(
+                    "the client was closed (close(), or its `with` block ended): "
+                    "connect again to make calls"
+                ) from None
             except grpc.RpcError as error:
                 if not _answered_by_server(error):
                     attempts.unreachable = True

@@ -267,7 +267,7 @@ def _run(args: argparse.Namespace) -> int:
             print(COMMANDS[args.command](client, args))
     except SibylError as error:  # an unreachable server too: UnavailableError
         return _fail(str(error))
-    except UsageError as error:
+    except (UsageError, ValueError) as error:  # ValueError: a value refused before sending
         return _fail(str(error), code=2)
     except BrokenPipeError:  # the reader went away (`sibyl trials ... | head`): quietly
         _discard_stdout()

@@ -66,6 +66,10 @@ class ConnectConfig:
     "pick_first". With round_robin, a replica that dies is skipped."""
 
 
+def _is_header_text(text: str) -> bool:
+    return all(" " <= character <= "~" for character in text)
+
+
 def _service_config(load_balancing: str) -> str:
     # No retry policy here: gRPC's stops after 5 attempts and never retries a call
     # whose headers arrived; sibyl.calls retries instead.
@@ -76,6 +80,9 @@ class Client:
     """A connection to a Sibyl server, for one team. Thread-safe; close() when done."""
 
     def __init__(self, config: ConnectConfig) -> None:
+        if config.token is not None and not _is_header_text(config.token):
+            # gRPC would refuse it on every call, as an INTERNAL "Invalid metadata".
+            raise ValueError("token must be printable ASCII (a secret as `sibyl admin` prints it)")
         self.config = config
         self._channel = _open_channel(config)
         metadata = (("authorization", f"Bearer {config.token}"),) if config.token else ()

@@ -275,3 +275,27 @@ def test_unavailable_calls_are_retried_until_the_server_is_up(store_url: str) ->
         starter.join()
         for running in started:
             running.stop()
+
+
+def test_a_token_that_is_no_header_text_is_refused_at_connect(server: ServerThread) -> None:
+    for token in ("sécret", "line\nbreak"):
+        with pytest.raises(ValueError, match="token must be printable ASCII"):
+            sibyl.connect(server.address, token=token)
+
+
+def test_the_cli_refuses_such_a_token_in_one_line(
+    server: ServerThread, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sibyl.cli import main
+
+    assert main(["--address", server.address, "--token", "sécret", "studies"]) == 2
+    assert capsys.readouterr().err == (
+        "sibyl: token must be printable ASCII (a secret as `sibyl admin` prints it)\n"
+    )
+
+
+def test_a_closed_client_says_so(server: ServerThread) -> None:
+    with sibyl.connect(server.address) as client:
+        client.team()
+    with pytest.raises(RuntimeError, match="the client was closed"):
+        client.team()
