@@ -335,7 +335,7 @@ def in_initial_design(request: SuggestionRequest) -> bool:
     """
     finished = sum(not o.infeasible for o in request.completed)
     initial = request.spec.initial_trials()
-    if finished >= initial:
+    if finished >= max(initial, 2):  # a GP needs two values, whatever the design's size
         return False
     asked = len(request.completed) + len(request.pending)
     return asked < initial or 2 * finished < initial or finished < 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 
@@ -75,6 +76,16 @@ def test_the_initial_design_counts_pending_trials() -> None:
     assert alone.metadata == {METADATA_ALGORITHM: "QUASI_RANDOM_SEARCH"}
     [one_finished] = suggest(spec, completed[:1], pending=pending * 2).suggestions
     assert one_finished.metadata == {METADATA_ALGORITHM: "QUASI_RANDOM_SEARCH"}
+
+
+def test_a_one_trial_design_waits_for_a_second_value_instead_of_falling_back() -> None:
+    spec = dataclasses.replace(gp_spec(X, LOSS), num_initial_trials=1)
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 1)
+    [second] = suggest(spec, completed).suggestions
+    assert second.metadata == {METADATA_ALGORITHM: "QUASI_RANDOM_SEARCH"}  # no fallback
+    completed = observe(spec, lambda p: {"loss": (p["x"] - 0.3) ** 2}, 2)
+    [third] = suggest(spec, completed).suggestions
+    assert third.metadata == {METADATA_ALGORITHM: "GP_BANDIT"}
 
 
 def test_same_data_same_seed_same_suggestions() -> None:
