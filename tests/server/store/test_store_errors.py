@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import shutil
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from sibyl_server.domain.errors import Unavailable
 from sibyl_server.domain.study import Goal, MetricSpec, ParameterSpec, Study, StudySpec, StudyState
-from sibyl_server.store import open_store
+from sibyl_server.store import Store, open_store
 from sibyl_server.store.sql.errors import store_error_cause, store_error_line
 
 SPEC = StudySpec((ParameterSpec.double("x", 0, 1),), (MetricSpec("loss", Goal.MINIMIZE),))
@@ -85,22 +86,29 @@ def test_an_unopenable_sqlite_file_names_the_cause(tmp_path: Path) -> None:
     assert caught.value.message == "the store is unavailable: unable to open database file"
 
 
-def test_a_sqlite_file_deleted_while_serving_is_unavailable_not_a_new_database(
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[tuple[Store, Path]]:
+    """A migrated SQLite store, and its file."""
     path = tmp_path / "store.db"
     store = open_store(f"sqlite:///{path}", pool_size=2)
     try:
         store.migrate()
-        store.ping()  # a pooled connection holds the file open
-        path.unlink()
-        for _ in range(3):  # the pooled connection, then new ones
-            with pytest.raises(Unavailable) as caught, store.transaction(write=True) as tx:
-                tx.insert_study(_study(), None)
-        assert "deleted or replaced" in caught.value.message
-        assert not path.exists(), "no new, empty database took its place"
+        yield store, path
     finally:
         store.close()
+
+
+def test_a_sqlite_file_deleted_while_serving_is_unavailable_not_a_new_database(
+    sqlite_store: tuple[Store, Path],
+) -> None:
+    store, path = sqlite_store
+    store.ping()  # a pooled connection holds the file open
+    path.unlink()
+    for _ in range(3):  # the pooled connection, then new ones
+        with pytest.raises(Unavailable) as caught, store.transaction(write=True) as tx:
+            tx.insert_study(_study(), None)
+    assert "deleted or replaced" in caught.value.message
+    assert not path.exists(), "no new, empty database took its place"
 
 
 def test_a_sqlite_url_is_decoded_once(tmp_path: Path) -> None:
@@ -119,23 +127,18 @@ def test_a_sqlite_url_is_decoded_once(tmp_path: Path) -> None:
 
 
 def test_a_removed_lock_folder_is_made_again_and_an_unusable_one_is_unavailable(
-    tmp_path: Path,
+    sqlite_store: tuple[Store, Path],
 ) -> None:
-    path = tmp_path / "store.db"
-    store = open_store(f"sqlite:///{path}", pool_size=2)
-    try:
-        store.migrate()
-        locks = tmp_path / "store.db.locks"
-        shutil.rmtree(locks)  # a clean-up of empty files while serving
-        lock = store.study_lock(1)
-        assert lock.try_acquire()
-        lock.release()
-        shutil.rmtree(locks)
-        locks.write_text("")  # a file where the folder was
-        with pytest.raises(Unavailable) as caught:
-            store.study_lock(1).try_acquire()
-    finally:
-        store.close()
+    store, path = sqlite_store
+    locks = path.with_name("store.db.locks")
+    shutil.rmtree(locks)  # a clean-up of empty files while serving
+    lock = store.study_lock(1)
+    assert lock.try_acquire()
+    lock.release()
+    shutil.rmtree(locks)
+    locks.write_text("")  # a file where the folder was
+    with pytest.raises(Unavailable) as caught:
+        store.study_lock(1).try_acquire()
     assert caught.value.message.startswith(
         "the store is unavailable: cannot open its lock file study-1.lock"
     )
