@@ -220,7 +220,8 @@ export class Client {
   ): Promise<Study> {
     let study: Study;
     try {
-      return await this.createStudy(studyId, spec, options);
+      // Compared too: with the `requestId` of an earlier call, the study that call made.
+      study = await this.createStudy(studyId, spec, options);
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) {
         throw error;

@@ -538,6 +538,7 @@ export class Trial {
     step: number,
     options: ReportOptions = {},
   ): Promise<void> {
+    checkedStep(step);
     for (const [name, value] of Object.entries(metrics)) {
       if (!Number.isFinite(value)) {
         throw new DivergedError(`${name} = ${value} at step ${step}: the run diverged`);
@@ -741,10 +742,21 @@ function measurementMessage(input: MeasurementInput): {
 } {
   if (Array.isArray(input)) {
     const [step, metrics] = input as readonly [number, Readonly<Metrics>];
-    return { metrics: { ...metrics }, step, elapsedSeconds: 0 };
+    return { metrics: { ...metrics }, step: checkedStep(step), elapsedSeconds: 0 };
   }
   const { step, metrics, elapsedSeconds } = input as Exclude<MeasurementInput, readonly unknown[]>;
-  return { metrics: { ...metrics }, step, elapsedSeconds: elapsedSeconds ?? 0 };
+  return { metrics: { ...metrics }, step: checkedStep(step), elapsedSeconds: elapsedSeconds ?? 0 };
+}
+
+/**
+ * `step`, which must be a whole number: the wire's int64 would truncate 0.5 to 0, and a
+ * later step 1.5 would then be refused as not after step 1.
+ */
+function checkedStep(step: number): number {
+  if (!Number.isSafeInteger(step)) {
+    throw new TypeError(`a measurement's step must be a whole number, not ${step}`);
+  }
+  return step;
 }
 
 function measurementOf(message: Measurement__Output): Measurement {

@@ -281,6 +281,28 @@ test("createOrLoadStudy loads the same spec and refuses a different one", async 
   const duplicate = await rejection(client.createStudy(id, SPEC));
   assert.ok(duplicate instanceof AlreadyExistsError);
   assert.equal(duplicate.code, grpc.status.ALREADY_EXISTS);
+  // One requestId for every worker: the study it made is compared like any other.
+  const shared = { requestId: `job-${id}` };
+  const made = await client.createOrLoadStudy(`${id}-r`, SPEC, shared);
+  assert.equal((await client.createOrLoadStudy(`${id}-r`, SPEC, shared)).name, made.name);
+  const other = await rejection(client.createOrLoadStudy(`${id}-r`, different, shared));
+  assert.ok(other instanceof SpecMismatchError);
+  const elsewhere = await rejection(client.createOrLoadStudy(`${id}-x`, SPEC, shared));
+  assert.ok(elsewhere instanceof InvalidArgumentError && elsewhere.field === "request_id");
+});
+
+test("a step must be a whole number, checked before sending", async () => {
+  const study = await client.createStudy(uniqueId("s"), SPEC);
+  const [trial] = await study.suggest();
+  assert.ok(trial);
+  const thrown = await rejection(trial.report({ accuracy: 0.5 }, 0.5));
+  assert.ok(thrown instanceof TypeError && /whole number, not 0.5/.test(thrown.message));
+  const params = { lr: 0.01, layers: 2, batch: 32, optimizer: "adam" };
+  const added = await rejection(
+    study.addTrial(params, { accuracy: 0.9 }, { measurements: [[1.5, { accuracy: 0.8 }]] }),
+  );
+  assert.ok(added instanceof TypeError);
+  assert.equal((await study.trials()).length, 1, "nothing was written");
 });
 
 test("errors are typed and name the wrong field", async () => {

@@ -107,7 +107,7 @@ class StudyUseCases(StoreUseCases):
                 if request_id:
                     earlier = tx.study_by_request_id(parent.team, request_id)
                     if earlier is not None:
-                        return earlier.study
+                        return _retried(earlier.study, study_id)
                 name = StudyName(parent.team, study_id)
                 # First: a worker loading the study with create_or_load gets
                 # ALREADY_EXISTS even at the team's quota or after a prior was deleted.
@@ -121,7 +121,7 @@ class StudyUseCases(StoreUseCases):
             earlier = self._by_request_id(parent, request_id)
             if earlier is None:
                 raise
-            return earlier
+            return _retried(earlier, study_id)
 
     def _by_request_id(self, parent: TeamName, request_id: str) -> Study | None:
         if not request_id:
@@ -275,3 +275,14 @@ def _check_new(tx: Transaction, name: StudyName) -> None:
     except NotFound:
         return
     raise study_exists(name)
+
+
+def _retried(earlier: Study, study_id: str) -> Study:
+    """The study a call with the same request id made: a retry gets it, but a request id
+    reused for another study is an error (it would answer with the wrong study)."""
+    if earlier.study_id != study_id:
+        raise InvalidArgument(
+            "request_id",
+            f"was used to create study {earlier.study_id!r}; a new study needs a new one",
+        )
+    return earlier

@@ -106,6 +106,11 @@ def test_a_retried_create_study_returns_the_study_its_first_attempt_made(
     assert again.name == first.name and again.create_time == first.create_time
     request.request_id = "another-" + unique_id
     assert failure(stub.CreateStudy, request).code.name == "ALREADY_EXISTS"
+    # The first request id, for another study: refused, not answered with the first study.
+    request.request_id, request.study_id = "create-" + unique_id, unique_id + "-b"
+    error = failure(stub.CreateStudy, request)
+    assert (error.code.name, error.field) == ("INVALID_ARGUMENT", "request_id")
+    assert "was used to create study" in error.message
 
 
 def test_deleting_a_missing_study_is_allowed_when_asked(

@@ -21,7 +21,8 @@ export interface CreateStudyRequest {
   /**
    * Makes retries safe: a second request with the same id for the same team
    * returns the study the first one created, where it would otherwise be
-   * ALREADY_EXISTS. Optional: up to 128 printable characters.
+   * ALREADY_EXISTS; the same id with another `study_id` is INVALID_ARGUMENT
+   * (field `request_id`). Optional: up to 128 printable characters.
    */
   'requestId'?: (string);
 }
@@ -45,7 +46,8 @@ export interface CreateStudyRequest__Output {
   /**
    * Makes retries safe: a second request with the same id for the same team
    * returns the study the first one created, where it would otherwise be
-   * ALREADY_EXISTS. Optional: up to 128 printable characters.
+   * ALREADY_EXISTS; the same id with another `study_id` is INVALID_ARGUMENT
+   * (field `request_id`). Optional: up to 128 printable characters.
    */
   'requestId': (string);
 }
