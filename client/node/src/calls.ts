@@ -38,6 +38,11 @@ export class Caller {
     readonly retry: Required<RetryOptions>,
   ) {}
 
+  /** Whether a server ever answered one of this client's calls. */
+  get everReached(): boolean {
+    return this.reached;
+  }
+
   /**
    * Runs `attempt` until it succeeds, fails with a code that is not retried, or the
    * retry window is used up; failures reject with a SibylError subclass.

@@ -31,6 +31,10 @@ import { Study } from "./study";
 import { roleEnum, teamOf, tokenOf } from "./team";
 import type { CreatedToken, Role, Team, Token } from "./team";
 
+const READY = grpc.connectivityState.READY;
+/** The longest an attempt waits for a connection before it counts as failed. */
+const CONNECT_ATTEMPT_MS = 2_000;
+
 /** Options every call takes. */
 export interface CallOptions {
   /**
@@ -138,9 +142,42 @@ export class Client {
     options: CallOptions,
   ): Promise<R> {
     const retry = options.retry ? resolveRetry(options.retry, this.options.retry) : undefined;
-    const attempt = (): Promise<R> =>
-      this.attempt(stub, method, request, timeoutMs, options.signal);
+    const began = Date.now();
+    const connectWindowMs = (retry ?? this.options.retry).connectWindowMs;
+    const attempt = async (): Promise<R> => {
+      if (connectWindowMs > 0) {
+        await this.connected(stub, began + connectWindowMs);
+      }
+      return this.attempt(stub, method, request, timeoutMs, options.signal);
+    };
     return this.caller.invoke(method, attempt, retry, options.signal);
+  }
+
+  /**
+   * Resolves once the channel is connected, or at once after the server answered a call;
+   * until then an attempt waits for the connection at most CONNECT_ATTEMPT_MS, and never
+   * past `by` (the end of the connect window), then fails UNAVAILABLE. Without this, an address that accepts connections
+   * but never speaks HTTP/2 would hold each call for its whole deadline (SuggestTrials':
+   * ten minutes) instead of failing fast and naming the address.
+   */
+  private async connected(stub: grpc.Client, by: number): Promise<void> {
+    const channel = stub.getChannel();
+    if (this.caller.everReached || channel.getConnectivityState(true) === READY) {
+      return;
+    }
+    const unavailable: Partial<grpc.ServiceError> = {
+      code: grpc.status.UNAVAILABLE,
+      details: "no connection could be made (nothing answered in HTTP/2)",
+      metadata: new grpc.Metadata(),
+    };
+    if (by <= Date.now()) {
+      throw unavailable; // the window is over: the call ends with what the last attempt met
+    }
+    // In slices: each failed one is an UNAVAILABLE attempt, retried and logged as any.
+    const deadline = new Date(Math.min(by, Date.now() + CONNECT_ATTEMPT_MS));
+    await new Promise<void>((resolve, reject) =>
+      stub.waitForReady(deadline, (error) => (error ? reject(unavailable) : resolve())),
+    );
   }
 
   /** One attempt of a call: rejects with grpc-js's error, or CancelledError if `signal` is aborted. */

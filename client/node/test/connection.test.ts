@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mock, test } from "node:test";
@@ -137,6 +138,32 @@ test("an unreachable server is UnavailableError after the connect window, naming
   assert.ok(elapsed < 5_000, `a server never reached gets the connect window, not ${elapsed} ms`);
   assert.ok(error.message.includes(`could not reach a Sibyl server at ${address}`), error.message);
   assert.match(error.message, /Is `sibyl serve` running there/);
+});
+
+test("an address that accepts connections but never answers fails after the connect window", async () => {
+  // As a wrong port whose program never speaks HTTP/2 (a stuck proxy, another service).
+  const sockets: net.Socket[] = [];
+  const silent = net.createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  defer(() => {
+    sockets.forEach((socket) => socket.destroy());
+    silent.close();
+  });
+  const address = `127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+  const warn = mock.method(console, "warn", () => undefined);
+  defer(() => warn.mock.restore());
+  const client = open(address, { retry: { connectWindowMs: 500, windowMs: 60_000 } });
+  for (const call of [
+    () => client.listStudies(),
+    () => client.call("SuggestTrials", { parent: "teams/default/studies/s", count: 1 }),
+  ]) {
+    const began = Date.now();
+    const error = await rejection(call());
+    const elapsed = Date.now() - began;
+    assert.ok(error instanceof UnavailableError, String(error));
+    assert.ok(elapsed < 5_000, `the connect window, not the call's deadline: ${elapsed} ms`);
+    assert.ok(error.message.includes(`could not reach a Sibyl server at ${address}`));
+  }
 });
 
 test("an aborted signal ends the retries with CancelledError", async () => {
