@@ -310,6 +310,9 @@ def _server_options(config: ServerConfig) -> list[tuple[str, int]]:
     options = [
         ("grpc.max_receive_message_length", config.max_message_bytes),
         ("grpc.max_send_message_length", config.max_message_bytes),
+        # gRPC binds with SO_REUSEPORT by default: a second server on a port in use would
+        # start and take half of the connections instead of refusing to start.
+        ("grpc.so_reuseport", 0),
     ]
     if config.max_connection_age_seconds:
         # Clients reconnect now and then, so that round-robin finds replicas added since.

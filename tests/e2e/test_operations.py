@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import socket
 import subprocess
 import sys
@@ -215,6 +216,39 @@ def test_metrics_endpoint(store_url: str, unique_id: str) -> None:
     assert f'sibyl_study_observations{{study="{unique_id}",team="metrics"}} 3.0' in text
     assert f'sibyl_study_active_trials{{study="{unique_id}",team="metrics"}} 1.0' in text
     assert 'sibyl_db_pool_connections{state="checked_out"}' in text
+    overflow = re.search(r'sibyl_db_pool_connections\{state="overflow"\} (\S+)', text)
+    assert overflow is not None and float(overflow.group(1)) == 0.0, "none beyond the pool"
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback here")
+def test_metrics_on_an_ipv6_address(tmp_sqlite_url: str) -> None:
+    metered = ServerThread(tmp_sqlite_url, metrics_address="[::1]:0")
+    try:
+        url = f"http://[::1]:{metered.running.metrics_port}/metrics"
+        text = urllib.request.urlopen(url, timeout=10).read().decode()
+    finally:
+        metered.stop()
+    assert "sibyl_rpc_requests_total" in text or "sibyl_db_pool_connections" in text
+
+
+def test_a_second_server_on_a_port_in_use_refuses_to_start(tmp_sqlite_url: str) -> None:
+    first = ServerThread(tmp_sqlite_url)
+    try:
+        address = f"127.0.0.1:{first.running.port}"
+        config = ServerConfig(address=address, store=tmp_sqlite_url)
+        with pytest.raises(StartupError, match=f"cannot listen on {address}"):
+            asyncio.run(build_server(config))
+    finally:
+        first.stop()
 
 
 def test_json_logs_carry_the_call_and_never_the_token(

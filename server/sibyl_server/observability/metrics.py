@@ -70,6 +70,7 @@ class ServerMetrics:
         """Serves /metrics over HTTP on `address` (host:port; port 0 picks one) from a
         daemon thread until close(); returns the port."""
         host, port = address.rsplit(":", 1)
+        host = host.removeprefix("[").removesuffix("]")  # an IPv6 address, as in "[::]:9100"
         self._http, _ = start_http_server(int(port), addr=host, registry=self.registry)
         return int(self._http.server_port)
 

@@ -87,7 +87,10 @@ class SqlStore:
         readings = [getattr(pool, name, None) for name in ("checkedout", "checkedin", "overflow")]
         if any(reading is None for reading in readings):
             return None
-        return PoolStatus(*(int(reading()) for reading in readings))  # type: ignore[misc]
+        # SQLAlchemy's overflow() is the connections opened less the pool's size (negative
+        # until the pool is full); the metric counts the connections beyond it.
+        checked_out, idle, overflow = (int(reading()) for reading in readings)  # type: ignore[misc]
+        return PoolStatus(checked_out, idle, max(overflow, 0))
 
     def migrate(self) -> None:
         with _set_up_problems():
