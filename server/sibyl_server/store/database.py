@@ -124,7 +124,10 @@ def open_database(url: str, pool_size: int = 10) -> Database:
     transaction it protects need one each.
     """
     pool_size = max(pool_size, 2)
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        raise ValueError(f"not a database URL: {url!r} (e.g. sqlite:///sibyl.db)") from None
     if parsed.get_backend_name() == "sqlite":
         return _open_sqlite(url, pool_size)
     if parsed.get_backend_name() in ("postgresql", "postgres"):
