@@ -200,3 +200,17 @@ def _sign(trial: Trial, metric: str) -> float:
             return 1.0 if spec.goal == study_pb2.GOAL_MAXIMIZE else -1.0
     known = [m.name for m in trial.study.proto.spec.metrics]
     raise ValueError(f"the study has no metric {metric!r} (it has {known})")
+
+
+def rank_zero_decision(stop: bool) -> bool:
+    """Rank 0's `stop`, on every rank of a `torch.distributed` run (each rank must call
+    this at the same point); `stop` itself otherwise."""
+    try:
+        import torch.distributed as dist
+    except ImportError:
+        return stop
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
+        return stop
+    decision = [stop]
+    dist.broadcast_object_list(decision, src=0)
+    return bool(decision[0])

@@ -34,9 +34,12 @@ class SibylCallback(EpochCallback, keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = logs or {}
-        if self.reporter.monitor not in logs:
-            raise missing_monitor(self.reporter.monitor, logs)
-        if self.reporter.report(float(logs[self.reporter.monitor]), epoch):
+        monitor = self.reporter.monitor
+        if monitor not in logs:
+            if monitor.startswith("val_") and not any(k.startswith("val_") for k in logs):
+                return  # an epoch without validation (`validation_freq` > 1)
+            raise missing_monitor(monitor, logs)
+        if self.reporter.report(float(logs[monitor]), epoch):
             self.model.stop_training = True
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:

@@ -14,7 +14,8 @@ study's objective; when the study's early-stopping policy stops the trial, the t
 stops (`trainer.should_stop`); when `fit` ends the trial is completed with the best
 value (or the last, `complete_with="last"`). Needs the `lightning` package
 (`pip install 'sibyl[lightning]'`; without it, the older `pytorch_lightning` is used).
-One process per trial: under distributed training, give the callback to rank 0 only.
+Under distributed training, give every rank the callback, holding the same trial: rank 0
+reports and completes it, and every rank stops when the study stops it.
 """
 
 from __future__ import annotations
@@ -44,16 +45,25 @@ class SibylCallback(EpochCallback, pl.Callback):
             self._validated_epoch = trainer.current_epoch
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: Any) -> None:
+        stop = trainer.is_global_zero and self._reported(trainer)
+        # Every rank ends the epoch here: each learns rank 0's decision (Lightning does
+        # not share `should_stop`, and a rank that stopped alone would hang the others).
+        if trainer.strategy.broadcast(stop, src=0):
+            trainer.should_stop = True
+
+    def _reported(self, trainer: pl.Trainer) -> bool:
+        """Reports this epoch's value; returns whether the study stops the trial."""
         # An epoch without validation (check_val_every_n_epoch > 1) still holds the
         # last validation's values: reporting them again would repeat a measurement.
         stale = self._validated_epoch not in (None, trainer.current_epoch)
         value = trainer.callback_metrics.get(self.reporter.monitor)
         if stale or value is None:
-            return
-        if self.reporter.report(float(value), trainer.current_epoch):
-            trainer.should_stop = True
+            return False
+        return self.reporter.report(float(value), trainer.current_epoch)
 
     def on_fit_end(self, trainer: pl.Trainer, pl_module: Any) -> None:
+        if not trainer.is_global_zero:
+            return
         if not self.reporter.values and not self.reporter.diverged:
             raise missing_monitor(self.reporter.monitor, trainer.callback_metrics)
         self.reporter.finish()

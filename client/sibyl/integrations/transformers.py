@@ -27,7 +27,7 @@ from typing import Any
 
 from transformers import TrainerCallback, TrainerControl, TrainerState, TrainingArguments
 
-from sibyl.integrations._reporting import EpochCallback, missing_monitor
+from sibyl.integrations._reporting import EpochCallback, missing_monitor, rank_zero_decision
 
 
 class SibylCallback(EpochCallback, TrainerCallback):
@@ -39,6 +39,10 @@ class SibylCallback(EpochCallback, TrainerCallback):
     """
 
     default_monitor = "eval_loss"
+    _round_step: int | None = None
+    """The global step of the evaluations seen last (one per evaluation dataset)."""
+    _round_keys: dict[str, float] | None = None
+    """Their keys while none had `monitor`; None once one had it."""
 
     def on_evaluate(
         self,
@@ -48,16 +52,36 @@ class SibylCallback(EpochCallback, TrainerCallback):
         metrics: dict[str, float] | None = None,
         **kwargs: Any,
     ) -> None:
-        if not state.is_world_process_zero:
-            return
-        metrics = metrics or {}
-        if self.reporter.monitor not in metrics:
-            raise missing_monitor(self.reporter.monitor, metrics)
-        if self.reporter.report(float(metrics[self.reporter.monitor]), state.global_step):
+        stop = False
+        if state.is_world_process_zero:
+            stop = self._evaluated(state.global_step, metrics or {})
+        # Every rank evaluates, so every rank is here: each learns rank 0's decision (a
+        # rank that stopped alone would leave the others waiting in a collective).
+        if rank_zero_decision(stop):
             control.should_training_stop = True
+
+    def _evaluated(self, step: int, metrics: dict[str, float]) -> bool:
+        """Reports `monitor` if this evaluation has it: with several evaluation datasets,
+        each is evaluated in turn and has its own keys (`eval_<dataset>_loss`). A monitor
+        that no evaluation of a round had is an error, raised at the next round."""
+        if step != self._round_step:
+            self._check_monitor()
+            self._round_step, self._round_keys = step, {}
+        if self.reporter.monitor not in metrics:
+            if self._round_keys is not None:  # none of this round's had it yet
+                self._round_keys.update(metrics)
+            return False
+        self._round_keys = None
+        return self.reporter.report(float(metrics[self.reporter.monitor]), step)
+
+    def _check_monitor(self) -> None:
+        if self._round_keys is not None and not self.reporter.values:
+            raise missing_monitor(self.reporter.monitor, self._round_keys)
 
     def on_train_end(
         self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any
     ) -> None:
         if state.is_world_process_zero:
+            if not self.reporter.diverged:
+                self._check_monitor()
             self.reporter.finish()

@@ -26,7 +26,13 @@ def data() -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def fit(trial: sibyl.Trial, data: tuple[np.ndarray, ...], epochs: int, **options) -> SibylCallback:
+def fit(
+    trial: sibyl.Trial,
+    data: tuple[np.ndarray, ...],
+    epochs: int,
+    validation_freq: int = 1,
+    **options: object,
+) -> SibylCallback:
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
     model.compile(keras.optimizers.SGD(float(trial.parameters["learning_rate"])),
@@ -34,7 +40,7 @@ def fit(trial: sibyl.Trial, data: tuple[np.ndarray, ...], epochs: int, **options
     callback = SibylCallback(trial, **options)
     x, y = data
     model.fit(x, y, validation_split=0.25, epochs=epochs, batch_size=64, verbose=0,
-              callbacks=[callback])  # fmt: skip
+              validation_freq=validation_freq, callbacks=[callback])  # fmt: skip
     return callback
 
 
@@ -65,6 +71,15 @@ def test_stops_training_when_the_study_stops_the_trial(
     assert callback.pruned
     assert len(reported(trial)) == 2  # steps 0 and 1: stopped at the policy's min_step
     assert trial.state == "COMPLETED" and trial.metrics["loss"] == min(reported(trial))
+
+
+def test_epochs_without_validation_are_not_reported(
+    client: sibyl.Client, data: tuple[np.ndarray, ...], unique_id: str
+) -> None:
+    trial = fresh_trial(client, unique_id)
+    fit(trial, data, epochs=4, validation_freq=2)  # validation after epochs 1 and 3
+    assert [m.step for m in trial.refresh().proto.measurements] == [1, 3]
+    assert trial.state == "COMPLETED"
 
 
 def test_a_monitor_keras_does_not_log_is_an_error_naming_the_logged_ones(

@@ -6,6 +6,8 @@ needs only a module whose forward returns a loss.
 
 from __future__ import annotations
 
+import multiprocessing
+import socket
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from transformers import Trainer, TrainingArguments
 
 import sibyl
 from sibyl.integrations.transformers import SibylCallback
+from tests.client.integrations.ranks import evaluate
 from tests.client.integrations.trials import (
     doomed_trial,
     fresh_trial,
@@ -40,7 +43,9 @@ def examples(count: int, seed: int) -> list[dict[str, torch.Tensor]]:
     return [{"x": a, "labels": b} for a, b in zip(x, y, strict=True)]
 
 
-def train(trial: sibyl.Trial, output: Path, epochs: int, **options) -> Trainer:
+def train(
+    trial: sibyl.Trial, output: Path, epochs: int, eval_dataset: object = None, **options
+) -> Trainer:
     torch.manual_seed(0)
     callback = SibylCallback(trial, **options)
     args = TrainingArguments(
@@ -50,7 +55,8 @@ def train(trial: sibyl.Trial, output: Path, epochs: int, **options) -> Trainer:
         logging_strategy="no", dataloader_num_workers=0,
     )  # fmt: skip
     trainer = Trainer(Regression(), args, train_dataset=examples(128, 0),
-                      eval_dataset=examples(64, 1), callbacks=[callback])  # fmt: skip
+                      eval_dataset=eval_dataset or examples(64, 1),
+                      callbacks=[callback])  # fmt: skip
     trainer.train()
     return trainer
 
@@ -77,6 +83,40 @@ def test_stops_training_when_the_study_stops_the_trial(
     trial = doomed_trial(client, unique_id)
     trainer = train(trial, tmp_path, epochs=10)
     stopped_by_the_policy(trial, callback_of(trainer).pruned, reports=1)  # step 4 >= min_step 1
+
+
+def test_with_several_evaluation_datasets_the_monitored_one_is_reported(
+    client: sibyl.Client, unique_id: str, tmp_path: Path
+) -> None:
+    trial = fresh_trial(client, unique_id)
+    # The Trainer evaluates each dataset in turn: "valid", then "test" (eval_test_loss).
+    eval_dataset = {"valid": examples(64, 1), "test": examples(64, 2)}
+    train(trial, tmp_path, epochs=2, monitor="eval_valid_loss", eval_dataset=eval_dataset)
+    assert [m.step for m in trial.proto.measurements] == [4, 8]
+    assert trial.state == "COMPLETED"
+
+
+def test_every_rank_of_a_distributed_run_learns_rank_zero_s_stop(
+    client: sibyl.Client, unique_id: str, tmp_path: Path
+) -> None:
+    trial = doomed_trial(client, unique_id)
+    trial.report({"loss": 9.0}, step=1)  # far worse than the others: the policy stops it
+    context = multiprocessing.get_context("spawn")
+    args = (trial.study.client.config.address, free_port(), unique_id, trial.id, str(tmp_path))
+    ranks = [context.Process(target=evaluate, args=(rank, *args)) for rank in (0, 1)]
+    for rank in ranks:
+        rank.start()
+    for rank in ranks:
+        rank.join(timeout=120)
+    assert [rank.exitcode for rank in ranks] == [0, 0]
+    answers = [(tmp_path / f"rank-{rank}").read_text() for rank in (0, 1)]
+    assert answers == ["True", "True"], "rank 1 stops too, or it would wait for rank 0"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def test_an_unknown_metric_names_the_evaluated_ones(
