@@ -66,7 +66,7 @@ from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from sibyl.integrations._choices import Choices
+from sibyl.integrations._choices import Choices, sibyl_name
 from sibyl.local_server import connect_or_start
 from sibyl.optimization import ProgressBar
 from sibyl.spec import (
@@ -195,6 +195,12 @@ class SibylSearchCV(BaseSearchCV):
                 bar.advance(trials)
             if failure is not None and evaluated == 0:
                 raise failure  # every fit failed: give up, as GridSearchCV does
+            if done == 0:
+                raise ValueError(
+                    f"study {study.name} suggests no more trials: its budget of "
+                    f"{study.proto.spec.max_trials} is spent (an earlier search with this "
+                    "study_id). Use another study_id, or raise the study's max_trials"
+                )
 
     def _plan(self) -> tuple[SearchSpace, int, str]:
         """The space, the trial budget and the algorithm of this search."""
@@ -269,7 +275,12 @@ class SibylSearchCV(BaseSearchCV):
             return error
         key = f"mean_test_{self._objective_key()}"
         if key not in results:  # a callable scoring that returned several scores
-            key = next(k for k in results if k.startswith("mean_test_"))
+            refit = f"mean_test_{self.refit}" if isinstance(self.refit, str) else ""
+            key = (
+                refit
+                if refit in results
+                else next(k for k in results if k.startswith("mean_test_"))
+            )
         metric = study.objective[0]
         for trial, score in zip(trials, results[key][-len(trials) :], strict=True):
             if math.isfinite(float(score)):
@@ -411,8 +422,12 @@ class SearchSpace:
         if not spaces or not all(isinstance(s, Mapping) for s in spaces):
             raise TypeError("param_distributions must be a dict or a non-empty list of dicts")
         several = len(spaces) > 1
+        # Sibyl's names: an estimator's parameter may be any string ("log reg__C", or
+        # longer than 64 characters); a trial's values map back through `Dimension`.
+        taken = {SPACE}
         self.dimensions = [
-            {name: _dimension(f"{name}.{i}" if several else name, spec, i, several)
+            {name: _dimension(sibyl_name(f"{name}.{i}" if several else name, taken), spec, i,
+                              several)
              for name, spec in space.items()}
             for i, space in enumerate(spaces)
         ]  # fmt: skip

@@ -94,6 +94,49 @@ def test_several_scorers_optimize_the_refit_one(
     assert search.best_score_ == search.cv_results_["mean_test_f1_macro"].max()
 
 
+def test_a_callable_scoring_several_scores_optimizes_the_refit_one(
+    server: ServerThread, digits: tuple[np.ndarray, ...], unique_id: str
+) -> None:
+    X_train, _, y_train, _ = digits
+
+    def scores(estimator: LogisticRegression, X: np.ndarray, y: np.ndarray) -> dict:
+        predicted = estimator.predict(X)
+        # "first" comes first, and is not the one to optimize.
+        return {
+            "first": -float(np.mean(predicted == y)),
+            "accuracy": float(np.mean(predicted == y)),
+        }
+
+    search = SibylSearchCV(
+        LogisticRegression(max_iter=1000), {"C": loguniform(1e-3, 1e-1)}, n_iter=2, cv=2,
+        scoring=scores, refit="accuracy", address=server.address, study_id=unique_id,
+    )  # fmt: skip
+    search.fit(X_train, y_train)
+    trials = list(sibyl.connect(server.address).get_study(unique_id).trials())
+    assert [t.metrics["score"] for t in trials] == list(search.cv_results_["mean_test_accuracy"])
+
+
+def test_a_spent_study_is_a_clear_error(
+    server: ServerThread, digits: tuple[np.ndarray, ...], unique_id: str
+) -> None:
+    X_train, _, y_train, _ = digits
+    search = SibylSearchCV(
+        LogisticRegression(max_iter=1000), {"C": loguniform(1e-3, 1e-1)}, n_iter=2, cv=2,
+        address=server.address, study_id=unique_id,
+    )  # fmt: skip
+    search.fit(X_train, y_train)
+    with pytest.raises(ValueError, match="suggests no more trials: its budget of 2 is spent"):
+        search.fit(X_train, y_train)
+
+
+def test_any_estimator_parameter_name_is_searched() -> None:
+    long = "step_" + "x" * 70 + "__C"
+    space = SearchSpace({"log reg__C": [1, 10], long: loguniform(1e-3, 1.0)})
+    names = [p.name for p in space.parameters]
+    assert names == ["log_reg__C", ("step_" + "x" * 70)[:64]]
+    assert space.candidate({names[0]: 10, names[1]: 0.5}) == {"log reg__C": 10, long: 0.5}
+
+
 class Flaky(ClassifierMixin, BaseEstimator):
     """Fails to fit in mode "fail", else predicts the most frequent class."""
 
