@@ -90,6 +90,12 @@ def _connection_flags(defaults: bool) -> argparse.ArgumentParser:
         default=default(os.environ.get("SIBYL_TLS_CA_FILE")),
         help="PEM file of the certificate authorities to trust; implies TLS [SIBYL_TLS_CA_FILE]",
     )
+    group.add_argument(
+        "--tls",
+        action="store_true",
+        default=os.environ.get("SIBYL_TLS", "") in ("1", "true") if defaults else argparse.SUPPRESS,
+        help="TLS, trusting the system's certificate authorities [SIBYL_TLS=1]",
+    )
     return flags
 
 
@@ -226,7 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dashboard(args: argparse.Namespace) -> int:
     """Prints the dashboard's URL; opens it too with --open. Needs no connection."""
     try:
-        url = dashboard_url(args.http_address, args.team, args.study, https=bool(args.tls_ca_file))
+        https = bool(args.tls_ca_file or args.tls)
+        url = dashboard_url(args.http_address, args.team, args.study, https=https)
     except ValueError as error:
         args.usage_error(f"--http-address: {error}")
     print(url)
@@ -262,7 +269,7 @@ def dashboard_url(address: str, team: str, study: str | None = None, https: bool
 def _run(args: argparse.Namespace) -> int:
     """Connects, runs the command and prints its output; failures are one line on stderr."""
     try:
-        options = {"token": args.token, "tls_ca_file": args.tls_ca_file}
+        options = {"token": args.token, "tls_ca_file": args.tls_ca_file, "tls": args.tls}
         with connect(args.address, team=args.team, **options) as client:
             print(COMMANDS[args.command](client, args))
     except SibylError as error:  # an unreachable server too: UnavailableError

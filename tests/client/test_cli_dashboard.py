@@ -75,3 +75,11 @@ def test_open_hands_the_url_to_the_web_browser(http_address: str, tmp_path: Path
     url = f"http://{http_address}/dashboard/"
     assert result.stdout.strip() == url
     assert opened.read_text().strip() == url
+
+
+def test_tls_makes_the_url_https(capsys: pytest.CaptureFixture[str]) -> None:
+    for flags in (["--tls"], ["--tls-ca-file", "ca.pem"]):
+        assert main(["dashboard", "--http-address", "sibyl.example.com:443", *flags]) == 0
+        assert capsys.readouterr().out.strip() == "https://sibyl.example.com:443/dashboard/"
+    assert main(["dashboard", "--http-address", "127.0.0.1:8080"]) == 0
+    assert capsys.readouterr().out.startswith("http://")
