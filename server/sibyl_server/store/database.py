@@ -193,7 +193,8 @@ class _SqliteTransactions:
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
-    """(device, inode) of the file at `path`; None where there is none (2 µs a call)."""
+    """(device, inode) of the file at `path`; None where there is none (about 3 µs a
+    call, measured; a SQLite write transaction takes over 1 ms)."""
     try:
         found = path.stat()
     except FileNotFoundError:
