@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 
+from sibyl_server.store import open_store
 from sibyl_server.store.database import migrate, migration_transaction, open_database
+from sibyl_server.store.interface import StoreProblem
 from sibyl_server.store.tables import measurements, metadata, studies, trials
 
 
@@ -81,3 +84,15 @@ def _one_study_with_a_measured_trial(connection: sa.Connection) -> None:
     connection.execute(
         measurements.insert().values(trial_pk=trial, step=1, metrics="{}", elapsed_seconds=0.0)
     )
+
+
+def test_a_schema_of_a_newer_release_is_a_problem_naming_it(tmp_sqlite_url: str) -> None:
+    store = open_store(tmp_sqlite_url, pool_size=2)
+    try:
+        store.migrate()
+        with store.database.engine.begin() as connection:  # as a newer release leaves it
+            connection.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+        with pytest.raises(StoreProblem, match=r"newer release .*'9999'.*never migrate downwards"):
+            store.migrate()
+    finally:
+        store.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+from alembic.util import CommandError
 from sqlalchemy import Connection, exc, func, select
 
 from sibyl_server.domain.study import StudyState
@@ -114,6 +115,12 @@ def _set_up_problems() -> Iterator[None]:
             cause=store_error_cause(error),
             reachable=not is_store_unavailable(error),
         ) from error
+    except CommandError as error:  # Alembic's: a revision it cannot place
+        line = (
+            f"the database's schema is of a newer release ({error}): servers never migrate "
+            "downwards; run that release, or restore the backup taken before the upgrade"
+        )
+        raise StoreProblem(line, cause="schema of a newer release", reachable=True) from error
 
 
 __all__ = ["SqlStore", "SqlTransaction"]
