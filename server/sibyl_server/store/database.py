@@ -145,7 +145,9 @@ def _open_sqlite(url: str, pool_size: int) -> Database:
     # file deleted while serving is UNAVAILABLE rather than a new, empty database that
     # takes writes. The path goes into the URL quoted, as it is: not decoded again.
     if not path.exists():
-        path.touch(exist_ok=True)
+        # Readable by its owner only: it holds every team's studies and token hashes
+        # (SQLite gives its -wal and -shm files the same permissions).
+        path.touch(mode=0o600, exist_ok=True)
     engine = create_engine(
         URL.create("sqlite", database=f"file:{quote(str(path))}", query=_READ_WRITE),
         pool_size=pool_size,

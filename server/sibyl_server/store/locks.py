@@ -128,7 +128,7 @@ def _open_lock_file(path: Path) -> int:
         try:
             return os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
         except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             return os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
     except OSError as error:
         raise Unavailable(
@@ -143,7 +143,7 @@ class FileLocks:
 
     def __init__(self, database_path: Path) -> None:
         self._directory = database_path.with_name(database_path.name + ".locks")
-        self._directory.mkdir(parents=True, exist_ok=True)
+        self._directory.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def study_lock(self, study_pk: int) -> StudyLock:
         return FileLock(self._directory / f"study-{study_pk}.lock")

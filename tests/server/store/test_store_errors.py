@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import socket
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,3 +157,12 @@ def test_error_lines_keep_the_first_line_and_mask_credentials() -> None:
     assert line == "could not use postgresql://***@db:5432/sibyl or password=***"
     assert store_error_cause(RuntimeError("x " * 400)).endswith("...")
     assert len(store_error_line(RuntimeError("x " * 400))) == 300
+
+
+def test_a_new_sqlite_database_is_its_owner_s_alone(sqlite_store: tuple[Store, Path]) -> None:
+    store, path = sqlite_store
+    with store.transaction(write=True) as tx:
+        tx.insert_study(_study(), None)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in path.parent.iterdir()}
+    assert modes["store.db"] == 0o600 and modes["store.db.locks"] == 0o700
+    assert all(mode & 0o077 == 0 for mode in modes.values()), modes
