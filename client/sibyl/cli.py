@@ -26,18 +26,15 @@ from typing import Any
 
 from sibyl.client import Client, connect
 from sibyl.errors import SibylError
+from sibyl.study import TRIAL_STATES as TRIAL_STATE_NAMES
 from sibyl.study import Study, Trial
-from sibyl.v1 import study_pb2, trial_pb2
+from sibyl.v1 import study_pb2
 
 # Commands that hand their arguments to the server package's own parser.
 DELEGATED = ("serve", "admin")
 PRIOR_WEIGHTS = "sibyl.prior_weights"
 """Trial metadata: the prior studies' weights in the model that suggested the trial."""
-TRIAL_STATES = tuple(
-    state.name.removeprefix("TRIAL_STATE_").lower()
-    for state in trial_pb2.TrialState.DESCRIPTOR.values
-    if state.number != trial_pb2.TRIAL_STATE_UNSPECIFIED
-)
+TRIAL_STATES = tuple(state.lower() for state in TRIAL_STATE_NAMES)
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -455,12 +452,8 @@ def _priors_text(study: Study) -> str:
 
 
 def _objectives(study: Study) -> str:
-    """Every objective, e.g. `accuracy/MAXIMIZE, latency/MINIMIZE` (constraints left out)."""
-    return ", ".join(
-        f"{m.name}/{study_pb2.Goal.Name(m.goal).removeprefix('GOAL_')}"
-        for m in study.proto.spec.metrics
-        if m.goal != study_pb2.GOAL_UNSPECIFIED
-    )
+    """Every objective, e.g. `accuracy/MAXIMIZE, latency/MINIMIZE`."""
+    return ", ".join("/".join(objective) for objective in study.objectives)
 
 
 def _budget(max_trials: int) -> str:

@@ -21,7 +21,7 @@ from sibyl.errors import AlreadyExistsError
 from sibyl.rpcs import StudyServiceRpcs, TeamServiceRpcs
 from sibyl.spec import StudySpec, as_spec
 from sibyl.spec_diff import mismatch_message, spec_differences
-from sibyl.study import Study
+from sibyl.study import Study, enum_names
 from sibyl.v1 import (
     study_pb2,
     study_service_pb2,
@@ -228,7 +228,7 @@ def connect(address: str, team: str = "default", **options: Any) -> Client:
     return Client(ConnectConfig(address=address, team=team, **options))
 
 
-ROLES = ("reader", "writer", "admin")
+ROLES = tuple(role.lower() for role in enum_names(team_service_pb2.Role, "ROLE_"))
 
 
 def _role(role: str) -> int:

@@ -335,16 +335,11 @@ class _Run:
         except LeaseLostError:
             self._drop(trial, worker)
             return
-        except DivergedError as error:  # a report's NaN, as a NaN result: infeasible
-            reason = f"{type(error).__name__}: {error}"
-            if self._fail(trial, worker, reason):
-                self._tell(trial, worker, began, reason)
-            return
         except SibylError:
             # The service's error, not the configuration's: the trial stays ACTIVE.
             self.stopping.set()
             raise
-        except self.catch as error:
+        except (DivergedError, *self.catch) as error:  # a report's NaN, as a NaN result
             reason = f"{type(error).__name__}: {error}"
             if self._fail(trial, worker, reason):
                 self._tell(trial, worker, began, reason)

@@ -113,11 +113,19 @@ class Study:
         return study_pb2.StudyState.Name(self.proto.state).removeprefix("STUDY_STATE_")
 
     @property
+    def objectives(self) -> list[tuple[str, str]]:
+        """(metric name, "MINIMIZE" or "MAXIMIZE") of each objective, in the spec's order:
+        its metrics with a goal (constraints, which have none, are left out)."""
+        return [
+            (m.name, study_pb2.Goal.Name(m.goal).removeprefix("GOAL_"))
+            for m in self.proto.spec.metrics
+            if m.goal != study_pb2.GOAL_UNSPECIFIED
+        ]
+
+    @property
     def objective(self) -> tuple[str, str]:
-        """(metric name, "MINIMIZE" or "MAXIMIZE") of the study's objective: its first
-        metric with a goal (constraints, which have none, may come before it)."""
-        metric = next(m for m in self.proto.spec.metrics if m.goal != study_pb2.GOAL_UNSPECIFIED)
-        return metric.name, study_pb2.Goal.Name(metric.goal).removeprefix("GOAL_")
+        """The first objective (a constraint may come before it in the spec)."""
+        return self.objectives[0]
 
     def refresh(self) -> Study:
         request = study_service_pb2.GetStudyRequest(name=self.name)
@@ -575,7 +583,12 @@ class _ValueCodec:
         return result
 
 
-TRIAL_STATES = ("REQUESTED", "ACTIVE", "STOPPING", "COMPLETED", "INFEASIBLE")
+def enum_names(enum: Any, prefix: str) -> tuple[str, ...]:
+    """The names of a proto enum's values without `prefix`, its unset zero left out."""
+    return tuple(name.removeprefix(prefix) for name, number in enum.items() if number != 0)
+
+
+TRIAL_STATES = enum_names(trial_pb2.TrialState, "TRIAL_STATE_")
 
 
 def _trial_state(state: str) -> int:

@@ -156,9 +156,10 @@ export class Client {
   /**
    * Resolves once the channel is connected, or at once after the server answered a call;
    * until then an attempt waits for the connection at most CONNECT_ATTEMPT_MS, and never
-   * past `by` (the end of the connect window), then fails UNAVAILABLE. Without this, an address that accepts connections
-   * but never speaks HTTP/2 would hold each call for its whole deadline (SuggestTrials':
-   * ten minutes) instead of failing fast and naming the address.
+   * past `by` (the end of the connect window), then fails UNAVAILABLE. Without this, an
+   * address that accepts connections but never speaks HTTP/2 would hold each call for
+   * its whole deadline (SuggestTrials': ten minutes) instead of failing fast and naming
+   * the address.
    */
   private async connected(stub: grpc.Client, by: number): Promise<void> {
     const channel = stub.getChannel();

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import OrderedDict
-from concurrent.futures import Future
 from dataclasses import dataclass
 
 from sibyl_server.domain.errors import FailedPrecondition, InvalidArgument
@@ -46,10 +45,8 @@ class AnalysisUseCases:
         self._store = store
         self._engine = engine
         self._runner = runner
-        self._memo: OrderedDict[tuple[str, str], Future[ImportanceResult]] = OrderedDict()
-        self._running: set[asyncio.Task[None]] = set()
-        self._gate_loop: asyncio.AbstractEventLoop | None = None
-        self._gate_semaphore = asyncio.Semaphore(1)
+        self._memo: OrderedDict[tuple[str, str], asyncio.Task[ImportanceResult]] = OrderedDict()
+        self._gate: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     async def parameter_importance(self, name: StudyName, metric: str = "") -> Importance:
         """Each parameter's importance for `metric` (the first objective when empty)."""
@@ -58,54 +55,40 @@ class AnalysisUseCases:
         snapshot = await self._runner.in_store(self._read, name)
         metric = metric or snapshot.spec.objective.name
         _check_metric(snapshot, metric, name)
-        computation = asyncio.wrap_future(self._importance(snapshot, metric))
         # Shielded: a caller that hangs up leaves the computation to the others waiting.
-        return Importance(metric, await asyncio.shield(computation))
+        return Importance(metric, await asyncio.shield(self._importance(snapshot, metric)))
 
-    def _importance(self, snapshot: _Snapshot, metric: str) -> Future[ImportanceResult]:
+    def _importance(self, snapshot: _Snapshot, metric: str) -> asyncio.Task[ImportanceResult]:
         """The memo's computation for these inputs, started if there is none."""
         key = (metric, snapshot.digest)
         computation = self._memo.get(key)
         if computation is not None and not _failed(computation):
             self._memo.move_to_end(key)
             return computation
-        computation = Future()
-        task = asyncio.ensure_future(self._compute(computation, snapshot, metric))
-        self._running.add(task)  # a reference, so that the task is not collected
-        task.add_done_callback(self._running.discard)
+        computation = asyncio.ensure_future(self._compute(snapshot, metric))
         self._memo[key] = computation
         while len(self._memo) > MEMO_SIZE:
             self._memo.popitem(last=False)
         return computation
 
-    async def _compute(
-        self, into: Future[ImportanceResult], snapshot: _Snapshot, metric: str
-    ) -> None:
+    async def _compute(self, snapshot: _Snapshot, metric: str) -> ImportanceResult:
         """Runs one analysis at a time per process: analyses of many studies queue here,
         not on the engine's pool, where each would hold up the suggestions behind it."""
-        try:
-            async with self._gate():
-                result = await self._runner.in_engine(
-                    self._engine.parameter_importance,
-                    snapshot.spec,
-                    snapshot.completed,
-                    metric,
-                    snapshot.spec.seed or 0,
-                )
-        except asyncio.CancelledError:  # the server stops
-            into.cancel()
-            raise
-        except Exception as error:
-            into.set_exception(error)
-        else:
-            into.set_result(result)
+        async with self._one_at_a_time():
+            return await self._runner.in_engine(
+                self._engine.parameter_importance,
+                snapshot.spec,
+                snapshot.completed,
+                metric,
+                snapshot.spec.seed or 0,
+            )
 
-    def _gate(self) -> asyncio.Semaphore:
-        """The semaphore of the running event loop (made on first use: it belongs to it)."""
+    def _one_at_a_time(self) -> asyncio.Semaphore:
+        """The running event loop's semaphore (made on first use: it belongs to it)."""
         loop = asyncio.get_running_loop()
-        if self._gate_loop is not loop:
-            self._gate_loop, self._gate_semaphore = loop, asyncio.Semaphore(1)
-        return self._gate_semaphore
+        if self._gate is None or self._gate[0] is not loop:
+            self._gate = (loop, asyncio.Semaphore(1))
+        return self._gate[1]
 
     def _read(self, name: StudyName) -> _Snapshot:
         with self._store.transaction(write=False) as tx:
@@ -124,7 +107,7 @@ class _Snapshot:
     """Of what an analysis depends on, but the metric: equal digests, equal results."""
 
 
-def _failed(computation: Future[ImportanceResult]) -> bool:
+def _failed(computation: asyncio.Task[ImportanceResult]) -> bool:
     """A failed computation is tried again by the next call rather than kept."""
     return computation.done() and (computation.cancelled() or computation.exception() is not None)
 
