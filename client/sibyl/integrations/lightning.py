@@ -39,10 +39,13 @@ class SibylCallback(EpochCallback, pl.Callback):
 
     _validated_epoch: int | None = None
     """The last epoch whose validation ran (sanity checks left out)."""
+    _validated_value: Any = None
+    """The monitored value as that validation left it (Lightning's tensor object)."""
 
     def on_validation_end(self, trainer: pl.Trainer, pl_module: Any) -> None:
         if not trainer.sanity_checking:
             self._validated_epoch = trainer.current_epoch
+            self._validated_value = trainer.callback_metrics.get(self.reporter.monitor)
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: Any) -> None:
         stop = trainer.is_global_zero and self._reported(trainer)
@@ -53,13 +56,19 @@ class SibylCallback(EpochCallback, pl.Callback):
 
     def _reported(self, trainer: pl.Trainer) -> bool:
         """Reports this epoch's value; returns whether the study stops the trial."""
-        # An epoch without validation (check_val_every_n_epoch > 1) still holds the
-        # last validation's values: reporting them again would repeat a measurement.
-        stale = self._validated_epoch not in (None, trainer.current_epoch)
         value = trainer.callback_metrics.get(self.reporter.monitor)
-        if stale or value is None:
+        if value is None or self._stale(trainer, value):
             return False
         return self.reporter.report(float(value), trainer.current_epoch)
+
+    def _stale(self, trainer: pl.Trainer, value: Any) -> bool:
+        """Whether `value` is an earlier validation's, held over an epoch without one.
+
+        With check_val_every_n_epoch > 1, reporting it again would repeat a measurement.
+        A training metric is computed anew each epoch (a new object), so it stays fresh.
+        """
+        skipped = self._validated_epoch not in (None, trainer.current_epoch)
+        return skipped and value is self._validated_value
 
     def on_fit_end(self, trainer: pl.Trainer, pl_module: Any) -> None:
         if not trainer.is_global_zero:

@@ -93,6 +93,19 @@ def test_epochs_without_validation_repeat_no_measurement(
     assert [m.step for m in trial.refresh().proto.measurements] == [1, 3]
 
 
+def test_a_training_metric_is_reported_on_epochs_without_validation(
+    client: sibyl.Client, unique_id: str
+) -> None:
+    trial = fresh_trial(client, unique_id)
+    pl.seed_everything(0, verbose=False)
+    trainer = pl.Trainer(
+        max_epochs=4, check_val_every_n_epoch=2, logger=False, enable_checkpointing=False,
+        callbacks=[SibylCallback(trial, "train_loss")], enable_progress_bar=False,
+    )  # fmt: skip
+    trainer.fit(Regression(0.05), *loaders())
+    assert [m.step for m in trial.refresh().proto.measurements] == [0, 1, 2, 3]
+
+
 def test_stops_training_when_the_study_stops_the_trial(
     client: sibyl.Client, unique_id: str
 ) -> None:
