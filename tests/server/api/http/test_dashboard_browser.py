@@ -338,3 +338,81 @@ def test_a_trial_finishing_out_of_order_is_seen_finished(dashboard: Dashboard) -
         timeout=15,
         what="the trial completed on the page",
     )
+
+
+def test_a_hidden_tab_stops_polling_until_it_is_shown(dashboard: Dashboard) -> None:
+    _sign_in(dashboard)  # the studies page, refreshed every second
+    driver = dashboard.driver
+    page = driver.current_window_handle
+    driver.execute_script(
+        "window.samples = [];"
+        "setInterval(() => samples.push([document.hidden, sibyl.traffic.calls]), 250)"
+    )
+    driver.switch_to.new_window("tab")  # hides the dashboard's tab
+    time.sleep(5)
+    driver.close()
+    driver.switch_to.window(page)
+    refreshes = int(dashboard.body("refreshes"))
+    wait_for(lambda: int(dashboard.body("refreshes")) > refreshes, what="a refresh once shown")
+    hidden = [calls for is_hidden, calls in driver.execute_script("return samples") if is_hidden]
+    assert len(hidden) >= 3, hidden  # (hidden tabs run timers at most once a second)
+    # A refresh in flight when the tab was hidden may end; none starts after it.
+    assert hidden[1] == hidden[-1], hidden
+
+
+def test_a_study_deleted_while_the_list_loads_leaves_its_row(dashboard: Dashboard) -> None:
+    victim = dashboard.study.client.create_study(f"victim-{uuid.uuid4().hex[:6]}", SPEC)
+    _sign_in(dashboard)
+    row = f"return document.querySelector(\"tr[data-study='{victim.study_id}']\") !== null"
+    wait_for(lambda: dashboard.driver.execute_script(row), what="the victim's row")
+    # The next ListStudies answers with the study, which is deleted before its rows' calls.
+    dashboard.driver.execute_script(
+        """
+        const realFetch = window.fetch, name = arguments[0];
+        window.fetch = async (url, options) => {
+          const answer = await realFetch(url, options);
+          if (!String(url).endsWith('/ListStudies')) return answer;
+          window.fetch = realFetch;
+          await realFetch('../sibyl.v1.StudyService/DeleteStudy', {
+            ...options, body: JSON.stringify({ name }),
+          });
+          return answer;
+        };
+        """,
+        victim.name,
+    )
+    wait_for(lambda: not dashboard.driver.execute_script(row), what="the row gone")
+    assert dashboard.body("page") == "studies"
+    assert "tuning" in dashboard.driver.execute_script("return document.body.innerText")
+
+
+def test_the_curves_come_after_a_refresh_whose_study_call_failed(dashboard: Dashboard) -> None:
+    """The second refresh reads the measurements; its GetStudy failing must not lose them."""
+    _sign_in(dashboard)
+    script = """
+        const realFetch = window.fetch;
+        let studyCalls = 0;
+        window.fetch = async (url, options) => {
+          if (String(url).endsWith('/GetStudy') && ++studyCalls === 2) {
+            return new Response(JSON.stringify({ code: 14, message: 'unavailable' }),
+                                { status: 503 });
+          }
+          return realFetch(url, options);
+        };
+    """
+    added = dashboard.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": script}
+    )
+    try:
+        dashboard.open_study()
+        expected = _expected_counts(dashboard.study)["curves"]
+        wait_for(
+            lambda: dashboard.chart("curves").get("points") == str(expected),
+            what="the intermediate measurements",
+        )
+        note = "return document.getElementById('study-note').textContent"
+        wait_for(lambda: dashboard.driver.execute_script(note) == "", what="the error cleared")
+    finally:
+        dashboard.driver.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]}
+        )

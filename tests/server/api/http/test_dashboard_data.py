@@ -127,3 +127,102 @@ def test_a_trial_new_and_finished_between_the_two_listings_is_still_read(
     states = dict(seen["known"])
     assert sorted(states, key=int) == [str(i) for i in range(1, 14)]
     assert states["11"] == "TRIAL_STATE_COMPLETED"
+
+
+def run_static(module: str, expression: str) -> Any:
+    """`expression` evaluated by Node with the exports of static/`module` as `m`, as JSON."""
+    path = (STATIC_DIRECTORY / module).as_uri()
+    return run_node(
+        f"import * as m from {json.dumps(path)};console.log(JSON.stringify({expression}));"
+    )
+
+
+def test_numbers_keep_their_integer_digits() -> None:
+    values = [12000.3, 12340.2, 10000.4, -50000.1, 1.25, 0.5, 100.0, 3, 123456.7, 2e-4]
+    shown = run_static("html.js", f"{json.dumps(values)}.map(m.formatNumber)")
+    expected = ["12000", "12340", "10000", "-50000", "1.25", "0.5", "100", "3"]
+    assert shown == [*expected, "1.2346e+5", "2.0000e-4"]
+
+
+def test_the_range_of_a_study_too_large_to_spread_into_arguments() -> None:
+    # 200,000 values overflow the call stack as Math.min(...values) arguments.
+    shown = run_static(
+        "data.js", "[m.extent(Array.from({length: 200000}, (_, i) => i - 7)), m.extent([])]"
+    )
+    assert shown == [[-7, 199992], [0, 1]]
+
+
+def test_the_trials_unread_below_the_highest_of_200000_seen() -> None:
+    seen = "new Set(Array.from({length: 200000}, (_, i) => String(i + 1)).filter((i) => i !== '5'))"
+    shown = run_static("sync.js", f"new m.TrialSync('s').unread({seen})")
+    assert shown == ["5"]
+
+
+# Refreshes of the page's TrialSync against the real JSON API, the second one failing
+# on the pending trials' listing: the trials read in full must still arrive.
+FAILING_SYNC_SCRIPT = """
+const base = process.env.BASE;
+const realFetch = globalThis.fetch;
+let failing = false;
+let finishedAnswers = 0;
+let finishedRead; // resolved once the failing round's finished listing has been read
+const afterFinishedRead = new Promise((resolve) => (finishedRead = resolve));
+globalThis.sessionStorage = { getItem: () => null, setItem() {}, removeItem() {}, clear() {} };
+globalThis.fetch = async (url, options) => {
+  const body = JSON.parse(options.body);
+  const listing = url.endsWith("/ListTrials");
+  if (failing && listing && body.states.includes("TRIAL_STATE_ACTIVE")) {
+    failing = false;
+    await afterFinishedRead; // fails last, as a slow call would
+    return new Response(JSON.stringify({ code: 14, message: "unavailable" }), { status: 503 });
+  }
+  const answer = await realFetch(new URL(url, base), options);
+  // The second refresh reads the finished trials in two calls (a page, then one shorter).
+  if (listing && body.states.includes("TRIAL_STATE_COMPLETED") && ++finishedAnswers === 3) {
+    setTimeout(finishedRead, 200);
+  }
+  return answer;
+};
+const { TrialSync } = await import(process.env.SYNC);
+const sync = new TrialSync(process.env.STUDY);
+const outcomes = [];
+for (const round of [1, 2, 3]) {
+  failing = round === 2;
+  try {
+    await sync.refresh();
+    outcomes.push("ok");
+  } catch (error) {
+    outcomes.push(error.message);
+  }
+}
+console.log(JSON.stringify({
+  outcomes,
+  complete: sync.complete,
+  steps: sync.all().map((t) => (t.measurements || []).length),
+}));
+"""
+
+
+def test_a_refresh_that_fails_leaves_the_next_to_read_the_measurements(
+    http_server: ServerThread, unique_id: str
+) -> None:
+    spec = sibyl.StudySpec(
+        parameters=[sibyl.Double("x", 0, 1)],
+        metrics=[sibyl.Metric("loss")],
+        algorithm="random_search",
+    )
+    with sibyl.connect(http_server.address) as client:
+        study = client.create_study(unique_id, spec)
+        for trial in study.suggest(count=6, client_id="w"):
+            for step in range(3):
+                trial.report({"loss": float(step)}, step=step)
+            trial.complete({"loss": float(trial.id)})
+    environment = {
+        "BASE": f"http://127.0.0.1:{http_server.running.http_port}/dashboard/",
+        "SYNC": (STATIC_DIRECTORY / "sync.js").as_uri(),
+        "STUDY": study.name,
+    }
+    seen = run_node(FAILING_SYNC_SCRIPT, environment)
+    assert seen["outcomes"] == ["ok", "unavailable", "ok"]
+    assert seen["complete"] is True
+    assert seen["steps"] == [3] * 6

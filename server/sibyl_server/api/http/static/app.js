@@ -16,7 +16,8 @@ const REFRESH_MS = Math.min(Math.max(Number(params.get("refresh")) || 3, 1), 360
 if (params.get("team")) api.setTeam(params.get("team"));
 
 let page = null;
-let timer = null;
+let timer = null; // the next refresh's timeout, while one waits
+let refreshing = null; // the page whose refresh is in flight
 
 function showSignIn(message = "") {
   stop();
@@ -69,6 +70,7 @@ function stop() {
 }
 
 async function refresh(current) {
+  refreshing = current;
   try {
     const started = performance.now();
     await current.refresh();
@@ -83,9 +85,17 @@ async function refresh(current) {
       error instanceof api.ApiError && error.status === 404 && current instanceof StudiesPage;
     if (signedOut || otherTeam) return showSignIn(describe(error));
     current.showError(describe(error));
+  } finally {
+    if (refreshing === current) refreshing = null;
   }
   const delay = current.complete === false ? 0 : REFRESH_MS; // the rest of a first read
-  if (current === page) timer = setTimeout(() => refresh(current), delay);
+  // A hidden tab waits for visibilitychange: left open in the background, it costs nothing.
+  if (current === page && (delay === 0 || !document.hidden)) {
+    timer = setTimeout(() => {
+      timer = null;
+      refresh(current);
+    }, delay);
+  }
 }
 
 function route() {
@@ -113,12 +123,12 @@ function decoded(text) {
   }
 }
 
-// Paused while the tab is hidden: a dashboard left open in the background costs nothing.
+// A hidden tab drops its waiting refresh; shown again, it refreshes at once (unless a
+// refresh is in flight, which reschedules itself).
 document.addEventListener("visibilitychange", () => {
-  if (!document.hidden && page && timer !== null) {
-    clearTimeout(timer);
-    refresh(page);
-  }
+  clearTimeout(timer);
+  timer = null;
+  if (!document.hidden && page && refreshing !== page) refresh(page);
 });
 window.addEventListener("hashchange", route);
 window.addEventListener("resize", () => page?.resize?.());

@@ -2,7 +2,7 @@
 // { option, points }: `points` is how many marks the plot draws, which the page
 // exposes (data-points) so that tests and benchmarks can check what was drawn.
 
-import { bestSoFar, completedWith, isFeasible, paretoFront } from "./data.js";
+import { bestSoFar, completedWith, extent, isFeasible, paretoFront } from "./data.js";
 
 const BLUE = "#2f6fde";
 const GREY = "#98a2b3";
@@ -107,7 +107,7 @@ export function parallelChart(records, model, objective) {
     ...model.parameters.map((p) => (p.name in r.params ? r.params[p.name] : "-")),
     r.values[objective.name],
   ]);
-  const values = data.map((row) => row[row.length - 1]);
+  const [low, high] = extent(data.map((row) => row[row.length - 1]));
   const option = {
     ...BASE,
     tooltip: { show: false },
@@ -116,8 +116,8 @@ export function parallelChart(records, model, objective) {
     visualMap: {
       show: false,
       dimension: axes.length - 1,
-      min: values.length ? Math.min(...values) : 0,
-      max: values.length ? Math.max(...values) : 1,
+      min: low,
+      max: high,
       inRange: {
         color: objective.goal === "MAXIMIZE" ? ["#d0d5dd", BLUE] : [BLUE, "#d0d5dd"],
       },
@@ -177,8 +177,9 @@ const BINS = 16;
 function edges(parameter, values) {
   const map = parameter.log ? Math.log10 : (x) => x;
   const unmap = parameter.log ? (x) => 10 ** x : (x) => x;
-  const low = map(parameter.low ?? Math.min(...values));
-  const high = map(parameter.high ?? Math.max(...values));
+  const [least, most] = extent(values);
+  const low = map(parameter.low ?? least);
+  const high = map(parameter.high ?? most);
   const width = (high - low) / BINS || 1;
   return {
     at: (i) => unmap(low + i * width),
@@ -218,7 +219,7 @@ export function contourChart(records, xParameter, yParameter, metric) {
   }
   const boxes = [...cells.values()].map((c) => [...c.box, c.sum / c.n]);
   const trials = present.map((r, k) => [xs[k], ys[k], r.id, 0, r.values[metric.name]]);
-  const values = trials.map((t) => t[4]);
+  const [low, high] = extent(trials.map((t) => t[4]));
   const option = {
     ...BASE,
     grid: { left: 70, right: 90, top: 20, bottom: 45 },
@@ -226,8 +227,8 @@ export function contourChart(records, xParameter, yParameter, metric) {
     yAxis: parameterAxis(yParameter, { nameGap: 50 }),
     visualMap: {
       dimension: 4,
-      min: values.length ? Math.min(...values) : 0,
-      max: values.length ? Math.max(...values) : 1,
+      min: low,
+      max: high,
       calculable: true,
       precision: 4,
       right: 0,

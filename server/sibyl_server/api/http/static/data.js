@@ -117,6 +117,18 @@ export function trialRecord(trial) {
 }
 
 // True when the trial's final values satisfy every outcome constraint.
+// The smallest and largest of `values` ([0, 1] for none). A loop, not Math.min(...values):
+// spreading a study's 200,000 values into arguments overflows the call stack.
+export function extent(values) {
+  if (!values.length) return [0, 1];
+  let [low, high] = [Infinity, -Infinity];
+  for (const v of values) {
+    if (v < low) low = v;
+    if (v > high) high = v;
+  }
+  return [low, high];
+}
+
 export function isFeasible(record, constraints) {
   return constraints.every((c) => {
     const value = record.values[c.name];

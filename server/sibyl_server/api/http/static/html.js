@@ -15,9 +15,10 @@ export function formatNumber(value) {
   if (typeof value !== "number") return String(value);
   if (Number.isInteger(value)) return String(value);
   const magnitude = Math.abs(value);
-  return magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e5)
-    ? value.toExponential(4)
-    : value.toPrecision(5).replace(/\.?0+$/, "");
+  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e5)) return value.toExponential(4);
+  // Five digits; only a fraction's trailing zeros go (12000.3 is "12000", not "12").
+  const text = value.toPrecision(5);
+  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
 }
 
 export function formatTime(timestamp) {

@@ -16,15 +16,22 @@ const COLUMNS = [
 const latest = (times) => times.filter(Boolean).sort().pop() || "";
 
 // One study's row: two cheap calls (the optimum and the pending trials), never every trial.
+// A study deleted since the listing has no row (its calls are NOT_FOUND).
 async function studyRow(study) {
   const model = studyModel(study);
-  const [optimum, pending] = await Promise.all([
-    api.listOptimalTrials(study.name),
-    api.listTrials(
-      study.name,
-      PENDING_STATES.map((s) => `TRIAL_STATE_${s}`),
-    ),
-  ]);
+  let optimum, pending;
+  try {
+    [optimum, pending] = await Promise.all([
+      api.listOptimalTrials(study.name),
+      api.listTrials(
+        study.name,
+        PENDING_STATES.map((s) => `TRIAL_STATE_${s}`),
+      ),
+    ]);
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 404) return null;
+    throw error;
+  }
   const optimal = (optimum.optimalTrials || []).map(trialRecord);
   const counts = countByState(pending.map(trialRecord));
   counts.COMPLETED = Number(optimum.completedTrialCount || 0);
@@ -83,9 +90,9 @@ export class StudiesPage {
 
   async refresh() {
     const studies = await api.listStudies(this.team);
-    const rows = await Promise.all(studies.map(studyRow));
+    const rows = (await Promise.all(studies.map(studyRow))).filter(Boolean);
     const signature = JSON.stringify(rows);
-    if (signature === this.signature) return; // nothing changed: nothing redrawn
+    if (signature === this.signature) return this.drawNote(); // nothing else changed
     this.signature = signature;
     this.rows = rows;
     this.draw();
@@ -123,6 +130,11 @@ export class StudiesPage {
         </tr>`,
       )
       .join("");
+    this.drawNote();
+  }
+
+  // The note under the table (which also clears an earlier refresh's error).
+  drawNote() {
     this.main.querySelector("#studies-note").textContent = this.rows.length
       ? ""
       : `No studies in team ${this.team} yet.`;

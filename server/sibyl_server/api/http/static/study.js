@@ -159,11 +159,14 @@ export class StudyPage {
   }
 
   async refresh() {
-    const [study, changed] = await Promise.all([api.getStudy(this.name), this.sync.refresh()]);
-    const signature = JSON.stringify(study);
-    if (!changed.length && signature === this.signature) {
+    const [study] = await Promise.all([api.getStudy(this.name), this.sync.refresh()]);
+    // Compared with what was drawn, not with what this refresh changed: a refresh whose
+    // GetStudy failed still kept the trials its own listing read.
+    const signature = `${this.sync.version} ${JSON.stringify(study)}`;
+    if (signature === this.signature) {
       // Nothing changed; the curves wait for the second read, which may change nothing.
       if (this.curvesWaiting && this.sync.complete) this.drawCurves();
+      this.main.querySelector("#study-note").textContent = ""; // an earlier error's
       return;
     }
     this.signature = signature;

@@ -28,7 +28,8 @@ export class TrialSync {
     this.texts = new Map(); // id -> that trial as JSON, to tell a change
     this.pending = new Set(); // ids pending at the last refresh
     this.resume = ""; // the page token after the finished trials read for good
-    this.refreshes = 0;
+    this.refreshes = 0; // refreshes that succeeded
+    this.version = 0; // how many times what is kept changed
   }
 
   // Whether the finished trials were read with their intermediate measurements.
@@ -36,16 +37,15 @@ export class TrialSync {
     return this.readAll || this.refreshes >= 2;
   }
 
-  // The trials that changed since the last call (all of them the first time).
+  // The trials that changed since the last call (all of them the first time). A refresh
+  // that fails changes nothing: the next one reads again from where this one started.
   async refresh() {
-    this.refreshes += 1;
-    if (this.readAll) return this.keep(await listTrials(this.study));
-    const first = this.refreshes === 1;
+    if (this.readAll) return this.kept(await listTrials(this.study), this.resume);
     const [pending, finished] = await Promise.all([
       listTrials(this.study, PENDING),
-      first ? listTrials(this.study, FINISHED, "TRIAL_VIEW_BASIC") : this.finishedTail(),
+      this.refreshes === 0 ? this.finishedBasic() : this.finishedTail(),
     ]);
-    const seen = new Set([...pending, ...finished].map((t) => t.id));
+    const seen = new Set([...pending, ...finished.trials].map((t) => t.id));
     const left = [...this.pending].filter((id) => !seen.has(id));
     const moved = await Promise.all(
       [...left, ...this.unread(seen)].map(
@@ -53,7 +53,7 @@ export class TrialSync {
       ),
     );
     this.pending = new Set(pending.map((t) => t.id));
-    return this.keep([...pending, ...finished, ...moved]);
+    return this.kept([...pending, ...finished.trials, ...moved], finished.resume);
   }
 
   // The ids below the highest one `seen` that neither read nor any refresh before has
@@ -61,13 +61,21 @@ export class TrialSync {
   // once: a trial new since the last refresh that finishes between them is in neither,
   // and the finished trials' page token moves past it.
   unread(seen) {
-    const highest = Math.max(0, ...[...seen].map(Number));
+    let highest = 0; // a loop: 200,000 ids spread into Math.max overflow the stack
+    for (const id of seen) highest = Math.max(highest, Number(id));
     const unread = [];
     for (let id = 1; id < highest; id += 1) {
       const key = String(id);
       if (!seen.has(key) && !this.trials.has(key) && !this.pending.has(key)) unread.push(key);
     }
     return unread;
+  }
+
+  // Ends a refresh that succeeded: keeps what it read and where the next one resumes.
+  kept(read, resume) {
+    this.resume = resume;
+    this.refreshes += 1;
+    return this.keep(read);
   }
 
   // Keeps the trials read; returns those that differ from what was kept.
@@ -80,6 +88,7 @@ export class TrialSync {
       this.trials.set(trial.id, trial);
       changed.push(trial);
     }
+    if (changed.length) this.version += 1;
     return changed;
   }
 
@@ -87,23 +96,27 @@ export class TrialSync {
     return [...this.trials.values()].sort((a, b) => Number(a.id) - Number(b.id));
   }
 
-  // The finished trials after `resume`; then `resume` moves to just before the last one.
+  // Every finished trial without its measurements; the next refresh reads them in full.
+  async finishedBasic() {
+    return { trials: await listTrials(this.study, FINISHED, "TRIAL_VIEW_BASIC"), resume: "" };
+  }
+
+  // The finished trials after `resume`, and the token the next refresh resumes from.
   async finishedTail() {
-    const tail = [];
+    const trials = [];
     let token = this.resume;
     let last = [];
     for (;;) {
       const page = await this.finishedPage(token, PAGE_SIZE);
       last = page.trials || [];
-      tail.push(...last);
+      trials.push(...last);
       if (!page.nextPageToken) break;
       token = page.nextPageToken;
     }
     // `token` leads to `last`, the final page. A page one shorter ends with a token
     // before its last trial: the next refresh starts there, reading one known trial.
     const shorter = last.length >= 2 ? await this.finishedPage(token, last.length - 1) : {};
-    this.resume = shorter.nextPageToken || token;
-    return tail;
+    return { trials, resume: shorter.nextPageToken || token };
   }
 
   finishedPage(pageToken, pageSize) {
