@@ -166,7 +166,9 @@ class SuggestionUseCase:
         self._lock_slots: asyncio.Semaphore | None = None
         # The batch of each study still open to more calls, and the computations
         # running (kept referenced until done). Coordination only: no study state.
-        self._open_batches: dict[int, _Batch] = {}
+        # Keyed by the study's key and name: SQLite gives a deleted study's key to the
+        # next study made, maybe another team's, which must not join its batch.
+        self._open_batches: dict[tuple[int, StudyName], _Batch] = {}
         self._computations: set[asyncio.Task[None]] = set()
 
     async def suggest(self, name: StudyName, count: int, client_id: str) -> Suggested:
@@ -245,9 +247,9 @@ class SuggestionUseCase:
         ask = _Ask(count, client_id, asyncio.get_running_loop().create_future())
         # Read here, so that an error whose caller went away is not logged as unread.
         ask.answer.add_done_callback(lambda answer: answer.cancelled() or answer.exception())
-        batch = self._open_batches.get(study_pk)
+        batch = self._open_batches.get((study_pk, name))
         if batch is None or batch.total + count > self._settings.batch_limit:
-            batch = self._open_batches[study_pk] = _Batch()
+            batch = self._open_batches[study_pk, name] = _Batch()
             computation = asyncio.create_task(self._compute_batch(study_pk, name, batch))
             self._computations.add(computation)
             computation.add_done_callback(self._computations.discard)
@@ -261,11 +263,11 @@ class SuggestionUseCase:
         waiting = time.perf_counter()
         try:
             async with self._study_lock(study_pk):
-                self._close(study_pk, batch)  # later calls start the next batch
+                self._close(study_pk, name, batch)  # later calls start the next batch
                 lock_wait = time.perf_counter() - waiting
                 shares, state, timings = await self._compute(name, batch.asks)
         except BaseException as error:
-            self._close(study_pk, batch)
+            self._close(study_pk, name, batch)
             for ask in batch.asks:
                 if isinstance(error, asyncio.CancelledError):
                     ask.answer.cancel()
@@ -292,10 +294,10 @@ class SuggestionUseCase:
         if self._computations:
             await asyncio.wait(set(self._computations), timeout=timeout)
 
-    def _close(self, study_pk: int, batch: _Batch) -> None:
+    def _close(self, study_pk: int, name: StudyName, batch: _Batch) -> None:
         """No more calls join `batch` (if it is still the study's open one)."""
-        if self._open_batches.get(study_pk) is batch:
-            del self._open_batches[study_pk]
+        if self._open_batches.get((study_pk, name)) is batch:
+            del self._open_batches[study_pk, name]
 
     async def _compute(
         self, name: StudyName, asks: list[_Ask]
@@ -322,6 +324,10 @@ class SuggestionUseCase:
             count = wanted if left is None else min(wanted, left)
             if count <= 0 or record.exhausted_reason:
                 return _Snapshot(record, None)
+            # No more than the team's quota lets be written: the engine's state moves
+            # past every point it makes (a grid's position would skip the unwritten).
+            quotas = tx.quotas(name.team)
+            count = trials_allowed(quotas, name.team, record.study.trial_count, count)
             with_history = self._engine.uses_history(record.study.spec)
             request = SuggestionRequest(
                 spec=record.study.spec,

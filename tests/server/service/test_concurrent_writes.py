@@ -20,7 +20,7 @@ import pytest
 
 from sibyl_server.domain.errors import AlreadyExists, FailedPrecondition, ResourceExhausted
 from sibyl_server.domain.names import StudyName, TeamName
-from sibyl_server.domain.study import StudySpec, StudyState
+from sibyl_server.domain.study import Algorithm, ParameterSpec, StudySpec, StudyState
 from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.domain.trial import Measurement, TrialState
 from sibyl_server.engine.engine import Engine
@@ -145,6 +145,28 @@ def test_a_worker_at_the_trial_quota_gets_back_the_trials_it_holds(
     assert [t.number for t in again.trials] == [1, 2, 3]
     with pytest.raises(ResourceExhausted):
         _suggest(suggestions, name, 1, "b")
+
+
+def test_a_grid_cut_short_by_the_trial_quota_goes_on_where_it_stopped(
+    store: Store, clock: Clock, suggestions: SuggestionUseCase
+) -> None:
+    team = f"t-{uuid.uuid4().hex[:8]}"
+    teams = TeamUseCases(store, clock)
+    teams.create_team(team, TeamQuotas(max_trials_per_study=3))
+    grid = dataclasses.replace(
+        SPEC,
+        parameters=(ParameterSpec.integer("n", 1, 5),),
+        algorithm=Algorithm.GRID_SEARCH,
+    )
+    study = StudyUseCases(store, clock).create_study(TeamName(team), "grid", grid)
+    name = StudyName(team, study.study_id)
+
+    first = _suggest(suggestions, name, 5, "a")
+    teams.set_quotas(team, TeamQuotas(max_trials_per_study=100))
+    rest = _suggest(suggestions, name, 10, "b")
+
+    assert [t.parameters["n"] for t in first.trials] == [1, 2, 3]
+    assert [t.parameters["n"] for t in rest.trials] == [4, 5]
 
 
 def _stopped_trial_past_its_lease(

@@ -7,18 +7,24 @@ import dataclasses
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
-from sibyl_server.domain.names import StudyName
+from sibyl_server.domain.errors import NotFound
+from sibyl_server.domain.names import StudyName, TeamName
+from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.interface import SuggestionRequest, SuggestionResult
 from sibyl_server.engine.options import EngineOptions
 from sibyl_server.service.runner import Runner
 from sibyl_server.service.studies import StudyUseCases
 from sibyl_server.service.suggestions import Suggested, SuggestionSettings, SuggestionUseCase
+from sibyl_server.service.teams import TeamUseCases
+from sibyl_server.store import Store
 from sibyl_server.store.memory import MemoryStore
 from tests.server.service.conftest import SPEC, TEAM, Clock
+from tests.support.stores import migrated_store
 
 
 class GatedEngine(Engine):
@@ -123,3 +129,43 @@ def test_a_failed_computation_fails_every_call_of_its_batch(
     answers = asyncio.run(_while_the_first_computes(suggestions, engine, name, [1, 1, 1]))
     assert all(isinstance(a, RuntimeError) for a in answers)
     assert engine.counts == [1, 2]
+
+
+def test_a_study_given_a_deleted_studys_key_starts_its_own_batch(
+    tmp_path: Path, clock: Clock, runner: Runner
+) -> None:
+    """SQLite gives a deleted study's key to the next study made, here another team's."""
+    with migrated_store(f"sqlite:///{tmp_path / 'sibyl.db'}", pool_size=2) as store:
+        _deleted_study_s_key_reused(store, clock, runner)
+
+
+def _deleted_study_s_key_reused(store: Store, clock: Clock, runner: Runner) -> None:
+    teams = TeamUseCases(store, clock)
+    for team in ("alpha", "beta"):
+        teams.create_team(team, TeamQuotas())
+    studies = StudyUseCases(store, clock)
+    engine = GatedEngine()
+    suggestions = SuggestionUseCase(store, engine, clock, runner)
+    mine = StudyName("alpha", studies.create_study(TeamName("alpha"), "x", SPEC).study_id)
+
+    async def race() -> list[Suggested | BaseException]:
+        computing = asyncio.create_task(suggestions.suggest(mine, 1, "a-0"))
+        await asyncio.to_thread(engine.started.wait, 30)
+        waiting = asyncio.create_task(suggestions.suggest(mine, 1, "a-1"))  # an open batch
+        await asyncio.sleep(0.2)
+        studies.delete_study(mine)
+        theirs = StudyName("beta", studies.create_study(TeamName("beta"), "y", SPEC).study_id)
+        with store.transaction(write=False) as tx:
+            assert tx.study(theirs).pk == 1  # the deleted study's
+        other = asyncio.create_task(suggestions.suggest(theirs, 1, "b-0"))
+        await asyncio.sleep(0.2)
+        engine.release.set()
+        return await asyncio.gather(computing, waiting, other, return_exceptions=True)
+
+    *alphas, beta = asyncio.run(race())
+    assert all(isinstance(answer, NotFound) for answer in alphas)
+    assert isinstance(beta, Suggested)
+    with store.transaction(write=False) as tx:
+        written = [r.trial for r in tx.trials(tx.study(StudyName("beta", "y")).pk)]
+    assert [(t.number, t.client_id) for t in beta.trials] == [(1, "b-0")]
+    assert [(t.number, t.client_id) for t in written] == [(1, "b-0")]
