@@ -105,12 +105,12 @@ def _check_integer(owner: str, field: str, value: Any, low: int, high: int | Non
 
 
 def _check_reduction_factor(owner: str, factor: Any) -> None:
-    """Successive halving's and the model rule's rung spacing: None, or at least 2."""
+    """Successive halving's and the model rule's rung spacing: None, or 2 to 100."""
     if factor is None:
         return
     _check_number(owner, "reduction_factor", factor)
-    if factor < 2:
-        _refuse(owner, f"reduction_factor must be at least 2, got {factor!r}")
+    if not 2 <= factor <= 100:
+        _refuse(owner, f"reduction_factor must be between 2 and 100, got {factor!r}")
 
 
 def _check_optional_integer(

@@ -73,7 +73,10 @@ REFUSED: list[tuple[Callable[[], object], str]] = [
     (lambda: sibyl.Constraint("m", at_most=1, at_least=2), "at_least must not exceed at_most"),
     (lambda: sibyl.MedianStopping(min_trials=0), "MedianStopping: min_trials must be at least 1"),
     (lambda: sibyl.SuccessiveHalving(min_step=0), "SuccessiveHalving: min_step must be at least 1"),
-    (lambda: sibyl.SuccessiveHalving(reduction_factor=1.5), "reduction_factor must be at least 2"),
+    (
+        lambda: sibyl.SuccessiveHalving(reduction_factor=1.5),
+        "reduction_factor must be between 2 and 100",
+    ),
     (lambda: sibyl.SuccessiveHalving(brackets=11), "brackets must be between 1 and 10, got 11"),
     (lambda: sibyl.SuccessiveHalving(brackets=0), "brackets must be between 1 and 10, got 0"),
     (
@@ -82,7 +85,8 @@ REFUSED: list[tuple[Callable[[], object], str]] = [
     ),
     (lambda: sibyl.LearningCurveStopping(10.5), "final_step must be an integer, got 10.5"),
     (lambda: sibyl.ModelStopping(min_probability=1.0), "min_probability must be above 0 and"),
-    (lambda: sibyl.ModelStopping(reduction_factor=1), "reduction_factor must be at least 2"),
+    (lambda: sibyl.ModelStopping(reduction_factor=1), "reduction_factor must be between 2 and 100"),
+    (lambda: sibyl.ModelStopping(reduction_factor=1e306), "reduction_factor must be between 2"),
     (lambda: sibyl.ModelStopping(min_step=0), "ModelStopping: min_step must be at least 1"),
     (
         lambda: study(early_stopping=sibyl.ModelStopping()),

@@ -200,7 +200,7 @@ export interface SuccessiveHalving {
   readonly rule: "successive_halving";
   /** The first rung, at least 1 (the contract requires one). Unset: 1, the first step. */
   readonly minStep?: number;
-  /** At each rung keep the best 1/reductionFactor; at least 2. Unset: the server's default. */
+  /** At each rung keep the best 1/reductionFactor; 2 to 100. Unset: the server's default. */
   readonly reductionFactor?: number;
   /** Hyperband's brackets, 1 to 10: trial n is first judged at minStep * reductionFactor^(n mod brackets), among its bracket's trials. Unset: one bracket. */
   readonly brackets?: number;
@@ -640,8 +640,8 @@ function checkReductionFactor(what: string, factor: number | undefined): void {
     return;
   }
   checkNumber(what, "reductionFactor", factor);
-  if (factor < 2) {
-    throw new RangeError(`${what}: reductionFactor must be at least 2, got ${factor}`);
+  if (!(factor >= 2 && factor <= 100)) {
+    throw new RangeError(`${what}: reductionFactor must be between 2 and 100, got ${factor}`);
   }
 }
 

@@ -123,7 +123,12 @@ test("metric, constraint and stopping builders refuse a wrong argument", () => {
   refused(
     () => successiveHalving({ reductionFactor: 1.5 }),
     RangeError,
-    "reductionFactor must be at least 2",
+    "reductionFactor must be between 2 and 100",
+  );
+  refused(
+    () => successiveHalving({ reductionFactor: 1e306 }),
+    RangeError,
+    "reductionFactor must be between 2 and 100",
   );
   refused(() => successiveHalving({ brackets: 0 }), RangeError, "brackets must be at least 1");
   refused(() => successiveHalving({ brackets: 11 }), RangeError, "brackets must be at most 10");

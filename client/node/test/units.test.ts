@@ -150,7 +150,7 @@ test("specs: conditions, objectives with reference values, constraints, early st
     model: { minProbability: 0.2 },
   });
   assert.throws(() => modelStopping({ minProbability: 1 }), /above 0 and below 1, got 1/);
-  assert.throws(() => modelStopping({ reductionFactor: 1.5 }), /at least 2, got 1.5/);
+  assert.throws(() => modelStopping({ reductionFactor: 1.5 }), /between 2 and 100, got 1.5/);
   assert.throws(
     () => specToMessage({ ...SPEC, earlyStopping: modelStopping() }),
     /rule "model" needs a fidelity/,

@@ -46,7 +46,7 @@ from sibyl_server.domain.study import (
 )
 from sibyl_server.domain.team import Role, Team, Token
 from sibyl_server.domain.trial import Measurement, Trial, TrialState, TrialView
-from sibyl_server.domain.validation import MAX_DURATION_SECONDS
+from sibyl_server.domain.validation import MAX_DURATION_SECONDS, check_discrete_values
 from sibyl_server.service.analysis import Importance
 from sibyl_server.service.studies import StudyUpdate
 
@@ -273,8 +273,10 @@ def _unconditional_parameter_from_proto(
             name, ParameterType.INTEGER, float(i.min_value), float(i.max_value), scale
         )
     if kind == "discrete_values":
-        values = tuple(sorted(message.discrete_values.values))
-        return ParameterSpec(name, ParameterType.DISCRETE, values=values)
+        values = tuple(message.discrete_values.values)
+        # Checked before sorting, so that an error names the value's index as sent.
+        check_discrete_values(values, f"{field}.discrete_values.values")
+        return ParameterSpec(name, ParameterType.DISCRETE, values=tuple(sorted(values)))
     if kind == "categorical_values":
         categories = tuple(message.categorical_values.values)
         return ParameterSpec(name, ParameterType.CATEGORICAL, categories=categories)
@@ -466,7 +468,7 @@ def study_update_from_proto(study: study_pb2.Study, mask: FieldMask) -> StudyUpd
                 f"update_mask.paths[{index}]",
                 f"cannot change {quoted(path)}; changeable: {list(UPDATABLE_STUDY_PATHS)}",
             )
-    if study.spec.max_trials < 0:
+    if "spec.max_trials" in paths and study.spec.max_trials < 0:  # others are ignored
         raise InvalidArgument("study.spec.max_trials", "must be 0 (no budget) or more")
     return StudyUpdate(
         display_name=study.display_name if "display_name" in paths else None,

@@ -312,6 +312,8 @@ class Fidelity:
 
 DEFAULT_BUDGET_REDUCTION = 3
 BUDGET_REDUCTION_RANGE = (2, 10)
+STOPPING_REDUCTION_RANGE = (2, 100)
+"""An early-stopping rule's reduction factor: its rungs min_step * factor^k stay finite."""
 
 
 @dataclass(frozen=True)

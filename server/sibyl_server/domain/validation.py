@@ -18,6 +18,7 @@ from sibyl_server.domain.names import check_matches, parse_study_name
 from sibyl_server.domain.study import (
     BUDGET_REDUCTION_RANGE,
     MAX_FIDELITY_STEP,
+    STOPPING_REDUCTION_RANGE,
     Algorithm,
     EarlyStoppingPolicy,
     EarlyStoppingRule,
@@ -226,7 +227,7 @@ def _check_domain(parameter: ParameterSpec, field: str) -> None:
     elif parameter.type is ParameterType.INTEGER:
         _check_bounds(parameter, f"{field}.integer_range")
     elif parameter.type is ParameterType.DISCRETE:
-        _check_discrete(parameter.values, f"{field}.discrete_values.values")
+        check_discrete_values(parameter.values, f"{field}.discrete_values.values")
     else:
         _check_categories(parameter.categories, f"{field}.categorical_values.values")
 
@@ -253,7 +254,7 @@ def _check_bounds(parameter: ParameterSpec, field: str) -> None:
             raise InvalidArgument(f"{field}.min_value", "must be at least 1 with SCALE_TYPE_LOG")
 
 
-def _check_discrete(values: tuple[float, ...], field: str) -> None:
+def check_discrete_values(values: tuple[float, ...], field: str) -> None:
     if not values:
         raise InvalidArgument(field, "at least one value is required")
     if len(values) > MAX_DISCRETE_VALUES:
@@ -385,16 +386,22 @@ def _check_range_condition(parent: ParameterSpec, condition: ParentCondition, fi
             raise InvalidArgument(f"{field}.{name}", "must be finite")
     if low is not None and high is not None and low > high:
         raise InvalidArgument(f"{field}.min_value", "must not exceed max_value")
-    parent_values = (
-        parent.values
-        if parent.type is ParameterType.DISCRETE
-        else (parent.min_value, parent.max_value)
-    )
-    parent_low, parent_high = min(parent_values), max(parent_values)
-    if (low is not None and low > parent_high) or (high is not None and high < parent_low):
+    if not _range_meets_parent(
+        parent, -math.inf if low is None else low, math.inf if high is None else high
+    ):
         raise InvalidArgument(
             field, f"no value of parent {parent.name!r} is in the range: the child never exists"
         )
+
+
+def _range_meets_parent(parent: ParameterSpec, low: float, high: float) -> bool:
+    """Whether some value the parent can take lies in [low, high]."""
+    if parent.type is ParameterType.DISCRETE:
+        return any(low <= value <= high for value in parent.values)
+    low, high = max(low, parent.min_value), min(high, parent.max_value)
+    if parent.type is ParameterType.INTEGER:  # an integer between them
+        return math.ceil(low) <= math.floor(high)
+    return low <= high
 
 
 def _check_no_cycles(spec: StudySpec, field: str) -> None:
@@ -420,8 +427,8 @@ def _check_early_stopping(policy: EarlyStoppingPolicy, field: str) -> None:
     if policy.rule in (EarlyStoppingRule.SUCCESSIVE_HALVING, EarlyStoppingRule.MODEL):
         if policy.min_step < 1:
             raise InvalidArgument(f"{rule}.min_step", "must be at least 1")
-        if not (math.isfinite(policy.reduction_factor) and policy.reduction_factor >= 2):
-            raise InvalidArgument(f"{rule}.reduction_factor", "at least 2")
+        factor = policy.reduction_factor
+        _check_range(factor, STOPPING_REDUCTION_RANGE, f"{rule}.reduction_factor", "")
     halving = policy.rule is EarlyStoppingRule.SUCCESSIVE_HALVING
     if halving and not 1 <= policy.brackets <= MAX_BRACKETS:
         raise InvalidArgument(f"{rule}.brackets", f"between 1 and {MAX_BRACKETS}")
@@ -430,7 +437,9 @@ def _check_early_stopping(policy: EarlyStoppingPolicy, field: str) -> None:
     if policy.rule is EarlyStoppingRule.LEARNING_CURVE and policy.final_step <= max(
         policy.min_step, 1
     ):
-        raise InvalidArgument(f"{rule}.final_step", "must be at least 2 and above min_step")
+        raise InvalidArgument(
+            f"{rule}.final_step", f"must be above min_step ({max(policy.min_step, 1)})"
+        )
 
 
 def check_parameters(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import math
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,6 +101,12 @@ def test_out_of_range_leases_are_refused(
         (double("x\n", 0, 1), "study.spec.parameters[0].name"),
         (categorical("c", ["a\x00"]), "study.spec.parameters[0].categorical_values.values[0]"),
         (categorical("c", ["\x1b[2J"]), "study.spec.parameters[0].categorical_values.values[0]"),
+        (  # the index as sent, not as sorted
+            study_pb2.ParameterSpec(
+                name="d", discrete_values=study_pb2.DiscreteValues(values=[math.inf, 1, 2])
+            ),
+            "study.spec.parameters[0].discrete_values.values[0]",
+        ),
     ],
 )
 def test_parameters_that_would_break_later(

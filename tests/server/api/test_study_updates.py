@@ -79,6 +79,8 @@ def test_lease_and_display_name_change_and_nothing_else_does(
     request.study.spec.max_trials = 7  # not in the mask: ignored
     updated = stub.UpdateStudy(request, timeout=30).study
     assert updated.display_name == "renamed"
+    request.study.spec.max_trials = -1  # not in the mask: ignored, even invalid
+    assert stub.UpdateStudy(request, timeout=30).study.spec.max_trials == 0
     assert updated.spec.trial_lease.seconds == 90
     assert updated.spec.max_trials == 0
     error = failure(stub.UpdateStudy, _update(study.name, ["spec.parameters"]))

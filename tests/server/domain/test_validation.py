@@ -15,9 +15,11 @@ from sibyl_server.domain.study import (
     Goal,
     MetricSpec,
     ParameterSpec,
+    ParentCondition,
     PriorStudy,
     ScaleType,
     StudySpec,
+    stopping_policy,
 )
 from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.domain.trial import Measurement
@@ -351,3 +353,54 @@ def test_bad_quotas(quotas: TeamQuotas, field: str) -> None:
     with pytest.raises(InvalidArgument) as caught:
         check_quotas(quotas)
     assert caught.value.field == field
+
+
+def _child_of(parent: ParameterSpec, low: float | None, high: float | None) -> StudySpec:
+    condition = ParentCondition(parent.name, min_value=low, max_value=high)
+    child = dataclasses.replace(ParameterSpec.double("child", 0, 1), condition=condition)
+    return make_spec(parent, child)
+
+
+@pytest.mark.parametrize(
+    ("parent", "low", "high"),
+    [
+        (ParameterSpec.discrete("d", [1, 10]), 2, 9),  # between two values
+        (ParameterSpec.integer("n", 1, 3), 1.2, 1.8),  # between two integers
+        (ParameterSpec.integer("n", 1, 3), 3.5, None),  # above the last
+        (ParameterSpec.double("x", 0, 1), 1.5, None),
+    ],
+)
+def test_a_range_condition_no_parent_value_meets_is_refused(
+    parent: ParameterSpec, low: float | None, high: float | None
+) -> None:
+    field = field_of(_child_of(parent, low, high))
+    assert field == "study.spec.parameters[1].condition.range"
+
+
+@pytest.mark.parametrize(
+    ("parent", "low", "high"),
+    [
+        (ParameterSpec.discrete("d", [1, 10]), 2, 10),
+        (ParameterSpec.integer("n", 1, 3), 1.2, 2.0),
+        (ParameterSpec.integer("n", 1, 3), None, 1),
+        (ParameterSpec.double("x", 0, 1), 0.3, 0.4),
+    ],
+)
+def test_a_range_condition_some_parent_value_meets_is_valid(
+    parent: ParameterSpec, low: float | None, high: float | None
+) -> None:
+    check_spec(_child_of(parent, low, high), "study.spec")
+
+
+@pytest.mark.parametrize("rule", [EarlyStoppingRule.SUCCESSIVE_HALVING, EarlyStoppingRule.MODEL])
+@pytest.mark.parametrize("factor", [1.5, 101, 1e306, math.inf])
+def test_a_reduction_factor_is_between_2_and_100(rule: EarlyStoppingRule, factor: float) -> None:
+    policy = EarlyStoppingPolicy(rule, min_step=1, reduction_factor=factor)
+    spec = make_spec(early_stopping=policy, fidelity=Fidelity(max_step=100))
+    assert field_of(spec) == f"study.spec.early_stopping.{rule.field_name}.reduction_factor"
+
+
+def test_a_learning_curves_final_step_names_the_min_step_it_must_pass() -> None:
+    policy = stopping_policy(EarlyStoppingRule.LEARNING_CURVE, final_step=3)
+    with pytest.raises(InvalidArgument, match=r"above min_step \(3\)"):
+        check_spec(make_spec(early_stopping=policy), "study.spec")

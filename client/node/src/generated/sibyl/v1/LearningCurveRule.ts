@@ -8,7 +8,7 @@ import type { Long } from '@grpc/proto-loader';
 export interface LearningCurveRule {
   /**
    * The step the final value is predicted at (the training's length). Required,
-   * at least 2.
+   * above min_step (so at least 4 when min_step is unset).
    */
   'finalStep'?: (number | string | Long);
   /**
@@ -28,7 +28,7 @@ export interface LearningCurveRule {
 export interface LearningCurveRule__Output {
   /**
    * The step the final value is predicted at (the training's length). Required,
-   * at least 2.
+   * above min_step (so at least 4 when min_step is unset).
    */
   'finalStep': (string);
   /**

@@ -18,7 +18,7 @@ export interface ModelStoppingRule {
   'minStep'?: (number | string | Long);
   /**
    * The rungs' spacing: min_step * reduction_factor^k below max_step. Unset or 0: 3.
-   * At least 2.
+   * Between 2 and 100.
    */
   'reductionFactor'?: (number | string);
   /**
@@ -43,7 +43,7 @@ export interface ModelStoppingRule__Output {
   'minStep': (string);
   /**
    * The rungs' spacing: min_step * reduction_factor^k below max_step. Unset or 0: 3.
-   * At least 2.
+   * Between 2 and 100.
    */
   'reductionFactor': (number);
   /**

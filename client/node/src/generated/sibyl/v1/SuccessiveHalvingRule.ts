@@ -11,7 +11,7 @@ export interface SuccessiveHalvingRule {
    */
   'minStep'?: (number | string | Long);
   /**
-   * At each rung, keep the best 1/reduction_factor. Unset or 0: 3. At least 2.
+   * At each rung, keep the best 1/reduction_factor. Unset or 0: 3. Between 2 and 100.
    */
   'reductionFactor'?: (number | string);
   /**
@@ -33,7 +33,7 @@ export interface SuccessiveHalvingRule__Output {
    */
   'minStep': (string);
   /**
-   * At each rung, keep the best 1/reduction_factor. Unset or 0: 3. At least 2.
+   * At each rung, keep the best 1/reduction_factor. Unset or 0: 3. Between 2 and 100.
    */
   'reductionFactor': (number);
   /**
