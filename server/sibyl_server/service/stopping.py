@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 
 from sibyl_server.domain.errors import FailedPrecondition, lease_lost
 from sibyl_server.domain.names import TrialName
+from sibyl_server.domain.optimality import is_feasible
 from sibyl_server.domain.study import EarlyStoppingPolicy, EarlyStoppingRule, StudySpec
-from sibyl_server.domain.trial import Measurement, Trial, TrialState
+from sibyl_server.domain.trial import Trial, TrialState
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.interface import Parameters, SuggestionRequest
 from sibyl_server.engine.stopping import Curve, decide, model_rule, new_rung
@@ -75,8 +76,10 @@ class StoppingUseCases(StoreUseCases):
         )
         try:
             # The engine's threads may be busy with suggestion steps: a worker waiting
-            # for its answer is told to go on rather than kept past its deadline.
-            prospect = await asyncio.wait_for(asyncio.shield(computing), MODEL_ANSWER_SECONDS)
+            # for its answer is told to go on rather than kept past its deadline. Its
+            # computation is cancelled unless it started: one still queued would run
+            # for nobody and delay the suggestions queued behind it.
+            prospect = await asyncio.wait_for(computing, MODEL_ANSWER_SECONDS)
         except TimeoutError:
             return check
         if prospect is None:
@@ -109,7 +112,9 @@ class StoppingUseCases(StoreUseCases):
             mine = next((c for c in curves if c.number == trial.number), None)
             if mine is None:
                 return StoppingCheck(False, "", trial), None
-            decision = decide(policy, mine, [c for c in curves if c.number != trial.number])
+            others = [c for c in curves if c.number != trial.number]
+            max_step = spec.fidelity.max_step if spec.fidelity else None
+            decision = decide(policy, mine, others, max_step)
             if not decision.should_stop:
                 return StoppingCheck(False, "", trial), None
             stopped = self._mark_stopping(tx, record.pk, trial_record, name, decision.reason)
@@ -189,18 +194,19 @@ def _question(tx: Transaction, name: TrialName, trial: Trial, mine: Curve) -> _M
 
 
 def _curves(tx: Transaction, study_pk: int, spec: StudySpec) -> list[Curve]:
-    """Every compared trial's curve of the first objective, signed larger-is-better."""
+    """Every compared trial's curve of the first objective, signed larger-is-better.
+
+    A completed trial that broke an outcome constraint is left out: it cannot be the
+    best, so it neither sets the bar nor takes a survivor's place.
+    """
     objective = spec.objective
     sign = objective.sign()
     curves = []
     for history in tx.histories(study_pk, COMPARED_STATES):
-        final_value = _final_value(history.state, history.final, objective.name)
+        finished = history.state is TrialState.COMPLETED and history.final is not None
+        if finished and not is_feasible(spec, history.final.metrics):
+            continue
+        final_value = history.final.metrics.get(objective.name) if finished else None
         final = None if final_value is None else sign * final_value
         curves.append(replace(measured_curve(history, objective.name, sign), final=final))
     return curves
-
-
-def _final_value(state: TrialState, final: Measurement | None, metric: str) -> float | None:
-    if state is not TrialState.COMPLETED or final is None:
-        return None
-    return final.metrics.get(metric)

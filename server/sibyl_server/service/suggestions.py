@@ -605,6 +605,7 @@ def measured_curve(trial: Trial | TrialHistory, metric: str, sign: float = 1.0) 
         trial.number,
         tuple(step for step, _ in points),
         tuple(sign * value for _, value in points),
+        sign=sign,
     )
 
 

@@ -86,9 +86,37 @@ def test_learning_curve_rule_extrapolates() -> None:
     assert not decide(CURVE, curve(9, plateaued_low), best_finals[:1]).should_stop, "min_trials"
 
 
+def test_a_saturating_curve_that_ends_best_is_never_stopped() -> None:
+    """0.95 - 0.6 e^(-t/6) ends at 0.929 by step 20, above the best final 0.90; its
+    first points, fitted by a log line or a middle extrapolation, predicted 0.83-0.90."""
+    policy = stopping_policy(EarlyStoppingRule.LEARNING_CURVE, final_step=20, min_trials=3)
+    finals = [curve(i, [], final=0.9) for i in range(1, 4)]
+    values = [0.95 - 0.6 * np.exp(-t / 6) for t in range(1, 20)]
+    decisions = [decide(policy, curve(9, values[:n]), finals) for n in range(3, 20)]
+    assert [d.reason for d in decisions if d.should_stop] == []
+    assert optimistic_final(curve(9, values[:3]), 20) is None, "one family fits 3 points"
+
+
+def test_reasons_give_the_metrics_own_values() -> None:
+    """Curves are larger-is-better; a minimized loss of 0.4 is shown as 0.4, not -0.4."""
+    loss = Curve(9, (1, 2, 3), (-0.4, -0.4, -0.4), sign=-1.0)
+    others = [Curve(i, (1, 2, 3), (-0.1, -0.1, -0.1), sign=-1.0) for i in range(1, 4)]
+    median = decide(MEDIAN, loss, others).reason
+    assert "best value 0.4 by step 3 is worse than the median 0.1" in median
+    assert "value 0.4 at rung step 3" in decide(HALVING, loss, others).reason
+
+
+def test_a_trial_at_its_fidelitys_last_step_is_not_judged() -> None:
+    others = [curve(i, [v] * 9) for i, v in enumerate([0.9, 0.8, 0.7], start=1)]
+    last = curve(9, [0.1] * 9)
+    assert decide(HALVING, last, others).should_stop, "rung 9, below max_step 27"
+    assert not decide(HALVING, last, others, max_step=9).should_stop, "its length: done"
+
+
 def test_optimistic_final_is_never_below_the_best_value_seen() -> None:
     noisy = curve(1, [0.5, 0.9, 0.2, 0.3, 0.1])
-    assert optimistic_final(noisy, 100) >= 0.9
+    optimistic = optimistic_final(noisy, 100)
+    assert optimistic is not None and optimistic >= 0.9
 
 
 @pytest.mark.parametrize("policy", [MEDIAN, HALVING, CURVE])

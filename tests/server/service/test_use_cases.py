@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from sibyl_server.domain.errors import FailedPrecondition, InvalidArgument
 from sibyl_server.domain.names import StudyName
-from sibyl_server.domain.study import StudyState
+from sibyl_server.domain.study import (
+    EarlyStoppingRule,
+    Fidelity,
+    Goal,
+    MetricSpec,
+    OutcomeConstraint,
+    StudyState,
+    stopping_policy,
+)
 from sibyl_server.domain.team import Role, TeamQuotas
 from sibyl_server.domain.trial import Measurement, TrialState
+from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.interface import Parameters, SuggestionRequest
+from sibyl_server.engine.options import EngineOptions
+from sibyl_server.service import stopping as stopping_module
+from sibyl_server.service.runner import Runner
 from sibyl_server.service.stopping import StoppingUseCases
 from sibyl_server.service.studies import StudyUpdate, StudyUseCases
 from sibyl_server.service.suggestions import SuggestionUseCase
 from sibyl_server.service.teams import TeamUseCases
 from sibyl_server.service.trials import TrialUseCases
+from sibyl_server.store.memory import MemoryStore
 from tests.server.service.conftest import SPEC, TEAM, Clock
 
 
@@ -86,6 +103,36 @@ def test_a_retried_create_token_leaves_one_working_token(teams: TeamUseCases) ->
     assert third.token_id not in tokens
 
 
+def test_a_trial_that_broke_a_constraint_sets_no_bar_for_the_learning_curve(
+    studies: StudyUseCases,
+    trials: TrialUseCases,
+    suggestions: SuggestionUseCase,
+    stopping: StoppingUseCases,
+) -> None:
+    """The best final value is among the trials that met the constraints."""
+    policy = stopping_policy(EarlyStoppingRule.LEARNING_CURVE, final_step=20, min_trials=1)
+    spec = dataclasses.replace(
+        SPEC,
+        metrics=(
+            MetricSpec("acc", Goal.MAXIMIZE),
+            MetricSpec("mem_gb", constraint=OutcomeConstraint(upper_bound=8.0)),
+        ),
+        early_stopping=policy,
+    )
+    name = StudyName(TEAM.team, studies.create_study(TEAM, "s", spec).study_id)
+    broke, met, running = asyncio.run(suggestions.suggest(name, 3, "w")).trials
+    for trial, acc, memory in ((broke, 0.99, 32.0), (met, 0.80, 4.0)):
+        final = Measurement({"acc": acc, "mem_gb": memory})
+        trials.complete_trial(name.trial(trial.number), final, False, client_id="w")
+    # Heading to about 0.9: worse than the trial that broke the constraint, better
+    # than every trial that met it.
+    for step in range(1, 7):
+        value = 0.95 - 0.6 * math.exp(-step / 6)
+        trials.add_measurement(name.trial(running.number), Measurement({"acc": value}, step), "w")
+        check = asyncio.run(stopping.check(name.trial(running.number), "w"))
+        assert not check.should_stop, check.reason
+
+
 def test_a_stopped_trial_records_why_and_where(
     studies: StudyUseCases,
     trials: TrialUseCases,
@@ -105,3 +152,43 @@ def test_a_stopped_trial_records_why_and_where(
     done = trials.complete_trial(trial_name, None, False, client_id="w")
     assert done.state is TrialState.COMPLETED
     assert done.metadata["sibyl.stop_step"] == "4"
+
+
+class SlowProspects(Engine):
+    """The real engine, whose fidelity prospects take `seconds` each (counted)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(EngineOptions(device="cpu"))
+        self.seconds = seconds
+        self.computed = 0
+
+    def final_prospect(self, request: SuggestionRequest, parameters: Parameters) -> None:
+        time.sleep(self.seconds)
+        self.computed += 1
+
+
+def test_model_checks_past_their_wait_leave_no_computation_queued(
+    store: MemoryStore,
+    studies: StudyUseCases,
+    trials: TrialUseCases,
+    suggestions: SuggestionUseCase,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each check waits 0.1 s for a 1 s computation: the ones still queued are dropped."""
+    monkeypatch.setattr(stopping_module, "MODEL_ANSWER_SECONDS", 0.1)
+    policy = stopping_policy(EarlyStoppingRule.MODEL)
+    spec = dataclasses.replace(SPEC, fidelity=Fidelity(9), early_stopping=policy)
+    name = StudyName(TEAM.team, studies.create_study(TEAM, "s", spec).study_id)
+    [trial] = asyncio.run(suggestions.suggest(name, 1, "w")).trials
+    trials.add_measurement(name.trial(trial.number), Measurement({"loss": 1.0}, step=1), "w")
+    engine = SlowProspects(1.0)
+    with ThreadPoolExecutor(1) as store_pool, ThreadPoolExecutor(1) as engine_pool:
+        stopping = StoppingUseCases(store, clock, engine, Runner(store_pool, engine_pool))
+
+        async def five_checks() -> list[bool]:
+            checks = [stopping.check(name.trial(trial.number), "w") for _ in range(5)]
+            return [c.should_stop for c in await asyncio.gather(*checks)]
+
+        assert asyncio.run(five_checks()) == [False] * 5  # each told to go on
+    assert engine.computed == 1  # the one that had started; four were never run
