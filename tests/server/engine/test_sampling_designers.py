@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import itertools
 import math
 
 import numpy as np
@@ -18,7 +19,7 @@ from sibyl_server.domain.study import (
 )
 from sibyl_server.domain.validation import check_parameters
 from sibyl_server.engine.engine import Engine
-from sibyl_server.engine.grid_search import grid_size, grid_values
+from sibyl_server.engine.grid_search import grid_points, grid_points_from, grid_size, grid_values
 from sibyl_server.engine.interface import SuggestionRequest
 from sibyl_server.engine.sampling import decode_unit_value
 
@@ -99,3 +100,22 @@ def test_grid_is_walked_in_order_once_then_exhausted() -> None:
     assert seen[0] == (1e-4, 0.0, 1, 8, 16.0, "sgd")
     assert seen[1] == (1e-4, 0.0, 1, 8, 16.0, "adam"), "the last parameter varies fastest"
     assert draw(Algorithm.GRID_SEARCH, 5, state, grid_resolution=2).suggestions == []
+
+
+def test_a_grid_point_from_its_number_is_the_walks() -> None:
+    grid = spec(Algorithm.GRID_SEARCH, grid_resolution=3)
+    walked = list(grid_points(grid))
+    assert list(grid_points_from(grid, 0)) == walked
+    assert list(grid_points_from(grid, 100)) == walked[100:]
+    assert list(grid_points_from(grid, len(walked))) == []
+
+
+def test_a_point_deep_in_a_large_grid_is_computed_not_walked_to() -> None:
+    nine = StudySpec(
+        tuple(ParameterSpec.double(f"x{i}", 0, 1) for i in range(9)),
+        (MetricSpec("loss", Goal.MINIMIZE),),
+        Algorithm.GRID_SEARCH,
+    )
+    number = 5**9 - 2  # the last but one of 1,953,125 points
+    [point] = itertools.islice(grid_points_from(nine, number), 1)
+    assert point == {**{f"x{i}": 1.0 for i in range(8)}, "x8": 0.75}
