@@ -245,12 +245,17 @@ def _decode(
     step_metadata: Mapping[str, str],
 ) -> tuple[list[Suggestion], GpBanditState]:
     """Decoded `count x d` candidates, each with `metadata` and `step_metadata`; a
-    repeat of a pending or failed trial is replaced (with a budget parameter, a repeat
-    of its configuration at any budget: engine/budget.py sets the budget) by a Sobol
-    point with `step_metadata`."""
+    repeat of a trial, pending or finished, is replaced by a Sobol point with
+    `step_metadata`. With a budget parameter, a repeat of a pending or failed trial's
+    configuration at any budget is replaced; a finished one's is kept, since
+    engine/budget.py runs it at the next budget."""
     spec = request.spec
     taken = [without_budget(spec, p) for p in request.pending]
-    taken += [without_budget(spec, o.parameters) for o in request.completed if o.infeasible]
+    # The fitted noise of a deterministic objective is near zero, and the improvement
+    # expected at its incumbent, tiny but above any other point's late in a study: in
+    # a small discrete space, the step would propose the best trial again and again.
+    finished = [o for o in request.completed if o.infeasible or spec.budget is None]
+    taken += [without_budget(spec, o.parameters) for o in finished]
     suggestions: list[Suggestion] = []
     replacements = 0
     for row in candidates.tolist():
@@ -265,13 +270,16 @@ def _decode(
     if replacements:
         # Discrete spaces can round two optima to one point; a repeat would waste a
         # worker, so those slots get the study's next quasi-random points instead.
-        reason = "GP candidate repeated a trial"
         fresh, state = _fresh_sobol_points(
-            request, state, replacements, taken, reason, step_metadata
+            request, state, replacements, taken, REPEATED_CANDIDATE, step_metadata
         )
         suggestions += fresh
     return suggestions, state
 
+
+REPEATED_CANDIDATE = "GP candidate repeated a trial"
+"""The fallback reason of a Sobol point that replaced a candidate repeating a trial (the
+only reason a step that succeeded gives)."""
 
 REPLACEMENT_DRAWS = 8
 """Sobol points drawn per replaced candidate, of which those repeating no trial are

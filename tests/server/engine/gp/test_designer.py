@@ -11,6 +11,7 @@ import torch
 
 from sibyl_server.domain.study import Goal, MetricSpec, OutcomeConstraint, ParameterSpec
 from sibyl_server.domain.validation import check_parameters
+from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.gp.designer import _decode
 from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
 from sibyl_server.engine.gp.state import GpBanditState
@@ -22,6 +23,7 @@ from sibyl_server.engine.interface import (
 )
 from sibyl_server.engine.options import EngineOptions
 from tests.server.engine.gp.studies import (
+    FAST,
     LOSS,
     MIXED,
     X,
@@ -227,3 +229,21 @@ def test_a_space_with_no_configuration_left_still_fills_every_slot() -> None:
 
     assert len(suggestions) == 2
     assert state.sobol_position().position == 2
+
+
+def test_a_finished_trial_is_not_suggested_again_while_other_points_are_left() -> None:
+    """A deterministic objective's fitted noise is near zero, and the improvement expected
+    at its incumbent outscores every other point: the step proposed x = 3 again and again
+    (17 of 25 trials), never trying x = 8."""
+    spec = gp_spec((ParameterSpec.integer("x", 0, 9),), LOSS)
+    completed: list[Observation] = []
+    state: dict = {}
+    engine = Engine(FAST)
+    for _ in range(14):
+        request = SuggestionRequest(spec, completed, [], 1, 7, state)
+        result = engine.suggest(request)
+        state = result.state
+        [point] = [s.parameters for s in result.suggestions]
+        completed.append(Observation(point, {"loss": float((point["x"] - 3) ** 2)}))
+    tried = [o.parameters["x"] for o in completed]
+    assert sorted(set(tried[:10])) == list(range(10)), tried  # each value, then repeats
