@@ -23,6 +23,7 @@ Tables:
   points at once.
 
     python -m benchmarks.gp_quality [--seeds 10] [--budget 50] [--jobs 2] [--smoke]
+        [--problems NAME ...] [--methods NAME ...] [--replace] [--report]
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ from dataclasses import asdict
 
 import numpy as np
 
-from benchmarks.gp.methods import METHODS, PARALLEL_ONLY, SWAPPED_STARTS
+from benchmarks.gp.methods import METHODS, OPTUNA_STARTUP, PARALLEL_ONLY, SWAPPED_STARTS
 from benchmarks.gp.problems import PROBLEMS, Problem
-from benchmarks.runs import load_runs, run_in_pool
+from benchmarks.runs import load_runs, run_in_pool, save_runs
 from benchmarks.tables import DEFAULT_BUDGET, RESULTS, budget_table_name, save_table
 
 CHECKPOINTS = (10, 25, 50, 100, 200)
@@ -136,13 +137,14 @@ def quality_rows(records: list[dict], checkpoints: Sequence[int]) -> list[list[o
 
 
 def latency_rows(records: list[dict]) -> list[list[object]]:
-    """Per problem: asks made once 2d+2 evaluations had finished (every method is
-    model-based there), and each method's p50 as a ratio to Sibyl GP's."""
+    """Per problem: asks made once max(2d+2, 10) evaluations had finished (Sibyl's design
+    is 2d+2 points, GPSampler's and TPE's 10: every method is model-based there), and
+    each method's p50 as a ratio to Sibyl GP's."""
     seconds: dict[tuple[str, str], list[float]] = {}
     for r in records:
         if r["batch"] != 1:
             continue
-        warm = 2 * len(PROBLEMS[r["problem"]].parameters) + 2
+        warm = max(2 * len(PROBLEMS[r["problem"]].parameters) + 2, OPTUNA_STARTUP)
         seconds.setdefault((r["problem"], r["method"]), []).extend(
             s for s, after in zip(r["ask_seconds"], r["ask_after"], strict=True) if after >= warm
         )
@@ -206,16 +208,30 @@ def _common_seeds(groups: Sequence[list[dict]]) -> set[int]:
     return set.intersection(*seeds) if seeds else set()
 
 
-def report(records: list[dict], budget: int, seeds: int, save: bool) -> None:
+def provenance(records: list[dict]) -> str:
+    """Which code made the tabulated runs: rows may mix releases."""
+    counts: dict[str, int] = {}
+    for record in records:
+        code = record.get("code", "a release before runs recorded their code")
+        counts[code] = counts.get(code, 0) + 1
+    return "; ".join(f"{n} by {code}" for code, n in sorted(counts.items()))
+
+
+def report(records: list[dict], budget: int, save: bool) -> None:
     checkpoints = [k for k in CHECKPOINTS if k <= budget]
     at = [f"@{k}" for k in checkpoints]
     preamble = (
-        f"`python -m benchmarks.gp_quality --seeds {seeds} --budget {budget}` on "
+        f"The saved runs at budget {budget} (`python -m benchmarks.gp_quality --budget "
+        f"{budget} --seeds N [--problems ...] [--methods ...] [--jobs 2]`, run over several "
+        "invocations; `--report` tabulates them again), on "
         f"{platform.machine()}, {platform.python_version()}, one torch thread per run. "
-        "Runs are kept across invocations, so a row may hold more seeds than the last "
-        "command asked for: its `seeds` column says how many (seeds 0 to seeds - 1). "
-        "Cells: median [25th, 75th percentile] over seeds of log10 simple regret "
-        "(svc-digits: best 3-fold CV error). Lower is better."
+        "A row's `seeds` column says how many seeds it holds (seeds 0 to seeds - 1). Runs "
+        "are kept across releases, so a row may hold runs of an earlier engine; "
+        "`--replace` runs the chosen problems and methods again. Runs: "
+        f"{provenance(records)}. Latency rows pool runs made at different times, under "
+        "different machine loads. Cells: median [25th, 75th percentile] over seeds of "
+        "log10 simple regret (svc-digits and the other real tasks: best 3-fold CV error "
+        "or its equivalent). Lower is better."
     )
     print(
         save_table(
@@ -263,11 +279,21 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="run the methods one at a time too (--no-sequential: parallel runs only)",
     )
     parser.add_argument("--report", action="store_true", help="tabulate the saved runs only")
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="drop the saved runs of the chosen problems and methods at this budget, then run "
+        "them again",
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny budget, nothing saved")
     args = parser.parse_args(argv)
     if args.smoke:
         args.seeds, args.budget, args.problems = 1, 16, ["branin", "svc-digits"]
     records = load_runs(RAW) if not args.smoke else []
+    if args.replace and not args.report and not args.smoke:
+        chosen = set(args.problems), set(args.methods)
+        records = [r for r in records if not _replaced(r, *chosen, args.budget)]
+        save_runs(RAW, records)
     # A run of a longer budget repeats a shorter one's first evaluations (same seed),
     # so only runs of this budget are tabulated: each seed counts once.
     records = [r for r in records if r["budget"] == args.budget]
@@ -283,7 +309,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         records += run_in_pool(
             execute, [(run, args.budget) for run in todo], args.jobs, None if args.smoke else RAW
         )
-    report(records, args.budget, args.seeds, save=not args.smoke)
+    report(records, args.budget, save=not args.smoke)
+
+
+def _replaced(record: dict, problems: set[str], methods: set[str], budget: int) -> bool:
+    """Whether --replace runs `record` again."""
+    chosen = record["problem"] in problems and record["method"] in methods
+    return chosen and record["budget"] == budget
 
 
 if __name__ == "__main__":

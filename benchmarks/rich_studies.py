@@ -39,6 +39,7 @@ from botorch.test_functions import multi_objective, synthetic
 from botorch.utils.multi_objective.hypervolume import Hypervolume
 from botorch.utils.multi_objective.pareto import is_non_dominated
 
+from benchmarks.gp.methods import checked
 from benchmarks.runs import load_runs, run_in_pool, save_runs
 from benchmarks.tables import DEFAULT_BUDGET, RESULTS, budget_table_name, save_table
 from sibyl_server.domain.conditions import active_names, parents_first
@@ -265,7 +266,7 @@ def run_sibyl(problem: Problem, algorithm: Algorithm, budget: int, seed: int) ->
     completed: list[Observation] = []
     state: dict = {}
     while len(completed) < budget:
-        result = engine.suggest(SuggestionRequest(spec, completed, [], 1, seed, state))
+        result = checked(engine.suggest(SuggestionRequest(spec, completed, [], 1, seed, state)))
         state = result.state
         for suggestion in result.suggestions:
             metrics = problem.evaluate(dict(suggestion.parameters))
@@ -390,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.seeds, args.budget = 1, 12
     names = args.problems or (SMOKE_PROBLEMS if args.smoke else list(problems()))
     saved = [] if args.smoke else load_runs(RAW)
-    if args.replace and not args.report:
+    if args.replace and not args.report and not args.smoke:  # a smoke run saves nothing
         saved = [r for r in saved if not replaced(r, names, args.methods, args.budget)]
         save_runs(RAW, saved)
     records = [r for r in saved if r["budget"] == args.budget]

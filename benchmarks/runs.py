@@ -6,7 +6,9 @@ be re-tabulated or resumed after an interruption without repeating what finished
 
 from __future__ import annotations
 
+import functools
 import json
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -25,7 +27,7 @@ def run_in_pool(
     with ProcessPoolExecutor(jobs) as pool:
         futures = {pool.submit(function, *run): run for run in runs}
         for number, future in enumerate(as_completed(futures), 1):
-            record = future.result()
+            record = {**future.result(), "code": code_version()}
             records.append(record)
             print(f"[{number}/{len(runs)}] {futures[future]}", file=sys.stderr, flush=True)
             if raw is not None:
@@ -33,6 +35,28 @@ def run_in_pool(
                 with raw.open("a") as handle:
                     handle.write(json.dumps(record) + "\n")
     return records
+
+
+@functools.cache
+def code_version() -> str:
+    """The commit the runs are made with ("-modified" when files differ from it), so a
+    table can say which of its runs an older engine made; "unknown" outside a clone."""
+    root = Path(__file__).resolve().parent
+    try:
+        commit = _git(root, "rev-parse", "--short=10", "HEAD")
+        changed = _git(
+            root, "status", "--porcelain", "--untracked-files=no", "--", ".", "../server"
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{commit}-modified" if changed else commit
+
+
+def _git(root: Path, *arguments: str) -> str:
+    result = subprocess.run(
+        ["git", *arguments], cwd=root, capture_output=True, text=True, check=True, timeout=30
+    )
+    return result.stdout.strip()
 
 
 def load_runs(raw: Path) -> list[dict]:

@@ -30,7 +30,14 @@ from sibyl_server.domain.study import (
     StudySpec,
 )
 from sibyl_server.engine.engine import Engine
-from sibyl_server.engine.interface import Observation, Parameters, SuggestionRequest
+from sibyl_server.engine.gp.designer import REPEATED_CANDIDATE
+from sibyl_server.engine.interface import (
+    METADATA_FALLBACK_REASON,
+    Observation,
+    Parameters,
+    SuggestionRequest,
+    SuggestionResult,
+)
 from sibyl_server.engine.options import EngineOptions
 
 
@@ -53,6 +60,16 @@ Method = Callable[[Problem, int, int, int], Trace]
 METRIC = "value"
 OPTUNA_STARTUP = 10
 """GPSampler's random trials before its first GP step (`n_startup_trials`' default)."""
+
+
+def checked(result: SuggestionResult) -> SuggestionResult:
+    """`result`, unless a GP step failed and fell back to quasi-random points: the
+    benchmark would then measure the fallback, not the model."""
+    for suggestion in result.suggestions:
+        reason = suggestion.metadata.get(METADATA_FALLBACK_REASON)
+        if reason and reason != REPEATED_CANDIDATE:
+            raise RuntimeError(f"a GP step failed: {reason}")
+    return result
 
 
 def sibyl_engine(algorithm: Algorithm, stall_restarts: bool = False) -> Method:
@@ -119,7 +136,7 @@ def _sibyl_steps(
     while len(trace.values) < budget:
         count = min(batch, budget - len(trace.values))
         request = SuggestionRequest(spec, completed, [], count, spec.seed, state)
-        result = trace.timed_ask(lambda r=request: engine.suggest(r))
+        result = checked(trace.timed_ask(lambda r=request: engine.suggest(r)))
         state = result.state
         for suggestion in result.suggestions:
             _evaluate(problem, suggestion.parameters, completed, trace)
@@ -141,7 +158,7 @@ def sibyl_workers(problem: Problem, budget: int, seed: int, workers: int) -> Tra
     def ask(pending: list[Parameters]) -> Parameters:
         nonlocal state
         request = SuggestionRequest(spec, completed, pending, 1, seed, state)
-        result = engine.suggest(request)
+        result = checked(engine.suggest(request))
         state = result.state
         return result.suggestions[0].parameters
 
