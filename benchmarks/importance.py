@@ -206,7 +206,9 @@ def main() -> None:
     ]  # fmt: skip
     preamble = (
         "Parameter importance against the known Sobol total effects (random-search "
-        f"trials, seeds 0-{seeds - 1}; lower L1 is better).\n"
+        f"trials, seeds 0-{seeds - 1}; lower L1 is better). The correlation ratio, fANOVA "
+        "and PED-ANOVA estimate main effects: on the interaction problem those are not "
+        "the total effects they are scored against.\n"
         f"Command: python -m benchmarks.importance --seeds {seeds} --trials "
         f"{','.join(map(str, sizes))}"
     )

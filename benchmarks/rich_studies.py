@@ -388,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--smoke", action="store_true", help="tiny budget, nothing saved")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.seeds, args.budget = 1, 12
+        args.seeds, args.budget = 1, 16  # past the 14-trial designs: GP steps run
     names = args.problems or (SMOKE_PROBLEMS if args.smoke else list(problems()))
     saved = [] if args.smoke else load_runs(RAW)
     if args.replace and not args.report and not args.smoke:  # a smoke run saves nothing

@@ -166,8 +166,10 @@ class StudyServiceServicer:
         """Changes the fields of a study that may change after creation, named in
         `update_mask`: `display_name`, `spec.max_trials` and `spec.trial_lease`.
         Raising `max_trials` above the trials a study already has lets it suggest
-        again (a study COMPLETED by its budget becomes ACTIVE); lowering it below
-        that number is FAILED_PRECONDITION. Other paths are INVALID_ARGUMENT.
+        again (a study COMPLETED by its budget becomes ACTIVE, which counts against
+        the team's `max_active_studies`: RESOURCE_EXHAUSTED at that quota, and nothing
+        changes); lowering it below that number is FAILED_PRECONDITION. Other paths
+        are INVALID_ARGUMENT.
         Idempotent.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

@@ -321,8 +321,10 @@ export interface StudyServiceClient extends grpc.Client {
    * Changes the fields of a study that may change after creation, named in
    * `update_mask`: `display_name`, `spec.max_trials` and `spec.trial_lease`.
    * Raising `max_trials` above the trials a study already has lets it suggest
-   * again (a study COMPLETED by its budget becomes ACTIVE); lowering it below
-   * that number is FAILED_PRECONDITION. Other paths are INVALID_ARGUMENT.
+   * again (a study COMPLETED by its budget becomes ACTIVE, which counts against
+   * the team's `max_active_studies`: RESOURCE_EXHAUSTED at that quota, and nothing
+   * changes); lowering it below that number is FAILED_PRECONDITION. Other paths
+   * are INVALID_ARGUMENT.
    * Idempotent.
    */
   UpdateStudy(argument: _sibyl_v1_UpdateStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyResponse__Output>): grpc.ClientUnaryCall;
@@ -333,8 +335,10 @@ export interface StudyServiceClient extends grpc.Client {
    * Changes the fields of a study that may change after creation, named in
    * `update_mask`: `display_name`, `spec.max_trials` and `spec.trial_lease`.
    * Raising `max_trials` above the trials a study already has lets it suggest
-   * again (a study COMPLETED by its budget becomes ACTIVE); lowering it below
-   * that number is FAILED_PRECONDITION. Other paths are INVALID_ARGUMENT.
+   * again (a study COMPLETED by its budget becomes ACTIVE, which counts against
+   * the team's `max_active_studies`: RESOURCE_EXHAUSTED at that quota, and nothing
+   * changes); lowering it below that number is FAILED_PRECONDITION. Other paths
+   * are INVALID_ARGUMENT.
    * Idempotent.
    */
   updateStudy(argument: _sibyl_v1_UpdateStudyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sibyl_v1_UpdateStudyResponse__Output>): grpc.ClientUnaryCall;
@@ -475,8 +479,10 @@ export interface StudyServiceHandlers extends grpc.UntypedServiceImplementation 
    * Changes the fields of a study that may change after creation, named in
    * `update_mask`: `display_name`, `spec.max_trials` and `spec.trial_lease`.
    * Raising `max_trials` above the trials a study already has lets it suggest
-   * again (a study COMPLETED by its budget becomes ACTIVE); lowering it below
-   * that number is FAILED_PRECONDITION. Other paths are INVALID_ARGUMENT.
+   * again (a study COMPLETED by its budget becomes ACTIVE, which counts against
+   * the team's `max_active_studies`: RESOURCE_EXHAUSTED at that quota, and nothing
+   * changes); lowering it below that number is FAILED_PRECONDITION. Other paths
+   * are INVALID_ARGUMENT.
    * Idempotent.
    */
   UpdateStudy: grpc.handleUnaryCall<_sibyl_v1_UpdateStudyRequest__Output, _sibyl_v1_UpdateStudyResponse>;
