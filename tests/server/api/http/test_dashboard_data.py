@@ -226,3 +226,13 @@ def test_a_refresh_that_fails_leaves_the_next_to_read_the_measurements(
     assert seen["outcomes"] == ["ok", "unavailable", "ok"]
     assert seen["complete"] is True
     assert seen["steps"] == [3] * 6
+
+
+def test_the_last_activity_is_the_latest_time_not_the_last_text() -> None:
+    # The API writes 0, 3, 6 or 9 digits of a second's fraction: as text, ":35Z" sorts
+    # after ":35.5Z".
+    times = ["", "2026-12-07T10:00:35.500Z", None, "2026-12-07T10:00:35Z"]
+    assert run_static("studies.js", f"[m.latest({json.dumps(times)}), m.latest([])]") == [
+        "2026-12-07T10:00:35.500Z",
+        "",
+    ]

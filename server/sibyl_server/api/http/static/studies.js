@@ -10,10 +10,14 @@ const COLUMNS = [
   { key: "algorithm", label: "Algorithm", get: (s) => s.algorithm },
   { key: "trials", label: "Trials", get: (s) => s.trialCount },
   { key: "best", label: "Best value", get: (s) => s.best ?? undefined },
-  { key: "activity", label: "Last activity", get: (s) => s.lastActivity },
+  { key: "activity", label: "Last activity", get: (s) => Date.parse(s.lastActivity) || undefined },
 ];
 
-const latest = (times) => times.filter(Boolean).sort().pop() || "";
+// By time, not as text: the API writes 0, 3, 6 or 9 digits of a second's fraction.
+export function latest(times) {
+  const kept = times.filter(Boolean);
+  return kept.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a), kept[0] || "");
+}
 
 // One study's row: two cheap calls (the optimum and the pending trials), never every trial.
 // A study deleted since the listing has no row (its calls are NOT_FOUND).
