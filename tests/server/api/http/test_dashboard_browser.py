@@ -416,3 +416,14 @@ def test_the_curves_come_after_a_refresh_whose_study_call_failed(dashboard: Dash
         dashboard.driver.execute_cdp_cmd(
             "Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]}
         )
+
+
+def test_a_renamed_study_shows_its_new_name(dashboard: Dashboard) -> None:
+    study = dashboard.study.client.create_study(f"named-{uuid.uuid4().hex[:6]}", SPEC)
+    study.update(display_name="before")
+    _sign_in(dashboard)
+    dashboard.open_study(study.study_id)
+    title = "return document.querySelector('h1').textContent"
+    assert dashboard.driver.execute_script(title) == "before"
+    study.update(display_name="after")
+    wait_for(lambda: dashboard.driver.execute_script(title) == "after", what="the new name")

@@ -177,6 +177,7 @@ export class StudyPage {
     this.model = studyModel(study);
     this.records = trials.map(trialRecord);
     if (firstDraw) this.layout();
+    this.main.querySelector("h1").textContent = this.model.displayName; // may be renamed
     this.main.querySelector("#study-note").textContent = "";
     this.askImportance(); // first: the importance plot is drawn as waiting while it runs
     const started = performance.now();
@@ -188,7 +189,6 @@ export class StudyPage {
     const m = this.model;
     const numeric = m.parameters.filter((p) => p.numeric).map((p) => p.name);
     const objectives = m.objectives.map((o) => o.name);
-    this.main.querySelector("h1").textContent = m.displayName;
     this.main.querySelector("#study-body").innerHTML = [
       `<div class="panel" id="spec"></div>`,
       `<div class="controls">${choice(
