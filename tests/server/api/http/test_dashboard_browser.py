@@ -125,11 +125,13 @@ def _page_errors(driver: Any) -> list[str]:
     return [e for e in console_errors(driver) if "status of 401" not in e]
 
 
-def _sign_in(d: Dashboard) -> None:
+def _sign_in(d: Dashboard, fragment: str = "", page: str = "studies") -> None:
+    """Signs in from a new tab opened at `fragment` (a page's link); `page` opens."""
     from selenium.webdriver.common.by import By
 
     d.driver.get(f"{d.base}/dashboard/?refresh=1")
     d.driver.execute_script("sessionStorage.clear()")  # signed out, as in a new tab
+    d.driver.get(f"{d.base}/dashboard/?refresh=1{fragment}")
     d.driver.refresh()
     wait_for(lambda: d.body("page") == "signin", what="the sign-in form")
     team = d.driver.find_element(By.NAME, "team")
@@ -137,7 +139,7 @@ def _sign_in(d: Dashboard) -> None:
     team.send_keys(d.team)
     d.driver.find_element(By.NAME, "token").send_keys(d.secret)
     d.driver.find_element(By.CSS_SELECTOR, "#signin button").click()
-    wait_for(lambda: d.body("page") == "studies" and d.body("ready") == "1", what="studies")
+    wait_for(lambda: d.body("page") == page and d.body("ready") == "1", what=page)
 
 
 def test_sign_in_keeps_the_token_in_the_session_only(dashboard: Dashboard) -> None:
@@ -427,3 +429,7 @@ def test_a_renamed_study_shows_its_new_name(dashboard: Dashboard) -> None:
     assert dashboard.driver.execute_script(title) == "before"
     study.update(display_name="after")
     wait_for(lambda: dashboard.driver.execute_script(title) == "after", what="the new name")
+
+
+def test_signing_in_from_a_studys_link_opens_the_study(dashboard: Dashboard) -> None:
+    _sign_in(dashboard, f"#/studies/{dashboard.study.study_id}", page="study")

@@ -39,7 +39,8 @@ function showSignIn(message = "") {
     api.signIn(form.get("team").trim(), form.get("token").trim());
     try {
       await api.listStudies(api.currentTeam()); // the token and the team, checked at once
-      location.hash = "#/";
+      // Back to the page that asked for a token (a study's link), else the studies.
+      if (location.hash === "#/signin") location.hash = "#/";
       route();
     } catch (error) {
       document.getElementById("signin-error").textContent = describe(error);
