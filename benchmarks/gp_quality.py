@@ -282,8 +282,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="drop the saved runs of the chosen problems and methods at this budget, then run "
-        "them again",
+        help="drop the saved runs this command plans (problems, methods, seeds, batches) at "
+        "this budget, then run them again",
     )
     parser.add_argument("--smoke", action="store_true", help="tiny budget, nothing saved")
     args = parser.parse_args(argv)
@@ -291,14 +291,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.seeds, args.budget, args.problems = 1, 16, ["branin", "svc-digits"]
     records = load_runs(RAW) if not args.smoke else []
     if args.replace and not args.report and not args.smoke:
-        chosen = set(args.problems), set(args.methods)
-        records = [r for r in records if not _replaced(r, *chosen, args.budget)]
+        planned = set(
+            planned_runs(args.problems, args.methods, args.seeds, args.batches, args.sequential)
+        )
+        records = [r for r in records if (r["budget"] != args.budget or _run(r) not in planned)]
         save_runs(RAW, records)
     # A run of a longer budget repeats a shorter one's first evaluations (same seed),
     # so only runs of this budget are tabulated: each seed counts once.
     records = [r for r in records if r["budget"] == args.budget]
     if not args.report:
-        done = {(r["problem"], r["method"], r["seed"], r["batch"]) for r in records}
+        done = {_run(r) for r in records}
         todo = [
             run
             for run in planned_runs(
@@ -312,10 +314,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     report(records, args.budget, save=not args.smoke)
 
 
-def _replaced(record: dict, problems: set[str], methods: set[str], budget: int) -> bool:
-    """Whether --replace runs `record` again."""
-    chosen = record["problem"] in problems and record["method"] in methods
-    return chosen and record["budget"] == budget
+def _run(record: dict) -> Run:
+    return record["problem"], record["method"], record["seed"], record["batch"]
 
 
 if __name__ == "__main__":
