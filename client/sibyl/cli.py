@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     flags = [_connection_flags(defaults=False)]
-    commands.add_parser("serve", help="run a server (needs: pip install 'sibyl[server]')")
+    commands.add_parser("serve", help="run a server (needs the server extra: '.[server]')")
     commands.add_parser("admin", help="operator commands: teams, tokens, quotas (server extra)")
     listing = [_listing_flags()]
     commands.add_parser("studies", help="list the team's studies", parents=flags + listing)
@@ -306,7 +306,7 @@ def _serve(argv: list[str]) -> int:
     try:
         from sibyl_server.cli import serve_main
     except ImportError as error:
-        print(f"sibyl serve needs the server extra: pip install 'sibyl[server]' ({error})")
+        print(f"sibyl serve needs the server extra: pip install '.[server]' ({error})")
         return 2
     return serve_main(argv)
 
@@ -315,7 +315,7 @@ def _admin(argv: list[str]) -> int:
     try:
         from sibyl_server.admin import main as admin_main
     except ImportError as error:
-        print(f"sibyl admin needs the server extra: pip install 'sibyl[server]' ({error})")
+        print(f"sibyl admin needs the server extra: pip install '.[server]' ({error})")
         return 2
     return admin_main(argv)
 

@@ -27,7 +27,8 @@ class TemporaryServer:
         except ImportError as error:
             raise ImportError(
                 "no Sibyl address was given, and starting a local server needs the server's "
-                "dependencies: pip install 'sibyl[server]', or pass the address of a server"
+                "dependencies (pip install '.[server]' in Sibyl's checkout), or pass the "
+                "address of a server"
             ) from error
         self.directory = Path(tempfile.mkdtemp(prefix="sibyl-"))
         self.store = f"sqlite:///{self.directory / 'sibyl.db'}"

@@ -21,6 +21,7 @@ OTHER_VARIABLES = frozenset(
         # Read by the client and its command line.
         "SIBYL_TEAM",
         "SIBYL_TOKEN",
+        "SIBYL_TLS",
         "SIBYL_TLS_CA_FILE",
         # Read by the test suite, the Node.js client's tests and the image's health check.
         "SIBYL_TEST_POSTGRES_URL",

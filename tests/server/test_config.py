@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+import sibyl
 from sibyl_server.app import engine_options
 from sibyl_server.cli import serve_main
 from sibyl_server.config import ServerConfig, load_config, unknown_variables
@@ -87,6 +91,14 @@ def test_a_bad_setting_exits_2_from_a_flag_or_a_variable(
 def test_unknown_variables_are_reported() -> None:
     environ = {"SIBYL_STORE": "x", "SIBYL_STROE": "typo", "SIBYL_TOKEN": "client", "HOME": "/"}
     assert unknown_variables(environ) == ["SIBYL_STROE"]
+
+
+def test_the_clients_variables_are_known_to_the_server() -> None:
+    """A client's setting in a shared environment draws no warning from `sibyl serve`."""
+    sources = (Path(sibyl.__file__).parent).glob("*.py")
+    read = {name for path in sources for name in re.findall(r"SIBYL_[A-Z_]+", path.read_text())}
+    assert "SIBYL_TLS" in read
+    assert unknown_variables(dict.fromkeys(read, "x")) == []
 
 
 def test_shutdown_delay_from_environment_and_never_negative() -> None:
