@@ -304,11 +304,11 @@ class UsageError(Exception):
 
 def _serve(argv: list[str]) -> int:
     try:
-        from sibyl_server.cli import serve_main
+        from sibyl_server.cli import serve_process
     except ImportError as error:
         print(f"sibyl serve needs the server extra: pip install '.[server]' ({error})")
         return 2
-    return serve_main(argv)
+    serve_process(argv)  # the process's whole life: it never returns
 
 
 def _admin(argv: list[str]) -> int:

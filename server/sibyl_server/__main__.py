@@ -2,6 +2,6 @@
 
 import sys
 
-from sibyl_server.cli import serve_main
+from sibyl_server.cli import serve_process
 
-sys.exit(serve_main(sys.argv[1:]))
+serve_process(sys.argv[1:])

@@ -390,7 +390,7 @@ async def _get_ready(running: RunningServer, config: ServerConfig) -> None:
         running.metrics_port = _serve_metrics(running.metrics, config.metrics_address)
     running.gate.ready = True
     await _set_health(running.health, SERVING)
-    watch = _watch_database(running.store, running.health, running.executors[0], config)
+    watch = _watch_database(running.store, running.health, config)
     running.tasks.append(asyncio.create_task(watch))
 
 
@@ -489,27 +489,20 @@ async def _set_health(
 
 
 async def _watch_database(
-    store: Store,
-    servicer: health.aio.HealthServicer,
-    executor: ThreadPoolExecutor,
-    config: ServerConfig,
+    store: Store, servicer: health.aio.HealthServicer, config: ServerConfig
 ) -> None:
     """The services' health follows the database: NOT_SERVING while it cannot be reached.
 
     The overall status ("") stays SERVING: the process itself is fine, and a liveness
     probe that restarted it would not bring the database back.
     """
-    loop = asyncio.get_running_loop()
     healthy = True
+    ping: asyncio.Task[None] | None = None
     while True:
         await asyncio.sleep(config.health_check_seconds)
-        try:
-            await loop.run_in_executor(executor, store.ping)
-            problem = ""
-        except Unavailable as error:
-            problem = error.metadata.get("cause", error.message)
-        except RuntimeError:  # the pool is shut down: the server is stopping
-            return
+        if ping is None or ping.done():  # one at a time: a hung ping is not stacked
+            ping = asyncio.create_task(_in_daemon_thread(store.ping))
+        problem = await _ping_problem(ping)
         if healthy == bool(problem):
             healthy = not problem
             if healthy:
@@ -517,6 +510,25 @@ async def _watch_database(
             else:
                 log.warning("database unreachable, services NOT_SERVING: %s", problem)
             await _set_health(servicer, SERVING if healthy else NOT_SERVING, SERVICE_NAMES)
+
+
+PING_TIMEOUT_SECONDS = 5.0
+"""How long the health check waits for the database: across a network partition a
+connection's query hangs, and health must still turn NOT_SERVING."""
+
+
+async def _ping_problem(ping: asyncio.Task[None]) -> str:
+    """Why the database did not answer `ping` in time ("" when it did). Any error is a
+    problem, never the watcher's end: health would stay as it was for good."""
+    try:
+        await asyncio.wait_for(asyncio.shield(ping), PING_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return f"no answer within {PING_TIMEOUT_SECONDS:g} s"
+    except Unavailable as error:
+        return error.metadata.get("cause", error.message)
+    except Exception as error:  # e.g. the pool's own TimeoutError, all connections busy
+        return f"{type(error).__name__}: {error}"
+    return ""
 
 
 class _StopSignals:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from sibyl_server.config import load_config, unknown_variables
 from sibyl_server.observability.logs import configure_logging, log_uncaught_exceptions
 from sibyl_server.runtime import UVLOOP_MISSING, resolve_event_loop, run_on_event_loop
 
 log = logging.getLogger(__name__)
+
+
+STOPPED_WHILE_LOADING = 128 + signal.SIGTERM
 
 
 def serve_main(argv: Sequence[str] | None = None) -> int:
@@ -35,13 +40,40 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
         config.address,
         config.store_for_logs(),
     )
-    try:
+    try:  # Ctrl-C (or SIGTERM, see serve_process) before the server handles signals
         from sibyl_server.app import StartupError, serve
-
+    except KeyboardInterrupt:
+        return 130
+    try:
         run_on_event_loop(loop, serve(config))
-    except KeyboardInterrupt:  # Ctrl-C before the server handles signals itself
+    except KeyboardInterrupt:
         return 130
     except StartupError as error:
         log.error("cannot start: %s", error)
         return 1
     return 0
+
+
+def serve_process(argv: Sequence[str]) -> NoReturn:
+    """`sibyl serve` as a process's whole life: `serve_main`, then the exit.
+
+    Until the server handles signals itself (after seconds of loading torch and
+    BoTorch), SIGTERM ends the process: as PID 1 in a container, a process without a
+    handler ignores it. At the end the process exits without waiting for its threads:
+    the drain has answered or cancelled every call, and what may still run (a GP fit for
+    a cancelled call, a query to a database across a partition) would hold the exit
+    past the drain's time budget, into SIGKILL.
+    """
+    signal.signal(signal.SIGTERM, _stop_while_loading)
+    try:
+        code = serve_main(argv)
+    except SystemExit as stopped:
+        code = stopped.code if isinstance(stopped.code, int) else 1
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _stop_while_loading(signum: int, frame: object) -> None:
+    raise SystemExit(STOPPED_WHILE_LOADING)

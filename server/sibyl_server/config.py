@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +39,20 @@ OTHER_VARIABLES = frozenset(
 
 def _option(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
+
+
+MIN_MESSAGE_BYTES = 64 * 1024
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEVICE = re.compile(r"auto|cpu|cuda(:[0-9]+)?")
+ADDRESS = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^:\[\]]*):(?P<port>[0-9]{1,5})")
+
+
+def check_address(name: str, address: str) -> None:
+    """`host:port` (`[v6]:port`), port 0 to 65535: gRPC bound 70000 as 4464, and an
+    address without a port on 443."""
+    match = ADDRESS.fullmatch(address)
+    if match is None or int(match["port"]) > 65535:
+        raise ValueError(f"{name} must be host:port with a port from 0 to 65535, not {address!r}")
 
 
 @dataclass(frozen=True)
@@ -159,6 +174,20 @@ class ServerConfig:
         for name in ("workers", "grace_seconds", "shutdown_delay_seconds", "db_pool_size"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
+        if not self.health_check_seconds > 0:  # 0 pinged the database in a busy loop
+            raise ValueError("health_check_seconds must be above 0")
+        if self.max_message_bytes < MIN_MESSAGE_BYTES:  # gRPC reads -1 as no limit, HTTP not
+            raise ValueError(f"max_message_bytes must be at least {MIN_MESSAGE_BYTES}")
+        if self.torch_threads < 0:
+            raise ValueError("torch_threads must not be negative")
+        if self.log_level.upper() not in LOG_LEVELS:
+            raise ValueError(f"log_level must be {', '.join(LOG_LEVELS)}, not {self.log_level!r}")
+        if not DEVICE.fullmatch(self.device):
+            raise ValueError(f"device must be auto, cpu, cuda or cuda:N, not {self.device!r}")
+        check_address("address", self.address)
+        for name in ("metrics_address", "http_address"):
+            if getattr(self, name):
+                check_address(name, getattr(self, name))
 
     def store_workers(self) -> int:
         """Threads for database work: `workers`, or where that is 0, the store's default.
@@ -186,9 +215,12 @@ class ServerConfig:
         from sqlalchemy.exc import ArgumentError
 
         try:
-            return make_url(self.store).render_as_string(hide_password=True)
+            url = make_url(self.store)
         except (ArgumentError, ValueError):  # not repeated: a malformed URL may hold a secret
             return "(not a valid database URL)"
+        # libpq also reads a password from the query (?password=..., ?sslpassword=...).
+        query = {k: "hidden" if "password" in k.lower() else v for k, v in url.query.items()}
+        return url.set(query=query).render_as_string(hide_password=True)
 
 
 def load_config(

@@ -23,6 +23,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from sqlalchemy.engine import make_url
 
 import sibyl
+from sibyl_server.local import LocalServer
 
 SERVICES = ("", "sibyl.v1.StudyService", "sibyl.v1.TeamService")
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
@@ -33,7 +34,9 @@ CONNECT_WINDOW_SECONDS = 1.0
 
 
 class ClosedPort:
-    """A loopback port that refuses connections until `open()`, then forwards them."""
+    """A loopback port that refuses connections until `open()`, then forwards them;
+    `freeze()` holds every byte (a network partition: connections stay open, nothing
+    passes) until `thaw()`."""
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
@@ -42,6 +45,14 @@ class ClosedPort:
             self.port = int(probe.getsockname()[1])
         self._listener: socket.socket | None = None
         self._sockets: list[socket.socket] = []
+        self._flowing = threading.Event()
+        self._flowing.set()
+
+    def freeze(self) -> None:
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        self._flowing.set()
 
     def open(self) -> None:
         listener = socket.socket()
@@ -65,12 +76,14 @@ class ClosedPort:
             upstream = socket.create_connection(self.target)
             self._sockets += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
+                pump = (source, sink, self._flowing)
+                threading.Thread(target=_pump, args=pump, daemon=True).start()
 
 
-def _pump(source: socket.socket, sink: socket.socket) -> None:
+def _pump(source: socket.socket, sink: socket.socket, flowing: threading.Event) -> None:
     try:
         while data := source.recv(65536):
+            flowing.wait()
             sink.sendall(data)
     except OSError:
         pass
@@ -198,3 +211,50 @@ def test_sigterm_while_waiting_for_the_database_stops_at_once(
         process.wait(60)
     assert process.returncode == 0
     assert log.records()[-1]["message"] == "stopped"
+
+
+def _wait_for_health(address: str, service: str, status: int, seconds: float) -> float:
+    """Seconds until `service`'s health is `status` (fails after `seconds`)."""
+    started = time.monotonic()
+    while _health(address)[service] != status:
+        assert time.monotonic() - started < seconds, f"{service} never turned {status}"
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
+def test_a_partitioned_database_is_not_serving_and_sigterm_still_exits(
+    closed_postgres: tuple[ClosedPort, str], tmp_path: Path
+) -> None:
+    """Across a partition the health check's query hangs; health must still turn
+    NOT_SERVING, back SERVING once the network is whole, and SIGTERM end the process."""
+    database, store = closed_postgres
+    database.open()
+    server = LocalServer(store, tmp_path, health_check_seconds=0.5, grace_seconds=1)
+    service = "sibyl.v1.StudyService"
+    try:
+        assert _health(server.address)[service] == SERVING
+        database.freeze()
+        _wait_for_health(server.address, service, NOT_SERVING, 30)
+        database.thaw()
+        _wait_for_health(server.address, service, SERVING, 30)
+        database.freeze()
+        _wait_for_health(server.address, service, NOT_SERVING, 30)
+        started = time.monotonic()
+        assert server.terminate(timeout=30) == 0
+        assert time.monotonic() - started < 20, "the exit waits for no hung query"
+    finally:
+        database.thaw()
+        server.kill()
+
+
+def test_sigterm_while_loading_ends_the_process(tmp_path: Path) -> None:
+    """Before the server handles signals itself (while torch loads), SIGTERM exits with
+    143, from a handler: as PID 1 in a container, a process without one ignores it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sibyl_server", "--store", "memory://", "--address", "127.0.0.1:0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(0.5)  # importing torch and BoTorch takes seconds
+    process.terminate()
+    assert process.wait(60) == 143

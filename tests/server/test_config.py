@@ -114,6 +114,35 @@ def test_the_store_url_is_logged_without_its_password() -> None:
     config = ServerConfig(store="postgresql://sibyl:hunter2@db:5432/sibyl")
     assert config.store_for_logs() == "postgresql://sibyl:***@db:5432/sibyl"
     assert "hunter2" not in ServerConfig(store="postgresql://x:hunter2@").store_for_logs()
+    in_query = ServerConfig(store="postgresql://sibyl@db/sibyl?password=hunter2&sslmode=require")
+    assert in_query.store_for_logs() == "postgresql://sibyl@db/sibyl?password=hidden&sslmode=require"
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("address", "127.0.0.1:70000", "port from 0 to 65535"),
+        ("address", "127.0.0.1", "host:port"),
+        ("http_address", "[::1]:99999", "port from 0 to 65535"),
+        ("metrics_address", "9100", "host:port"),
+        ("health_check_seconds", 0, "above 0"),
+        ("max_message_bytes", -1, "at least 65536"),
+        ("torch_threads", -3, "must not be negative"),
+        ("log_level", "VERBOSE", "DEBUG, INFO, WARNING, ERROR"),
+        ("device", "gpu", "auto, cpu, cuda or cuda:N"),
+    ],
+)
+def test_settings_that_would_fail_later_are_refused(
+    setting: str, value: object, message: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        ServerConfig(**{setting: value})  # type: ignore[arg-type]
+
+
+def test_addresses_of_every_form_are_taken() -> None:
+    for address in ("127.0.0.1:0", "0.0.0.0:50051", "[::1]:0", "localhost:8080", ":50051"):
+        assert ServerConfig(address=address, http_address=address).address == address
+    assert ServerConfig(device="cuda:1", log_level="debug").device == "cuda:1"
 
 
 def test_stall_restarts_reach_the_engine_off_by_default() -> None:

@@ -127,7 +127,8 @@ def open_database(url: str, pool_size: int = 10) -> Database:
     try:
         parsed = make_url(url)
     except exc.ArgumentError:
-        raise ValueError(f"not a database URL: {url!r} (e.g. sqlite:///sibyl.db)") from None
+        # Not repeated: a URL holds the database's password.
+        raise ValueError("not a database URL (e.g. sqlite:///sibyl.db)") from None
     if parsed.get_backend_name() == "sqlite":
         return _open_sqlite(url, pool_size)
     if parsed.get_backend_name() in ("postgresql", "postgres"):
