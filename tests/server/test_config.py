@@ -115,7 +115,9 @@ def test_the_store_url_is_logged_without_its_password() -> None:
     assert config.store_for_logs() == "postgresql://sibyl:***@db:5432/sibyl"
     assert "hunter2" not in ServerConfig(store="postgresql://x:hunter2@").store_for_logs()
     in_query = ServerConfig(store="postgresql://sibyl@db/sibyl?password=hunter2&sslmode=require")
-    assert in_query.store_for_logs() == "postgresql://sibyl@db/sibyl?password=hidden&sslmode=require"
+    assert (
+        in_query.store_for_logs() == "postgresql://sibyl@db/sibyl?password=hidden&sslmode=require"
+    )
 
 
 @pytest.mark.parametrize(
