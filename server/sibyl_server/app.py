@@ -38,7 +38,7 @@ from sibyl_server.api.http import HttpServer, allowed_hosts, http_app
 from sibyl_server.api.rpc import Servicer, add_service, refusing_undecodable
 from sibyl_server.api.servicer import StudyServicer
 from sibyl_server.api.team_servicer import TeamServicer
-from sibyl_server.config import ServerConfig
+from sibyl_server.config import UNWIND_SECONDS, ServerConfig
 from sibyl_server.domain.errors import Unavailable
 from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.options import EngineOptions
@@ -65,8 +65,6 @@ NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 RETRY_FIRST_SECONDS = 0.25
 RETRY_MAX_SECONDS = 10.0
 """Backoff between attempts to reach the store at start (doubling, with jitter)."""
-UNWIND_SECONDS = 5.0
-"""After the drain, how long cancelled calls get to unwind before the loop closes."""
 
 
 class StartupError(Exception):

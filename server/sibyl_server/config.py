@@ -41,6 +41,9 @@ def _option(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 
+UNWIND_SECONDS = 5.0
+"""After the drain, how long cancelled calls get to unwind before the loop closes, and
+then the computations still running to release their study locks (each at most)."""
 MIN_MESSAGE_BYTES = 64 * 1024
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEVICE = re.compile(r"auto|cpu|cuda(:[0-9]+)?")
@@ -188,6 +191,12 @@ class ServerConfig:
         for name in ("metrics_address", "http_address"):
             if getattr(self, name):
                 check_address(name, getattr(self, name))
+
+    def stop_seconds(self) -> float:
+        """The longest time from SIGTERM to the process's exit: the shutdown delay, the
+        drain, the calls' unwinding and the computations' release of their locks (a
+        supervisor's stop timeout must exceed it, preStop hook included)."""
+        return self.shutdown_delay_seconds + self.grace_seconds + 2 * UNWIND_SECONDS
 
     def store_workers(self) -> int:
         """Threads for database work: `workers`, or where that is 0, the store's default.

@@ -106,10 +106,9 @@ def test_environment_is_a_configuration_the_server_accepts(replicas: dict[str, A
         config = check_configuration(environment)
         assert config.address == "0.0.0.0:50051"
         assert environment["SIBYL_AUTH"] == "none", "single-user unless SIBYL_AUTH is set"
-        # A stop answers for the shutdown delay, drains for SIBYL_GRACE_SECONDS, then
-        # compose kills: leave it time.
-        drain = config.shutdown_delay_seconds + config.grace_seconds
-        assert seconds(service["stop_grace_period"]) > drain
+        # A stop answers for the shutdown delay, drains for SIBYL_GRACE_SECONDS, unwinds,
+        # then compose kills: leave it time.
+        assert seconds(service["stop_grace_period"]) > config.stop_seconds()
 
 
 def test_each_replica_is_reachable_on_its_own_loopback_port(replicas: dict[str, Any]) -> None:

@@ -137,8 +137,7 @@ def test_termination_outlasts_the_drain(variant: str) -> None:
     pre_stop = container(variant)["lifecycle"]["preStop"]["exec"]["command"]
     assert pre_stop[0] == "sleep"
     config = check_configuration(env_values(variant))
-    drain = config.shutdown_delay_seconds + config.grace_seconds
-    assert pod["terminationGracePeriodSeconds"] >= float(pre_stop[1]) + drain + 5
+    assert pod["terminationGracePeriodSeconds"] > float(pre_stop[1]) + config.stop_seconds()
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
