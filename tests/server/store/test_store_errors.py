@@ -166,3 +166,22 @@ def test_a_new_sqlite_database_is_its_owner_s_alone(sqlite_store: tuple[Store, P
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in path.parent.iterdir()}
     assert modes["store.db"] == 0o600 and modes["store.db.locks"] == 0o700
     assert all(mode & 0o077 == 0 for mode in modes.values()), modes
+
+
+def test_a_pool_with_no_free_connection_is_unavailable_not_an_internal_error(
+    postgres_url: str,
+) -> None:
+    store = open_store(postgres_url, pool_size=2)
+    store.migrate()
+    engine = store.database.engine  # type: ignore[attr-defined]
+    held = [engine.connect() for _ in range(2)]
+    engine.pool._timeout = 0.2  # SQLAlchemy's 30 s, shortened: the test waits it out
+    try:
+        with pytest.raises(Unavailable) as caught, store.transaction(write=False) as tx:
+            tx.ping()
+    finally:
+        for connection in held:
+            connection.close()
+        store.close()
+    assert caught.value.reason == "STORE_UNAVAILABLE"
+    assert "pool is exhausted" in caught.value.message

@@ -46,13 +46,19 @@ def database_errors() -> Iterator[None]:
             raise Aborted("concurrent update; retry", reason="CONCURRENT_UPDATE") from error
         if not is_store_unavailable(error):
             raise
-        cause = store_error_cause(error)
-        _outages.report(store_error_line(error), type(error.orig).__name__)
-        raise Unavailable(
-            f"the store is unavailable: {cause}",
-            reason="STORE_UNAVAILABLE",
-            metadata={"cause": cause},
-        ) from error
+        line, kind = store_error_line(error), type(error.orig).__name__
+        raise _unavailable(store_error_cause(error), line, kind) from error
+    except exc.TimeoutError as error:  # the pool's: every connection busy past its timeout
+        cause = "no database connection free (the pool is exhausted)"
+        raise _unavailable(cause, cause, "TimeoutError") from error
+
+
+def _unavailable(cause: str, line: str, kind: str) -> Unavailable:
+    """The error a client retries, naming `cause`; `line` goes to the operators' log."""
+    _outages.report(line, kind)
+    return Unavailable(
+        f"the store is unavailable: {cause}", reason="STORE_UNAVAILABLE", metadata={"cause": cause}
+    )
 
 
 _UNAVAILABLE_SQLSTATES = {
