@@ -116,7 +116,8 @@ def _check_metric(snapshot: _Snapshot, metric: str, name: StudyName) -> None:
     reported = {key for o in snapshot.completed for key in o.metrics}
     if metric not in reported | {m.name for m in snapshot.spec.metrics}:
         raise InvalidArgument(
-            "metric", f"{metric!r} is not a metric of the spec, nor reported by a finished trial"
+            "metric",
+            f"{metric!r} is not a metric of the spec, nor in a finished trial's final measurement",
         )
     valued = sum(not o.infeasible and metric in o.metrics for o in snapshot.completed)
     if valued < 2:
