@@ -106,7 +106,10 @@ def main() -> None:
         )
         for name, value in best.parameters.items():
             print(f"  {name:7} = {value}")
-        print(f"\nThe study stays in sibyl.db: run `sibyl serve`, then `sibyl study {study_id}`.")
+        print(
+            f"\nThe study stays in sibyl.db: run `.venv/bin/sibyl serve`, then "
+            f"`.venv/bin/sibyl study {study_id}` (or `source .venv/bin/activate` first)."
+        )
         client.close()
 
 

@@ -6,14 +6,20 @@
 # Starts `sibyl serve` on a free port with a SQLite file in a temporary directory, then
 # WORKERS processes of examples/worker.py against one study, waits for all of them,
 # shows the study with `sibyl study` and stops the server. Set PYTHON to choose the
-# interpreter (default: python3) and SIBYL to choose the command (default: sibyl).
+# interpreter and SIBYL the command (defaults: the checkout's .venv, which `make demo`
+# builds, where it exists; else python3 and sibyl on the PATH).
 set -euo pipefail
 
 WORKERS="${1:-3}"
 TRIALS="${2:-30}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VENV="$HERE/../.venv/bin"
+if [[ -x "$VENV/python" && -x "$VENV/sibyl" ]]; then
+  PYTHON="${PYTHON:-$VENV/python}"
+  SIBYL="${SIBYL:-$VENV/sibyl}"
+fi
 PYTHON="${PYTHON:-python3}"
 SIBYL="${SIBYL:-sibyl}"
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SCRATCH="$(mktemp -d)"
 STUDY="svc-digits-$(date +%s)"
 
