@@ -24,6 +24,7 @@ def run_in_pool(
 ) -> list[dict]:
     """Calls function(*run) for each run in `jobs` processes; appends results to `raw`."""
     records = []
+    code_version()  # read before any run is saved
     with ProcessPoolExecutor(jobs) as pool:
         futures = {pool.submit(function, *run): run for run in runs}
         for number, future in enumerate(as_completed(futures), 1):
@@ -44,9 +45,9 @@ def code_version() -> str:
     root = Path(__file__).resolve().parent
     try:
         commit = _git(root, "rev-parse", "--short=10", "HEAD")
-        changed = _git(
-            root, "status", "--porcelain", "--untracked-files=no", "--", ".", "../server"
-        )
+        # The code, not the runs' own output under results/.
+        paths = (".", "../server", ":!results")
+        changed = _git(root, "status", "--porcelain", "--untracked-files=no", "--", *paths)
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return f"{commit}-modified" if changed else commit
