@@ -12,7 +12,7 @@ import random
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,10 +66,16 @@ def checked(result: SuggestionResult) -> SuggestionResult:
     """`result`, unless a GP step failed and fell back to quasi-random points: the
     benchmark would then measure the fallback, not the model."""
     for suggestion in result.suggestions:
-        reason = suggestion.metadata.get(METADATA_FALLBACK_REASON)
-        if reason and reason != REPEATED_CANDIDATE:
-            raise RuntimeError(f"a GP step failed: {reason}")
+        check_step(suggestion.metadata)
     return result
+
+
+def check_step(metadata: Mapping[str, str]) -> None:
+    """Raises if a point's metadata says its GP step failed (a Sobol point replacing a
+    repeated candidate is a step that succeeded)."""
+    reason = metadata.get(METADATA_FALLBACK_REASON)
+    if reason and reason != REPEATED_CANDIDATE:
+        raise RuntimeError(f"a GP step failed: {reason}")
 
 
 def sibyl_engine(algorithm: Algorithm, stall_restarts: bool = False) -> Method:
@@ -250,6 +256,7 @@ def sibyl_server(problem: Problem, budget: int, seed: int, batch: int) -> Trace:
                 count = min(batch, budget - len(trace.values))
                 trials = trace.timed_ask(lambda c=count: study.suggest(count=c))
                 for trial in trials:
+                    check_step(trial.metadata)
                     value = problem.evaluate(dict(trial.parameters))
                     trial.complete({METRIC: value})
                     trace.values.append(value)

@@ -43,7 +43,7 @@ class Problem:
 
 
 EXACT_OPTIMA = {"branin": 5 / (4 * math.pi), "hartmann6": -3.32236801141551}
-"""Optima BoTorch rounds (Branin's 0.397887 is 3.6e-7 above 5 / (4 pi), which floored
+"""Optima BoTorch rounds (Branin's 0.397887 is 3.6e-7 below 5 / (4 pi), which floored
 log10 regret at -6.45; Hartmann6's -3.32237, 2e-6 below its minimum)."""
 
 

@@ -209,7 +209,7 @@ export interface SuccessiveHalving {
 /** Learning-curve extrapolation: stop a trial when even an optimistic prediction of its final value is worse than the best final value so far. */
 export interface LearningCurveStopping {
   readonly rule: "learning_curve";
-  /** The step the final value is predicted at (the training's length); at least 2. */
+  /** The step the final value is predicted at (the training's length); above minStep (the server's 3 when unset). */
   readonly finalStep: number;
   /** No trial is stopped before this step. Unset: the server's default. */
   readonly minStep?: number;
@@ -222,7 +222,7 @@ export interface ModelStopping {
   readonly rule: "model";
   /** The first rung, at least 1. Unset: 1. */
   readonly minStep?: number;
-  /** The rungs' spacing, at least 2. Unset: 3. */
+  /** The rungs' spacing, 2 to 100. Unset: 3. */
   readonly reductionFactor?: number;
   /** Above 0 and below 1. Unset: 0.1. */
   readonly minProbability?: number;

@@ -72,15 +72,22 @@ RESERVED_METADATA_PREFIX = "sibyl."
 DISCRETE_TOLERANCE = 1e-9
 
 
+def check_updatable(spec: StudySpec, field: str) -> None:
+    """The fields UpdateStudy changes (the budget, the lease). An update checks these
+    alone: a study stored by an earlier release, under looser checks, can still be
+    renamed or given a budget."""
+    if spec.max_trials is not None and not 1 <= spec.max_trials <= MAX_TRIALS:
+        raise InvalidArgument(f"{field}.max_trials", f"must be between 0 and {MAX_TRIALS}")
+    _check_range(spec.lease_seconds, LEASE_SECONDS_RANGE, f"{field}.trial_lease", "seconds")
+
+
 def check_spec(spec: StudySpec, field: str) -> None:
     """Raises InvalidArgument for the first thing wrong with `spec`."""
     _check_parameters_list(spec, f"{field}.parameters")
     _check_metrics(spec, f"{field}.metrics")
-    if spec.max_trials is not None and not 1 <= spec.max_trials <= MAX_TRIALS:
-        raise InvalidArgument(f"{field}.max_trials", f"must be between 0 and {MAX_TRIALS}")
+    check_updatable(spec, field)
     if spec.seed is not None and not SEED_RANGE[0] <= spec.seed <= SEED_RANGE[1]:
         raise InvalidArgument(f"{field}.seed", "must be between 0 and 2^63 - 1")
-    _check_range(spec.lease_seconds, LEASE_SECONDS_RANGE, f"{field}.trial_lease", "seconds")
     _check_range(spec.grid_resolution, GRID_RESOLUTION_RANGE, f"{field}.grid_resolution", "")
     if spec.num_initial_trials is not None:
         _check_range(spec.num_initial_trials, INITIAL_TRIALS_RANGE, f"{field}.initial_trials", "")

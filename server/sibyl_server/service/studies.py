@@ -23,6 +23,7 @@ from sibyl_server.domain.validation import (
     check_request_id,
     check_spec,
     check_text,
+    check_updatable,
 )
 from sibyl_server.service.lifecycle import (
     MAX_TRIALS_REACHED,
@@ -175,7 +176,7 @@ class StudyUseCases(StoreUseCases):
         with self._store.transaction(write=True) as tx:
             record = tx.study(name, lock=True)
             spec = _updated_spec(record.study.spec, update)
-            check_spec(spec, "study.spec")
+            check_updatable(spec, "study.spec")
             _check_budget_fits(record, spec)
             changes = StudyChanges(spec=spec, display_name=update.display_name)
             tx.update_study(record.pk, now, changes)

@@ -18,6 +18,7 @@ from sibyl_server.domain.study import (
     Goal,
     MetricSpec,
     OutcomeConstraint,
+    Study,
     StudyState,
     stopping_policy,
 )
@@ -192,3 +193,23 @@ def test_model_checks_past_their_wait_leave_no_computation_queued(
 
         assert asyncio.run(five_checks()) == [False] * 5  # each told to go on
     assert engine.computed == 1  # the one that had started; four were never run
+
+
+def test_a_study_stored_under_looser_checks_can_still_be_updated(
+    store: MemoryStore, studies: StudyUseCases, clock: Clock
+) -> None:
+    """A spec an earlier release accepted (a reduction factor of 1000) and later checks
+    refuse: renaming it, or giving it a budget, checks only what changes."""
+    policy = stopping_policy(EarlyStoppingRule.SUCCESSIVE_HALVING, reduction_factor=1000)
+    stored = Study(
+        TEAM.team, "old", dataclasses.replace(SPEC, early_stopping=policy), StudyState.ACTIVE,
+        create_time=clock(), update_time=clock(),
+    )  # fmt: skip
+    with store.transaction(write=True) as tx:
+        tx.insert_study(stored, None)
+    name = StudyName(TEAM.team, "old")
+    updated = studies.update_study(name, StudyUpdate(display_name="renamed", max_trials=20))
+    assert (updated.display_name, updated.spec.max_trials) == ("renamed", 20)
+    with pytest.raises(InvalidArgument) as caught:
+        studies.update_study(name, StudyUpdate(lease_seconds=float("nan")))
+    assert caught.value.field == "study.spec.trial_lease"

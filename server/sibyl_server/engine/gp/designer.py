@@ -79,7 +79,7 @@ class GpBanditDesigner:
             state, counted = _with_restart(request, state)
         elif state.restart.running:  # left by a server that had restarts on
             state = state.restarting(state.restart.ended())
-        study = request  # what every point must not repeat (a failed trial, a pending one)
+        study = request  # what every point must not repeat (see _decode)
         if state.restart.running:
             # The restart is a run of its own: its design, then its own trials' GP.
             request = state.restart.trials_of(request)
@@ -115,8 +115,8 @@ class GpBanditDesigner:
         counted: bool = False,
     ) -> SuggestionResult:
         """A step on `request`'s trials (a restart's own, while one runs), with
-        `step_metadata` in each point's metadata; no point repeats a failed or pending
-        trial of the whole `study`. If `counted`, the points the GP made (not the Sobol
+        `step_metadata` in each point's metadata; no point repeats a trial of the whole
+        `study` (but as `_decode` allows). If `counted`, the points the GP made (not the Sobol
         points replacing repeats) count toward the study's next restart."""
         fitted_count = min(len(request.completed), self.options.max_exact_observations)
         device = torch.device(self.options.device_for(fitted_count))

@@ -433,3 +433,17 @@ def test_a_renamed_study_shows_its_new_name(dashboard: Dashboard) -> None:
 
 def test_signing_in_from_a_studys_link_opens_the_study(dashboard: Dashboard) -> None:
     _sign_in(dashboard, f"#/studies/{dashboard.study.study_id}", page="study")
+
+
+def test_a_page_whose_refreshes_fail_waits_between_them(dashboard: Dashboard) -> None:
+    """A missing study's page fails each refresh: each waits the refresh interval (1 s),
+    not none (a failed first read retried at once, hundreds of calls a second)."""
+    _sign_in(dashboard)
+    dashboard.driver.get(f"{dashboard.base}/dashboard/?refresh=1#/studies/never-made")
+    wait_for(lambda: "does not exist" in dashboard.driver.execute_script(
+        "return document.getElementById('study-note')?.textContent || ''"
+    ), what="the error")  # fmt: skip
+    before = dashboard.driver.execute_script("return sibyl.traffic.calls")
+    time.sleep(3)
+    calls = dashboard.driver.execute_script("return sibyl.traffic.calls") - before
+    assert calls <= 12, calls  # 3 refreshes of at most 3 calls, and one more in flight

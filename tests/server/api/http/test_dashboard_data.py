@@ -236,3 +236,32 @@ def test_the_last_activity_is_the_latest_time_not_the_last_text() -> None:
         "2026-12-07T10:00:35.500Z",
         "",
     ]
+
+
+SHARED_SYNC_SCRIPT = """
+const base = process.env.BASE;
+const realFetch = globalThis.fetch;
+globalThis.sessionStorage = { getItem: () => null, setItem() {}, removeItem() {}, clear() {} };
+globalThis.fetch = (url, options) => realFetch(new URL(url, base), options);
+const { TrialSync } = await import(process.env.SYNC);
+const sync = new TrialSync(process.env.STUDY);
+const [first, second] = [sync.refresh(), sync.refresh()];
+await Promise.all([first, second]);
+console.log(JSON.stringify({ same: first === second, refreshes: sync.refreshes }));
+"""
+
+
+def test_a_refresh_asked_while_one_runs_is_that_one(
+    http_server: ServerThread, unique_id: str
+) -> None:
+    """Two would both read from the same start, and count as the two reads that make
+    the trials complete: the measurements were never read."""
+    spec = sibyl.StudySpec([sibyl.Double("x", 0, 1)], [sibyl.Metric("loss")])
+    with sibyl.connect(http_server.address) as client:
+        study = client.create_study(unique_id, spec)
+    environment = {
+        "BASE": f"http://127.0.0.1:{http_server.running.http_port}/dashboard/",
+        "SYNC": (STATIC_DIRECTORY / "sync.js").as_uri(),
+        "STUDY": study.name,
+    }
+    assert run_node(SHARED_SYNC_SCRIPT, environment) == {"same": True, "refreshes": 1}

@@ -72,12 +72,14 @@ function stop() {
 
 async function refresh(current) {
   refreshing = current;
+  let ok = false;
   try {
     const started = performance.now();
     await current.refresh();
     if (current !== page) return;
     document.body.dataset.refreshMs = String(performance.now() - started);
     document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes || 0) + 1);
+    ok = true;
   } catch (error) {
     if (current !== page) return;
     const signedOut = error instanceof api.ApiError && error.status === 401;
@@ -89,7 +91,8 @@ async function refresh(current) {
   } finally {
     if (refreshing === current) refreshing = null;
   }
-  const delay = current.complete === false ? 0 : REFRESH_MS; // the rest of a first read
+  // The rest of a first read follows at once; after a failure, the usual pause.
+  const delay = ok && current.complete === false ? 0 : REFRESH_MS;
   // A hidden tab waits for visibilitychange: left open in the background, it costs nothing.
   if (current === page && (delay === 0 || !document.hidden)) {
     timer = setTimeout(() => {

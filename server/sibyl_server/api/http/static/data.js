@@ -116,7 +116,6 @@ export function trialRecord(trial) {
   };
 }
 
-// True when the trial's final values satisfy every outcome constraint.
 // The smallest and largest of `values` ([0, 1] for none). A loop, not Math.min(...values):
 // spreading a study's 200,000 values into arguments overflows the call stack.
 export function extent(values) {
@@ -129,6 +128,7 @@ export function extent(values) {
   return [low, high];
 }
 
+// True when the trial's final values satisfy every outcome constraint.
 export function isFeasible(record, constraints) {
   return constraints.every((c) => {
     const value = record.values[c.name];

@@ -30,6 +30,7 @@ export class TrialSync {
     this.resume = ""; // the page token after the finished trials read for good
     this.refreshes = 0; // refreshes that succeeded
     this.version = 0; // how many times what is kept changed
+    this.running = null; // the refresh in flight
   }
 
   // Whether the finished trials were read with their intermediate measurements.
@@ -39,7 +40,13 @@ export class TrialSync {
 
   // The trials that changed since the last call (all of them the first time). A refresh
   // that fails changes nothing: the next one reads again from where this one started.
-  async refresh() {
+  // A call while one runs gets that one: two would both read from the same start.
+  refresh() {
+    this.running ??= this.read().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  async read() {
     if (this.readAll) return this.kept(await listTrials(this.study), this.resume);
     const [pending, finished] = await Promise.all([
       listTrials(this.study, PENDING),
