@@ -50,12 +50,23 @@ DEVICE = re.compile(r"auto|cpu|cuda(:[0-9]+)?")
 ADDRESS = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^:\[\]]*):(?P<port>[0-9]{1,5})")
 
 
-def check_address(name: str, address: str) -> None:
-    """`host:port` (`[v6]:port`), port 0 to 65535: gRPC bound 70000 as 4464, and an
-    address without a port on 443."""
+def split_address(address: str) -> tuple[str, int]:
+    """`host:port` (`[v6]:port`, port 0 to 65535) as its host, brackets off, and port.
+
+    Every listening address is read here: gRPC bound port 70000 as 4464, and an
+    address without a port on 443.
+    """
     match = ADDRESS.fullmatch(address)
     if match is None or int(match["port"]) > 65535:
-        raise ValueError(f"{name} must be host:port with a port from 0 to 65535, not {address!r}")
+        raise ValueError(f"{address!r} is not host:port with a port from 0 to 65535")
+    return match["host"].removeprefix("[").removesuffix("]"), int(match["port"])
+
+
+def check_address(name: str, address: str) -> None:
+    try:
+        split_address(address)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
 
 
 @dataclass(frozen=True)

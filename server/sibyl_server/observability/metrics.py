@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from sibyl_server.config import split_address
 from sibyl_server.domain.errors import Unavailable
 from sibyl_server.domain.trial import TrialState
 from sibyl_server.store.interface import Store, TrialStateCount
@@ -69,9 +70,8 @@ class ServerMetrics:
     def serve(self, address: str) -> int:
         """Serves /metrics over HTTP on `address` (host:port; port 0 picks one) from a
         daemon thread until close(); returns the port."""
-        host, port = address.rsplit(":", 1)
-        host = host.removeprefix("[").removesuffix("]")  # an IPv6 address, as in "[::]:9100"
-        self._http, _ = start_http_server(int(port), addr=host, registry=self.registry)
+        host, port = split_address(address)
+        self._http, _ = start_http_server(port, addr=host, registry=self.registry)
         return int(self._http.server_port)
 
     def close(self) -> None:

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 import uvicorn
 from starlette.applications import Starlette
 
+from sibyl_server.config import split_address
+
 log = logging.getLogger(__name__)
 BACKLOG = 2048  # uvicorn's default
 
@@ -76,15 +78,12 @@ class HttpServer:
 
 def bind_socket(address: str) -> socket.socket:
     """A TCP socket bound to `address` (host:port; an IPv6 host in brackets)."""
-    host, colon, port = address.rpartition(":")
-    if not colon or not port.isdigit():
-        raise ValueError(f"{address!r} is not host:port")
-    host = host.strip("[]")
+    host, port = split_address(address)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, int(port)))
+        sock.bind((host, port))
         # Listening now, not once uvicorn's task runs: connections from the moment the
         # server is started wait in the backlog instead of being refused.
         sock.listen(BACKLOG)
