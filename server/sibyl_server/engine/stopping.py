@@ -222,44 +222,43 @@ def learning_curve_rule(
 
 
 def optimistic_final(trial: Curve, final_step: int) -> float | None:
-    """An optimistic prediction of the curve's value at `final_step`; None until two
-    curve families can be fitted (four points).
+    """An optimistic prediction of the curve's value at `final_step`; None until a
+    saturating curve family can be fitted (four points).
 
-    Three saturating curve families (Domhan et al., 2015) are fitted by least squares:
-    pow3 `c - a t^-alpha`, exp3 `c - a e^(-b t)` and log-linear `a + b log t`. The
-    highest of their extrapolations, never below the best value seen, plus the curve's
-    recent noise widened with the extrapolation's horizon, `(final_step / step)^0.25`.
-    The highest, not a middle one: from a few points, a saturating curve's own family
-    may be the only one to reach its final value, and a trial that would have ended
-    best must not be stopped. The log-linear family alone (three points) falls short
-    of such curves, so it never decides by itself.
+    Two saturating curve families (Domhan et al., 2015), pow3 `c - a t^-alpha` and
+    exp3 `c - a e^(-b t)`, are fitted by least squares: the higher of their
+    extrapolations, never below the best value seen, plus the curve's recent noise
+    widened with the extrapolation's horizon, `(final_step / step)^0.25`.
+    The higher, not a middle one among more families: from a few points, a curve's own
+    family may be the only one to reach its final value, and a trial that would have
+    ended best must not be stopped (a log-linear fit, `a + b log t`, on three points
+    and the middle of three extrapolations stopped such curves at steps 3-5). Nor the
+    log-linear family's, which never saturates: with it the rule spent 420 epochs of
+    600 on the early-stopping benchmark instead of 310, for the same best trials.
     """
     t = np.asarray(trial.steps, dtype=float)
     y = np.asarray(trial.values, dtype=float)
     scale = max(float(np.ptp(y)), 1e-12)
     predictions = [
         prediction
-        for model, initial in _curve_models(t, y)
+        for model, initial in _saturating_models(t, y)
         if (prediction := _fit_and_predict(model, initial, t, y, final_step)) is not None
     ]
-    if len(predictions) < 2:
+    if not predictions:
         return None
     center = max(*predictions, float(np.max(y)))
     horizon = (final_step / max(float(t[-1]), 1.0)) ** 0.25
     return center + _residual_spread(t, y, scale) * horizon
 
 
-def _curve_models(
+def _saturating_models(
     t: np.ndarray, y: np.ndarray
 ) -> list[tuple[Callable[..., np.ndarray], list[float]]]:
+    """pow3 and exp3 with their starting parameters for least squares."""
     top, span = float(np.max(y)), max(float(np.ptp(y)), 1e-9)
     return [
         (lambda s, c, a, alpha: c - a * np.power(s, -alpha), [top, span, 0.5]),
         (lambda s, c, a, b: c - a * np.exp(-b * s), [top, span, 1.0 / max(float(t[-1]), 1.0)]),
-        (
-            lambda s, a, b: a + b * np.log(s),
-            [float(y[0]), span / max(math.log(float(t[-1]) + 1), 1.0)],
-        ),
     ]
 
 

@@ -94,7 +94,7 @@ def test_a_saturating_curve_that_ends_best_is_never_stopped() -> None:
     values = [0.95 - 0.6 * np.exp(-t / 6) for t in range(1, 20)]
     decisions = [decide(policy, curve(9, values[:n]), finals) for n in range(3, 20)]
     assert [d.reason for d in decisions if d.should_stop] == []
-    assert optimistic_final(curve(9, values[:3]), 20) is None, "one family fits 3 points"
+    assert optimistic_final(curve(9, values[:3]), 20) is None, "3 points fit no family"
 
 
 def test_reasons_give_the_metrics_own_values() -> None:
