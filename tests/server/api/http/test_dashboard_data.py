@@ -56,6 +56,30 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text() -> None:
     ]
 
 
+def _finished_trials(
+    server: ServerThread, study_id: str, count: int, steps: int = 0
+) -> dict[str, str]:
+    """A random-search study of `count` completed trials, each reporting `steps` values
+    first; the environment of a Node script that syncs it (BASE, API, SYNC, STUDY)."""
+    spec = sibyl.StudySpec(
+        parameters=[sibyl.Double("x", 0, 1)],
+        metrics=[sibyl.Metric("loss")],
+        algorithm="random_search",
+    )
+    with sibyl.connect(server.address) as client:
+        study = client.create_study(study_id, spec)
+        for trial in study.suggest(count=count, client_id="w") if count else []:
+            for step in range(steps):
+                trial.report({"loss": float(step)}, step=step)
+            trial.complete({"loss": float(trial.id)})
+    return {
+        "BASE": f"http://127.0.0.1:{server.running.http_port}/dashboard/",
+        "API": (STATIC_DIRECTORY / "api.js").as_uri(),
+        "SYNC": (STATIC_DIRECTORY / "sync.js").as_uri(),
+        "STUDY": study.name,
+    }
+
+
 # The page's TrialSync in Node against the real JSON API: `fetch` resolves the page's
 # relative URLs against the server, and holds the pending trials' listing until the
 # finished trials' one has answered and trial 11 has been completed, the interleaving
@@ -107,21 +131,7 @@ console.log(JSON.stringify({
 def test_a_trial_new_and_finished_between_the_two_listings_is_still_read(
     http_server: ServerThread, unique_id: str
 ) -> None:
-    spec = sibyl.StudySpec(
-        parameters=[sibyl.Double("x", 0, 1)],
-        metrics=[sibyl.Metric("loss")],
-        algorithm="random_search",
-    )
-    with sibyl.connect(http_server.address) as client:
-        study = client.create_study(unique_id, spec)
-        for trial in study.suggest(count=10, client_id="w"):
-            trial.complete({"loss": float(trial.id)})
-    environment = {
-        "BASE": f"http://127.0.0.1:{http_server.running.http_port}/dashboard/",
-        "API": (STATIC_DIRECTORY / "api.js").as_uri(),
-        "SYNC": (STATIC_DIRECTORY / "sync.js").as_uri(),
-        "STUDY": study.name,
-    }
+    environment = _finished_trials(http_server, unique_id, 10)
     seen = run_node(SYNC_SCRIPT, environment)
     assert seen["suggested"] == ["11", "12", "13"]
     states = dict(seen["known"])
@@ -206,22 +216,7 @@ console.log(JSON.stringify({
 def test_a_refresh_that_fails_leaves_the_next_to_read_the_measurements(
     http_server: ServerThread, unique_id: str
 ) -> None:
-    spec = sibyl.StudySpec(
-        parameters=[sibyl.Double("x", 0, 1)],
-        metrics=[sibyl.Metric("loss")],
-        algorithm="random_search",
-    )
-    with sibyl.connect(http_server.address) as client:
-        study = client.create_study(unique_id, spec)
-        for trial in study.suggest(count=6, client_id="w"):
-            for step in range(3):
-                trial.report({"loss": float(step)}, step=step)
-            trial.complete({"loss": float(trial.id)})
-    environment = {
-        "BASE": f"http://127.0.0.1:{http_server.running.http_port}/dashboard/",
-        "SYNC": (STATIC_DIRECTORY / "sync.js").as_uri(),
-        "STUDY": study.name,
-    }
+    environment = _finished_trials(http_server, unique_id, 6, steps=3)
     seen = run_node(FAILING_SYNC_SCRIPT, environment)
     assert seen["outcomes"] == ["ok", "unavailable", "ok"]
     assert seen["complete"] is True
@@ -256,12 +251,5 @@ def test_a_refresh_asked_while_one_runs_is_that_one(
 ) -> None:
     """Two would both read from the same start, and count as the two reads that make
     the trials complete: the measurements were never read."""
-    spec = sibyl.StudySpec([sibyl.Double("x", 0, 1)], [sibyl.Metric("loss")])
-    with sibyl.connect(http_server.address) as client:
-        study = client.create_study(unique_id, spec)
-    environment = {
-        "BASE": f"http://127.0.0.1:{http_server.running.http_port}/dashboard/",
-        "SYNC": (STATIC_DIRECTORY / "sync.js").as_uri(),
-        "STUDY": study.name,
-    }
+    environment = _finished_trials(http_server, unique_id, 0)
     assert run_node(SHARED_SYNC_SCRIPT, environment) == {"same": True, "refreshes": 1}
