@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -39,6 +40,7 @@ from sibyl_server.service.runner import Runner
 log = logging.getLogger("sibyl.rpc")
 T = TypeVar("T")
 REQUEST_ID_KEY = "x-request-id"
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/-]{1,128}")
 
 
 class Servicer:
@@ -196,11 +198,14 @@ def refusing_undecodable(
 
 
 def _request_id(context: grpc.aio.ServicerContext) -> str:
-    """The client's x-request-id if it sent a sane one, else a new one."""
+    """The client's x-request-id if it sent a sane one, else a new one.
+
+    Sane: up to 128 of letters, digits and `._:/-`. Spaces or `=` would let a caller
+    write `key=value` fields of its own into the text log's line.
+    """
     for key, value in context.invocation_metadata() or ():
-        sane = isinstance(value, str) and 0 < len(value) <= 128 and value.isprintable()
-        if key == REQUEST_ID_KEY and sane:
-            return str(value)
+        if key == REQUEST_ID_KEY and isinstance(value, str) and SANE_REQUEST_ID.fullmatch(value):
+            return value
     return uuid.uuid4().hex
 
 

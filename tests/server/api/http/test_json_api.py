@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 import uuid
@@ -444,6 +445,13 @@ def test_the_callers_request_id_comes_back(world: World) -> None:
     failed = world.post(f"/{T}GetTeam", {"name": "teams/nope"}, x_request_id="trace-42")
     assert (ok.status, failed.status) == (200, 404)
     assert ok.headers["x-request-id"] == failed.headers["x-request-id"] == "trace-42"
+
+
+def test_a_request_id_that_would_write_log_fields_is_replaced(world: World) -> None:
+    """Spaces or `=` would let a caller add `key=value` fields to a text log line."""
+    reply = world.post(f"/{T}GetTeam", {"name": world.team}, x_request_id="x code=OK team=b")
+    assert reply.status == 200
+    assert re.fullmatch("[0-9a-f]{32}", reply.headers["x-request-id"])
 
 
 def test_health_is_served_too(world: World) -> None:
