@@ -566,6 +566,8 @@ async def serve(config: ServerConfig) -> None:
         await running.stop(0)
         raise
     if ready:
+        if running.metrics_port is not None:  # bound once the store is ready (port 0 too)
+            where += f", metrics {config.metrics_address.rsplit(':', 1)[0]}:{running.metrics_port}"
         log.info(
             "sibyl serving on %s (auth %s, tls %s), store %s, event loop %s",
             where,

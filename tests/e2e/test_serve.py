@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
 import time
+import urllib.request
 from pathlib import Path
 
 import grpc
@@ -150,3 +152,17 @@ def test_a_local_server_says_which_loop_it_runs_on(
         f"sqlite:///{tmp_path / 'l.db'}", tmp_path, event_loop=loop, log_format=log_format
     ) as server:
         assert server.event_loop() == loop
+
+
+def test_the_serving_line_names_the_metrics_port(tmp_path: Path) -> None:
+    """With --metrics-address host:0, the line says which port was bound."""
+    server = LocalServer("memory://", tmp_path, metrics_address="127.0.0.1:0")
+    try:
+        log = server.log_path.read_text()
+        found = re.search(r"sibyl serving on .*, metrics 127\.0\.0\.1:(\d+) ", log)
+        assert found, log
+        metrics = f"http://127.0.0.1:{found.group(1)}/metrics"
+        with urllib.request.urlopen(metrics, timeout=30) as response:
+            assert b"sibyl_rpc_requests_total" in response.read()
+    finally:
+        assert server.terminate() == 0
