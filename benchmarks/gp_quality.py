@@ -32,6 +32,7 @@ import argparse
 import math
 import platform
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 
@@ -210,10 +211,8 @@ def _common_seeds(groups: Sequence[list[dict]]) -> set[int]:
 
 def provenance(records: list[dict]) -> str:
     """Which code made the tabulated runs: rows may mix releases."""
-    counts: dict[str, int] = {}
-    for record in records:
-        code = record.get("code", "a release before runs recorded their code")
-        counts[code] = counts.get(code, 0) + 1
+    earlier = "a release before runs recorded their code"
+    counts = Counter(record.get("code", earlier) for record in records)
     return "; ".join(f"{n} by {code}" for code, n in sorted(counts.items()))
 
 

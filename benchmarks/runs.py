@@ -6,7 +6,6 @@ be re-tabulated or resumed after an interruption without repeating what finished
 
 from __future__ import annotations
 
-import functools
 import json
 import subprocess
 import sys
@@ -24,11 +23,11 @@ def run_in_pool(
 ) -> list[dict]:
     """Calls function(*run) for each run in `jobs` processes; appends results to `raw`."""
     records = []
-    code_version()  # read before any run is saved
+    code = code_version()  # before the first run saved changes the tree
     with ProcessPoolExecutor(jobs) as pool:
         futures = {pool.submit(function, *run): run for run in runs}
         for number, future in enumerate(as_completed(futures), 1):
-            record = {**future.result(), "code": code_version()}
+            record = {**future.result(), "code": code}
             records.append(record)
             print(f"[{number}/{len(runs)}] {futures[future]}", file=sys.stderr, flush=True)
             if raw is not None:
@@ -38,7 +37,6 @@ def run_in_pool(
     return records
 
 
-@functools.cache
 def code_version() -> str:
     """The commit the runs are made with ("-modified" when files differ from it), so a
     table can say which of its runs an older engine made; "unknown" outside a clone."""
@@ -46,7 +44,7 @@ def code_version() -> str:
     try:
         commit = _git(root, "rev-parse", "--short=10", "HEAD")
         # The code, not the runs' own output under results/.
-        paths = (".", "../server", ":!results")
+        paths = (".", "../server", "../client", ":!results")
         changed = _git(root, "status", "--porcelain", "--untracked-files=no", "--", *paths)
     except (OSError, subprocess.CalledProcessError):
         return "unknown"

@@ -548,6 +548,11 @@ class _StopSignals:
             self.first.set()
 
 
+def _bound(address: str, port: int) -> str:
+    """`address` (host:port) with the port it was bound on (port 0 picks one)."""
+    return f"{address.rsplit(':', 1)[0]}:{port}"
+
+
 async def serve(config: ServerConfig) -> None:
     """Runs until SIGTERM or SIGINT, then shuts down as the module docstring says.
 
@@ -556,9 +561,9 @@ async def serve(config: ServerConfig) -> None:
     """
     signals = _StopSignals(asyncio.get_running_loop())
     running = await start_server(config)
-    where = f"{config.address.rsplit(':', 1)[0]}:{running.port}"
+    where = _bound(config.address, running.port)
     if running.http_port is not None:
-        where += f", HTTP {config.http_address.rsplit(':', 1)[0]}:{running.http_port}"
+        where += f", HTTP {_bound(config.http_address, running.http_port)}"
     log.info("listening on %s; health NOT_SERVING until the store is ready", where)
     try:
         ready = await _ready_unless_stopped(running, signals)
@@ -567,7 +572,7 @@ async def serve(config: ServerConfig) -> None:
         raise
     if ready:
         if running.metrics_port is not None:  # bound once the store is ready (port 0 too)
-            where += f", metrics {config.metrics_address.rsplit(':', 1)[0]}:{running.metrics_port}"
+            where += f", metrics {_bound(config.metrics_address, running.metrics_port)}"
         log.info(
             "sibyl serving on %s (auth %s, tls %s), store %s, event loop %s",
             where,

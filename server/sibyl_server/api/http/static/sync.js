@@ -38,7 +38,7 @@ export class TrialSync {
     return this.readAll || this.refreshes >= 2;
   }
 
-  // The trials that changed since the last call (all of them the first time). A refresh
+  // Reads what changed since the last refresh (`version` counts the changes). A refresh
   // that fails changes nothing: the next one reads again from where this one started.
   // A call while one runs gets that one: two would both read from the same start.
   refresh() {
@@ -47,7 +47,7 @@ export class TrialSync {
   }
 
   async read() {
-    if (this.readAll) return this.kept(await listTrials(this.study), this.resume);
+    if (this.readAll) return this.keep(await listTrials(this.study), this.resume);
     const [pending, finished] = await Promise.all([
       listTrials(this.study, PENDING),
       this.refreshes === 0 ? this.finishedBasic() : this.finishedTail(),
@@ -60,7 +60,7 @@ export class TrialSync {
       ),
     );
     this.pending = new Set(pending.map((t) => t.id));
-    return this.kept([...pending, ...finished.trials, ...moved], finished.resume);
+    this.keep([...pending, ...finished.trials, ...moved], finished.resume);
   }
 
   // The ids below the highest one `seen` that neither read nor any refresh before has
@@ -78,25 +78,19 @@ export class TrialSync {
     return unread;
   }
 
-  // Ends a refresh that succeeded: keeps what it read and where the next one resumes.
-  kept(read, resume) {
-    this.resume = resume;
-    this.refreshes += 1;
-    return this.keep(read);
-  }
-
-  // Keeps the trials read; returns those that differ from what was kept.
-  keep(read) {
-    const changed = [];
+  // Ends a refresh that succeeded: keeps the trials it read, and where the next resumes.
+  keep(read, resume) {
+    let changed = false;
     for (const trial of read) {
       const text = JSON.stringify(trial);
       if (this.texts.get(trial.id) === text) continue;
       this.texts.set(trial.id, text);
       this.trials.set(trial.id, trial);
-      changed.push(trial);
+      changed = true;
     }
-    if (changed.length) this.version += 1;
-    return changed;
+    if (changed) this.version += 1;
+    this.resume = resume;
+    this.refreshes += 1;
   }
 
   all() {
