@@ -45,10 +45,16 @@ def warp_objective(values: Sequence[float], rank_worse_half: bool = True) -> lis
     if len(values) < 3:
         return list(values)
     array = np.asarray(values, dtype=np.float64)
-    spread = float(array.std())
+    # Divided by the largest magnitude first: the variance of values above ~1e154
+    # (a diverged loss) would overflow.
+    magnitude = float(np.max(np.abs(array)))
+    if not math.isfinite(magnitude) or magnitude == 0.0:
+        return list(values)
+    scaled = array / magnitude
+    spread = float(scaled.std())
     if not math.isfinite(spread) or spread == 0.0:
         return list(values)
-    standardized = (array - array.mean()) / spread
+    standardized = (scaled - scaled.mean()) / spread
     warped = _yeo_johnson(standardized, _fitted_exponent(standardized))
     if rank_worse_half:
         warped = _half_rank(warped)

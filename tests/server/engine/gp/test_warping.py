@@ -76,3 +76,16 @@ def test_ties_stay_tied() -> None:
 @pytest.mark.parametrize("values", [[], [1.0], [1.0, 2.0], [3.0, 3.0, 3.0, 3.0]])
 def test_nothing_to_fit_leaves_the_values_unchanged(values: list[float]) -> None:
     assert warp_objective(values) == values
+
+
+@pytest.mark.parametrize("magnitude", [1e-300, 1e200, -1e300])
+def test_the_warp_does_not_depend_on_the_values_magnitude(magnitude: float) -> None:
+    # Standardizing values above ~1e154 directly overflowed their variance, and the
+    # GP step fell back to quasi-random points (a loss of 1e200 after divergence).
+    warped = warp_objective([v * magnitude for v in SKEWED])
+    expected = warp_objective(SKEWED if magnitude > 0 else [-v for v in SKEWED])
+    np.testing.assert_allclose(warped, expected, rtol=1e-9, atol=1e-12)
+
+
+def test_all_zero_values_are_left_unchanged() -> None:
+    assert warp_objective([0.0, 0.0, 0.0, 0.0]) == [0.0, 0.0, 0.0, 0.0]
