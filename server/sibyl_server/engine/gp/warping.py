@@ -33,6 +33,10 @@ from scipy.special import ndtri
 BRENT_TOLERANCE = 1.48e-08
 """scipy.stats.yeojohnson_normmax's tolerance on the exponent."""
 FLOAT = np.finfo(np.float64)
+EXTREME_DEVIATIONS = 1e6
+"""How many median absolute deviations from the median a value may lie before it is
+brought closer: far beyond any tail the benchmarks' objectives have, so only values
+that would cost the others their precision are."""
 
 
 def warp_objective(values: Sequence[float], rank_worse_half: bool = True) -> list[float]:
@@ -44,9 +48,8 @@ def warp_objective(values: Sequence[float], rank_worse_half: bool = True) -> lis
     """
     if len(values) < 3:
         return list(values)
-    array = np.asarray(values, dtype=np.float64)
-    # Divided by the largest magnitude first: the variance of values above ~1e154
-    # (a diverged loss) would overflow.
+    array = _compress_extremes(np.asarray(values, dtype=np.float64))
+    # Divided by the largest magnitude: the variance of values above ~1e154 overflows.
     magnitude = float(np.max(np.abs(array)))
     if not math.isfinite(magnitude) or magnitude == 0.0:
         return list(values)
@@ -61,6 +64,27 @@ def warp_objective(values: Sequence[float], rank_worse_half: bool = True) -> lis
     if not np.all(np.isfinite(warped)) or not _same_order(array, warped):
         return list(values)
     return [float(v) for v in warped]
+
+
+def _compress_extremes(x: np.ndarray) -> np.ndarray:
+    """`x` with the values more than EXTREME_DEVIATIONS median absolute deviations from
+    the median brought logarithmically closer (order kept, the others unchanged).
+
+    One diverged run's loss of 1e20 among losses of 0.1 to 0.7 would otherwise leave the
+    others equal to float precision once standardized (and the GP blind where they are).
+    """
+    median = float(np.median(x))
+    deviation = float(np.median(np.abs(x - median)))
+    if not (math.isfinite(deviation) and deviation > 0.0):
+        return x
+    limit = EXTREME_DEVIATIONS * deviation
+    distance = np.abs(x - median)
+    far = distance > limit
+    if not np.any(far):
+        return x
+    out = x.copy()
+    out[far] = median + np.sign(x[far] - median) * limit * (1 + np.log(distance[far] / limit))
+    return out
 
 
 def _half_rank(x: np.ndarray) -> np.ndarray:

@@ -89,3 +89,15 @@ def test_the_warp_does_not_depend_on_the_values_magnitude(magnitude: float) -> N
 
 def test_all_zero_values_are_left_unchanged() -> None:
     assert warp_objective([0.0, 0.0, 0.0, 0.0]) == [0.0, 0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("diverged", [-1e3, -1e20, -1e200, -1e308])
+def test_one_diverged_run_leaves_the_others_apart(diverged: float) -> None:
+    # A loss of 1e20 among losses of 0.1 to 0.7 (negated: larger is better) left the
+    # others equal to float precision once standardized: the GP saw no difference
+    # between the best trials.
+    losses = [-0.1, -0.2, -0.25, -0.3, -0.4, -0.5, -0.55, -0.6, -0.7]
+    warped = np.array(warp_objective([*losses, diverged]))
+    assert np.argsort(warped).tolist() == np.argsort([*losses, diverged]).tolist()
+    gap = (warped[0] - warped[1]) / warped.std()
+    assert gap > 0.4  # 0.49 with a diverged loss of 1e3, as with 1e308
