@@ -317,7 +317,9 @@ class SuggestionUseCase:
         return _shares(trials, [ask.count for ask in asks]), state, {**result.timings, **timings}
 
     def _read_snapshot(self, name: StudyName, wanted: int) -> _Snapshot:
-        with self._store.transaction(write=False) as tx:
+        # One snapshot: a trial finishing between the reads of the finished and the
+        # pending trials would otherwise be in neither.
+        with self._store.transaction(write=False, snapshot=True) as tx:
             record, engine_state = tx.study_and_engine_state(name)
             _check_active(record)
             left = budget_left(record.study.spec, record.study.trial_count)

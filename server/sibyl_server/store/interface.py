@@ -365,13 +365,19 @@ class Transaction(StudyRepository, TrialRepository, TeamRepository, RateReposito
 class Store(Protocol):
     """Opens transactions and study locks on one backend."""
 
-    def transaction(self, *, write: bool) -> contextlib.AbstractContextManager[Transaction]:
+    def transaction(
+        self, *, write: bool, snapshot: bool = False
+    ) -> contextlib.AbstractContextManager[Transaction]:
         """Commits when the block ends, rolls back if it raises; database outages
         surface as Unavailable, conflicts worth a retry as Aborted.
 
         A read (`write` False) only reads, and takes no row lock: on PostgreSQL its
         statements run one by one, each committed as it ends (docs/operations.md#database),
-        so a write in it could not be rolled back and a lock would not be held."""
+        so a write in it could not be rolled back and a lock would not be held; each
+        statement sees the rows committed when it began. A read with `snapshot` sees one
+        snapshot across its statements (on PostgreSQL a REPEATABLE READ transaction, two
+        round trips more): a trial that finishes between two of them is not missed by
+        both."""
         ...
 
     def study_lock(self, study_pk: int) -> StudyLock:

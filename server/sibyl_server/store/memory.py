@@ -113,7 +113,8 @@ class MemoryStore:
         self._locks: dict[int, threading.Lock] = defaultdict(threading.Lock)
 
     @contextlib.contextmanager
-    def transaction(self, *, write: bool) -> Iterator[MemoryTransaction]:
+    def transaction(self, *, write: bool, snapshot: bool = False) -> Iterator[MemoryTransaction]:
+        # Every transaction holds the mutex: each is one snapshot.
         with self._mutex:
             saved = copy.deepcopy(self._tables) if write else None
             try:

@@ -1,6 +1,6 @@
 """What a store transaction is on each backend: PostgreSQL reads run statement by
-statement (no BEGIN and COMMIT round trips) at a pinned READ COMMITTED; SQLite reads
-keep one snapshot for all their statements."""
+statement (no BEGIN and COMMIT round trips) at a pinned READ COMMITTED, unless they ask
+for one snapshot; SQLite reads keep one snapshot for all their statements."""
 
 from __future__ import annotations
 
@@ -72,4 +72,24 @@ def test_a_sqlite_read_sees_one_snapshot_for_all_its_statements(tmp_sqlite_url: 
                 )
             assert reader._connection.scalar(count) == before
         with store.transaction(write=False) as reader:
+            assert reader._connection.scalar(count) == before + 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_snapshot_read_sees_one_snapshot_for_all_its_statements(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    # The suggestion's snapshot reads the finished trials, then the pending ones: a trial
+    # finishing between the two statements was in neither on PostgreSQL.
+    url = request.getfixturevalue("postgres_url" if backend == "postgresql" else "tmp_sqlite_url")
+    count = select(func.count()).select_from(teams)
+    with sql_store(url) as store:
+        with store.transaction(write=False, snapshot=True) as reader:
+            before = reader._connection.scalar(count)
+            with store.transaction(write=True) as writer:  # another connection commits
+                writer._connection.execute(
+                    teams.insert().values(team="t", quotas="{}", create_time=0)
+                )
+            assert reader._connection.scalar(count) == before
+        with store.transaction(write=False, snapshot=True) as reader:
             assert reader._connection.scalar(count) == before + 1

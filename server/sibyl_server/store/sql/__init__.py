@@ -53,11 +53,13 @@ class SqlStore:
         self.database = database
 
     @contextlib.contextmanager
-    def transaction(self, *, write: bool) -> Iterator[SqlTransaction]:
+    def transaction(self, *, write: bool, snapshot: bool = False) -> Iterator[SqlTransaction]:
         writers = self.database.writers if write else contextlib.nullcontext()
         options: dict[str, object] = {WRITE_OPTION: write}
         if not write and self.database.statement_reads:
-            options["isolation_level"] = "AUTOCOMMIT"
+            # At READ COMMITTED each statement sees its own snapshot: one read in a
+            # transaction would see no more consistent rows than the statements alone.
+            options["isolation_level"] = "REPEATABLE READ" if snapshot else "AUTOCOMMIT"
         with database_errors(), writers:
             connection = self.database.engine.connect().execution_options(**options)
             with connection, connection.begin():
