@@ -32,8 +32,9 @@ def complete_if_done(
 ) -> StudyState:
     """Completes an ACTIVE study whose budget is used up once nothing is pending.
 
-    Returns the study's state afterwards. PAUSED studies stay paused: the user paused
-    them, and resuming them completes them on the next call.
+    `exhausted_reason` is the reason as the caller read it; the study's own is read
+    again under the row lock. Returns the study's state afterwards. PAUSED studies stay
+    paused: the user paused them, and resuming them completes them on the next call.
     """
     state = record.study.state
     if not exhausted_reason or state is not StudyState.ACTIVE:
@@ -41,12 +42,14 @@ def complete_if_done(
     # The study row locked before the count: two transactions finishing a study's last
     # two pending trials at once would otherwise each count the other's trial as still
     # pending, and neither would complete the study. The second one now waits for the
-    # first to commit, then counts what it wrote.
+    # first to commit, then counts what it wrote. The reason is the locked row's: an
+    # UpdateStudy that raised max_trials since the caller's read has cleared it.
     record = tx.study(record.name, lock=True)
     state = record.study.state
-    if state is not StudyState.ACTIVE or tx.count_trials(record.pk, PENDING_STATES):
+    if state is not StudyState.ACTIVE or not record.exhausted_reason:
         return state
-    tx.update_study(
-        record.pk, now, StudyChanges(state=StudyState.COMPLETED, state_reason=exhausted_reason)
-    )
+    if tx.count_trials(record.pk, PENDING_STATES):
+        return state
+    changes = StudyChanges(state=StudyState.COMPLETED, state_reason=record.exhausted_reason)
+    tx.update_study(record.pk, now, changes)
     return StudyState.COMPLETED

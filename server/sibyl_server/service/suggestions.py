@@ -378,7 +378,8 @@ class SuggestionUseCase:
     def _mark_exhausted(self, record: StudyRecord, reason: str) -> StudyState:
         now = self._clock()
         with self._store.transaction(write=True) as tx:
-            current = tx.study(record.name)
+            # Locked: an UpdateStudy raising max_trials meanwhile is read, not overwritten.
+            current = tx.study(record.name, lock=True)
             return self._mark_exhausted_in(tx, current, current.study.trial_count, reason, now)
 
     @staticmethod

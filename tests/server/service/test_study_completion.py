@@ -1,4 +1,5 @@
-"""A study completes when its last pending trials finish at once, on SQLite and PostgreSQL."""
+"""A study completes when its last pending trials finish at once, and stays active when
+its budget is raised meanwhile, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sibyl_server.engine.engine import Engine
 from sibyl_server.engine.options import EngineOptions
 from sibyl_server.service.lifecycle import complete_if_done
 from sibyl_server.service.runner import Runner
-from sibyl_server.service.studies import StudyUseCases
+from sibyl_server.service.studies import StudyUpdate, StudyUseCases
 from sibyl_server.service.suggestions import SuggestionUseCase
 from sibyl_server.store import Store
 from sibyl_server.store.interface import TrialOutcome
@@ -71,3 +72,29 @@ def test_the_last_two_trials_finished_at_once_complete_the_study(store: Store) -
     first.join(timeout=30)
     with store.transaction(write=False) as tx:
         assert tx.study(name).study.state is StudyState.COMPLETED
+
+
+def test_a_budget_raised_while_the_last_trial_finishes_keeps_the_study_active(
+    store: Store,
+) -> None:
+    # CompleteTrial read the study's "max_trials reached" before UpdateStudy raised the
+    # budget and committed; it then completed the study on that stale reason, with no
+    # reason left for a later UpdateStudy to reopen it (PostgreSQL; SQLite serializes
+    # the two writes, so the update runs after and reopens the study).
+    name = _two_pending_trials_of_a_spent_budget(store)
+    studies = StudyUseCases(store, time.time)
+    with store.transaction(write=True) as tx:
+        record = tx.study(name)
+        for number in (1, 2):
+            trial = tx.trial(record.pk, name.trial(number), lock=True)
+            outcome = TrialOutcome(TrialState.COMPLETED, Measurement({"loss": float(number)}))
+            tx.finish_trial(trial.pk, outcome, time.time())
+        raising = threading.Thread(
+            target=studies.update_study, args=(name, StudyUpdate(max_trials=5))
+        )
+        raising.start()
+        raising.join(timeout=2)  # PostgreSQL: committed; SQLite: waits for this write
+        complete_if_done(tx, record, record.exhausted_reason, time.time())
+    raising.join(timeout=30)
+    study = studies.get_study(name)
+    assert (study.state, study.spec.max_trials) == (StudyState.ACTIVE, 5)
