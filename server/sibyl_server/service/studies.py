@@ -11,6 +11,7 @@ from sibyl_server.domain.errors import (
     FailedPrecondition,
     InvalidArgument,
     NotFound,
+    ResourceExhausted,
     quoted,
     quoted_list,
     study_exists,
@@ -116,9 +117,11 @@ class StudyUseCases(StoreUseCases):
                 check_active_studies(tx, parent.team)
                 check_prior_studies(tx, name, spec)
                 return tx.insert_study(study, request_id or None).study
-        except AlreadyExists:
+        except (AlreadyExists, ResourceExhausted):
             # A concurrent call with the same request id (a client's retry) may have
-            # inserted first: on PostgreSQL both looked before either wrote.
+            # inserted first: on PostgreSQL both looked before either wrote (the retry
+            # then finds the study's id taken, or the team at its quota of active
+            # studies once the first counts).
             earlier = self._by_request_id(parent, request_id)
             if earlier is None:
                 raise

@@ -130,6 +130,25 @@ def test_concurrent_retries_of_a_create_study_make_one_study(store: Store, clock
         studies.create_study(TEAM, study_id, SPEC, request_id=uuid.uuid4().hex)
 
 
+def test_concurrent_retries_of_a_create_study_at_the_team_quota_make_one_study(
+    store: Store, clock: Clock
+) -> None:
+    # On PostgreSQL the retries looked for the request id before the first committed,
+    # then counted its study against the quota of one: RESOURCE_EXHAUSTED, not the study.
+    team = TeamName(f"t-{uuid.uuid4().hex[:8]}")
+    TeamUseCases(store, clock).create_team(team.team, TeamQuotas(max_active_studies=1))
+    studies = StudyUseCases(store, clock)
+    request_id = uuid.uuid4().hex
+
+    results = _all_at_once(
+        lambda i: studies.create_study(team, "s", SPEC, request_id=request_id).study_id
+    )
+
+    assert results == ["s"] * CALLERS
+    with pytest.raises(ResourceExhausted):  # another request's create is refused
+        studies.create_study(team, "t", SPEC, request_id=uuid.uuid4().hex)
+
+
 def test_a_worker_at_the_trial_quota_gets_back_the_trials_it_holds(
     store: Store, clock: Clock, suggestions: SuggestionUseCase
 ) -> None:
