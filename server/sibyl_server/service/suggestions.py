@@ -219,8 +219,8 @@ class SuggestionUseCase:
             )
             claimed = [dataclasses.replace(r.trial, lease_expire_time=lease) for r in own[:count]]
             if len(claimed) < count:
-                claimed += _take_over(
-                    tx, queued[: count - len(claimed)], TrialState.REQUESTED, client_id, lease, now
+                claimed += _take_queued(
+                    tx, record.pk, queued, count - len(claimed), client_id, lease, now
                 )
             expired = [
                 r
@@ -547,6 +547,37 @@ def _take_over(
                     update_time=now,
                 )
             )
+    return taken
+
+
+def _take_queued(
+    tx: Transaction,
+    study_pk: int,
+    queued: list[TrialRecord],
+    wanted: int,
+    client_id: str,
+    lease: float,
+    now: float,
+) -> list[Trial]:
+    """Takes up to `wanted` REQUESTED trials, lowest numbers first, from `queued` on.
+
+    Where concurrent callers took some first (on PostgreSQL, all read the same first
+    ones before any committed), the next ones are read: a queued trial is not passed
+    over for a new one the engine would compute.
+    """
+    taken: list[Trial] = []
+    candidates = queued[:wanted]
+    while candidates:
+        claimed = _take_over(tx, candidates, TrialState.REQUESTED, client_id, lease, now)
+        taken += claimed
+        if len(taken) == wanted or len(claimed) == len(candidates):
+            return taken
+        candidates = tx.trials(
+            study_pk,
+            states=(TrialState.REQUESTED,),
+            after_number=candidates[-1].trial.number,
+            limit=wanted - len(taken),
+        )
     return taken
 
 

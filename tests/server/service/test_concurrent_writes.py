@@ -149,6 +149,27 @@ def test_concurrent_retries_of_a_create_study_at_the_team_quota_make_one_study(
         studies.create_study(team, "t", SPEC, request_id=uuid.uuid4().hex)
 
 
+def test_concurrent_asks_take_queued_trials_before_new_ones(store: Store, clock: Clock) -> None:
+    # On PostgreSQL every caller read the same first queued trial; those that lost it
+    # got a new trial from the engine while later queued ones waited.
+    name = _new_study(store, clock)
+    trials = TrialUseCases(store, clock)
+    for i in range(2 * CALLERS):
+        trials.create_trial(name, NewTrial({"x": i / 100}, TrialState.REQUESTED))
+
+    def ask(i: int) -> Suggested:  # each caller a replica of its own, on its own loop
+        with ThreadPoolExecutor(1) as store_pool, ThreadPoolExecutor(1) as engine_pool:
+            runner = Runner(store_pool, engine_pool)
+            replica = SuggestionUseCase(store, Engine(EngineOptions(device="cpu")), clock, runner)
+            return _suggest(replica, name, 1, f"w{i}")
+
+    results = _all_at_once(ask)
+
+    handed = sorted(t.number for r in results if isinstance(r, Suggested) for t in r.trials)
+    assert handed == list(range(1, CALLERS + 1)), results
+    assert StudyUseCases(store, clock).get_study(name).trial_count == 2 * CALLERS
+
+
 def test_a_worker_at_the_trial_quota_gets_back_the_trials_it_holds(
     store: Store, clock: Clock, suggestions: SuggestionUseCase
 ) -> None:
