@@ -11,6 +11,8 @@ import torch
 from sibyl_server.domain.study import (
     EarlyStoppingRule,
     Fidelity,
+    MetricSpec,
+    OutcomeConstraint,
     ParameterSpec,
     StudySpec,
     stopping_policy,
@@ -115,6 +117,28 @@ def test_the_model_sees_past_the_early_steps_offset() -> None:
     assert distance_to_optimum(result) < 0.35  # the far trials are 0.7 and 0.85 away
     without = step(gp_spec(XY, LOSS), completed, [])
     assert distance_to_optimum(without) > 0.6
+
+
+@pytest.mark.parametrize("case", ["outcome constraint", "infeasible trial"])
+def test_the_fidelity_gp_steps_beside_other_outcomes_models(case: str) -> None:
+    # The fidelity GP seen at max_step is no plain GP: beside a constraint's GP (or the
+    # feasibility one an infeasible trial adds) ModelListGP refused it, and every step
+    # fell back to quasi-random points.
+    completed, points = study_data()
+    spec = dataclasses.replace(gp_spec(XY, LOSS), fidelity=Fidelity(MAX_STEP))
+    if case == "outcome constraint":
+        memory = MetricSpec("memory", None, OutcomeConstraint(upper_bound=1.5))
+        spec = dataclasses.replace(spec, metrics=(*spec.metrics, memory))
+        completed = [
+            Observation(o.parameters, {**o.metrics, "memory": 1.0 + o.parameters["x"]})
+            for o in completed
+        ]
+    else:
+        completed = [*completed, Observation({"x": 0.5, "y": 0.5}, {}, infeasible=True)]
+    result = step(spec, completed, points)
+    metadata = result.suggestions[0].metadata
+    assert metadata[METADATA_ALGORITHM] == "GP_BANDIT", metadata
+    assert "sibyl.fidelity" in result.state["gp"]["hyperparameters"]
 
 
 def test_too_few_points_leave_the_step_as_without_fidelity() -> None:
