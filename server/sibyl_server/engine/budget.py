@@ -38,6 +38,15 @@ def without_budget(spec: StudySpec, parameters: Parameters) -> dict[str, Paramet
     return {k: v for k, v in parameters.items() if k != budget}
 
 
+def ran_every_budget(spec: StudySpec, parameters: Parameters) -> bool:
+    """Whether a trial's `parameters` are at the largest budget (True without a budget
+    parameter): its configuration has no budget left to run at."""
+    if spec.budget is None:
+        return True
+    schedule = BudgetSchedule.of(spec)
+    return schedule.rung(parameters) == len(schedule.budgets) - 1
+
+
 def target_columns(spec: StudySpec) -> dict[int, float]:
     """Encoded columns the acquisition holds fixed: the budget at its largest value
     (encoded 1.0 on any scale), where new configurations are judged."""

@@ -242,3 +242,33 @@ def test_the_acquisition_judges_configurations_at_the_largest_budget() -> None:
     candidate = pinned.maximize(Slope(), start=start)  # type: ignore[arg-type]
     assert candidate[0, 1].item() == 1.0
     assert candidate[0, 0].item() == pytest.approx(0.4, abs=1e-3)
+
+
+def test_gp_bandit_repeats_no_finished_trial_of_a_small_discrete_space() -> None:
+    # A configuration that ran at every budget came back at the largest one again (the
+    # model's incumbent of a deterministic loss), and the Sobol points replacing such
+    # repeats ran at the smallest budget configurations that had run there.
+    spec = StudySpec(
+        (
+            ParameterSpec.integer("a", 0, 20),
+            ParameterSpec.categorical("c", ["p", "q"]),
+            ParameterSpec.discrete("epochs", [1, 3, 9]),
+        ),
+        (MetricSpec("loss", Goal.MINIMIZE),),
+        Algorithm.GP_BANDIT,
+        seed=7,
+        budget=BudgetParameter("epochs", 3),
+    )
+    engine = Engine(EngineOptions(device="cpu", torch_threads=1))
+    finished: list[Observation] = []
+    state: dict = {}
+    for _ in range(25):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = engine.suggest(SuggestionRequest(spec, finished, [], 1, 7, state))
+        state = result.state
+        [suggestion] = result.suggestions
+        parameters = suggestion.parameters
+        assert parameters not in [o.parameters for o in finished], suggestion
+        loss = (int(parameters["a"]) - 2) ** 2 + (parameters["c"] == "q") + 1 / parameters["epochs"]
+        finished.append(Observation(parameters, {"loss": float(loss)}))

@@ -18,7 +18,7 @@ import torch
 from botorch.models.model import Model
 
 from sibyl_server.domain.study import Algorithm, ParameterValue
-from sibyl_server.engine.budget import target_columns, without_budget
+from sibyl_server.engine.budget import ran_every_budget, target_columns, without_budget
 from sibyl_server.engine.gp.acquisition import STRATEGIES, choose_strategy
 from sibyl_server.engine.gp.acquisition.strategy import AcquisitionContext, AcquisitionStrategy
 from sibyl_server.engine.gp.data import Outcome, StepData, step_data
@@ -247,14 +247,18 @@ def _decode(
     """Decoded `count x d` candidates, each with `metadata` and `step_metadata`; a
     repeat of a trial, pending or finished, is replaced by a Sobol point with
     `step_metadata`. With a budget parameter, a repeat of a pending or failed trial's
-    configuration at any budget is replaced; a finished one's is kept, since
-    engine/budget.py runs it at the next budget."""
+    configuration at any budget is replaced, as is one that finished at the largest
+    budget; one that finished at a smaller budget is kept, since engine/budget.py runs
+    it at the next budget. The Sobol points repeat no finished configuration at all:
+    they run at the smallest budget."""
     spec = request.spec
     taken = [without_budget(spec, p) for p in request.pending]
     # The fitted noise of a deterministic objective is near zero, and the improvement
     # expected at its incumbent, tiny but above any other point's late in a study: in
     # a small discrete space, the step would propose the best trial again and again.
-    finished = [o for o in request.completed if o.infeasible or spec.budget is None]
+    finished = [
+        o for o in request.completed if o.infeasible or ran_every_budget(spec, o.parameters)
+    ]
     taken += [without_budget(spec, o.parameters) for o in finished]
     suggestions: list[Suggestion] = []
     replacements = 0
@@ -270,8 +274,14 @@ def _decode(
     if replacements:
         # Discrete spaces can round two optima to one point; a repeat would waste a
         # worker, so those slots get the study's next quasi-random points instead.
+        finished_anywhere = [without_budget(spec, o.parameters) for o in request.completed]
         fresh, state = _fresh_sobol_points(
-            request, state, replacements, taken, REPEATED_CANDIDATE, step_metadata
+            request,
+            state,
+            replacements,
+            taken + finished_anywhere,
+            REPEATED_CANDIDATE,
+            step_metadata,
         )
         suggestions += fresh
     return suggestions, state
