@@ -34,8 +34,8 @@ trial with its last value).
 
 Studies: each Optuna study gets its own Sibyl studies, even when one sampler serves
 several (the study's name is part of the Sibyl study id's hash). `reseed_rng()`, which
-Optuna calls in each thread of `n_jobs > 1`, draws a new seed: the Sibyl studies opened
-after it are new ones with that seed, warm-started with the finished trials.
+Optuna calls before each trial of `n_jobs > 1`, reseeds the independent sampler only:
+the threads share the Sibyl studies, which give each of them a different trial.
 
 Pickling: samplers and pruners pickle as Optuna's do; an unpickled sampler connects again
 (to the same address, or to the server its original started) when first used, and
@@ -51,7 +51,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
-import random
 import re
 import threading
 import weakref
@@ -228,12 +227,10 @@ class SibylSampler(BaseSampler):
             _finish(sibyl_trial, space, trial, state, values)
 
     def reseed_rng(self) -> None:
-        """A new seed for the independent sampler and for the Sibyl studies opened next
-        (new ones: a study's seed is fixed when it is created)."""
+        """A new seed for the independent sampler. The Sibyl studies stay: Optuna calls
+        this before every trial of `n_jobs > 1`, whose threads share them (a new seed
+        there opened a new Sibyl study per trial, warm-started from all the others)."""
         self.independent_sampler.reseed_rng()
-        with self._lock:
-            self.seed = random.SystemRandom().randrange(2**31)
-            self._spaces.clear()
 
     # Pruning -----------------------------------------------------------------------------
 

@@ -277,14 +277,13 @@ def test_a_sampler_never_closed_leaves_no_temporary_store(tmp_path: Path) -> Non
     assert directory.name.startswith("sibyl-") and not directory.exists()
 
 
-def test_reseeding_opens_studies_with_a_new_seed(
+def test_parallel_threads_share_one_sibyl_study(
     sampler: SibylSampler, client: sibyl.Client, unique_id: str
 ) -> None:
+    # Optuna reseeds the sampler before every trial of n_jobs > 1: a new seed there
+    # opened a new Sibyl study per trial (11 for 12 trials).
     study = optuna.create_study(sampler=sampler)
-    study.optimize(quadratic, n_trials=2)
-    sampler.reseed_rng()
-    assert sampler.seed != 0
-    study.optimize(quadratic, n_trials=2)
+    study.optimize(quadratic, n_trials=8, n_jobs=2)
     seeds = {s.proto.spec.seed: len(list(s.trials())) for s in sibyl_studies(client, unique_id)}
-    # The new study is warm-started with the two trials finished before the reseed.
-    assert seeds == {0: 2, sampler.seed: 4}
+    assert seeds == {0: 8}
+    assert sampler.seed == 0
