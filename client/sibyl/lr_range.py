@@ -147,7 +147,8 @@ def lr_range_test(
         num_steps: Batches (and learning rates) in the sweep.
         beta: Smoothing of the loss curve (exponential moving average, bias-corrected).
         diverge_factor: The sweep stops once the smoothed loss exceeds this many times
-            its lowest value, or is not finite.
+            its lowest value (more than `diverge_factor - 1` times that value's magnitude
+            above it, for losses that can be negative), or is not finite.
         compute_loss: `compute_loss(model, batch) -> loss`, for batches of another shape.
         restore: Put the model's and the optimizer's state back afterwards, so the
             sweep leaves no trace.
@@ -186,7 +187,7 @@ def lr_range_test(
         tried.append(rate)
         raw.append(value)
         smoothed.append(average / (1 - beta ** (step + 1)))
-        if not math.isfinite(smoothed[-1]) or smoothed[-1] > diverge_factor * min(smoothed):
+        if _diverged(smoothed, diverge_factor):
             diverged = True
             break
     if restore:
@@ -194,6 +195,14 @@ def lr_range_test(
             model.load_state_dict(saved[0])
         optimizer.load_state_dict(saved[1])
     return _read_curve(tried, smoothed, raw, diverged, suggest)
+
+
+def _diverged(smoothed: list[float], factor: float) -> bool:
+    """Whether the newest smoothed loss is not finite, or above `factor` times the lowest
+    (for a positive one; in general more than `factor - 1` times its magnitude above
+    it: a negative loss, a Gaussian likelihood's, is never above 4 times its lowest)."""
+    best = min(smoothed)
+    return not math.isfinite(smoothed[-1]) or smoothed[-1] - best > (factor - 1) * abs(best)
 
 
 @dataclass(frozen=True)

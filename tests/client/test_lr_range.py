@@ -41,6 +41,23 @@ def test_suggests_a_range_below_divergence_and_restores_the_model() -> None:
     sibyl.StudySpec([parameter], [sibyl.Metric("loss")]).to_proto()
 
 
+def test_a_negative_loss_sweeps_as_the_same_loss_shifted_up() -> None:
+    # Any negative loss was "above 4 times its lowest" at the first batch: the sweep
+    # stopped there (a Gaussian negative log-likelihood, a negative ELBO).
+    def shifted(offset: float) -> sibyl.LrRange:
+        model, batches = problem()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+        def loss(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+            return torch.nn.functional.cross_entropy(outputs, targets) + offset
+
+        return sibyl.lr_range_test(model, optimizer, loss, batches, end_lr=100.0, num_steps=80)
+
+    negative, plain = shifted(-10.0), shifted(0.0)
+    assert negative.diverged and len(plain.losses) <= len(negative.losses) < 80
+    assert negative.low <= negative.suggestion < negative.learning_rates[-1]
+
+
 def test_a_rate_from_the_range_trains_the_model() -> None:
     model, batches = problem()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
