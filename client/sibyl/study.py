@@ -181,7 +181,9 @@ class Study:
             trial.final_measurement.metrics.update(metrics)
         elif infeasible_reason is not None:
             trial.state = trial_pb2.TRIAL_STATE_INFEASIBLE
-            trial.infeasibility_reason = infeasible_reason
+            # As complete_infeasible: a reason from an exception's text may hold
+            # control characters (a colour code), which the server refuses.
+            trial.infeasibility_reason = _printable(infeasible_reason)[:MAX_REASON_LENGTH]
         else:
             trial.state = trial_pb2.TRIAL_STATE_REQUESTED
         request = study_service_pb2.CreateTrialRequest(

@@ -179,9 +179,10 @@ def test_warm_start_and_queued_trials(client: sibyl.Client, unique_id: str) -> N
     study = client.create_study(unique_id, SPEC)
     params = {"learning_rate": 0.01, "layers": 2, "batch_size": 32, "optimizer": "adam"}
     done = study.add_trial(params, {"accuracy": 0.9})
-    failed = study.add_trial({**params, "layers": 3}, infeasible_reason="diverged")
+    failed = study.add_trial({**params, "layers": 3}, infeasible_reason="\x1b[31mdiverged")
     queued = study.add_trial({**params, "layers": 4})
     assert (done.state, failed.state, queued.state) == ("COMPLETED", "INFEASIBLE", "REQUESTED")
+    assert failed.proto.infeasibility_reason == "\\x1b[31mdiverged"  # escaped, as trial.fail's
     [handed] = study.suggest()
     assert handed.id == queued.id and handed.parameters["layers"] == 4
     assert [t.id for t in study.trials(states=("completed", "infeasible"))] == [1, 2]

@@ -280,7 +280,7 @@ export class Study {
       trial.finalMeasurement = { metrics: { ...metrics } };
     } else if (options.infeasibleReason !== undefined) {
       trial.state = "TRIAL_STATE_INFEASIBLE";
-      trial.infeasibilityReason = options.infeasibleReason;
+      trial.infeasibilityReason = printable(options.infeasibleReason, MAX_REASON_LENGTH);
     } else {
       trial.state = "TRIAL_STATE_REQUESTED";
     }

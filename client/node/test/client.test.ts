@@ -188,7 +188,7 @@ test("addTrial: warm-start results, and queued trials handed out first", async (
   const params = { lr: 0.01, layers: 2, batch: 32, optimizer: "adam" };
   const done = await study.addTrial(params, { accuracy: 0.9 });
   const failed = await study.addTrial({ ...params, layers: 3 }, undefined, {
-    infeasibleReason: "diverged",
+    infeasibleReason: "\u001b[31mdiverged",
   });
   const queued = await study.addTrial({ ...params, layers: 4 }, undefined, {
     metadata: { source: "hand-picked" },
@@ -197,6 +197,7 @@ test("addTrial: warm-start results, and queued trials handed out first", async (
     [done.state, failed.state, queued.state],
     ["COMPLETED", "INFEASIBLE", "REQUESTED"],
   );
+  assert.equal(failed.infeasibilityReason, "\\x1b[31mdiverged", "escaped, as a failed run's");
   assert.deepEqual(done.parameters, params, "values round-trip exactly");
   assert.equal(done.metadata["sibyl.algorithm"], "USER");
   const [handed, fresh] = await study.suggest(2);
