@@ -56,6 +56,19 @@ def test_an_unset_stopping_setting_takes_the_stored_value() -> None:
     ]
 
 
+def test_a_median_min_step_of_0_is_a_setting_of_its_own() -> None:
+    # min_step is optional in the contract: 0 given against a stored 5 is a difference,
+    # not "unset, take the stored value" (a study loaded with another policy).
+    stored = dataclasses.replace(STORED, early_stopping=sibyl.MedianStopping(min_step=5))
+    zero = dataclasses.replace(STORED, early_stopping=sibyl.MedianStopping(min_step=0))
+    assert spec_differences(zero.to_proto(), stored.to_proto()) == [
+        "early_stopping: stored median(min_step=5), given median(min_step=0)"
+    ]
+    unset = dataclasses.replace(STORED, early_stopping=sibyl.MedianStopping())
+    assert spec_differences(unset.to_proto(), stored.to_proto()) == []
+    assert spec_differences(zero.to_proto(), zero.to_proto()) == []
+
+
 def test_each_difference_names_the_field_and_both_values() -> None:
     parameters = list(STORED.parameters)
     parameters[1] = sibyl.Double("lr", 1e-5, 1, scale="log")

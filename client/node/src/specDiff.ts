@@ -221,7 +221,7 @@ function priors(spec: StudySpec__Output): string {
 
 interface PolicySettings {
   readonly rule: string;
-  /** The settings that are set (not 0), by field name. */
+  /** The settings that are set (not 0, or an `optional` field that is present), by field name. */
   readonly values: Readonly<Record<string, number>>;
 }
 
@@ -231,9 +231,13 @@ function policySettings(spec: StudySpec__Output): PolicySettings {
   if (!stopping || !rule) {
     return { rule: "none", values: {} };
   }
-  const values = Object.entries(stopping[rule] ?? {})
+  // An `optional` field's presence is its synthetic oneof's key ("_minStep"): an
+  // explicit 0 there is a setting, not "unset, take the stored one".
+  const settings = (stopping[rule] ?? {}) as Readonly<Record<string, unknown>>;
+  const values = Object.entries(settings)
+    .filter(([key, value]) => !key.startsWith("_") && value != null)
     .map(([key, value]) => [key, Number(value)] as const)
-    .filter(([, value]) => value !== 0);
+    .filter(([key, value]) => value !== 0 || settings[`_${key}`] === key);
   return { rule, values: Object.fromEntries(values) };
 }
 

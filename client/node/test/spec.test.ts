@@ -302,6 +302,21 @@ test("specDifferences: each differing field with the stored and the given value"
     specDifferences({ ...STORED_SPEC, earlyStopping: medianStopping({ minTrials: 5 }) }, reported),
     ["earlyStopping: stored median(minTrials=4), given median(minTrials=5)"],
   );
+  // minStep 0 is a setting of its own (the field is optional): not "unset, the stored 5".
+  const fromStep5 = withPolicy(medianStopping({ minStep: 5 }));
+  assert.deepEqual(
+    specDifferences({ ...STORED_SPEC, earlyStopping: medianStopping({ minStep: 0 }) }, fromStep5),
+    ["earlyStopping: stored median(minStep=5), given median(minStep=0)"],
+  );
+  assert.deepEqual(
+    specDifferences({ ...STORED_SPEC, earlyStopping: medianStopping() }, fromStep5),
+    [],
+  );
+  const fromStep0 = withPolicy(medianStopping({ minStep: 0 }));
+  assert.deepEqual(
+    specDifferences({ ...STORED_SPEC, earlyStopping: medianStopping({ minStep: 0 }) }, fromStep0),
+    [],
+  );
   assert.equal(
     specDifference({ ...STORED_SPEC, earlyStopping: medianStopping() }, STORED),
     "earlyStopping",

@@ -413,10 +413,20 @@ export const descriptor: Record<string, unknown> = {
               }
             },
             "MedianStoppingRule": {
+              "oneofs": {
+                "_minStep": {
+                  "oneof": [
+                    "minStep"
+                  ]
+                }
+              },
               "fields": {
                 "minStep": {
                   "type": "int64",
-                  "id": 1
+                  "id": 1,
+                  "options": {
+                    "proto3_optional": true
+                  }
                 },
                 "minTrials": {
                   "type": "int32",

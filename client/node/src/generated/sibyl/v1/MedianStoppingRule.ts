@@ -7,7 +7,9 @@ import type { Long } from '@grpc/proto-loader';
  */
 export interface MedianStoppingRule {
   /**
-   * No trial is stopped before this step. 0 or more; default 0.
+   * No trial is stopped before this step. 0 or more; unset: 0. Set to 0 explicitly,
+   * it differs from a stored policy's other value (a client comparing specs tells
+   * "0" from "unset, the stored one").
    */
   'minStep'?: (number | string | Long);
   /**
@@ -15,6 +17,7 @@ export interface MedianStoppingRule {
    * Unset or 0: 3.
    */
   'minTrials'?: (number);
+  '_minStep'?: "minStep";
 }
 
 /**
@@ -22,12 +25,15 @@ export interface MedianStoppingRule {
  */
 export interface MedianStoppingRule__Output {
   /**
-   * No trial is stopped before this step. 0 or more; default 0.
+   * No trial is stopped before this step. 0 or more; unset: 0. Set to 0 explicitly,
+   * it differs from a stored policy's other value (a client comparing specs tells
+   * "0" from "unset, the stored one").
    */
-  'minStep': (string);
+  'minStep'?: (string);
   /**
    * No trial is stopped until this many trials have measurements at its step.
    * Unset or 0: 3.
    */
   'minTrials': (number);
+  '_minStep'?: "minStep";
 }
