@@ -36,7 +36,7 @@ from sibyl_server.domain.errors import (
     ResourceExhausted,
 )
 from sibyl_server.domain.names import StudyName, parse_study_name
-from sibyl_server.domain.study import ParameterValue, Study, StudySpec, StudyState
+from sibyl_server.domain.study import ParameterValue, StudySpec, StudyState
 from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.domain.trial import Trial, TrialState
 from sibyl_server.domain.validation import check_parameters
@@ -342,7 +342,7 @@ class SuggestionUseCase:
                 count=count,
                 seed=record.study.spec.seed or 0,
                 state=engine_state,
-                priors=prior_observations(tx, record.study) if with_history else [],
+                priors=prior_observations(tx, record) if with_history else [],
                 fidelity_points=(
                     fidelity_points(tx, record.pk, record.study.spec) if with_history else []
                 ),
@@ -669,24 +669,25 @@ def fidelity_points(tx: Transaction, study_pk: int, spec: StudySpec) -> list[Fid
     return points
 
 
-def prior_observations(tx: Transaction, study: Study) -> list[PriorObservations]:
+def prior_observations(tx: Transaction, record: StudyRecord) -> list[PriorObservations]:
     """The study's prior studies that still exist, each with at most MAX_PRIOR_TRIALS
     COMPLETED trials: two queries per prior (its row, its trials), none when the spec
     does not transfer."""
+    study = record.study
     if not study.spec.transfers:
         return []
     priors = []
     for prior in study.spec.prior_studies:
-        record = _prior_record(tx, study, prior.study)
-        if record is None:
+        found = _prior_record(tx, record, prior.study)
+        if found is None:
             continue
-        spec = record.study.spec
+        spec = found.study.spec
         metric = prior.metric_in(spec, study.spec)
         if metric is None:
             continue
         completed = [
             Observation(t.trial.parameters, t.trial.final_measurement.metrics)
-            for t in _prior_trials(tx, record.pk)
+            for t in _prior_trials(tx, found.pk)
             if t.trial.final_measurement is not None
         ]
         priors.append(PriorObservations(prior.study, spec.parameters, metric, completed))
@@ -712,12 +713,15 @@ def _prior_trials(tx: Transaction, study_pk: int) -> list[TrialRecord]:
     return first + newest
 
 
-def _prior_record(tx: Transaction, study: Study, prior: str) -> StudyRecord | None:
-    """The prior's row; None once it was deleted (the study goes on without it)."""
+def _prior_record(tx: Transaction, record: StudyRecord, prior: str) -> StudyRecord | None:
+    """The prior's row; None once it was deleted (the study goes on without it), also
+    when a study of the same name was created since: rows are numbered as they are
+    inserted, and the prior named at creation existed before the study did."""
     name = parse_study_name(prior, "study.spec.prior_studies")
-    if name.team != study.team:
+    if name.team != record.study.team:
         return None
     try:
-        return tx.study(name)
+        found = tx.study(name)
     except NotFound:
         return None
+    return found if found.pk < record.pk else None

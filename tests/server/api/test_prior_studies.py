@@ -157,3 +157,11 @@ def test_a_study_goes_on_without_a_prior_deleted_since(
     (trial,) = suggest(stub, study.name).trials
     assert trial.metadata["sibyl.algorithm"] == "GP_BANDIT"
     assert "sibyl.prior_weights" not in trial.metadata
+    complete(stub, trial.name, trial.parameters["x"].double_value)
+    # Another study under the prior's name is not the prior named at creation.
+    again = create(stub, unique_id + "-gone", spec())
+    for trial in suggest(stub, again.name, count=3).trials:
+        complete(stub, trial.name, trial.parameters["x"].double_value)
+    (trial,) = suggest(stub, study.name).trials
+    assert trial.metadata["sibyl.algorithm"] == "GP_BANDIT"
+    assert "sibyl.prior_weights" not in trial.metadata
