@@ -105,7 +105,11 @@ test("conditional specs: plain data, loading, and only active parameters in tria
     range: { minValue: 3, _minValue: "minValue" },
     values: "range",
   });
-  assert.deepEqual(study.proto.spec!.earlyStopping!.median, { minStep: "2", minTrials: 2 });
+  assert.deepEqual(study.proto.spec!.earlyStopping!.median, {
+    minStep: "2",
+    _minStep: "minStep", // an optional field's presence
+    minTrials: 2,
+  });
 
   const sgd = await study.addTrial({ optimizer: "sgd", momentum: 0.9, layers: 2 }, { loss: 1 });
   assert.deepEqual(sgd.parameters, { optimizer: "sgd", momentum: 0.9, layers: 2 });
