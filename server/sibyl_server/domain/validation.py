@@ -7,6 +7,8 @@ tells the caller exactly which field is wrong.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 import re
 import unicodedata
@@ -70,6 +72,8 @@ TOKEN_TTL_SECONDS_RANGE = (1.0, 100 * YEAR_SECONDS)
 LINE_BREAKS = frozenset("\t\n\r")
 RESERVED_METADATA_PREFIX = "sibyl."
 DISCRETE_TOLERANCE = 1e-9
+"""How far, relative to its size, a number sent for a DISCRETE parameter may be from
+one of its values (a value printed with 12 digits and parsed back is that value)."""
 
 
 def check_updatable(spec: StudySpec, field: str) -> None:
@@ -271,6 +275,14 @@ def check_discrete_values(values: tuple[float, ...], field: str) -> None:
             raise InvalidArgument(f"{field}[{index}]", "must be finite")
     if len(set(values)) != len(values):
         raise InvalidArgument(field, "values must be distinct")
+    ascending = sorted(values)
+    for low, high in itertools.pairwise(ascending):
+        if _same_discrete_value(low, high):
+            raise InvalidArgument(
+                field,
+                f"{low!r} and {high!r} are closer than {DISCRETE_TOLERANCE:g} of their "
+                "size: a value sent for one could not be told from the other",
+            )
 
 
 def _check_categories(values: tuple[str, ...], field: str) -> None:
@@ -518,10 +530,33 @@ def check_value(parameter: ParameterSpec, value: ParameterValue, field: str) -> 
 
 
 def _snap_discrete(parameter: ParameterSpec, number: float, field: str) -> float:
-    for allowed in parameter.values:
-        if abs(allowed - number) <= DISCRETE_TOLERANCE * max(1.0, abs(allowed)):
-            return allowed
+    """The allowed value `number` is, or is within DISCRETE_TOLERANCE of (relative: an
+    absolute tolerance merged 1e-11 into 1e-12)."""
+    nearest = min(parameter.values, key=lambda allowed: abs(allowed - number))
+    if _same_discrete_value(nearest, number):
+        return nearest
     raise InvalidArgument(field, f"{number!r} is not one of {quoted_list(parameter.values)}")
+
+
+def _same_discrete_value(a: float, b: float) -> bool:
+    return abs(a - b) <= DISCRETE_TOLERANCE * max(abs(a), abs(b))
+
+
+def with_exact_conditions(spec: StudySpec) -> StudySpec:
+    """`spec` (checked) with each condition on a DISCRETE parent's numbers as the
+    parent's own values: a trial's value is snapped to one of them, and a condition
+    value within DISCRETE_TOLERANCE of it (0.333333333333 for 1/3) must then hold."""
+    by_name = {p.name: p for p in spec.parameters}
+    parameters = []
+    for parameter in spec.parameters:
+        condition = parameter.condition
+        parent = by_name[condition.parent] if condition is not None else None
+        if condition and parent and parent.type is ParameterType.DISCRETE and condition.numbers:
+            numbers = tuple(_snap_discrete(parent, v, "") for v in condition.numbers)
+            exact = dataclasses.replace(condition, numbers=numbers)
+            parameter = dataclasses.replace(parameter, condition=exact)
+        parameters.append(parameter)
+    return dataclasses.replace(spec, parameters=tuple(parameters))
 
 
 def check_measurement(

@@ -31,6 +31,7 @@ from sibyl_server.domain.validation import (
     check_spec,
     check_text,
     check_token_ttl,
+    with_exact_conditions,
 )
 
 LOG = ScaleType.LOG
@@ -175,6 +176,40 @@ def test_parameter_values_are_canonicalized() -> None:
     assert values == {"lr": 0.01, "layers": 3, "units": 64, "batch": 32.0, "opt": "adam"}
     assert isinstance(values["layers"], int)
     assert isinstance(values["batch"], float)
+
+
+def test_a_discrete_value_is_the_value_sent_or_the_one_within_a_relative_tolerance() -> None:
+    # The tolerance was absolute below 1: 1e-11 was stored as 1e-12.
+    tiny = make_spec(ParameterSpec.discrete("eps", [1e-12, 1e-11, 1e-10, 1e-9, 1e-8]))
+    for value in (1e-12, 1e-11, 1e-10, 1e-9, 1e-8):
+        assert check_parameters(tiny, {"eps": value}, "p") == {"eps": value}
+    assert check_parameters(tiny, {"eps": 1e-11 * (1 + 1e-12)}, "p") == {"eps": 1e-11}
+    with pytest.raises(InvalidArgument):
+        check_parameters(tiny, {"eps": 1.5e-11}, "p")
+    third = make_spec(ParameterSpec.discrete("f", [1 / 3, 2 / 3, 1.0]))
+    assert check_parameters(third, {"f": 0.333333333333}, "p") == {"f": 1 / 3}
+
+
+def test_discrete_values_too_close_to_tell_apart_are_refused() -> None:
+    close = make_spec(ParameterSpec.discrete("d", [1.0, 1.0 + 1e-12, 2.0]))
+    assert field_of(close) == "study.spec.parameters[0].discrete_values.values"
+
+
+def test_a_condition_on_a_discrete_parent_holds_for_the_value_it_was_within_tolerance_of() -> None:
+    # A condition value of 0.333333333333 was stored as sent, and never held for a
+    # trial's 1/3: the child was never active.
+    spec = make_spec(
+        ParameterSpec.discrete("f", [1 / 3, 2 / 3, 1.0]),
+        dataclasses.replace(
+            ParameterSpec.double("lr", 0.001, 1.0),
+            condition=ParentCondition("f", numbers=(0.333333333333,)),
+        ),
+    )
+    check_spec(spec, "study.spec")
+    exact = with_exact_conditions(spec)
+    condition = exact.parameters[1].condition
+    assert condition is not None and condition.numbers == (1 / 3,)
+    assert condition.holds(1 / 3)
 
 
 @pytest.mark.parametrize(
