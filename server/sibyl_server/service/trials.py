@@ -252,14 +252,17 @@ class TrialUseCases(StoreUseCases):
             completed = tx.trials(
                 record.pk, states=(TrialState.COMPLETED,), with_measurements=False
             )
-        spec = record.study.spec
-        trials = [r.trial for r in completed]
+            spec = record.study.spec
+            trials = [r.trial for r in completed]
+            best = optimal_trials(spec, trials)
+            # Whole, as GetTrial returns them: only the few optimal ones are read so.
+            best = [tx.trial(record.pk, parent.trial(t.number)).trial for t in best]
         feasible = sum(
             1
             for t in trials
             if t.final_measurement is not None and is_feasible(spec, t.final_measurement.metrics)
         )
-        return OptimalTrials(optimal_trials(spec, trials), feasible, len(trials))
+        return OptimalTrials(best, feasible, len(trials))
 
 
 def _check_history(spec: StudySpec, new: NewTrial) -> None:

@@ -319,6 +319,7 @@ def test_create_trial_warm_start_and_idempotent_retry(
             parameters=values(x=0.25, n=3, b=64.0, c="sgd"),
             state=trial_pb2.TRIAL_STATE_COMPLETED,
             final_measurement=trial_pb2.Measurement(metrics={"loss": 0.5}),
+            measurements=[trial_pb2.Measurement(metrics={"loss": 0.8}, step=1)],
             metadata={"source": "last-week"},
         ),
     )
@@ -340,7 +341,8 @@ def test_create_trial_warm_start_and_idempotent_retry(
     assert (infeasible.id, infeasible.infeasibility_reason) == (2, "out of memory")
     assert stub.GetStudy(pb.GetStudyRequest(name=study.name)).study.trial_count == 2
     best = stub.ListOptimalTrials(pb.ListOptimalTrialsRequest(parent=study.name)).optimal_trials
-    assert [t.id for t in best] == [1]
+    assert list(best) == [first], "whole, its learning curve included"
+    assert len(first.measurements) == 1
 
 
 def test_measurements_renew_the_lease_and_retries_are_no_ops(
