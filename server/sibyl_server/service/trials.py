@@ -315,7 +315,15 @@ def _resolve_final(spec: StudySpec, trial: Trial, final: Measurement | None) -> 
             reason="NO_MEASUREMENT",
         )
     last = trial.measurements[-1]
-    check_measurement(spec, last, "final_measurement", final=True)
+    try:
+        check_measurement(spec, last, "final_measurement", final=True)
+    except InvalidArgument as error:
+        # Nothing the caller sent is wrong: what it asked for needs another measurement.
+        raise FailedPrecondition(
+            f"final_measurement is unset and the last measurement (step {last.step}) "
+            f"cannot be the result ({error.description}): send a final_measurement",
+            reason="LAST_MEASUREMENT_INCOMPLETE",
+        ) from None
     return last
 
 

@@ -428,6 +428,31 @@ def test_complete_without_any_measurement_is_failed_precondition(
     assert stub.GetTrial(pb.GetTrialRequest(name=trial.name)).trial.state == ACTIVE
 
 
+def test_complete_from_a_last_measurement_without_every_metric_is_failed_precondition(
+    stub: StudyServiceStub, unique_id: str
+) -> None:
+    # It named final_measurement.metrics as INVALID_ARGUMENT, a field the call left unset.
+    memory = study_pb2.MetricSpec(
+        name="memory", constraint=study_pb2.OutcomeConstraint(upper_bound=8.0)
+    )
+    spec = make_spec()
+    spec.metrics.append(memory)
+    request = pb.CreateStudyRequest(
+        parent=TEAM, study_id=unique_id, study=study_pb2.Study(spec=spec)
+    )
+    study = stub.CreateStudy(request).study
+    [trial] = suggest(stub, study.name).trials
+    stub.AddTrialMeasurement(
+        pb.AddTrialMeasurementRequest(
+            name=trial.name, measurement=trial_pb2.Measurement(metrics={"loss": 0.5}, step=1)
+        )
+    )
+    error = failure(stub.CompleteTrial, pb.CompleteTrialRequest(name=trial.name))
+    assert (error.code.name, error.reason) == ("FAILED_PRECONDITION", "LAST_MEASUREMENT_INCOMPLETE")
+    assert "'memory'" in error.message and "send a final_measurement" in error.message
+    assert stub.GetTrial(pb.GetTrialRequest(name=trial.name)).trial.state == ACTIVE
+
+
 def test_list_trials_filters_and_pages(stub: StudyServiceStub, unique_id: str) -> None:
     study = create_study(stub, unique_id)
     trials = suggest(stub, study.name, count=7).trials

@@ -9,7 +9,8 @@ export interface CompleteTrialRequest {
   'name'?: (string);
   /**
    * The result: values for every metric of the spec, finite. Unset: the trial's
-   * last intermediate measurement is used (FAILED_PRECONDITION if it has none).
+   * last intermediate measurement is used (FAILED_PRECONDITION if it has none,
+   * NO_MEASUREMENT, or if it lacks a metric, LAST_MEASUREMENT_INCOMPLETE).
    * Must be unset when `trial_infeasible` is true.
    */
   'finalMeasurement'?: (_sibyl_v1_Measurement | null);
@@ -37,7 +38,8 @@ export interface CompleteTrialRequest__Output {
   'name': (string);
   /**
    * The result: values for every metric of the spec, finite. Unset: the trial's
-   * last intermediate measurement is used (FAILED_PRECONDITION if it has none).
+   * last intermediate measurement is used (FAILED_PRECONDITION if it has none,
+   * NO_MEASUREMENT, or if it lacks a metric, LAST_MEASUREMENT_INCOMPLETE).
    * Must be unset when `trial_infeasible` is true.
    */
   'finalMeasurement': (_sibyl_v1_Measurement__Output | null);
