@@ -15,7 +15,7 @@ import {
   resolveRetry,
 } from "./options";
 import type { ConnectOptions, ResolvedOptions, RetryOptions } from "./options";
-import { sibylV1 } from "./proto";
+import { durationOf, sibylV1 } from "./proto";
 import type {
   MethodName,
   RequestOf,
@@ -313,8 +313,7 @@ export class Client {
       requestId: randomUUID(),
     };
     if (options.ttlSeconds !== undefined) {
-      const seconds = Math.floor(options.ttlSeconds);
-      request.timeToLive = { seconds, nanos: Math.round((options.ttlSeconds - seconds) * 1e9) };
+      request.timeToLive = durationOf(options.ttlSeconds);
     }
     const response = await this.callTeam("CreateToken", request, options);
     return { token: tokenOf(response.token!), secret: response.secret };

@@ -177,15 +177,13 @@ export function fromServiceError(error: Partial<ServiceError>): SibylError {
 }
 
 /**
- * Whether `error` is the service's rather than the caller's: a SibylError, or the
- * error of a call made with the grpc-js stubs.
+ * Whether `error` is the service's rather than the caller's: a SibylError. A raw
+ * grpc-js error is the caller's, as Python's `with trial:` has it: inside an
+ * evaluation it is most often a call to the caller's own backend (a feature store)
+ * that failed, and the trial would otherwise stay ACTIVE and come back to this worker.
  */
 export function isServiceFailure(error: unknown): boolean {
-  if (error instanceof SibylError) {
-    return true;
-  }
-  const candidate = error as Partial<ServiceError> | null;
-  return typeof candidate?.code === "number" && candidate.metadata instanceof Metadata;
+  return error instanceof SibylError;
 }
 
 /**

@@ -122,6 +122,10 @@ export function resolveRetry(
 
 /** `options` with the defaults filled in. */
 export function resolveOptions(address: string, options: ConnectOptions = {}): ResolvedOptions {
+  if (options.token !== undefined && !/^[\x20-\x7e]*$/.test(options.token)) {
+    // grpc-js would refuse it on every call, with a plain Error.
+    throw new TypeError("token must be printable ASCII (a secret as `sibyl admin` prints it)");
+  }
   return {
     address,
     team: options.team ?? "default",

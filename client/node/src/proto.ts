@@ -76,3 +76,14 @@ export function normalized<T>(typeName: string, value: object): T {
   const decoded = type.decode(type.encode(type.fromObject(value)).finish());
   return type.toObject(decoded, LOADER_OPTIONS) as T;
 }
+
+/**
+ * `seconds` (finite, not negative) as a google.protobuf.Duration: whole nanoseconds,
+ * carried into the seconds (a fraction that rounds to 1e9 nanoseconds is an invalid
+ * Duration, which the server refuses).
+ */
+export function durationOf(seconds: number): { seconds: number; nanos: number } {
+  const nanoseconds = Math.round(seconds * 1e9);
+  const whole = Math.floor(nanoseconds / 1e9);
+  return { seconds: whole, nanos: nanoseconds - whole * 1e9 };
+}

@@ -28,6 +28,7 @@ import type { ParameterSpec as ParameterSpecMessage } from "./generated/sibyl/v1
 import type { MetricSpec as MetricSpecMessage } from "./generated/sibyl/v1/MetricSpec";
 import type { ParentCondition as ParentConditionMessage } from "./generated/sibyl/v1/ParentCondition";
 import type { EarlyStoppingPolicy as EarlyStoppingPolicyMessage } from "./generated/sibyl/v1/EarlyStoppingPolicy";
+import { durationOf } from "./proto";
 
 /** How algorithms see distances along a numeric parameter: equal differences or equal ratios. */
 export type Scale = "linear" | "log";
@@ -707,16 +708,33 @@ function checkOptions(spec: StudySpec): void {
       `spec: stallRestarts must be true or false, got ${shown(spec.stallRestarts)}`,
     );
   }
-  const lease = spec.trialLeaseSeconds;
+  checkLease("spec", spec.trialLeaseSeconds);
+}
+
+function checkLease(owner: string, lease: number | undefined): void {
   if (lease !== undefined) {
-    checkNumber("spec", "trialLeaseSeconds", lease);
+    checkNumber(owner, "trialLeaseSeconds", lease);
     if (lease < LEASE_SECONDS[0] || lease > LEASE_SECONDS[1]) {
       throw new RangeError(
-        `spec: trialLeaseSeconds must be between 1 second and 30 days (${LEASE_SECONDS[1]} ` +
-          `seconds), got ${lease}`,
+        `${owner}: trialLeaseSeconds must be between 1 second and 30 days ` +
+          `(${LEASE_SECONDS[1]} seconds), got ${lease}`,
       );
     }
   }
+}
+
+/** Throws for a budget or a lease `Study.update` would send wrong (as the spec's). */
+export function checkStudyChanges(changes: {
+  readonly maxTrials?: number;
+  readonly trialLeaseSeconds?: number;
+}): void {
+  checkOptionalInteger("update", "maxTrials", changes.maxTrials, [0, MAX_TRIALS]);
+  checkLease("update", changes.trialLeaseSeconds);
+}
+
+/** Throws unless `count` is a whole number (the server says what range it takes). */
+export function checkTrialCount(count: unknown): void {
+  checkInteger("suggest", "count", count, Number.MIN_SAFE_INTEGER);
 }
 
 function numericOptions(
@@ -933,7 +951,9 @@ export function metricFromDefinition(
   if (typeof definition === "string") {
     return metric(name, definition);
   }
-  if (definition !== null && typeof definition === "object") {
+  // An empty object is refused, not taken as "minimize" (Python's from_dict reads it
+  // as a constraint without a bound); other keys are checked as the builders' are.
+  if (definition !== null && typeof definition === "object" && Object.keys(definition).length) {
     return { ...definition, name };
   }
   throw new TypeError(
@@ -1127,8 +1147,7 @@ export function specToMessage(spec: StudySpec): StudySpecMessage {
     message.initialTrials = spec.initialTrials;
   }
   if (spec.trialLeaseSeconds !== undefined) {
-    const seconds = Math.floor(spec.trialLeaseSeconds);
-    message.trialLease = { seconds, nanos: Math.round((spec.trialLeaseSeconds - seconds) * 1e9) };
+    message.trialLease = durationOf(spec.trialLeaseSeconds);
   }
   if (spec.earlyStopping !== undefined) {
     message.earlyStopping = policyToMessage(spec.earlyStopping);
@@ -1162,6 +1181,9 @@ function budgetParameter(
       `spec: budgetParameter must be a parameter's name or { parameter, reductionFactor }, got ${String(given)}`,
     );
   }
+  if (typeof given !== "string") {
+    checkKeys("spec: budgetParameter", given, ["parameter", "reductionFactor"]);
+  }
   const named = parameters.find((parameter) => parameter.name === name);
   if (named === undefined) {
     throw new RangeError(`spec: budgetParameter names no parameter: "${name}"`);
@@ -1189,6 +1211,7 @@ function fidelityStep(fidelity: Fidelity): number {
   if (typeof step !== "number" || !Number.isInteger(step)) {
     throw new TypeError(`spec: fidelity must be { maxStep: integer }, got ${String(step)}`);
   }
+  checkKeys("spec: fidelity", fidelity, ["maxStep"]);
   if (step < 2 || step > MAX_FIDELITY_STEP) {
     throw new RangeError(`spec: fidelity.maxStep must be between 2 and ${MAX_FIDELITY_STEP}`);
   }
@@ -1205,6 +1228,7 @@ export function priorStudyList(priors: readonly (PriorStudy | string)[]): PriorS
     throw new RangeError(`spec: priorStudies must have at most ${MAX_PRIOR_STUDIES} items`);
   }
   for (const prior of list) {
+    checkKeys("spec: priorStudies", prior, ["study", "objective"]);
     if (typeof prior.study !== "string" || !STUDY_NAME.test(prior.study)) {
       throw new RangeError(
         `spec: priorStudies: ${shown(String(prior.study))} is not a study's resource name, ` +

@@ -28,6 +28,8 @@ import type { Trial as TrialMessage, Trial__Output } from "./generated/sibyl/v1/
 import type { Measurement__Output } from "./generated/sibyl/v1/Measurement";
 import type { TrialState } from "./generated/sibyl/v1/TrialState";
 import type { RequestOf } from "./proto";
+import { durationOf } from "./proto";
+import { checkStudyChanges, checkTrialCount } from "./spec";
 import { dateOf } from "./team";
 import { ValueCodec } from "./values";
 import type { ParameterValue, Parameters } from "./values";
@@ -239,6 +241,7 @@ export class Study {
    * Rejects with FailedPreconditionError while the study is PAUSED.
    */
   async suggest(count = 1, options: SuggestOptions = {}): Promise<Trial[]> {
+    checkTrialCount(count);
     const request = {
       parent: this.name,
       count,
@@ -419,6 +422,7 @@ export class Study {
    * RangeError if `changes` names nothing.
    */
   async update(changes: StudyChanges, options: CallOptions = {}): Promise<void> {
+    checkStudyChanges(changes);
     const { study, paths } = studyUpdate(changes);
     if (paths.length === 0) {
       throw new RangeError("nothing to update: give maxTrials, trialLeaseSeconds or displayName");
@@ -651,9 +655,8 @@ export class Trial {
    *
    * - an error of the evaluation itself, while the trial is unfinished, marks the
    *   trial INFEASIBLE (with the error as reason) and is rethrown;
-   * - a SibylError (or an error of a grpc-js call) is the service's, not the
-   *   configuration's: it is rethrown and the trial stays as it is (this worker
-   *   resumes it, or its lease expires);
+   * - a SibylError is the service's, not the configuration's: it is rethrown and
+   *   the trial stays as it is (this worker resumes it, or its lease expires);
    * - LeaseLostError: the trial went to another worker, and is dropped silently
    *   (resolves undefined).
    */
@@ -728,8 +731,7 @@ function studyUpdate(changes: StudyChanges): { study: StudyMessage; paths: strin
     paths.push("spec.max_trials");
   }
   if (changes.trialLeaseSeconds !== undefined) {
-    const seconds = Math.floor(changes.trialLeaseSeconds);
-    spec.trialLease = { seconds, nanos: Math.round((changes.trialLeaseSeconds - seconds) * 1e9) };
+    spec.trialLease = durationOf(changes.trialLeaseSeconds);
     paths.push("spec.trial_lease");
   }
   return { study, paths };

@@ -56,14 +56,15 @@ test("LEASE_LOST is LeaseLostError, a FailedPreconditionError", () => {
   assert.deepEqual([local.reason, local.code], ["LEASE_LOST", grpc.status.FAILED_PRECONDITION]);
 });
 
-test("service failures: SibylErrors and grpc-js errors, not the caller's own", () => {
+test("service failures: SibylErrors, not the caller's own errors", () => {
   assert.ok(isServiceFailure(new LeaseLostError("x")));
-  const raw = Object.assign(new Error("14 UNAVAILABLE"), {
-    code: grpc.status.UNAVAILABLE,
-    details: "down",
+  // A raw grpc-js error is the caller's: a call to its own backend that failed.
+  const raw = Object.assign(new Error("12 UNIMPLEMENTED"), {
+    code: grpc.status.UNIMPLEMENTED,
+    details: "feature.Store/Get",
     metadata: new grpc.Metadata(),
   });
-  assert.ok(isServiceFailure(raw));
+  assert.ok(!isServiceFailure(raw));
   assert.ok(!isServiceFailure(new RangeError("CUDA out of memory")));
   assert.ok(!isServiceFailure(Object.assign(new Error("exit"), { code: 1 })));
   assert.ok(!isServiceFailure(undefined));

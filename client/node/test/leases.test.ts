@@ -199,4 +199,8 @@ test("update: a higher maxTrials lets a completed study suggest again", async ()
   const below = await rejection(study.update({ maxTrials: 1 }));
   assert.ok(below instanceof FailedPreconditionError, "not below the trials it has");
   await assert.rejects(study.update({}), RangeError);
+  // Checked here, as the spec's: 10.7 was sent as 10, NaN to the server.
+  await assert.rejects(study.update({ maxTrials: 10.7 }), /maxTrials must be an integer/);
+  await assert.rejects(study.update({ trialLeaseSeconds: Number.NaN }), /must be finite/);
+  await assert.rejects(study.suggest(1.5), /count must be an integer/);
 });

@@ -227,6 +227,43 @@ test("plain data is checked as the builders check it", () => {
     RangeError,
     "earlyStopping (median): minStep must be at least 0, got -1",
   );
+  // Misspelled keys were dropped here: a default reduction factor, no objective.
+  const epochs = integer("epochs", 1, 27);
+  refused(
+    () =>
+      specToMessage({
+        parameters: [X, epochs],
+        metrics: [LOSS],
+        budgetParameter: { parameter: "epochs", reduction_factor: 2 } as never,
+      }),
+    TypeError,
+    "spec: budgetParameter: unknown keys reduction_factor",
+  );
+  refused(
+    () =>
+      specToMessage({
+        parameters: [X],
+        metrics: [LOSS],
+        fidelity: { maxStep: 27, minStep: 3 } as never,
+      }),
+    TypeError,
+    "spec: fidelity: unknown keys minStep",
+  );
+  refused(
+    () =>
+      specToMessage({
+        parameters: [X],
+        metrics: [LOSS],
+        priorStudies: [{ study: "teams/t/studies/a", objectve: "loss" } as never],
+      }),
+    TypeError,
+    "spec: priorStudies: unknown keys objectve",
+  );
+  refused(
+    () => specToMessage({ parameters: [X], metrics: { loss: {} } }),
+    TypeError,
+    'metric "loss": use "minimize", "maximize"',
+  );
   const keyed = specToMessage({
     parameters: { x: { type: "double", low: 0, high: 1 } },
     metrics: { loss: "minimize" },

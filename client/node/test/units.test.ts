@@ -27,7 +27,7 @@ import {
 import type { Parameter, StudySpec } from "../src/index";
 import type { StudySpec__Output } from "../src/generated/sibyl/v1/StudySpec";
 import { channelOptions, resolveOptions, serviceConfig } from "../src/options";
-import { normalized } from "../src/proto";
+import { durationOf, normalized } from "../src/proto";
 import { dateOf, roleEnum, teamOf, tokenOf } from "../src/team";
 import { ValueCodec } from "../src/values";
 import { FOUR_KINDS, FOUR_KINDS_AS_DATA, OPTIMIZER_WITH_MOMENTUM } from "./support/fixtures";
@@ -338,4 +338,19 @@ test("error details: absent or garbled details leave the error usable", () => {
   const odd = fromServiceError({ code: grpc.status.UNIMPLEMENTED, details: "no such method" });
   assert.equal(odd.constructor, SibylError, "codes without a subclass get the base class");
   assert.equal(odd.codeName, "UNIMPLEMENTED");
+});
+
+test("durationOf: whole nanoseconds, carried into the seconds", () => {
+  assert.deepEqual(durationOf(1.5), { seconds: 1, nanos: 500_000_000 });
+  // Math.round of the fraction alone gave nanos 1e9, an invalid Duration.
+  assert.deepEqual(durationOf(59.9999999999), { seconds: 60, nanos: 0 });
+  assert.deepEqual(durationOf(3600.9999999999), { seconds: 3601, nanos: 0 });
+  assert.deepEqual(durationOf(0), { seconds: 0, nanos: 0 });
+});
+
+test("a token that is not printable ASCII is refused when connecting", () => {
+  // grpc-js refused it on every call, with a plain Error.
+  assert.throws(() => resolveOptions("x:1", { token: "sécret" }), TypeError);
+  assert.throws(() => resolveOptions("x:1", { token: "a\nb" }), /printable ASCII/);
+  assert.equal(resolveOptions("x:1", { token: "sib_abc-123" }).token, "sib_abc-123");
 });
