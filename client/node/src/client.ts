@@ -32,6 +32,32 @@ import { roleEnum, teamOf, tokenOf } from "./team";
 import type { CreatedToken, Role, Team, Token } from "./team";
 
 const READY = grpc.connectivityState.READY;
+const TRANSIENT_FAILURE = grpc.connectivityState.TRANSIENT_FAILURE;
+
+/**
+ * Whether `stub`'s channel is ready by `deadline`; rejects with CancelledError as soon
+ * as `signal` is aborted.
+ */
+function readyBy(
+  stub: grpc.Client,
+  deadline: Date,
+  method: string,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
+    const aborted = (): void =>
+      reject(new CancelledError(`${method} not sent: the signal was aborted`));
+    if (signal?.aborted) {
+      aborted();
+      return;
+    }
+    signal?.addEventListener("abort", aborted, { once: true });
+    stub.waitForReady(deadline, (error) => {
+      signal?.removeEventListener("abort", aborted);
+      resolve(!error);
+    });
+  });
+}
 /** The longest an attempt waits for a connection before it counts as failed. */
 const CONNECT_ATTEMPT_MS = 2_000;
 
@@ -146,7 +172,7 @@ export class Client {
     const connectWindowMs = (retry ?? this.options.retry).connectWindowMs;
     const attempt = async (): Promise<R> => {
       if (connectWindowMs > 0) {
-        await this.connected(stub, began + connectWindowMs);
+        await this.connected(stub, began + connectWindowMs, method, options.signal);
       }
       return this.attempt(stub, method, request, timeoutMs, options.signal);
     };
@@ -159,26 +185,35 @@ export class Client {
    * past `by` (the end of the connect window), then fails UNAVAILABLE. Without this, an
    * address that accepts connections but never speaks HTTP/2 would hold each call for
    * its whole deadline (SuggestTrials': ten minutes) instead of failing fast and naming
-   * the address.
+   * the address. A channel in TRANSIENT_FAILURE (a refused connection, an unknown host,
+   * a certificate it does not trust) goes on to the attempt, which grpc-js fails at
+   * once with that cause. An aborted `signal` ends the wait at once.
    */
-  private async connected(stub: grpc.Client, by: number): Promise<void> {
+  private async connected(
+    stub: grpc.Client,
+    by: number,
+    method: string,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const channel = stub.getChannel();
     if (this.caller.everReached || channel.getConnectivityState(true) === READY) {
       return;
     }
-    const unavailable: Partial<grpc.ServiceError> = {
+    if (by > Date.now()) {
+      // In slices: each failed one is an UNAVAILABLE attempt, retried and logged as any.
+      const deadline = new Date(Math.min(by, Date.now() + CONNECT_ATTEMPT_MS));
+      if (await readyBy(stub, deadline, method, signal)) {
+        return;
+      }
+    }
+    if (channel.getConnectivityState(false) === TRANSIENT_FAILURE) {
+      return;
+    }
+    throw {
       code: grpc.status.UNAVAILABLE,
       details: "no connection could be made (nothing answered in HTTP/2)",
       metadata: new grpc.Metadata(),
-    };
-    if (by <= Date.now()) {
-      throw unavailable; // the window is over: the call ends with what the last attempt met
-    }
-    // In slices: each failed one is an UNAVAILABLE attempt, retried and logged as any.
-    const deadline = new Date(Math.min(by, Date.now() + CONNECT_ATTEMPT_MS));
-    await new Promise<void>((resolve, reject) =>
-      stub.waitForReady(deadline, (error) => (error ? reject(unavailable) : resolve())),
-    );
+    } satisfies Partial<grpc.ServiceError>;
   }
 
   /** One attempt of a call: rejects with grpc-js's error, or CancelledError if `signal` is aborted. */

@@ -138,6 +138,24 @@ test("an unreachable server is UnavailableError after the connect window, naming
   assert.ok(elapsed < 5_000, `a server never reached gets the connect window, not ${elapsed} ms`);
   assert.ok(error.message.includes(`could not reach a Sibyl server at ${address}`), error.message);
   assert.match(error.message, /Is `sibyl serve` running there/);
+  // The cause, not "nothing answered in HTTP/2", which was said of every failure.
+  assert.match(error.message, /ECONNREFUSED/);
+});
+
+test("an aborted signal ends the wait for a connection at once", async () => {
+  const server = await serve({});
+  const { address } = server;
+  server.stop();
+  const warn = mock.method(console, "warn", () => undefined);
+  defer(() => warn.mock.restore());
+  const began = Date.now();
+  const error = await rejection(
+    open(address, { retry: { connectWindowMs: 10_000 } }).getStudy("s", {
+      signal: AbortSignal.timeout(100),
+    }),
+  );
+  assert.ok(error instanceof CancelledError, String(error));
+  assert.ok(Date.now() - began < 1_000, "not after the connection attempt's slice");
 });
 
 test("an address that accepts connections but never answers fails after the connect window", async () => {
