@@ -56,12 +56,21 @@ class Bound:
 
 @dataclass(frozen=True)
 class TrainingSet:
-    """Encoded completed trials and the outcomes observed on them."""
+    """Encoded completed trials and the outcomes observed on them.
+
+    `scales[i]` is what outcome i's values (and bounds) were divided by (see
+    `in_modelled_units`): a value in the spec's units, a reference point's, is
+    divided by it too.
+    """
 
     x: list[list[float]]
     outcomes: list[Outcome]
     constraints: list[Bound]
     objective_count: int
+    scales: tuple[float, ...] = ()
+
+    def scale(self, outcome: int) -> float:
+        return self.scales[outcome] if self.scales else 1.0
 
     def best_feasible(self) -> float | None:
         """The first objective's best value among trials that meet every constraint."""
@@ -157,6 +166,8 @@ def training_set(
         values = [0.0 if o.infeasible else 1.0 for o in completed]
         outcomes.append(Outcome(FEASIBILITY, list(range(len(completed))), values))
         constraints.append(Bound(index, 0.5, upper=False))
+    scales = tuple(modelled_scale(o.values) for o in outcomes)
+    outcomes, constraints = in_modelled_units(outcomes, constraints, scales)
     if len(spec.objectives) == 1:
         objective = outcomes[0]
         warped = warp_objective(objective.values, rank_worse_half=not constraints)
@@ -164,7 +175,40 @@ def training_set(
     for outcome in outcomes:
         if len(outcome.rows) < 2:
             raise ValueError(f"fewer than 2 finite values of {outcome.name!r}")
-    return TrainingSet(x, outcomes, constraints, len(spec.objectives))
+    return TrainingSet(x, outcomes, constraints, len(spec.objectives), scales)
+
+
+MODELLED_MAGNITUDES = (2.0**-10, 2.0**10)
+"""The largest magnitude an outcome's values may have and be modelled as they are."""
+
+
+def modelled_scale(values: Sequence[float]) -> float:
+    """1.0, or for values whose largest magnitude lies outside MODELLED_MAGNITUDES, the
+    power of two that brings it into [0.5, 1).
+
+    The acquisitions' smoothing is absolute: a constraint on bytes (values of 1e10, a
+    bound of 8e9) gave NaN gradients, and hypervolumes past 1e10 NaN, so the steps fell
+    back to quasi-random points; past ~1e154 the standardization overflowed. A power of
+    two divides exactly, so order, dominance and ties are kept. Outcomes of ordinary
+    magnitude are left as they are.
+    """
+    largest = max((abs(v) for v in values), default=0.0)
+    low, high = MODELLED_MAGNITUDES
+    if largest == 0.0 or low <= largest <= high:
+        return 1.0
+    return math.ldexp(1.0, math.frexp(largest)[1])
+
+
+def in_modelled_units(
+    outcomes: list[Outcome], bounds: list[Bound], scales: Sequence[float]
+) -> tuple[list[Outcome], list[Bound]]:
+    """The outcomes' values and the bounds on them divided by the outcomes' scales."""
+    scaled = [
+        o if scale == 1.0 else Outcome(o.name, o.rows, [v / scale for v in o.values])
+        for o, scale in zip(outcomes, scales, strict=True)
+    ]
+    divided = [Bound(b.outcome, b.value / scales[b.outcome], b.upper) for b in bounds]
+    return scaled, divided
 
 
 def _outcome(name: str, completed: Sequence[Observation], sign: float) -> Outcome:

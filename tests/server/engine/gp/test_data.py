@@ -18,6 +18,7 @@ from sibyl_server.engine.gp.data import (
     step_data,
     training_set,
 )
+from sibyl_server.engine.gp.designer import REPEATED_CANDIDATE
 from sibyl_server.engine.gp.encoding import SearchSpaceEncoding
 from sibyl_server.engine.gp.optimize import AcquisitionOptimizer
 from sibyl_server.engine.gp.warping import warp_objective
@@ -83,6 +84,61 @@ def test_constraint_metrics_and_several_objectives_keep_their_units() -> None:
         two, SearchSpaceEncoding(X), observations(points, {"a": SKEWED, "b": SKEWED})
     )
     assert [o.values for o in data.outcomes] == [SKEWED, SKEWED]
+
+
+def test_outcomes_of_extreme_magnitude_are_modelled_in_powers_of_two_with_their_bounds() -> None:
+    # A constraint on bytes (values of 1e10, a bound of 8e9) gave NaN gradients; two
+    # objectives past 1e10, NaN hypervolumes: the steps fell back to quasi-random points.
+    bytes_bound = MetricSpec("peak", constraint=OutcomeConstraint(upper_bound=8e9))
+    spec = gp_spec(X, (MetricSpec("loss", Goal.MINIMIZE), bytes_bound))
+    points = [0.1, 0.3, 0.5, 0.7, 0.9]
+    peaks = [1e10 * (1 + x) for x in points]
+    data = training_set(
+        spec, SearchSpaceEncoding(X), observations(points, {"loss": points, "peak": peaks})
+    )
+    assert data.scales == (1.0, 2.0**35)  # 1.9e10 / 2^35 = 0.55
+    assert data.outcomes[1].values == [v / 2.0**35 for v in peaks]
+    assert [b.value for b in data.constraints] == [8e9 / 2.0**35]
+    assert data.best_feasible_row is None  # no trial meets the bound, in any units
+    tiny = training_set(
+        gp_spec(X, (MetricSpec("a", Goal.MAXIMIZE), MetricSpec("b", Goal.MAXIMIZE))),
+        SearchSpaceEncoding(X),
+        observations(points, {"a": [1e-9 * x for x in points], "b": points}),
+    )
+    assert tiny.scales == (2.0**-30, 1.0)  # 9e-10 / 2^-30 = 0.97; b is left as it is
+
+
+@pytest.mark.parametrize("unit", [1.0, 1e9, 1e200])
+def test_a_constraint_in_bytes_gets_a_model_step(unit: float) -> None:
+    spec = gp_spec(
+        (ParameterSpec.double("x", 0, 1), ParameterSpec.double("y", 0, 1)),
+        (
+            MetricSpec("loss", Goal.MINIMIZE),
+            MetricSpec("peak", constraint=OutcomeConstraint(upper_bound=8 * unit)),
+        ),
+    )
+    completed = [
+        Observation({"x": x, "y": 1 - x}, {"loss": x, "peak": unit * (10 + 10 * x)})
+        for x in (0.1, 0.3, 0.5, 0.7, 0.9)
+    ]
+    result = suggest(dataclasses.replace(spec, num_initial_trials=2), completed, count=3)
+    metadata = [s.metadata for s in result.suggestions]
+    assert metadata[0]["sibyl.algorithm"] == "GP_BANDIT", metadata
+    # The step succeeded (at 1e9 it failed with NaN gradients, the batch quasi-random).
+    reasons = {m.get("sibyl.fallback_reason") for m in metadata}
+    assert reasons <= {None, REPEATED_CANDIDATE}, metadata
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e10, 1e200])
+def test_two_objectives_of_any_magnitude_get_a_model_step(scale: float) -> None:
+    spec = gp_spec(X, (MetricSpec("cost", Goal.MINIMIZE), MetricSpec("speed", Goal.MAXIMIZE)))
+    completed = [
+        Observation({"x": x}, {"cost": scale * (1 + x), "speed": scale * (2 - (x - 0.5) ** 2)})
+        for x in (0.1, 0.3, 0.5, 0.7, 0.9)
+    ]
+    completed.append(Observation({"x": 0.2}, {}, infeasible=True))
+    [suggestion] = suggest(dataclasses.replace(spec, num_initial_trials=2), completed).suggestions
+    assert suggestion.metadata["sibyl.algorithm"] == "GP_BANDIT", suggestion.metadata
 
 
 def test_the_best_feasible_value_meets_every_bound() -> None:

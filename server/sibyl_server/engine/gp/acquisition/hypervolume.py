@@ -46,14 +46,19 @@ class NoisyHypervolumeImprovement:
 
 
 def reference_point(context: AcquisitionContext) -> torch.Tensor:
-    """The spec's reference point (`k`, in maximized units), or one inferred from the front.
+    """The spec's reference point (`k`, in maximized modelled units), or one inferred
+    from the front.
 
     Inferred as BoTorch does: the nadir of the observed Pareto front of the trials that
     report every objective, pushed 10% of the front's range further out.
     """
     objectives, training = context.spec.objectives, context.training
-    if all(m.reference_value is not None for m in objectives):
-        return context.data.tensor([m.sign() * m.reference_value for m in objectives])  # type: ignore[operator]
+    given = [
+        None if m.reference_value is None else m.sign() * m.reference_value / training.scale(i)
+        for i, m in enumerate(objectives)
+    ]
+    if all(value is not None for value in given):
+        return context.data.tensor(given)
     common = set(training.outcomes[0].rows)
     for outcome in training.outcomes[1 : training.objective_count]:
         common &= set(outcome.rows)
@@ -61,8 +66,6 @@ def reference_point(context: AcquisitionContext) -> torch.Tensor:
     front = training.outcomes[: training.objective_count]
     y = context.data.tensor([[o.values[o.rows.index(r)] for o in front] for r in rows])
     inferred = infer_reference_point(y[is_non_dominated(y)])
-    given = [
-        m.sign() * m.reference_value if m.reference_value is not None else float(inferred[i])
-        for i, m in enumerate(objectives)
-    ]
-    return context.data.tensor(given)
+    return context.data.tensor(
+        [float(inferred[i]) if value is None else value for i, value in enumerate(given)]
+    )
