@@ -85,7 +85,7 @@ class GpBanditDesigner:
             request = state.restart.trials_of(request)
             metadata[METADATA_RESTART] = str(state.restart.count)
             if in_initial_design(request):
-                return self._quasi_random(request, state, metadata=metadata)
+                return self._quasi_random(request, state, metadata=metadata, study=study)
         try:
             return self._model_based(request, state, metadata, study, counted)
         except Exception as error:
@@ -94,7 +94,7 @@ class GpBanditDesigner:
                 "GP step failed, falling back to quasi-random",
                 extra={"reason": reason, "completed": len(request.completed)},
             )
-            return self._quasi_random(request, state, reason, metadata)
+            return self._quasi_random(request, state, reason, metadata, study)
 
     def _quasi_random(
         self,
@@ -102,9 +102,18 @@ class GpBanditDesigner:
         state: GpBanditState,
         reason: str = "",
         metadata: Mapping[str, str] | None = None,
+        study: SuggestionRequest | None = None,
     ) -> SuggestionResult:
-        suggestions = _sobol_points(request, state, request.count, reason, metadata or {})
-        return SuggestionResult(suggestions, state.drew(request.count).write(request.state))
+        """The next Sobol points that repeat none of the study's trials, pending or
+        finished, nor each other: in a small discrete space two draws can be one
+        configuration (5 distinct of a batch of 6 in a 12-configuration space)."""
+        every = study or request
+        taken = [without_budget(every.spec, p) for p in every.pending]
+        taken += [without_budget(every.spec, o.parameters) for o in every.completed]
+        suggestions, state = _fresh_sobol_points(
+            request, state, request.count, taken, reason, metadata or {}
+        )
+        return SuggestionResult(suggestions, state.write(request.state))
 
     def _model_based(
         self,

@@ -247,3 +247,31 @@ def test_a_finished_trial_is_not_suggested_again_while_other_points_are_left() -
         completed.append(Observation(point, {"loss": float((point["x"] - 3) ** 2)}))
     tried = [o.parameters["x"] for o in completed]
     assert sorted(set(tried[:10])) == list(range(10)), tried  # each value, then repeats
+
+
+TWELVE = (  # 12 configurations
+    ParameterSpec.categorical("opt", ["sgd", "adam", "rmsprop"]),
+    ParameterSpec.integer("layers", 1, 4),
+)
+
+
+@pytest.mark.parametrize("seed", range(1, 6))
+def test_the_initial_design_repeats_no_configuration_of_a_small_space(seed: int) -> None:
+    # Two Sobol draws can be one configuration: seed 4 gave 5 distinct of 6.
+    spec = dataclasses.replace(gp_spec(TWELVE, LOSS), seed=seed)
+    result = Engine(FAST).suggest(SuggestionRequest(spec, [], [], 6, seed, {}))
+    configurations = {tuple(s.parameters.values()) for s in result.suggestions}
+    assert len(configurations) == 6
+    assert all(METADATA_FALLBACK_REASON not in s.metadata for s in result.suggestions)
+
+
+def test_a_study_whose_every_trial_fails_tries_every_configuration_once() -> None:
+    # Every trial infeasible keeps the study in its Sobol design, which repeated failed
+    # configurations while others were never tried.
+    spec = gp_spec(TWELVE, LOSS)
+    engine, completed, state = Engine(FAST), [], {}
+    for _ in range(12):
+        result = engine.suggest(SuggestionRequest(spec, completed, [], 1, 7, state))
+        state = result.state
+        completed.append(Observation(result.suggestions[0].parameters, {}, infeasible=True))
+    assert len({tuple(o.parameters.values()) for o in completed}) == 12
