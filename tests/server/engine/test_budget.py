@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import pytest
 import torch
@@ -23,6 +24,7 @@ from sibyl_server.engine.interface import (
     METADATA_BUDGET_RUNG,
     Observation,
     Parameters,
+    Suggestion,
     SuggestionRequest,
 )
 from sibyl_server.engine.options import EngineOptions
@@ -173,24 +175,36 @@ def test_trials_off_the_schedule_inform_only_the_model() -> None:
     assert (parameters["epochs"], rung) == (1, "0")
 
 
+def sequential_run(
+    spec: StudySpec, loss: Callable[[Parameters], float], steps: int, seed: int
+) -> list[Suggestion]:
+    """`steps` suggestions of one worker, each measured by `loss` before the next."""
+    engine = Engine(EngineOptions(device="cpu", torch_threads=1))
+    finished: list[Observation] = []
+    suggestions: list[Suggestion] = []
+    state: dict = {}
+    for _ in range(steps):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = engine.suggest(SuggestionRequest(spec, finished, [], 1, seed, state))
+        state = result.state
+        suggestions += result.suggestions
+        parameters = result.suggestions[0].parameters
+        finished.append(Observation(parameters, {"loss": loss(parameters)}))
+    return suggestions
+
+
 def test_gp_bandit_learns_across_budgets_and_promotes() -> None:
     """GP_BANDIT's new configurations start at one epoch; the best third move up."""
     spec = study(Algorithm.GP_BANDIT)
-    engine = Engine(EngineOptions(device="cpu", torch_threads=1))
-    finished: list[Observation] = []
-    state: dict = {}
-    budgets = []
-    for _ in range(16):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = engine.suggest(SuggestionRequest(spec, finished, [], 1, 5, state))
-        state = result.state
-        [suggestion] = result.suggestions
-        parameters = suggestion.parameters
-        budgets.append(parameters["epochs"])
-        loss = (float(parameters["x"]) - 0.3) ** 2 + 1.0 / int(parameters["epochs"])
-        finished.append(Observation(parameters, {"loss": loss}))
-        rung = BudgetSchedule.of(spec).budgets.index(parameters["epochs"])
+
+    def loss(parameters: Parameters) -> float:
+        return (float(parameters["x"]) - 0.3) ** 2 + 1.0 / int(parameters["epochs"])
+
+    suggestions = sequential_run(spec, loss, 16, seed=5)
+    budgets = [s.parameters["epochs"] for s in suggestions]
+    for suggestion, budget in zip(suggestions, budgets, strict=True):
+        rung = BudgetSchedule.of(spec).budgets.index(budget)
         assert suggestion.metadata[RUNG] == str(rung)
     assert budgets[:3] == [1, 1, 1], "the initial design starts at the smallest budget"
     assert budgets[3] == 3, "then the best of three moves up"
@@ -259,16 +273,12 @@ def test_gp_bandit_repeats_no_finished_trial_of_a_small_discrete_space() -> None
         seed=7,
         budget=BudgetParameter("epochs", 3),
     )
-    engine = Engine(EngineOptions(device="cpu", torch_threads=1))
-    finished: list[Observation] = []
-    state: dict = {}
-    for _ in range(25):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = engine.suggest(SuggestionRequest(spec, finished, [], 1, 7, state))
-        state = result.state
-        [suggestion] = result.suggestions
-        parameters = suggestion.parameters
-        assert parameters not in [o.parameters for o in finished], suggestion
-        loss = (int(parameters["a"]) - 2) ** 2 + (parameters["c"] == "q") + 1 / parameters["epochs"]
-        finished.append(Observation(parameters, {"loss": float(loss)}))
+
+    def loss(parameters: Parameters) -> float:
+        distance = (int(parameters["a"]) - 2) ** 2 + (parameters["c"] == "q")
+        return distance + 1 / float(parameters["epochs"])
+
+    suggestions = sequential_run(spec, loss, 25, seed=7)
+    for index, suggestion in enumerate(suggestions):
+        earlier = [s.parameters for s in suggestions[:index]]
+        assert suggestion.parameters not in earlier, suggestion
