@@ -45,6 +45,17 @@ class StudyState(enum.Enum):
     COMPLETED = "COMPLETED"
 
 
+DISCRETE_TOLERANCE = 1e-9
+"""How far, relative to its size, a number sent for a DISCRETE value may be from it (a
+value printed with 12 digits and parsed back is that value)."""
+
+
+def same_discrete_value(a: float, b: float) -> bool:
+    """Whether `a` and `b` are one DISCRETE value: within DISCRETE_TOLERANCE of the larger
+    magnitude (relative: an absolute tolerance merged 1e-11 into 1e-12)."""
+    return abs(a - b) <= DISCRETE_TOLERANCE * max(abs(a), abs(b))
+
+
 @dataclass(frozen=True)
 class ParentCondition:
     """A conditional parameter is active when its parent's value satisfies this.
@@ -70,7 +81,11 @@ class ParentCondition:
         if isinstance(value, str):
             return False
         if self.numbers:
-            return float(value) in self.numbers
+            if isinstance(value, int):  # an INTEGER parent's: exact
+                return float(value) in self.numbers
+            # A DISCRETE parent's value is its own, a condition's as sent: 0.333333333333
+            # holds for 1/3, as a trial's 0.333333333333 is snapped to it.
+            return any(same_discrete_value(float(value), n) for n in self.numbers)
         low = -math.inf if self.min_value is None else self.min_value
         high = math.inf if self.max_value is None else self.max_value
         return low <= float(value) <= high

@@ -7,7 +7,6 @@ tells the caller exactly which field is wrong.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 import re
@@ -19,6 +18,7 @@ from sibyl_server.domain.errors import InvalidArgument, quoted, quoted_list
 from sibyl_server.domain.names import check_matches, parse_study_name
 from sibyl_server.domain.study import (
     BUDGET_REDUCTION_RANGE,
+    DISCRETE_TOLERANCE,
     MAX_FIDELITY_STEP,
     STOPPING_REDUCTION_RANGE,
     Algorithm,
@@ -31,6 +31,7 @@ from sibyl_server.domain.study import (
     ParentCondition,
     ScaleType,
     StudySpec,
+    same_discrete_value,
 )
 from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.domain.trial import Measurement
@@ -71,9 +72,6 @@ TOKEN_TTL_SECONDS_RANGE = (1.0, 100 * YEAR_SECONDS)
 # be stored in PostgreSQL text).
 LINE_BREAKS = frozenset("\t\n\r")
 RESERVED_METADATA_PREFIX = "sibyl."
-DISCRETE_TOLERANCE = 1e-9
-"""How far, relative to its size, a number sent for a DISCRETE parameter may be from
-one of its values (a value printed with 12 digits and parsed back is that value)."""
 
 
 def check_updatable(spec: StudySpec, field: str) -> None:
@@ -277,7 +275,7 @@ def check_discrete_values(values: tuple[float, ...], field: str) -> None:
         raise InvalidArgument(field, "values must be distinct")
     ascending = sorted(values)
     for low, high in itertools.pairwise(ascending):
-        if _same_discrete_value(low, high):
+        if same_discrete_value(low, high):
             raise InvalidArgument(
                 field,
                 f"{low!r} and {high!r} are closer than {DISCRETE_TOLERANCE:g} of their "
@@ -387,11 +385,15 @@ def _check_number_condition(parent: ParameterSpec, values: tuple[float, ...], fi
         raise InvalidArgument(field, f"parent {parent.name!r} is not INTEGER or DISCRETE")
     for index, value in enumerate(values):
         try:
-            check_value(parent, value, f"{field}[{index}]")
+            canonical = check_value(parent, value, f"{field}[{index}]")
         except InvalidArgument as error:
             raise InvalidArgument(
                 error.field, f"{value!r} is not a value of parent {parent.name!r}"
             ) from None
+        if not ParentCondition(parent.name, numbers=(value,)).holds(canonical):
+            raise InvalidArgument(
+                f"{field}[{index}]", f"{value!r} is not a value of parent {parent.name!r}"
+            )
 
 
 def _check_range_condition(parent: ParameterSpec, condition: ParentCondition, field: str) -> None:
@@ -530,33 +532,13 @@ def check_value(parameter: ParameterSpec, value: ParameterValue, field: str) -> 
 
 
 def _snap_discrete(parameter: ParameterSpec, number: float, field: str) -> float:
-    """The allowed value `number` is, or is within DISCRETE_TOLERANCE of (relative: an
-    absolute tolerance merged 1e-11 into 1e-12)."""
+    """The allowed value `number` is, or is within DISCRETE_TOLERANCE of; around 0, of
+    the smallest magnitude among the values (0.1 + 0.2 - 0.3 is 0 of [0, 0.5, 1])."""
     nearest = min(parameter.values, key=lambda allowed: abs(allowed - number))
-    if _same_discrete_value(nearest, number):
+    smallest = min((abs(v) for v in parameter.values if v), default=0.0)
+    if abs(nearest - number) <= DISCRETE_TOLERANCE * max(abs(nearest), abs(number), smallest):
         return nearest
     raise InvalidArgument(field, f"{number!r} is not one of {quoted_list(parameter.values)}")
-
-
-def _same_discrete_value(a: float, b: float) -> bool:
-    return abs(a - b) <= DISCRETE_TOLERANCE * max(abs(a), abs(b))
-
-
-def with_exact_conditions(spec: StudySpec) -> StudySpec:
-    """`spec` (checked) with each condition on a DISCRETE parent's numbers as the
-    parent's own values: a trial's value is snapped to one of them, and a condition
-    value within DISCRETE_TOLERANCE of it (0.333333333333 for 1/3) must then hold."""
-    by_name = {p.name: p for p in spec.parameters}
-    parameters = []
-    for parameter in spec.parameters:
-        condition = parameter.condition
-        parent = by_name[condition.parent] if condition is not None else None
-        if condition and parent and parent.type is ParameterType.DISCRETE and condition.numbers:
-            numbers = tuple(_snap_discrete(parent, v, "") for v in condition.numbers)
-            exact = dataclasses.replace(condition, numbers=numbers)
-            parameter = dataclasses.replace(parameter, condition=exact)
-        parameters.append(parameter)
-    return dataclasses.replace(spec, parameters=tuple(parameters))
 
 
 def check_measurement(

@@ -25,7 +25,6 @@ from sibyl_server.domain.validation import (
     check_spec,
     check_text,
     check_updatable,
-    with_exact_conditions,
 )
 from sibyl_server.service.lifecycle import (
     MAX_TRIALS_REACHED,
@@ -89,7 +88,6 @@ class StudyUseCases(StoreUseCases):
     ) -> Study:
         check_resource_id(study_id, "study_id")
         check_spec(spec, "study.spec")
-        spec = with_exact_conditions(spec)
         check_text(display_name, MAX_DISPLAY_NAME_LENGTH, "study.display_name")
         check_request_id(request_id)
         if spec.seed is None:

@@ -31,7 +31,6 @@ from sibyl_server.domain.validation import (
     check_spec,
     check_text,
     check_token_ttl,
-    with_exact_conditions,
 )
 
 LOG = ScaleType.LOG
@@ -196,8 +195,8 @@ def test_discrete_values_too_close_to_tell_apart_are_refused() -> None:
 
 
 def test_a_condition_on_a_discrete_parent_holds_for_the_value_it_was_within_tolerance_of() -> None:
-    # A condition value of 0.333333333333 was stored as sent, and never held for a
-    # trial's 1/3: the child was never active.
+    # A condition value of 0.333333333333 never held for a trial's 1/3 (to which the
+    # trial's 0.333333333333 is snapped): the child was never active.
     spec = make_spec(
         ParameterSpec.discrete("f", [1 / 3, 2 / 3, 1.0]),
         dataclasses.replace(
@@ -206,10 +205,22 @@ def test_a_condition_on_a_discrete_parent_holds_for_the_value_it_was_within_tole
         ),
     )
     check_spec(spec, "study.spec")
-    exact = with_exact_conditions(spec)
-    condition = exact.parameters[1].condition
-    assert condition is not None and condition.numbers == (1 / 3,)
-    assert condition.holds(1 / 3)
+    condition = spec.parameters[1].condition
+    assert condition is not None and condition.holds(1 / 3) and not condition.holds(2 / 3)
+    assert check_parameters(spec, {"f": 0.333333333333, "lr": 0.01}, "p") == {
+        "f": 1 / 3,
+        "lr": 0.01,
+    }
+    # An INTEGER parent's values are compared exactly, however large.
+    assert not ParentCondition("n", numbers=(10.0**12,)).holds(10**12 + 1)
+
+
+def test_a_discrete_value_near_0_snaps_to_0_at_the_scale_of_the_other_values() -> None:
+    # A purely relative tolerance left no room around 0: 0.1 + 0.2 - 0.3 was refused.
+    spec = make_spec(ParameterSpec.discrete("d", [0.0, 0.5, 1.0]))
+    assert check_parameters(spec, {"d": 0.1 + 0.2 - 0.3}, "p") == {"d": 0.0}
+    with pytest.raises(InvalidArgument):
+        check_parameters(spec, {"d": 1e-6}, "p")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -24,8 +24,9 @@ from sibyl_server.domain.study import Algorithm, ParameterSpec, StudySpec, Study
 from sibyl_server.domain.team import TeamQuotas
 from sibyl_server.domain.trial import Measurement, TrialState
 from sibyl_server.engine.engine import Engine
+from sibyl_server.engine.interface import SuggestionRequest, SuggestionResult
 from sibyl_server.engine.options import EngineOptions
-from sibyl_server.service.lifecycle import MAX_TRIALS_REACHED
+from sibyl_server.service.lifecycle import FINISHED_STATES, MAX_TRIALS_REACHED
 from sibyl_server.service.runner import Runner
 from sibyl_server.service.stopping import StoppingUseCases
 from sibyl_server.service.studies import StudyUseCases
@@ -34,6 +35,7 @@ from sibyl_server.service.teams import TeamUseCases
 from sibyl_server.service.trials import NewTrial, TrialUseCases
 from sibyl_server.store import Store
 from sibyl_server.store.interface import StudyChanges, TrialOutcome
+from sibyl_server.store.sql.trials import SqlTrials
 from tests.server.service.conftest import SPEC, TEAM, Clock
 from tests.support.stores import migrated_store
 
@@ -294,3 +296,48 @@ def test_a_spent_study_left_active_with_nothing_pending_completes_on_the_next_as
     assert answer.trials == []
     assert answer.study_state is StudyState.COMPLETED
     assert StudyUseCases(store, clock).get_study(name).state is StudyState.COMPLETED
+
+
+class RecordingEngine(Engine):
+    """The engine, reading every study's history, keeping the requests it was given."""
+
+    def __init__(self) -> None:
+        super().__init__(EngineOptions(device="cpu"))
+        self.requests: list[SuggestionRequest] = []
+
+    def uses_history(self, spec: StudySpec) -> bool:
+        return True
+
+    def suggest(self, request: SuggestionRequest) -> SuggestionResult:
+        self.requests.append(request)
+        return super().suggest(request)
+
+
+def test_a_trial_finishing_while_the_snapshot_is_read_is_in_it(
+    store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The snapshot reads the finished trials, then the pending ones: on PostgreSQL, each
+    # statement on its own, a trial finishing in between was in neither.
+    name = _new_study(store, clock)
+    engine = RecordingEngine()
+    trials = TrialUseCases(store, clock)
+    with ThreadPoolExecutor(2) as store_pool, ThreadPoolExecutor(1) as engine_pool:
+        suggestions = SuggestionUseCase(store, engine, clock, Runner(store_pool, engine_pool))
+        [held] = _suggest(suggestions, name, 1, "w1").trials
+        read_finished = SqlTrials.trial_results
+
+        def finished_meanwhile(tx: SqlTrials, study_pk: int, states: Any) -> Any:
+            results = read_finished(tx, study_pk, states)
+            if tuple(states) == FINISHED_STATES:  # then, on another connection:
+                complete = threading.Thread(
+                    target=trials.complete_trial,
+                    args=(name.trial(held.number), Measurement({"loss": 0.5}), False),
+                )
+                complete.start()
+                complete.join(timeout=30)
+            return results
+
+        monkeypatch.setattr(SqlTrials, "trial_results", finished_meanwhile)
+        _suggest(suggestions, name, 1, "w2")
+    request = engine.requests[-1]
+    assert len(request.completed) + len(request.pending) == 1, "the trial, before or after"

@@ -184,14 +184,9 @@ MODELLED_MAGNITUDES = (2.0**-10, 2.0**10)
 
 def modelled_scale(values: Sequence[float]) -> float:
     """1.0, or for values whose largest magnitude lies outside MODELLED_MAGNITUDES, the
-    power of two that brings it into [0.5, 1).
-
-    The acquisitions' smoothing is absolute: a constraint on bytes (values of 1e10, a
-    bound of 8e9) gave NaN gradients, and hypervolumes past 1e10 NaN, so the steps fell
-    back to quasi-random points; past ~1e154 the standardization overflowed. A power of
-    two divides exactly, so order, dominance and ties are kept. Outcomes of ordinary
-    magnitude are left as they are.
-    """
+    power of two that brings it into [0.5, 1): the acquisitions' smoothing is absolute
+    (docs/engine.md#warping). A power of two divides exactly: order, dominance and ties
+    are kept."""
     largest = max((abs(v) for v in values), default=0.0)
     low, high = MODELLED_MAGNITUDES
     if largest == 0.0 or low <= largest <= high:

@@ -106,7 +106,7 @@ class GpBanditDesigner:
     ) -> SuggestionResult:
         """The next Sobol points that repeat none of the study's trials, pending or
         finished, nor each other: in a small discrete space two draws can be one
-        configuration (5 distinct of a batch of 6 in a 12-configuration space)."""
+        configuration (docs/engine.md#initial-design)."""
         every = study or request
         taken = [without_budget(every.spec, p) for p in every.pending]
         taken += [without_budget(every.spec, o.parameters) for o in every.completed]

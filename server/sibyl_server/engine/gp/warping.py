@@ -67,18 +67,22 @@ def warp_objective(values: Sequence[float], rank_worse_half: bool = True) -> lis
 
 
 def _compress_extremes(x: np.ndarray) -> np.ndarray:
-    """`x` with the values more than EXTREME_DEVIATIONS median absolute deviations from
-    the median brought logarithmically closer (order kept, the others unchanged).
+    """`x` with the values more than EXTREME_DEVIATIONS deviations from the median
+    brought logarithmically closer (order kept, the others unchanged): a diverged run's
+    loss would otherwise leave the others equal to float precision once standardized
+    (docs/engine.md#warping).
 
-    One diverged run's loss of 1e20 among losses of 0.1 to 0.7 would otherwise leave the
-    others equal to float precision once standardized (and the GP blind where they are).
+    The deviation is the median absolute one, or where half the values tie (a plateau
+    of failed runs), the smallest that is not 0.
     """
     median = float(np.median(x))
-    deviation = float(np.median(np.abs(x - median)))
+    distance = np.abs(x - median)
+    deviation = float(np.median(distance))
+    if deviation == 0.0:
+        deviation = float(np.min(distance[distance > 0.0], initial=math.inf))
     if not (math.isfinite(deviation) and deviation > 0.0):
         return x
     limit = EXTREME_DEVIATIONS * deviation
-    distance = np.abs(x - median)
     far = distance > limit
     if not np.any(far):
         return x

@@ -101,3 +101,15 @@ def test_one_diverged_run_leaves_the_others_apart(diverged: float) -> None:
     assert np.argsort(warped).tolist() == np.argsort([*losses, diverged]).tolist()
     gap = (warped[0] - warped[1]) / warped.std()
     assert gap > 0.4  # 0.49 with a diverged loss of 1e3, as with 1e308
+
+
+def test_a_diverged_run_beside_a_plateau_leaves_the_others_apart() -> None:
+    # Half the values tie (runs stuck at 0.5): the median absolute deviation is 0, and
+    # the diverged loss was left as it was, the good trials 1e-21 apart.
+    losses = [-0.5] * 5 + [-0.1, -0.2, -0.3]
+    warped = np.array(warp_objective([*losses, -1e20]))
+    assert (
+        np.argsort(warped, kind="stable").tolist()
+        == np.argsort([*losses, -1e20], kind="stable").tolist()
+    )
+    assert (warped[5] - warped[6]) / warped.std() > 0.1

@@ -29,8 +29,8 @@ def joint_model(context: AcquisitionContext) -> Model:
 
 class IndependentOutcomes(Model):
     """Models of one output each as one model of independent outputs, where one of them
-    is not a plain GP, which ModelListGP refuses: a fidelity GP seen at one step, or the
-    study's GP over its priors, beside a constraint's GP."""
+    is not a plain GP, which ModelListGP refuses: the fidelity GP seen at `max_step`
+    beside a constraint's (or the feasibility indicator's) GP."""
 
     def __init__(self, models: Sequence[Model]) -> None:
         super().__init__()
