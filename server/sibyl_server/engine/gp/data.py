@@ -67,10 +67,7 @@ class TrainingSet:
     outcomes: list[Outcome]
     constraints: list[Bound]
     objective_count: int
-    scales: tuple[float, ...] = ()
-
-    def scale(self, outcome: int) -> float:
-        return self.scales[outcome] if self.scales else 1.0
+    scales: tuple[float, ...]
 
     def best_feasible(self) -> float | None:
         """The first objective's best value among trials that meet every constraint."""

@@ -107,9 +107,7 @@ class GpBanditDesigner:
         """The next Sobol points that repeat none of the study's trials, pending or
         finished, nor each other: in a small discrete space two draws can be one
         configuration (docs/engine.md#initial-design)."""
-        every = study or request
-        taken = [without_budget(every.spec, p) for p in every.pending]
-        taken += [without_budget(every.spec, o.parameters) for o in every.completed]
+        taken = _configurations(study or request)
         suggestions, state = _fresh_sobol_points(
             request, state, request.count, taken, reason, metadata or {}
         )
@@ -283,17 +281,23 @@ def _decode(
     if replacements:
         # Discrete spaces can round two optima to one point; a repeat would waste a
         # worker, so those slots get the study's next quasi-random points instead.
-        finished_anywhere = [without_budget(spec, o.parameters) for o in request.completed]
         fresh, state = _fresh_sobol_points(
             request,
             state,
             replacements,
-            taken + finished_anywhere,
+            taken + _configurations(request),
             REPEATED_CANDIDATE,
             step_metadata,
         )
         suggestions += fresh
     return suggestions, state
+
+
+def _configurations(request: SuggestionRequest) -> list[dict[str, ParameterValue]]:
+    """The configurations of the request's trials, pending and finished (a budget
+    study's without the budget)."""
+    points = [*request.pending, *(o.parameters for o in request.completed)]
+    return [without_budget(request.spec, p) for p in points]
 
 
 REPEATED_CANDIDATE = "GP candidate repeated a trial"

@@ -54,7 +54,7 @@ def reference_point(context: AcquisitionContext) -> torch.Tensor:
     """
     objectives, training = context.spec.objectives, context.training
     given = [
-        None if m.reference_value is None else m.sign() * m.reference_value / training.scale(i)
+        None if m.reference_value is None else m.sign() * m.reference_value / training.scales[i]
         for i, m in enumerate(objectives)
     ]
     if all(value is not None for value in given):
